@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what the build needs, once: Debian packages (via apt-get, only the
+# missing ones) and DuckDB (a system libduckdb wins; otherwise libduckdb.so and
+# duckdb.h come from the npm registry with `npm pack` into deps/duckdb).
+# Called by the Makefile; safe to run again: it does nothing when all is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(gcc make pkg-config zlib1g-dev libsqlite3-dev libjansson-dev
+                 libmicrohttpd-dev libcurl4-openssl-dev libedit-dev libcmocka-dev)
+# Commands, and the Debian package that provides each when it is missing
+# (node's own npm counts: Debian's npm would conflict with it).
+DEBIAN_COMMANDS=(npm:npm python3:python3 gzip:gzip)
+DUCKDB_LIB_PKG='@duckdb/node-bindings-linux-x64@1.4.4-r.4'
+DUCKDB_HDR_PKG='duckdb@1.4.4'
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+for pair in "${DEBIAN_COMMANDS[@]}"; do
+	command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if ((${#missing[@]})); then
+	echo "deps: installing Debian packages: ${missing[*]}" >&2
+	sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+mkdir -p deps
+if [ -f /usr/include/duckdb.h ] && ldconfig -p | grep -q 'libduckdb\.so'; then
+	echo system > deps/duckdb.source
+	exit 0
+fi
+if [ ! -f deps/duckdb/libduckdb.so ] || [ ! -f deps/duckdb/include/duckdb.h ]; then
+	echo "deps: fetching DuckDB 1.4.4 from the npm registry" >&2
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && npm pack --silent "$DUCKDB_LIB_PKG" "$DUCKDB_HDR_PKG" >/dev/null 2>&1)
+	mkdir -p deps/duckdb/include "$tmp/lib" "$tmp/hdr"
+	tar -xzf "$tmp"/duckdb-node-bindings-linux-x64-*.tgz -C "$tmp/lib" package/libduckdb.so
+	tar -xzf "$tmp"/duckdb-1.4.4.tgz -C "$tmp/hdr" package/src/duckdb/src/include/duckdb.h
+	mv "$tmp/lib/package/libduckdb.so" deps/duckdb/
+	mv "$tmp/hdr/package/src/duckdb/src/include/duckdb.h" deps/duckdb/include/
+fi
+echo npm > deps/duckdb.source

@@ -1,0 +1,43 @@
+/*
+ * cli: what every subcommand receives, and finq's exit codes.
+ *
+ * main.c parses the global options (--db, --today, --json) into a struct
+ * cli and dispatches through its command table; each cmd_*() parses its own
+ * options from argv (argv[0] is the subcommand name) and returns an exit code.
+ */
+#ifndef FINQ_CLI_H
+#define FINQ_CLI_H
+
+#include "err.h"
+
+#include <stdbool.h>
+
+/* Documented in README.md; scripts rely on them. */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_ERROR = 1,    /* an unexpected failure */
+	EXIT_USAGE = 2,    /* bad command line */
+	EXIT_BAD_INPUT = 3,/* a file could not be read or understood; nothing was loaded */
+	EXIT_DATABASE = 4, /* the database could not be opened or written */
+	EXIT_REFUSED = 5,  /* a query refused by the sandbox, or it timed out */
+	EXIT_NO_DATA = 6,  /* the database holds no cost data yet */
+};
+
+struct cli {
+	const char *db_path; /* --db, $FINQ_DB, or ./finq.duckdb */
+	const char *today;   /* --today YYYY-MM-DD, or NULL for the system clock */
+	bool json;           /* --json */
+	const char *memory_limit; /* --memory-limit, or $FINQ_MEMORY_LIMIT */
+	int threads;         /* --threads, 0 for DuckDB's default */
+};
+
+int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_load(struct cli *cli, int argc, char **argv);
+int cmd_info(struct cli *cli, int argc, char **argv);
+int cmd_sql(struct cli *cli, int argc, char **argv);
+
+/* Print "finq: <message>" to stderr and return the error's exit code
+ * (default_code when the error carries none). */
+int cli_fail(const struct err *e, int default_code);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * main: finq's entry point. Parses the global options and dispatches to a
+ * subcommand through a table; knows nothing of what the commands do.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FINQ_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+/* Sorted by name. */
+static const struct command commands[] = {
+	{ "demo", cmd_demo, "generate realistic sample CUR 2.0 data and load it" },
+	{ "info", cmd_info, "describe the loaded data: periods, totals, accounts, services, tags" },
+	{ "load", cmd_load, "load CUR 1.0/2.0, FOCUS or Azure cost exports (files, folders, globs)" },
+	{ "sql", cmd_sql, "run one read-only SELECT over the loaded data" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: finq [--db PATH] [--today YYYY-MM-DD] [--json] [--memory-limit SIZE]\n"
+		"            [--threads N] <command> [options]\n\n"
+		"finq answers questions about AWS and FOCUS billing exports, offline.\n\n"
+		"commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\nglobal options:\n"
+		"  --db PATH            the database (default $FINQ_DB or ./finq.duckdb)\n"
+		"  --today YYYY-MM-DD   fix the date that relative dates are read from\n"
+		"  --json               machine-readable output\n"
+		"  --memory-limit SIZE  DuckDB memory limit, e.g. 4GB ($FINQ_MEMORY_LIMIT)\n"
+		"  --threads N          DuckDB worker threads\n\n"
+		"'finq <command> --help' describes a command's options.\n");
+}
+
+int cli_fail(const struct err *e, int default_code)
+{
+	fprintf(stderr, "finq: %s\n", e->msg);
+	return e->code ? e->code : default_code;
+}
+
+/* Take a global option at argv[*i]; returns 1 if taken, 0 if not one, -1 on error. */
+static int take_global(struct cli *cli, int argc, char **argv, int *i)
+{
+	static const char *const with_value[] = { "--db", "--today", "--memory-limit", "--threads" };
+	const char *arg = argv[*i];
+	if (strcmp(arg, "--json") == 0) {
+		cli->json = true;
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
+		size_t n = strlen(with_value[k]);
+		const char *value;
+		if (strncmp(arg, with_value[k], n) != 0)
+			continue;
+		if (arg[n] == '=') {
+			value = arg + n + 1;
+		} else if (arg[n] == '\0') {
+			if (*i + 1 >= argc) {
+				fprintf(stderr, "finq: option '%s' needs a value\n", arg);
+				return -1;
+			}
+			value = argv[++*i];
+		} else {
+			continue;
+		}
+		switch (k) {
+		case 0: cli->db_path = value; break;
+		case 1: cli->today = value; break;
+		case 2: cli->memory_limit = value; break;
+		case 3: cli->threads = atoi(value); break;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	cli.db_path = getenv("FINQ_DB");
+	if (!cli.db_path || !*cli.db_path)
+		cli.db_path = "finq.duckdb";
+	cli.memory_limit = getenv("FINQ_MEMORY_LIMIT");
+
+	/* Global options may stand before or after the command name; the
+	 * command sees its own options only. */
+	const char *name = NULL;
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+	int nrest = 0;
+	for (int i = 1; i < argc; i++) {
+		int taken = take_global(&cli, argc, argv, &i);
+		if (taken < 0) {
+			free(rest);
+			return EXIT_USAGE;
+		}
+		if (taken)
+			continue;
+		if (!name && strcmp(argv[i], "--") != 0 && argv[i][0] != '-')
+			name = argv[i];
+		rest[nrest++] = argv[i];
+	}
+	if (!name) {
+		int help = nrest && (strcmp(rest[0], "--help") == 0 || strcmp(rest[0], "-h") == 0);
+		int version = nrest && strcmp(rest[0], "--version") == 0;
+		free(rest);
+		if (version) {
+			printf("finq %s\n", FINQ_VERSION);
+			return EXIT_OK;
+		}
+		usage(help ? stdout : stderr);
+		return help ? EXIT_OK : EXIT_USAGE;
+	}
+	/* The command name comes first in the command's argv. */
+	for (int i = 0; i < nrest; i++)
+		if (rest[i] == name) {
+			memmove(rest + 1, rest, (size_t)i * sizeof(*rest));
+			rest[0] = (char *)name;
+			break;
+		}
+	int rc = EXIT_USAGE;
+	const struct command *cmd = NULL;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			cmd = &commands[i];
+	if (strcmp(name, "help") == 0) {
+		usage(stdout);
+		rc = EXIT_OK;
+	} else if (!cmd) {
+		fprintf(stderr, "finq: unknown command '%s' (see 'finq --help')\n", name);
+	} else {
+		rc = cmd->run(&cli, nrest, rest);
+	}
+	free(rest);
+	return rc;
+}
