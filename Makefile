@@ -1,5 +1,6 @@
 # finq: one plain Makefile.
 #   make            build ./finq (installs missing dependencies first)
+#   make demo       generate sample data, load it and print `finq info`
 #   make test       unit tests, then integration tests against real data
 #   make asan       the same tests with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make check      test + asan (what .ci/run runs)
@@ -31,8 +32,13 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 SAN_LIB_OBJS := $(LIB_SRCS:src/%.c=build/asan/%.o)
 SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 
-.PHONY: all deps test unit integration asan check bench clean
+.PHONY: all deps demo test unit integration asan check bench clean
 all: finq
+
+# The main job on sample data: generate, load, describe.
+demo: finq
+	./finq --db finq.duckdb demo
+	./finq --db finq.duckdb info
 
 deps: build/.deps
 build/.deps: scripts/deps.sh

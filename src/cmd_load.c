@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static void load_usage(FILE *out)
@@ -61,10 +62,13 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 		return cli_fail(&e, EXIT_BAD_INPUT);
 
 	if (json) {
-		json_t *o = json_pack("{s:I, s:I, s:i, s:s, s:f, s:f}", "rows", (json_int_t)rep.rows,
+		struct rusage usage;
+		getrusage(RUSAGE_SELF, &usage); /* ru_maxrss is in KiB on Linux */
+		json_t *o = json_pack("{s:I, s:I, s:i, s:s, s:f, s:f, s:f}", "rows", (json_int_t)rep.rows,
 				      "replaced", (json_int_t)rep.replaced, "files", rep.files,
 				      "formats", rep.formats, "seconds", rep.seconds,
-				      "rows_per_second", rep.seconds > 0 ? (double)rep.rows / rep.seconds : 0.0);
+				      "rows_per_second", rep.seconds > 0 ? (double)rep.rows / rep.seconds : 0.0,
+				      "peak_memory_mb", (double)usage.ru_maxrss / 1024.0);
 		json_dumpf(o, stdout, JSON_COMPACT);
 		fputc('\n', stdout);
 		json_decref(o);

@@ -81,15 +81,21 @@ void db_close(struct db *db)
 	memset(db, 0, sizeof(*db));
 }
 
+static bool trace_sql(void);
+static double now_seconds(void);
+
 int db_exec(struct db *db, const char *sql, struct err *e)
 {
 	duckdb_result res;
+	double started = now_seconds();
 	int rc = 0;
 	if (duckdb_query(db->con, sql, &res) == DuckDBError) {
 		const char *msg = duckdb_result_error(&res);
 		rc = err_set(e, "%s", msg ? msg : "query failed");
 	}
 	duckdb_destroy_result(&res);
+	if (trace_sql())
+		fprintf(stderr, "-- %.3f s%s\n%s\n", now_seconds() - started, rc ? " (failed)" : "", sql);
 	return rc;
 }
 
@@ -165,12 +171,67 @@ static uint64_t enum_index(const void *data, idx_t row, duckdb_type internal)
 	}
 }
 
-/* Append the value at row of vec, of logical type type, as text. */
+/* A JSON string literal, for nested values rendered as JSON. */
+static void add_json_string(struct strbuf *sb, const char *p, size_t n)
+{
+	strbuf_addch(sb, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '"' || c == '\\')
+			strbuf_addf(sb, "\\%c", c);
+		else if (c < 0x20)
+			strbuf_addf(sb, "\\u%04x", c);
+		else
+			strbuf_addch(sb, (char)c);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static bool is_json_native(duckdb_type t)
+{
+	switch (t) {
+	case DUCKDB_TYPE_BOOLEAN: case DUCKDB_TYPE_TINYINT: case DUCKDB_TYPE_SMALLINT:
+	case DUCKDB_TYPE_INTEGER: case DUCKDB_TYPE_BIGINT: case DUCKDB_TYPE_UTINYINT:
+	case DUCKDB_TYPE_USMALLINT: case DUCKDB_TYPE_UINTEGER: case DUCKDB_TYPE_UBIGINT:
+	case DUCKDB_TYPE_HUGEINT: case DUCKDB_TYPE_UHUGEINT: case DUCKDB_TYPE_FLOAT:
+	case DUCKDB_TYPE_DOUBLE: case DUCKDB_TYPE_DECIMAL: case DUCKDB_TYPE_LIST:
+	case DUCKDB_TYPE_MAP: case DUCKDB_TYPE_STRUCT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void add_value_text(struct strbuf *sb, duckdb_vector vec, duckdb_logical_type type, idx_t row);
+
+/* Append a value as JSON: inside nested values, scalars keep their JSON
+ * type and everything else becomes a string. */
+static void add_value_json(struct strbuf *sb, duckdb_vector vec, duckdb_logical_type type, idx_t row)
+{
+	uint64_t *validity = duckdb_vector_get_validity(vec);
+	if (validity && !duckdb_validity_row_is_valid(validity, row)) {
+		strbuf_addstr(sb, "null");
+		return;
+	}
+	duckdb_type t = duckdb_get_type_id(type);
+	if (is_json_native(t)) {
+		add_value_text(sb, vec, type, row);
+		return;
+	}
+	struct strbuf text;
+	strbuf_init(&text, 0);
+	add_value_text(&text, vec, type, row);
+	add_json_string(sb, text.buf, text.len);
+	strbuf_release(&text);
+}
+
+/* Append the value at row of vec, of logical type type, as text; nested
+ * values are written as JSON. */
 static void add_value_text(struct strbuf *sb, duckdb_vector vec, duckdb_logical_type type, idx_t row)
 {
 	uint64_t *validity = duckdb_vector_get_validity(vec);
 	if (validity && !duckdb_validity_row_is_valid(validity, row)) {
-		strbuf_addstr(sb, "NULL");
+		strbuf_addstr(sb, "null");
 		return;
 	}
 	const void *data = duckdb_vector_get_data(vec);
@@ -188,7 +249,14 @@ static void add_value_text(struct strbuf *sb, duckdb_vector vec, duckdb_logical_
 	case DUCKDB_TYPE_HUGEINT: strbuf_addf(sb, "%.17g", duckdb_hugeint_to_double(((const duckdb_hugeint *)data)[row])); break;
 	case DUCKDB_TYPE_UHUGEINT: strbuf_addf(sb, "%.17g", duckdb_uhugeint_to_double(((const duckdb_uhugeint *)data)[row])); break;
 	case DUCKDB_TYPE_FLOAT: strbuf_addf(sb, "%.9g", ((const float *)data)[row]); break;
-	case DUCKDB_TYPE_DOUBLE: strbuf_addf(sb, "%.17g", ((const double *)data)[row]); break;
+	case DUCKDB_TYPE_DOUBLE: {
+		double d = ((const double *)data)[row];
+		if (isfinite(d))
+			strbuf_addf(sb, "%.17g", d);
+		else
+			strbuf_addstr(sb, "null"); /* JSON has no NaN or infinity */
+		break;
+	}
 	case DUCKDB_TYPE_DECIMAL: strbuf_addf(sb, "%.17g", decimal_to_double(data, row, type)); break;
 	case DUCKDB_TYPE_DATE: add_date(sb, ((const duckdb_date *)data)[row]); break;
 	case DUCKDB_TYPE_TIMESTAMP:
@@ -236,11 +304,16 @@ static void add_value_text(struct strbuf *sb, duckdb_vector vec, duckdb_logical_
 			if (i)
 				strbuf_addstr(sb, ", ");
 			if (is_map) {
-				add_value_text(sb, duckdb_struct_vector_get_child(child, 0), key_type, entry.offset + i);
-				strbuf_addch(sb, '=');
-				add_value_text(sb, duckdb_struct_vector_get_child(child, 1), value_type, entry.offset + i);
+				/* JSON keys are strings, whatever the map's key type. */
+				struct strbuf key;
+				strbuf_init(&key, 0);
+				add_value_text(&key, duckdb_struct_vector_get_child(child, 0), key_type, entry.offset + i);
+				add_json_string(sb, key.buf, key.len);
+				strbuf_release(&key);
+				strbuf_addstr(sb, ": ");
+				add_value_json(sb, duckdb_struct_vector_get_child(child, 1), value_type, entry.offset + i);
 			} else {
-				add_value_text(sb, child, child_type, entry.offset + i);
+				add_value_json(sb, child, child_type, entry.offset + i);
 			}
 		}
 		strbuf_addch(sb, is_map ? '}' : ']');
@@ -258,8 +331,11 @@ static void add_value_text(struct strbuf *sb, duckdb_vector vec, duckdb_logical_
 		for (idx_t i = 0; i < n; i++) {
 			char *name = duckdb_struct_type_child_name(type, i);
 			duckdb_logical_type ct = duckdb_struct_type_child_type(type, i);
-			strbuf_addf(sb, "%s%s: ", i ? ", " : "", name);
-			add_value_text(sb, duckdb_struct_vector_get_child(vec, i), ct, row);
+			if (i)
+				strbuf_addstr(sb, ", ");
+			add_json_string(sb, name, strlen(name));
+			strbuf_addstr(sb, ": ");
+			add_value_json(sb, duckdb_struct_vector_get_child(vec, i), ct, row);
 			duckdb_destroy_logical_type(&ct);
 			duckdb_free(name);
 		}
@@ -312,7 +388,9 @@ static void vector_cell(struct cell *c, duckdb_vector vec, duckdb_logical_type t
 	struct strbuf sb;
 	strbuf_init(&sb, 0);
 	add_value_text(&sb, vec, type, row);
-	c->kind = t == DUCKDB_TYPE_DATE ? CELL_DATE : CELL_TEXT;
+	c->kind = t == DUCKDB_TYPE_DATE ? CELL_DATE
+		  : t == DUCKDB_TYPE_LIST || t == DUCKDB_TYPE_MAP || t == DUCKDB_TYPE_STRUCT ? CELL_JSON
+		  : CELL_TEXT;
 	c->v.s = strbuf_detach(&sb);
 }
 
@@ -500,10 +578,22 @@ out:
 	return rc;
 }
 
+/* FINQ_TRACE_SQL=1 prints every statement run through db_run and its time. */
+static bool trace_sql(void)
+{
+	static int on = -1;
+	if (on < 0) {
+		const char *v = getenv("FINQ_TRACE_SQL");
+		on = v && *v && strcmp(v, "0") != 0;
+	}
+	return on;
+}
+
 int db_run(struct db *db, const char *sql, const struct db_run_options *opt,
 	   struct table *out, struct err *e)
 {
 	duckdb_prepared_statement stmt = NULL;
+	double started = now_seconds();
 	int rc;
 	if (duckdb_prepare(db->con, sql, &stmt) == DuckDBError) {
 		const char *msg = duckdb_prepare_error(stmt);
@@ -512,5 +602,7 @@ int db_run(struct db *db, const char *sql, const struct db_run_options *opt,
 		rc = db_run_prepared(db, stmt, opt, out, e);
 	}
 	duckdb_destroy_prepare(&stmt);
+	if (trace_sql())
+		fprintf(stderr, "-- %.3f s%s\n%s\n", now_seconds() - started, rc ? " (failed)" : "", sql);
 	return rc;
 }

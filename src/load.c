@@ -73,12 +73,54 @@ int load_ensure_schema(struct db *db, struct err *e)
 	return 0;
 }
 
+/* finq_tag_key(VARCHAR) -> VARCHAR: tag_key_normalize for DuckDB. */
+static void tag_key_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output)
+{
+	(void)info;
+	idx_t n = duckdb_data_chunk_get_size(input);
+	duckdb_vector in = duckdb_data_chunk_get_vector(input, 0);
+	duckdb_string_t *keys = duckdb_vector_get_data(in);
+	uint64_t *valid = duckdb_vector_get_validity(in);
+	duckdb_vector_ensure_validity_writable(output);
+	uint64_t *out_valid = duckdb_vector_get_validity(output);
+	char raw[512], key[512];
+	for (idx_t i = 0; i < n; i++) {
+		if (valid && !duckdb_validity_row_is_valid(valid, i)) {
+			duckdb_validity_set_row_invalid(out_valid, i);
+			continue;
+		}
+		uint32_t len = duckdb_string_t_length(keys[i]);
+		if (len >= sizeof(raw))
+			len = sizeof(raw) - 1;
+		memcpy(raw, duckdb_string_t_data(&keys[i]), len);
+		raw[len] = '\0';
+		tag_key_normalize(raw, key, sizeof(key));
+		duckdb_vector_assign_string_element_len(output, i, key, strlen(key));
+	}
+}
+
+static int register_functions(struct db *db, struct err *e)
+{
+	duckdb_scalar_function f = duckdb_create_scalar_function();
+	duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+	duckdb_scalar_function_set_name(f, "finq_tag_key");
+	duckdb_scalar_function_add_parameter(f, varchar);
+	duckdb_scalar_function_set_return_type(f, varchar);
+	duckdb_scalar_function_set_function(f, tag_key_function);
+	int rc = duckdb_register_scalar_function(db->con, f) == DuckDBError ? -1 : 0;
+	duckdb_destroy_logical_type(&varchar);
+	duckdb_destroy_scalar_function(&f);
+	if (rc)
+		return err_set(e, "cannot register the function finq_tag_key");
+	return 0;
+}
+
 int load_open_db(struct db *db, const char *path, const char *memory_limit, int threads, struct err *e)
 {
 	struct db_config cfg = { .path = path, .memory_limit = memory_limit, .threads = threads };
 	if (db_open(db, &cfg, e))
 		return err_set_code(e, EXIT_DATABASE, "%s", e->msg);
-	if (load_ensure_schema(db, e) || db_exec(db, schema_macros, e)) {
+	if (load_ensure_schema(db, e) || register_functions(db, e) || db_exec(db, schema_macros, e)) {
 		db_close(db);
 		return err_set_code(e, EXIT_DATABASE, "%s", e->msg);
 	}

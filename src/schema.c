@@ -77,8 +77,9 @@ const char schema_ddl[] =
  * Azure EA 09/21/2023 (month first); DuckDB's cast takes the first two.
  * finq_json_map: CUR 2.0 CSV and FOCUS carry maps as JSON text; Azure EA
  * writes the object's members without the braces.
- * finq_tag_key: one spelling for a tag key whatever the export: no user
- * prefix, snake_case, lower case ("user:CostCenter" -> "cost_center").
+ * finq_tag_entries: a tag map's entries with keys normalised by the
+ * finq_tag_key function (tag_key_normalize, registered by load.c) and
+ * empty values dropped.
  */
 const char schema_macros[] =
 	"SET TimeZone = 'UTC';\n"
@@ -91,14 +92,15 @@ const char schema_macros[] =
 	"  WHEN json_valid(x) THEN TRY_CAST(CAST(x AS JSON) AS MAP(VARCHAR, VARCHAR))\n"
 	"  WHEN json_valid('{' || x || '}') THEN TRY_CAST(CAST('{' || x || '}' AS JSON) AS MAP(VARCHAR, VARCHAR))\n"
 	"  END;\n"
-	"CREATE OR REPLACE TEMP MACRO finq_tag_key(k) AS trim(regexp_replace(lower(regexp_replace(\n"
-	"  regexp_replace(k, '^(user:|user_)', ''), '([a-z0-9])([A-Z])', '\\1_\\2', 'g')), '[:/ .\\-]+', '_', 'g'), '_');\n"
 	"CREATE OR REPLACE TEMP MACRO finq_tag_entries(m) AS list_filter(\n"
 	"  list_transform(map_entries(coalesce(m, MAP {})), e -> {'key': finq_tag_key(e.key), 'value': e.value}),\n"
 	"  e -> e.value IS NOT NULL AND e.value <> '' AND e.key <> '');\n"
-	/* Keys that meet after normalisation (user:Team, user:team): the first wins. */
-	"CREATE OR REPLACE TEMP MACRO finq_tags_from_entries(l) AS map_from_entries(list_filter(l,\n"
-	"  (e, i) -> NOT list_contains(list_transform(list_slice(l, 1, i - 1), x -> x.key), e.key)));\n";
+	/* Keys that meet after normalisation (user:Team, user:team): the first
+	 * wins. The quadratic filter runs only on rows that have such keys. */
+	"CREATE OR REPLACE TEMP MACRO finq_tags_from_entries(l) AS CASE\n"
+	"  WHEN len(list_distinct(list_transform(l, x -> x.key))) = len(l) THEN map_from_entries(l)\n"
+	"  ELSE map_from_entries(list_filter(l,\n"
+	"    (e, i) -> NOT list_contains(list_transform(list_slice(l, 1, i - 1), x -> x.key), e.key))) END;\n";
 
 static const struct {
 	enum export_format format;
@@ -144,6 +146,29 @@ void column_name_normalize(const char *raw, char *out, size_t size)
 		} else {
 			out[o++] = (char)tolower(*p);
 		}
+	}
+	while (o && out[o - 1] == '_')
+		o--;
+	out[o] = '\0';
+}
+
+void tag_key_normalize(const char *raw, char *out, size_t size)
+{
+	size_t o = 0;
+	if (!size)
+		return;
+	if (strncmp(raw, "user:", 5) == 0 || strncmp(raw, "user_", 5) == 0)
+		raw += 5;
+	for (const unsigned char *p = (const unsigned char *)raw; *p && o + 2 < size; p++) {
+		bool camel_hump = isupper(*p) && p > (const unsigned char *)raw &&
+				  (islower(p[-1]) || isdigit(p[-1]));
+		if (strchr(":/ .-_", *p) || camel_hump) {
+			if (o && out[o - 1] != '_')
+				out[o++] = '_';
+			if (!camel_hump)
+				continue;
+		}
+		out[o++] = (char)tolower(*p);
 	}
 	while (o && out[o - 1] == '_')
 		o--;
@@ -445,40 +470,71 @@ static void add_stage1_value(struct strbuf *sql, const struct source_column *col
 	}
 }
 
-/* The raw tag map: a map/JSON column, or (CUR 1.0) one column per tag. */
-static void add_raw_tags(struct strbuf *sql, enum format_family family,
-			 const struct source_column *cols, size_t n)
+/* One tag column of a CUR 1.0 / Athena export, as text. */
+static void add_tag_column_value(struct strbuf *sql, const struct source_column *c)
+{
+	strbuf_addstr(sql, "nullif(");
+	if (!c->is_text)
+		strbuf_addstr(sql, "CAST(");
+	strbuf_add_sql_ident(sql, c->raw);
+	strbuf_addstr(sql, c->is_text ? ", '')" : " AS VARCHAR), '')");
+}
+
+/* The tag key a CUR 1.0 ("resourceTags/user:team") or Athena
+ * ("resource_tags_user_team") column carries, or false if none. */
+static bool tag_column_key(const struct source_column *c, char *key, size_t size)
+{
+	static const char prefix[] = "resource_tags_";
+	if (strncmp(c->normalized, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	const char *slash = strchr(c->raw, '/');
+	tag_key_normalize(slash ? slash + 1 : c->normalized + sizeof(prefix) - 1, key, size);
+	return key[0] != '\0';
+}
+
+/*
+ * The tag entries (a list of {key, value} with normalised keys and no empty
+ * values): from a map or JSON column through finq_tag_entries, or, when each
+ * tag is a column of its own, built here with the keys normalised once and
+ * columns that meet on one key merged (first non-empty wins).
+ */
+static void add_tag_entries(struct strbuf *sql, enum format_family family,
+			    const struct source_column *cols, size_t n)
 {
 	static const char *const map_columns[] = {
 		[FAMILY_CUR] = "resource_tags", [FAMILY_FOCUS] = "tags", [FAMILY_AZURE] = "tags",
 	};
 	const struct source_column *m = find_column(cols, n, map_columns[family]);
 	if (m) {
+		strbuf_addstr(sql, "finq_tag_entries(");
 		add_map_value(sql, m);
+		strbuf_addch(sql, ')');
 		return;
 	}
-	static const char prefix[] = "resource_tags_";
 	bool any = false;
+	char key[256], other[256];
 	for (size_t i = 0; family == FAMILY_CUR && i < n; i++) {
-		if (strncmp(cols[i].normalized, prefix, sizeof(prefix) - 1) != 0)
+		if (!tag_column_key(&cols[i], key, sizeof(key)))
 			continue;
-		strbuf_addstr(sql, any ? ", " : "map_from_entries([");
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = tag_column_key(&cols[k], other, sizeof(other)) && strcmp(key, other) == 0;
+		if (seen)
+			continue;
+		strbuf_addstr(sql, any ? ", " : "list_filter([");
 		strbuf_addstr(sql, "{'key': ");
-		/* CUR 1.0 keeps the key as written after "resourceTags/". */
-		const char *slash = strchr(cols[i].raw, '/');
-		strbuf_add_sql_literal(sql, slash ? slash + 1 : cols[i].normalized + sizeof(prefix) - 1);
-		strbuf_addstr(sql, ", 'value': ");
-		if (cols[i].is_text) {
-			strbuf_add_sql_ident(sql, cols[i].raw);
-		} else {
-			strbuf_addstr(sql, "CAST(");
-			strbuf_add_sql_ident(sql, cols[i].raw);
-			strbuf_addstr(sql, " AS VARCHAR)");
-		}
-		strbuf_addch(sql, '}');
+		strbuf_add_sql_literal(sql, key);
+		strbuf_addstr(sql, ", 'value': coalesce(");
+		add_tag_column_value(sql, &cols[i]);
+		for (size_t k = i + 1; k < n; k++)
+			if (tag_column_key(&cols[k], other, sizeof(other)) && strcmp(key, other) == 0) {
+				strbuf_addstr(sql, ", ");
+				add_tag_column_value(sql, &cols[k]);
+			}
+		strbuf_addstr(sql, ")}");
 		any = true;
 	}
-	strbuf_addstr(sql, any ? "])" : "CAST(NULL AS MAP(VARCHAR, VARCHAR))");
+	strbuf_addstr(sql, any ? "], e -> e.value IS NOT NULL)" : "[]");
 }
 
 static void add_cur_stage2(struct strbuf *sql)
@@ -642,17 +698,17 @@ int schema_build_select(enum export_format f, const struct source_column *cols, 
 			continue;
 		strbuf_addstr(sql, "SELECT\n");
 		families[i].add_stage2(sql);
-		strbuf_addf(sql, "  %lld\nFROM (SELECT *, finq_tag_entries(raw_tags) AS tag_entries FROM (SELECT\n", load_id);
+		strbuf_addf(sql, "  %lld\nFROM (SELECT\n", load_id);
 		for (const struct needed_column *need = family_needs(family); need->name; need++) {
 			strbuf_addstr(sql, "  ");
 			add_stage1_value(sql, cols, ncols, need);
 			strbuf_addf(sql, " AS %s,\n", need->name);
 		}
 		strbuf_addstr(sql, "  ");
-		add_raw_tags(sql, family, cols, ncols);
-		strbuf_addstr(sql, " AS raw_tags,\n  filename AS source_file\nFROM ");
+		add_tag_entries(sql, family, cols, ncols);
+		strbuf_addstr(sql, " AS tag_entries,\n  filename AS source_file\nFROM ");
 		strbuf_addstr(sql, from_sql);
-		strbuf_addstr(sql, ") AS stage1) AS stage2");
+		strbuf_addstr(sql, ") AS stage1");
 		return 0;
 	}
 	return -1;

@@ -36,6 +36,12 @@ enum format_family export_format_family(enum export_format f);
  * Writes at most size bytes including the NUL. */
 void column_name_normalize(const char *raw, char *out, size_t size);
 
+/* One spelling for a tag key whatever the export wrote: no "user:" or
+ * "user_" prefix, snake_case, lower case: "user:CostCenter" -> "cost_center",
+ * "aws:createdBy" -> "aws_created_by", "Team Name" -> "team_name". Also
+ * registered in DuckDB as finq_tag_key() for keys inside maps. */
+void tag_key_normalize(const char *raw, char *out, size_t size);
+
 /* Identify the format from raw header names (as in the file). */
 enum export_format schema_identify(const char *const *raw_names, size_t n);
 

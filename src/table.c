@@ -19,7 +19,7 @@ void table_init(struct table *t)
 void table_release(struct table *t)
 {
 	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		if (t->cells[i].kind == CELL_TEXT || t->cells[i].kind == CELL_DATE)
+		if (t->cells[i].kind >= CELL_DATE)
 			free(t->cells[i].v.s);
 	for (size_t c = 0; c < t->ncols; c++)
 		free(t->names[c]);
@@ -82,7 +82,8 @@ const char *cell_format(const struct cell *c, char *buf, size_t size)
 	case CELL_REAL: snprintf(buf, size, "%.10g", c->v.r); break;
 	case CELL_BOOL: snprintf(buf, size, "%s", c->v.b ? "true" : "false"); break;
 	case CELL_DATE:
-	case CELL_TEXT: snprintf(buf, size, "%s", c->v.s); break;
+	case CELL_TEXT:
+	case CELL_JSON: snprintf(buf, size, "%s", c->v.s); break;
 	}
 	return buf;
 }
@@ -172,6 +173,10 @@ json_t *cell_to_json(const struct cell *c)
 	case CELL_BOOL: return json_boolean(c->v.b);
 	case CELL_DATE:
 	case CELL_TEXT: return json_string(c->v.s);
+	case CELL_JSON: {
+		json_t *v = json_loads(c->v.s, JSON_DECODE_ANY, NULL);
+		return v ? v : json_string(c->v.s);
+	}
 	}
 	return json_null();
 }

@@ -19,7 +19,8 @@ enum cell_kind {
 	CELL_REAL,
 	CELL_BOOL,
 	CELL_DATE, /* text "YYYY-MM-DD" */
-	CELL_TEXT, /* anything else, including timestamps and nested values */
+	CELL_TEXT, /* anything else, including timestamps */
+	CELL_JSON, /* a nested value (MAP, LIST, STRUCT) as JSON text */
 };
 
 struct cell {
@@ -28,7 +29,7 @@ struct cell {
 		int64_t i;
 		double r;
 		bool b;
-		char *s; /* owned, for CELL_DATE and CELL_TEXT */
+		char *s; /* owned, for CELL_DATE, CELL_TEXT and CELL_JSON */
 	} v;
 };
 
