@@ -53,9 +53,11 @@ build/%.o: src/%.c build/.deps $(wildcard src/*.h)
 finq: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+TEST_CFLAGS := -Isrc -DTEST_DATA_DIR='"$(CURDIR)/tests/data"'
+
 build/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 build/asan/%.o: src/%.c build/.deps $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
@@ -66,7 +68,7 @@ finq-asan: $(SAN_OBJS)
 
 build/asan/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -Isrc -o $@ $< $(SAN_LIB_OBJS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(TEST_CFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do $$t; done

@@ -43,12 +43,6 @@ static void usage(FILE *out)
 		"'finq <command> --help' describes a command's options.\n");
 }
 
-int cli_fail(const struct err *e, int default_code)
-{
-	fprintf(stderr, "finq: %s\n", e->msg);
-	return e->code ? e->code : default_code;
-}
-
 /* Take a global option at argv[*i]; returns 1 if taken, 0 if not one, -1 on error. */
 static int take_global(struct cli *cli, int argc, char **argv, int *i)
 {

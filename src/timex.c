@@ -1,0 +1,579 @@
+/*
+ * timex: a recursive-descent reader of time expressions over tokens.
+ * Each function tries one production at st->pos; on success it fills a
+ * period and advances st->pos past what it read, on failure it leaves
+ * st->pos where it was and returns false.
+ */
+#include "timex.h"
+#include "date.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+struct reader {
+	const struct token_list *t;
+	size_t pos;
+	int today;
+};
+
+static const char *const month_names[] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december",
+};
+
+/* Abbreviations, sorted by month. */
+static const struct {
+	const char *word;
+	int month;
+} month_abbrevs[] = {
+	{ "jan", 1 }, { "feb", 2 }, { "mar", 3 }, { "apr", 4 }, { "jun", 6 }, { "jul", 7 },
+	{ "aug", 8 }, { "sep", 9 }, { "sept", 9 }, { "oct", 10 }, { "nov", 11 }, { "dec", 12 },
+};
+
+static const char *const month_labels[] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+};
+
+static bool is(const struct reader *r, size_t ahead, const char *w)
+{
+	return tok_is(r->t, r->pos + ahead, w);
+}
+
+static bool is_any(const struct reader *r, size_t ahead, const char *const *words)
+{
+	return tok_in(r->t, r->pos + ahead, words);
+}
+
+static const struct token *peek(const struct reader *r, size_t ahead)
+{
+	return r->pos + ahead < r->t->n ? &r->t->items[r->pos + ahead] : NULL;
+}
+
+static int month_of_word(const struct token *tok)
+{
+	if (!tok || tok->kind != TOK_WORD)
+		return 0;
+	for (int m = 0; m < 12; m++)
+		if (slice_eq(tok->text, month_names[m]))
+			return m + 1;
+	for (size_t i = 0; i < sizeof(month_abbrevs) / sizeof(month_abbrevs[0]); i++)
+		if (slice_eq(tok->text, month_abbrevs[i].word))
+			return month_abbrevs[i].month;
+	return 0;
+}
+
+/* A four-digit year between 1990 and 2100 written as a plain number. */
+static bool year_at(const struct reader *r, size_t ahead, int *year)
+{
+	const struct token *tok = peek(r, ahead);
+	if (!tok || tok->kind != TOK_NUMBER || tok->money || tok->percent || tok->ordinal)
+		return false;
+	if (tok->number != floor(tok->number) || tok->number < 1990 || tok->number > 2100 || tok->text.n != 4)
+		return false;
+	*year = (int)tok->number;
+	return true;
+}
+
+static void set_period(struct period *p, int start, int end, enum time_unit unit, int count)
+{
+	p->start_day = start;
+	p->end_day = end;
+	p->unit = unit;
+	p->count = count;
+	p->label[0] = '\0';
+}
+
+static void label_month(struct period *p)
+{
+	int y, m, d;
+	date_to_ymd(p->start_day, &y, &m, &d);
+	snprintf(p->label, sizeof(p->label), "%s %d", month_labels[m - 1], y);
+}
+
+/* The most recent month `month` that has begun on or before today. */
+static int recent_month_start(int today, int month)
+{
+	int y, m, d;
+	date_to_ymd(today, &y, &m, &d);
+	return date_from_ymd(month <= m ? y : y - 1, month, 1);
+}
+
+/*
+ * day_or_month := MONTH [ORDINAL|DAYNUM] [","] [YEAR]
+ *              |  DAYNUM ["of"] MONTH [YEAR]
+ * "October", "Oct 10", "October 10th, 2025", "10 October", "March 2025".
+ */
+static bool read_month(struct reader *r, struct period *p, bool *explicit_year)
+{
+	size_t save = r->pos;
+	int month = month_of_word(peek(r, 0)), day = 0, year = 0;
+	const struct token *tok;
+	if (month) {
+		/* "may" is a month only where a date is expected. */
+		if (month == 5 && is(r, 0, "may")) {
+			static const char *const before_may[] = { "in", "since", "from", "to", "and", "of", "between", "through", "until", "for", "during", "vs", "versus", NULL };
+			bool after_preposition = r->pos > 0 && tok_in(r->t, r->pos - 1, before_may);
+			if (!after_preposition && !year_at(r, 1, &year))
+				return false;
+		}
+		r->pos++;
+		tok = peek(r, 0);
+		if (tok && tok->kind == TOK_NUMBER && !tok->money && tok->number >= 1 && tok->number <= 31 &&
+		    tok->number == floor(tok->number) && tok->text.n <= 4) {
+			day = (int)tok->number;
+			r->pos++;
+			if (peek(r, 0) && peek(r, 0)->kind == TOK_PUNCT && peek(r, 0)->text.p[0] == ',' && year_at(r, 1, &year))
+				r->pos++;
+		}
+	} else {
+		tok = peek(r, 0);
+		if (!tok || tok->kind != TOK_NUMBER || tok->money || tok->number < 1 || tok->number > 31 ||
+		    tok->number != floor(tok->number))
+			return false;
+		size_t k = is(r, 1, "of") ? 2 : 1;
+		month = month_of_word(peek(r, k));
+		if (!month)
+			return false;
+		day = (int)tok->number;
+		r->pos += k + 1;
+	}
+	*explicit_year = year_at(r, 0, &year);
+	if (*explicit_year)
+		r->pos++;
+	int start = *explicit_year ? date_from_ymd(year, month, 1) : recent_month_start(r->today, month);
+	if (day) {
+		int y, m, d;
+		date_to_ymd(start, &y, &m, &d);
+		if (day > date_days_in_month(y, m)) {
+			r->pos = save;
+			return false;
+		}
+		int at = date_from_ymd(y, m, day);
+		set_period(p, at, at + 1, UNIT_DAY, 1);
+		snprintf(p->label, sizeof(p->label), "%s %d, %d", month_labels[m - 1], day, y);
+	} else {
+		set_period(p, start, date_add_months(start, 1), UNIT_MONTH, 1);
+		label_month(p);
+	}
+	return true;
+}
+
+static const struct {
+	const char *word;
+	int quarter;
+} quarter_words[] = {
+	{ "q1", 1 }, { "q2", 2 }, { "q3", 3 }, { "q4", 4 },
+	{ "first", 1 }, { "second", 2 }, { "third", 3 }, { "fourth", 4 },
+	{ "1st", 1 }, { "2nd", 2 }, { "3rd", 3 }, { "4th", 4 },
+};
+
+/* The most recent quarter q that has begun on or before today. */
+static int recent_quarter_start(int today, int q)
+{
+	int y, m, d;
+	date_to_ymd(today, &y, &m, &d);
+	int start = date_from_ymd(y, (q - 1) * 3 + 1, 1);
+	return start <= today ? start : date_from_ymd(y - 1, (q - 1) * 3 + 1, 1);
+}
+
+static void label_quarter(struct period *p)
+{
+	int y, m, d;
+	date_to_ymd(p->start_day, &y, &m, &d);
+	snprintf(p->label, sizeof(p->label), "Q%d %d", (m - 1) / 3 + 1, y);
+}
+
+/*
+ * quarter := ("q1".."q4") [YEAR]
+ *          | ("first".."fourth") "quarter" ["of"] [YEAR]
+ *          | "quarter" NUMBER [YEAR]
+ * half    := ("h1"|"h2") [YEAR] | ("first"|"second") "half" ["of"] [YEAR]
+ */
+static bool read_quarter_or_half(struct reader *r, struct period *p, bool *explicit_year)
+{
+	size_t save = r->pos;
+	int q = 0, half = 0, year = 0;
+	const struct token *tok = peek(r, 0);
+	if (is(r, 0, "h1") || is(r, 0, "h2")) {
+		half = tok->text.p[1] - '0';
+		r->pos++;
+	} else if ((is(r, 0, "first") || is(r, 0, "second")) && is(r, 1, "half")) {
+		half = is(r, 0, "first") ? 1 : 2;
+		r->pos += 2;
+	} else if (is(r, 0, "quarter") && peek(r, 1) && peek(r, 1)->kind == TOK_NUMBER &&
+		   peek(r, 1)->number >= 1 && peek(r, 1)->number <= 4 && !year_at(r, 1, &year)) {
+		q = (int)peek(r, 1)->number;
+		r->pos += 2;
+	} else {
+		for (size_t i = 0; i < sizeof(quarter_words) / sizeof(quarter_words[0]) && !q; i++) {
+			if (!is(r, 0, quarter_words[i].word))
+				continue;
+			bool bare = quarter_words[i].word[0] == 'q';
+			if (!bare && !is(r, 1, "quarter"))
+				break;
+			q = quarter_words[i].quarter;
+			r->pos += bare ? 1 : 2;
+		}
+		if (!q && tok && tok->kind == TOK_NUMBER && tok->ordinal && tok->number >= 1 && tok->number <= 4 &&
+		    is(r, 1, "quarter")) {
+			q = (int)tok->number;
+			r->pos += 2;
+		}
+		if (!q) {
+			r->pos = save;
+			return false;
+		}
+	}
+	if (is(r, 0, "of") && year_at(r, 1, &year))
+		r->pos++;
+	*explicit_year = year_at(r, 0, &year);
+	if (*explicit_year)
+		r->pos++;
+	int y, m, d;
+	date_to_ymd(r->today, &y, &m, &d);
+	if (half) {
+		int start = date_from_ymd(*explicit_year ? year : y, half == 1 ? 1 : 7, 1);
+		if (!*explicit_year && start > r->today)
+			start = date_add_months(start, -12);
+		set_period(p, start, date_add_months(start, 6), UNIT_HALF, 1);
+		date_to_ymd(start, &y, &m, &d);
+		snprintf(p->label, sizeof(p->label), "H%d %d", half, y);
+		return true;
+	}
+	int start = *explicit_year ? date_from_ymd(year, (q - 1) * 3 + 1, 1) : recent_quarter_start(r->today, q);
+	set_period(p, start, date_add_months(start, 3), UNIT_QUARTER, 1);
+	label_quarter(p);
+	return true;
+}
+
+static const struct {
+	const char *word;
+	enum time_unit unit;
+} unit_words[] = {
+	{ "day", UNIT_DAY }, { "days", UNIT_DAY },
+	{ "week", UNIT_WEEK }, { "weeks", UNIT_WEEK },
+	{ "month", UNIT_MONTH }, { "months", UNIT_MONTH },
+	{ "quarter", UNIT_QUARTER }, { "quarters", UNIT_QUARTER },
+	{ "year", UNIT_YEAR }, { "years", UNIT_YEAR },
+};
+
+static bool unit_at(const struct reader *r, size_t ahead, enum time_unit *unit)
+{
+	for (size_t i = 0; i < sizeof(unit_words) / sizeof(unit_words[0]); i++)
+		if (is(r, ahead, unit_words[i].word)) {
+			*unit = unit_words[i].unit;
+			return true;
+		}
+	return false;
+}
+
+static const char *const unit_names[] = {
+	[UNIT_DAY] = "day", [UNIT_WEEK] = "week", [UNIT_MONTH] = "month",
+	[UNIT_QUARTER] = "quarter", [UNIT_HALF] = "half", [UNIT_YEAR] = "year", [UNIT_SPAN] = "period",
+};
+
+/* The start of the current unit containing today, and its length. */
+static int unit_start(int today, enum time_unit unit)
+{
+	switch (unit) {
+	case UNIT_WEEK: return date_week_start(today);
+	case UNIT_MONTH: return date_month_start(today);
+	case UNIT_QUARTER: return date_quarter_start(today);
+	case UNIT_YEAR: return date_year_start(today);
+	default: return today;
+	}
+}
+
+static int unit_add(int start, enum time_unit unit, int n)
+{
+	switch (unit) {
+	case UNIT_DAY: return start + n;
+	case UNIT_WEEK: return start + 7 * n;
+	case UNIT_MONTH: return date_add_months(start, n);
+	case UNIT_QUARTER: return date_add_months(start, 3 * n);
+	case UNIT_YEAR: return date_add_months(start, 12 * n);
+	default: return start + n;
+	}
+}
+
+/*
+ * relative := ("last"|"past"|"previous"|"prior") NUMBER UNIT      the N full units before this one
+ *           | ("last"|"previous"|"prior"|"past") UNIT             the one before this one
+ *           | ("this"|"current") UNIT                             this one, to date
+ *           | ("next") ...                                        not billing history: no
+ *           | "today" | "yesterday"
+ *           | ("month"|"quarter"|"year"|"week") "to" "date" | "mtd" | "qtd" | "ytd" | "wtd"
+ *           | NUMBER UNIT "ago"
+ * "last N days" are the N days before today: [today - N, today).
+ */
+static bool read_relative(struct reader *r, struct period *p)
+{
+	static const char *const last_words[] = { "last", "past", "previous", "prior", "trailing", NULL };
+	static const char *const this_words[] = { "this", "current", NULL };
+	enum time_unit unit;
+	const struct token *tok = peek(r, 0);
+	int today = r->today;
+
+	if (is(r, 0, "today")) {
+		set_period(p, today, today + 1, UNIT_DAY, 1);
+		snprintf(p->label, sizeof(p->label), "today");
+		r->pos++;
+		return true;
+	}
+	if (is(r, 0, "yesterday")) {
+		set_period(p, today - 1, today, UNIT_DAY, 1);
+		snprintf(p->label, sizeof(p->label), "yesterday");
+		r->pos++;
+		return true;
+	}
+	static const struct {
+		const char *word;
+		enum time_unit unit;
+	} to_date_words[] = { { "mtd", UNIT_MONTH }, { "qtd", UNIT_QUARTER }, { "ytd", UNIT_YEAR }, { "wtd", UNIT_WEEK } };
+	for (size_t i = 0; i < sizeof(to_date_words) / sizeof(to_date_words[0]); i++)
+		if (is(r, 0, to_date_words[i].word)) {
+			unit = to_date_words[i].unit;
+			r->pos++;
+			goto to_date;
+		}
+	if (unit_at(r, 0, &unit) && unit != UNIT_DAY && is(r, 1, "to") && is(r, 2, "date")) {
+		r->pos += 3;
+		goto to_date;
+	}
+	if (is_any(r, 0, this_words) && unit_at(r, 1, &unit) && unit != UNIT_DAY) {
+		r->pos += 2;
+		goto to_date;
+	}
+	if (is_any(r, 0, last_words)) {
+		const struct token *n = peek(r, 1);
+		if (n && n->kind == TOK_NUMBER && !n->money && n->number >= 1 && n->number <= 3660 &&
+		    n->number == floor(n->number) && unit_at(r, 2, &unit)) {
+			int count = (int)n->number;
+			r->pos += 3;
+			if (unit == UNIT_DAY) {
+				set_period(p, today - count, today, UNIT_DAY, count);
+			} else {
+				int end = unit_start(today, unit);
+				set_period(p, unit_add(end, unit, -count), end, unit, count);
+			}
+			snprintf(p->label, sizeof(p->label), "the last %d %s%s", count, unit_names[unit], count == 1 ? "" : "s");
+			return true;
+		}
+		if (unit_at(r, 1, &unit)) {
+			r->pos += 2;
+			if (unit == UNIT_DAY) { /* "last day": yesterday */
+				set_period(p, today - 1, today, UNIT_DAY, 1);
+				snprintf(p->label, sizeof(p->label), "yesterday");
+				return true;
+			}
+			int end = unit_start(today, unit);
+			set_period(p, unit_add(end, unit, -1), end, unit, 1);
+			if (unit == UNIT_MONTH)
+				label_month(p);
+			else if (unit == UNIT_QUARTER)
+				label_quarter(p);
+			else if (unit == UNIT_YEAR) {
+				int y, m, d;
+				date_to_ymd(p->start_day, &y, &m, &d);
+				snprintf(p->label, sizeof(p->label), "%d", y);
+			} else
+				snprintf(p->label, sizeof(p->label), "last week");
+			return true;
+		}
+	}
+	/* NUMBER UNIT "ago": that one unit */
+	if (tok && tok->kind == TOK_NUMBER && !tok->money && tok->number >= 1 && tok->number <= 3660 &&
+	    unit_at(r, 1, &unit) && is(r, 2, "ago")) {
+		int count = (int)tok->number;
+		int start = unit == UNIT_DAY ? today - count : unit_add(unit_start(today, unit), unit, -count);
+		set_period(p, start, unit_add(start, unit, 1), unit, 1);
+		snprintf(p->label, sizeof(p->label), "%d %s%s ago", count, unit_names[unit], count == 1 ? "" : "s");
+		r->pos += 3;
+		return true;
+	}
+	return false;
+
+to_date: {
+		int start = unit_start(today, unit);
+		set_period(p, start, today + 1, unit, 1);
+		if (unit == UNIT_MONTH)
+			label_month(p);
+		else if (unit == UNIT_QUARTER)
+			label_quarter(p);
+		else if (unit == UNIT_YEAR) {
+			int y, m, d;
+			date_to_ymd(start, &y, &m, &d);
+			snprintf(p->label, sizeof(p->label), "%d", y);
+		} else
+			snprintf(p->label, sizeof(p->label), "this week");
+		size_t n = strlen(p->label);
+		snprintf(p->label + n, sizeof(p->label) - n, " to date");
+		return true;
+	}
+}
+
+/*
+ * period := relative | quarter_or_half | day_or_month | ISO_DATE | "yyyy-mm" | YEAR
+ * A bare year needs a preposition before it ("in 2024", "for 2024") so that
+ * "over 2000" stays an amount.
+ */
+static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
+{
+	static const char *const year_preps[] = { "in", "for", "during", "of", "from", "to", "and", "between", "since", "through", "until", "vs", "versus", "year", NULL };
+	const struct token *tok = peek(r, 0);
+	int year;
+	*explicit_year = false;
+	if (!tok)
+		return false;
+	if (read_relative(r, p))
+		return true;
+	if (read_quarter_or_half(r, p, explicit_year))
+		return true;
+	if (read_month(r, p, explicit_year))
+		return true;
+	if (tok->kind == TOK_DATE) {
+		set_period(p, tok->day, tok->day + 1, UNIT_DAY, 1);
+		date_format(tok->day, p->label, sizeof(p->label));
+		*explicit_year = true;
+		r->pos++;
+		return true;
+	}
+	if (tok->kind == TOK_WORD && tok->text.n == 7 && tok->text.p[4] == '-') {
+		int y, m;
+		char buf[8];
+		memcpy(buf, tok->text.p, 7);
+		buf[7] = '\0';
+		if (sscanf(buf, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12 && y >= 1990 && y <= 2100) {
+			int start = date_from_ymd(y, m, 1);
+			set_period(p, start, date_add_months(start, 1), UNIT_MONTH, 1);
+			label_month(p);
+			*explicit_year = true;
+			r->pos++;
+			return true;
+		}
+	}
+	if (year_at(r, 0, &year) && r->pos > 0 && tok_in(r->t, r->pos - 1, year_preps)) {
+		int start = date_from_ymd(year, 1, 1);
+		set_period(p, start, date_from_ymd(year + 1, 1, 1), UNIT_YEAR, 1);
+		snprintf(p->label, sizeof(p->label), "%d", year);
+		*explicit_year = true;
+		r->pos++;
+		return true;
+	}
+	return false;
+}
+
+static void describe_span(struct period *whole)
+{
+	char a[16], b[16];
+	date_format(whole->start_day, a, sizeof(a));
+	date_format(whole->end_day - 1, b, sizeof(b));
+	snprintf(whole->label, sizeof(whole->label), "%s to %s", a, b);
+}
+
+/*
+ * span := ["from"] period ("to"|"through"|"until"|"till"|"-") period
+ *       | "between" period "and" period
+ *       | ("since"|"starting") period
+ * The end's year follows the start's when it has none and would come first.
+ */
+static bool read_span(struct reader *r, struct time_mention *m)
+{
+	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
+	size_t save = r->pos;
+	bool between = is(r, 0, "between"), since = is(r, 0, "since") || (is(r, 0, "starting") && !is(r, 1, "from"));
+	bool from = is(r, 0, "from") || (is(r, 0, "starting") && is(r, 1, "from"));
+	r->pos += between || since ? 1 : from ? (is(r, 0, "starting") ? 2 : 1) : 0;
+	bool start_year, end_year;
+	if (!read_period(r, &m->from, &start_year)) {
+		r->pos = save;
+		return false;
+	}
+	if (since) {
+		m->is_span = true;
+		set_period(&m->to, r->today, r->today + 1, UNIT_DAY, 1);
+		set_period(&m->period, m->from.start_day, r->today + 1, UNIT_SPAN, 1);
+		snprintf(m->period.label, sizeof(m->period.label), "since %.56s", m->from.label);
+		return true;
+	}
+	bool joined = between ? is(r, 0, "and") : (is_any(r, 0, to_words) ||
+		      (peek(r, 0) && peek(r, 0)->kind == TOK_PUNCT && peek(r, 0)->text.p[0] == '-'));
+	size_t before_join = r->pos;
+	if (!joined) {
+		r->pos = save;
+		return false;
+	}
+	r->pos++;
+	if (!read_period(r, &m->to, &end_year)) {
+		r->pos = between || from ? save : before_join;
+		return false;
+	}
+	/* "from November 2024 to March": March follows November 2024. */
+	if (!end_year && m->to.start_day < m->from.start_day) {
+		int shift = date_add_months(date_month_start(m->to.start_day), 12) - date_month_start(m->to.start_day);
+		int len = m->to.end_day - m->to.start_day;
+		if (m->to.unit == UNIT_DAY || m->to.unit == UNIT_MONTH || m->to.unit == UNIT_QUARTER) {
+			int y, mo, d;
+			date_to_ymd(m->to.start_day, &y, &mo, &d);
+			m->to.start_day = date_from_ymd(y + 1, mo, d);
+			m->to.end_day = m->to.unit == UNIT_DAY ? m->to.start_day + 1 : date_add_months(m->to.start_day, m->to.unit == UNIT_MONTH ? 1 : 3);
+		} else {
+			m->to.start_day += shift;
+			m->to.end_day = m->to.start_day + len;
+		}
+		if (m->to.unit == UNIT_MONTH)
+			label_month(&m->to);
+		else if (m->to.unit == UNIT_QUARTER)
+			label_quarter(&m->to);
+	}
+	/* "from March 2025 to May": May takes March's year when it has none. */
+	if (start_year && !end_year && m->to.unit == UNIT_MONTH && m->from.unit == UNIT_MONTH) {
+		int y1, m1, d1, y2, m2, d2;
+		date_to_ymd(m->from.start_day, &y1, &m1, &d1);
+		date_to_ymd(m->to.start_day, &y2, &m2, &d2);
+		int start = date_from_ymd(m2 >= m1 ? y1 : y1 + 1, m2, 1);
+		set_period(&m->to, start, date_add_months(start, 1), UNIT_MONTH, 1);
+		label_month(&m->to);
+	}
+	if (m->to.end_day <= m->from.start_day) {
+		r->pos = save;
+		return false;
+	}
+	m->is_span = true;
+	set_period(&m->period, m->from.start_day, m->to.end_day, UNIT_SPAN, 1);
+	describe_span(&m->period);
+	return true;
+}
+
+size_t timex_find(const struct token_list *toks, int today, struct time_mention *out, size_t max)
+{
+	struct reader r = { toks, 0, today };
+	size_t n = 0;
+	while (r.pos < toks->n && n < max) {
+		size_t start = r.pos;
+		struct time_mention m;
+		memset(&m, 0, sizeof(m));
+		bool explicit_year;
+		if (read_span(&r, &m) || (r.pos = start, read_period(&r, &m.period, &explicit_year))) {
+			m.first = start;
+			m.last = r.pos - 1;
+			out[n++] = m;
+		} else {
+			r.pos = start + 1;
+		}
+	}
+	return n;
+}
+
+void period_describe_dates(const struct period *p, char *buf, size_t size)
+{
+	char a[16], b[16];
+	date_format(p->start_day, a, sizeof(a));
+	date_format(p->end_day - 1, b, sizeof(b));
+	if (p->end_day - p->start_day == 1)
+		snprintf(buf, size, "%s", a);
+	else
+		snprintf(buf, size, "%s to %s", a, b);
+}
