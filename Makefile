@@ -14,8 +14,9 @@ OPT     ?= -O2 -g
 DUCKDB_DIR := deps/duckdb
 # A system libduckdb wins over the npm copy (scripts/deps.sh decides).
 DUCKDB_CFLAGS = $(if $(wildcard $(DUCKDB_DIR)/include/duckdb.h),-isystem $(DUCKDB_DIR)/include)
-DUCKDB_LIBS   = $(if $(wildcard $(DUCKDB_DIR)/libduckdb.so),-L$(DUCKDB_DIR) \
-                -Wl,-rpath,'$$ORIGIN/$(DUCKDB_DIR)' -Wl,-rpath,$(CURDIR)/$(DUCKDB_DIR)) -lduckdb
+# (make splits $(if ...) at commas, so the rpath flags live in a variable)
+DUCKDB_RPATH  := -Wl,-rpath,'$$ORIGIN/$(DUCKDB_DIR)' -Wl,-rpath,$(CURDIR)/$(DUCKDB_DIR)
+DUCKDB_LIBS   = $(if $(wildcard $(DUCKDB_DIR)/libduckdb.so),-L$(DUCKDB_DIR) $(DUCKDB_RPATH)) -lduckdb
 PKGS    := jansson sqlite3 zlib
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(DUCKDB_CFLAGS)
 LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lz -lpthread -lm

@@ -31,10 +31,16 @@ struct cli {
 	int threads;         /* --threads, 0 for DuckDB's default */
 };
 
+int cmd_alias(struct cli *cli, int argc, char **argv);
+int cmd_ask(struct cli *cli, int argc, char **argv);
+int cmd_bench(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_load(struct cli *cli, int argc, char **argv);
 int cmd_info(struct cli *cli, int argc, char **argv);
 int cmd_sql(struct cli *cli, int argc, char **argv);
+
+/* The day questions are read from: --today, else the system clock. */
+int cli_today(const struct cli *cli, int *today, struct err *e);
 
 /* Print "finq: <message>" to stderr and return the error's exit code
  * (default_code when the error carries none). */

@@ -14,6 +14,34 @@
 #include <ctype.h>
 #include <string.h>
 
+/*
+ * The names the language engine matches words against, refreshed by every
+ * load: one row per distinct value of each dimension (with the service's or
+ * account's name), per tag key, and per tag value (the 1,000 costliest of
+ * each key). Resource ids are left out: there can be millions, and they are
+ * recognised by their shape instead.
+ */
+const char schema_vocabulary_sql[] =
+	"DELETE FROM vocabulary;\n"
+	"INSERT INTO vocabulary\n"
+	"SELECT 'service', NULL, service_code, any_value(service_name), sum(amortized_cost) FROM costs WHERE service_code IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'account', NULL, account_id, any_value(account_name), sum(amortized_cost) FROM costs WHERE account_id IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'region', NULL, region, NULL, sum(amortized_cost) FROM costs WHERE region IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'availability_zone', NULL, availability_zone, NULL, sum(amortized_cost) FROM costs WHERE availability_zone IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'usage_type', NULL, usage_type, NULL, sum(amortized_cost) FROM costs WHERE usage_type IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'operation', NULL, operation, NULL, sum(amortized_cost) FROM costs WHERE operation IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'instance_type', NULL, instance_type, NULL, sum(amortized_cost) FROM costs WHERE instance_type IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'charge_type', NULL, charge_type, NULL, sum(amortized_cost) FROM costs WHERE charge_type IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'service_category', NULL, service_category, NULL, sum(amortized_cost) FROM costs WHERE service_category IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'pricing_term', NULL, pricing_term, NULL, sum(amortized_cost) FROM costs WHERE pricing_term IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'provider', NULL, provider, NULL, sum(amortized_cost) FROM costs GROUP BY 3\n"
+	"UNION ALL SELECT 'tag', k, v, NULL, cost FROM (\n"
+	"  SELECT k, v, sum(amortized_cost) AS cost FROM (\n"
+	"    SELECT unnest(map_keys(tags)) AS k, unnest(map_values(tags)) AS v, amortized_cost FROM costs WHERE cardinality(tags) > 0)\n"
+	"  GROUP BY k, v QUALIFY row_number() OVER (PARTITION BY k ORDER BY cost DESC, v) <= 1000)\n"
+	"UNION ALL SELECT 'tag_key', k, NULL, NULL, sum(amortized_cost) FROM (\n"
+	"  SELECT unnest(map_keys(tags)) AS k, amortized_cost FROM costs WHERE cardinality(tags) > 0) GROUP BY k;\n";
+
 const char *const costs_columns[] = {
 	"usage_date", "charge_start", "billing_period", "provider", "payer_account_id",
 	"account_id", "account_name", "service_code", "service_name", "service_category",
@@ -64,6 +92,13 @@ const char schema_ddl[] =
 	"  rows BIGINT NOT NULL,\n"
 	"  replaced BIGINT NOT NULL,\n"
 	"  seconds DOUBLE NOT NULL\n"
+	");\n"
+	"CREATE TABLE IF NOT EXISTS vocabulary (\n"
+	"  dim VARCHAR NOT NULL,\n"
+	"  tag_key VARCHAR,\n"
+	"  value VARCHAR,\n"
+	"  name VARCHAR,\n"
+	"  cost DOUBLE\n"
 	");\n"
 	"CREATE TABLE IF NOT EXISTS load_files (\n"
 	"  load_id INTEGER NOT NULL,\n"

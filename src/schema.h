@@ -75,6 +75,8 @@ size_t schema_typed_columns(enum export_format f, const struct source_column *co
 
 /* The DDL of the canonical tables and the helper macros, idempotent. */
 extern const char schema_ddl[];
+/* Rebuilds the `vocabulary` table from `costs` (run inside each load). */
+extern const char schema_vocabulary_sql[];
 /* Macros the mapping SQL uses; run on every connection that loads. */
 extern const char schema_macros[];
 

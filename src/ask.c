@@ -1,0 +1,233 @@
+/*
+ * ask: the question-to-answer pipeline. See ask.h.
+ */
+#include "ask.h"
+#include "answer.h"
+#include "date.h"
+#include "parse.h"
+#include "sandbox.h"
+#include "sqlgen.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int load_vocabulary(struct ask_context *ctx, struct err *e)
+{
+	struct table t;
+	table_init(&t);
+	if (db_query(ctx->db, "SELECT dim, tag_key, value, name, cost FROM vocabulary", &t, 0, e)) {
+		table_release(&t);
+		return err_prefix(e, "cannot read the vocabulary (load data first)");
+	}
+	for (size_t r = 0; r < t.nrows; r++) {
+		const struct cell *c = table_at(&t, r, 0);
+		const char *text[4];
+		for (int k = 0; k < 4; k++) {
+			c = table_at(&t, r, (size_t)k);
+			text[k] = c->kind == CELL_TEXT ? c->v.s : NULL;
+		}
+		vocab_add_data(&ctx->vocab, text[0], text[1], text[2], text[3], cell_number(table_at(&t, r, 4)));
+	}
+	table_release(&t);
+	return 0;
+}
+
+static void data_currency(struct ask_context *ctx, char *buf, size_t size);
+
+int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->db = db;
+	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
+	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
+	vocab_init(&ctx->vocab);
+	if (load_vocabulary(ctx, e)) {
+		vocab_release(&ctx->vocab);
+		return -1;
+	}
+	data_currency(ctx, ctx->currency, sizeof(ctx->currency));
+	return 0;
+}
+
+void ask_context_add_alias(struct ask_context *ctx, const char *name, const char *const *targets, int n)
+{
+	vocab_add_alias(&ctx->vocab, name, targets, n);
+}
+
+void ask_context_release(struct ask_context *ctx)
+{
+	vocab_release(&ctx->vocab);
+}
+
+static void finish_vocab(struct ask_context *ctx)
+{
+	if (!ctx->vocab_loaded) {
+		vocab_finish(&ctx->vocab);
+		ctx->vocab_loaded = true;
+	}
+}
+
+/* The total of the period before the plan's range, for "up 4% from ...". */
+static bool previous_total(struct ask_context *ctx, const struct plan *p, struct answer_context *actx)
+{
+	if (p->intent != INTENT_TOTAL || p->group.dim != DIM_NONE || p->range.unit == UNIT_SPAN)
+		return false;
+	struct plan prev = *p;
+	int len = p->range.end_day - p->range.start_day;
+	prev.range.end_day = p->range.start_day;
+	prev.range.start_day = p->range.start_day - len;
+	if (p->range.unit == UNIT_MONTH || p->range.unit == UNIT_QUARTER || p->range.unit == UNIT_YEAR) {
+		int months = p->range.unit == UNIT_MONTH ? 1 : p->range.unit == UNIT_QUARTER ? 3 : 12;
+		months *= p->range.count > 0 ? p->range.count : 1;
+		prev.range.start_day = date_add_months(date_month_start(p->range.start_day), -months);
+	}
+	struct strbuf sql;
+	strbuf_init(&sql, 0);
+	struct table t;
+	table_init(&t);
+	struct err ignored = { 0 };
+	struct sandbox_limits limits = { 1, ctx->timeout_seconds };
+	bool ok = sqlgen_build(&prev, &sql_dialect_duckdb, &sql) == 0 &&
+		  sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored) == 0 && t.nrows == 1 &&
+		  table_at(&t, 0, 0)->kind != CELL_NULL;
+	if (ok) {
+		actx->has_previous = true;
+		actx->previous_total = cell_number(table_at(&t, 0, 0));
+		period_describe_dates(&prev.range, actx->previous_label, sizeof(actx->previous_label));
+	}
+	table_release(&t);
+	strbuf_release(&sql);
+	return ok;
+}
+
+/* The currency of most rows, "USD" when unknown. */
+static void data_currency(struct ask_context *ctx, char *buf, size_t size)
+{
+	struct table t;
+	table_init(&t);
+	struct err ignored = { 0 };
+	snprintf(buf, size, "USD");
+	if (db_query(ctx->db, "SELECT mode(currency) FROM costs", &t, 1, &ignored) == 0 && t.nrows == 1 &&
+	    table_at(&t, 0, 0)->kind == CELL_TEXT)
+		snprintf(buf, size, "%s", table_at(&t, 0, 0)->v.s);
+	table_release(&t);
+}
+
+int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
+	       json_t **answer, struct plan *plan_out, struct err *e)
+{
+	double started = now_ms();
+	finish_vocab(ctx);
+	struct parse_input in = {
+		.question = question,
+		.today = today,
+		.vocab = &ctx->vocab,
+		.previous = prev && prev->present ? &prev->plan : NULL,
+		.previous_top_label = prev && prev->present && prev->top_label[0] ? prev->top_label : NULL,
+	};
+	struct parse_result parsed;
+	parse_question(&in, &parsed);
+	const struct plan *p = &parsed.plan;
+	*plan_out = *p;
+
+	struct strbuf sql, md;
+	strbuf_init(&sql, 0);
+	strbuf_init(&md, 0);
+	struct table t;
+	table_init(&t);
+	int rc = 0;
+	bool runs = sqlgen_build(p, &sql_dialect_duckdb, &sql) == 0;
+	if (runs) {
+		struct sandbox_limits limits = { ctx->max_rows, ctx->timeout_seconds };
+		if (sandbox_query(ctx->db, sql.buf, &limits, &t, e)) {
+			rc = err_prefix(e, "the query failed");
+			goto out;
+		}
+	}
+	struct answer_context actx;
+	answer_context_init(&actx);
+	actx.currency = ctx->currency;
+	if (runs)
+		previous_total(ctx, p, &actx);
+	answer_narrate(p, &t, &actx, &md);
+
+	char interpretation[1024];
+	plan_describe(p, interpretation, sizeof(interpretation));
+	if (parsed.notes[0]) {
+		size_t n = strlen(interpretation);
+		snprintf(interpretation + n, sizeof(interpretation) - n, " (%s)", parsed.notes);
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "message", json_string(md.buf));
+	json_object_set_new(o, "interpretation", json_string(interpretation));
+	json_object_set_new(o, "plan", plan_to_json(p));
+	json_object_set_new(o, "sql", runs ? json_string(sql.buf) : json_null());
+	json_t *result = table_to_json(&t);
+	json_object_set(o, "columns", json_object_get(result, "columns"));
+	json_object_set(o, "rows", json_object_get(result, "rows"));
+	if (t.truncated)
+		json_object_set_new(o, "truncated", json_true());
+	json_decref(result);
+	json_t *charts = json_array();
+	json_t *chart = runs ? answer_chart_ctx(p, &t, &actx) : NULL;
+	if (chart)
+		json_array_append_new(charts, chart);
+	json_object_set_new(o, "charts", charts);
+	char suggestions[4][ANSWER_SUGGESTION_MAX];
+	int ns = answer_suggest(p, &t, suggestions, 4);
+	json_t *js = json_array();
+	for (int i = 0; i < ns; i++)
+		json_array_append_new(js, json_string(suggestions[i]));
+	json_object_set_new(o, "suggestions", js);
+	json_object_set_new(o, "followup", json_boolean(parsed.followup));
+	json_object_set_new(o, "outcome", json_string(p->intent == INTENT_CLARIFY ? "clarified"
+						       : p->intent == INTENT_REFUSE ? "refused" : "answered"));
+	json_object_set_new(o, "elapsed_ms", json_real(now_ms() - started));
+	*answer = o;
+out:
+	table_release(&t);
+	strbuf_release(&sql);
+	strbuf_release(&md);
+	return rc;
+}
+
+int ask_previous_from_json(const char *plan_json, const char *answer_json, struct ask_previous *prev)
+{
+	memset(prev, 0, sizeof(*prev));
+	if (!plan_json)
+		return 0;
+	json_t *plan = json_loads(plan_json, 0, NULL);
+	if (!plan || plan_from_json(plan, &prev->plan)) {
+		json_decref(plan);
+		return -1;
+	}
+	json_decref(plan);
+	prev->present = true;
+	/* "the top one": the first real label; a placeholder only when alone */
+	json_t *answer = answer_json ? json_loads(answer_json, 0, NULL) : NULL;
+	json_t *rows = json_object_get(answer, "rows");
+	const char *first = NULL, *real = NULL;
+	for (size_t i = 0; i < json_array_size(rows) && !real; i++) {
+		const char *label = json_string_value(json_array_get(json_array_get(rows, i), 0));
+		if (!label)
+			break;
+		if (!first)
+			first = label;
+		if (strcmp(label, "(untagged)") != 0 && strcmp(label, "(none)") != 0)
+			real = label;
+	}
+	snprintf(prev->top_label, sizeof(prev->top_label), "%s", real ? real : first ? first : "");
+	json_decref(answer);
+	return 0;
+}

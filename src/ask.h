@@ -1,0 +1,57 @@
+/*
+ * ask: one question in, one answer out: the pipeline behind `finq ask`,
+ * `finq chat` and the API's /chat.
+ *
+ * Loads the vocabulary once per context (from the `vocabulary` table the
+ * loads maintain), parses the question against the conversation's previous
+ * plan, compiles the plan, runs it in the sandbox and builds the answer
+ * object of DESIGN.md: message, interpretation, plan, sql, columns, rows,
+ * charts, suggestions, elapsed_ms. Storing the conversation is the
+ * caller's business (it passes the previous turn in).
+ */
+#ifndef FINQ_ASK_H
+#define FINQ_ASK_H
+
+#include "db.h"
+#include "err.h"
+#include "plan.h"
+#include "vocab.h"
+
+struct json_t;
+
+struct ask_context {
+	struct db *db;     /* opened with sandbox_open(): read-only, locked down */
+	struct vocab vocab;
+	bool vocab_loaded;
+	double timeout_seconds;
+	size_t max_rows;
+	char currency[16]; /* of most rows; read once */
+};
+
+/* The previous turn of a conversation, as stored. */
+struct ask_previous {
+	bool present;
+	struct plan plan;
+	char top_label[PLAN_NAME_MAX]; /* the first label of its answer */
+};
+
+/* Prepare a context on an open database (the caller keeps ownership). */
+int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e);
+void ask_context_release(struct ask_context *ctx);
+/* Add user aliases (name -> targets) to the vocabulary before the first ask. */
+void ask_context_add_alias(struct ask_context *ctx, const char *name, const char *const *targets, int n);
+
+/*
+ * Answer one question. today is a day number (date.h). On success *answer
+ * is a new JSON object (the caller owns it) and *plan_out the plan used
+ * (for the conversation store). Fails only when the engine fails; a
+ * question finq cannot answer still gets an answer (a clarification or a
+ * refusal with no rows).
+ */
+int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
+	       struct json_t **answer, struct plan *plan_out, struct err *e);
+
+/* Read the previous turn back from a stored plan and answer (JSON text). */
+int ask_previous_from_json(const char *plan_json, const char *answer_json, struct ask_previous *prev);
+
+#endif

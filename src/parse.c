@@ -1,0 +1,1182 @@
+/*
+ * parse: question -> plan. See parse.h.
+ *
+ * After time expressions are taken out, every position of the question is
+ * read as the longest of: a cue (the parser's own words, cues[] below) or a
+ * name from the vocabulary. Then the plan is assembled from what was found:
+ * groupings from "by"/"which"/"each"/"top N" before a dimension, filters
+ * from values (excluded after "excluding" and its list), the intent from
+ * cues, the time from the time expressions with the defaults of
+ * CONVENTIONS.md. A follow-up overlays what it says on the previous plan.
+ */
+#include "parse.h"
+#include "date.h"
+#include "strbuf.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum cue {
+	CUE_NONE,
+	CUE_FILLER,      /* reserved words that mean nothing alone */
+	CUE_COST,        /* money words: the question is about cost */
+	CUE_AMORTIZED, CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_USAGE,
+	CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_UNIT_REQUESTS,
+	CUE_TOP, CUE_BOTTOM, CUE_MOST, CUE_LEAST, CUE_ONE,
+	CUE_WHICH, CUE_BY, CUE_EACH, CUE_BREAKDOWN, CUE_TOTAL,
+	CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY,
+	CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
+	CUE_INCREASE, CUE_DECREASE, CUE_CHANGE,
+	CUE_AVERAGE, CUE_PER_DAY,
+	CUE_MORE_THAN, CUE_LESS_THAN,
+	CUE_EXCLUDE, CUE_ONLY, CUE_UNTAGGED, CUE_TAG,
+	CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
+	CUE_DRILL, CUE_FOLLOWUP, CUE_PRONOUN, CUE_INSTEAD, CUE_SAME,
+	CUE_NOT_BILLING, CUE_HELP, CUE_ASK,
+};
+
+/* The parser's words, sorted by phrase (multi-word phrases are matched
+ * before their first word alone). */
+static const struct {
+	const char *phrase;
+	enum cue cue;
+} cues[] = {
+	{ "<", CUE_LESS_THAN }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY },
+	{ "about", CUE_FILLER }, { "above", CUE_MORE_THAN }, { "across", CUE_EACH }, { "all", CUE_FILLER },
+	{ "altogether", CUE_TOTAL }, { "amortised", CUE_AMORTIZED }, { "amortized", CUE_AMORTIZED },
+	{ "amount", CUE_COST }, { "an", CUE_FILLER }, { "and", CUE_FILLER }, { "and what about", CUE_FOLLOWUP },
+	{ "annual", CUE_YEARLY }, { "annually", CUE_YEARLY }, { "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE },
+	{ "are", CUE_FILLER }, { "area", CUE_CHART_AREA }, { "as", CUE_FILLER }, { "at", CUE_FILLER },
+	{ "at least", CUE_MORE_THAN }, { "at most", CUE_LESS_THAN }, { "average", CUE_AVERAGE },
+	{ "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR }, { "be", CUE_FILLER }, { "been", CUE_FILLER },
+	{ "below", CUE_LESS_THAN }, { "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST },
+	{ "billed", CUE_UNBLENDED }, { "billing", CUE_COST }, { "bottom", CUE_BOTTOM },
+	{ "break down", CUE_BREAKDOWN }, { "breakdown", CUE_BREAKDOWN }, { "bring", CUE_FILLER },
+	{ "broken down", CUE_BREAKDOWN }, { "burn", CUE_COST }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY },
+	{ "by day", CUE_DAILY }, { "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY },
+	{ "by week", CUE_WEEKLY }, { "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "change", CUE_CHANGE },
+	{ "changed", CUE_CHANGE }, { "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN },
+	{ "cheapest", CUE_LEAST }, { "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL },
+	{ "compare", CUE_COMPARE }, { "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS },
+	{ "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE }, { "cost", CUE_COST },
+	{ "costed", CUE_COST }, { "costing", CUE_COST }, { "costliest", CUE_MOST }, { "could", CUE_FILLER },
+	{ "cpu", CUE_NOT_BILLING }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY },
+	{ "decline", CUE_DECREASE }, { "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE },
+	{ "decreased", CUE_DECREASE }, { "did", CUE_FILLER }, { "dig into", CUE_DRILL }, { "display", CUE_ASK },
+	{ "do", CUE_FILLER }, { "does", CUE_FILLER }, { "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT },
+	{ "doughnut", CUE_CHART_DOUGHNUT }, { "drill", CUE_DRILL }, { "drill down", CUE_DRILL },
+	{ "drill into", CUE_DRILL }, { "drop", CUE_DECREASE }, { "dropped", CUE_DECREASE }, { "each", CUE_EACH },
+	{ "each day", CUE_DAILY }, { "each month", CUE_MONTHLY }, { "each week", CUE_WEEKLY },
+	{ "effective", CUE_AMORTIZED }, { "every", CUE_EACH }, { "ex", CUE_EXCLUDE },
+	{ "exceeding", CUE_MORE_THAN }, { "exceeds", CUE_MORE_THAN }, { "except", CUE_EXCLUDE },
+	{ "exclude", CUE_EXCLUDE }, { "excluding", CUE_EXCLUDE }, { "expense", CUE_COST },
+	{ "expensive", CUE_COST }, { "fell", CUE_DECREASE }, { "fewer than", CUE_LESS_THAN }, { "for", CUE_FILLER },
+	{ "for each", CUE_EACH }, { "from", CUE_FILLER }, { "gb", CUE_UNIT_GB }, { "get", CUE_ASK },
+	{ "gib", CUE_UNIT_GB }, { "gigabyte", CUE_UNIT_GB }, { "give", CUE_ASK }, { "go", CUE_FILLER },
+	{ "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN }, { "grew", CUE_INCREASE },
+	{ "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE }, { "growth", CUE_INCREASE },
+	{ "had", CUE_FILLER }, { "has", CUE_FILLER }, { "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING },
+	{ "help", CUE_HELP }, { "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND },
+	{ "hour", CUE_UNIT_HOURS }, { "how", CUE_ASK }, { "how about", CUE_FOLLOWUP }, { "how many", CUE_USAGE },
+	{ "how much", CUE_ASK }, { "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER },
+	{ "ignore", CUE_EXCLUDE }, { "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in total", CUE_TOTAL },
+	{ "income", CUE_NOT_BILLING }, { "increase", CUE_INCREASE }, { "increased", CUE_INCREASE },
+	{ "instead", CUE_INSTEAD }, { "into", CUE_FILLER }, { "invoice", CUE_UNBLENDED },
+	{ "invoiced", CUE_UNBLENDED }, { "is", CUE_FILLER }, { "it", CUE_PRONOUN }, { "its", CUE_FILLER },
+	{ "jump", CUE_INCREASE }, { "jumped", CUE_INCREASE }, { "just", CUE_ONLY }, { "largest", CUE_MOST },
+	{ "latency", CUE_NOT_BILLING }, { "least", CUE_LEAST }, { "least expensive", CUE_LEAST },
+	{ "leave out", CUE_EXCLUDE }, { "leaving out", CUE_EXCLUDE }, { "less than", CUE_LESS_THAN },
+	{ "let", CUE_FILLER }, { "line", CUE_CHART_LINE }, { "list", CUE_ASK }, { "list cost", CUE_LIST },
+	{ "list price", CUE_LIST }, { "lower than", CUE_LESS_THAN }, { "lowest", CUE_LEAST },
+	{ "margin", CUE_NOT_BILLING }, { "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "memory", CUE_NOT_BILLING },
+	{ "minus", CUE_EXCLUDE }, { "mom", CUE_MOM }, { "money", CUE_COST }, { "month by month", CUE_MONTHLY },
+	{ "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN },
+	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "movers", CUE_CHANGE }, { "my", CUE_FILLER },
+	{ "net", CUE_NET }, { "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE },
+	{ "not including", CUE_EXCLUDE }, { "not tagged", CUE_UNTAGGED }, { "now", CUE_FILLER },
+	{ "of", CUE_FILLER }, { "on", CUE_FILLER }, { "on demand equivalent", CUE_LIST },
+	{ "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST }, { "on demand rate", CUE_LIST },
+	{ "on the bill", CUE_UNBLENDED }, { "one", CUE_ONE }, { "only", CUE_ONLY }, { "or", CUE_FILLER },
+	{ "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "over", CUE_MORE_THAN }, { "over time", CUE_TREND },
+	{ "overall", CUE_TOTAL }, { "paid", CUE_COST }, { "pay", CUE_COST }, { "per", CUE_BY },
+	{ "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY }, { "per week", CUE_WEEKLY },
+	{ "pie", CUE_CHART_PIE }, { "please", CUE_FILLER }, { "plot", CUE_FILLER }, { "priciest", CUE_MOST },
+	{ "process", CUE_FILLER }, { "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING },
+	{ "public price", CUE_LIST }, { "qoq", CUE_QOQ }, { "quarter over quarter", CUE_QOQ },
+	{ "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING }, { "record", CUE_FILLER },
+	{ "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS }, { "request", CUE_UNIT_REQUESTS },
+	{ "revenue", CUE_NOT_BILLING }, { "rise", CUE_INCREASE }, { "rose", CUE_INCREASE }, { "run", CUE_FILLER },
+	{ "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING }, { "same", CUE_SAME }, { "see", CUE_ASK },
+	{ "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "smallest", CUE_LEAST }, { "so", CUE_FILLER },
+	{ "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST }, { "spending", CUE_COST },
+	{ "spent", CUE_COST }, { "spike", CUE_INCREASE }, { "spiked", CUE_INCREASE }, { "split", CUE_BREAKDOWN },
+	{ "split by", CUE_BY }, { "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG },
+	{ "tell", CUE_ASK }, { "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
+	{ "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER }, { "there", CUE_FILLER },
+	{ "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER }, { "time series", CUE_TREND },
+	{ "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL }, { "trend", CUE_TREND },
+	{ "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN },
+	{ "untagged", CUE_UNTAGGED }, { "up", CUE_FILLER }, { "us", CUE_FILLER }, { "usage", CUE_USAGE },
+	{ "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING }, { "versus", CUE_VERSUS },
+	{ "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "we", CUE_FILLER }, { "week by week", CUE_WEEKLY },
+	{ "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY }, { "went down", CUE_DECREASE },
+	{ "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH }, { "what about", CUE_FOLLOWUP },
+	{ "what can you do", CUE_HELP }, { "when", CUE_FILLER }, { "where", CUE_FILLER }, { "which", CUE_WHICH },
+	{ "who", CUE_WHICH }, { "will", CUE_FILLER }, { "with", CUE_FILLER }, { "without", CUE_EXCLUDE },
+	{ "would", CUE_FILLER }, { "wow", CUE_WOW }, { "write", CUE_FILLER }, { "year over year", CUE_YOY },
+	{ "yearly", CUE_YEARLY }, { "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
+};
+
+/* Verbs that would change data; a question starting with one is refused. */
+static const char *const mutation_verbs[] = {
+	"alter", "change", "clear", "create", "delete", "drop", "erase", "insert", "modify", "purge",
+	"remove", "set", "truncate", "update", "wipe", NULL,
+};
+
+static const struct {
+	const char *word;
+	int value;
+} number_words[] = {
+	{ "one", 1 }, { "two", 2 }, { "three", 3 }, { "four", 4 }, { "five", 5 }, { "six", 6 }, { "seven", 7 },
+	{ "eight", 8 }, { "nine", 9 }, { "ten", 10 }, { "twelve", 12 }, { "fifteen", 15 }, { "twenty", 20 },
+};
+
+/* What a token is, once read. */
+enum token_role { ROLE_FREE, ROLE_TIME, ROLE_CUE, ROLE_NAME };
+
+#define MAX_ITEMS 48
+
+struct cue_hit {
+	size_t first, last;
+	enum cue cue;
+};
+
+struct name_hit {
+	struct vocab_match m;
+	const struct vocab_entry *reading; /* the chosen reading */
+	bool qualifier;                    /* a dimension word that named a value's column */
+	bool excluded;                     /* after "excluding ..." */
+	bool plural;                       /* "services" rather than "service" */
+	bool grouping;                     /* used as the plan's grouping */
+	char resource[PLAN_NAME_MAX];      /* a resource id recognised by its shape */
+};
+
+struct reading {
+	const struct parse_input *in;
+	struct token_list toks;
+	enum token_role *role;
+	struct time_mention times[8];
+	size_t ntimes;
+	struct cue_hit cues[MAX_ITEMS];
+	size_t ncues;
+	struct name_hit names[MAX_ITEMS];
+	size_t nnames;
+	struct strbuf notes;
+};
+
+/* ---- cue lookup ---- */
+
+static int cue_compare(const char *phrase, size_t i)
+{
+	return strcmp(phrase, cues[i].phrase);
+}
+
+static enum cue cue_lookup(const char *phrase)
+{
+	size_t lo = 0, hi = sizeof(cues) / sizeof(cues[0]);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = cue_compare(phrase, mid);
+		if (c == 0)
+			return cues[mid].cue;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return CUE_NONE;
+}
+
+size_t parse_cue_table_disorder(void)
+{
+	for (size_t i = 1; i < sizeof(cues) / sizeof(cues[0]); i++)
+		if (strcmp(cues[i - 1].phrase, cues[i].phrase) >= 0)
+			return i;
+	return 0;
+}
+
+bool parse_is_reserved(const struct slice *word)
+{
+	char buf[64];
+	if (word->n >= sizeof(buf))
+		return false;
+	memcpy(buf, word->p, word->n);
+	buf[word->n] = '\0';
+	if (cue_lookup(buf) != CUE_NONE)
+		return true;
+	/* plural of a cue word ("costs", "records") */
+	if (word->n > 3 && buf[word->n - 1] == 's') {
+		buf[word->n - 1] = '\0';
+		if (cue_lookup(buf) != CUE_NONE)
+			return true;
+	}
+	static const char *const time_words[] = { "last", "this", "next", "previous", "past", "prior", "month", "week",
+		"day", "year", "quarter", "today", "yesterday", "since", "between", "until", "ytd", "mtd", "date", "period", NULL };
+	for (const char *const *w = time_words; *w; w++)
+		if (strcmp(buf, *w) == 0)
+			return true;
+	return false;
+}
+
+/* The longest cue at token i: its length in tokens, 0 if none. */
+static size_t cue_at(const struct reading *r, size_t i, enum cue *cue)
+{
+	char phrase[128];
+	for (size_t len = 4; len >= 1; len--) {
+		if (i + len > r->toks.n)
+			continue;
+		size_t o = 0;
+		bool ok = true;
+		for (size_t k = i; k < i + len && ok; k++) {
+			const struct token *t = &r->toks.items[k];
+			ok = r->role[k] == ROLE_FREE && (t->kind == TOK_WORD || (t->kind == TOK_PUNCT && len == 1)) &&
+			     o + t->text.n + 2 < sizeof(phrase);
+			if (!ok)
+				break;
+			if (o)
+				phrase[o++] = ' ';
+			memcpy(phrase + o, t->text.p, t->text.n);
+			o += t->text.n;
+			phrase[o] = '\0';
+		}
+		if (!ok)
+			continue;
+		*cue = cue_lookup(phrase);
+		if (*cue == CUE_NONE && o > 3 && phrase[o - 1] == 's') {
+			phrase[o - 1] = '\0';
+			*cue = cue_lookup(phrase);
+		}
+		if (*cue != CUE_NONE)
+			return len;
+	}
+	return 0;
+}
+
+/* ---- small helpers over the reading ---- */
+
+static bool has_cue(const struct reading *r, enum cue c)
+{
+	for (size_t i = 0; i < r->ncues; i++)
+		if (r->cues[i].cue == c)
+			return true;
+	return false;
+}
+
+static const struct cue_hit *find_cue(const struct reading *r, enum cue c)
+{
+	for (size_t i = 0; i < r->ncues; i++)
+		if (r->cues[i].cue == c)
+			return &r->cues[i];
+	return NULL;
+}
+
+/* The cue that ends right before token i, skipping articles. */
+static enum cue cue_before(const struct reading *r, size_t i)
+{
+	for (size_t k = r->ncues; k-- > 0;) {
+		if (r->cues[k].last >= i)
+			continue;
+		if (r->cues[k].cue == CUE_FILLER && r->cues[k].last + 1 == i) {
+			i = r->cues[k].first; /* "by the account": skip "the" */
+			continue;
+		}
+		return r->cues[k].last + 1 == i ? r->cues[k].cue : CUE_NONE;
+	}
+	return CUE_NONE;
+}
+
+/* A number at token i (digits or a number word); -1 if none. */
+static double number_at(const struct reading *r, size_t i)
+{
+	if (i >= r->toks.n)
+		return -1;
+	const struct token *t = &r->toks.items[i];
+	if (t->kind == TOK_NUMBER && r->role[i] == ROLE_FREE)
+		return t->number;
+	for (size_t k = 0; k < sizeof(number_words) / sizeof(number_words[0]); k++)
+		if (t->kind == TOK_WORD && slice_eq(t->text, number_words[k].word))
+			return number_words[k].value;
+	return -1;
+}
+
+static void note(struct reading *r, const char *fmt, const char *a, const char *b)
+{
+	if (r->notes.len)
+		strbuf_addstr(&r->notes, "; ");
+	strbuf_addf(&r->notes, fmt, a, b);
+}
+
+/* Resource ids are recognised by their shape: i-0abc..., vol-..., arn:... */
+static bool resource_shape(const struct token *t)
+{
+	static const char *const prefixes[] = { "i-", "vol-", "snap-", "nat-", "eni-", "eipalloc-", "ami-", "arn:", "db:", NULL };
+	if (t->kind != TOK_WORD || t->text.n < 6)
+		return false;
+	for (const char *const *p = prefixes; *p; p++)
+		if (t->text.n > strlen(*p) && strncmp(t->text.p, *p, strlen(*p)) == 0)
+			return true;
+	return false;
+}
+
+/* ---- reading the words ---- */
+
+static void read_tokens(struct reading *r)
+{
+	r->ntimes = timex_find(&r->toks, r->in->today, r->times, 8);
+	for (size_t k = 0; k < r->ntimes; k++)
+		for (size_t i = r->times[k].first; i <= r->times[k].last; i++)
+			r->role[i] = ROLE_TIME;
+
+	for (size_t i = 0; i < r->toks.n;) {
+		if (r->role[i] != ROLE_FREE) {
+			i++;
+			continue;
+		}
+		enum cue cue = CUE_NONE;
+		size_t cue_len = cue_at(r, i, &cue);
+		struct vocab_match m;
+		bool named = r->in->vocab && vocab_match_at(r->in->vocab, &r->toks, i, parse_is_reserved, &m);
+		/* the names must not reach into time words */
+		if (named)
+			for (size_t k = m.first; k <= m.last; k++)
+				if (r->role[k] != ROLE_FREE)
+					named = false;
+		size_t name_len = named ? m.last - m.first + 1 : 0;
+		if (resource_shape(&r->toks.items[i]) && r->nnames < MAX_ITEMS) {
+			struct name_hit *h = &r->names[r->nnames++];
+			memset(h, 0, sizeof(*h));
+			h->m.first = h->m.last = i;
+			/* ids keep the case the user typed */
+			size_t off = r->toks.items[i].offset, n = r->toks.items[i].text.n;
+			snprintf(h->resource, sizeof(h->resource), "%.*s", (int)n, r->in->question + off);
+			r->role[i] = ROLE_NAME;
+			i++;
+			continue;
+		}
+		if (cue_len && cue_len >= name_len) {
+			if (r->ncues < MAX_ITEMS) {
+				r->cues[r->ncues].first = i;
+				r->cues[r->ncues].last = i + cue_len - 1;
+				r->cues[r->ncues].cue = cue;
+				r->ncues++;
+			}
+			for (size_t k = i; k < i + cue_len; k++)
+				r->role[k] = ROLE_CUE;
+			i += cue_len;
+		} else if (named) {
+			if (r->nnames < MAX_ITEMS) {
+				struct name_hit *h = &r->names[r->nnames++];
+				memset(h, 0, sizeof(*h));
+				h->m = m;
+				const struct token *lastword = &r->toks.items[m.last];
+				h->plural = lastword->text.n > 2 && lastword->text.p[lastword->text.n - 1] == 's' &&
+					    m.entries[0]->phrase[strlen(m.entries[0]->phrase) - 1] != 's';
+			}
+			for (size_t k = m.first; k <= m.last; k++)
+				r->role[k] = ROLE_NAME;
+			i = m.last + 1;
+		} else {
+			i++;
+		}
+	}
+}
+
+/* Priority among readings of one word: the order people most often mean. */
+static int dimension_priority(enum dimension d)
+{
+	static const enum dimension order[] = {
+		DIM_SERVICE, DIM_ACCOUNT, DIM_REGION, DIM_TAG, DIM_AZ, DIM_CATEGORY, DIM_CHARGE_TYPE,
+		DIM_USAGE_TYPE, DIM_OPERATION, DIM_INSTANCE_TYPE, DIM_PRICING_TERM, DIM_PROVIDER, DIM_RESOURCE,
+	};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (order[i] == d)
+			return (int)i;
+	return 99;
+}
+
+static bool is_dimension_hit(const struct name_hit *h)
+{
+	return !h->resource[0] && h->reading && h->reading->kind == VOCAB_DIMENSION;
+}
+
+/* Choose each name's reading: a neighbouring dimension word decides ("the
+ * prod account", "team payments"); else the data's own value of the most
+ * usual dimension. A typo with several equally close names asks. */
+static int choose_readings(struct reading *r, struct plan *p)
+{
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (h->resource[0])
+			continue;
+		const struct vocab_match *m = &h->m;
+		if (m->fuzzy && m->nentries > 1) {
+			/* distinct values among the candidates? */
+			bool distinct = false;
+			for (int k = 1; k < m->nentries; k++)
+				distinct |= strcmp(m->entries[k]->display, m->entries[0]->display) != 0;
+			if (distinct) {
+				char word[64];
+				snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[m->first].text.n, r->toks.items[m->first].text.p);
+				p->intent = INTENT_CLARIFY;
+				p->nchoices = 0;
+				struct strbuf msg;
+				strbuf_init(&msg, 0);
+				strbuf_addf(&msg, "I don't know '%s'. Did you mean ", word);
+				for (int k = 0; k < m->nentries && p->nchoices < 6; k++) {
+					snprintf(p->choices[p->nchoices++], PLAN_NAME_MAX, "%s", m->entries[k]->display);
+					strbuf_addf(&msg, "%s%s", k == 0 ? "" : k == m->nentries - 1 ? " or " : ", ", m->entries[k]->display);
+				}
+				strbuf_addstr(&msg, "?");
+				snprintf(p->message, sizeof(p->message), "%s", msg.buf);
+				strbuf_release(&msg);
+				return -1;
+			}
+		}
+		/* default: the first value reading by dimension priority, data first */
+		const struct vocab_entry *best = NULL;
+		for (int k = 0; k < m->nentries; k++) {
+			const struct vocab_entry *e = m->entries[k];
+			if (!best || (e->kind == VOCAB_DIMENSION && best->kind != VOCAB_DIMENSION) ||
+			    (e->kind == best->kind && e->from_data == best->from_data &&
+			     dimension_priority(e->col.dim) < dimension_priority(best->col.dim)))
+				best = e;
+		}
+		h->reading = best;
+		if (m->fuzzy) {
+			char word[64];
+			snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[m->first].text.n, r->toks.items[m->first].text.p);
+			note(r, "read '%s' as %s", word, best->display);
+		}
+	}
+	/* a dimension word next to a value names its column */
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *d = &r->names[i];
+		if (!is_dimension_hit(d))
+			continue;
+		for (size_t k = 0; k < r->nnames; k++) {
+			struct name_hit *v = &r->names[k];
+			if (k == i || v->resource[0] || v->qualifier || !v->reading)
+				continue;
+			bool adjacent = v->m.last + 1 == d->m.first || d->m.last + 1 == v->m.first;
+			if (!adjacent)
+				continue;
+			for (int x = 0; x < v->m.nentries; x++) {
+				const struct vocab_entry *e = v->m.entries[x];
+				if (e->kind == VOCAB_VALUE && dim_ref_eq(&e->col, &d->reading->col)) {
+					v->reading = e;
+					d->qualifier = true;
+					break;
+				}
+			}
+			if (d->qualifier)
+				break;
+		}
+	}
+	return 0;
+}
+
+/* "excluding taxes and credits": the exclusion runs over a list. */
+static void mark_exclusions(struct reading *r)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		if (r->cues[c].cue != CUE_EXCLUDE)
+			continue;
+		size_t next = r->cues[c].last + 1;
+		for (size_t k = 0; k < r->nnames; k++) {
+			struct name_hit *h = &r->names[k];
+			if (h->m.first < next)
+				continue;
+			/* only list glue between the exclusion and the name */
+			bool glue = true;
+			for (size_t t = next; t < h->m.first && glue; t++) {
+				const struct token *tok = &r->toks.items[t];
+				glue = (tok->kind == TOK_PUNCT && tok->text.p[0] == ',') || tok_is(&r->toks, t, "and") ||
+				       tok_is(&r->toks, t, "or") || tok_is(&r->toks, t, "the") || tok_is(&r->toks, t, "a") ||
+				       tok_is(&r->toks, t, "an") || tok_is(&r->toks, t, "any") || tok_is(&r->toks, t, "nor");
+			}
+			if (!glue)
+				break;
+			h->excluded = true;
+			next = h->m.last + 1;
+		}
+	}
+}
+
+/* ---- assembling the plan ---- */
+
+static void set_grain_from_cues(const struct reading *r, struct plan *p)
+{
+	static const struct {
+		enum cue cue;
+		enum grain grain;
+	} grains[] = {
+		{ CUE_DAILY, GRAIN_DAY }, { CUE_WEEKLY, GRAIN_WEEK }, { CUE_MONTHLY, GRAIN_MONTH },
+		{ CUE_QUARTERLY, GRAIN_QUARTER }, { CUE_YEARLY, GRAIN_YEAR },
+	};
+	for (size_t i = 0; i < sizeof(grains) / sizeof(grains[0]); i++)
+		if (has_cue(r, grains[i].cue))
+			p->grain = grains[i].grain;
+}
+
+static void set_measure_from_cues(const struct reading *r, struct plan *p, bool *mentioned)
+{
+	static const struct {
+		enum cue cue;
+		enum measure measure;
+		const char *unit;
+	} measures[] = {
+		{ CUE_UNBLENDED, MEASURE_UNBLENDED, NULL }, { CUE_NET, MEASURE_NET, NULL },
+		{ CUE_LIST, MEASURE_LIST, NULL }, { CUE_AMORTIZED, MEASURE_AMORTIZED, NULL },
+		{ CUE_USAGE, MEASURE_USAGE, NULL }, { CUE_UNIT_GB, MEASURE_USAGE, "GB" },
+		{ CUE_UNIT_HOURS, MEASURE_USAGE, "Hrs" }, { CUE_UNIT_REQUESTS, MEASURE_USAGE, "Requests" },
+	};
+	*mentioned = false;
+	for (size_t i = 0; i < sizeof(measures) / sizeof(measures[0]); i++)
+		if (has_cue(r, measures[i].cue)) {
+			p->measure = measures[i].measure;
+			if (measures[i].unit)
+				snprintf(p->usage_unit, sizeof(p->usage_unit), "%s", measures[i].unit);
+			*mentioned = true;
+		}
+}
+
+static void set_chart_from_cues(const struct reading *r, struct plan *p)
+{
+	static const struct {
+		enum cue cue;
+		enum chart_kind chart;
+	} charts[] = {
+		{ CUE_CHART_PIE, CHART_PIE }, { CUE_CHART_DOUGHNUT, CHART_DOUGHNUT }, { CUE_CHART_BAR, CHART_BAR },
+		{ CUE_CHART_LINE, CHART_LINE }, { CUE_CHART_AREA, CHART_AREA }, { CUE_CHART_TABLE, CHART_TABLE },
+	};
+	for (size_t i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
+		if (has_cue(r, charts[i].cue))
+			p->chart = charts[i].chart;
+}
+
+/* The grouping: a dimension word after "by", "per", "each", "which",
+ * "top N", "N most expensive", or before "breakdown". */
+static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
+{
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (!is_dimension_hit(h) || h->qualifier || h->excluded)
+			continue;
+		enum cue before = cue_before(r, h->m.first);
+		size_t j = h->m.first;
+		/* "top 5 services", "10 most expensive usage types", "which 3 accounts" */
+		if (before == CUE_NONE && j > 0 && number_at(r, j - 1) > 0)
+			before = cue_before(r, j - 1);
+		if (before == CUE_NONE && j > 0 && r->toks.items[j - 1].kind == TOK_NUMBER)
+			before = CUE_TOP;
+		bool follows_breakdown = false;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].cue == CUE_BREAKDOWN && r->cues[c].first == h->m.last + 1)
+				follows_breakdown = true;
+		/* "list accounts", "show services": a plural after a request */
+		bool listed = before == CUE_ASK && h->plural;
+		if (before == CUE_BY || before == CUE_EACH || before == CUE_WHICH || before == CUE_TOP ||
+		    before == CUE_BOTTOM || before == CUE_MOST || before == CUE_LEAST || before == CUE_BREAKDOWN ||
+		    follows_breakdown || listed) {
+			p->group = h->reading->col;
+			h->grouping = true;
+			*plural = h->plural;
+			return true;
+		}
+	}
+	/* "services under $100", "regions in Q3": a plural dimension word
+	 * that names no value's column still asks for one row each */
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (is_dimension_hit(h) && !h->qualifier && !h->excluded && h->plural) {
+			p->group = h->reading->col;
+			h->grouping = true;
+			*plural = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Filters from the names that are values. */
+static void add_filters(struct reading *r, struct plan *p)
+{
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		struct dim_ref col = { 0 };
+		enum filter_op op;
+		const char *const *values;
+		const char *one[1];
+		int nvalues;
+		if (h->resource[0]) {
+			col.dim = DIM_RESOURCE;
+			op = FILTER_IN;
+			one[0] = h->resource;
+			values = one;
+			nvalues = 1;
+		} else if (h->reading && h->reading->kind == VOCAB_VALUE) {
+			col = h->reading->col;
+			op = h->reading->op;
+			values = (const char *const *)h->reading->values;
+			nvalues = h->reading->nvalues;
+		} else if (is_dimension_hit(h) && h->excluded && h->reading->col.dim == DIM_TAG) {
+			/* "without a team tag" */
+			struct filter *f = plan_set_filter(p, &h->reading->col, FILTER_MISSING);
+			(void)f;
+			continue;
+		} else {
+			continue;
+		}
+		if (h->excluded)
+			op = op == FILTER_PREFIX ? FILTER_EXCLUDE_PREFIX : op == FILTER_IN ? FILTER_NOT_IN : op;
+		/* values of one column and sense accumulate: "EC2 and S3" */
+		struct filter *f = NULL;
+		for (int k = 0; k < p->nfilters; k++)
+			if (dim_ref_eq(&p->filters[k].col, &col) && p->filters[k].op == op)
+				f = &p->filters[k];
+		if (!f)
+			f = plan_set_filter(p, &col, op);
+		for (int v = 0; f && v < nvalues && f->nvalues < PLAN_MAX_VALUES; v++) {
+			bool dup = false;
+			for (int x = 0; x < f->nvalues; x++)
+				dup |= strcmp(f->values[x], values[v]) == 0;
+			if (!dup)
+				snprintf(f->values[f->nvalues++], PLAN_NAME_MAX, "%s", values[v]);
+		}
+	}
+	const struct cue_hit *untagged = find_cue(r, CUE_UNTAGGED);
+	if (untagged) {
+		/* "excluding the untagged": tagged only; in a breakdown by a tag
+		 * key, rows with that key */
+		bool excluded = false;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].cue == CUE_EXCLUDE && r->cues[c].last < untagged->first &&
+			    untagged->first - r->cues[c].last <= 2)
+				excluded = true;
+		struct dim_ref any_tag = { .dim = DIM_TAG };
+		if (!excluded)
+			plan_set_filter(p, &any_tag, FILTER_UNTAGGED);
+		else if (p->group.dim == DIM_TAG)
+			plan_set_filter(p, &p->group, FILTER_PRESENT);
+		else
+			plan_set_filter(p, &any_tag, FILTER_TAGGED);
+	}
+}
+
+/* The period before p of the same length ("compare with the previous"). */
+static struct period previous_period(const struct period *p)
+{
+	struct period prev = *p;
+	int y, m, d;
+	switch (p->unit) {
+	case UNIT_MONTH:
+	case UNIT_QUARTER:
+	case UNIT_HALF:
+	case UNIT_YEAR: {
+		int months = p->unit == UNIT_MONTH ? 1 : p->unit == UNIT_QUARTER ? 3 : p->unit == UNIT_HALF ? 6 : 12;
+		months *= p->count > 0 ? p->count : 1;
+		prev.start_day = date_add_months(date_month_start(p->start_day), -months);
+		prev.end_day = date_month_start(p->start_day);
+		break;
+	}
+	default:
+		prev.end_day = p->start_day;
+		prev.start_day = p->start_day - (p->end_day - p->start_day);
+		break;
+	}
+	date_to_ymd(prev.start_day, &y, &m, &d);
+	static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December" };
+	if (prev.unit == UNIT_MONTH && prev.count <= 1)
+		snprintf(prev.label, sizeof(prev.label), "%s %d", months[m - 1], y);
+	else if (prev.unit == UNIT_QUARTER && prev.count <= 1)
+		snprintf(prev.label, sizeof(prev.label), "Q%d %d", (m - 1) / 3 + 1, y);
+	else if (prev.unit == UNIT_YEAR && prev.count <= 1)
+		snprintf(prev.label, sizeof(prev.label), "%d", y);
+	else
+		period_describe_dates(&prev, prev.label, sizeof(prev.label));
+	prev.count = p->count;
+	return prev;
+}
+
+static struct period last_full_month(int today)
+{
+	struct period p;
+	memset(&p, 0, sizeof(p));
+	p.end_day = date_month_start(today);
+	p.start_day = date_add_months(p.end_day, -1);
+	p.unit = UNIT_MONTH;
+	p.count = 1;
+	int y, m, d;
+	date_to_ymd(p.start_day, &y, &m, &d);
+	static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December" };
+	snprintf(p.label, sizeof(p.label), "%s %d", months[m - 1], y);
+	return p;
+}
+
+/* The defaults of CONVENTIONS.md for a question without time words. */
+static struct period default_range(const struct plan *p, int today)
+{
+	struct period r;
+	memset(&r, 0, sizeof(r));
+	if (p->intent == INTENT_TREND && (p->grain == GRAIN_DAY || p->grain == GRAIN_NONE)) {
+		r.start_day = today - 30;
+		r.end_day = today;
+		r.unit = UNIT_DAY;
+		r.count = 30;
+		snprintf(r.label, sizeof(r.label), "the last 30 days");
+		return r;
+	}
+	if (p->intent == INTENT_TREND) {
+		r.end_day = date_month_start(today);
+		r.start_day = date_add_months(r.end_day, -6);
+		r.unit = UNIT_MONTH;
+		r.count = 6;
+		snprintf(r.label, sizeof(r.label), "the last 6 months");
+		return r;
+	}
+	return last_full_month(today);
+}
+
+/* Two periods to compare, from what the question said. */
+static void set_periods(struct reading *r, struct plan *p, int today)
+{
+	if (r->ntimes >= 2) {
+		struct period a = r->times[0].period, b = r->times[1].period;
+		p->periods[0] = a.start_day <= b.start_day ? a : b;
+		p->periods[1] = a.start_day <= b.start_day ? b : a;
+	} else if (r->ntimes == 1 && r->times[0].is_span && r->times[0].to.start_day > r->times[0].from.start_day &&
+		   r->times[0].from.unit == r->times[0].to.unit && r->times[0].period.label[0] != 's') {
+		p->periods[0] = r->times[0].from;
+		p->periods[1] = r->times[0].to;
+	} else if (r->ntimes == 1) {
+		p->periods[1] = r->times[0].period;
+		p->periods[0] = previous_period(&p->periods[1]);
+	} else {
+		struct period last = last_full_month(today);
+		if (has_cue(r, CUE_WOW)) {
+			last.end_day = date_week_start(today);
+			last.start_day = last.end_day - 7;
+			last.unit = UNIT_WEEK;
+			snprintf(last.label, sizeof(last.label), "last week");
+		} else if (has_cue(r, CUE_QOQ)) {
+			last.end_day = date_quarter_start(today);
+			last.start_day = date_add_months(last.end_day, -3);
+			last.unit = UNIT_QUARTER;
+			int y, m, d;
+			date_to_ymd(last.start_day, &y, &m, &d);
+			snprintf(last.label, sizeof(last.label), "Q%d %d", (m - 1) / 3 + 1, y);
+		}
+		p->periods[1] = last;
+		if (has_cue(r, CUE_YOY)) {
+			p->periods[0] = last;
+			p->periods[0].start_day = date_add_months(last.start_day, -12);
+			p->periods[0].end_day = date_add_months(last.start_day, -11);
+			int y, m, d;
+			date_to_ymd(p->periods[0].start_day, &y, &m, &d);
+			static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
+				"August", "September", "October", "November", "December" };
+			snprintf(p->periods[0].label, sizeof(p->periods[0].label), "%s %d", months[m - 1], y);
+		} else {
+			p->periods[0] = previous_period(&last);
+		}
+	}
+	p->range.start_day = p->periods[0].start_day;
+	p->range.end_day = p->periods[1].end_day;
+	p->range.unit = UNIT_SPAN;
+	period_describe_dates(&p->range, p->range.label, sizeof(p->range.label));
+}
+
+/* "top 5", "5 most expensive", "bottom 3", "the top one"; 0 if none. */
+static int find_limit(const struct reading *r, bool *ascending)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		enum cue cue = r->cues[c].cue;
+		if (cue != CUE_TOP && cue != CUE_BOTTOM && cue != CUE_MOST && cue != CUE_LEAST)
+			continue;
+		double after = number_at(r, r->cues[c].last + 1);
+		double before = r->cues[c].first > 0 ? number_at(r, r->cues[c].first - 1) : -1;
+		double n = after > 0 ? after : before;
+		if (n < 1 || n > 1000 || n != floor(n)) {
+			if (cue == CUE_TOP || cue == CUE_BOTTOM)
+				n = tok_is(&r->toks, r->cues[c].last + 1, "one") ? 1 : 5;
+			else
+				continue;
+		}
+		*ascending = cue == CUE_BOTTOM || cue == CUE_LEAST;
+		return (int)n;
+	}
+	return 0;
+}
+
+/* "more than $2,000", "under 500" */
+static void find_threshold(const struct reading *r, struct plan *p)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		enum cue cue = r->cues[c].cue;
+		if (cue != CUE_MORE_THAN && cue != CUE_LESS_THAN)
+			continue;
+		size_t i = r->cues[c].last + 1;
+		if (i < r->toks.n && r->toks.items[i].kind == TOK_NUMBER && !r->toks.items[i].percent) {
+			p->has_threshold = true;
+			p->threshold = r->toks.items[i].number;
+			p->threshold_below = cue == CUE_LESS_THAN;
+			return;
+		}
+	}
+}
+
+static void refuse(struct plan *p, const char *why)
+{
+	p->intent = INTENT_REFUSE;
+	snprintf(p->message, sizeof(p->message), "%s", why);
+}
+
+/* Questions finq must not or cannot answer. */
+static bool check_refusal(struct reading *r, struct plan *p)
+{
+	size_t first = 0;
+	while (first < r->toks.n && (tok_is(&r->toks, first, "please") || tok_is(&r->toks, first, "can") ||
+				     tok_is(&r->toks, first, "could") || tok_is(&r->toks, first, "you") ||
+				     tok_is(&r->toks, first, "go") || tok_is(&r->toks, first, "ahead") ||
+				     tok_is(&r->toks, first, "and")))
+		first++;
+	if (tok_in(&r->toks, first, mutation_verbs)) {
+		refuse(p, "finq only reads billing data: it cannot delete, change or add cost records. "
+			  "Reload an export with 'finq load' to replace a billing period.");
+		return true;
+	}
+	const struct cue_hit *nb = find_cue(r, CUE_NOT_BILLING);
+	if (nb) {
+		char word[64];
+		snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[nb->first].text.n, r->toks.items[nb->first].text.p);
+		char msg[512];
+		snprintf(msg, sizeof(msg),
+			 "I can't answer that from billing data: cost and usage exports record what was charged "
+			 "and how much was used, not %s. Ask about cost, usage or savings instead.", word);
+		refuse(p, msg);
+		return true;
+	}
+	if (has_cue(r, CUE_HELP) && r->nnames == 0) {
+		p->intent = INTENT_HELP;
+		snprintf(p->message, sizeof(p->message),
+			 "Ask about your cloud costs in plain English: totals, breakdowns by service, account, "
+			 "region or tag, top N, trends, comparisons between periods, and follow-ups.");
+		return true;
+	}
+	return false;
+}
+
+/* Is the question about the bill at all? */
+static bool about_costs(const struct reading *r)
+{
+	static const enum cue topical[] = {
+		CUE_COST, CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_USAGE, CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_AMORTIZED,
+		CUE_TOP, CUE_BOTTOM, CUE_BREAKDOWN, CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_COMPARE,
+		CUE_VERSUS, CUE_MOM, CUE_YOY, CUE_INCREASE, CUE_DECREASE, CUE_UNTAGGED, CUE_TOTAL, CUE_AVERAGE,
+	};
+	if (r->nnames > 0 || r->ntimes > 0)
+		return true;
+	for (size_t i = 0; i < sizeof(topical) / sizeof(topical[0]); i++)
+		if (has_cue(r, topical[i]))
+			return true;
+	return false;
+}
+
+/* Does the question lean on the previous answer? */
+static bool looks_like_followup(const struct reading *r)
+{
+	static const enum cue edits[] = {
+		CUE_FOLLOWUP, CUE_INSTEAD, CUE_SAME, CUE_DRILL, CUE_CHART_PIE, CUE_CHART_DOUGHNUT,
+		CUE_CHART_BAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
+	};
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++)
+		if (has_cue(r, edits[i]))
+			return true;
+	if (has_cue(r, CUE_ONLY) && !has_cue(r, CUE_COST))
+		return true;
+	if (has_cue(r, CUE_PRONOUN) && r->ntimes == 0)
+		return true;
+	/* a short phrase without a question of its own: "by region", "unblended" */
+	size_t words = 0;
+	for (size_t i = 0; i < r->toks.n; i++)
+		words += r->toks.items[i].kind != TOK_PUNCT;
+	return words <= 4 && !has_cue(r, CUE_COST) && !has_cue(r, CUE_ASK) && !has_cue(r, CUE_WHICH);
+}
+
+/* Build a plan as if the question stood alone. */
+static void plan_standalone(struct reading *r, struct plan *p, bool *group_mentioned, bool *measure_mentioned,
+			    bool *limit_mentioned)
+{
+	int today = r->in->today;
+	bool plural = false;
+	set_measure_from_cues(r, p, measure_mentioned);
+	set_chart_from_cues(r, p);
+	set_grain_from_cues(r, p);
+	*group_mentioned = find_grouping(r, p, &plural);
+	add_filters(r, p);
+	find_threshold(r, p);
+	bool ascending = false;
+	p->limit = find_limit(r, &ascending);
+	p->ascending = ascending;
+	*limit_mentioned = p->limit > 0;
+
+	bool increase = has_cue(r, CUE_INCREASE), decrease = has_cue(r, CUE_DECREASE);
+	bool ranked = has_cue(r, CUE_MOST) || has_cue(r, CUE_TOP) || has_cue(r, CUE_WHICH) || has_cue(r, CUE_LEAST);
+	bool compare = has_cue(r, CUE_COMPARE) || has_cue(r, CUE_VERSUS) || has_cue(r, CUE_MOM) ||
+		       has_cue(r, CUE_WOW) || has_cue(r, CUE_QOQ) || has_cue(r, CUE_YOY);
+
+	/* "EC2 vs S3": two values of one column side by side */
+	int compared_items = -1;
+	for (int k = 0; k < p->nfilters; k++)
+		if (p->filters[k].op == FILTER_IN && p->filters[k].nvalues >= 2)
+			compared_items = k;
+
+	if ((increase || decrease || has_cue(r, CUE_CHANGE)) && (ranked || *group_mentioned)) {
+		p->intent = INTENT_MOVERS;
+		p->ascending = decrease && !increase;
+		if (!*group_mentioned) {
+			p->group.dim = DIM_SERVICE;
+		}
+		if (!p->limit)
+			p->limit = plural ? 5 : 1;
+		set_periods(r, p, today);
+	} else if (compare && compared_items >= 0 && r->ntimes <= 1) {
+		p->intent = INTENT_BREAKDOWN;
+		p->group = p->filters[compared_items].col;
+		*group_mentioned = true;
+	} else if (compare || increase || decrease || (r->ntimes >= 2 && !has_cue(r, CUE_TREND))) {
+		p->intent = INTENT_COMPARE_PERIODS;
+		set_periods(r, p, today);
+	} else if (has_cue(r, CUE_AVERAGE) && (has_cue(r, CUE_DAILY) || has_cue(r, CUE_PER_DAY) || p->grain == GRAIN_NONE)) {
+		p->intent = INTENT_AVERAGE_DAILY;
+		p->grain = GRAIN_NONE;
+	} else if (p->grain != GRAIN_NONE || has_cue(r, CUE_TREND)) {
+		p->intent = INTENT_TREND;
+		/* daily unless asked, but a range told in months reads by month */
+		if (p->grain == GRAIN_NONE) {
+			enum time_unit unit = r->ntimes ? r->times[0].period.unit : UNIT_DAY;
+			bool long_range = unit == UNIT_QUARTER || unit == UNIT_HALF || unit == UNIT_YEAR ||
+					  (unit == UNIT_MONTH && r->times[0].period.count > 1);
+			p->grain = long_range ? GRAIN_MONTH : GRAIN_DAY;
+		}
+	} else if (*group_mentioned || has_cue(r, CUE_BREAKDOWN)) {
+		p->intent = INTENT_BREAKDOWN;
+		if (!*group_mentioned) {
+			/* "EC2 breakdown": the next level down */
+			bool by_service = false;
+			for (int k = 0; k < p->nfilters; k++)
+				by_service |= p->filters[k].col.dim == DIM_SERVICE;
+			p->group.dim = by_service ? DIM_USAGE_TYPE : DIM_SERVICE;
+			*group_mentioned = true;
+		}
+		/* "which service cost the most": the one */
+		if (!p->limit && (has_cue(r, CUE_MOST) || has_cue(r, CUE_LEAST)) && has_cue(r, CUE_WHICH) && !plural) {
+			p->limit = 1;
+			p->ascending = has_cue(r, CUE_LEAST);
+		}
+	} else {
+		p->intent = INTENT_TOTAL;
+	}
+
+	if (p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
+		if (r->ntimes >= 1) {
+			p->range = r->times[0].period;
+		} else {
+			p->range = default_range(p, today);
+			p->range_defaulted = true;
+		}
+	}
+}
+
+/* ---- follow-ups ---- */
+
+/* The next level down when drilling into one item of a grouping. */
+static enum dimension drill_dimension(enum dimension from)
+{
+	switch (from) {
+	case DIM_SERVICE: return DIM_USAGE_TYPE;
+	case DIM_USAGE_TYPE: return DIM_RESOURCE;
+	case DIM_OPERATION: return DIM_RESOURCE;
+	default: return DIM_SERVICE;
+	}
+}
+
+static void apply_followup(struct reading *r, const struct plan *prev, struct plan *now, bool group_mentioned,
+			   bool measure_mentioned, bool limit_mentioned)
+{
+	struct plan out = *prev;
+	int today = r->in->today;
+	out.message[0] = '\0';
+	out.nchoices = 0;
+	out.range_defaulted = prev->range_defaulted;
+
+	if (has_cue(r, CUE_DRILL) && prev->group.dim != DIM_NONE && r->in->previous_top_label) {
+		/* "drill into the top one (by service)": "top one" is the item, not a limit */
+		const char *label = r->in->previous_top_label;
+		bool placeholder = strcmp(label, "(untagged)") == 0 || strcmp(label, "(none)") == 0;
+		plan_remove_filters(&out, &prev->group);
+		struct filter *f = plan_set_filter(&out, &prev->group, placeholder ? FILTER_MISSING : FILTER_IN);
+		if (f && !placeholder) {
+			snprintf(f->values[0], PLAN_NAME_MAX, "%s", label);
+			f->nvalues = 1;
+		}
+		limit_mentioned = false;
+		out.group.dim = group_mentioned ? now->group.dim : drill_dimension(prev->group.dim);
+		if (group_mentioned)
+			out.group = now->group;
+		out.intent = INTENT_BREAKDOWN;
+		out.limit = 0;
+		out.has_threshold = false;
+		group_mentioned = false;
+	}
+	if (measure_mentioned) {
+		out.measure = now->measure;
+		snprintf(out.usage_unit, sizeof(out.usage_unit), "%s", now->usage_unit);
+	}
+	/* filters: a column the follow-up names replaces the previous values */
+	for (int i = 0; i < now->nfilters; i++) {
+		const struct filter *f = &now->filters[i];
+		if (f->op == FILTER_IN || f->op == FILTER_CONTAINS || f->op == FILTER_PREFIX) {
+			plan_remove_filters(&out, &f->col);
+			/* "what about S3?" after a filter on another column of the same
+			 * kind of thing (a usage type pattern vs a service) replaces it too */
+		}
+		struct filter *slot = plan_set_filter(&out, &f->col, f->op);
+		if (slot)
+			*slot = *f;
+	}
+	if (now->nfilters && has_cue(r, CUE_FOLLOWUP)) {
+		/* "What did we spend on EC2? -- What about S3?": the new subject
+		 * replaces the old one even when they sit in different columns */
+		for (int i = 0; i < prev->nfilters; i++) {
+			bool named = false;
+			for (int k = 0; k < now->nfilters; k++)
+				named |= dim_ref_eq(&now->filters[k].col, &prev->filters[i].col);
+			bool subject = prev->filters[i].col.dim == DIM_SERVICE || prev->filters[i].col.dim == DIM_USAGE_TYPE ||
+				       prev->filters[i].col.dim == DIM_CATEGORY;
+			bool new_subject = false;
+			for (int k = 0; k < now->nfilters; k++)
+				new_subject |= now->filters[k].col.dim == DIM_SERVICE || now->filters[k].col.dim == DIM_USAGE_TYPE ||
+					       now->filters[k].col.dim == DIM_CATEGORY;
+			if (!named && subject && new_subject && prev->filters[i].op != FILTER_NOT_IN)
+				plan_remove_filters(&out, &prev->filters[i].col);
+		}
+	}
+	/* "exclude the untagged" in a breakdown by a tag key: rows with that key */
+	if (out.group.dim == DIM_TAG)
+		for (int i = 0; i < out.nfilters; i++)
+			if (out.filters[i].op == FILTER_TAGGED) {
+				out.filters[i].op = FILTER_PRESENT;
+				out.filters[i].col = out.group;
+			}
+	if (group_mentioned) {
+		out.group = now->group;
+		if (out.intent == INTENT_TOTAL || out.intent == INTENT_AVERAGE_DAILY)
+			out.intent = INTENT_BREAKDOWN;
+		if (out.intent == INTENT_TREND && now->intent != INTENT_TREND)
+			out.intent = INTENT_BREAKDOWN;
+	}
+	if (now->grain != GRAIN_NONE) {
+		/* "show it daily", "break it down by month" */
+		out.intent = INTENT_TREND;
+		out.grain = now->grain;
+		if (!group_mentioned && prev->intent != INTENT_TREND)
+			out.group.dim = DIM_NONE;
+	}
+	if (limit_mentioned) {
+		out.limit = now->limit;
+		out.ascending = now->ascending;
+		if (out.intent == INTENT_TOTAL) {
+			out.intent = INTENT_BREAKDOWN;
+			if (out.group.dim == DIM_NONE)
+				out.group.dim = DIM_SERVICE;
+		}
+	}
+	if (now->has_threshold) {
+		out.has_threshold = true;
+		out.threshold = now->threshold;
+		out.threshold_below = now->threshold_below;
+	}
+	if (now->chart != CHART_AUTO)
+		out.chart = now->chart;
+	if (now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS) {
+		out.intent = now->intent == INTENT_MOVERS || prev->group.dim == DIM_NONE ? now->intent : INTENT_COMPARE_PERIODS;
+		out.periods[0] = now->periods[0];
+		out.periods[1] = now->periods[1];
+		out.range = now->range;
+		if (r->ntimes == 0) {
+			/* "compare with the previous period" */
+			out.periods[1] = prev->range;
+			out.periods[0] = previous_period(&prev->range);
+			out.range.start_day = out.periods[0].start_day;
+			out.range.end_day = out.periods[1].end_day;
+		}
+	} else if (r->ntimes >= 1) {
+		if (out.intent == INTENT_COMPARE_PERIODS || out.intent == INTENT_MOVERS) {
+			out.periods[1] = r->times[0].period;
+			out.periods[0] = previous_period(&r->times[0].period);
+			out.range.start_day = out.periods[0].start_day;
+			out.range.end_day = out.periods[1].end_day;
+		} else {
+			out.range = r->times[0].period;
+			out.range_defaulted = false;
+		}
+	}
+	(void)today;
+	*now = out;
+}
+
+void parse_question(const struct parse_input *in, struct parse_result *out)
+{
+	struct reading r;
+	memset(&r, 0, sizeof(r));
+	memset(out, 0, sizeof(*out));
+	r.in = in;
+	strbuf_init(&r.notes, 0);
+	lex(in->question, &r.toks);
+	r.role = calloc(r.toks.n + 1, sizeof(*r.role));
+	struct plan *p = &out->plan;
+	plan_init(p);
+
+	read_tokens(&r);
+	if (check_refusal(&r, p))
+		goto out;
+	if (choose_readings(&r, p))
+		goto out;
+	mark_exclusions(&r);
+
+	bool followup = in->previous && in->previous->intent != INTENT_REFUSE &&
+			in->previous->intent != INTENT_CLARIFY && in->previous->intent != INTENT_HELP &&
+			looks_like_followup(&r);
+	if (!followup && !about_costs(&r)) {
+		refuse(p, "I can only answer questions about your cloud bill: costs, usage, trends and "
+			  "comparisons. Try \"What did we spend last month?\" or \"Top 5 services by cost\".");
+		goto out;
+	}
+	bool group_mentioned, measure_mentioned, limit_mentioned;
+	plan_standalone(&r, p, &group_mentioned, &measure_mentioned, &limit_mentioned);
+	if (followup) {
+		apply_followup(&r, in->previous, p, group_mentioned, measure_mentioned, limit_mentioned);
+		out->followup = true;
+	}
+out:
+	snprintf(out->notes, sizeof(out->notes), "%s", r.notes.len ? r.notes.buf : "");
+	strbuf_release(&r.notes);
+	free(r.role);
+	token_list_release(&r.toks);
+}

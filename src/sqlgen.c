@@ -1,0 +1,404 @@
+/*
+ * sqlgen: plan -> SQL. See sqlgen.h.
+ *
+ * One builder per intent; they share the pieces: the measure, the group
+ * label, the time condition and the filters. Column names of the results
+ * say what they hold ("service", "amortized_cost", "share_pct", the period
+ * labels of a comparison), since users read them.
+ */
+#include "sqlgen.h"
+
+#include <string.h>
+
+/* Indexed by enum dimension. */
+static const char *const dim_columns[DIM_COUNT] = {
+	[DIM_SERVICE] = "service_code",
+	[DIM_ACCOUNT] = "account_id",
+	[DIM_REGION] = "region",
+	[DIM_AZ] = "availability_zone",
+	[DIM_USAGE_TYPE] = "usage_type",
+	[DIM_OPERATION] = "operation",
+	[DIM_INSTANCE_TYPE] = "instance_type",
+	[DIM_RESOURCE] = "resource_id",
+	[DIM_CHARGE_TYPE] = "charge_type",
+	[DIM_CATEGORY] = "service_category",
+	[DIM_PRICING_TERM] = "pricing_term",
+	[DIM_PROVIDER] = "provider",
+};
+
+static const struct {
+	const char *column; /* in costs */
+	const char *name;   /* of the result column */
+} measures[] = {
+	[MEASURE_AMORTIZED] = { "amortized_cost", "amortized_cost" },
+	[MEASURE_UNBLENDED] = { "unblended_cost", "unblended_cost" },
+	[MEASURE_NET] = { "net_cost", "net_cost" },
+	[MEASURE_LIST] = { "list_cost", "on_demand_cost" },
+	[MEASURE_USAGE] = { "usage_amount", "usage" },
+};
+
+/* Line item types that carry usage (CONVENTIONS.md): never negations or fees. */
+static const char usage_rows[] = "charge_type IN ('Usage', 'SavingsPlanCoveredUsage', 'DiscountedUsage')";
+
+/* The spellings of a unit across exports ("Hrs" in CUR, "hours" elsewhere). */
+static const struct {
+	const char *unit;
+	const char *spellings;
+} unit_families[] = {
+	{ "GB", "'gb', 'gib', 'gigabytes'" },
+	{ "Hrs", "'hrs', 'hours', 'hour', 'hr'" },
+	{ "Requests", "'requests', 'request'" },
+};
+
+struct gen {
+	const struct plan *p;
+	const struct sql_dialect *d;
+	struct strbuf *sql;
+};
+
+const char *sqlgen_column(enum dimension dim)
+{
+	return dim > DIM_NONE && dim < DIM_COUNT ? dim_columns[dim] : NULL;
+}
+
+/* The raw value of a grouping column (NULL where the row has none). */
+static void add_column(struct gen *g, const struct dim_ref *col)
+{
+	if (col->dim == DIM_TAG)
+		g->d->tag_value(g->sql, col->tag_key);
+	else
+		strbuf_addstr(g->sql, dim_columns[col->dim]);
+}
+
+/* The group label: rows without a value form one group of their own. */
+static void add_label(struct gen *g, const struct dim_ref *col)
+{
+	strbuf_addstr(g->sql, "coalesce(");
+	add_column(g, col);
+	strbuf_addstr(g->sql, col->dim == DIM_TAG ? ", '(untagged)')" : ", '(none)')");
+}
+
+static void add_label_name(struct gen *g, const struct dim_ref *col)
+{
+	if (col->dim == DIM_TAG)
+		strbuf_add_sql_ident(g->sql, col->tag_key);
+	else
+		strbuf_addstr(g->sql, dimension_name(col->dim));
+}
+
+static void add_measure(struct gen *g)
+{
+	strbuf_addstr(g->sql, measures[g->p->measure].column);
+}
+
+static void add_sum(struct gen *g)
+{
+	strbuf_addstr(g->sql, "sum(");
+	add_measure(g);
+	strbuf_addch(g->sql, ')');
+}
+
+static void add_in_period(struct gen *g, const struct period *per)
+{
+	strbuf_addstr(g->sql, "usage_date >= ");
+	g->d->date_literal(g->sql, per->start_day);
+	strbuf_addstr(g->sql, " AND usage_date < ");
+	g->d->date_literal(g->sql, per->end_day);
+}
+
+static void add_value_list(struct gen *g, const struct filter *f)
+{
+	strbuf_addch(g->sql, '(');
+	for (int v = 0; v < f->nvalues; v++) {
+		if (v)
+			strbuf_addstr(g->sql, ", ");
+		strbuf_add_sql_literal(g->sql, f->values[v]);
+	}
+	strbuf_addch(g->sql, ')');
+}
+
+/* One filter as a condition, in parentheses. */
+static void add_filter(struct gen *g, const struct filter *f)
+{
+	struct strbuf col;
+	strbuf_init(&col, 0);
+	struct gen cg = { g->p, g->d, &col };
+	add_column(&cg, &f->col);
+	strbuf_addch(g->sql, '(');
+	switch (f->op) {
+	case FILTER_IN:
+		strbuf_addf(g->sql, "%s IN ", col.buf);
+		add_value_list(g, f);
+		break;
+	case FILTER_NOT_IN:
+		/* Excluding a value keeps the rows that have none (taxes have no region). */
+		strbuf_addf(g->sql, "%s IS NULL OR %s NOT IN ", col.buf, col.buf);
+		add_value_list(g, f);
+		break;
+	case FILTER_CONTAINS:
+	case FILTER_PREFIX:
+		for (int v = 0; v < f->nvalues; v++) {
+			if (v)
+				strbuf_addstr(g->sql, " OR ");
+			if (f->op == FILTER_CONTAINS)
+				g->d->contains(g->sql, col.buf, f->values[v]);
+			else
+				g->d->starts_with(g->sql, col.buf, f->values[v]);
+		}
+		break;
+	case FILTER_EXCLUDE_PREFIX:
+		strbuf_addf(g->sql, "%s IS NULL OR NOT (", col.buf);
+		for (int v = 0; v < f->nvalues; v++) {
+			if (v)
+				strbuf_addstr(g->sql, " OR ");
+			g->d->starts_with(g->sql, col.buf, f->values[v]);
+		}
+		strbuf_addch(g->sql, ')');
+		break;
+	case FILTER_MISSING:
+		strbuf_addf(g->sql, "%s IS NULL", col.buf);
+		break;
+	case FILTER_PRESENT:
+		strbuf_addf(g->sql, "%s IS NOT NULL", col.buf);
+		break;
+	case FILTER_UNTAGGED:
+		g->d->untagged(g->sql);
+		break;
+	case FILTER_TAGGED:
+		strbuf_addstr(g->sql, "NOT (");
+		g->d->untagged(g->sql);
+		strbuf_addch(g->sql, ')');
+		break;
+	}
+	strbuf_addch(g->sql, ')');
+	strbuf_release(&col);
+}
+
+/* WHERE <time> AND <filters>: time is the plan's range, or either of its
+ * two periods for comparisons. */
+static void add_where(struct gen *g, bool two_periods)
+{
+	const struct plan *p = g->p;
+	strbuf_addstr(g->sql, "\nFROM costs\nWHERE ");
+	if (two_periods) {
+		strbuf_addstr(g->sql, "((");
+		add_in_period(g, &p->periods[0]);
+		strbuf_addstr(g->sql, ") OR (");
+		add_in_period(g, &p->periods[1]);
+		strbuf_addstr(g->sql, "))");
+	} else {
+		add_in_period(g, &p->range);
+	}
+	for (int i = 0; i < p->nfilters; i++) {
+		strbuf_addstr(g->sql, "\n  AND ");
+		add_filter(g, &p->filters[i]);
+	}
+	if (p->measure == MEASURE_USAGE) {
+		strbuf_addf(g->sql, "\n  AND %s", usage_rows);
+		for (size_t i = 0; p->usage_unit[0] && i < sizeof(unit_families) / sizeof(unit_families[0]); i++)
+			if (strcmp(unit_families[i].unit, p->usage_unit) == 0)
+				strbuf_addf(g->sql, "\n  AND lower(usage_unit) IN (%s)", unit_families[i].spellings);
+	}
+	/* A top N of tag values ranks tag values only. */
+	if (p->group.dim == DIM_TAG && p->limit && p->intent == INTENT_BREAKDOWN) {
+		strbuf_addstr(g->sql, "\n  AND ");
+		add_column(g, &p->group);
+		strbuf_addstr(g->sql, " IS NOT NULL");
+	}
+}
+
+static void add_threshold(struct gen *g)
+{
+	if (!g->p->has_threshold)
+		return;
+	strbuf_addstr(g->sql, " AND ");
+	add_sum(g);
+	strbuf_addf(g->sql, " %s %.6f", g->p->threshold_below ? "<" : ">", g->p->threshold);
+}
+
+static void add_limit(struct gen *g)
+{
+	if (g->p->limit > 0)
+		strbuf_addf(g->sql, "\nLIMIT %d", g->p->limit);
+}
+
+/* Group columns: the label, and the account's name next to its id. */
+static void add_group_columns(struct gen *g)
+{
+	add_label(g, &g->p->group);
+	strbuf_addstr(g->sql, " AS ");
+	add_label_name(g, &g->p->group);
+	if (g->p->group.dim == DIM_ACCOUNT)
+		strbuf_addstr(g->sql, ", any_value(account_name) AS account_name");
+	if (g->p->group.dim == DIM_SERVICE)
+		strbuf_addstr(g->sql, ", any_value(service_name) AS service_name");
+}
+
+static void add_usage_unit_column(struct gen *g)
+{
+	if (g->p->measure == MEASURE_USAGE)
+		strbuf_addstr(g->sql, ", string_agg(DISTINCT usage_unit, ', ') AS unit");
+}
+
+static void build_total(struct gen *g)
+{
+	strbuf_addstr(g->sql, "SELECT ");
+	add_sum(g);
+	strbuf_addf(g->sql, " AS %s", measures[g->p->measure].name);
+	add_usage_unit_column(g);
+	add_where(g, false);
+}
+
+static void build_breakdown(struct gen *g)
+{
+	const char *name = measures[g->p->measure].name;
+	strbuf_addstr(g->sql, "SELECT ");
+	add_group_columns(g);
+	strbuf_addstr(g->sql, ", ");
+	add_sum(g);
+	strbuf_addf(g->sql, " AS %s, round(100 * ", name);
+	add_sum(g);
+	strbuf_addstr(g->sql, " / nullif(sum(");
+	add_sum(g);
+	strbuf_addstr(g->sql, ") OVER (), 0), 2) AS share_pct");
+	add_usage_unit_column(g);
+	add_where(g, false);
+	strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
+	add_sum(g);
+	strbuf_addstr(g->sql, " <> 0");
+	add_threshold(g);
+	strbuf_addf(g->sql, "\nORDER BY %s %s, 1", name, g->p->ascending ? "ASC" : "DESC");
+	add_limit(g);
+}
+
+static void build_trend(struct gen *g)
+{
+	const struct plan *p = g->p;
+	const char *name = measures[p->measure].name;
+	strbuf_addstr(g->sql, "SELECT ");
+	g->d->date_bucket(g->sql, p->grain, "usage_date");
+	strbuf_addstr(g->sql, " AS period");
+	if (p->group.dim != DIM_NONE) {
+		strbuf_addstr(g->sql, ", ");
+		add_label(g, &p->group);
+		strbuf_addstr(g->sql, " AS ");
+		add_label_name(g, &p->group);
+	}
+	strbuf_addstr(g->sql, ", ");
+	add_sum(g);
+	strbuf_addf(g->sql, " AS %s", name);
+	add_usage_unit_column(g);
+	add_where(g, false);
+	strbuf_addf(g->sql, "\nGROUP BY %s\nHAVING ", p->group.dim != DIM_NONE ? "1, 2" : "1");
+	add_sum(g);
+	strbuf_addstr(g->sql, " <> 0");
+	strbuf_addf(g->sql, "\nORDER BY 1%s", p->group.dim != DIM_NONE ? ", 2" : "");
+}
+
+/* sum of the measure within one of the two periods */
+static void add_period_sum(struct gen *g, int which)
+{
+	strbuf_addstr(g->sql, "sum(CASE WHEN ");
+	add_in_period(g, &g->p->periods[which]);
+	strbuf_addstr(g->sql, " THEN ");
+	add_measure(g);
+	strbuf_addstr(g->sql, " ELSE 0 END)");
+}
+
+static void build_compare(struct gen *g)
+{
+	const struct plan *p = g->p;
+	if (p->group.dim == DIM_NONE) {
+		/* one row per period, in time order */
+		strbuf_addstr(g->sql, "SELECT CASE WHEN ");
+		add_in_period(g, &p->periods[0]);
+		strbuf_addstr(g->sql, " THEN ");
+		g->d->date_literal(g->sql, p->periods[0].start_day);
+		strbuf_addstr(g->sql, " ELSE ");
+		g->d->date_literal(g->sql, p->periods[1].start_day);
+		strbuf_addstr(g->sql, " END AS period, CASE WHEN ");
+		add_in_period(g, &p->periods[0]);
+		strbuf_addstr(g->sql, " THEN ");
+		strbuf_add_sql_literal(g->sql, p->periods[0].label);
+		strbuf_addstr(g->sql, " ELSE ");
+		strbuf_add_sql_literal(g->sql, p->periods[1].label);
+		strbuf_addstr(g->sql, " END AS label, ");
+		add_sum(g);
+		strbuf_addf(g->sql, " AS %s", measures[p->measure].name);
+		add_where(g, true);
+		strbuf_addstr(g->sql, "\nGROUP BY 1, 2\nORDER BY 1");
+		return;
+	}
+	/* one row per item, a column per period, then the change */
+	strbuf_addstr(g->sql, "SELECT ");
+	add_label_name(g, &p->group);
+	if (p->group.dim == DIM_ACCOUNT)
+		strbuf_addstr(g->sql, ", account_name");
+	strbuf_addstr(g->sql, ", earlier AS ");
+	strbuf_add_sql_ident(g->sql, p->periods[0].label);
+	strbuf_addstr(g->sql, ", later AS ");
+	strbuf_add_sql_ident(g->sql, p->periods[1].label);
+	strbuf_addstr(g->sql, ", later - earlier AS change, round(100 * (later - earlier) / nullif(earlier, 0), 1) AS change_pct\nFROM (SELECT ");
+	add_group_columns(g);
+	strbuf_addstr(g->sql, ", ");
+	add_period_sum(g, 0);
+	strbuf_addstr(g->sql, " AS earlier, ");
+	add_period_sum(g, 1);
+	strbuf_addstr(g->sql, " AS later");
+	add_where(g, true);
+	strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
+	add_period_sum(g, 0);
+	strbuf_addstr(g->sql, " <> 0 OR ");
+	add_period_sum(g, 1);
+	strbuf_addstr(g->sql, " <> 0)");
+	if (p->intent == INTENT_MOVERS)
+		strbuf_addf(g->sql, "\nORDER BY change %s, 1", p->ascending ? "ASC" : "DESC");
+	else
+		strbuf_addstr(g->sql, "\nORDER BY later DESC, 1");
+	add_limit(g);
+}
+
+static void build_average_daily(struct gen *g)
+{
+	const struct plan *p = g->p;
+	int days = p->range.end_day - p->range.start_day;
+	strbuf_addstr(g->sql, "SELECT ");
+	if (p->group.dim != DIM_NONE) {
+		add_group_columns(g);
+		strbuf_addstr(g->sql, ", ");
+	}
+	add_sum(g);
+	strbuf_addf(g->sql, " / %d.0 AS average_daily_%s, ", days, measures[p->measure].name);
+	add_sum(g);
+	strbuf_addf(g->sql, " AS total_%s, %d AS days", measures[p->measure].name, days);
+	add_where(g, false);
+	if (p->group.dim != DIM_NONE) {
+		strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
+		add_sum(g);
+		strbuf_addf(g->sql, " <> 0\nORDER BY 2 DESC, 1");
+		add_limit(g);
+	}
+}
+
+int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
+{
+	struct gen g = { p, d, sql };
+	switch (p->intent) {
+	case INTENT_TOTAL:
+		if (p->group.dim != DIM_NONE)
+			build_breakdown(&g);
+		else
+			build_total(&g);
+		return 0;
+	case INTENT_BREAKDOWN: build_breakdown(&g); return 0;
+	case INTENT_TREND: build_trend(&g); return 0;
+	case INTENT_COMPARE_PERIODS:
+	case INTENT_MOVERS: build_compare(&g); return 0;
+	case INTENT_AVERAGE_DAILY: build_average_daily(&g); return 0;
+	case INTENT_CLARIFY:
+	case INTENT_REFUSE:
+	case INTENT_HELP:
+		return -1;
+	}
+	return -1;
+}

@@ -1,0 +1,620 @@
+/*
+ * vocab: building and matching the vocabulary. See vocab.h.
+ *
+ * Phrases are stored normalised (lexed, joined by one space) and sorted, so
+ * a lookup is a binary search; the matcher tries the longest run of tokens
+ * first. The synonym tables below are what FinOps people call things; each
+ * is sorted by phrase.
+ */
+#include "vocab.h"
+#include "schema.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PHRASE_TOKENS 6
+
+/* Words for dimensions, in the singular (plurals fold when matching). */
+static const struct {
+	const char *phrase;
+	enum dimension dim;
+} dimension_words[] = {
+	{ "account", DIM_ACCOUNT },
+	{ "availability zone", DIM_AZ },
+	{ "az", DIM_AZ },
+	{ "billing account", DIM_ACCOUNT },
+	{ "category", DIM_CATEGORY },
+	{ "charge category", DIM_CHARGE_TYPE },
+	{ "charge type", DIM_CHARGE_TYPE },
+	{ "cloud", DIM_PROVIDER },
+	{ "cloud provider", DIM_PROVIDER },
+	{ "instance", DIM_INSTANCE_TYPE },
+	{ "instance size", DIM_INSTANCE_TYPE },
+	{ "instance type", DIM_INSTANCE_TYPE },
+	{ "line item type", DIM_CHARGE_TYPE },
+	{ "linked account", DIM_ACCOUNT },
+	{ "location", DIM_REGION },
+	{ "member account", DIM_ACCOUNT },
+	{ "operation", DIM_OPERATION },
+	{ "pricing model", DIM_PRICING_TERM },
+	{ "pricing term", DIM_PRICING_TERM },
+	{ "product", DIM_SERVICE },
+	{ "provider", DIM_PROVIDER },
+	{ "purchase option", DIM_PRICING_TERM },
+	{ "region", DIM_REGION },
+	{ "resource", DIM_RESOURCE },
+	{ "resource id", DIM_RESOURCE },
+	{ "service", DIM_SERVICE },
+	{ "service category", DIM_CATEGORY },
+	{ "sub account", DIM_ACCOUNT },
+	{ "subscription", DIM_ACCOUNT },
+	{ "usage type", DIM_USAGE_TYPE },
+	{ "zone", DIM_AZ },
+};
+
+/* Other names for values; several values are separated by ';'. */
+static const struct {
+	const char *phrase;
+	enum dimension dim;
+	enum filter_op op;
+	const char *values;
+} value_synonyms[] = {
+	{ "ai", DIM_CATEGORY, FILTER_IN, "AI and Machine Learning" },
+	{ "alb", DIM_SERVICE, FILTER_IN, "AWSELB" },
+	{ "api gateway", DIM_SERVICE, FILTER_IN, "AmazonApiGateway" },
+	{ "bahrain", DIM_REGION, FILTER_IN, "me-south-1" },
+	{ "block storage", DIM_USAGE_TYPE, FILTER_CONTAINS, "EBS:" },
+	{ "california", DIM_REGION, FILTER_IN, "us-west-1" },
+	{ "canada", DIM_REGION, FILTER_IN, "ca-central-1" },
+	{ "cape town", DIM_REGION, FILTER_IN, "af-south-1" },
+	{ "cdn", DIM_SERVICE, FILTER_IN, "AmazonCloudFront" },
+	{ "cloud watch", DIM_SERVICE, FILTER_IN, "AmazonCloudWatch" },
+	{ "compute", DIM_CATEGORY, FILTER_IN, "Compute" },
+	{ "container", DIM_SERVICE, FILTER_IN, "AmazonECS;AmazonEKS" },
+	{ "credit", DIM_CHARGE_TYPE, FILTER_IN, "Credit" },
+	{ "cross az", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer-Regional" },
+	{ "data transfer", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer" },
+	{ "data warehouse", DIM_SERVICE, FILTER_IN, "AmazonRedshift" },
+	{ "database", DIM_CATEGORY, FILTER_IN, "Databases" },
+	{ "dns", DIM_SERVICE, FILTER_IN, "AmazonRoute53" },
+	{ "dynamo", DIM_SERVICE, FILTER_IN, "AmazonDynamoDB" },
+	{ "ebs", DIM_USAGE_TYPE, FILTER_CONTAINS, "EBS:" },
+	{ "elastic ip", DIM_USAGE_TYPE, FILTER_CONTAINS, "ElasticIP" },
+	{ "elasticsearch", DIM_SERVICE, FILTER_IN, "AmazonES" },
+	{ "elb", DIM_SERVICE, FILTER_IN, "AWSELB" },
+	{ "fargate", DIM_SERVICE, FILTER_IN, "AmazonECS" },
+	{ "fee", DIM_CHARGE_TYPE, FILTER_IN, "Fee" },
+	{ "frankfurt", DIM_REGION, FILTER_IN, "eu-central-1" },
+	{ "hong kong", DIM_REGION, FILTER_IN, "ap-east-1" },
+	{ "inter az", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer-Regional" },
+	{ "ip address", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
+	{ "ipv4", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
+	{ "ireland", DIM_REGION, FILTER_IN, "eu-west-1" },
+	{ "jakarta", DIM_REGION, FILTER_IN, "ap-southeast-3" },
+	{ "k8s", DIM_SERVICE, FILTER_IN, "AmazonEKS" },
+	{ "key management", DIM_SERVICE, FILTER_IN, "awskms;AWSKMS" },
+	{ "kubernetes", DIM_SERVICE, FILTER_IN, "AmazonEKS" },
+	{ "load balancer", DIM_SERVICE, FILTER_IN, "AWSELB" },
+	{ "load balancing", DIM_SERVICE, FILTER_IN, "AWSELB" },
+	{ "london", DIM_REGION, FILTER_IN, "eu-west-2" },
+	{ "machine learning", DIM_CATEGORY, FILTER_IN, "AI and Machine Learning" },
+	{ "memcached", DIM_SERVICE, FILTER_IN, "AmazonElastiCache" },
+	{ "milan", DIM_REGION, FILTER_IN, "eu-south-1" },
+	{ "ml", DIM_CATEGORY, FILTER_IN, "AI and Machine Learning" },
+	{ "montreal", DIM_REGION, FILTER_IN, "ca-central-1" },
+	{ "mumbai", DIM_REGION, FILTER_IN, "ap-south-1" },
+	{ "n california", DIM_REGION, FILTER_IN, "us-west-1" },
+	{ "n virginia", DIM_REGION, FILTER_IN, "us-east-1" },
+	{ "nat", DIM_USAGE_TYPE, FILTER_CONTAINS, "NatGateway" },
+	{ "nat gateway", DIM_USAGE_TYPE, FILTER_CONTAINS, "NatGateway" },
+	{ "network", DIM_CATEGORY, FILTER_IN, "Networking" },
+	{ "networking", DIM_CATEGORY, FILTER_IN, "Networking" },
+	{ "nlb", DIM_SERVICE, FILTER_IN, "AWSELB" },
+	{ "northern california", DIM_REGION, FILTER_IN, "us-west-1" },
+	{ "northern virginia", DIM_REGION, FILTER_IN, "us-east-1" },
+	{ "object storage", DIM_SERVICE, FILTER_IN, "AmazonS3" },
+	{ "ohio", DIM_REGION, FILTER_IN, "us-east-2" },
+	{ "opensearch", DIM_SERVICE, FILTER_IN, "AmazonES" },
+	{ "oregon", DIM_REGION, FILTER_IN, "us-west-2" },
+	{ "osaka", DIM_REGION, FILTER_IN, "ap-northeast-3" },
+	{ "paris", DIM_REGION, FILTER_IN, "eu-west-3" },
+	{ "public ip", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
+	{ "queue", DIM_SERVICE, FILTER_IN, "AmazonSQS" },
+	{ "redis", DIM_SERVICE, FILTER_IN, "AmazonElastiCache" },
+	{ "refund", DIM_CHARGE_TYPE, FILTER_IN, "Refund" },
+	{ "reserved instance", DIM_CHARGE_TYPE, FILTER_IN, "DiscountedUsage;RIFee" },
+	{ "route 53", DIM_SERVICE, FILTER_IN, "AmazonRoute53" },
+	{ "sao paulo", DIM_REGION, FILTER_IN, "sa-east-1" },
+	{ "savings plan", DIM_CHARGE_TYPE, FILTER_IN, "SavingsPlanCoveredUsage;SavingsPlanRecurringFee;SavingsPlanNegation;SavingsPlanUpfrontFee" },
+	{ "secrets", DIM_SERVICE, FILTER_IN, "AWSSecretsManager" },
+	{ "seoul", DIM_REGION, FILTER_IN, "ap-northeast-2" },
+	{ "serverless", DIM_SERVICE, FILTER_IN, "AWSLambda" },
+	{ "singapore", DIM_REGION, FILTER_IN, "ap-southeast-1" },
+	{ "snapshot", DIM_USAGE_TYPE, FILTER_CONTAINS, "Snapshot" },
+	{ "spot", DIM_USAGE_TYPE, FILTER_CONTAINS, "SpotUsage" },
+	{ "stockholm", DIM_REGION, FILTER_IN, "eu-north-1" },
+	{ "storage", DIM_CATEGORY, FILTER_IN, "Storage" },
+	{ "support", DIM_SERVICE, FILTER_PREFIX, "AWSSupport" },
+	{ "sydney", DIM_REGION, FILTER_IN, "ap-southeast-2" },
+	{ "tax", DIM_CHARGE_TYPE, FILTER_IN, "Tax" },
+	{ "tokyo", DIM_REGION, FILTER_IN, "ap-northeast-1" },
+	{ "us east", DIM_REGION, FILTER_IN, "us-east-1" },
+	{ "us west", DIM_REGION, FILTER_IN, "us-west-2" },
+	{ "virginia", DIM_REGION, FILTER_IN, "us-east-1" },
+};
+
+/* Tag keys people name in other words; each group is one meaning. */
+static const char *const tag_key_groups[][6] = {
+	{ "app", "application", "service name", NULL },
+	{ "cost_center", "cost centre", "costcenter", "cost code", NULL },
+	{ "env", "environment", "stage", NULL },
+	{ "owner", "owned by", NULL },
+	{ "project", "workload", NULL },
+	{ "team", "squad", "owner team", NULL },
+};
+
+void vocab_init(struct vocab *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void vocab_release(struct vocab *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		struct vocab_entry *e = &v->items[i];
+		for (int k = 0; k < e->nvalues; k++)
+			free(e->values[k]);
+		free(e->values);
+		free(e->phrase);
+		free(e->display);
+	}
+	free(v->items);
+	vocab_init(v);
+}
+
+void vocab_normalize(const char *text, char *out, size_t size)
+{
+	struct token_list toks;
+	lex(text, &toks);
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < toks.n; i++) {
+		const struct token *t = &toks.items[i];
+		if (t->kind == TOK_PUNCT)
+			continue;
+		if (o && o + 1 < size)
+			out[o++] = ' ';
+		size_t n = t->text.n < size - o - 1 ? t->text.n : size - o - 1;
+		memcpy(out + o, t->text.p, n);
+		o += n;
+		out[o] = '\0';
+	}
+	token_list_release(&toks);
+}
+
+static struct vocab_entry *add_entry(struct vocab *v, const char *phrase_text, enum vocab_kind kind,
+				     const struct dim_ref *col, enum filter_op op, double cost, bool from_data)
+{
+	char phrase[256];
+	vocab_normalize(phrase_text, phrase, sizeof(phrase));
+	if (!phrase[0])
+		return NULL;
+	ALLOC_GROW(v->items, v->n + 1, v->alloc);
+	struct vocab_entry *e = &v->items[v->n++];
+	memset(e, 0, sizeof(*e));
+	e->phrase = xstrdup(phrase);
+	e->kind = kind;
+	e->col = *col;
+	e->op = op;
+	e->cost = cost;
+	e->from_data = from_data;
+	v->sorted = false;
+	return e;
+}
+
+static void entry_add_value(struct vocab_entry *e, const char *value)
+{
+	e->values = xrealloc(e->values, (size_t)(e->nvalues + 1) * sizeof(*e->values));
+	e->values[e->nvalues++] = xstrdup(value);
+	if (!e->display)
+		e->display = xstrdup(value);
+}
+
+static struct vocab_entry *add_value(struct vocab *v, const char *phrase, const struct dim_ref *col,
+				     const char *value, double cost, bool from_data)
+{
+	struct vocab_entry *e = add_entry(v, phrase, VOCAB_VALUE, col, FILTER_IN, cost, from_data);
+	if (e)
+		entry_add_value(e, value);
+	return e;
+}
+
+/* "SavingsPlanCoveredUsage" -> "savings plan covered usage"; false when
+ * the text has no inner capital. */
+static bool decamel(const char *s, char *out, size_t size)
+{
+	size_t o = 0;
+	bool changed = false;
+	for (const char *p = s; *p && o + 2 < size; p++) {
+		if (isupper((unsigned char)*p) && p > s && islower((unsigned char)p[-1])) {
+			out[o++] = ' ';
+			changed = true;
+		}
+		out[o++] = (char)tolower((unsigned char)*p);
+	}
+	out[o] = '\0';
+	return changed;
+}
+
+/* A service's code and name without the vendor: "AmazonEC2" -> "EC2",
+ * "Amazon Simple Storage Service" -> "Simple Storage Service". */
+static const char *strip_vendor(const char *s)
+{
+	static const char *const vendors[] = { "Amazon ", "AWS ", "Amazon", "AWS", "aws", NULL };
+	for (const char *const *p = vendors; *p; p++) {
+		size_t n = strlen(*p);
+		if (strncmp(s, *p, n) == 0 && strlen(s) > n + 1)
+			return s + n;
+	}
+	return NULL;
+}
+
+void vocab_add_data(struct vocab *v, const char *dim_name, const char *tag_key, const char *value,
+		    const char *name, double cost)
+{
+	struct dim_ref col = { 0 };
+	char buf[256];
+	if (strcmp(dim_name, "tag_key") == 0) {
+		if (!tag_key)
+			return;
+		col.dim = DIM_TAG;
+		snprintf(col.tag_key, sizeof(col.tag_key), "%s", tag_key);
+		snprintf(buf, sizeof(buf), "%s", tag_key);
+		for (char *p = buf; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+		struct vocab_entry *e = add_entry(v, buf, VOCAB_DIMENSION, &col, FILTER_IN, cost, true);
+		if (e)
+			e->display = xstrdup(tag_key);
+		/* Its other names, from the groups above. */
+		for (size_t g = 0; g < sizeof(tag_key_groups) / sizeof(tag_key_groups[0]); g++) {
+			bool member = false;
+			for (const char *const *w = tag_key_groups[g]; *w; w++)
+				member |= strcmp(*w, tag_key) == 0;
+			for (const char *const *w = tag_key_groups[g]; member && *w; w++)
+				if (strcmp(*w, tag_key) != 0 && (e = add_entry(v, *w, VOCAB_DIMENSION, &col, FILTER_IN, cost, false)))
+					e->display = xstrdup(tag_key);
+		}
+		return;
+	}
+	if (!value || !*value)
+		return;
+	if (strcmp(dim_name, "tag") == 0) {
+		if (!tag_key)
+			return;
+		col.dim = DIM_TAG;
+		snprintf(col.tag_key, sizeof(col.tag_key), "%s", tag_key);
+	} else {
+		col.dim = dimension_from_name(dim_name);
+		if (col.dim == DIM_NONE)
+			return;
+	}
+	add_value(v, value, &col, value, cost, true);
+	if (name && *name && strcmp(name, value) != 0)
+		add_value(v, name, &col, value, cost, true);
+	if (col.dim == DIM_SERVICE) {
+		const char *short_code = strip_vendor(value);
+		if (short_code)
+			add_value(v, short_code, &col, value, cost, true);
+		const char *short_name = name ? strip_vendor(name) : NULL;
+		if (short_name)
+			add_value(v, short_name, &col, value, cost, true);
+	}
+	/* A derived spelling is weaker evidence than the value itself: a
+	 * synonym of the same words wins over it. */
+	if (decamel(value, buf, sizeof(buf)) && col.dim != DIM_SERVICE)
+		add_value(v, buf, &col, value, cost, false);
+}
+
+/* The data entries whose value is exactly target (case aside). */
+static const struct vocab_entry *find_data_value(const struct vocab *v, const char *target)
+{
+	const struct vocab_entry *best = NULL;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct vocab_entry *e = &v->items[i];
+		if (e->kind == VOCAB_VALUE && e->from_data && e->nvalues == 1 && strcasecmp(e->values[0], target) == 0 &&
+		    (!best || e->cost > best->cost))
+			best = e;
+	}
+	return best;
+}
+
+bool vocab_add_alias(struct vocab *v, const char *name, const char *const *targets, int ntargets)
+{
+	const struct vocab_entry *first = NULL;
+	struct dim_ref col;
+	char *values[PLAN_MAX_VALUES];
+	int n = 0;
+	double cost = 0;
+	for (int i = 0; i < ntargets && n < PLAN_MAX_VALUES; i++) {
+		const struct vocab_entry *e = find_data_value(v, targets[i]);
+		if (!e || (first && !dim_ref_eq(&e->col, &first->col)))
+			continue;
+		if (!first) {
+			first = e;
+			col = e->col;
+		}
+		values[n++] = e->values[0];
+		cost += e->cost;
+	}
+	if (!first)
+		return false;
+	char *copies[PLAN_MAX_VALUES];
+	for (int i = 0; i < n; i++)
+		copies[i] = xstrdup(values[i]); /* add_entry may move the entries */
+	struct vocab_entry *e = add_entry(v, name, VOCAB_VALUE, &col, FILTER_IN, cost, false);
+	for (int i = 0; i < n; i++) {
+		if (e)
+			entry_add_value(e, copies[i]);
+		free(copies[i]);
+	}
+	if (e) {
+		free(e->display);
+		e->display = xstrdup(name);
+	}
+	return e != NULL;
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+	const struct vocab_entry *x = a, *y = b;
+	int c = strcmp(x->phrase, y->phrase);
+	if (c)
+		return c;
+	if (x->from_data != y->from_data)
+		return x->from_data ? -1 : 1;
+	return x->cost > y->cost ? -1 : x->cost < y->cost;
+}
+
+/* An entry equal to an earlier one (same phrase, column and values) adds nothing. */
+static bool same_reading(const struct vocab_entry *a, const struct vocab_entry *b)
+{
+	if (strcmp(a->phrase, b->phrase) != 0 || a->kind != b->kind || !dim_ref_eq(&a->col, &b->col) ||
+	    a->op != b->op || a->nvalues != b->nvalues)
+		return false;
+	for (int i = 0; i < a->nvalues; i++)
+		if (strcmp(a->values[i], b->values[i]) != 0)
+			return false;
+	return true;
+}
+
+void vocab_finish(struct vocab *v)
+{
+	for (size_t i = 0; i < sizeof(dimension_words) / sizeof(dimension_words[0]); i++) {
+		struct dim_ref col = { .dim = dimension_words[i].dim };
+		struct vocab_entry *e = add_entry(v, dimension_words[i].phrase, VOCAB_DIMENSION, &col, FILTER_IN, 0, false);
+		if (e)
+			e->display = xstrdup(dimension_name(col.dim));
+	}
+	for (size_t i = 0; i < sizeof(value_synonyms) / sizeof(value_synonyms[0]); i++) {
+		struct dim_ref col = { .dim = value_synonyms[i].dim };
+		struct vocab_entry *e = add_entry(v, value_synonyms[i].phrase, VOCAB_VALUE, &col, value_synonyms[i].op, 0, false);
+		if (!e)
+			continue;
+		char values[256];
+		snprintf(values, sizeof(values), "%s", value_synonyms[i].values);
+		char *save = NULL;
+		for (char *tok = strtok_r(values, ";", &save); tok; tok = strtok_r(NULL, ";", &save))
+			entry_add_value(e, tok);
+		/* The cost of what a synonym stands for ranks it among readings. */
+		for (int k = 0; k < e->nvalues; k++) {
+			const struct vocab_entry *d = find_data_value(v, e->values[k]);
+			if (d && dim_ref_eq(&d->col, &e->col))
+				e->cost += d->cost;
+		}
+		free(e->display);
+		e->display = xstrdup(e->nvalues == 1 && e->op == FILTER_IN ? e->values[0] : value_synonyms[i].phrase);
+	}
+	qsort(v->items, v->n, sizeof(*v->items), compare_entries);
+	size_t out = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (out && same_reading(&v->items[out - 1], &v->items[i])) {
+			struct vocab_entry *e = &v->items[i];
+			for (int k = 0; k < e->nvalues; k++)
+				free(e->values[k]);
+			free(e->values);
+			free(e->phrase);
+			free(e->display);
+			continue;
+		}
+		v->items[out++] = v->items[i];
+	}
+	v->n = out;
+	v->sorted = true;
+}
+
+size_t vocab_lookup(const struct vocab *v, const char *phrase, const struct vocab_entry **out, size_t max)
+{
+	size_t lo = 0, hi = v->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(v->items[mid].phrase, phrase) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t n = 0;
+	for (size_t i = lo; i < v->n && n < max && strcmp(v->items[i].phrase, phrase) == 0; i++)
+		out[n++] = &v->items[i];
+	return n;
+}
+
+/* English plurals of the last word: "services" -> "service",
+ * "categories" -> "category", "taxes" -> "tax". Writes the singular into
+ * out and returns true when there is one. */
+static bool singular(const char *word, size_t n, char *out, size_t size)
+{
+	if (n < 3 || n >= size || word[n - 1] != 's' || word[n - 2] == 's')
+		return false;
+	memcpy(out, word, n);
+	out[n] = '\0';
+	if (n > 4 && strcmp(out + n - 3, "ies") == 0) {
+		strcpy(out + n - 3, "y");
+	} else if (n > 4 && (strcmp(out + n - 3, "xes") == 0 || strcmp(out + n - 4, "ches") == 0 ||
+			     strcmp(out + n - 4, "shes") == 0 || strcmp(out + n - 4, "sses") == 0)) {
+		out[n - 2] = '\0';
+	} else {
+		out[n - 1] = '\0';
+	}
+	return true;
+}
+
+int edit_distance(const char *a, size_t na, const char *b, size_t nb, int limit)
+{
+	if (na > 63 || nb > 63)
+		return limit + 1;
+	if ((na > nb ? na - nb : nb - na) > (size_t)limit)
+		return limit + 1;
+	int d[64][64];
+	for (size_t i = 0; i <= na; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= nb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int row_min = limit + 1;
+		for (size_t j = 1; j <= nb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+			if (best < row_min)
+				row_min = best;
+		}
+		if (row_min > limit)
+			return limit + 1;
+	}
+	return d[na][nb] > limit ? limit + 1 : d[na][nb];
+}
+
+/* Phrase of tokens [i, i+len) (punctuation skipped); false if it would
+ * cross something that is not a word or number. */
+static bool phrase_at(const struct token_list *toks, size_t i, size_t len, char *out, size_t size, size_t *last)
+{
+	size_t o = 0, taken = 0, k = i;
+	out[0] = '\0';
+	for (; k < toks->n && taken < len; k++) {
+		const struct token *t = &toks->items[k];
+		if (t->kind == TOK_PUNCT) {
+			if (taken == 0 || t->text.p[0] != '.')
+				return false; /* only "N. Virginia" style dots are skipped */
+			continue;
+		}
+		if (o + t->text.n + 2 >= size)
+			return false;
+		if (o)
+			out[o++] = ' ';
+		memcpy(out + o, t->text.p, t->text.n);
+		o += t->text.n;
+		out[o] = '\0';
+		taken++;
+		*last = k;
+	}
+	return taken == len;
+}
+
+static void sort_readings(struct vocab_match *m)
+{
+	/* the data's own values before synonyms, then by cost */
+	for (int i = 1; i < m->nentries; i++)
+		for (int j = i; j > 0; j--) {
+			const struct vocab_entry *a = m->entries[j - 1], *b = m->entries[j];
+			bool swap = (!a->from_data && b->from_data) || (a->from_data == b->from_data && a->cost < b->cost);
+			if (!swap)
+				break;
+			m->entries[j - 1] = b;
+			m->entries[j] = a;
+		}
+}
+
+bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t i,
+		    bool (*is_reserved)(const struct slice *word), struct vocab_match *out)
+{
+	char phrase[512], folded[512];
+	memset(out, 0, sizeof(*out));
+	if (i >= toks->n || toks->items[i].kind == TOK_PUNCT)
+		return false;
+	for (size_t len = MAX_PHRASE_TOKENS; len >= 1; len--) {
+		size_t last = i;
+		if (!phrase_at(toks, i, len, phrase, sizeof(phrase), &last))
+			continue;
+		size_t n = vocab_lookup(v, phrase, out->entries, 6);
+		if (!n) {
+			/* fold a plural last word */
+			const char *space = strrchr(phrase, ' ');
+			const char *word = space ? space + 1 : phrase;
+			size_t prefix = (size_t)(word - phrase);
+			char one[128];
+			if (singular(word, strlen(word), one, sizeof(one)) && prefix + strlen(one) < sizeof(folded)) {
+				memcpy(folded, phrase, prefix);
+				strcpy(folded + prefix, one);
+				n = vocab_lookup(v, folded, out->entries, 6);
+			}
+		}
+		if (n) {
+			/* A lone reserved word is the parser's, unless a synonym claims it. */
+			if (len == 1 && is_reserved && is_reserved(&toks->items[i].text)) {
+				size_t keep = 0;
+				for (size_t k = 0; k < n; k++)
+					if (!out->entries[k]->from_data)
+						out->entries[keep++] = out->entries[k];
+				n = keep;
+				if (!n)
+					continue;
+			}
+			out->first = i;
+			out->last = last;
+			out->nentries = (int)n;
+			sort_readings(out);
+			return true;
+		}
+	}
+	/* A typo in one word: the closest single-word phrases. */
+	const struct token *t = &toks->items[i];
+	if (t->kind != TOK_WORD || t->text.n < 4 || (is_reserved && is_reserved(&t->text)))
+		return false;
+	int limit = t->text.n >= 8 ? 2 : 1, best = limit + 1;
+	for (size_t k = 0; k < v->n; k++) {
+		const struct vocab_entry *e = &v->items[k];
+		size_t pn = strlen(e->phrase);
+		if (strchr(e->phrase, ' ') || pn < 4)
+			continue;
+		int d = edit_distance(t->text.p, t->text.n, e->phrase, pn, limit);
+		if (d > limit || d > best)
+			continue;
+		if (d < best) {
+			best = d;
+			out->nentries = 0;
+		}
+		bool dup = false;
+		for (int x = 0; x < out->nentries; x++)
+			dup |= same_reading(out->entries[x], e) ||
+			       (out->entries[x]->nvalues == 1 && e->nvalues == 1 &&
+				dim_ref_eq(&out->entries[x]->col, &e->col) && strcmp(out->entries[x]->values[0], e->values[0]) == 0);
+		if (!dup && out->nentries < 6)
+			out->entries[out->nentries++] = e;
+	}
+	if (!out->nentries)
+		return false;
+	out->first = out->last = i;
+	out->fuzzy = true;
+	sort_readings(out);
+	return true;
+}
