@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "alias", cmd_alias, "name groups of services, accounts or other values for questions" },
 	{ "ask", cmd_ask, "answer a question about the bill in plain English" },
 	{ "bench", cmd_bench, "time question answering on the loaded data ('bench ask')" },
+	{ "chat", cmd_chat, "an interactive conversation with the bill (history, \\sql, \\why)" },
 	{ "demo", cmd_demo, "generate realistic sample CUR 2.0 data and load it" },
 	{ "info", cmd_info, "describe the loaded data: periods, totals, accounts, services, tags" },
 	{ "load", cmd_load, "load CUR 1.0/2.0, FOCUS or Azure cost exports (files, folders, globs)" },
