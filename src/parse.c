@@ -1173,6 +1173,14 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	if (followup) {
 		apply_followup(&r, in->previous, p, group_mentioned, measure_mentioned, limit_mentioned);
 		out->followup = true;
+	} else if (in->previous && r.ntimes == 0 && p->range_defaulted && !in->previous->range_defaulted &&
+		   in->previous->intent != INTENT_COMPARE_PERIODS && in->previous->intent != INTENT_MOVERS &&
+		   p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
+		/* a new question in a conversation, without dates: the period
+		 * already being talked about */
+		p->range = in->previous->range;
+		p->range_defaulted = false;
+		note(&r, "the period of the previous question, %s%s", p->range.label, "");
 	}
 out:
 	snprintf(out->notes, sizeof(out->notes), "%s", r.notes.len ? r.notes.buf : "");
