@@ -9,6 +9,7 @@
  * follow-ups, prepositions, column formats) are tables near the top.
  */
 #include "answer.h"
+#include "sqlgen.h"
 #include "date.h"
 #include "xalloc.h"
 
@@ -50,12 +51,6 @@ static enum shape shape_of(const struct plan *p)
 	}
 	return SHAPE_NONE;
 }
-
-/* The measure's result column, as sqlgen.c names it (keep in step). */
-static const char *const measure_columns[] = {
-	[MEASURE_AMORTIZED] = "amortized_cost", [MEASURE_UNBLENDED] = "unblended_cost",
-	[MEASURE_NET] = "net_cost", [MEASURE_LIST] = "on_demand_cost", [MEASURE_USAGE] = "usage",
-};
 
 /* Where the figures are; -1 where the table has no such column. */
 struct cols {
@@ -101,7 +96,7 @@ static void find_cols(const struct plan *p, const struct table *t, struct cols *
 	if (!t || !t->ncols)
 		return;
 	enum shape s = shape_of(p);
-	const char *m = measure_columns[p->measure];
+	const char *m = sqlgen_measure_column(p->measure);
 	char name[64];
 	if (p->intent == INTENT_AVERAGE_DAILY) {
 		snprintf(name, sizeof(name), "average_daily_%s", m);
@@ -208,13 +203,9 @@ static void format_digits(double v, int decimals, char *buf, size_t size, bool *
 }
 
 /* Hand a composed text to a caller's buffer (cut to fit) and release it. */
-static void strbuf_move_to(struct strbuf *sb, char *buf, size_t size)
+static void move_text(struct strbuf *sb, char *buf, size_t size)
 {
-	if (size) {
-		size_t n = sb->len < size - 1 ? sb->len : size - 1;
-		memcpy(buf, sb->buf, n);
-		buf[n] = '\0';
-	}
+	snprintf(buf, size, "%s", sb->buf);
 	strbuf_release(sb);
 }
 
@@ -232,7 +223,7 @@ static void format_number(double v, int decimals, bool plus, char *buf, size_t s
 	strbuf_init(&sb, 0);
 	strbuf_addstr(&sb, zero ? "" : v < 0 ? "-" : plus ? "+" : "");
 	strbuf_addstr(&sb, digits);
-	strbuf_move_to(&sb, buf, size);
+	move_text(&sb, buf, size);
 }
 
 static bool is_dollar(const char *currency)
@@ -259,7 +250,7 @@ static void format_money_signed(double v, const char *currency, bool plus, char 
 	else
 		strbuf_addf(&sb, "%.8s ", currency);
 	strbuf_addstr(&sb, digits);
-	strbuf_move_to(&sb, buf, size);
+	move_text(&sb, buf, size);
 }
 
 void format_money(double v, const char *currency, char *buf, size_t size)
@@ -284,7 +275,7 @@ static bool format_money_compact(double v, const char *currency, char *buf, size
 			else
 				strbuf_addf(&sb, "%.8s ", currency);
 			strbuf_addf(&sb, "%.1f%s", fabs(v) / scales[i].at, scales[i].suffix);
-			strbuf_move_to(&sb, buf, size);
+			move_text(&sb, buf, size);
 			return true;
 		}
 	return false;
@@ -297,7 +288,7 @@ static void format_pct(double v, bool plus, char *buf, size_t size)
 	format_number(v, 1, plus, digits, sizeof(digits));
 	strbuf_init(&sb, 0);
 	strbuf_addf(&sb, "%s%%", digits);
-	strbuf_move_to(&sb, buf, size);
+	move_text(&sb, buf, size);
 }
 
 /* How values of the answer read: money in a currency, or usage in a unit. */
@@ -316,7 +307,7 @@ static void fmt_init(struct fmt *f, const struct plan *p, const struct table *t,
 	f->usage = p->measure == MEASURE_USAGE;
 	if (!f->usage)
 		return;
-	snprintf(f->unit, sizeof(f->unit), "%s", p->usage_unit);
+	/* the table's units are the truth; the question's is the fallback */
 	for (size_t r = 0; t && c->unit >= 0 && r < t->nrows; r++) {
 		if (is_null(t, r, c->unit))
 			continue;
@@ -329,6 +320,8 @@ static void fmt_init(struct fmt *f, const struct plan *p, const struct table *t,
 		if (strchr(u, ','))
 			f->mixed_units = true;
 	}
+	if (!f->unit[0])
+		snprintf(f->unit, sizeof(f->unit), "%s", p->usage_unit);
 }
 
 static void fmt_value(const struct fmt *f, double v, bool plus, char *buf, size_t size)
@@ -344,7 +337,7 @@ static void fmt_value(const struct fmt *f, double v, bool plus, char *buf, size_
 	strbuf_addstr(&sb, digits);
 	if (f->unit[0] && !f->mixed_units)
 		strbuf_addf(&sb, " %s", f->unit);
-	strbuf_move_to(&sb, buf, size);
+	move_text(&sb, buf, size);
 }
 
 /* ---- words ---- */
@@ -573,8 +566,10 @@ static size_t *rank_values(const double *v, size_t n, bool ascending)
 {
 	struct ranked *r = xcalloc(n ? n : 1, sizeof(*r));
 	size_t *out = xcalloc(n ? n : 1, sizeof(*out));
-	for (size_t i = 0; i < n; i++)
-		r[i] = (struct ranked){ ascending ? v[i] : -v[i], i };
+	for (size_t i = 0; i < n; i++) {
+		double x = isnan(v[i]) ? (ascending ? HUGE_VAL : -HUGE_VAL) : v[i]; /* NaN last */
+		r[i] = (struct ranked){ ascending ? x : -x, i };
+	}
 	qsort(r, n, sizeof(*r), ranked_cmp);
 	for (size_t i = 0; i < n; i++)
 		out[i] = r[i].i;
@@ -590,13 +585,15 @@ static double *column_values(const struct table *t, int col)
 	return v;
 }
 
-/* A time series (and its split by group) as a grid of buckets x series. */
+/* A time series and its split by group: the distinct buckets and series,
+ * each row's place among them, and the sums. No dense grid: buckets times
+ * series can be far more than rows. */
 struct pivot {
-	size_t nperiods, nseries;
+	size_t nrows, nperiods, nseries;
 	char **texts;         /* owned: per row, the period text then the series text */
 	const char **periods; /* into texts, in date order */
 	const char **series;  /* into texts; one "" series when not split */
-	double *values;       /* [period * nseries + series] */
+	size_t *pid, *sid;    /* per row: its bucket and its series */
 	double *totals;       /* per series */
 	double *buckets;      /* per period, summed over the series */
 	size_t *rank;         /* series by total, largest first */
@@ -640,8 +637,10 @@ static void pivot_build(struct pivot *pv, const struct table *t, const struct co
 	char buf[64];
 	char **ptexts = xcalloc(n ? n : 1, sizeof(*ptexts));
 	char **stexts = xcalloc(n ? n : 1, sizeof(*stexts));
-	size_t *pid = xcalloc(n ? n : 1, sizeof(*pid)), *sid = xcalloc(n ? n : 1, sizeof(*sid));
 	memset(pv, 0, sizeof(*pv));
+	size_t *pid = pv->pid = xcalloc(n ? n : 1, sizeof(*pid));
+	size_t *sid = pv->sid = xcalloc(n ? n : 1, sizeof(*sid));
+	pv->nrows = n;
 	for (size_t r = 0; r < n; r++) {
 		ptexts[r] = xstrdup(text(t, r, c->period, buf, sizeof(buf)));
 		stexts[r] = xstrdup(c->label >= 0 ? text(t, r, c->label, buf, sizeof(buf)) : "");
@@ -651,20 +650,16 @@ static void pivot_build(struct pivot *pv, const struct table *t, const struct co
 	pv->texts = xcalloc(2 * n + 1, sizeof(*pv->texts));
 	memcpy(pv->texts, ptexts, n * sizeof(*ptexts));
 	memcpy(pv->texts + n, stexts, n * sizeof(*stexts));
-	pv->values = xcalloc(pv->nperiods * pv->nseries + 1, sizeof(*pv->values));
 	pv->totals = xcalloc(pv->nseries + 1, sizeof(*pv->totals));
 	pv->buckets = xcalloc(pv->nperiods + 1, sizeof(*pv->buckets));
 	for (size_t r = 0; r < n; r++) {
 		double v = num(t, r, c->value);
-		pv->values[pid[r] * pv->nseries + sid[r]] += v;
 		pv->totals[sid[r]] += v;
 		pv->buckets[pid[r]] += v;
 	}
 	pv->rank = rank_values(pv->totals, pv->nseries, false);
 	free(ptexts);
 	free(stexts);
-	free(pid);
-	free(sid);
 }
 
 static void pivot_release(struct pivot *pv)
@@ -674,7 +669,8 @@ static void pivot_release(struct pivot *pv)
 	free(pv->texts);
 	free(pv->periods);
 	free(pv->series);
-	free(pv->values);
+	free(pv->pid);
+	free(pv->sid);
 	free(pv->totals);
 	free(pv->buckets);
 	free(pv->rank);
@@ -734,19 +730,22 @@ static void add_change(struct narration *n, double now, double before, bool amou
 		strbuf_addf(n->md, "%s from %s %s", pct, b, before_when);
 }
 
-/* " It is up 4.2% from $62,583.43 in October 2025." when ctx knows. */
+/* " That is up 4.2% from $62,583.43 in October 2025." when ctx knows. */
 static void add_previous(struct narration *n, const char *subject, double now)
 {
 	char when[128];
+	const char *label;
 	if (!n->ctx || !n->ctx->has_previous)
 		return;
-	if (n->ctx->previous_label[0])
-		label_phrase(n->ctx->previous_label, false, when, sizeof(when));
-	/* a span of dates reads "from $X in the previous period (2025-10-01 to ...)" */
-	if (!n->ctx->previous_label[0])
+	label = n->ctx->previous_label;
+	if (!label[0]) {
 		snprintf(when, sizeof(when), "in the previous period");
-	else if (strncmp(when, "from ", 5) == 0)
-		snprintf(when, sizeof(when), "in the previous period (%.64s)", n->ctx->previous_label);
+	} else {
+		label_phrase(label, false, when, sizeof(when));
+		/* not "from $X from 2025-10-01 to 2025-10-31" */
+		if (strncmp(when, "from ", 5) == 0)
+			snprintf(when, sizeof(when), "in the previous period (%.64s)", label);
+	}
 	strbuf_addf(n->md, " %s ", subject);
 	add_change(n, now, n->ctx->previous_total, false, when);
 	strbuf_addch(n->md, '.');
@@ -828,11 +827,12 @@ static void narrate_number(struct narration *n)
 		add_key_value(n, v);
 		if (n->c.total >= 0) {
 			double total = num(n->t, 0, n->c.total);
-			int64_t days = (int64_t)num(n->t, 0, n->c.days);
+			double d = num(n->t, 0, n->c.days);
+			long long days = isfinite(d) && fabs(d) < 1e9 ? (long long)d : 0;
 			strbuf_addstr(n->md, " (");
 			add_value(n, total);
 			if (n->c.days >= 0)
-				strbuf_addf(n->md, " over %lld day%s", (long long)days, days == 1 ? "" : "s");
+				strbuf_addf(n->md, " over %lld day%s", days, days == 1 ? "" : "s");
 			strbuf_addstr(n->md, ").");
 			add_previous(n, "The total is", total);
 		} else {
@@ -975,12 +975,21 @@ static void narrate_parts(struct narration *n)
 		add_unlabelled(n, special, v[special], per, total, computable);
 		strbuf_addch(n->md, '.');
 	}
-	if (nneg) {
+	if (nneg == 1) {
+		for (size_t r = 0; r < t->nrows; r++)
+			if (v[r] < 0) {
+				strbuf_addch(n->md, ' ');
+				add_item(n, r);
+				strbuf_addstr(n->md, " is a net credit of ");
+				add_value(n, v[r]);
+				strbuf_addf(n->md, "%s.", per);
+			}
+	} else if (nneg > 1) {
 		char what[200];
 		count_phrase(&p->group, nneg, what, sizeof(what));
-		strbuf_addf(n->md, " %s %s net credits, together ", what, nneg == 1 ? "has" : "have");
+		strbuf_addf(n->md, " %s are net credits, together ", what);
 		add_value(n, negative);
-		strbuf_addch(n->md, '.');
+		strbuf_addf(n->md, "%s.", per);
 	}
 	if (p->limit == 0 && !average)
 		add_previous(n, "The total is", total);
@@ -1386,14 +1395,36 @@ struct chart_in {
 	char title[400];
 };
 
+/* A JSON string of text that may not be valid UTF-8 (jansson refuses
+ * that): the bytes that could break it become '?'. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char *copy = xstrdup(s);
+	for (char *c = copy; *c; c++)
+		if ((unsigned char)*c >= 0x80)
+			*c = '?';
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
+/* A JSON number; null where the value is not finite (JSON has no NaN). */
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 /* {"format": "currency", "currency": "USD"} or {"format": "number", "unit": "Hrs"} */
 static json_t *value_format(const struct fmt *f)
 {
 	if (!f->usage)
-		return json_pack("{s:s, s:s}", "format", "currency", "currency", f->currency);
+		return json_pack("{s:s, s:o}", "format", "currency", "currency", jstr(f->currency));
 	json_t *j = json_pack("{s:s}", "format", "number");
 	if (f->unit[0] && !f->mixed_units)
-		json_object_set_new(j, "unit", json_string(f->unit));
+		json_object_set_new(j, "unit", jstr(f->unit));
 	return j;
 }
 
@@ -1408,9 +1439,11 @@ static json_t *value_axis(const struct fmt *f, bool stacked)
 /* {"type", "title", "data": {"labels": [], "datasets": []}, "options": {"plugins": ...}} */
 static json_t *chart_new(const struct chart_in *in, const char *type)
 {
-	return json_pack("{s:s, s:s, s:{s:[], s:[]}, s:{s:{s:{s:b, s:s}, s:o}}}", "type", type, "title", in->title,
-			 "data", "labels", "datasets", "options", "plugins", "title", "display", 1, "text",
-			 in->title, "tooltip", value_format(&in->f));
+	json_t *title = jstr(in->title);
+	json_t *plugins = json_pack("{s:{s:b, s:O}, s:o}", "title", "display", 1, "text", title, "tooltip",
+				    value_format(&in->f));
+	return json_pack("{s:s, s:o, s:{s:[], s:[]}, s:{s:o}}", "type", type, "title", title, "data", "labels",
+			 "datasets", "options", "plugins", plugins);
 }
 
 static json_t *chart_labels(json_t *chart)
@@ -1421,7 +1454,7 @@ static json_t *chart_labels(json_t *chart)
 /* Append a dataset {"label", "data": []}; returns its data array (borrowed). */
 static json_t *chart_add_dataset(json_t *chart, const char *label)
 {
-	json_t *ds = json_pack("{s:s, s:[]}", "label", label, "data");
+	json_t *ds = json_pack("{s:o, s:[]}", "label", jstr(label), "data");
 	json_array_append_new(json_object_get(json_object_get(chart, "data"), "datasets"), ds);
 	return json_object_get(ds, "data");
 }
@@ -1463,17 +1496,17 @@ static void chart_line_options(json_t *chart, const struct fmt *f, bool stacked)
 static json_t *chart_kpi(const struct chart_in *in, double value, double previous, bool has_previous,
 			 const char *previous_label)
 {
-	json_t *j = json_pack("{s:s, s:s, s:f, s:s}", "type", "kpi", "title", in->title, "value", value, "label",
-			      in->title);
+	json_t *j = json_pack("{s:s, s:o, s:o, s:o}", "type", "kpi", "title", jstr(in->title), "value", jnum(value),
+			      "label", jstr(in->title));
 	json_t *fmt = value_format(&in->f);
 	json_object_update(j, fmt);
 	json_decref(fmt);
 	if (has_previous) {
-		json_object_set_new(j, "previous", json_real(previous));
+		json_object_set_new(j, "previous", jnum(previous));
 		if (previous_label && *previous_label)
-			json_object_set_new(j, "previous_label", json_string(previous_label));
+			json_object_set_new(j, "previous_label", jstr(previous_label));
 		if (previous != 0)
-			json_object_set_new(j, "change_pct", json_real(100 * (value - previous) / fabs(previous)));
+			json_object_set_new(j, "change_pct", jnum(100 * (value - previous) / fabs(previous)));
 	}
 	return j;
 }
@@ -1534,12 +1567,12 @@ static json_t *chart_parts(const struct chart_in *in, enum chart_kind kind)
 			continue;
 		}
 		item_label(in, r, label, sizeof(label));
-		json_array_append_new(labels, json_string(label));
-		json_array_append_new(data, json_real(v[r]));
+		json_array_append_new(labels, jstr(label));
+		json_array_append_new(data, jnum(v[r]));
 	}
 	if (folded) {
 		json_array_append_new(labels, json_string("Other"));
-		json_array_append_new(data, json_real(other));
+		json_array_append_new(data, jnum(other));
 	}
 	if (kind == CHART_DOUGHNUT)
 		chart_set_alternatives(chart, "bar", NULL);
@@ -1572,23 +1605,22 @@ static json_t *chart_series(const struct chart_in *in, enum chart_kind kind)
 	chart = chart_new(in, kind == CHART_BAR ? "bar" : "line");
 	json_t *labels = chart_labels(chart);
 	for (size_t i = 0; i < pv.nperiods; i++)
-		json_array_append_new(labels, json_string(pv.periods[i]));
+		json_array_append_new(labels, jstr(pv.periods[i]));
+	/* the largest series get a dataset each, the rest one "Other" */
 	size_t shown = pv.nseries > CHART_MAX_SERIES ? CHART_MAX_SERIES : pv.nseries;
-	bool other = pv.nseries > CHART_MAX_SERIES;
-	for (size_t k = 0; k < shown + other; k++) {
-		bool is_other = k == shown;
-		const char *name = !split ? measure_label(in->p->measure) : is_other ? "Other" : pv.series[pv.rank[k]];
+	size_t nsets = shown + (pv.nseries > shown);
+	size_t *slot = xcalloc(pv.nseries + 1, sizeof(*slot));
+	double *grid = xcalloc(pv.nperiods * nsets + 1, sizeof(*grid));
+	for (size_t k = 0; k < pv.nseries; k++)
+		slot[pv.rank[k]] = k < shown ? k : shown;
+	for (size_t r = 0; r < pv.nrows; r++)
+		grid[pv.pid[r] * nsets + slot[pv.sid[r]]] += num(in->t, r, in->c.value);
+	for (size_t k = 0; k < nsets; k++) {
+		const char *name = !split ? measure_label(in->p->measure) : k == shown ? "Other" : pv.series[pv.rank[k]];
 		json_t *data = chart_add_dataset(chart, name);
 		json_t *ds = json_array_get(json_object_get(json_object_get(chart, "data"), "datasets"), k);
-		for (size_t i = 0; i < pv.nperiods; i++) {
-			double v = 0;
-			if (is_other)
-				for (size_t j = shown; j < pv.nseries; j++)
-					v += pv.values[i * pv.nseries + pv.rank[j]];
-			else
-				v = pv.values[i * pv.nseries + pv.rank[k]];
-			json_array_append_new(data, json_real(v));
-		}
+		for (size_t i = 0; i < pv.nperiods; i++)
+			json_array_append_new(data, jnum(grid[i * nsets + k]));
 		if (kind == CHART_AREA)
 			json_object_set_new(ds, "fill", json_string(k == 0 || !split ? "origin" : "-1"));
 		else if (kind == CHART_LINE)
@@ -1601,6 +1633,8 @@ static json_t *chart_series(const struct chart_in *in, enum chart_kind kind)
 		chart_line_options(chart, &in->f, kind == CHART_AREA && split);
 		chart_set_alternatives(chart, kind == CHART_AREA ? "line" : "bar", NULL);
 	}
+	free(grid);
+	free(slot);
 	pivot_release(&pv);
 	return chart;
 }
@@ -1619,10 +1653,10 @@ static json_t *chart_periods(const struct chart_in *in, enum chart_kind kind)
 	json_t *data = chart_add_dataset(chart, measure_label(p->measure));
 	period_describe_dates(&p->periods[0], n0, sizeof(n0));
 	period_describe_dates(&p->periods[1], n1, sizeof(n1));
-	json_array_append_new(labels, json_string(p->periods[0].label[0] ? p->periods[0].label : n0));
-	json_array_append_new(labels, json_string(p->periods[1].label[0] ? p->periods[1].label : n1));
-	json_array_append_new(data, json_real(a));
-	json_array_append_new(data, json_real(b));
+	json_array_append_new(labels, jstr(p->periods[0].label[0] ? p->periods[0].label : n0));
+	json_array_append_new(labels, jstr(p->periods[1].label[0] ? p->periods[1].label : n1));
+	json_array_append_new(data, jnum(a));
+	json_array_append_new(data, jnum(b));
 	chart_bar_options(chart, &in->f, kind == CHART_HBAR, false);
 	return chart;
 }
@@ -1649,14 +1683,14 @@ static json_t *chart_by_item(const struct chart_in *in, enum chart_kind kind)
 			continue;
 		}
 		item_label(in, r, label, sizeof(label));
-		json_array_append_new(labels, json_string(label));
-		json_array_append_new(before, json_real(a));
-		json_array_append_new(after, json_real(b));
+		json_array_append_new(labels, jstr(label));
+		json_array_append_new(before, jnum(a));
+		json_array_append_new(after, jnum(b));
 	}
 	if (keep < t->nrows) {
 		json_array_append_new(labels, json_string("Other"));
-		json_array_append_new(before, json_real(other_a));
-		json_array_append_new(after, json_real(other_b));
+		json_array_append_new(before, jnum(other_a));
+		json_array_append_new(after, jnum(other_b));
 	}
 	chart_bar_options(chart, &in->f, kind == CHART_HBAR, false);
 	return chart;

@@ -84,14 +84,7 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	if (p->intent != INTENT_TOTAL || p->group.dim != DIM_NONE || p->range.unit == UNIT_SPAN)
 		return false;
 	struct plan prev = *p;
-	int len = p->range.end_day - p->range.start_day;
-	prev.range.end_day = p->range.start_day;
-	prev.range.start_day = p->range.start_day - len;
-	if (p->range.unit == UNIT_MONTH || p->range.unit == UNIT_QUARTER || p->range.unit == UNIT_YEAR) {
-		int months = p->range.unit == UNIT_MONTH ? 1 : p->range.unit == UNIT_QUARTER ? 3 : 12;
-		months *= p->range.count > 0 ? p->range.count : 1;
-		prev.range.start_day = date_add_months(date_month_start(p->range.start_day), -months);
-	}
+	prev.range = period_previous(&p->range);
 	struct strbuf sql;
 	strbuf_init(&sql, 0);
 	struct table t;
@@ -104,7 +97,7 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	if (ok) {
 		actx->has_previous = true;
 		actx->previous_total = cell_number(table_at(&t, 0, 0));
-		period_describe_dates(&prev.range, actx->previous_label, sizeof(actx->previous_label));
+		snprintf(actx->previous_label, sizeof(actx->previous_label), "%s", prev.range.label);
 	}
 	table_release(&t);
 	strbuf_release(&sql);

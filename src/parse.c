@@ -676,42 +676,6 @@ static void add_filters(struct reading *r, struct plan *p)
 	}
 }
 
-/* The period before p of the same length ("compare with the previous"). */
-static struct period previous_period(const struct period *p)
-{
-	struct period prev = *p;
-	int y, m, d;
-	switch (p->unit) {
-	case UNIT_MONTH:
-	case UNIT_QUARTER:
-	case UNIT_HALF:
-	case UNIT_YEAR: {
-		int months = p->unit == UNIT_MONTH ? 1 : p->unit == UNIT_QUARTER ? 3 : p->unit == UNIT_HALF ? 6 : 12;
-		months *= p->count > 0 ? p->count : 1;
-		prev.start_day = date_add_months(date_month_start(p->start_day), -months);
-		prev.end_day = date_month_start(p->start_day);
-		break;
-	}
-	default:
-		prev.end_day = p->start_day;
-		prev.start_day = p->start_day - (p->end_day - p->start_day);
-		break;
-	}
-	date_to_ymd(prev.start_day, &y, &m, &d);
-	static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
-		"August", "September", "October", "November", "December" };
-	if (prev.unit == UNIT_MONTH && prev.count <= 1)
-		snprintf(prev.label, sizeof(prev.label), "%s %d", months[m - 1], y);
-	else if (prev.unit == UNIT_QUARTER && prev.count <= 1)
-		snprintf(prev.label, sizeof(prev.label), "Q%d %d", (m - 1) / 3 + 1, y);
-	else if (prev.unit == UNIT_YEAR && prev.count <= 1)
-		snprintf(prev.label, sizeof(prev.label), "%d", y);
-	else
-		period_describe_dates(&prev, prev.label, sizeof(prev.label));
-	prev.count = p->count;
-	return prev;
-}
-
 static struct period last_full_month(int today)
 {
 	struct period p;
@@ -757,6 +721,10 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 {
 	if (r->ntimes >= 2) {
 		struct period a = r->times[0].period, b = r->times[1].period;
+		/* "last month vs the previous month": both words name the same
+		 * month; the second means the one before the first */
+		if (a.start_day == b.start_day && a.end_day == b.end_day)
+			b = period_previous(&a);
 		p->periods[0] = a.start_day <= b.start_day ? a : b;
 		p->periods[1] = a.start_day <= b.start_day ? b : a;
 	} else if (r->ntimes == 1 && r->times[0].is_span && r->times[0].to.start_day > r->times[0].from.start_day &&
@@ -765,7 +733,7 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 		p->periods[1] = r->times[0].to;
 	} else if (r->ntimes == 1) {
 		p->periods[1] = r->times[0].period;
-		p->periods[0] = previous_period(&p->periods[1]);
+		p->periods[0] = period_previous(&p->periods[1]);
 	} else {
 		struct period last = last_full_month(today);
 		if (has_cue(r, CUE_WOW)) {
@@ -792,7 +760,7 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 				"August", "September", "October", "November", "December" };
 			snprintf(p->periods[0].label, sizeof(p->periods[0].label), "%s %d", months[m - 1], y);
 		} else {
-			p->periods[0] = previous_period(&last);
+			p->periods[0] = period_previous(&last);
 		}
 	}
 	p->range.start_day = p->periods[0].start_day;
@@ -1122,14 +1090,14 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 		if (r->ntimes == 0) {
 			/* "compare with the previous period" */
 			out.periods[1] = prev->range;
-			out.periods[0] = previous_period(&prev->range);
+			out.periods[0] = period_previous(&prev->range);
 			out.range.start_day = out.periods[0].start_day;
 			out.range.end_day = out.periods[1].end_day;
 		}
 	} else if (r->ntimes >= 1) {
 		if (out.intent == INTENT_COMPARE_PERIODS || out.intent == INTENT_MOVERS) {
 			out.periods[1] = r->times[0].period;
-			out.periods[0] = previous_period(&r->times[0].period);
+			out.periods[0] = period_previous(&r->times[0].period);
 			out.range.start_day = out.periods[0].start_day;
 			out.range.end_day = out.periods[1].end_day;
 		} else {

@@ -56,6 +56,11 @@ struct gen {
 	struct strbuf *sql;
 };
 
+const char *sqlgen_measure_column(enum measure m)
+{
+	return measures[m].name;
+}
+
 const char *sqlgen_column(enum dimension dim)
 {
 	return dim > DIM_NONE && dim < DIM_COUNT ? dim_columns[dim] : NULL;
@@ -375,7 +380,7 @@ static void build_average_daily(struct gen *g)
 	if (p->group.dim != DIM_NONE) {
 		strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
 		add_sum(g);
-		strbuf_addf(g->sql, " <> 0\nORDER BY 2 DESC, 1");
+		strbuf_addf(g->sql, " <> 0\nORDER BY total_%s DESC, 1", measures[p->measure].name);
 		add_limit(g);
 	}
 }

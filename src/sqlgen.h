@@ -32,6 +32,9 @@ extern const struct sql_dialect sql_dialect_duckdb;
  * (clarify, refuse, help). */
 int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql);
 
+/* The result column holding a measure ("amortized_cost", "usage", ...). */
+const char *sqlgen_measure_column(enum measure m);
+
 /* The canonical column of a dimension (NULL for DIM_TAG / DIM_NONE). */
 const char *sqlgen_column(enum dimension dim);
 

@@ -567,6 +567,40 @@ size_t timex_find(const struct token_list *toks, int today, struct time_mention 
 	return n;
 }
 
+/* The period before p of the same length ("compare with the previous"). */
+struct period period_previous(const struct period *p)
+{
+	struct period prev = *p;
+	int y, m, d;
+	switch (p->unit) {
+	case UNIT_MONTH:
+	case UNIT_QUARTER:
+	case UNIT_HALF:
+	case UNIT_YEAR: {
+		int months = p->unit == UNIT_MONTH ? 1 : p->unit == UNIT_QUARTER ? 3 : p->unit == UNIT_HALF ? 6 : 12;
+		months *= p->count > 0 ? p->count : 1;
+		prev.start_day = date_add_months(date_month_start(p->start_day), -months);
+		prev.end_day = date_month_start(p->start_day);
+		break;
+	}
+	default:
+		prev.end_day = p->start_day;
+		prev.start_day = p->start_day - (p->end_day - p->start_day);
+		break;
+	}
+	date_to_ymd(prev.start_day, &y, &m, &d);
+	if (prev.unit == UNIT_MONTH && prev.count <= 1)
+		snprintf(prev.label, sizeof(prev.label), "%s %d", month_labels[m - 1], y);
+	else if (prev.unit == UNIT_QUARTER && prev.count <= 1)
+		snprintf(prev.label, sizeof(prev.label), "Q%d %d", (m - 1) / 3 + 1, y);
+	else if (prev.unit == UNIT_YEAR && prev.count <= 1)
+		snprintf(prev.label, sizeof(prev.label), "%d", y);
+	else
+		period_describe_dates(&prev, prev.label, sizeof(prev.label));
+	prev.count = p->count;
+	return prev;
+}
+
 void period_describe_dates(const struct period *p, char *buf, size_t size)
 {
 	char a[16], b[16];

@@ -34,6 +34,10 @@ struct time_mention {
 /* Find up to max time expressions, left to right; returns how many. */
 size_t timex_find(const struct token_list *toks, int today, struct time_mention *out, size_t max);
 
+/* The period of the same length just before p (the month before a month,
+ * the 30 days before 30 days), labelled ("October 2025", "Q3 2025"). */
+struct period period_previous(const struct period *p);
+
 /* Describe [start, end) as "2025-11-01 to 2025-11-30" (the end inclusive). */
 void period_describe_dates(const struct period *p, char *buf, size_t size);
 

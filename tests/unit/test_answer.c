@@ -533,7 +533,9 @@ static void test_chart_breakdowns(void **state)
 	assert_string_equal(json_string_value(json_array_get(chart_labels(c), 0)), "AmazonEC2");
 	assert_close(dataset_value(c, 0, 0), 14889.01, 0);
 	assert_close(dataset_value(c, 0, 1), 12000.00, 0);
-	assert_contains(json_string_value(json_object_get(c, "title")), "Amortized cost by service, November 2025");
+	assert_string_equal(json_string_value(json_object_get(c, "title")), "Amortized cost by service, November 2025");
+	json_t *ptitle = json_object_get(json_object_get(json_object_get(c, "options"), "plugins"), "title");
+	assert_string_equal(json_string_value(json_object_get(ptitle, "text")), "Amortized cost by service, November 2025");
 	json_decref(c);
 	table_release(&t);
 
@@ -570,7 +572,7 @@ static void test_chart_breakdowns(void **state)
 	assert_null(answer_chart(&p, &t));
 	table_release(&t);
 
-	/* a credit among 3 items: no doughnut */
+	/* a credit among 3 items: no doughnut; the narrative names it */
 	p.chart = CHART_AUTO;
 	breakdown_table(&t, 3);
 	t.cells[2 * t.ncols + 2].v.r = -50;
@@ -578,6 +580,9 @@ static void test_chart_breakdowns(void **state)
 	assert_string_equal(chart_type(c), "bar");
 	assert_close(dataset_value(c, 0, 2), -50, 0);
 	json_decref(c);
+	char *md = narrate(&p, &t, NULL);
+	assert_contains(md, "**AmazonS3** is a net credit of -$50.00.");
+	free(md);
 	table_release(&t);
 }
 
