@@ -71,8 +71,9 @@ build/asan/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(TEST_CFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(LDLIBS) -lcmocka
 
+# Every test binary runs; the target fails at the end if any failed.
 unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do $$t; done
+	@failed=0; for t in $(UNIT_BINS); do $$t || failed=1; done; exit $$failed
 
 integration: finq
 	FINQ=$(CURDIR)/finq tests/integration/run.sh
@@ -84,7 +85,7 @@ test: unit integration
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 asan: finq-asan $(SAN_UNIT_BINS)
-	@set -e; for t in $(SAN_UNIT_BINS); do $(ASAN_ENV) $$t; done
+	@failed=0; for t in $(SAN_UNIT_BINS); do $(ASAN_ENV) $$t || failed=1; done; exit $$failed
 	$(ASAN_ENV) FINQ=$(CURDIR)/finq-asan tests/integration/run.sh
 
 check: test asan

@@ -1210,7 +1210,8 @@ static void sql_resource_meters(struct script *s, const struct plan *p)
 		    "    prefix || ut_suffix AS usage_type\n"
 		    "  FROM joined\n"
 		    ")\n"
-		    "SELECT rid, mid, a, start_day, end_day, base, trend, noise, monthly, season,\n"
+		    "SELECT row_number() OVER (ORDER BY rid, mid)::INTEGER AS i,\n"
+		    "  rid, mid, a, start_day, end_day, base, trend, noise, monthly, season,\n"
 		    "  ev_lo, ev_hi, ev_factor, lt,\n"
 		    "  ['Usage', 'SavingsPlanCoveredUsage', 'DiscountedUsage'][lt + 1] AS line_type,\n"
 		    "  rate_s, rate_s::DOUBLE AS rate, od_rate_s, od_rate, sp_rate,\n"
@@ -1253,10 +1254,16 @@ static void sql_resource_meters(struct script *s, const struct plan *p)
 	script_add(s, &sb);
 }
 
-/* One line item per resource, meter and day, with its usage and costs. */
+/* One line item per resource, meter and day, with its usage and costs.
+ * The (resource meter, day) pairs are a table of their own so that the
+ * scan that drives the big statements has many row groups and runs on
+ * every thread (a scan of the small rm would run on one). */
 static void sql_usage_view(struct script *s)
 {
 	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "CREATE TABLE pairs AS\n"
+			   "SELECT i, unnest(range(start_day, end_day))::INTEGER AS d FROM rm ORDER BY i, d");
+	script_add(s, &sb);
 	strbuf_addf(&sb,
 		    "CREATE VIEW u AS\n"
 		    "SELECT x.*, amount * rate AS cost, amount * od_rate AS od_cost,\n"
@@ -1266,14 +1273,13 @@ static void sql_usage_view(struct script *s)
 		    "  line_pre || lower(to_hex(hash(rid, mid, d, 1) | (1::UBIGINT << 63))) AS line_id,\n"
 		    "  negation_pre || lower(to_hex(hash(rid, mid, d, 2) | (1::UBIGINT << 63))) AS negation_id\n"
 		    "FROM (\n"
-		    "  SELECT e.*, dy.* EXCLUDE (d),\n"
+		    "  SELECT e.*, dy.*,\n"
 		    "    e.base * greatest(0.05, 1 + e.trend * dy.mo)\n"
 		    "      * CASE WHEN e.season AND dy.weekend THEN %.17g ELSE 1.0 END\n"
-		    "      * (1 + e.noise * (2 * u01(e.rid, e.mid, e.d) - 1))\n"
-		    "      * CASE WHEN e.d BETWEEN e.ev_lo AND e.ev_hi THEN e.ev_factor ELSE 1.0 END\n"
+		    "      * (1 + e.noise * (2 * u01(e.rid, e.mid, dy.d) - 1))\n"
+		    "      * CASE WHEN dy.d BETWEEN e.ev_lo AND e.ev_hi THEN e.ev_factor ELSE 1.0 END\n"
 		    "      / CASE WHEN e.monthly THEN dy.mdays ELSE 1 END AS amount\n"
-		    "  FROM (SELECT *, unnest(range(start_day, end_day)) AS d FROM rm) e\n"
-		    "    JOIN days dy ON dy.d = e.d\n"
+		    "  FROM pairs pa JOIN rm e ON e.i = pa.i JOIN days dy ON dy.d = pa.d\n"
 		    ") x",
 		    EDP_DISCOUNT, WEEKEND_FACTOR);
 	script_add(s, &sb);

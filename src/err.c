@@ -1,5 +1,9 @@
 /*
  * err: formatting of recoverable error messages. See err.h.
+ *
+ * Every setter formats into a local buffer first: callers may pass the
+ * current message as an argument ("%s", e->msg) to keep it while changing
+ * the code or adding context, and vsnprintf must never read what it writes.
  */
 #include "err.h"
 
@@ -7,11 +11,18 @@
 #include <stdio.h>
 #include <string.h>
 
+static void err_vformat(struct err *e, const char *fmt, va_list ap)
+{
+	char tmp[ERR_MSG_MAX];
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	memcpy(e->msg, tmp, sizeof(tmp));
+}
+
 int err_set(struct err *e, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	err_vformat(e, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -20,8 +31,14 @@ int err_set_code(struct err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	err_vformat(e, fmt, ap);
 	va_end(ap);
+	e->code = code;
+	return -1;
+}
+
+int err_recode(struct err *e, int code)
+{
 	e->code = code;
 	return -1;
 }

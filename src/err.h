@@ -19,6 +19,8 @@ struct err {
 /* Always returns -1 so that `return err_set(e, ...)` reads naturally. */
 int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int err_set_code(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Keep the message, set the exit-code class; returns -1. */
+int err_recode(struct err *e, int code);
 /* Put "prefix: " in front of the current message. */
 int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_clear(struct err *e);

@@ -119,10 +119,10 @@ int load_open_db(struct db *db, const char *path, const char *memory_limit, int 
 {
 	struct db_config cfg = { .path = path, .memory_limit = memory_limit, .threads = threads };
 	if (db_open(db, &cfg, e))
-		return err_set_code(e, EXIT_DATABASE, "%s", e->msg);
+		return err_recode(e, EXIT_DATABASE);
 	if (load_ensure_schema(db, e) || register_functions(db, e) || db_exec(db, schema_macros, e)) {
 		db_close(db);
-		return err_set_code(e, EXIT_DATABASE, "%s", e->msg);
+		return err_recode(e, EXIT_DATABASE);
 	}
 	return 0;
 }
@@ -236,7 +236,7 @@ static const char *kind_description(enum file_kind k)
 static int inspect_file(struct load_state *st, struct load_file *f, struct err *e)
 {
 	if (sniff_file(f->path, &f->sniff, e))
-		return err_set_code(e, EXIT_BAD_INPUT, "%s", e->msg);
+		return err_recode(e, EXIT_BAD_INPUT);
 	switch (f->sniff.kind) {
 	case KIND_PARQUET:
 		if (describe_parquet(st, f, e))
@@ -628,7 +628,7 @@ int load_paths(struct db *db, const char *const *paths, int npaths,
 	st.started = now_seconds();
 	file_list_init(&list);
 	if (file_list_expand(&list, paths, npaths, e)) {
-		err_set_code(e, EXIT_BAD_INPUT, "%s", e->msg);
+		err_recode(e, EXIT_BAD_INPUT);
 		goto out;
 	}
 	st.files = xcalloc(list.n ? list.n : 1, sizeof(*st.files));

@@ -8,6 +8,7 @@
 #include "sandbox.h"
 #include "cli.h"
 
+#include <string.h>
 #include <sys/stat.h>
 
 int sandbox_open(struct db *db, const char *path, const char *memory_limit, int threads,
@@ -25,7 +26,7 @@ int sandbox_open(struct db *db, const char *path, const char *memory_limit, int 
 		.threads = threads,
 	};
 	if (db_open(db, &cfg, e))
-		return err_set_code(e, EXIT_DATABASE, "%s", e->msg);
+		return err_recode(e, EXIT_DATABASE);
 	return 0;
 }
 
@@ -59,6 +60,33 @@ static const char *statement_type_name(duckdb_statement_type t)
 	return "this kind of statement";
 }
 
+/*
+ * DuckDB rewrites call-style PRAGMAs (PRAGMA database_list, table_info,
+ * version) into SELECTs while binding, so the prepared statement's type
+ * says SELECT. Its parser-level serializer accepts true SELECTs only: ask it
+ * first, with the text as a bound parameter. Returns 1 for a SELECT, 0 for
+ * anything else, -1 when the check itself failed.
+ */
+static int parses_as_select(struct db *db, const char *sql)
+{
+	duckdb_prepared_statement stmt = NULL;
+	int verdict = -1;
+	if (duckdb_prepare(db->con, "SELECT json_serialize_sql($1::VARCHAR) ->> 'error'", &stmt) == DuckDBError ||
+	    duckdb_bind_varchar(stmt, 1, sql) == DuckDBError)
+		goto out;
+	struct table t;
+	table_init(&t);
+	struct db_run_options opt = { .max_rows = 1 };
+	struct err ignored = { 0 };
+	if (db_run_prepared(db, stmt, &opt, &t, &ignored) == 0 && t.nrows == 1 && t.ncols == 1 &&
+	    table_at(&t, 0, 0)->kind == CELL_TEXT)
+		verdict = strcmp(table_at(&t, 0, 0)->v.s, "false") == 0;
+	table_release(&t);
+out:
+	duckdb_destroy_prepare(&stmt);
+	return verdict;
+}
+
 int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *limits,
 		  struct table *out, struct err *e)
 {
@@ -86,6 +114,8 @@ int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *l
 		goto out;
 	}
 	duckdb_statement_type type = duckdb_prepared_statement_type(stmt);
+	if (type == DUCKDB_STATEMENT_TYPE_SELECT && parses_as_select(db, sql) != 1)
+		type = DUCKDB_STATEMENT_TYPE_PRAGMA;
 	if (type != DUCKDB_STATEMENT_TYPE_SELECT) {
 		err_set_code(e, EXIT_REFUSED, "refused: only SELECT statements may run here, not %s",
 			     statement_type_name(type));

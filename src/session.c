@@ -44,7 +44,7 @@ int session_open(struct session *s, const char *db_path, struct ask_context *ctx
 	int rc = state_open(&s->state, path, e);
 	free(path);
 	if (rc)
-		return err_set_code(e, EXIT_DATABASE, "%s", e->msg);
+		return err_recode(e, EXIT_DATABASE);
 	if (add_aliases(s, e))
 		goto fail;
 	if (!conversation_id) {
@@ -104,7 +104,7 @@ int session_ask(struct session *s, const char *question, int today, json_t **ans
 	if (rc) {
 		json_decref(*answer);
 		*answer = NULL;
-		return err_set_code(e, EXIT_DATABASE, "%s", e->msg);
+		return err_recode(e, EXIT_DATABASE);
 	}
 	json_object_set_new(*answer, "conversation_id", json_string(s->conversation_id));
 	json_object_set_new(*answer, "message_id", json_string(s->last_message_id));

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char strbuf_empty[1];
+char strbuf_empty[1];
 
 void strbuf_init(struct strbuf *sb, size_t max)
 {
@@ -48,8 +48,6 @@ static bool strbuf_grow(struct strbuf *sb, size_t n)
 		sb->overflow = true;
 		return false;
 	}
-	if (!sb->buf)
-		strbuf_init(sb, sb->max);
 	if (sb->len + n + 1 > sb->alloc) {
 		size_t want = sb->alloc ? sb->alloc * 2 : 64;
 		while (want < sb->len + n + 1)

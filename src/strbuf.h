@@ -27,7 +27,10 @@ struct slice {
 	size_t n;
 };
 
-#define STRBUF_INIT { NULL, 0, 0, 0, false }
+/* Every strbuf's buf is a string, even before the first append: the empty
+ * ones share this (never written to, since alloc is 0). */
+extern char strbuf_empty[];
+#define STRBUF_INIT { strbuf_empty, 0, 0, 0, false }
 
 void strbuf_init(struct strbuf *sb, size_t max);
 void strbuf_release(struct strbuf *sb);
