@@ -856,12 +856,23 @@ static bool about_costs(const struct reading *r)
 		CUE_COST, CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_USAGE, CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_AMORTIZED,
 		CUE_TOP, CUE_BOTTOM, CUE_BREAKDOWN, CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_COMPARE,
 		CUE_VERSUS, CUE_MOM, CUE_YOY, CUE_INCREASE, CUE_DECREASE, CUE_UNTAGGED, CUE_TOTAL, CUE_AVERAGE,
+		CUE_MORE_THAN, CUE_LESS_THAN, CUE_MOST, CUE_LEAST,
 	};
-	if (r->nnames > 0 || r->ntimes > 0)
+	if (r->ntimes > 0)
 		return true;
 	for (size_t i = 0; i < sizeof(topical) / sizeof(topical[0]); i++)
 		if (has_cue(r, topical[i]))
 			return true;
+	/* a value in the bill is a subject; a dimension word alone ("clouds",
+	 * "zones") is one only after a grouping cue ("by region", "which team") */
+	for (size_t i = 0; i < r->nnames; i++) {
+		const struct name_hit *h = &r->names[i];
+		if (!is_dimension_hit(h))
+			return true;
+		enum cue before = cue_before(r, h->m.first);
+		if (before == CUE_BY || before == CUE_EACH || before == CUE_WHICH || before == CUE_BREAKDOWN)
+			return true;
+	}
 	return false;
 }
 
