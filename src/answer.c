@@ -825,6 +825,14 @@ static void narrate_number(struct narration *n)
 		add_filters(n->md, p);
 		strbuf_addf(n->md, " %s was ", n->when);
 		add_key_value(n, v);
+		int monthly = table_column(n->t, "monthly_run_rate"), annual = table_column(n->t, "annual_run_rate");
+		if (monthly >= 0 && annual >= 0) {
+			strbuf_addstr(n->md, ": a run rate of ");
+			add_key_value(n, num(n->t, 0, monthly));
+			strbuf_addstr(n->md, " a month and ");
+			add_value(n, num(n->t, 0, annual));
+			strbuf_addstr(n->md, " a year");
+		}
 		if (n->c.total >= 0) {
 			double total = num(n->t, 0, n->c.total);
 			double d = num(n->t, 0, n->c.days);
@@ -845,7 +853,20 @@ static void narrate_number(struct narration *n)
 		strbuf_addf(n->md, " %s was ", n->when);
 		add_key_value(n, v);
 		strbuf_addch(n->md, '.');
-		add_previous(n, "That is", v);
+		char all_name[64];
+		snprintf(all_name, sizeof(all_name), "all_%s", sqlgen_measure_column(p->measure));
+		int all = table_column(n->t, all_name);
+		if (all >= 0 && n->c.share >= 0) {
+			char pct[32];
+			format_pct(num(n->t, 0, n->c.share), false, pct, sizeof(pct));
+			strbuf_addstr(n->md, " That is ");
+			md_bold(n->md, pct);
+			strbuf_addstr(n->md, " of all cost in that period (");
+			add_value(n, num(n->t, 0, all));
+			strbuf_addstr(n->md, ").");
+		} else {
+			add_previous(n, "That is", v);
+		}
 	}
 	add_mixed_units_note(n);
 }

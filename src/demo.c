@@ -57,6 +57,8 @@
 #define P_FROM_START 0.70   /* resources that exist on the first day */
 #define P_TO_END 0.80       /* resources still running on the last day */
 #define ROWS_DAYS 395.0     /* the period DEMO_ROWS_PER_SCALE is for */
+#define EVENT_PINNED 2      /* resources of an event's kind placed where it happens */
+#define SPIKE_MINIMUM 5     /* resources of a LIFE_SPIKE kind, at least */
 
 struct account {
 	const char *id, *name;
@@ -222,7 +224,7 @@ static const struct kind kinds[] = {
 	{ "ec2-transfer", EC2, LIFE_ACCOUNT, 0, NULL, NULL, NULL, NULL, false, false, COVER_NONE, 0, 0, NULL, 0 },
 	{ "eip", "AmazonVPC", "Amazon Virtual Private Cloud", LIFE_VARIES, 0.04, NULL, "eipalloc-0{hex}", NULL, NULL, false, true, COVER_NONE, 0, 0, NULL, 0 },
 	{ "eip-idle", "AmazonVPC", "Amazon Virtual Private Cloud", LIFE_VARIES, 0.01, NULL, "eipalloc-0{hex}", NULL, NULL, false, false, COVER_NONE, 0, 0, NULL, 0 },
-	{ "s3", "AmazonS3", "Amazon Simple Storage Service", LIFE_VARIES, 0.05, NULL, "acme-{name}", NULL, NULL, false, true, COVER_NONE, 0, 0, NULL, 0 },
+	{ "s3", "AmazonS3", "Amazon Simple Storage Service", LIFE_ALWAYS, 0.04, NULL, "acme-{name}", NULL, NULL, false, true, COVER_NONE, 0, 0, NULL, 0 },
 	{ "rds", "AmazonRDS", "Amazon Relational Database Service", LIFE_VARIES, 0.04, "rds", "arn:aws:rds:{region}:{acct}:db:{name}", NULL, NULL, true, true, COVER_RI, 0.50, 0.40, "arn:aws:rds:{region}:{acct}:ri:ri-{hex8}", 0 },
 	{ "lambda", "AWSLambda", "AWS Lambda", LIFE_VARIES, 0.07, NULL, "arn:aws:lambda:{region}:{acct}:function:{name}", NULL, NULL, false, true, COVER_SP, 0.50, 0.12, NULL, 0 },
 	{ "dynamodb", "AmazonDynamoDB", "Amazon DynamoDB", LIFE_VARIES, 0.03, NULL, "arn:aws:dynamodb:{region}:{acct}:table/{name}", NULL, NULL, false, true, COVER_NONE, 0, 0, NULL, 0 },
@@ -582,6 +584,7 @@ struct plan {
 	int64_t count[ARRAY_SIZE(kinds)];
 	int kind_lo[ARRAY_SIZE(kinds)], kind_hi[ARRAY_SIZE(kinds)]; /* LIFE_SPIKE days */
 	int event_lo[ARRAY_SIZE(events)], event_hi[ARRAY_SIZE(events)];
+	const char *stage;         /* where rm is staged as Parquet (see sql_usage_view) */
 };
 
 static int account_index(const char *name)
@@ -706,12 +709,15 @@ static void plan_init(struct plan *p, const struct demo_options *opt)
 		int64_t c = llround(n * k->weight / weights);
 		p->count[i] = c < 1 ? 1 : c;
 		if (k->life == LIFE_SPIKE) {
-			if (p->count[i] < 2)
-				p->count[i] = 2;
+			if (p->count[i] < SPIKE_MINIMUM)
+				p->count[i] = SPIKE_MINIMUM;
 			p->kind_lo[i] = p->kind_hi[i] = event_day(p, k->at, 100 + i);
 		}
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
+		int k = kind_index(events[i].kind);
+		if (kinds[k].life != LIFE_ACCOUNT && p->count[k] < EVENT_PINNED)
+			p->count[k] = EVENT_PINNED;
 		p->event_lo[i] = event_day(p, events[i].at, i + 1);
 		p->event_hi[i] = events[i].days > 0 ? clamp(p->event_lo[i] + events[i].days - 1, 0, p->ndays - 1)
 						    : p->ndays - 1;
@@ -974,38 +980,114 @@ static void sql_catalogue(struct script *s, const struct plan *p)
 }
 
 /* The days of the range and the months they fall in. */
+/* Month k of the range (0: the month of the first day). */
+struct month {
+	int start, next;      /* its first day and the next month's, days since 1970 */
+	int first_d, days_in; /* its days in the range: [first_d, first_d + days_in) */
+	bool open;            /* the range ends before the month does: no invoice yet */
+	uint64_t invoice;
+};
+
+static void plan_month(const struct plan *p, int k, struct month *mo)
+{
+	int y, m, d;
+	civil_from_days(p->opt->start, &y, &m, &d);
+	int index = y * 12 + (m - 1) + k;
+	mo->start = days_from_civil(index / 12, index % 12 + 1, 1);
+	mo->next = days_from_civil((index + 1) / 12, (index + 1) % 12 + 1, 1);
+	int first = mo->start > p->opt->start ? mo->start : p->opt->start;
+	int last = mo->next - 1 < p->opt->end ? mo->next - 1 : p->opt->end;
+	mo->first_d = first - p->opt->start;
+	mo->days_in = last - first + 1;
+	mo->open = p->opt->end < mo->next - 1;
+	mo->invoice = 2000000000ULL + splitmix64(p->opt->seed ^ (0x1000u + (uint64_t)k)) % 900000000ULL;
+}
+
+static void add_timestamp(struct strbuf *sb, int days)
+{
+	char date[11];
+	demo_format_date(days, date);
+	strbuf_addf(sb, "TIMESTAMP '%s'", date);
+}
+
+/* The days of the range and the months they fall in, for the month-level
+ * lines. Line items get the same values from the lists of
+ * add_calendar_lists(). */
 static void sql_calendar(struct script *s, const struct plan *p)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char start[11];
 	demo_format_date(p->opt->start, start);
 
-	/* mo: months since the start, for trends; mdays: days in the month. */
+	strbuf_addstr(&sb, "CREATE TABLE months (m INTEGER, first_d INTEGER, days_in INTEGER, mdays INTEGER,\n"
+			   "  bp0 TIMESTAMP, bp1 TIMESTAMP, invoice VARCHAR)");
+	script_add(s, &sb);
+	strbuf_addstr(&sb, "INSERT INTO months VALUES");
+	for (int k = 0; k < p->nmonths; k++) {
+		struct month mo;
+		plan_month(p, k, &mo);
+		strbuf_addf(&sb, "%s\n  (%d, %d, %d, %d, ", k ? "," : "", k, mo.first_d, mo.days_in, mo.next - mo.start);
+		add_timestamp(&sb, mo.start), strbuf_addstr(&sb, ", ");
+		add_timestamp(&sb, mo.next), strbuf_addstr(&sb, ", ");
+		if (mo.open)
+			strbuf_addstr(&sb, "NULL)");
+		else
+			strbuf_addf(&sb, "'%llu')", (unsigned long long)mo.invoice);
+	}
+	script_add(s, &sb);
 	strbuf_addf(&sb,
-		    "CREATE TABLE day0 AS\n"
-		    "SELECT d, day, day::TIMESTAMP AS ts0, (day + 1)::TIMESTAMP AS ts1,\n"
-		    "  strftime(day, '%%Y-%%m-%%dT00:00:00Z/') || strftime(day + 1, '%%Y-%%m-%%dT00:00:00Z') AS ivl,\n"
-		    "  datediff('month', DATE '%s', day)::INTEGER AS m,\n"
-		    "  dayofmonth(last_day(day))::INTEGER AS mdays,\n"
-		    "  isodow(day) >= 6 AS weekend,\n"
-		    "  d / 30.4375 AS mo\n"
-		    "FROM (SELECT range::INTEGER AS d, DATE '%s' + range::INTEGER AS day FROM range(%d))",
+		    "CREATE TABLE days AS\n"
+		    "SELECT d, mo.m, (DATE '%s' + d)::TIMESTAMP AS ts0, (DATE '%s' + d + 1)::TIMESTAMP AS ts1,\n"
+		    "  mo.mdays, mo.bp0, mo.bp1, mo.invoice\n"
+		    "FROM (SELECT range::INTEGER AS d FROM range(%d)) r\n"
+		    "  JOIN months mo ON r.d >= mo.first_d AND r.d < mo.first_d + mo.days_in\n"
+		    "ORDER BY d",
 		    start, start, p->ndays);
 	script_add(s, &sb);
-	/* A month still running has no invoice yet. */
-	strbuf_addf(&sb,
-		    "CREATE TABLE months AS\n"
-		    "SELECT m, min(d) AS first_d, count(*)::INTEGER AS days_in, any_value(mdays) AS mdays,\n"
-		    "  date_trunc('month', min(day))::TIMESTAMP AS bp0,\n"
-		    "  (date_trunc('month', min(day)) + INTERVAL 1 MONTH)::TIMESTAMP AS bp1,\n"
-		    "  CASE WHEN max(day) = last_day(min(day))\n"
-		    "    THEN (2000000000 + hash(%llu::UBIGINT, m) %% 900000000)::VARCHAR END AS invoice\n"
-		    "FROM day0 GROUP BY m",
-		    (unsigned long long)p->opt->seed);
-	script_add(s, &sb);
-	strbuf_addstr(&sb, "CREATE TABLE days AS\n"
-			   "SELECT d0.*, mo.bp0, mo.bp1, mo.invoice FROM day0 d0 JOIN months mo USING (m) ORDER BY d");
-	script_add(s, &sb);
+}
+
+/* Per-day values as list literals indexed by d + 1 (month values by the
+ * month index mi + 1): the line item pipeline reads them without a join,
+ * which would cost it its row order. */
+static void add_calendar_lists(struct strbuf *sb, const struct plan *p, const char *what)
+{
+	strbuf_addch(sb, '[');
+	if (strcmp(what, "ivl") == 0 || strcmp(what, "mi") == 0) {
+		int k = 0;
+		struct month mo;
+		plan_month(p, 0, &mo);
+		for (int d = 0; d < p->ndays; d++) {
+			char a[11], b[11];
+			if (d) strbuf_addstr(sb, ", ");
+			if (d % 8 == 0) strbuf_addstr(sb, "\n      ");
+			if (strcmp(what, "mi") == 0) {
+				while (d >= mo.first_d + mo.days_in)
+					plan_month(p, ++k, &mo);
+				strbuf_addf(sb, "%d", k);
+				continue;
+			}
+			demo_format_date(p->opt->start + d, a);
+			demo_format_date(p->opt->start + d + 1, b);
+			strbuf_addf(sb, "'%sT00:00:00Z/%sT00:00:00Z'", a, b);
+		}
+	} else {
+		for (int k = 0; k < p->nmonths; k++) {
+			struct month mo;
+			plan_month(p, k, &mo);
+			if (k) strbuf_addstr(sb, ", ");
+			if (strcmp(what, "bp0") == 0)
+				add_timestamp(sb, mo.start);
+			else if (strcmp(what, "bp1") == 0)
+				add_timestamp(sb, mo.next);
+			else if (strcmp(what, "mdays") == 0)
+				strbuf_addf(sb, "%d", mo.next - mo.start);
+			else if (mo.open)
+				strbuf_addstr(sb, "NULL");
+			else
+				strbuf_addf(sb, "'%llu'", (unsigned long long)mo.invoice);
+		}
+	}
+	strbuf_addch(sb, ']');
 }
 
 /* A resource id or ARN template as a SQL expression over the columns
@@ -1072,12 +1154,29 @@ static void sql_resources(struct script *s, const struct plan *p)
 	struct strbuf sb = STRBUF_INIT;
 	int n = p->ndays;
 
+	/* The first resources of a kind with an event live where the event
+	 * happens, so that it happens whatever the counts. */
+	struct strbuf pin_a = STRBUF_INIT, pin_g = STRBUF_INIT;
+	strbuf_addstr(&pin_a, " WHEN false THEN NULL::INTEGER");
+	strbuf_addstr(&pin_g, " WHEN false THEN NULL::INTEGER");
+	for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
+		const struct event *ev = &events[i];
+		int k = kind_index(ev->kind);
+		if (kinds[k].life == LIFE_ACCOUNT)
+			continue;
+		if (ev->account)
+			strbuf_addf(&pin_a, " WHEN k = %d AND i < %d THEN %d", k, EVENT_PINNED, account_index(ev->account));
+		if (ev->region)
+			strbuf_addf(&pin_g, " WHEN k = %d AND i < %d THEN %d", k, EVENT_PINNED, region_index(ev->region));
+	}
 	strbuf_addf(&sb,
 		    "CREATE TABLE res AS\n"
 		    "WITH draw AS (\n"
 		    "  SELECT k, life, grp, is_global, az, taggable, cover, covered, d_lo, d_hi,\n"
-		    "    a AS fixed_a, g AS fixed_g, rid, 1.0 AS mult\n"
-		    "  FROM (SELECT *, (k::BIGINT << 32) + unnest(range(n)) AS rid FROM kind)\n"
+		    "    coalesce(a, CASE%s END) AS fixed_a,\n"
+		    "    coalesce(g, CASE%s END) AS fixed_g,\n"
+		    "    (k::BIGINT << 32) + i AS rid, 1.0 AS mult\n"
+		    "  FROM (SELECT *, unnest(range(n)) AS i FROM kind)\n"
 		    "  WHERE life IN (%d, %d, %d)\n"
 		    "  UNION ALL\n"
 		    "  SELECT kd.k, kd.life, kd.grp, false, kd.az, kd.taggable, kd.cover, kd.covered, 0, 0,\n"
@@ -1098,8 +1197,11 @@ static void sql_resources(struct script *s, const struct plan *p)
 		    "    u01(rid, 15, 0) AS ucc, u01(rid, 16, 0) AS ucov, u01(rid, 17, 0) AS uapp,\n"
 		    "    hex16(rid, 18, 0) AS hx, hex16(rid, 19, 0) AS hx2\n"
 		    "  FROM draw\n",
+		    pin_a.buf, pin_g.buf,
 		    LIFE_VARIES, LIFE_ALWAYS, LIFE_SPIKE, p->scale, LIFE_ACCOUNT, LIFE_UNUSED,
 		    account_index("prod"), region_index("eu-west-1"), COVER_RI, LIFE_ACCOUNT);
+	strbuf_release(&pin_a);
+	strbuf_release(&pin_g);
 	/* The account by weight, the region by the account's presence, the
 	 * type by weight in its group. */
 	strbuf_addstr(&sb,
@@ -1255,33 +1357,64 @@ static void sql_resource_meters(struct script *s, const struct plan *p)
 }
 
 /* One line item per resource, meter and day, with its usage and costs.
- * The (resource meter, day) pairs are a table of their own so that the
- * scan that drives the big statements has many row groups and runs on
- * every thread (a scan of the small rm would run on one). */
-static void sql_usage_view(struct script *s)
+ *
+ * rm is staged as a Parquet file with small row groups and the days are
+ * unnested from it: the Parquet scan runs on every thread and keeps its
+ * order, and nothing in the pipeline joins (a join would lose the order),
+ * so COPY writes the same bytes on any number of threads. A scan of the
+ * small rm table would run on one thread. */
+static void sql_usage_view(struct script *s, const struct plan *p)
 {
 	struct strbuf sb = STRBUF_INIT;
-	strbuf_addstr(&sb, "CREATE TABLE pairs AS\n"
-			   "SELECT i, unnest(range(start_day, end_day))::INTEGER AS d FROM rm ORDER BY i, d");
+	char start[11];
+	int dow0;
+	demo_format_date(p->opt->start, start);
+	dow0 = ((p->opt->start % 7) + 10) % 7; /* 0: Monday (1970-01-01 was a Thursday) */
+
+	strbuf_addstr(&sb, "COPY rm TO ");
+	strbuf_add_sql_literal(&sb, p->stage);
+	strbuf_addstr(&sb, " (FORMAT parquet, ROW_GROUP_SIZE 512)");
 	script_add(s, &sb);
+
 	strbuf_addf(&sb,
 		    "CREATE VIEW u AS\n"
 		    "SELECT x.*, amount * rate AS cost, amount * od_rate AS od_cost,\n"
 		    "  -%.17g * amount * rate AS discount,\n"
 		    "  amount * sp_rate AS sp_effective,\n"
 		    "  amount * ri_uh AS ri_upfront, amount * ri_rh AS ri_recurring,\n"
-		    "  line_pre || lower(to_hex(hash(rid, mid, d, 1) | (1::UBIGINT << 63))) AS line_id,\n"
-		    "  negation_pre || lower(to_hex(hash(rid, mid, d, 2) | (1::UBIGINT << 63))) AS negation_id\n"
+		    "  line_pre || lower(to_hex(hash(%llu::UBIGINT, rid, mid, d, 1) | (1::UBIGINT << 63))) AS line_id,\n"
+		    "  negation_pre || lower(to_hex(hash(%llu::UBIGINT, rid, mid, d, 2) | (1::UBIGINT << 63))) AS negation_id\n"
 		    "FROM (\n"
-		    "  SELECT e.*, dy.*,\n"
-		    "    e.base * greatest(0.05, 1 + e.trend * dy.mo)\n"
-		    "      * CASE WHEN e.season AND dy.weekend THEN %.17g ELSE 1.0 END\n"
-		    "      * (1 + e.noise * (2 * u01(e.rid, e.mid, dy.d) - 1))\n"
-		    "      * CASE WHEN dy.d BETWEEN e.ev_lo AND e.ev_hi THEN e.ev_factor ELSE 1.0 END\n"
-		    "      / CASE WHEN e.monthly THEN dy.mdays ELSE 1 END AS amount\n"
-		    "  FROM pairs pa JOIN rm e ON e.i = pa.i JOIN days dy ON dy.d = pa.d\n"
-		    ") x",
-		    EDP_DISCOUNT, WEEKEND_FACTOR);
+		    "  SELECT e.*,\n"
+		    "    e.base * greatest(0.05, 1 + e.trend * e.d / 30.4375)\n"
+		    "      * CASE WHEN e.season AND (e.d + %d) %% 7 >= 5 THEN %.17g ELSE 1.0 END\n"
+		    "      * (1 + e.noise * (2 * u01(e.rid, e.mid, e.d) - 1))\n"
+		    "      * CASE WHEN e.d BETWEEN e.ev_lo AND e.ev_hi THEN e.ev_factor ELSE 1.0 END\n"
+		    "      / CASE WHEN e.monthly THEN e.mdays ELSE 1 END AS amount\n"
+		    "  FROM (\n"
+		    "    SELECT r.*,\n"
+		    "      (DATE '%s' + r.d)::TIMESTAMP AS ts0, (DATE '%s' + r.d + 1)::TIMESTAMP AS ts1,\n",
+		    EDP_DISCOUNT, (unsigned long long)p->opt->seed, (unsigned long long)p->opt->seed,
+		    dow0, WEEKEND_FACTOR, start, start);
+	static const char *const month_values[] = { "bp0", "bp1", "invoice", "mdays" };
+	for (size_t i = 0; i < ARRAY_SIZE(month_values); i++) {
+		strbuf_addstr(&sb, "      ");
+		add_calendar_lists(&sb, p, month_values[i]);
+		strbuf_addf(&sb, "[r.mi + 1] AS %s,\n", month_values[i]);
+	}
+	strbuf_addstr(&sb, "      ");
+	add_calendar_lists(&sb, p, "ivl");
+	strbuf_addstr(&sb, "[r.d + 1] AS ivl\n"
+			   "    FROM (\n"
+			   "      SELECT q.*, ");
+	add_calendar_lists(&sb, p, "mi");
+	strbuf_addstr(&sb, "[q.d + 1] AS mi\n"
+			   "      FROM (SELECT *, unnest(range(start_day, end_day))::INTEGER AS d FROM read_parquet(");
+	strbuf_add_sql_literal(&sb, p->stage);
+	strbuf_addstr(&sb, ")) q\n"
+			   "    ) r\n"
+			   "  ) e\n"
+			   ") x");
 	script_add(s, &sb);
 }
 
@@ -1289,9 +1422,13 @@ static void sql_usage_view(struct script *s)
 static void sql_aggregate(struct script *s)
 {
 	struct strbuf sb = STRBUF_INIT;
+	/* Sums of nano-dollars as integers: exact, so the same on any number
+	 * of threads (floating-point sums depend on the order). */
+	strbuf_addstr(&sb, "CREATE MACRO nano(x) AS round(coalesce(x, 0) * 1e9)::BIGINT");
+	script_add(s, &sb);
 	strbuf_addstr(&sb, "CREATE TABLE agg AS\n"
-			   "SELECT a, product_code, d, lt, count(*) AS n, sum(cost) AS cost,\n"
-			   "  sum(sp_effective) AS sp_effective, sum(ri_upfront + ri_recurring) AS ri_effective\n"
+			   "SELECT a, product_code, d, lt, count(*) AS n, sum(nano(cost)) AS cost_n,\n"
+			   "  sum(nano(sp_effective)) AS sp_n, sum(nano(ri_upfront + ri_recurring)) AS ri_n\n"
 			   "FROM u GROUP BY ALL ORDER BY ALL");
 	script_add(s, &sb);
 }
@@ -1367,7 +1504,7 @@ static void sql_extras(struct script *s, const struct plan *p)
 	strbuf_addf(&sb,
 		    "CREATE TABLE sp AS\n"
 		    "SELECT coalesce(ceil(max(used) * %.17g / 24 * 1000) / 1000, 0) AS hourly\n"
-		    "FROM (SELECT d, sum(sp_effective) AS used FROM agg WHERE lt = 1 GROUP BY d)",
+		    "FROM (SELECT d, sum(sp_n) / 1e9 AS used FROM agg WHERE lt = 1 GROUP BY d)",
 		    SP_HEADROOM);
 	script_add(s, &sb);
 
@@ -1388,7 +1525,7 @@ static void sql_extras(struct script *s, const struct plan *p)
 		    "  24 * sp.hourly * dy.mdays AS savings_plan_recurring_commitment_for_billing_period,\n"
 		    "  0.0 AS savings_plan_amortized_upfront_commitment_for_billing_period\n"
 		    "FROM days dy CROSS JOIN sp\n"
-		    "  LEFT JOIN (SELECT d, sum(sp_effective) AS used FROM agg WHERE lt = 1 GROUP BY d) us ON us.d = dy.d\n"
+		    "  LEFT JOIN (SELECT d, sum(sp_n) / 1e9 AS used FROM agg WHERE lt = 1 GROUP BY d) us ON us.d = dy.d\n"
 		    "WHERE sp.hourly > 0",
 		    account_index("prod"), prod_id, prod_id);
 	char *src = strbuf_detach(&sb);
@@ -1489,10 +1626,10 @@ static void sql_extras(struct script *s, const struct plan *p)
 		}
 	}
 	strbuf_addstr(&sb, "), 2) AS fee\n"
-			   "  FROM (SELECT m, sum(c) AS base FROM (\n"
-			   "      SELECT dy.m, ag.cost AS c FROM agg ag JOIN days dy USING (d) WHERE ag.lt <> 1\n"
+			   "  FROM (SELECT m, sum(c) / 1e9 AS base FROM (\n"
+			   "      SELECT dy.m, ag.cost_n AS c FROM agg ag JOIN days dy USING (d) WHERE ag.lt <> 1\n"
 			   "      UNION ALL\n"
-			   "      SELECT mo.m, e.line_item_unblended_cost FROM extra e\n"
+			   "      SELECT mo.m, nano(e.line_item_unblended_cost) FROM extra e\n"
 			   "        JOIN months mo ON mo.bp0 = e.bill_billing_period_start_date)\n"
 			   "    GROUP BY m)) f\n"
 			   "  JOIN months mo USING (m)");
@@ -1510,10 +1647,10 @@ static void sql_extras(struct script *s, const struct plan *p)
 		    "  'Sales tax' AS line_item_tax_type,\n"
 		    "  0.0 AS line_item_usage_amount, '0.0' AS line_item_unblended_rate, '0.0' AS pricing_public_on_demand_rate,\n"
 		    "  round(b.base * %.17g, 6) AS line_item_unblended_cost, 0.0 AS pricing_public_on_demand_cost\n"
-		    "FROM (SELECT a, product_code, m, sum(c) AS base FROM (\n"
-		    "      SELECT ag.a, ag.product_code, dy.m, ag.cost AS c FROM agg ag JOIN days dy USING (d) WHERE ag.lt <> 1\n"
+		    "FROM (SELECT a, product_code, m, sum(c) / 1e9 AS base FROM (\n"
+		    "      SELECT ag.a, ag.product_code, dy.m, ag.cost_n AS c FROM agg ag JOIN days dy USING (d) WHERE ag.lt <> 1\n"
 		    "      UNION ALL\n"
-		    "      SELECT ac.a, e.line_item_product_code, mo.m, e.line_item_unblended_cost FROM extra e\n"
+		    "      SELECT ac.a, e.line_item_product_code, mo.m, nano(e.line_item_unblended_cost) FROM extra e\n"
 		    "        JOIN account ac ON ac.id = e.line_item_usage_account_id\n"
 		    "        JOIN months mo ON mo.bp0 = e.bill_billing_period_start_date)\n"
 		    "    GROUP BY ALL HAVING sum(c) > 0) b\n"
@@ -1589,7 +1726,7 @@ static void sql_copy(struct strbuf *sb, const struct plan *p, const char *path)
 
 static void sql_summary(struct strbuf *sb)
 {
-	/* Amortized by CONVENTIONS.md. */
+	/* Amortized by CONVENTIONS.md; sums in exact nano-dollars. */
 	strbuf_addstr(sb,
 		      "SELECT\n"
 		      "  (SELECT sum(n) FROM agg) + (SELECT coalesce(sum(n), 0) FROM agg WHERE lt = 1)\n"
@@ -1598,16 +1735,16 @@ static void sql_summary(struct strbuf *sb)
 		      "  (SELECT count(DISTINCT a) FROM agg) AS accounts,\n"
 		      "  (SELECT count(*) FROM (SELECT product_code FROM agg\n"
 		      "     UNION SELECT line_item_product_code FROM extra)) AS services,\n"
-		      "  (SELECT coalesce(sum(cost), 0) FROM agg WHERE lt <> 1)\n"
-		      "    + (SELECT coalesce(sum(line_item_unblended_cost), 0) FROM extra) AS unblended,\n"
-		      "  (SELECT coalesce(sum(CASE lt WHEN 0 THEN cost WHEN 1 THEN sp_effective ELSE ri_effective END), 0) FROM agg)\n"
-		      "    + (SELECT coalesce(sum(CASE\n"
+		      "  ((SELECT coalesce(sum(cost_n), 0) FROM agg WHERE lt <> 1)\n"
+		      "    + (SELECT coalesce(sum(nano(line_item_unblended_cost)), 0) FROM extra)) / 1e9 AS unblended,\n"
+		      "  ((SELECT coalesce(sum(CASE lt WHEN 0 THEN cost_n WHEN 1 THEN sp_n ELSE ri_n END), 0) FROM agg)\n"
+		      "    + (SELECT coalesce(sum(nano(CASE\n"
 		      "        WHEN line_item_line_item_type = 'SavingsPlanRecurringFee'\n"
 		      "          THEN savings_plan_total_commitment_to_date - savings_plan_used_commitment\n"
 		      "        WHEN line_item_line_item_type = 'RIFee'\n"
 		      "          THEN reservation_unused_amortized_upfront_fee_for_billing_period + reservation_unused_recurring_fee\n"
 		      "        WHEN line_item_line_item_type = 'Fee' AND reservation_reservation_a_r_n IS NOT NULL THEN 0\n"
-		      "        ELSE line_item_unblended_cost END), 0) FROM extra) AS amortized");
+		      "        ELSE line_item_unblended_cost END)), 0) FROM extra)) / 1e9 AS amortized");
 }
 
 static void build_script(struct script *s, const struct plan *p)
@@ -1617,7 +1754,7 @@ static void build_script(struct script *s, const struct plan *p)
 	sql_calendar(s, p);
 	sql_resources(s, p);
 	sql_resource_meters(s, p);
-	sql_usage_view(s);
+	sql_usage_view(s, p);
 	sql_aggregate(s);
 	sql_extras(s, p);
 }
@@ -1628,8 +1765,11 @@ char *demo_sql(const struct demo_options *opt)
 	struct script s = { 0 };
 	struct strbuf out = STRBUF_INIT, sb = STRBUF_INIT;
 
+	char *stage = xasprintf("%s.stage.parquet", opt->out ? opt->out : "finq-demo");
 	plan_init(&p, opt);
+	p.stage = stage;
 	build_script(&s, &p);
+	free(stage);
 	for (size_t i = 0; i < s.n; i++)
 		strbuf_addf(&out, "%s;\n\n", s.stmt[i]);
 	sql_copy(&sb, &p, opt->out ? opt->out : "finq-demo.parquet");
@@ -1691,7 +1831,7 @@ int demo_generate(const struct demo_options *opt, struct demo_report *rep, struc
 	struct db db;
 	struct table t;
 	struct demo_report local;
-	char *tmp = NULL;
+	char *tmp = NULL, *stage = NULL;
 	int rc = -1;
 	double t0 = now_seconds();
 
@@ -1701,7 +1841,12 @@ int demo_generate(const struct demo_options *opt, struct demo_report *rep, struc
 	if (opt->end < opt->start)
 		return err_set_code(e, EXIT_USAGE, "the range ends before it starts");
 	table_init(&t);
+	/* Both next to the output, so that they are on the same file system
+	 * (rename) and in a directory we can write. */
+	tmp = xasprintf("%s.tmp%ld", opt->out, (long)getpid());
+	stage = xasprintf("%s.stage%ld", opt->out, (long)getpid());
 	plan_init(&p, opt);
+	p.stage = stage;
 	build_script(&s, &p);
 
 	struct db_config cfg = { NULL, false, false, opt->memory_limit, opt->threads };
@@ -1719,7 +1864,6 @@ int demo_generate(const struct demo_options *opt, struct demo_report *rep, struc
 
 	/* Write next to the file and rename, so that a failure never leaves
 	 * half a file under the real name. */
-	tmp = xasprintf("%s.tmp%ld", opt->out, (long)getpid());
 	sql_copy(&sb, &p, tmp);
 	int64_t rows = 0;
 	if (db_query_int(&db, sb.buf, &rows, e)) {
@@ -1753,10 +1897,12 @@ int demo_generate(const struct demo_options *opt, struct demo_report *rep, struc
 out:
 	db_close(&db);
 out_script:
+	unlink(stage);
 	table_release(&t);
 	strbuf_release(&sb);
 	script_release(&s);
 	free(tmp);
+	free(stage);
 	return rc;
 }
 

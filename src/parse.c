@@ -35,7 +35,7 @@ enum cue {
 	CUE_EXCLUDE, CUE_ONLY, CUE_UNTAGGED, CUE_TAG,
 	CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
 	CUE_DRILL, CUE_FOLLOWUP, CUE_PRONOUN, CUE_INSTEAD, CUE_SAME,
-	CUE_NOT_BILLING, CUE_HELP, CUE_ASK,
+	CUE_NOT_BILLING, CUE_HELP, CUE_ASK, CUE_SHARE, CUE_RUN_RATE,
 };
 
 /* The parser's words, sorted by phrase (multi-word phrases are matched
@@ -48,35 +48,35 @@ static const struct {
 	{ "about", CUE_FILLER }, { "above", CUE_MORE_THAN }, { "across", CUE_EACH }, { "all", CUE_FILLER },
 	{ "altogether", CUE_TOTAL }, { "amortised", CUE_AMORTIZED }, { "amortized", CUE_AMORTIZED },
 	{ "amount", CUE_COST }, { "an", CUE_FILLER }, { "and", CUE_FILLER }, { "and what about", CUE_FOLLOWUP },
-	{ "annual", CUE_YEARLY }, { "annually", CUE_YEARLY }, { "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE },
-	{ "are", CUE_FILLER }, { "area", CUE_CHART_AREA }, { "as", CUE_FILLER }, { "at", CUE_FILLER },
-	{ "at least", CUE_MORE_THAN }, { "at most", CUE_LESS_THAN }, { "average", CUE_AVERAGE },
-	{ "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR }, { "be", CUE_FILLER }, { "been", CUE_FILLER },
-	{ "below", CUE_LESS_THAN }, { "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST },
-	{ "billed", CUE_UNBLENDED }, { "billing", CUE_COST }, { "bottom", CUE_BOTTOM },
-	{ "break down", CUE_BREAKDOWN }, { "breakdown", CUE_BREAKDOWN }, { "bring", CUE_FILLER },
-	{ "broken down", CUE_BREAKDOWN }, { "burn", CUE_COST }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY },
-	{ "by day", CUE_DAILY }, { "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY },
-	{ "by week", CUE_WEEKLY }, { "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "change", CUE_CHANGE },
-	{ "changed", CUE_CHANGE }, { "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN },
-	{ "cheapest", CUE_LEAST }, { "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL },
-	{ "compare", CUE_COMPARE }, { "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS },
-	{ "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE }, { "cost", CUE_COST },
-	{ "costed", CUE_COST }, { "costing", CUE_COST }, { "costliest", CUE_MOST }, { "could", CUE_FILLER },
-	{ "cpu", CUE_NOT_BILLING }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY },
-	{ "decline", CUE_DECREASE }, { "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE },
-	{ "decreased", CUE_DECREASE }, { "did", CUE_FILLER }, { "dig into", CUE_DRILL }, { "display", CUE_ASK },
-	{ "do", CUE_FILLER }, { "does", CUE_FILLER }, { "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT },
-	{ "doughnut", CUE_CHART_DOUGHNUT }, { "drill", CUE_DRILL }, { "drill down", CUE_DRILL },
-	{ "drill into", CUE_DRILL }, { "drop", CUE_DECREASE }, { "dropped", CUE_DECREASE }, { "each", CUE_EACH },
-	{ "each day", CUE_DAILY }, { "each month", CUE_MONTHLY }, { "each week", CUE_WEEKLY },
-	{ "effective", CUE_AMORTIZED }, { "every", CUE_EACH }, { "ex", CUE_EXCLUDE },
+	{ "annual", CUE_YEARLY }, { "annualised", CUE_RUN_RATE }, { "annualized", CUE_RUN_RATE },
+	{ "annually", CUE_YEARLY }, { "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE }, { "are", CUE_FILLER },
+	{ "area", CUE_CHART_AREA }, { "as", CUE_FILLER }, { "at", CUE_FILLER }, { "at least", CUE_MORE_THAN },
+	{ "at most", CUE_LESS_THAN }, { "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR },
+	{ "be", CUE_FILLER }, { "been", CUE_FILLER }, { "below", CUE_LESS_THAN }, { "besides", CUE_EXCLUDE },
+	{ "biggest", CUE_MOST }, { "bill", CUE_COST }, { "billed", CUE_UNBLENDED }, { "billing", CUE_COST },
+	{ "bottom", CUE_BOTTOM }, { "break down", CUE_BREAKDOWN }, { "breakdown", CUE_BREAKDOWN },
+	{ "bring", CUE_FILLER }, { "broken down", CUE_BREAKDOWN }, { "burn", CUE_COST },
+	{ "burn rate", CUE_RUN_RATE }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY }, { "by day", CUE_DAILY },
+	{ "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY }, { "by week", CUE_WEEKLY },
+	{ "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "change", CUE_CHANGE }, { "changed", CUE_CHANGE },
+	{ "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN }, { "cheapest", CUE_LEAST },
+	{ "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL }, { "compare", CUE_COMPARE },
+	{ "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS }, { "compared with", CUE_VERSUS },
+	{ "comparison", CUE_COMPARE }, { "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST },
+	{ "costliest", CUE_MOST }, { "could", CUE_FILLER }, { "cpu", CUE_NOT_BILLING }, { "daily", CUE_DAILY },
+	{ "day by day", CUE_DAILY }, { "decline", CUE_DECREASE }, { "declined", CUE_DECREASE },
+	{ "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE }, { "did", CUE_FILLER },
+	{ "dig into", CUE_DRILL }, { "display", CUE_ASK }, { "do", CUE_FILLER }, { "does", CUE_FILLER },
+	{ "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT }, { "doughnut", CUE_CHART_DOUGHNUT },
+	{ "drill", CUE_DRILL }, { "drill down", CUE_DRILL }, { "drill into", CUE_DRILL }, { "drop", CUE_DECREASE },
+	{ "dropped", CUE_DECREASE }, { "each", CUE_EACH }, { "each day", CUE_DAILY }, { "each month", CUE_MONTHLY },
+	{ "each week", CUE_WEEKLY }, { "effective", CUE_AMORTIZED }, { "every", CUE_EACH }, { "ex", CUE_EXCLUDE },
 	{ "exceeding", CUE_MORE_THAN }, { "exceeds", CUE_MORE_THAN }, { "except", CUE_EXCLUDE },
 	{ "exclude", CUE_EXCLUDE }, { "excluding", CUE_EXCLUDE }, { "expense", CUE_COST },
 	{ "expensive", CUE_COST }, { "fell", CUE_DECREASE }, { "fewer than", CUE_LESS_THAN }, { "for", CUE_FILLER },
-	{ "for each", CUE_EACH }, { "from", CUE_FILLER }, { "gb", CUE_UNIT_GB }, { "get", CUE_ASK },
-	{ "gib", CUE_UNIT_GB }, { "gigabyte", CUE_UNIT_GB }, { "give", CUE_ASK }, { "go", CUE_FILLER },
-	{ "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN }, { "grew", CUE_INCREASE },
+	{ "for each", CUE_EACH }, { "fraction", CUE_SHARE }, { "from", CUE_FILLER }, { "gb", CUE_UNIT_GB },
+	{ "get", CUE_ASK }, { "gib", CUE_UNIT_GB }, { "gigabyte", CUE_UNIT_GB }, { "give", CUE_ASK },
+	{ "go", CUE_FILLER }, { "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN }, { "grew", CUE_INCREASE },
 	{ "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE }, { "growth", CUE_INCREASE },
 	{ "had", CUE_FILLER }, { "has", CUE_FILLER }, { "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING },
 	{ "help", CUE_HELP }, { "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND },
@@ -101,33 +101,36 @@ static const struct {
 	{ "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST }, { "on demand rate", CUE_LIST },
 	{ "on the bill", CUE_UNBLENDED }, { "one", CUE_ONE }, { "only", CUE_ONLY }, { "or", CUE_FILLER },
 	{ "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "over", CUE_MORE_THAN }, { "over time", CUE_TREND },
-	{ "overall", CUE_TOTAL }, { "paid", CUE_COST }, { "pay", CUE_COST }, { "per", CUE_BY },
-	{ "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY }, { "per week", CUE_WEEKLY },
-	{ "pie", CUE_CHART_PIE }, { "please", CUE_FILLER }, { "plot", CUE_FILLER }, { "priciest", CUE_MOST },
+	{ "overall", CUE_TOTAL }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST }, { "pay", CUE_COST },
+	{ "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY }, { "per week", CUE_WEEKLY },
+	{ "percent of", CUE_SHARE }, { "percentage", CUE_SHARE }, { "pie", CUE_CHART_PIE },
+	{ "please", CUE_FILLER }, { "plot", CUE_FILLER }, { "portion", CUE_SHARE }, { "priciest", CUE_MOST },
 	{ "process", CUE_FILLER }, { "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING },
-	{ "public price", CUE_LIST }, { "qoq", CUE_QOQ }, { "quarter over quarter", CUE_QOQ },
-	{ "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING }, { "record", CUE_FILLER },
-	{ "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS }, { "request", CUE_UNIT_REQUESTS },
-	{ "revenue", CUE_NOT_BILLING }, { "rise", CUE_INCREASE }, { "rose", CUE_INCREASE }, { "run", CUE_FILLER },
+	{ "proportion", CUE_SHARE }, { "public price", CUE_LIST }, { "qoq", CUE_QOQ },
+	{ "quarter over quarter", CUE_QOQ }, { "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING },
+	{ "record", CUE_FILLER }, { "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS },
+	{ "request", CUE_UNIT_REQUESTS }, { "revenue", CUE_NOT_BILLING }, { "rise", CUE_INCREASE },
+	{ "rose", CUE_INCREASE }, { "run", CUE_FILLER }, { "run rate", CUE_RUN_RATE },
 	{ "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING }, { "same", CUE_SAME }, { "see", CUE_ASK },
-	{ "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "smallest", CUE_LEAST }, { "so", CUE_FILLER },
-	{ "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST }, { "spending", CUE_COST },
-	{ "spent", CUE_COST }, { "spike", CUE_INCREASE }, { "spiked", CUE_INCREASE }, { "split", CUE_BREAKDOWN },
-	{ "split by", CUE_BY }, { "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG },
-	{ "tell", CUE_ASK }, { "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
-	{ "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER }, { "there", CUE_FILLER },
-	{ "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER }, { "time series", CUE_TREND },
-	{ "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL }, { "trend", CUE_TREND },
-	{ "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN },
-	{ "untagged", CUE_UNTAGGED }, { "up", CUE_FILLER }, { "us", CUE_FILLER }, { "usage", CUE_USAGE },
-	{ "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING }, { "versus", CUE_VERSUS },
-	{ "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "we", CUE_FILLER }, { "week by week", CUE_WEEKLY },
-	{ "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY }, { "went down", CUE_DECREASE },
-	{ "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH }, { "what about", CUE_FOLLOWUP },
-	{ "what can you do", CUE_HELP }, { "when", CUE_FILLER }, { "where", CUE_FILLER }, { "which", CUE_WHICH },
-	{ "who", CUE_WHICH }, { "will", CUE_FILLER }, { "with", CUE_FILLER }, { "without", CUE_EXCLUDE },
-	{ "would", CUE_FILLER }, { "wow", CUE_WOW }, { "write", CUE_FILLER }, { "year over year", CUE_YOY },
-	{ "yearly", CUE_YEARLY }, { "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
+	{ "share", CUE_SHARE }, { "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "smallest", CUE_LEAST },
+	{ "so", CUE_FILLER }, { "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST },
+	{ "spending", CUE_COST }, { "spent", CUE_COST }, { "spike", CUE_INCREASE }, { "spiked", CUE_INCREASE },
+	{ "split", CUE_BREAKDOWN }, { "split by", CUE_BY }, { "table", CUE_CHART_TABLE }, { "tag", CUE_TAG },
+	{ "tagged", CUE_TAG }, { "tell", CUE_ASK }, { "than", CUE_FILLER }, { "that", CUE_PRONOUN },
+	{ "the", CUE_FILLER }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER },
+	{ "there", CUE_FILLER }, { "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER },
+	{ "time series", CUE_TREND }, { "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL },
+	{ "trend", CUE_TREND }, { "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED },
+	{ "under", CUE_LESS_THAN }, { "untagged", CUE_UNTAGGED }, { "up", CUE_FILLER }, { "us", CUE_FILLER },
+	{ "usage", CUE_USAGE }, { "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING },
+	{ "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "we", CUE_FILLER },
+	{ "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY },
+	{ "went down", CUE_DECREASE }, { "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH },
+	{ "what about", CUE_FOLLOWUP }, { "what can you do", CUE_HELP }, { "when", CUE_FILLER },
+	{ "where", CUE_FILLER }, { "which", CUE_WHICH }, { "who", CUE_WHICH }, { "will", CUE_FILLER },
+	{ "with", CUE_FILLER }, { "without", CUE_EXCLUDE }, { "would", CUE_FILLER }, { "wow", CUE_WOW },
+	{ "write", CUE_FILLER }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY }, { "you", CUE_FILLER },
+	{ "your", CUE_FILLER }, { "yoy", CUE_YOY },
 };
 
 /* Verbs that would change data; a question starting with one is refused. */
@@ -697,7 +700,7 @@ static struct period default_range(const struct plan *p, int today)
 {
 	struct period r;
 	memset(&r, 0, sizeof(r));
-	if (p->intent == INTENT_TREND && (p->grain == GRAIN_DAY || p->grain == GRAIN_NONE)) {
+	if ((p->intent == INTENT_TREND && (p->grain == GRAIN_DAY || p->grain == GRAIN_NONE)) || p->run_rate) {
 		r.start_day = today - 30;
 		r.end_day = today;
 		r.unit = UNIT_DAY;
@@ -856,7 +859,7 @@ static bool about_costs(const struct reading *r)
 		CUE_COST, CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_USAGE, CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_AMORTIZED,
 		CUE_TOP, CUE_BOTTOM, CUE_BREAKDOWN, CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_COMPARE,
 		CUE_VERSUS, CUE_MOM, CUE_YOY, CUE_INCREASE, CUE_DECREASE, CUE_UNTAGGED, CUE_TOTAL, CUE_AVERAGE,
-		CUE_MORE_THAN, CUE_LESS_THAN, CUE_MOST, CUE_LEAST,
+		CUE_MORE_THAN, CUE_LESS_THAN, CUE_MOST, CUE_LEAST, CUE_SHARE, CUE_RUN_RATE,
 	};
 	if (r->ntimes > 0)
 		return true;
@@ -941,8 +944,10 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 	} else if (compare || increase || decrease || (r->ntimes >= 2 && !has_cue(r, CUE_TREND))) {
 		p->intent = INTENT_COMPARE_PERIODS;
 		set_periods(r, p, today);
-	} else if (has_cue(r, CUE_AVERAGE) && (has_cue(r, CUE_DAILY) || has_cue(r, CUE_PER_DAY) || p->grain == GRAIN_NONE)) {
+	} else if (has_cue(r, CUE_RUN_RATE) ||
+		   (has_cue(r, CUE_AVERAGE) && (has_cue(r, CUE_DAILY) || has_cue(r, CUE_PER_DAY) || p->grain == GRAIN_NONE))) {
 		p->intent = INTENT_AVERAGE_DAILY;
+		p->run_rate = has_cue(r, CUE_RUN_RATE);
 		p->grain = GRAIN_NONE;
 	} else if (p->grain != GRAIN_NONE || has_cue(r, CUE_TREND)) {
 		p->intent = INTENT_TREND;
@@ -970,6 +975,8 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 		}
 	} else {
 		p->intent = INTENT_TOTAL;
+		/* "what share of our spend is EC2?" */
+		p->share_of_total = has_cue(r, CUE_SHARE) && p->nfilters > 0;
 	}
 
 	if (p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {

@@ -199,7 +199,7 @@ void plan_describe(const struct plan *p, char *buf, size_t size)
 		strbuf_addstr(&sb, "what finq can answer");
 		goto out;
 	case INTENT_AVERAGE_DAILY:
-		strbuf_addstr(&sb, "average daily ");
+		strbuf_addstr(&sb, p->run_rate ? "run rate from the average daily " : "average daily ");
 		break;
 	case INTENT_MOVERS:
 		strbuf_addf(&sb, "biggest %s in ", p->ascending ? "decreases" : "increases");
@@ -229,6 +229,8 @@ void plan_describe(const struct plan *p, char *buf, size_t size)
 		if (p->range_defaulted)
 			strbuf_addstr(&sb, " [no dates given: the default]");
 	}
+	if (p->share_of_total)
+		strbuf_addstr(&sb, ", as a share of all cost");
 	if (p->has_threshold)
 		strbuf_addf(&sb, ", only %s %s %.2f", p->group.dim != DIM_NONE ? "groups" : "totals",
 			    p->threshold_below ? "under" : "over", p->threshold);
@@ -317,6 +319,10 @@ json_t *plan_to_json(const struct plan *p)
 	if (p->has_threshold)
 		json_object_set_new(o, "threshold", json_pack("{s:f, s:s}", "value", p->threshold, "op",
 							     p->threshold_below ? "<" : ">"));
+	if (p->share_of_total)
+		json_object_set_new(o, "share_of_total", json_true());
+	if (p->run_rate)
+		json_object_set_new(o, "run_rate", json_true());
 	json_object_set_new(o, "chart", json_string(chart_name(p->chart)));
 	if (p->message[0])
 		json_object_set_new(o, "message", json_string(p->message));
@@ -375,6 +381,8 @@ int plan_from_json(const json_t *j, struct plan *p)
 	}
 	p->limit = (int)json_integer_value(json_object_get(j, "limit"));
 	p->ascending = json_is_true(json_object_get(j, "ascending"));
+	p->share_of_total = json_is_true(json_object_get(j, "share_of_total"));
+	p->run_rate = json_is_true(json_object_get(j, "run_rate"));
 	json_t *threshold = json_object_get(j, "threshold");
 	if (threshold) {
 		p->has_threshold = true;

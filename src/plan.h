@@ -104,6 +104,8 @@ struct plan {
 	bool has_threshold;       /* HAVING total > threshold (or < when threshold_below) */
 	bool threshold_below;
 	double threshold;
+	bool share_of_total;      /* INTENT_TOTAL with filters: also the whole and the share */
+	bool run_rate;            /* INTENT_AVERAGE_DAILY: also monthly and annual run rates */
 	enum chart_kind chart;    /* the chart asked for; CHART_AUTO: chosen by the rules */
 	char message[512];        /* INTENT_CLARIFY / INTENT_REFUSE */
 	int nchoices;             /* INTENT_CLARIFY: candidates the user can pick */

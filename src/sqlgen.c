@@ -179,8 +179,21 @@ static void add_filter(struct gen *g, const struct filter *f)
 	strbuf_release(&col);
 }
 
+/* The plan's filters joined by AND (TRUE when there are none). */
+static void add_filter_conjunction(struct gen *g)
+{
+	if (!g->p->nfilters)
+		strbuf_addstr(g->sql, "TRUE");
+	for (int i = 0; i < g->p->nfilters; i++) {
+		if (i)
+			strbuf_addstr(g->sql, " AND ");
+		add_filter(g, &g->p->filters[i]);
+	}
+}
+
 /* WHERE <time> AND <filters>: time is the plan's range, or either of its
- * two periods for comparisons. */
+ * two periods for comparisons. A share of the total keeps its filters out
+ * of WHERE (they go into the sum's FILTER clause). */
 static void add_where(struct gen *g, bool two_periods)
 {
 	const struct plan *p = g->p;
@@ -194,7 +207,7 @@ static void add_where(struct gen *g, bool two_periods)
 	} else {
 		add_in_period(g, &p->range);
 	}
-	for (int i = 0; i < p->nfilters; i++) {
+	for (int i = 0; i < p->nfilters && !p->share_of_total; i++) {
 		strbuf_addstr(g->sql, "\n  AND ");
 		add_filter(g, &p->filters[i]);
 	}
@@ -247,9 +260,27 @@ static void add_usage_unit_column(struct gen *g)
 
 static void build_total(struct gen *g)
 {
+	const char *name = measures[g->p->measure].name;
 	strbuf_addstr(g->sql, "SELECT ");
-	add_sum(g);
-	strbuf_addf(g->sql, " AS %s", measures[g->p->measure].name);
+	if (g->p->share_of_total) {
+		/* the part, the whole and the share in one pass */
+		strbuf_addstr(g->sql, "coalesce(");
+		add_sum(g);
+		strbuf_addstr(g->sql, " FILTER (WHERE ");
+		add_filter_conjunction(g);
+		strbuf_addf(g->sql, "), 0) AS %s, ", name);
+		add_sum(g);
+		strbuf_addf(g->sql, " AS all_%s, round(100 * coalesce(", name);
+		add_sum(g);
+		strbuf_addstr(g->sql, " FILTER (WHERE ");
+		add_filter_conjunction(g);
+		strbuf_addstr(g->sql, "), 0) / nullif(");
+		add_sum(g);
+		strbuf_addstr(g->sql, ", 0), 2) AS share_pct");
+	} else {
+		add_sum(g);
+		strbuf_addf(g->sql, " AS %s", name);
+	}
 	add_usage_unit_column(g);
 	add_where(g, false);
 }
@@ -376,6 +407,14 @@ static void build_average_daily(struct gen *g)
 	strbuf_addf(g->sql, " / %d.0 AS average_daily_%s, ", days, measures[p->measure].name);
 	add_sum(g);
 	strbuf_addf(g->sql, " AS total_%s, %d AS days", measures[p->measure].name, days);
+	if (p->run_rate) {
+		/* a month of average length, and a year, at the same daily rate */
+		strbuf_addstr(g->sql, ", ");
+		add_sum(g);
+		strbuf_addf(g->sql, " / %d.0 * 30.4375 AS monthly_run_rate, ", days);
+		add_sum(g);
+		strbuf_addf(g->sql, " / %d.0 * 365 AS annual_run_rate", days);
+	}
 	add_where(g, false);
 	if (p->group.dim != DIM_NONE) {
 		strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
