@@ -15,9 +15,13 @@
  *   extra  the month-level lines computed from agg: Savings Plan and RI fees,
  *          RI upfront fees, support, taxes, a credit and a refund
  * and COPY writes u, the Savings Plan negations of u, and extra in the
- * column names and types of a CUR 2.0 export. Randomness is
- * hash(seed, resource, meter, day) mapped to [0,1), so the file is the same
- * for the same seed and dates on any number of threads.
+ * column names and types of a CUR 2.0 export.
+ *
+ * Determinism: randomness is hash(seed, resource, meter, day) mapped to
+ * [0,1), sums are exact integers, and the line items reach COPY in a fixed
+ * order (see sql_usage_view), so the same seed and dates give the same rows
+ * in the same order on any number of threads, and the same bytes on the
+ * same number of threads (Parquet page boundaries follow the threads).
  *
  * cmd_demo() parses the options, calls demo_generate() and loads the file
  * with load_paths(), exactly as `finq load` would; this file knows nothing
@@ -33,7 +37,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +62,7 @@
 #define ROWS_DAYS 395.0     /* the period DEMO_ROWS_PER_SCALE is for */
 #define EVENT_PINNED 2      /* resources of an event's kind placed where it happens */
 #define SPIKE_MINIMUM 5     /* resources of a LIFE_SPIKE kind, at least */
+#define ORPHAN_AT 0.60      /* see LIFE_ORPHANED */
 
 struct account {
 	const char *id, *name;
@@ -190,7 +194,7 @@ enum life {
 	LIFE_ALWAYS,     /* spans the range */
 	LIFE_SPIKE,      /* lives one day, at `at` of the range: an anomaly */
 	LIFE_ACCOUNT,    /* no resource: one per account and region (CloudWatch...) */
-	LIFE_UNUSED,     /* a reservation bought for nothing (see res) */
+	LIFE_ORPHANED,   /* reserved, deleted at ORPHAN_AT of the range: its RI runs on unused */
 };
 enum cover { COVER_NONE, COVER_SP, COVER_RI };
 
@@ -637,39 +641,91 @@ static int kind_presences(const struct kind *k)
 	return n;
 }
 
-/* Expected line items of one pooled resource of kind k per day of the range. */
+/* The share of kind k's resources in accounts with commitments. */
+static double committed_share(const struct kind *k)
+{
+	double share = 0, all = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(accounts); i++) {
+		if (k->account && strcmp(k->account, accounts[i].name) != 0)
+			continue;
+		all += accounts[i].weight;
+		if (accounts[i].commitments)
+			share += accounts[i].weight;
+	}
+	return all > 0 ? share / all : 0;
+}
+
+/* Expected line items of one pooled resource of kind k per day of the
+ * range: its meters, the days it lives, the negations of its covered rows. */
 static double kind_rows_per_day(const struct kind *k, int ndays)
 {
+	double covered = k->cover != COVER_NONE ? k->covered * committed_share(k) : 0;
 	double alive = 1.0;
-	if (k->life == LIFE_VARIES)
-		alive = (P_FROM_START + (1 - P_FROM_START) * 0.5) * (P_TO_END + (1 - P_TO_END) * 0.5);
+	if (k->life == LIFE_VARIES) /* covered resources live throughout */
+		alive = covered + (1 - covered) * (P_FROM_START + (1 - P_FROM_START) * 0.5) *
+				  (P_TO_END + (1 - P_TO_END) * 0.5);
 	else if (k->life == LIFE_SPIKE)
 		alive = 1.0 / ndays;
 	double rows = kind_meters(k, false);
-	if (k->cover == COVER_SP) {
-		double committed = 0;
-		for (size_t i = 0; i < ARRAY_SIZE(accounts); i++)
-			if (accounts[i].commitments && (!k->account || strcmp(k->account, accounts[i].name) == 0))
-				committed += accounts[i].weight;
-		rows += kind_meters(k, true) * k->covered * committed; /* the negations */
-	}
+	if (k->cover == COVER_SP)
+		rows += kind_meters(k, true) * covered;
 	return alive * rows;
 }
 
-/* Pooled resources that make about `rows` line items over ndays. */
-static double pooled_resources(int64_t rows, int ndays, int nmonths)
+/* Line items that do not depend on the number of pooled resources: the
+ * per-account meters, the Savings Plan fee, taxes, RI fees, support. */
+static double fixed_rows(int ndays, int nmonths)
 {
-	double fixed = ndays + nmonths * 100.0; /* Savings Plan fees, taxes, RI fees, support */
-	double per_resource = 0, weights = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+	double fixed = ndays + nmonths * 100.0;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (kinds[i].life == LIFE_ACCOUNT)
 			fixed += (double)kind_presences(&kinds[i]) * kind_meters(&kinds[i], false) * ndays;
-		else
-			per_resource += kinds[i].weight * kind_rows_per_day(&kinds[i], ndays);
+	return fixed;
+}
+
+static double kind_weights(void)
+{
+	double weights = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		weights += kinds[i].weight;
+	return weights;
+}
+
+/* Resources of kind k for a pool of n: its share, and at least one (more
+ * for spikes and the kinds of events). */
+static int64_t kind_count(size_t k, double n)
+{
+	int64_t c = llround(n * kinds[k].weight / kind_weights());
+	int64_t least = kinds[k].life == LIFE_SPIKE ? SPIKE_MINIMUM : 1;
+	for (size_t i = 0; i < ARRAY_SIZE(events); i++)
+		if ((size_t)kind_index(events[i].kind) == k && least < EVENT_PINNED)
+			least = EVENT_PINNED;
+	return kinds[k].life == LIFE_ACCOUNT ? 0 : c < least ? least : c;
+}
+
+static double expected_rows(double n, int ndays, int nmonths)
+{
+	double rows = fixed_rows(ndays, nmonths);
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
+		rows += (double)kind_count(k, n) * kind_rows_per_day(&kinds[k], ndays) * ndays;
+	return rows;
+}
+
+/* The pool of resources that makes about `rows` line items over ndays
+ * (expected_rows grows with n: bisection). */
+static double pooled_resources(int64_t rows, int ndays, int nmonths)
+{
+	double lo = 0, hi = 1;
+	while (expected_rows(hi, ndays, nmonths) < (double)rows && hi < 1e12)
+		hi *= 2;
+	for (int i = 0; i < 60; i++) {
+		double mid = (lo + hi) / 2;
+		if (expected_rows(mid, ndays, nmonths) < (double)rows)
+			lo = mid;
+		else
+			hi = mid;
 	}
-	double n = ((double)rows - fixed) / (ndays * per_resource / weights);
-	return n > 0 ? n : 0;
+	return hi;
 }
 
 static int clamp(int v, int lo, int hi)
@@ -694,30 +750,19 @@ static void plan_init(struct plan *p, const struct demo_options *opt)
 	civil_from_days(opt->end, &y1, &m1, &d1);
 	p->nmonths = (y1 * 12 + m1) - (y0 * 12 + m0) + 1;
 
+	/* scale: the pool against that of --scale 1, for what is not counted
+	 * in resources (per-account meters, the credit and the refund). */
 	double n = pooled_resources(opt->rows, p->ndays, p->nmonths);
 	double n1 = pooled_resources((int64_t)(DEMO_ROWS_PER_SCALE * p->ndays / ROWS_DAYS), p->ndays, p->nmonths);
-	double weights = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		weights += kinds[i].weight;
-	p->scale = n1 > 0 ? fmax(n, weights > 0 ? 1 : 0) / n1 : 1;
+	p->scale = n1 > 0 ? fmax(n, 1.0) / n1 : 1.0;
 	if (p->scale < 0.05)
 		p->scale = 0.05;
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		const struct kind *k = &kinds[i];
-		if (k->life == LIFE_ACCOUNT)
-			continue;
-		int64_t c = llround(n * k->weight / weights);
-		p->count[i] = c < 1 ? 1 : c;
-		if (k->life == LIFE_SPIKE) {
-			if (p->count[i] < SPIKE_MINIMUM)
-				p->count[i] = SPIKE_MINIMUM;
-			p->kind_lo[i] = p->kind_hi[i] = event_day(p, k->at, 100 + i);
-		}
+		p->count[i] = kind_count(i, n);
+		if (kinds[i].life == LIFE_SPIKE)
+			p->kind_lo[i] = p->kind_hi[i] = event_day(p, kinds[i].at, 100 + i);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
-		int k = kind_index(events[i].kind);
-		if (kinds[k].life != LIFE_ACCOUNT && p->count[k] < EVENT_PINNED)
-			p->count[k] = EVENT_PINNED;
 		p->event_lo[i] = event_day(p, events[i].at, i + 1);
 		p->event_hi[i] = events[i].days > 0 ? clamp(p->event_lo[i] + events[i].days - 1, 0, p->ndays - 1)
 						    : p->ndays - 1;
@@ -1101,7 +1146,7 @@ static void add_template(struct strbuf *sb, const char *tmpl)
 		{ "{region}", "region" },
 		{ "{name}", "name" },
 		{ "{hex}", "hx" },
-		{ "{hex6}", "left(hx2, 6)" },
+		{ "{hex6}", "left(hx, 6)" },
 		{ "{hex8}", "left(hx, 8)" },
 		{ "{HEX}", "upper(left(hx, 13))" },
 		{ "{uuid}", "left(hx, 8) || '-' || substr(hx, 9, 4) || '-4' || substr(hx, 13, 3) || '-a' || "
@@ -1147,8 +1192,14 @@ static void add_kind_templates(struct strbuf *sb, bool ri)
 	strbuf_addstr(sb, " END");
 }
 
+/* The day the LIFE_ORPHANED resource is deleted. */
+static int orphan_end(const struct plan *p)
+{
+	return clamp((int)floor(p->ndays * ORPHAN_AT), 1, p->ndays);
+}
+
 /* The resources: pooled ones by kind and count, one per account and
- * region for LIFE_ACCOUNT kinds, and one unused reservation per RI kind. */
+ * region for LIFE_ACCOUNT kinds, and the LIFE_ORPHANED one. */
 static void sql_resources(struct script *s, const struct plan *p)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -1169,6 +1220,11 @@ static void sql_resources(struct script *s, const struct plan *p)
 		if (ev->region)
 			strbuf_addf(&pin_g, " WHEN k = %d AND i < %d THEN %d", k, EVENT_PINNED, region_index(ev->region));
 	}
+	/* ... and the first resource of a kind that commitments can cover is
+	 * a covered one (see `covered` below), whatever the counts. */
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
+		if (kinds[k].cover != COVER_NONE && !kinds[k].account)
+			strbuf_addf(&pin_a, " WHEN k = %zu AND i = 0 THEN %d", k, account_index("prod"));
 	strbuf_addf(&sb,
 		    "CREATE TABLE res AS\n"
 		    "WITH draw AS (\n"
@@ -1184,9 +1240,9 @@ static void sql_resources(struct script *s, const struct plan *p)
 		    "  FROM kind kd JOIN presence pr ON kd.a IS NULL OR kd.a = pr.a JOIN account ac ON ac.a = pr.a\n"
 		    "  WHERE kd.life = %d\n"
 		    "  UNION ALL\n"
-		    "  SELECT k, %d, grp, false, az, false, cover, 1.0, 0, 0,\n"
+		    "  SELECT k, %d, grp, false, az, taggable, cover, 1.0, 0, 0,\n"
 		    "    %d, %d, (k::BIGINT << 32) + 4294967295, 1.0\n"
-		    "  FROM kind WHERE cover = %d\n"
+		    "  FROM kind WHERE k = (SELECT min(k) FROM kind WHERE cover = %d)\n"
 		    "), drawn AS (\n"
 		    "  SELECT *, u01(rid, 1, 0) AS ua, u01(rid, 2, 0) AS ug, u01(rid, 3, 0) AS ut,\n"
 		    "    u01(rid, 4, 0) AS uz, u01(rid, 5, 0) AS us0, u01(rid, 6, 0) AS us1,\n"
@@ -1198,7 +1254,7 @@ static void sql_resources(struct script *s, const struct plan *p)
 		    "    hex16(rid, 18, 0) AS hx, hex16(rid, 19, 0) AS hx2\n"
 		    "  FROM draw\n",
 		    pin_a.buf, pin_g.buf,
-		    LIFE_VARIES, LIFE_ALWAYS, LIFE_SPIKE, p->scale, LIFE_ACCOUNT, LIFE_UNUSED,
+		    LIFE_VARIES, LIFE_ALWAYS, LIFE_SPIKE, p->scale, LIFE_ACCOUNT, LIFE_ORPHANED,
 		    account_index("prod"), region_index("eu-west-1"), COVER_RI, LIFE_ACCOUNT);
 	strbuf_release(&pin_a);
 	strbuf_release(&pin_g);
@@ -1217,10 +1273,12 @@ static void sql_resources(struct script *s, const struct plan *p)
 		      "  SELECT lo.*, rt.t FROM located lo LEFT JOIN rtype rt\n"
 		      "    ON rt.grp = lo.grp AND lo.ut >= rt.lo AND lo.ut < rt.hi\n"
 		      "), covered AS (\n"
-		      "  SELECT ty.*, ac.commitments AND ty.cover <> 0 AND ty.ucov < ty.covered AS is_covered\n"
+		      "  SELECT ty.*, ac.commitments AND ty.cover <> 0\n"
+		      "    AND (ty.ucov < ty.covered OR (ty.rid & 4294967295) = 0) AS is_covered\n"
 		      "  FROM typed ty JOIN account ac USING (a)\n");
 	/* Lifetimes: [start_day, end_day). Commitments cover the steady
-	 * baseline: covered resources run from the first day to the last. */
+	 * baseline: covered resources run from the first day to the last,
+	 * but for the one deleted while its reservation runs on. */
 	strbuf_addf(&sb,
 		    "), lived AS (\n"
 		    "  SELECT *, CASE WHEN life = %d THEN 0 WHEN is_covered THEN 0\n"
@@ -1228,13 +1286,13 @@ static void sql_resources(struct script *s, const struct plan *p)
 		    "      WHEN life = %d THEN d_lo ELSE 0 END AS start_day\n"
 		    "  FROM covered\n"
 		    "), ended AS (\n"
-		    "  SELECT *, CASE WHEN life = %d THEN 0 WHEN is_covered THEN %d\n"
+		    "  SELECT *, CASE WHEN life = %d THEN %d WHEN is_covered THEN %d\n"
 		    "      WHEN life = %d THEN CASE WHEN ue0 < %g THEN %d\n"
 		    "        ELSE start_day + 1 + floor(ue1 * (%d - start_day))::INTEGER END\n"
 		    "      WHEN life = %d THEN d_hi + 1 ELSE %d END AS end_day\n"
 		    "  FROM lived\n",
-		    LIFE_UNUSED, LIFE_VARIES, P_FROM_START, n, LIFE_SPIKE,
-		    LIFE_UNUSED, n, LIFE_VARIES, P_TO_END, n, n, LIFE_SPIKE, n);
+		    LIFE_ORPHANED, LIFE_VARIES, P_FROM_START, n, LIFE_SPIKE,
+		    LIFE_ORPHANED, orphan_end(p), n, LIFE_VARIES, P_TO_END, n, n, LIFE_SPIKE, n);
 	/* Names, tags, coverage. */
 	strbuf_addstr(&sb,
 		      "), named AS (\n"
@@ -1541,8 +1599,8 @@ static void sql_extras(struct script *s, const struct plan *p)
 		    "  r.ri_arn AS arn,\n"
 		    "  kd.product_code, kd.service_name, rg.code AS region_code, rg.location,\n"
 		    "  " STD_PREFIX " || 'HeavyUsage:' || rt.name AS usage_type, rt.name AS type_name, rt.family,\n"
-		    "  round(rt.rate * rg.price, 10) * (1 - kd.discount) AS effective,\n"
-		    "  round(round(rt.rate * rg.price, 10) * (1 - kd.discount) / 2, 6) AS rh\n"
+		    "  rate_text(round(rt.rate * rg.price, 10))::DOUBLE * (1 - kd.discount) AS effective,\n"
+		    "  round(rate_text(round(rt.rate * rg.price, 10))::DOUBLE * (1 - kd.discount) / 2, 6) AS rh\n"
 		    "FROM res r JOIN kind kd ON kd.k = r.k JOIN region rg ON rg.g = r.g JOIN rtype rt ON rt.t = r.t\n"
 		    "WHERE r.covered AND kd.cover = %d ORDER BY r.rid",
 		    COVER_RI);
@@ -1810,6 +1868,20 @@ static void report_events(const struct plan *p, struct demo_report *rep)
 		ev->end = opt->start + p->kind_hi[i];
 		ev->factor = 0;
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(kinds) && rep->nevents < DEMO_MAX_EVENTS; i++) {
+		const struct kind *k = &kinds[i];
+		if (k->cover != COVER_RI)
+			continue;
+		struct demo_event *ev = &rep->events[rep->nevents++];
+		copy_text(ev->kind, sizeof(ev->kind), "unused_ri");
+		copy_text(ev->service, sizeof(ev->service), k->product_code);
+		copy_text(ev->usage_type, sizeof(ev->usage_type), "");
+		copy_text(ev->account, sizeof(ev->account), accounts[account_index("prod")].id);
+		ev->start = opt->start + orphan_end(p);
+		ev->end = opt->end;
+		ev->factor = 0;
+		break; /* one, of the first RI kind */
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(events) && rep->nevents < DEMO_MAX_EVENTS; i++) {
 		const struct event *e = &events[i];
 		struct demo_event *ev = &rep->events[rep->nevents++];
@@ -1845,6 +1917,15 @@ int demo_generate(const struct demo_options *opt, struct demo_report *rep, struc
 	 * (rename) and in a directory we can write. */
 	tmp = xasprintf("%s.tmp%ld", opt->out, (long)getpid());
 	stage = xasprintf("%s.stage%ld", opt->out, (long)getpid());
+	FILE *probe = fopen(tmp, "w");
+	if (!probe) {
+		err_set_code(e, EXIT_ERROR, "cannot write '%s': %s", opt->out, strerror(errno));
+		free(tmp);
+		free(stage);
+		table_release(&t);
+		return -1;
+	}
+	fclose(probe);
 	plan_init(&p, opt);
 	p.stage = stage;
 	build_script(&s, &p);
@@ -1856,7 +1937,7 @@ int demo_generate(const struct demo_options *opt, struct demo_report *rep, struc
 	}
 	for (size_t i = 0; i < s.n; i++) {
 		if (db_exec(&db, s.stmt[i], e)) {
-			err_prefix(e, "demo: generating the data");
+			err_prefix(e, "generating the demo data");
 			e->code = EXIT_ERROR;
 			goto out;
 		}
@@ -1869,19 +1950,17 @@ int demo_generate(const struct demo_options *opt, struct demo_report *rep, struc
 	if (db_query_int(&db, sb.buf, &rows, e)) {
 		err_prefix(e, "cannot write '%s'", opt->out);
 		e->code = EXIT_ERROR;
-		unlink(tmp);
 		goto out;
 	}
 	if (rename(tmp, opt->out)) {
 		err_set_code(e, EXIT_ERROR, "cannot write '%s': %s", opt->out, strerror(errno));
-		unlink(tmp);
 		goto out;
 	}
 
 	strbuf_reset(&sb);
 	sql_summary(&sb);
 	if (db_query(&db, sb.buf, &t, 1, e) || t.nrows != 1) {
-		err_prefix(e, "demo: summarising");
+		err_prefix(e, "summarising the demo data");
 		e->code = EXIT_ERROR;
 		goto out;
 	}
@@ -1898,6 +1977,8 @@ out:
 	db_close(&db);
 out_script:
 	unlink(stage);
+	if (rc)
+		unlink(tmp);
 	table_release(&t);
 	strbuf_release(&sb);
 	script_release(&s);
@@ -2167,6 +2248,9 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 		rc = cli_fail(&e, EXIT_ERROR);
 		goto out;
 	}
+	if (rep.rows > opt.rows * 3 / 2)
+		fprintf(stderr, "finq: note: %lld line items is the smallest demo for these dates, "
+				"more than --rows %lld\n", (long long)rep.rows, (long long)opt.rows);
 	if (!no_load) {
 		struct db db;
 		const char *paths[] = { opt.out };
