@@ -546,8 +546,7 @@ int db_run_prepared(struct db *db, duckdb_prepared_statement stmt,
 		if (opt->progress && now_seconds() - last_report > 0.25) {
 			last_report = now_seconds();
 			duckdb_query_progress_type p = duckdb_query_progress(db->con);
-			if (p.percentage >= 0)
-				opt->progress(p.percentage, opt->progress_arg);
+			opt->progress(p.percentage, p.rows_processed, p.total_rows_to_process, opt->progress_arg);
 		}
 	}
 	if (duckdb_execute_pending(pending, &res) == DuckDBError) {

@@ -50,7 +50,9 @@ int db_query_int(struct db *db, const char *sql, int64_t *out, struct err *e);
 struct db_run_options {
 	double timeout_seconds;                   /* 0: none */
 	size_t max_rows;                          /* 0: all */
-	void (*progress)(double percent, void *arg); /* called now and then */
+	/* called now and then with DuckDB's estimate: percent (-1 unknown),
+	 * rows read so far and rows to read in all (0 when unknown) */
+	void (*progress)(double percent, uint64_t rows_done, uint64_t rows_total, void *arg);
 	void *progress_arg;
 };
 

@@ -57,6 +57,8 @@ struct load_state {
 	double started;
 	uint64_t rows_before_group, estimated_total;
 	const struct load_group *current;
+	int nfiles_loading;
+	double earlier_rate; /* rows/s of earlier loads here, for estimates; 0 if none */
 };
 
 static double now_seconds(void)
@@ -393,20 +395,34 @@ static void format_count(double n, char *buf, size_t size)
 		snprintf(buf, size, "%.0f", n);
 }
 
-static void report_progress(double percent, void *arg)
+/*
+ * One progress line. DuckDB reports a percentage for multi-file scans but
+ * not within one file (it counts files), so when it has none the time left
+ * comes from the rate of earlier loads into this database, and says so.
+ */
+static void report_progress(double percent, uint64_t rows_done, uint64_t rows_total, void *arg)
 {
 	struct load_state *st = arg;
+	(void)rows_done;
+	(void)rows_total;
 	double elapsed = now_seconds() - st->started;
-	double group_rows = (double)st->current->estimated_rows * percent / 100.0;
-	double done = (double)st->rows_before_group + group_rows;
-	double rate = elapsed > 0 ? done / elapsed : 0;
-	double left = rate > 0 ? ((double)st->estimated_total - done) / rate : 0;
-	char rows[32], total[32], per_second[32];
-	format_count(done, rows, sizeof(rows));
+	char total[32], rate[32];
 	format_count((double)st->estimated_total, total, sizeof(total));
-	format_count(rate, per_second, sizeof(per_second));
-	fprintf(stderr, "\rloading: ~%s of ~%s rows, %s rows/s, %.0f s left   ", rows, total, per_second,
-		left > 0 ? ceil(left) : 0);
+	fprintf(stderr, "\rloading %s rows from %d file%s: %.0f s", total, st->nfiles_loading,
+		st->nfiles_loading == 1 ? "" : "s", elapsed);
+	if (percent > 0 && percent <= 100) {
+		double group_rows = (double)st->current->estimated_rows * percent / 100.0;
+		double done = (double)st->rows_before_group + group_rows;
+		double per_second = elapsed > 0 ? done / elapsed : 0;
+		format_count(per_second, rate, sizeof(rate));
+		fprintf(stderr, ", %.0f%%, %s rows/s, %.0f s left", 100.0 * done / (double)st->estimated_total, rate,
+			per_second > 0 ? ceil(((double)st->estimated_total - done) / per_second) : 0.0);
+	} else if (st->earlier_rate > 0) {
+		double left = (double)st->estimated_total / st->earlier_rate - elapsed;
+		format_count(st->earlier_rate, rate, sizeof(rate));
+		fprintf(stderr, ", about %.0f s left at the %s rows/s of earlier loads", left > 1 ? left : 1.0, rate);
+	}
+	fputs("   ", stderr);
 	fflush(stderr);
 }
 
@@ -507,6 +523,11 @@ static int insert_group(struct load_state *st, struct load_group *g, long long l
 	int rc = schema_build_select(g->format, g->cols, g->ncols, from.buf, load_id, &sql);
 	if (rc == 0) {
 		bool show = st->opt->progress && isatty(STDERR_FILENO);
+		/* DuckDB measures progress only with its progress bar enabled;
+		 * it must not print its own, finq prints rows, rate and time left */
+		struct err ignored = { 0 };
+		if (show)
+			db_exec(st->db, "SET enable_progress_bar = true; SET enable_progress_bar_print = false", &ignored);
 		struct db_run_options opt = { .progress = show ? report_progress : NULL, .progress_arg = st };
 		st->current = g;
 		rc = db_run(st->db, sql.buf, &opt, NULL, e);
@@ -665,6 +686,16 @@ int load_paths(struct db *db, const char *const *paths, int npaths,
 		rep->files += (int)st.groups[g].nfiles;
 	}
 	record_formats(&st, rep);
+	st.nfiles_loading = rep->files;
+	if (opt->progress && isatty(STDERR_FILENO)) {
+		struct table t;
+		struct err ignored = { 0 };
+		table_init(&t);
+		if (db_query(db, "SELECT sum(rows) / nullif(sum(seconds), 0) FROM loads WHERE rows >= 100000", &t, 1, &ignored) == 0 &&
+		    t.nrows == 1)
+			st.earlier_rate = cell_number(table_at(&t, 0, 0));
+		table_release(&t);
+	}
 	if (run_transaction(&st, rep, e))
 		goto out;
 	if (opt->progress && isatty(STDERR_FILENO))
