@@ -30,6 +30,8 @@ static int load_vocabulary(struct ask_context *ctx, struct err *e)
 		table_release(&t);
 		return err_prefix(e, "cannot read the vocabulary (load data first)");
 	}
+	double best_currency_cost = -1;
+	snprintf(ctx->currency, sizeof(ctx->currency), "USD");
 	for (size_t r = 0; r < t.nrows; r++) {
 		const struct cell *c = table_at(&t, r, 0);
 		const char *text[4];
@@ -37,13 +39,17 @@ static int load_vocabulary(struct ask_context *ctx, struct err *e)
 			c = table_at(&t, r, (size_t)k);
 			text[k] = c->kind == CELL_TEXT ? c->v.s : NULL;
 		}
-		vocab_add_data(&ctx->vocab, text[0], text[1], text[2], text[3], cell_number(table_at(&t, r, 4)));
+		double cost = cell_number(table_at(&t, r, 4));
+		/* the currency of most of the cost, for formatting money */
+		if (text[0] && strcmp(text[0], "currency") == 0 && text[2] && cost > best_currency_cost) {
+			snprintf(ctx->currency, sizeof(ctx->currency), "%s", text[2]);
+			best_currency_cost = cost;
+		}
+		vocab_add_data(&ctx->vocab, text[0], text[1], text[2], text[3], cost);
 	}
 	table_release(&t);
 	return 0;
 }
-
-static void data_currency(struct ask_context *ctx, char *buf, size_t size);
 
 int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 {
@@ -56,7 +62,6 @@ int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 		vocab_release(&ctx->vocab);
 		return -1;
 	}
-	data_currency(ctx, ctx->currency, sizeof(ctx->currency));
 	return 0;
 }
 
@@ -102,19 +107,6 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	table_release(&t);
 	strbuf_release(&sql);
 	return ok;
-}
-
-/* The currency of most rows, "USD" when unknown. */
-static void data_currency(struct ask_context *ctx, char *buf, size_t size)
-{
-	struct table t;
-	table_init(&t);
-	struct err ignored = { 0 };
-	snprintf(buf, size, "USD");
-	if (db_query(ctx->db, "SELECT mode(currency) FROM costs", &t, 1, &ignored) == 0 && t.nrows == 1 &&
-	    table_at(&t, 0, 0)->kind == CELL_TEXT)
-		snprintf(buf, size, "%s", table_at(&t, 0, 0)->v.s);
-	table_release(&t);
 }
 
 int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,

@@ -25,7 +25,7 @@ struct ask_context {
 	bool vocab_loaded;
 	double timeout_seconds;
 	size_t max_rows;
-	char currency[16]; /* of most rows; read once */
+	char currency[16]; /* of most of the cost, from the vocabulary table */
 };
 
 /* The previous turn of a conversation, as stored. */
