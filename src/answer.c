@@ -184,22 +184,8 @@ void answer_context_init(struct answer_context *ctx)
  * rounds to zero. */
 static void format_digits(double v, int decimals, char *buf, size_t size, bool *zero)
 {
-	char raw[400];
-	struct strbuf sb;
-	snprintf(raw, sizeof(raw), "%.*f", decimals, fabs(v));
-	*zero = strspn(raw, "0.") == strlen(raw);
-	const char *dot = strchr(raw, '.');
-	size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw);
-	strbuf_init(&sb, 0);
-	for (size_t i = 0; i < int_len; i++) {
-		if (i && (int_len - i) % 3 == 0)
-			strbuf_addch(&sb, ',');
-		strbuf_addch(&sb, raw[i]);
-	}
-	if (dot)
-		strbuf_addstr(&sb, dot);
-	snprintf(buf, size, "%s", sb.buf);
-	strbuf_release(&sb);
+	format_grouped(v, decimals, buf, size);
+	*zero = strspn(buf, "0.,") == strlen(buf);
 }
 
 /* Hand a composed text to a caller's buffer (cut to fit) and release it. */

@@ -43,6 +43,13 @@ int cmd_sql(struct cli *cli, int argc, char **argv);
 /* The day questions are read from: --today, else the system clock. */
 int cli_today(const struct cli *cli, int *today, struct err *e);
 
+struct db;
+struct ask_context;
+/* What ask, chat and bench need before a question: today, the database
+ * opened read-only in the sandbox, and the vocabulary. Returns EXIT_OK, or
+ * an exit code after printing why (nothing is left open then). */
+int cli_open_for_questions(const struct cli *cli, int *today, struct db *db, struct ask_context *ctx);
+
 /* Print "finq: <message>" to stderr and return the error's exit code
  * (default_code when the error carries none). */
 int cli_fail(const struct err *e, int default_code);

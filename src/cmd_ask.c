@@ -82,18 +82,9 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_question;
 	}
-	if (cli_today(cli, &today, &e)) {
-		rc = cli_fail(&e, EXIT_USAGE);
+	rc = cli_open_for_questions(cli, &today, &db, &ctx);
+	if (rc != EXIT_OK)
 		goto out_question;
-	}
-	if (sandbox_open(&db, cli->db_path, cli->memory_limit, cli->threads, &e)) {
-		rc = cli_fail(&e, EXIT_DATABASE);
-		goto out_question;
-	}
-	if (ask_context_init(&ctx, &db, &e)) {
-		rc = cli_fail(&e, EXIT_NO_DATA);
-		goto out_db;
-	}
 	if (session_open(&session, cli->db_path, &ctx, conversation, &e)) {
 		rc = cli_fail(&e, EXIT_DATABASE);
 		goto out_ctx;
@@ -119,7 +110,6 @@ out_session:
 	session_close(&session);
 out_ctx:
 	ask_context_release(&ctx);
-out_db:
 	db_close(&db);
 out_question:
 	strbuf_release(&question);

@@ -144,17 +144,15 @@ int cmd_bench(struct cli *cli, int argc, char **argv)
 	}
 	struct err e = { 0 };
 	int today;
-	if (cli_today(cli, &today, &e))
-		return cli_fail(&e, EXIT_USAGE);
 	struct db db;
-	if (sandbox_open(&db, cli->db_path, cli->memory_limit, cli->threads, &e))
-		return cli_fail(&e, EXIT_DATABASE);
 	struct ask_context ctx;
-	int rc = EXIT_OK;
 	double started = now_us();
-	if (ask_context_init(&ctx, &db, &e)) {
-		db_close(&db);
-		return cli_fail(&e, EXIT_NO_DATA);
+	int rc = cli_open_for_questions(cli, &today, &db, &ctx);
+	if (rc != EXIT_OK) {
+		for (size_t i = 0; questions && i < nq; i++)
+			free(questions[i]);
+		free(questions);
+		return rc;
 	}
 	double parse_reps = 200;
 	double *parse_us = xcalloc(nq, sizeof(double));

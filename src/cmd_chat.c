@@ -149,18 +149,13 @@ int cmd_chat(struct cli *cli, int argc, char **argv)
 		}
 	}
 	struct err e = { 0 };
-	int today, rc = EXIT_OK;
-	if (cli_today(cli, &today, &e))
-		return cli_fail(&e, EXIT_USAGE);
+	int today;
 	struct db db;
-	if (sandbox_open(&db, cli->db_path, cli->memory_limit, cli->threads, &e))
-		return cli_fail(&e, EXIT_DATABASE);
 	struct ask_context ctx;
 	struct session session;
-	if (ask_context_init(&ctx, &db, &e)) {
-		db_close(&db);
-		return cli_fail(&e, EXIT_NO_DATA);
-	}
+	int rc = cli_open_for_questions(cli, &today, &db, &ctx);
+	if (rc != EXIT_OK)
+		return rc;
 	if (session_open(&session, cli->db_path, &ctx, conversation, &e)) {
 		ask_context_release(&ctx);
 		db_close(&db);

@@ -98,16 +98,14 @@ static bool column_is_money(const char *name)
 	return false;
 }
 
-static void format_thousands(double value, int decimals, char *buf, size_t size)
+void format_grouped(double value, int decimals, char *buf, size_t size)
 {
-	char raw[64];
+	char raw[400];
 	snprintf(raw, sizeof(raw), "%.*f", decimals, fabs(value));
 	char *dot = strchr(raw, '.');
 	size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw);
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb;
 	strbuf_init(&sb, 0);
-	if (value < 0 && strspn(raw, "0.") != strlen(raw))
-		strbuf_addch(&sb, '-');
 	for (size_t i = 0; i < int_len; i++) {
 		if (i && (int_len - i) % 3 == 0)
 			strbuf_addch(&sb, ',');
@@ -117,6 +115,15 @@ static void format_thousands(double value, int decimals, char *buf, size_t size)
 		strbuf_addstr(&sb, dot);
 	snprintf(buf, size, "%s", sb.buf);
 	strbuf_release(&sb);
+}
+
+/* -1,234.56; no sign when the value rounds to zero. */
+static void format_thousands(double value, int decimals, char *buf, size_t size)
+{
+	char digits[400];
+	format_grouped(value, decimals, digits, sizeof(digits));
+	bool zero = strspn(digits, "0.,") == strlen(digits);
+	snprintf(buf, size, "%s%s", value < 0 && !zero ? "-" : "", digits);
 }
 
 static const char *text_cell(const struct table *t, size_t col, const struct cell *c, char *buf, size_t size)

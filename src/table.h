@@ -64,6 +64,10 @@ struct json_t;
 struct json_t *table_to_json(const struct table *t);
 struct json_t *cell_to_json(const struct cell *c);
 
+/* |value| with thousands separators and `decimals` decimals: 1,234.57.
+ * No sign; callers add their own. */
+void format_grouped(double value, int decimals, char *buf, size_t size);
+
 enum table_format { TABLE_TEXT, TABLE_JSON, TABLE_CSV };
 /* Text: aligned columns, numbers right-aligned, money with thousands
  * separators where the column name says it is money. */

@@ -298,6 +298,22 @@ static int unit_add(int start, enum time_unit unit, int n)
 	}
 }
 
+/* Label a period that is one whole unit: "November 2025", "Q3 2025",
+ * "2025", or the given text for weeks and days. */
+static void label_unit(struct period *p, enum time_unit unit, const char *other)
+{
+	int y, m, d;
+	date_to_ymd(p->start_day, &y, &m, &d);
+	if (unit == UNIT_MONTH)
+		label_month(p);
+	else if (unit == UNIT_QUARTER)
+		label_quarter(p);
+	else if (unit == UNIT_YEAR)
+		snprintf(p->label, sizeof(p->label), "%d", y);
+	else
+		snprintf(p->label, sizeof(p->label), "%s", other);
+}
+
 /*
  * relative := ("last"|"past"|"previous"|"prior") NUMBER UNIT      the N full units before this one
  *           | ("last"|"previous"|"prior"|"past") UNIT             the one before this one
@@ -370,16 +386,7 @@ static bool read_relative(struct reader *r, struct period *p)
 			}
 			int end = unit_start(today, unit);
 			set_period(p, unit_add(end, unit, -1), end, unit, 1);
-			if (unit == UNIT_MONTH)
-				label_month(p);
-			else if (unit == UNIT_QUARTER)
-				label_quarter(p);
-			else if (unit == UNIT_YEAR) {
-				int y, m, d;
-				date_to_ymd(p->start_day, &y, &m, &d);
-				snprintf(p->label, sizeof(p->label), "%d", y);
-			} else
-				snprintf(p->label, sizeof(p->label), "last week");
+			label_unit(p, unit, "last week");
 			return true;
 		}
 	}
@@ -398,16 +405,7 @@ static bool read_relative(struct reader *r, struct period *p)
 to_date: {
 		int start = unit_start(today, unit);
 		set_period(p, start, today + 1, unit, 1);
-		if (unit == UNIT_MONTH)
-			label_month(p);
-		else if (unit == UNIT_QUARTER)
-			label_quarter(p);
-		else if (unit == UNIT_YEAR) {
-			int y, m, d;
-			date_to_ymd(start, &y, &m, &d);
-			snprintf(p->label, sizeof(p->label), "%d", y);
-		} else
-			snprintf(p->label, sizeof(p->label), "this week");
+		label_unit(p, unit, "this week");
 		size_t n = strlen(p->label);
 		snprintf(p->label + n, sizeof(p->label) - n, " to date");
 		return true;
