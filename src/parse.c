@@ -60,12 +60,13 @@ static const struct {
 	{ "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY }, { "by week", CUE_WEEKLY },
 	{ "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "change", CUE_CHANGE }, { "changed", CUE_CHANGE },
 	{ "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN }, { "cheapest", CUE_LEAST },
-	{ "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL }, { "compare", CUE_COMPARE },
-	{ "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS }, { "compared with", CUE_VERSUS },
-	{ "comparison", CUE_COMPARE }, { "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST },
-	{ "costliest", CUE_MOST }, { "could", CUE_FILLER }, { "cpu", CUE_NOT_BILLING }, { "daily", CUE_DAILY },
-	{ "day by day", CUE_DAILY }, { "decline", CUE_DECREASE }, { "declined", CUE_DECREASE },
-	{ "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE }, { "did", CUE_FILLER },
+	{ "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL },
+	{ "compare", CUE_COMPARE }, { "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS },
+	{ "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE }, { "cost", CUE_COST },
+	{ "costed", CUE_COST }, { "costing", CUE_COST }, { "costliest", CUE_MOST }, { "could", CUE_FILLER },
+	{ "cpu", CUE_NOT_BILLING }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY },
+	{ "decline", CUE_DECREASE }, { "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE },
+	{ "decreased", CUE_DECREASE }, { "decreasing", CUE_DECREASE }, { "did", CUE_FILLER },
 	{ "dig into", CUE_DRILL }, { "display", CUE_ASK }, { "do", CUE_FILLER }, { "does", CUE_FILLER },
 	{ "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT }, { "doughnut", CUE_CHART_DOUGHNUT },
 	{ "drill", CUE_DRILL }, { "drill down", CUE_DRILL }, { "drill into", CUE_DRILL }, { "drop", CUE_DECREASE },
@@ -73,64 +74,70 @@ static const struct {
 	{ "each week", CUE_WEEKLY }, { "effective", CUE_AMORTIZED }, { "every", CUE_EACH }, { "ex", CUE_EXCLUDE },
 	{ "exceeding", CUE_MORE_THAN }, { "exceeds", CUE_MORE_THAN }, { "except", CUE_EXCLUDE },
 	{ "exclude", CUE_EXCLUDE }, { "excluding", CUE_EXCLUDE }, { "expense", CUE_COST },
-	{ "expensive", CUE_COST }, { "fell", CUE_DECREASE }, { "fewer than", CUE_LESS_THAN }, { "for", CUE_FILLER },
-	{ "for each", CUE_EACH }, { "fraction", CUE_SHARE }, { "from", CUE_FILLER }, { "gb", CUE_UNIT_GB },
-	{ "get", CUE_ASK }, { "gib", CUE_UNIT_GB }, { "gigabyte", CUE_UNIT_GB }, { "give", CUE_ASK },
-	{ "go", CUE_FILLER }, { "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN }, { "grew", CUE_INCREASE },
-	{ "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE }, { "growth", CUE_INCREASE },
-	{ "had", CUE_FILLER }, { "has", CUE_FILLER }, { "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING },
-	{ "help", CUE_HELP }, { "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND },
+	{ "expensive", CUE_COST }, { "fall", CUE_DECREASE }, { "falling", CUE_DECREASE }, { "fell", CUE_DECREASE },
+	{ "fewer than", CUE_LESS_THAN }, { "for", CUE_FILLER }, { "for each", CUE_EACH }, { "fraction", CUE_SHARE },
+	{ "from", CUE_FILLER }, { "gb", CUE_UNIT_GB }, { "get", CUE_ASK }, { "gib", CUE_UNIT_GB },
+	{ "gigabyte", CUE_UNIT_GB }, { "give", CUE_ASK }, { "go", CUE_FILLER }, { "go down", CUE_DECREASE },
+	{ "go up", CUE_INCREASE }, { "goes down", CUE_DECREASE }, { "goes up", CUE_INCREASE },
+	{ "going down", CUE_DECREASE }, { "going up", CUE_INCREASE }, { "gone down", CUE_DECREASE },
+	{ "gone up", CUE_INCREASE }, { "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN },
+	{ "grew", CUE_INCREASE }, { "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE },
+	{ "grown", CUE_INCREASE }, { "growth", CUE_INCREASE }, { "had", CUE_FILLER }, { "has", CUE_FILLER },
+	{ "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING }, { "help", CUE_HELP },
+	{ "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND },
 	{ "hour", CUE_UNIT_HOURS }, { "how", CUE_ASK }, { "how about", CUE_FOLLOWUP }, { "how many", CUE_USAGE },
 	{ "how much", CUE_ASK }, { "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER },
 	{ "ignore", CUE_EXCLUDE }, { "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in total", CUE_TOTAL },
 	{ "income", CUE_NOT_BILLING }, { "increase", CUE_INCREASE }, { "increased", CUE_INCREASE },
-	{ "instead", CUE_INSTEAD }, { "into", CUE_FILLER }, { "invoice", CUE_UNBLENDED },
-	{ "invoiced", CUE_UNBLENDED }, { "is", CUE_FILLER }, { "it", CUE_PRONOUN }, { "its", CUE_FILLER },
-	{ "jump", CUE_INCREASE }, { "jumped", CUE_INCREASE }, { "just", CUE_ONLY }, { "largest", CUE_MOST },
-	{ "latency", CUE_NOT_BILLING }, { "least", CUE_LEAST }, { "least expensive", CUE_LEAST },
-	{ "leave out", CUE_EXCLUDE }, { "leaving out", CUE_EXCLUDE }, { "less than", CUE_LESS_THAN },
-	{ "let", CUE_FILLER }, { "line", CUE_CHART_LINE }, { "list", CUE_ASK }, { "list cost", CUE_LIST },
-	{ "list price", CUE_LIST }, { "lower than", CUE_LESS_THAN }, { "lowest", CUE_LEAST },
-	{ "margin", CUE_NOT_BILLING }, { "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "memory", CUE_NOT_BILLING },
-	{ "minus", CUE_EXCLUDE }, { "mom", CUE_MOM }, { "money", CUE_COST }, { "month by month", CUE_MONTHLY },
-	{ "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN },
-	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "movers", CUE_CHANGE }, { "my", CUE_FILLER },
-	{ "net", CUE_NET }, { "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE },
-	{ "not including", CUE_EXCLUDE }, { "not tagged", CUE_UNTAGGED }, { "now", CUE_FILLER },
-	{ "of", CUE_FILLER }, { "on", CUE_FILLER }, { "on demand equivalent", CUE_LIST },
-	{ "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST }, { "on demand rate", CUE_LIST },
-	{ "on the bill", CUE_UNBLENDED }, { "one", CUE_ONE }, { "only", CUE_ONLY }, { "or", CUE_FILLER },
-	{ "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "over", CUE_MORE_THAN }, { "over time", CUE_TREND },
-	{ "overall", CUE_TOTAL }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST }, { "pay", CUE_COST },
-	{ "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY }, { "per week", CUE_WEEKLY },
-	{ "percent of", CUE_SHARE }, { "percentage", CUE_SHARE }, { "pie", CUE_CHART_PIE },
-	{ "please", CUE_FILLER }, { "plot", CUE_FILLER }, { "portion", CUE_SHARE }, { "priciest", CUE_MOST },
-	{ "process", CUE_FILLER }, { "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING },
-	{ "proportion", CUE_SHARE }, { "public price", CUE_LIST }, { "qoq", CUE_QOQ },
-	{ "quarter over quarter", CUE_QOQ }, { "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING },
-	{ "record", CUE_FILLER }, { "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS },
-	{ "request", CUE_UNIT_REQUESTS }, { "revenue", CUE_NOT_BILLING }, { "rise", CUE_INCREASE },
-	{ "rose", CUE_INCREASE }, { "run", CUE_FILLER }, { "run rate", CUE_RUN_RATE },
-	{ "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING }, { "same", CUE_SAME }, { "see", CUE_ASK },
-	{ "share", CUE_SHARE }, { "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "smallest", CUE_LEAST },
-	{ "so", CUE_FILLER }, { "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST },
-	{ "spending", CUE_COST }, { "spent", CUE_COST }, { "spike", CUE_INCREASE }, { "spiked", CUE_INCREASE },
-	{ "split", CUE_BREAKDOWN }, { "split by", CUE_BY }, { "table", CUE_CHART_TABLE }, { "tag", CUE_TAG },
-	{ "tagged", CUE_TAG }, { "tell", CUE_ASK }, { "than", CUE_FILLER }, { "that", CUE_PRONOUN },
-	{ "the", CUE_FILLER }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER },
-	{ "there", CUE_FILLER }, { "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER },
-	{ "time series", CUE_TREND }, { "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL },
-	{ "trend", CUE_TREND }, { "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED },
-	{ "under", CUE_LESS_THAN }, { "untagged", CUE_UNTAGGED }, { "up", CUE_FILLER }, { "us", CUE_FILLER },
-	{ "usage", CUE_USAGE }, { "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING },
-	{ "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "we", CUE_FILLER },
-	{ "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY },
-	{ "went down", CUE_DECREASE }, { "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH },
-	{ "what about", CUE_FOLLOWUP }, { "what can you do", CUE_HELP }, { "when", CUE_FILLER },
-	{ "where", CUE_FILLER }, { "which", CUE_WHICH }, { "who", CUE_WHICH }, { "will", CUE_FILLER },
-	{ "with", CUE_FILLER }, { "without", CUE_EXCLUDE }, { "would", CUE_FILLER }, { "wow", CUE_WOW },
-	{ "write", CUE_FILLER }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY }, { "you", CUE_FILLER },
-	{ "your", CUE_FILLER }, { "yoy", CUE_YOY },
+	{ "increasing", CUE_INCREASE }, { "instead", CUE_INSTEAD }, { "into", CUE_FILLER },
+	{ "invoice", CUE_UNBLENDED }, { "invoiced", CUE_UNBLENDED }, { "is", CUE_FILLER }, { "it", CUE_PRONOUN },
+	{ "its", CUE_FILLER }, { "jump", CUE_INCREASE }, { "jumped", CUE_INCREASE }, { "just", CUE_ONLY },
+	{ "lacking tag", CUE_UNTAGGED }, { "largest", CUE_MOST }, { "latency", CUE_NOT_BILLING },
+	{ "least", CUE_LEAST }, { "least expensive", CUE_LEAST }, { "leave out", CUE_EXCLUDE },
+	{ "leaving out", CUE_EXCLUDE }, { "less than", CUE_LESS_THAN }, { "let", CUE_FILLER },
+	{ "line", CUE_CHART_LINE }, { "list", CUE_ASK }, { "list cost", CUE_LIST }, { "list price", CUE_LIST },
+	{ "lower than", CUE_LESS_THAN }, { "lowest", CUE_LEAST }, { "margin", CUE_NOT_BILLING },
+	{ "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "memory", CUE_NOT_BILLING }, { "minus", CUE_EXCLUDE },
+	{ "missing tag", CUE_UNTAGGED }, { "mom", CUE_MOM }, { "money", CUE_COST },
+	{ "month by month", CUE_MONTHLY }, { "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY },
+	{ "more than", CUE_MORE_THAN }, { "most", CUE_MOST }, { "most expensive", CUE_MOST },
+	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "no tag", CUE_UNTAGGED },
+	{ "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE }, { "not including", CUE_EXCLUDE },
+	{ "not tagged", CUE_UNTAGGED }, { "now", CUE_FILLER }, { "of", CUE_FILLER }, { "on", CUE_FILLER },
+	{ "on demand equivalent", CUE_LIST }, { "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST },
+	{ "on demand rate", CUE_LIST }, { "on the bill", CUE_UNBLENDED }, { "one", CUE_ONE }, { "only", CUE_ONLY },
+	{ "or", CUE_FILLER }, { "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "over", CUE_MORE_THAN },
+	{ "over time", CUE_TREND }, { "overall", CUE_TOTAL }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST },
+	{ "pay", CUE_COST }, { "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY },
+	{ "per week", CUE_WEEKLY }, { "percent of", CUE_SHARE }, { "percentage", CUE_SHARE },
+	{ "pie", CUE_CHART_PIE }, { "please", CUE_FILLER }, { "plot", CUE_FILLER }, { "portion", CUE_SHARE },
+	{ "priciest", CUE_MOST }, { "process", CUE_FILLER }, { "processed", CUE_FILLER },
+	{ "profit", CUE_NOT_BILLING }, { "proportion", CUE_SHARE }, { "public price", CUE_LIST },
+	{ "qoq", CUE_QOQ }, { "quarter over quarter", CUE_QOQ }, { "quarterly", CUE_QUARTERLY },
+	{ "ram", CUE_NOT_BILLING }, { "record", CUE_FILLER }, { "reduction", CUE_DECREASE },
+	{ "relative to", CUE_VERSUS }, { "request", CUE_UNIT_REQUESTS }, { "revenue", CUE_NOT_BILLING },
+	{ "rise", CUE_INCREASE }, { "risen", CUE_INCREASE }, { "rose", CUE_INCREASE }, { "run", CUE_FILLER },
+	{ "run rate", CUE_RUN_RATE }, { "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING },
+	{ "same", CUE_SAME }, { "see", CUE_ASK }, { "share", CUE_SHARE }, { "show", CUE_ASK },
+	{ "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE }, { "smallest", CUE_LEAST }, { "so", CUE_FILLER },
+	{ "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST }, { "spending", CUE_COST },
+	{ "spent", CUE_COST }, { "spike", CUE_INCREASE }, { "spiked", CUE_INCREASE }, { "split", CUE_BREAKDOWN },
+	{ "split by", CUE_BY }, { "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG },
+	{ "tell", CUE_ASK }, { "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
+	{ "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER }, { "there", CUE_FILLER },
+	{ "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER }, { "time series", CUE_TREND },
+	{ "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL }, { "trend", CUE_TREND },
+	{ "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN },
+	{ "untagged", CUE_UNTAGGED }, { "up", CUE_FILLER }, { "us", CUE_FILLER }, { "usage", CUE_USAGE },
+	{ "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING }, { "versus", CUE_VERSUS },
+	{ "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "we", CUE_FILLER }, { "week by week", CUE_WEEKLY },
+	{ "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY }, { "went down", CUE_DECREASE },
+	{ "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH }, { "what about", CUE_FOLLOWUP },
+	{ "what can you do", CUE_HELP }, { "when", CUE_FILLER }, { "where", CUE_FILLER }, { "which", CUE_WHICH },
+	{ "who", CUE_WHICH }, { "will", CUE_FILLER }, { "with", CUE_FILLER }, { "without", CUE_EXCLUDE },
+	{ "without any tag", CUE_UNTAGGED }, { "without tag", CUE_UNTAGGED }, { "would", CUE_FILLER },
+	{ "wow", CUE_WOW }, { "write", CUE_FILLER }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY },
+	{ "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
 };
 
 /* Verbs that would change data; a question starting with one is refused. */
@@ -580,6 +587,10 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 			continue;
 		enum cue before = cue_before(r, h->m.first);
 		size_t j = h->m.first;
+		/* "per AWS account", "by EC2 instance type": a value in between */
+		for (size_t k = 0; before == CUE_NONE && k < r->nnames; k++)
+			if (r->names[k].m.last + 1 == j && !is_dimension_hit(&r->names[k]))
+				before = cue_before(r, r->names[k].m.first);
 		/* "top 5 services", "10 most expensive usage types", "which 3 accounts" */
 		if (before == CUE_NONE && j > 0 && number_at(r, j - 1) > 0)
 			before = cue_before(r, j - 1);
@@ -772,9 +783,19 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 	period_describe_dates(&p->range, p->range.label, sizeof(p->range.label));
 }
 
-/* "top 5", "5 most expensive", "bottom 3", "the top one"; 0 if none. */
+/* "top 5", "5 most expensive", "bottom 3", "the top one", "which 3
+ * services"; 0 if none. */
 static int find_limit(const struct reading *r, bool *ascending)
 {
+	/* a number right before the grouping dimension word */
+	for (size_t i = 0; i < r->nnames; i++) {
+		const struct name_hit *h = &r->names[i];
+		double n = h->grouping && h->m.first > 0 ? number_at(r, h->m.first - 1) : -1;
+		if (n >= 1 && n <= 1000 && n == floor(n) && !r->toks.items[h->m.first - 1].money) {
+			*ascending = has_cue(r, CUE_LEAST) || has_cue(r, CUE_BOTTOM);
+			return (int)n;
+		}
+	}
 	for (size_t c = 0; c < r->ncues; c++) {
 		enum cue cue = r->cues[c].cue;
 		if (cue != CUE_TOP && cue != CUE_BOTTOM && cue != CUE_MOST && cue != CUE_LEAST)

@@ -76,6 +76,22 @@ static bool year_at(const struct reader *r, size_t ahead, int *year)
 	return true;
 }
 
+/* "two weeks", "twelve months": small counts written as words. */
+static double count_at(const struct reader *r, size_t ahead)
+{
+	static const char *const words[] = { "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+					     "ten", "eleven", "twelve", NULL };
+	const struct token *tok = peek(r, ahead);
+	if (!tok)
+		return -1;
+	if (tok->kind == TOK_NUMBER && !tok->money && !tok->percent)
+		return tok->number;
+	for (int i = 0; words[i]; i++)
+		if (tok->kind == TOK_WORD && slice_eq(tok->text, words[i]))
+			return i + 1;
+	return -1;
+}
+
 static void set_period(struct period *p, int start, int end, enum time_unit unit, int count)
 {
 	p->start_day = start;
@@ -363,10 +379,9 @@ static bool read_relative(struct reader *r, struct period *p)
 		goto to_date;
 	}
 	if (is_any(r, 0, last_words)) {
-		const struct token *n = peek(r, 1);
-		if (n && n->kind == TOK_NUMBER && !n->money && n->number >= 1 && n->number <= 3660 &&
-		    n->number == floor(n->number) && unit_at(r, 2, &unit)) {
-			int count = (int)n->number;
+		double n = count_at(r, 1);
+		if (n >= 1 && n <= 3660 && n == floor(n) && unit_at(r, 2, &unit)) {
+			int count = (int)n;
 			r->pos += 3;
 			if (unit == UNIT_DAY) {
 				set_period(p, today - count, today, UNIT_DAY, count);
