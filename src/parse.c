@@ -35,7 +35,7 @@ enum cue {
 	CUE_EXCLUDE, CUE_ONLY, CUE_UNTAGGED, CUE_TAG,
 	CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
 	CUE_DRILL, CUE_FOLLOWUP, CUE_PRONOUN, CUE_INSTEAD, CUE_SAME,
-	CUE_NOT_BILLING, CUE_HELP, CUE_ASK, CUE_SHARE, CUE_RUN_RATE,
+	CUE_NOT_BILLING, CUE_HELP, CUE_ASK, CUE_SHARE, CUE_RUN_RATE, CUE_PERIOD_BEFORE,
 };
 
 /* The parser's words, sorted by phrase (multi-word phrases are matched
@@ -45,26 +45,27 @@ static const struct {
 	enum cue cue;
 } cues[] = {
 	{ "<", CUE_LESS_THAN }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY },
-	{ "about", CUE_FILLER }, { "above", CUE_MORE_THAN }, { "across", CUE_EACH }, { "all", CUE_FILLER },
-	{ "altogether", CUE_TOTAL }, { "amortised", CUE_AMORTIZED }, { "amortized", CUE_AMORTIZED },
-	{ "amount", CUE_COST }, { "an", CUE_FILLER }, { "and", CUE_FILLER }, { "and what about", CUE_FOLLOWUP },
-	{ "annual", CUE_YEARLY }, { "annualised", CUE_RUN_RATE }, { "annualized", CUE_RUN_RATE },
-	{ "annually", CUE_YEARLY }, { "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE }, { "are", CUE_FILLER },
-	{ "area", CUE_CHART_AREA }, { "as", CUE_FILLER }, { "at", CUE_FILLER }, { "at least", CUE_MORE_THAN },
-	{ "at most", CUE_LESS_THAN }, { "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR },
-	{ "be", CUE_FILLER }, { "been", CUE_FILLER }, { "below", CUE_LESS_THAN }, { "besides", CUE_EXCLUDE },
-	{ "biggest", CUE_MOST }, { "bill", CUE_COST }, { "billed", CUE_UNBLENDED }, { "billing", CUE_COST },
-	{ "bottom", CUE_BOTTOM }, { "break down", CUE_BREAKDOWN }, { "breakdown", CUE_BREAKDOWN },
-	{ "bring", CUE_FILLER }, { "broken down", CUE_BREAKDOWN }, { "burn", CUE_COST },
-	{ "burn rate", CUE_RUN_RATE }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY }, { "by day", CUE_DAILY },
-	{ "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY }, { "by week", CUE_WEEKLY },
-	{ "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "change", CUE_CHANGE }, { "changed", CUE_CHANGE },
-	{ "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN }, { "cheapest", CUE_LEAST },
-	{ "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL },
-	{ "compare", CUE_COMPARE }, { "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS },
-	{ "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE }, { "cost", CUE_COST },
-	{ "costed", CUE_COST }, { "costing", CUE_COST }, { "costliest", CUE_MOST }, { "could", CUE_FILLER },
-	{ "cpu", CUE_NOT_BILLING }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY },
+	{ "a month earlier", CUE_PERIOD_BEFORE }, { "a year earlier", CUE_PERIOD_BEFORE }, { "about", CUE_FILLER },
+	{ "above", CUE_MORE_THAN }, { "across", CUE_EACH }, { "all", CUE_FILLER }, { "altogether", CUE_TOTAL },
+	{ "amortised", CUE_AMORTIZED }, { "amortized", CUE_AMORTIZED }, { "amount", CUE_COST },
+	{ "an", CUE_FILLER }, { "and", CUE_FILLER }, { "and what about", CUE_FOLLOWUP }, { "annual", CUE_YEARLY },
+	{ "annualised", CUE_RUN_RATE }, { "annualized", CUE_RUN_RATE }, { "annually", CUE_YEARLY },
+	{ "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE }, { "are", CUE_FILLER }, { "area", CUE_CHART_AREA },
+	{ "as", CUE_FILLER }, { "at", CUE_FILLER }, { "at least", CUE_MORE_THAN }, { "at most", CUE_LESS_THAN },
+	{ "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR }, { "be", CUE_FILLER },
+	{ "been", CUE_FILLER }, { "before that", CUE_PERIOD_BEFORE }, { "below", CUE_LESS_THAN },
+	{ "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST }, { "billed", CUE_UNBLENDED },
+	{ "billing", CUE_COST }, { "bottom", CUE_BOTTOM }, { "break down", CUE_BREAKDOWN },
+	{ "breakdown", CUE_BREAKDOWN }, { "bring", CUE_FILLER }, { "broken down", CUE_BREAKDOWN },
+	{ "burn", CUE_COST }, { "burn rate", CUE_RUN_RATE }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY },
+	{ "by day", CUE_DAILY }, { "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY },
+	{ "by week", CUE_WEEKLY }, { "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "change", CUE_CHANGE },
+	{ "changed", CUE_CHANGE }, { "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN },
+	{ "cheapest", CUE_LEAST }, { "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE },
+	{ "combined", CUE_TOTAL }, { "compare", CUE_COMPARE }, { "compared", CUE_VERSUS },
+	{ "compared to", CUE_VERSUS }, { "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE },
+	{ "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST }, { "costliest", CUE_MOST },
+	{ "could", CUE_FILLER }, { "cpu", CUE_NOT_BILLING }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY },
 	{ "decline", CUE_DECREASE }, { "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE },
 	{ "decreased", CUE_DECREASE }, { "decreasing", CUE_DECREASE }, { "did", CUE_FILLER },
 	{ "dig into", CUE_DRILL }, { "display", CUE_ASK }, { "do", CUE_FILLER }, { "does", CUE_FILLER },
@@ -99,45 +100,50 @@ static const struct {
 	{ "lower than", CUE_LESS_THAN }, { "lowest", CUE_LEAST }, { "margin", CUE_NOT_BILLING },
 	{ "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "memory", CUE_NOT_BILLING }, { "minus", CUE_EXCLUDE },
 	{ "missing tag", CUE_UNTAGGED }, { "mom", CUE_MOM }, { "money", CUE_COST },
-	{ "month by month", CUE_MONTHLY }, { "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY },
-	{ "more than", CUE_MORE_THAN }, { "most", CUE_MOST }, { "most expensive", CUE_MOST },
-	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "no tag", CUE_UNTAGGED },
-	{ "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE }, { "not including", CUE_EXCLUDE },
-	{ "not tagged", CUE_UNTAGGED }, { "now", CUE_FILLER }, { "of", CUE_FILLER }, { "on", CUE_FILLER },
-	{ "on demand equivalent", CUE_LIST }, { "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST },
-	{ "on demand rate", CUE_LIST }, { "on the bill", CUE_UNBLENDED }, { "one", CUE_ONE }, { "only", CUE_ONLY },
-	{ "or", CUE_FILLER }, { "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "over", CUE_MORE_THAN },
-	{ "over time", CUE_TREND }, { "overall", CUE_TOTAL }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST },
-	{ "pay", CUE_COST }, { "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY },
-	{ "per week", CUE_WEEKLY }, { "percent of", CUE_SHARE }, { "percentage", CUE_SHARE },
+	{ "month before", CUE_PERIOD_BEFORE }, { "month by month", CUE_MONTHLY }, { "month over month", CUE_MOM },
+	{ "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN }, { "most", CUE_MOST },
+	{ "most expensive", CUE_MOST }, { "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET },
+	{ "no tag", CUE_UNTAGGED }, { "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE },
+	{ "not including", CUE_EXCLUDE }, { "not tagged", CUE_UNTAGGED }, { "now", CUE_FILLER },
+	{ "of", CUE_FILLER }, { "on", CUE_FILLER }, { "on demand equivalent", CUE_LIST },
+	{ "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST }, { "on demand rate", CUE_LIST },
+	{ "on the bill", CUE_UNBLENDED }, { "one", CUE_ONE }, { "only", CUE_ONLY }, { "or", CUE_FILLER },
+	{ "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "over", CUE_MORE_THAN }, { "over time", CUE_TREND },
+	{ "overall", CUE_TOTAL }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST }, { "pay", CUE_COST },
+	{ "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY }, { "per week", CUE_WEEKLY },
+	{ "percent of", CUE_SHARE }, { "percentage", CUE_SHARE }, { "period before", CUE_PERIOD_BEFORE },
 	{ "pie", CUE_CHART_PIE }, { "please", CUE_FILLER }, { "plot", CUE_FILLER }, { "portion", CUE_SHARE },
-	{ "priciest", CUE_MOST }, { "process", CUE_FILLER }, { "processed", CUE_FILLER },
-	{ "profit", CUE_NOT_BILLING }, { "proportion", CUE_SHARE }, { "public price", CUE_LIST },
-	{ "qoq", CUE_QOQ }, { "quarter over quarter", CUE_QOQ }, { "quarterly", CUE_QUARTERLY },
-	{ "ram", CUE_NOT_BILLING }, { "record", CUE_FILLER }, { "reduction", CUE_DECREASE },
-	{ "relative to", CUE_VERSUS }, { "request", CUE_UNIT_REQUESTS }, { "revenue", CUE_NOT_BILLING },
-	{ "rise", CUE_INCREASE }, { "risen", CUE_INCREASE }, { "rose", CUE_INCREASE }, { "run", CUE_FILLER },
-	{ "run rate", CUE_RUN_RATE }, { "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING },
-	{ "same", CUE_SAME }, { "see", CUE_ASK }, { "share", CUE_SHARE }, { "show", CUE_ASK },
-	{ "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE }, { "smallest", CUE_LEAST }, { "so", CUE_FILLER },
-	{ "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST }, { "spending", CUE_COST },
-	{ "spent", CUE_COST }, { "spike", CUE_INCREASE }, { "spiked", CUE_INCREASE }, { "split", CUE_BREAKDOWN },
-	{ "split by", CUE_BY }, { "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG },
-	{ "tell", CUE_ASK }, { "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
-	{ "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER }, { "there", CUE_FILLER },
-	{ "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER }, { "time series", CUE_TREND },
-	{ "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL }, { "trend", CUE_TREND },
-	{ "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN },
-	{ "untagged", CUE_UNTAGGED }, { "up", CUE_FILLER }, { "us", CUE_FILLER }, { "usage", CUE_USAGE },
-	{ "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING }, { "versus", CUE_VERSUS },
-	{ "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "we", CUE_FILLER }, { "week by week", CUE_WEEKLY },
+	{ "previous period", CUE_PERIOD_BEFORE }, { "priciest", CUE_MOST }, { "prior period", CUE_PERIOD_BEFORE },
+	{ "process", CUE_FILLER }, { "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING },
+	{ "proportion", CUE_SHARE }, { "public price", CUE_LIST }, { "qoq", CUE_QOQ },
+	{ "quarter before", CUE_PERIOD_BEFORE }, { "quarter over quarter", CUE_QOQ },
+	{ "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING }, { "record", CUE_FILLER },
+	{ "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS }, { "request", CUE_UNIT_REQUESTS },
+	{ "revenue", CUE_NOT_BILLING }, { "rise", CUE_INCREASE }, { "risen", CUE_INCREASE },
+	{ "rose", CUE_INCREASE }, { "run", CUE_FILLER }, { "run rate", CUE_RUN_RATE },
+	{ "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING }, { "same", CUE_SAME }, { "see", CUE_ASK },
+	{ "share", CUE_SHARE }, { "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE },
+	{ "smallest", CUE_LEAST }, { "so", CUE_FILLER }, { "so far", CUE_FILLER }, { "solely", CUE_ONLY },
+	{ "spend", CUE_COST }, { "spending", CUE_COST }, { "spent", CUE_COST }, { "spike", CUE_INCREASE },
+	{ "spiked", CUE_INCREASE }, { "split", CUE_BREAKDOWN }, { "split by", CUE_BY },
+	{ "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG }, { "tell", CUE_ASK },
+	{ "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
+	{ "the one before", CUE_PERIOD_BEFORE }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN },
+	{ "then", CUE_FILLER }, { "there", CUE_FILLER }, { "these", CUE_PRONOUN }, { "those", CUE_PRONOUN },
+	{ "through", CUE_FILLER }, { "time series", CUE_TREND }, { "to", CUE_FILLER }, { "top", CUE_TOP },
+	{ "total", CUE_TOTAL }, { "trend", CUE_TREND }, { "unallocated", CUE_UNTAGGED },
+	{ "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN }, { "untagged", CUE_UNTAGGED },
+	{ "up", CUE_FILLER }, { "us", CUE_FILLER }, { "usage", CUE_USAGE }, { "utilisation", CUE_NOT_BILLING },
+	{ "utilization", CUE_NOT_BILLING }, { "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "was", CUE_FILLER },
+	{ "we", CUE_FILLER }, { "week before", CUE_PERIOD_BEFORE }, { "week by week", CUE_WEEKLY },
 	{ "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY }, { "went down", CUE_DECREASE },
 	{ "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH }, { "what about", CUE_FOLLOWUP },
 	{ "what can you do", CUE_HELP }, { "when", CUE_FILLER }, { "where", CUE_FILLER }, { "which", CUE_WHICH },
 	{ "who", CUE_WHICH }, { "will", CUE_FILLER }, { "with", CUE_FILLER }, { "without", CUE_EXCLUDE },
 	{ "without any tag", CUE_UNTAGGED }, { "without tag", CUE_UNTAGGED }, { "would", CUE_FILLER },
-	{ "wow", CUE_WOW }, { "write", CUE_FILLER }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY },
-	{ "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
+	{ "wow", CUE_WOW }, { "write", CUE_FILLER }, { "year before", CUE_PERIOD_BEFORE },
+	{ "year over year", CUE_YOY }, { "yearly", CUE_YEARLY }, { "you", CUE_FILLER }, { "your", CUE_FILLER },
+	{ "yoy", CUE_YOY },
 };
 
 /* Verbs that would change data; a question starting with one is refused. */
@@ -452,6 +458,8 @@ static int choose_readings(struct reading *r, struct plan *p)
 				strbuf_addstr(&msg, "?");
 				snprintf(p->message, sizeof(p->message), "%s", msg.buf);
 				strbuf_release(&msg);
+				snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", r->in->question);
+				snprintf(p->clarify_word, sizeof(p->clarify_word), "%s", word);
 				return -1;
 			}
 		}
@@ -847,6 +855,36 @@ static bool check_refusal(struct reading *r, struct plan *p)
 				     tok_is(&r->toks, first, "go") || tok_is(&r->toks, first, "ahead") ||
 				     tok_is(&r->toks, first, "and")))
 		first++;
+	/* "drop the taxes", "remove support": in a question about the bill these
+	 * exclude; with a data object ("records", "table", "rows") they would
+	 * change data */
+	static const char *const excluding_verbs[] = { "drop", "remove", "take", NULL };
+	static const char *const data_objects[] = { "record", "records", "row", "rows", "table", "tables", "data",
+		"database", "entries", "entry", "history", "everything", "all", NULL };
+	if (tok_in(&r->toks, first, excluding_verbs)) {
+		bool object = false;
+		for (size_t i = first + 1; i < r->toks.n; i++)
+			object |= tok_in(&r->toks, i, data_objects);
+		bool names_value = false;
+		for (size_t k = 0; k < r->nnames; k++)
+			names_value |= !is_dimension_hit(&r->names[k]) && r->names[k].m.first > first;
+		if (!object && names_value) {
+			for (size_t c = 0; c < r->ncues; c++)
+				if (r->cues[c].first == first)
+					r->cues[c].cue = CUE_EXCLUDE;
+			bool has = false;
+			for (size_t c = 0; c < r->ncues; c++)
+				has |= r->cues[c].first == first;
+			if (!has && r->ncues < MAX_ITEMS) {
+				/* keep cues in token order: the exclusion goes first */
+				memmove(&r->cues[1], &r->cues[0], r->ncues * sizeof(r->cues[0]));
+				r->cues[0].first = r->cues[0].last = first;
+				r->cues[0].cue = CUE_EXCLUDE;
+				r->ncues++;
+			}
+			return false;
+		}
+	}
 	if (tok_in(&r->toks, first, mutation_verbs)) {
 		refuse(p, "finq only reads billing data: it cannot delete, change or add cost records. "
 			  "Reload an export with 'finq load' to replace a billing period.");
@@ -911,6 +949,15 @@ static bool looks_like_followup(const struct reading *r)
 		if (has_cue(r, edits[i]))
 			return true;
 	if (has_cue(r, CUE_ONLY) && !has_cue(r, CUE_COST))
+		return true;
+	/* "now for the dev account", "and in November?", "also by region" */
+	static const char *const leading[] = { "now", "and", "also", "then", "ok", "okay", "so", "instead", NULL };
+	if (tok_in(&r->toks, 0, leading))
+		return true;
+	/* nothing new to ask about, only how to show it: "show me the top two" */
+	if (!has_cue(r, CUE_COST) && r->nnames == 0 && r->ntimes == 0 &&
+	    (has_cue(r, CUE_TOP) || has_cue(r, CUE_BOTTOM) || has_cue(r, CUE_PERIOD_BEFORE) ||
+	     has_cue(r, CUE_DAILY) || has_cue(r, CUE_WEEKLY) || has_cue(r, CUE_MONTHLY) || has_cue(r, CUE_BY)))
 		return true;
 	if (has_cue(r, CUE_PRONOUN) && r->ntimes == 0)
 		return true;
@@ -1121,7 +1168,23 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 	}
 	if (now->chart != CHART_AUTO)
 		out.chart = now->chart;
-	if (now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS) {
+	if (has_cue(r, CUE_PERIOD_BEFORE) && r->ntimes == 0 && now->intent != INTENT_COMPARE_PERIODS &&
+	    now->intent != INTENT_MOVERS) {
+		/* "what about the month before": the period before the one discussed */
+		out.range = period_previous(&prev->range);
+		out.range_defaulted = false;
+	} else if ((now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS) && r->ntimes == 1 &&
+		   !r->times[0].is_span && prev->intent != INTENT_COMPARE_PERIODS && prev->intent != INTENT_MOVERS) {
+		/* "compare with August": the period discussed against the one named */
+		struct period a = prev->range, b = r->times[0].period;
+		out.intent = now->intent == INTENT_MOVERS ? INTENT_MOVERS : INTENT_COMPARE_PERIODS;
+		out.periods[0] = a.start_day <= b.start_day ? a : b;
+		out.periods[1] = a.start_day <= b.start_day ? b : a;
+		out.range.start_day = out.periods[0].start_day;
+		out.range.end_day = out.periods[1].end_day;
+		out.range.unit = UNIT_SPAN;
+		period_describe_dates(&out.range, out.range.label, sizeof(out.range.label));
+	} else if (now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS) {
 		out.intent = now->intent == INTENT_MOVERS || prev->group.dim == DIM_NONE ? now->intent : INTENT_COMPARE_PERIODS;
 		out.periods[0] = now->periods[0];
 		out.periods[1] = now->periods[1];
@@ -1148,8 +1211,46 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 	*now = out;
 }
 
+/* The answer to "Did you mean X or Y?" is one of the choices: the
+ * clarified question is read again with the chosen name in place of the
+ * unknown word. Returns true when in->question was such an answer. */
+static bool answer_clarification(const struct parse_input *in, struct parse_result *out)
+{
+	const struct plan *prev = in->previous;
+	if (!prev || prev->intent != INTENT_CLARIFY || !prev->clarify_question[0])
+		return false;
+	char reply[PLAN_NAME_MAX], choice[PLAN_NAME_MAX];
+	vocab_normalize(in->question, reply, sizeof(reply));
+	for (int i = 0; i < prev->nchoices; i++) {
+		vocab_normalize(prev->choices[i], choice, sizeof(choice));
+		if (strcmp(reply, choice) != 0)
+			continue;
+		/* replace the word (case aside) in the original question */
+		const char *q = prev->clarify_question, *at = strcasestr(q, prev->clarify_word);
+		struct strbuf again;
+		strbuf_init(&again, 0);
+		if (at) {
+			strbuf_add(&again, q, (size_t)(at - q));
+			strbuf_addstr(&again, prev->choices[i]);
+			strbuf_addstr(&again, at + strlen(prev->clarify_word));
+		} else {
+			strbuf_addf(&again, "%s %s", q, prev->choices[i]);
+		}
+		struct parse_input retry = *in;
+		retry.question = again.buf;
+		retry.previous = NULL;
+		parse_question(&retry, out);
+		strbuf_release(&again);
+		out->followup = true;
+		return true;
+	}
+	return false;
+}
+
 void parse_question(const struct parse_input *in, struct parse_result *out)
 {
+	if (answer_clarification(in, out))
+		return;
 	struct reading r;
 	memset(&r, 0, sizeof(r));
 	memset(out, 0, sizeof(*out));
@@ -1181,6 +1282,8 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 		apply_followup(&r, in->previous, p, group_mentioned, measure_mentioned, limit_mentioned);
 		out->followup = true;
 	} else if (in->previous && r.ntimes == 0 && p->range_defaulted && !in->previous->range_defaulted &&
+		   in->previous->intent != INTENT_REFUSE && in->previous->intent != INTENT_CLARIFY &&
+		   in->previous->intent != INTENT_HELP &&
 		   in->previous->intent != INTENT_COMPARE_PERIODS && in->previous->intent != INTENT_MOVERS &&
 		   p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
 		/* a new question in a conversation, without dates: the period

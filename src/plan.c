@@ -326,6 +326,9 @@ json_t *plan_to_json(const struct plan *p)
 	json_object_set_new(o, "chart", json_string(chart_name(p->chart)));
 	if (p->message[0])
 		json_object_set_new(o, "message", json_string(p->message));
+	if (p->clarify_question[0])
+		json_object_set_new(o, "clarify", json_pack("{s:s, s:s}", "question", p->clarify_question, "word",
+							    p->clarify_word));
 	if (p->nchoices) {
 		json_t *choices = json_array();
 		for (int i = 0; i < p->nchoices; i++)
@@ -393,6 +396,13 @@ int plan_from_json(const json_t *j, struct plan *p)
 	const char *message = json_string_value(json_object_get(j, "message"));
 	if (message)
 		snprintf(p->message, sizeof(p->message), "%s", message);
+	json_t *clarify = json_object_get(j, "clarify");
+	const char *cq = json_string_value(json_object_get(clarify, "question"));
+	const char *cw = json_string_value(json_object_get(clarify, "word"));
+	if (cq && cw) {
+		snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", cq);
+		snprintf(p->clarify_word, sizeof(p->clarify_word), "%s", cw);
+	}
 	json_t *choices = json_object_get(j, "choices");
 	for (size_t i = 0; i < json_array_size(choices) && p->nchoices < 6; i++) {
 		const char *s = json_string_value(json_array_get(choices, i));

@@ -110,6 +110,8 @@ struct plan {
 	char message[512];        /* INTENT_CLARIFY / INTENT_REFUSE */
 	int nchoices;             /* INTENT_CLARIFY: candidates the user can pick */
 	char choices[6][PLAN_NAME_MAX];
+	char clarify_question[512]; /* INTENT_CLARIFY: the question asked, to re-read with the choice */
+	char clarify_word[64];      /* INTENT_CLARIFY: the word the choice replaces */
 };
 
 void plan_init(struct plan *p);

@@ -96,7 +96,9 @@ int session_ask(struct session *s, const char *question, int today, json_t **ans
 	int rc = state_message_add(s->state, s->conversation_id, question, plan_text, answer_text, outcome,
 				   intent_name(plan.intent), json_number_value(json_object_get(*answer, "elapsed_ms")),
 				   s->last_message_id, e);
-	if (rc == 0)
+	/* like state_last_turn: a refusal does not become the context */
+	const char *outcome_now = json_string_value(json_object_get(*answer, "outcome"));
+	if (rc == 0 && outcome_now && strcmp(outcome_now, "refused") != 0)
 		ask_previous_from_json(plan_text, answer_text, &s->prev);
 	free(plan_text);
 	free(answer_text);

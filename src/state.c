@@ -137,7 +137,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 			  " intent, elapsed_ms, created_at) VALUES (?1, ?2,"
 			  " (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?2),"
 			  " ?3, ?4, ?5, ?6, ?7, ?8, " NOW_SQL ")",
-	[ST_LAST_TURN] = "SELECT plan, answer FROM messages WHERE conversation_id = ?1 ORDER BY seq DESC LIMIT 1",
+	/* The context of a follow-up is the last turn that was answered or
+	 * asked back (a clarification is answered by the next message); a
+	 * refusal in between does not replace it. */
+	[ST_LAST_TURN] = "SELECT plan, answer FROM messages WHERE conversation_id = ?1 "
+			 "AND outcome IN ('answered', 'clarified') ORDER BY seq DESC LIMIT 1",
 	[ST_FEEDBACK_INSERT] = "INSERT INTO feedback (message_id, helpful, comment, created_at)"
 			       " SELECT ?1, ?2, ?3, " NOW_SQL " WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?1)",
 	[ST_STATS_COUNTS] = "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM conversations)",

@@ -106,8 +106,9 @@ int state_message_add(struct state *s, const char *conversation_id, const char *
 		      const char *intent, double elapsed_ms, char message_id[STATE_ID_SIZE],
 		      struct err *e);
 
-/* The latest message's plan and answer JSON texts, for a follow-up: both
- * NULL when the conversation has no messages (or the message stored none).
+/* The plan and answer JSON texts of the latest message that was answered
+ * or asked back, for a follow-up (refusals are skipped): both NULL when the
+ * conversation has no such message (or it stored none).
  * The caller frees *plan_json and *answer_json; either pointer may be NULL
  * when that half is not wanted. An unknown conversation is an error. */
 int state_last_turn(struct state *s, const char *conversation_id, char **plan_json,
