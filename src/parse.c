@@ -656,8 +656,7 @@ static void add_filters(struct reading *r, struct plan *p)
 			nvalues = h->reading->nvalues;
 		} else if (is_dimension_hit(h) && h->excluded && h->reading->col.dim == DIM_TAG) {
 			/* "without a team tag" */
-			struct filter *f = plan_set_filter(p, &h->reading->col, FILTER_MISSING);
-			(void)f;
+			plan_set_filter(p, &h->reading->col, FILTER_MISSING);
 			continue;
 		} else {
 			continue;
@@ -1074,7 +1073,6 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 			   bool measure_mentioned, bool limit_mentioned)
 {
 	struct plan out = *prev;
-	int today = r->in->today;
 	out.message[0] = '\0';
 	out.nchoices = 0;
 	out.range_defaulted = prev->range_defaulted;
@@ -1105,11 +1103,8 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 	/* filters: a column the follow-up names replaces the previous values */
 	for (int i = 0; i < now->nfilters; i++) {
 		const struct filter *f = &now->filters[i];
-		if (f->op == FILTER_IN || f->op == FILTER_CONTAINS || f->op == FILTER_PREFIX) {
+		if (f->op == FILTER_IN || f->op == FILTER_CONTAINS || f->op == FILTER_PREFIX)
 			plan_remove_filters(&out, &f->col);
-			/* "what about S3?" after a filter on another column of the same
-			 * kind of thing (a usage type pattern vs a service) replaces it too */
-		}
 		struct filter *slot = plan_set_filter(&out, &f->col, f->op);
 		if (slot)
 			*slot = *f;
@@ -1207,7 +1202,6 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 			out.range_defaulted = false;
 		}
 	}
-	(void)today;
 	*now = out;
 }
 

@@ -7,7 +7,6 @@
  * is sorted by phrase.
  */
 #include "vocab.h"
-#include "schema.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -334,38 +333,33 @@ static const struct vocab_entry *find_data_value(const struct vocab *v, const ch
 
 bool vocab_add_alias(struct vocab *v, const char *name, const char *const *targets, int ntargets)
 {
+	/* The targets' values, all of the first target's column. (Value strings
+	 * are allocated apart from the entries, so they stay put when
+	 * add_entry grows the array.) */
 	const struct vocab_entry *first = NULL;
-	struct dim_ref col;
-	char *values[PLAN_MAX_VALUES];
+	const char *values[PLAN_MAX_VALUES];
 	int n = 0;
 	double cost = 0;
 	for (int i = 0; i < ntargets && n < PLAN_MAX_VALUES; i++) {
 		const struct vocab_entry *e = find_data_value(v, targets[i]);
 		if (!e || (first && !dim_ref_eq(&e->col, &first->col)))
 			continue;
-		if (!first) {
+		if (!first)
 			first = e;
-			col = e->col;
-		}
 		values[n++] = e->values[0];
 		cost += e->cost;
 	}
 	if (!first)
 		return false;
-	char *copies[PLAN_MAX_VALUES];
-	for (int i = 0; i < n; i++)
-		copies[i] = xstrdup(values[i]); /* add_entry may move the entries */
+	struct dim_ref col = first->col;
 	struct vocab_entry *e = add_entry(v, name, VOCAB_VALUE, &col, FILTER_IN, cost, false);
-	for (int i = 0; i < n; i++) {
-		if (e)
-			entry_add_value(e, copies[i]);
-		free(copies[i]);
-	}
-	if (e) {
-		free(e->display);
-		e->display = xstrdup(name);
-	}
-	return e != NULL;
+	if (!e)
+		return false;
+	for (int i = 0; i < n; i++)
+		entry_add_value(e, values[i]);
+	free(e->display);
+	e->display = xstrdup(name);
+	return true;
 }
 
 static int compare_entries(const void *a, const void *b)
