@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the build needs, once: Debian packages (via apt-get, only the
-# missing ones) and DuckDB (a system libduckdb wins; otherwise libduckdb.so and
-# duckdb.h come from the npm registry with `npm pack` into deps/duckdb).
+# missing ones), the web UI's Chart.js (`npm ci` in web/) and DuckDB (a system
+# libduckdb wins; otherwise libduckdb.so and duckdb.h come from the npm
+# registry with `npm pack` into deps/duckdb).
 # Called by the Makefile; safe to run again: it does nothing when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(gcc make pkg-config zlib1g-dev libsqlite3-dev libjansson-dev
-                 libmicrohttpd-dev libcurl4-openssl-dev libedit-dev libcmocka-dev)
+                 libmicrohttpd-dev libcurl4-openssl-dev libedit-dev libcmocka-dev
+                 chromium curl wrk)
 # Commands, and the Debian package that provides each when it is missing
 # (node's own npm counts: Debian's npm would conflict with it).
 DEBIAN_COMMANDS=(npm:npm python3:python3 gzip:gzip)
@@ -26,6 +28,13 @@ if ((${#missing[@]})); then
 	sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Chart.js for the web UI, pinned by web/package-lock.json; embedded in the
+# binary by scripts/embed_assets.py.
+if [ -f web/package-lock.json ] && [ ! -f web/node_modules/chart.js/dist/chart.umd.min.js ]; then
+	echo "deps: installing the web UI's npm packages (npm ci in web/)" >&2
+	(cd web && npm ci --no-audit --no-fund --silent)
 fi
 
 mkdir -p deps
