@@ -38,6 +38,7 @@ int cmd_chat(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_load(struct cli *cli, int argc, char **argv);
 int cmd_info(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_sql(struct cli *cli, int argc, char **argv);
 
 /* The day questions are read from: --today, else the system clock. */

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "demo", cmd_demo, "generate realistic sample CUR 2.0 data and load it" },
 	{ "info", cmd_info, "describe the loaded data: periods, totals, accounts, services, tags" },
 	{ "load", cmd_load, "load CUR 1.0/2.0, FOCUS or Azure cost exports (files, folders, globs)" },
+	{ "serve", cmd_serve, "serve the JSON API and the web chat over HTTP (loopback by default)" },
 	{ "sql", cmd_sql, "run one read-only SELECT over the loaded data" },
 };
 
