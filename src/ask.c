@@ -75,11 +75,20 @@ void ask_context_release(struct ask_context *ctx)
 	vocab_release(&ctx->vocab);
 }
 
-static void finish_vocab(struct ask_context *ctx)
+void ask_context_ready(struct ask_context *ctx)
 {
 	if (!ctx->vocab_loaded) {
 		vocab_finish(&ctx->vocab);
 		ctx->vocab_loaded = true;
+	}
+}
+
+void ask_interpretation(const struct parse_result *parsed, char *buf, size_t size)
+{
+	plan_describe(&parsed->plan, buf, size);
+	if (parsed->notes[0]) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, size - n, " (%s)", parsed->notes);
 	}
 }
 
@@ -113,7 +122,7 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 	       json_t **answer, struct plan *plan_out, struct err *e)
 {
 	double started = now_ms();
-	finish_vocab(ctx);
+	ask_context_ready(ctx);
 	struct parse_input in = {
 		.question = question,
 		.today = today,
@@ -148,11 +157,7 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 	answer_narrate(p, &t, &actx, &md);
 
 	char interpretation[1024];
-	plan_describe(p, interpretation, sizeof(interpretation));
-	if (parsed.notes[0]) {
-		size_t n = strlen(interpretation);
-		snprintf(interpretation + n, sizeof(interpretation) - n, " (%s)", parsed.notes);
-	}
+	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
 	json_t *o = json_object();
 	json_object_set_new(o, "message", json_string(md.buf));
 	json_object_set_new(o, "interpretation", json_string(interpretation));

@@ -51,6 +51,13 @@ void ask_context_add_alias(struct ask_context *ctx, const char *name, const char
 int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
 	       struct json_t **answer, struct plan *plan_out, struct err *e);
 
+struct parse_result;
+/* "How I read it": the plan in words with the parser's notes. */
+void ask_interpretation(const struct parse_result *parsed, char *buf, size_t size);
+/* Build the vocabulary's index now (ask_answer does it on first use): for
+ * servers that want the first question as fast as the rest. */
+void ask_context_ready(struct ask_context *ctx);
+
 /* Read the previous turn back from a stored plan and answer (JSON text). */
 int ask_previous_from_json(const char *plan_json, const char *answer_json, struct ask_previous *prev);
 

@@ -253,14 +253,8 @@ static int slot_open_data(struct engine *en, struct engine_slot *s, struct err *
 	s->ctx_ready = true;
 	if (slot_add_aliases(s, e))
 		goto fail;
-	/* The first answer finishes the vocabulary (sorts it, adds the
-	 * synonyms); "help" runs no query. */
-	struct ask_previous none = { 0 };
-	struct plan plan;
-	json_t *warm = NULL;
-	if (ask_answer(&s->ctx, "help", date_today(), &none, &warm, &plan, e))
-		goto fail;
-	json_decref(warm);
+	/* sorted and with its synonyms before the first question */
+	ask_context_ready(&s->ctx);
 	return 0;
 fail:
 	slot_close_data(s);
@@ -478,16 +472,6 @@ static int turn_open(struct engine_slot *s, const char *conversation_id, bool cr
 	return 0;
 }
 
-/* The plan in words with the parser's notes, as ask_answer writes it. */
-static void interpretation_of(const struct parse_result *parsed, char *buf, size_t size)
-{
-	plan_describe(&parsed->plan, buf, size);
-	if (parsed->notes[0]) {
-		size_t n = strlen(buf);
-		snprintf(buf + n, size - n, " (%s)", parsed->notes);
-	}
-}
-
 static void parse_turn(struct engine_slot *s, const struct engine_question *q, const struct ask_previous *prev,
 		       struct parse_result *parsed)
 {
@@ -531,7 +515,7 @@ int engine_chat(struct engine *en, const struct engine_question *q, const struct
 	plan_json = plan_to_json(&parsed.plan);
 	plan_text = json_dumps(plan_json, JSON_COMPACT);
 	char interpretation[1024];
-	interpretation_of(&parsed, interpretation, sizeof(interpretation));
+	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
 	if (ev && ev->understood)
 		ev->understood(ev->arg, plan_json, interpretation);
 	bool runs = sqlgen_build(&parsed.plan, &sql_dialect_duckdb, &sql) == 0;
@@ -601,7 +585,7 @@ int engine_plan(struct engine *en, const struct engine_question *q, json_t **out
 	struct parse_result parsed;
 	parse_turn(s, q, &prev, &parsed);
 	char interpretation[1024];
-	interpretation_of(&parsed, interpretation, sizeof(interpretation));
+	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
 	struct strbuf sql;
 	strbuf_init(&sql, 0);
 	bool runs = sqlgen_build(&parsed.plan, &sql_dialect_duckdb, &sql) == 0;
