@@ -103,6 +103,7 @@ enum stmt {
 	ST_STATS_OUTCOMES,
 	ST_STATS_ELAPSED,
 	ST_STATS_INTENTS,
+	ST_STATS_SERVICES,
 	ST_STATS_SLOWEST,
 	ST_STATS_FEEDBACK,
 	ST_ALIAS_UPSERT,
@@ -149,6 +150,11 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_STATS_ELAPSED] = "SELECT elapsed_ms FROM messages ORDER BY elapsed_ms",
 	[ST_STATS_INTENTS] = "SELECT intent, count(*) AS n FROM messages WHERE intent IS NOT NULL"
 			     " GROUP BY intent ORDER BY n DESC, intent LIMIT ?1",
+	/* the services questions were about: those named in each plan's filters */
+	[ST_STATS_SERVICES] = "SELECT v.value, count(*) AS n FROM messages m, json_each(m.plan, '$.filters') f,"
+			      " json_each(f.value, '$.values') v WHERE json_valid(m.plan)"
+			      " AND json_extract(f.value, '$.dimension') = 'service' AND json_extract(f.value, '$.op') = 'in'"
+			      " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?1",
 	[ST_STATS_SLOWEST] = "SELECT id, conversation_id, question, elapsed_ms, created_at FROM messages"
 			     " ORDER BY elapsed_ms DESC, rowid LIMIT ?1",
 	[ST_STATS_FEEDBACK] = "SELECT coalesce(sum(helpful), 0), coalesce(sum(1 - helpful), 0) FROM feedback",
@@ -999,6 +1005,18 @@ static int stats_lists(struct state *s, json_t *out, struct err *e)
 		json_object_set_new(i, "intent", col_json_string(st, 0));
 		json_object_set_new(i, "count", json_integer(sqlite3_column_int64(st, 1)));
 		json_array_append_new(intents, i);
+	}
+	sqlite3_reset(st);
+	json_t *services = json_array();
+	json_object_set_new(out, "top_services", services);
+	if (row < 0 || !(st = stmt_get(s, ST_STATS_SERVICES, e)))
+		return -1;
+	sqlite3_bind_int(st, 1, STATE_TOP_INTENTS);
+	while ((row = stmt_row(s, st, "count the services asked about", e)) == 1) {
+		json_t *i = json_object();
+		json_object_set_new(i, "service", col_json_string(st, 0));
+		json_object_set_new(i, "count", json_integer(sqlite3_column_int64(st, 1)));
+		json_array_append_new(services, i);
 	}
 	sqlite3_reset(st);
 	if (row < 0 || !(st = stmt_get(s, ST_STATS_SLOWEST, e)))

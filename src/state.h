@@ -125,6 +125,7 @@ int state_feedback_add(struct state *s, const char *message_id, bool helpful, co
  *    outcomes: {answered, clarified, refused, failed},
  *    latency_ms: {p50, p90, p99, max} or null when there are no messages,
  *    top_intents: [{intent, count}] (at most 10, most frequent first),
+ *    top_services: [{service, count}] (services named by the plans' filters, at most 10),
  *    slowest: [{message_id, conversation_id, question, elapsed_ms, created_at}] (5),
  *    feedback: {helpful, not_helpful}}
  * Percentiles interpolate linearly between the closest ranks of the sorted

@@ -573,6 +573,34 @@ static void test_stats_empty(void **state)
 	json_decref(st);
 }
 
+/* Services named by the stored plans' "in" filters, most asked first;
+ * exclusions and other columns do not count. */
+static void test_stats_services(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	char c[STATE_ID_SIZE], m[STATE_ID_SIZE];
+	json_t *st = NULL;
+	static const char *const plans[] = {
+		"{\"filters\":[{\"dimension\":\"service\",\"op\":\"in\",\"values\":[\"AmazonEC2\",\"AmazonS3\"]}]}",
+		"{\"filters\":[{\"dimension\":\"service\",\"op\":\"in\",\"values\":[\"AmazonEC2\"]}]}",
+		"{\"filters\":[{\"dimension\":\"service\",\"op\":\"not_in\",\"values\":[\"AmazonRDS\"]},"
+		"{\"dimension\":\"region\",\"op\":\"in\",\"values\":[\"us-east-1\"]}]}",
+		"{\"filters\":[]}",
+	};
+	assert_int_equal(state_conversation_create(f->s, NULL, c, &e), 0);
+	for (size_t i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
+		assert_int_equal(state_message_add(f->s, c, "q", plans[i], NULL, "answered", "total", 1.0, m, &e), 0);
+	assert_int_equal(state_stats(f->s, &st, &e), 0);
+	json_t *ts = json_object_get(st, "top_services");
+	assert_int_equal(json_array_size(ts), 2);
+	assert_string_equal(jstr(json_array_get(ts, 0), "service"), "AmazonEC2");
+	assert_int_equal(jint(json_array_get(ts, 0), "count"), 2);
+	assert_string_equal(jstr(json_array_get(ts, 1), "service"), "AmazonS3");
+	assert_int_equal(jint(json_array_get(ts, 1), "count"), 1);
+	json_decref(st);
+}
+
 static void test_stats_numbers(void **state)
 {
 	struct fixture *f = *state;
@@ -892,6 +920,7 @@ int main(void)
 		T(test_threads),
 		T(test_feedback_and_cascade),
 		T(test_stats_empty),
+		T(test_stats_services),
 		T(test_stats_numbers),
 		T(test_aliases),
 		T(test_alias_validation),
