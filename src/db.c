@@ -103,13 +103,20 @@ int db_execf(struct db *db, struct err *e, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *sql = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(sql, (size_t)n + 1, fmt, ap);
+	char *sql = xvasprintf(fmt, ap);
 	va_end(ap);
 	int rc = db_exec(db, sql, e);
+	free(sql);
+	return rc;
+}
+
+int db_queryf(struct db *db, struct table *out, struct err *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *sql = xvasprintf(fmt, ap);
+	va_end(ap);
+	int rc = db_query(db, sql, out, 0, e);
 	free(sql);
 	return rc;
 }

@@ -44,6 +44,10 @@ int db_execf(struct db *db, struct err *e, const char *fmt, ...) __attribute__((
 /* Run one query and keep at most max_rows rows (0: all) in *out, which
  * the caller has initialised and releases. */
 int db_query(struct db *db, const char *sql, struct table *out, size_t max_rows, struct err *e);
+/* printf-style db_query keeping every row; the caller escapes what it
+ * formats in. */
+int db_queryf(struct db *db, struct table *out, struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* The first column of the first row as an integer (NULL -> 0). */
 int db_query_int(struct db *db, const char *sql, int64_t *out, struct err *e);
 

@@ -637,26 +637,6 @@ static json_t *date_json(int day)
 	return json_string(buf);
 }
 
-/* Run a query built with printf (the caller formats in only dates it
- * wrote itself) into t, which the caller has initialised. */
-static int query(struct db *db, struct table *t, struct err *e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int query(struct db *db, struct table *t, struct err *e, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *sql = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(sql, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	int rc = db_query(db, sql, t, 0, e);
-	free(sql);
-	return rc;
-}
-
 /* Day numbers as 'YYYY-MM-DD' texts. */
 struct day_text {
 	char s[16];
@@ -680,7 +660,7 @@ static int summary_month_to_date(struct engine_slot *s, int as_of, json_t *o, st
 	int p_end = p0 + (offset < plen - 1 ? offset : plen - 1);
 	struct table t;
 	table_init(&t);
-	if (query(&s->db, &t, e,
+	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
 		  "SELECT coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0),"
 		  " coalesce(sum(amortized_cost) FILTER (WHERE usage_date <= DATE '%s'), 0)"
 		  " FROM costs WHERE usage_date BETWEEN DATE '%s' AND DATE '%s'",
@@ -700,7 +680,7 @@ static int summary_month_to_date(struct engine_slot *s, int as_of, json_t *o, st
 	table_release(&t);
 
 	table_init(&t);
-	int rc = query(&s->db, &t, e,
+	int rc = db_queryf(&s->db, &t, e, /* dates finq wrote itself */
 		       "SELECT service_code, any_value(service_name), sum(amortized_cost) AS cost FROM costs"
 		       " WHERE usage_date BETWEEN DATE '%s' AND DATE '%s' AND service_code IS NOT NULL"
 		       " GROUP BY 1 ORDER BY cost DESC, 1 LIMIT 1",
@@ -768,7 +748,7 @@ static int summary_starters(struct engine_slot *s, int as_of, int first_day, int
 	struct table t;
 
 	table_init(&t);
-	if (query(&s->db, &t, e,
+	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
 		  "SELECT service_code FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'"
 		  " AND service_code IS NOT NULL GROUP BY 1 ORDER BY sum(amortized_cost) DESC, 1 LIMIT 1",
 		  day_text(last_full).s, day_text(after).s))
@@ -779,7 +759,7 @@ static int summary_starters(struct engine_slot *s, int as_of, int first_day, int
 
 	table_init(&t);
 	struct day_text mid = day_text(last_full);
-	if (query(&s->db, &t, e,
+	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
 		  "SELECT service_code FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'"
 		  " AND service_code IS NOT NULL GROUP BY 1 ORDER BY abs("
 		  "coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0) -"

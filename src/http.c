@@ -696,12 +696,14 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, s
 			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (cfg->ipv6)
 		flags |= MHD_USE_IPv6;
+	/* The logger must be the first option, or libmicrohttpd complains
+	 * through its own logger about the options before it. */
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv,
+				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_LISTEN_SOCKET, (MHD_socket)cfg->listen_fd,
 				       MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit ? cfg->connection_limit : 256u,
 				       MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout ? cfg->idle_timeout : 120u,
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_END);
 	if (!srv->daemon) {
 		pthread_mutex_destroy(&srv->lock);

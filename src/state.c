@@ -990,37 +990,40 @@ static int stats_latency(struct state *s, json_t *out, struct err *e)
 	return 0;
 }
 
-static int stats_lists(struct state *s, json_t *out, struct err *e)
+/* A "most frequent first" list: rows of (text, count) from statement id,
+ * limited to limit, as [{key: text, "count": n}] under out's key list. */
+static int stats_counted(struct state *s, enum stmt id, int limit, json_t *out, const char *list,
+			 const char *key, const char *what, struct err *e)
 {
-	sqlite3_stmt *st = stmt_get(s, ST_STATS_INTENTS, e);
-	json_t *intents = json_array(), *slowest = json_array();
-	int row;
-	json_object_set_new(out, "top_intents", intents);
-	json_object_set_new(out, "slowest", slowest);
+	json_t *items = json_array();
+	json_object_set_new(out, list, items);
+	sqlite3_stmt *st = stmt_get(s, id, e);
 	if (!st)
 		return -1;
-	sqlite3_bind_int(st, 1, STATE_TOP_INTENTS);
-	while ((row = stmt_row(s, st, "count the intents", e)) == 1) {
+	sqlite3_bind_int(st, 1, limit);
+	int row;
+	while ((row = stmt_row(s, st, what, e)) == 1) {
 		json_t *i = json_object();
-		json_object_set_new(i, "intent", col_json_string(st, 0));
+		json_object_set_new(i, key, col_json_string(st, 0));
 		json_object_set_new(i, "count", json_integer(sqlite3_column_int64(st, 1)));
-		json_array_append_new(intents, i);
+		json_array_append_new(items, i);
 	}
 	sqlite3_reset(st);
-	json_t *services = json_array();
-	json_object_set_new(out, "top_services", services);
-	if (row < 0 || !(st = stmt_get(s, ST_STATS_SERVICES, e)))
+	return row < 0 ? -1 : 0;
+}
+
+static int stats_lists(struct state *s, json_t *out, struct err *e)
+{
+	json_t *slowest = json_array();
+	json_object_set_new(out, "slowest", slowest);
+	if (stats_counted(s, ST_STATS_INTENTS, STATE_TOP_INTENTS, out, "top_intents", "intent", "count the intents", e) ||
+	    stats_counted(s, ST_STATS_SERVICES, STATE_TOP_INTENTS, out, "top_services", "service",
+			  "count the services asked about", e))
 		return -1;
-	sqlite3_bind_int(st, 1, STATE_TOP_INTENTS);
-	while ((row = stmt_row(s, st, "count the services asked about", e)) == 1) {
-		json_t *i = json_object();
-		json_object_set_new(i, "service", col_json_string(st, 0));
-		json_object_set_new(i, "count", json_integer(sqlite3_column_int64(st, 1)));
-		json_array_append_new(services, i);
-	}
-	sqlite3_reset(st);
-	if (row < 0 || !(st = stmt_get(s, ST_STATS_SLOWEST, e)))
+	sqlite3_stmt *st = stmt_get(s, ST_STATS_SLOWEST, e);
+	if (!st)
 		return -1;
+	int row;
 	sqlite3_bind_int(st, 1, STATE_SLOWEST);
 	while ((row = stmt_row(s, st, "find the slowest questions", e)) == 1) {
 		json_t *m = json_object();

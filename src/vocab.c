@@ -160,16 +160,19 @@ void vocab_init(struct vocab *v)
 	memset(v, 0, sizeof(*v));
 }
 
+static void entry_release(struct vocab_entry *e)
+{
+	for (int k = 0; k < e->nvalues; k++)
+		free(e->values[k]);
+	free(e->values);
+	free(e->phrase);
+	free(e->display);
+}
+
 void vocab_release(struct vocab *v)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		struct vocab_entry *e = &v->items[i];
-		for (int k = 0; k < e->nvalues; k++)
-			free(e->values[k]);
-		free(e->values);
-		free(e->phrase);
-		free(e->display);
-	}
+	for (size_t i = 0; i < v->n; i++)
+		entry_release(&v->items[i]);
 	free(v->items);
 	vocab_init(v);
 }
@@ -416,12 +419,7 @@ void vocab_finish(struct vocab *v)
 	size_t out = 0;
 	for (size_t i = 0; i < v->n; i++) {
 		if (out && same_reading(&v->items[out - 1], &v->items[i])) {
-			struct vocab_entry *e = &v->items[i];
-			for (int k = 0; k < e->nvalues; k++)
-				free(e->values[k]);
-			free(e->values);
-			free(e->phrase);
-			free(e->display);
+			entry_release(&v->items[i]);
 			continue;
 		}
 		v->items[out++] = v->items[i];
