@@ -263,24 +263,22 @@ static void build_total(struct gen *g)
 	const char *name = measures[g->p->measure].name;
 	strbuf_addstr(g->sql, "SELECT ");
 	if (g->p->share_of_total) {
-		/* the part, the whole and the share in one pass */
-		strbuf_addstr(g->sql, "coalesce(");
+		/* the part and the whole in one pass, the share from them */
+		strbuf_addf(g->sql, "part AS %s, whole AS all_%s, round(100 * part / nullif(whole, 0), 2) AS share_pct%s\n"
+			    "FROM (SELECT coalesce(", name, name, g->p->measure == MEASURE_USAGE ? ", unit" : "");
 		add_sum(g);
 		strbuf_addstr(g->sql, " FILTER (WHERE ");
 		add_filter_conjunction(g);
-		strbuf_addf(g->sql, "), 0) AS %s, ", name);
+		strbuf_addstr(g->sql, "), 0) AS part, ");
 		add_sum(g);
-		strbuf_addf(g->sql, " AS all_%s, round(100 * coalesce(", name);
-		add_sum(g);
-		strbuf_addstr(g->sql, " FILTER (WHERE ");
-		add_filter_conjunction(g);
-		strbuf_addstr(g->sql, "), 0) / nullif(");
-		add_sum(g);
-		strbuf_addstr(g->sql, ", 0), 2) AS share_pct");
-	} else {
-		add_sum(g);
-		strbuf_addf(g->sql, " AS %s", name);
+		strbuf_addstr(g->sql, " AS whole");
+		add_usage_unit_column(g);
+		add_where(g, false);
+		strbuf_addch(g->sql, ')');
+		return;
 	}
+	add_sum(g);
+	strbuf_addf(g->sql, " AS %s", name);
 	add_usage_unit_column(g);
 	add_where(g, false);
 }

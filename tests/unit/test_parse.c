@@ -12,16 +12,6 @@
 #include "sqlgen.h"
 #include "vocab.h"
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && strchr(" \t\r\n", s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 static void load_vocab(struct vocab *v)
 {
 	FILE *f = fopen(TEST_DATA_DIR "/vocab.tsv", "r");
@@ -144,27 +134,25 @@ static void test_questions_file(void **state)
 	int cases = 0, failures = 0, lineno = 0;
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
-		char *s = trim(line);
-		if (!*s || *s == '#')
+		char *today_text, *turns, *expect;
+		if (!unit_case_line(line, &today_text, &turns, &expect))
 			continue;
-		char *today_text = strtok(s, "|"), *turns = strtok(NULL, "|"), *expect = strtok(NULL, "|");
-		assert_non_null(expect);
 		int today;
-		assert_true(date_parse(trim(today_text), &today));
+		assert_true(date_parse(today_text, &today));
 		struct parse_result res;
 		struct plan prev;
 		bool have_prev = false;
 		char top[128] = "";
 		char *save = NULL;
 		for (char *turn = strtok_r(turns, ">", &save); turn; turn = strtok_r(NULL, ">", &save)) {
-			turn = trim(turn);
+			turn = unit_trim(turn);
 			if (!*turn)
 				continue;
 			if (strncmp(turn, "{top=", 5) == 0) {
 				char *end = strchr(turn, '}');
 				assert_non_null(end);
 				snprintf(top, sizeof(top), "%.*s", (int)(end - turn - 5), turn + 5);
-				turn = trim(end + 1);
+				turn = unit_trim(end + 1);
 			}
 			struct parse_input in = { turn, today, &v, have_prev ? &prev : NULL, top[0] ? top : NULL };
 			parse_question(&in, &res);
@@ -185,7 +173,7 @@ static void test_questions_file(void **state)
 		}
 		strbuf_release(&sql);
 		char *esave = NULL;
-		for (char *kv = strtok_r(trim(expect), " ", &esave); kv; kv = strtok_r(NULL, " ", &esave)) {
+		for (char *kv = strtok_r(expect, " ", &esave); kv; kv = strtok_r(NULL, " ", &esave)) {
 			char *eq = strchr(kv, '=');
 			assert_non_null(eq);
 			*eq = '\0';

@@ -13,16 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && strchr(" \t\r\n", s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 static void format_found(const struct time_mention *m, size_t n, char *buf, size_t size)
 {
 	size_t used = 0;
@@ -47,24 +37,22 @@ static void test_timex_file(void **state)
 	int cases = 0, failures = 0, lineno = 0;
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
-		char *s = trim(line);
-		if (!*s || *s == '#')
+		char *today_text, *text, *expect;
+		if (!unit_case_line(line, &today_text, &text, &expect))
 			continue;
-		char *today_text = strtok(s, "|"), *text = strtok(NULL, "|"), *expect = strtok(NULL, "|");
-		assert_non_null(expect);
 		int today;
-		assert_true(date_parse(trim(today_text), &today));
+		assert_true(date_parse(today_text, &today));
 		struct token_list toks;
-		lex(trim(text), &toks);
+		lex(text, &toks);
 		struct time_mention found[8];
 		size_t n = timex_find(&toks, today, found, 8);
 		char got[512];
 		format_found(found, n, got, sizeof(got));
 		cases++;
-		if (strcmp(got, trim(expect)) != 0) {
+		if (strcmp(got, expect) != 0) {
 			failures++;
-			print_message("%s:%d: '%s' (today %s): expected %s, got %s\n", path, lineno, trim(text),
-				      trim(today_text), trim(expect), got);
+			print_message("%s:%d: '%s' (today %s): expected %s, got %s\n", path, lineno, text,
+				      today_text, expect, got);
 		}
 		token_list_release(&toks);
 	}

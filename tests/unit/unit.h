@@ -67,6 +67,34 @@ static inline size_t unit_count(const char *haystack, const char *needle)
 	return n;
 }
 
+/* Leading and trailing blanks off, in place. */
+static inline char *unit_trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && strchr(" \t\r\n", s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* One line of a case file (tests/data/\*.txt): "today | text | expected".
+ * False for blank and '#' lines; the fields point into line, trimmed. */
+static inline bool unit_case_line(char *line, char **today, char **text, char **expect)
+{
+	char *s = unit_trim(line);
+	if (!*s || *s == '#')
+		return false;
+	*today = strtok(s, "|");
+	*text = strtok(NULL, "|");
+	*expect = strtok(NULL, "|");
+	assert_non_null(*expect);
+	*today = unit_trim(*today);
+	*text = unit_trim(*text);
+	*expect = unit_trim(*expect);
+	return true;
+}
+
 /* Everything a callback wrote to a FILE *, as one malloc'd string. */
 #define UNIT_CAPTURE(out, stmt)                                                   \
 	do {                                                                      \
