@@ -19,12 +19,18 @@ struct command {
 /* Sorted by name. */
 static const struct command commands[] = {
 	{ "alias", cmd_alias, "name groups of services, accounts or other values for questions" },
+	{ "anomalies", cmd_insight, "unusual days and lasting level shifts in daily cost, with their impact" },
+	{ "architecture", cmd_insight, "what the bill implies about the architecture, with evidence" },
 	{ "ask", cmd_ask, "answer a question about the bill in plain English" },
 	{ "bench", cmd_bench, "time question answering on the loaded data ('bench ask')" },
 	{ "chat", cmd_chat, "an interactive conversation with the bill (history, \\sql, \\why)" },
 	{ "demo", cmd_demo, "generate realistic sample CUR 2.0 data and load it" },
+	{ "drivers", cmd_insight, "what drove the change between two periods (accounts, usage, rates)" },
+	{ "forecast", cmd_insight, "forecast this month and the months ahead, with an interval" },
 	{ "info", cmd_info, "describe the loaded data: periods, totals, accounts, services, tags" },
 	{ "load", cmd_load, "load CUR 1.0/2.0, FOCUS or Azure cost exports (files, folders, globs)" },
+	{ "owners", cmd_insight, "the likely owners of untagged resources, with confidence" },
+	{ "recommend", cmd_insight, "savings recommendations with evidence and monthly savings" },
 	{ "serve", cmd_serve, "serve the JSON API and the web chat over HTTP (loopback by default)" },
 	{ "sql", cmd_sql, "run one read-only SELECT over the loaded data" },
 };

@@ -422,6 +422,12 @@ static void build_average_daily(struct gen *g)
 	}
 }
 
+void sqlgen_filters(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
+{
+	struct gen g = { p, d, sql };
+	add_filter_conjunction(&g);
+}
+
 int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
 {
 	struct gen g = { p, d, sql };

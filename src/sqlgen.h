@@ -32,6 +32,10 @@ extern const struct sql_dialect sql_dialect_duckdb;
  * (clarify, refuse, help). */
 int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql);
 
+/* Append the plan's filters (not its time range) as one condition joined
+ * by AND, "TRUE" when there are none: the scope of an insight. */
+void sqlgen_filters(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql);
+
 /* The result column holding a measure ("amortized_cost", "usage", ...). */
 const char *sqlgen_measure_column(enum measure m);
 

@@ -1,0 +1,214 @@
+/*
+ * insight: the table of analyses and the helpers they share (the result
+ * object, queries recorded as evidence, the scope as SQL and in words, the
+ * terminal rendering). See insight.h for the contract.
+ */
+#include "insight.h"
+
+#include "answer.h"
+#include "sqlgen.h"
+#include "xalloc.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sorted by name; each module defines its own descriptor. */
+const struct insight *const insight_table[] = {
+	NULL,
+};
+
+const struct insight *insight_find(const char *name)
+{
+	for (size_t i = 0; name && insight_table[i]; i++)
+		if (strcmp(insight_table[i]->name, name) == 0)
+			return insight_table[i];
+	return NULL;
+}
+
+void insight_request_init(struct insight_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	plan_init(&req->scope);
+	req->scope.range_defaulted = true;
+	req->text = "";
+}
+
+json_t *insight_result(const char *name, const char *title)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:[], s:[], s:[], s:[], s:[], s:[]}",
+			 "insight", name, "title", title, "message", "", "method", "",
+			 "items", "columns", "rows", "charts", "sql", "suggestions");
+}
+
+void insight_set_message(json_t *result, const char *markdown)
+{
+	json_object_set_new(result, "message", json_string(markdown));
+}
+
+void insight_set_method(json_t *result, const char *method)
+{
+	json_object_set_new(result, "method", json_string(method));
+}
+
+void insight_add_suggestion(json_t *result, const char *question)
+{
+	json_array_append_new(json_object_get(result, "suggestions"), json_string(question));
+}
+
+void insight_set_table(json_t *result, const struct table *t)
+{
+	json_t *j = table_to_json(t);
+	json_object_set(result, "columns", json_object_get(j, "columns"));
+	json_object_set(result, "rows", json_object_get(j, "rows"));
+	json_decref(j);
+}
+
+int insight_query(const struct insight_request *req, json_t *result, struct table *out, struct err *e,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *sql = xvasprintf(fmt, ap);
+	va_end(ap);
+	int rc = db_query(req->db, sql, out, 0, e);
+	if (result)
+		json_array_append_new(json_object_get(result, "sql"), json_string(sql));
+	free(sql);
+	return rc;
+}
+
+const char *insight_cost_column(const struct insight_request *req)
+{
+	switch (req->scope.measure) {
+	case MEASURE_UNBLENDED: return "unblended_cost";
+	case MEASURE_NET: return "net_cost";
+	case MEASURE_LIST: return "list_cost";
+	case MEASURE_AMORTIZED:
+	case MEASURE_USAGE:
+		break;
+	}
+	return "amortized_cost";
+}
+
+void insight_scope_sql(const struct insight_request *req, struct strbuf *sql)
+{
+	sqlgen_filters(&req->scope, &sql_dialect_duckdb, sql);
+}
+
+void insight_scope_words(const struct insight_request *req, char *buf, size_t size)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < req->scope.nfilters; i++) {
+		const struct filter *f = &req->scope.filters[i];
+		if (sb.len)
+			strbuf_addstr(&sb, ", ");
+		switch (f->op) {
+		case FILTER_UNTAGGED: strbuf_addstr(&sb, "untagged"); continue;
+		case FILTER_TAGGED: strbuf_addstr(&sb, "tagged"); continue;
+		case FILTER_MISSING: strbuf_addf(&sb, "without %s", dimension_label(&f->col)); continue;
+		case FILTER_PRESENT: strbuf_addf(&sb, "with a %s", dimension_label(&f->col)); continue;
+		case FILTER_NOT_IN:
+		case FILTER_EXCLUDE_PREFIX: strbuf_addstr(&sb, "not "); break;
+		case FILTER_IN:
+		case FILTER_CONTAINS:
+		case FILTER_PREFIX: break;
+		}
+		/* A service reads as its name alone; other columns say what they are. */
+		if (f->col.dim != DIM_SERVICE)
+			strbuf_addf(&sb, "%s ", dimension_label(&f->col));
+		for (int v = 0; v < f->nvalues; v++)
+			strbuf_addf(&sb, "%s%s", v ? (v + 1 == f->nvalues ? " or " : ", ") : "", f->values[v]);
+	}
+	snprintf(buf, size, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+void insight_money(const struct insight_request *req, double v, char *buf, size_t size)
+{
+	format_money(v, req->currency, buf, size);
+}
+
+/* Markdown for a terminal without colour: **bold** loses its stars. */
+static void print_plain(const char *md, FILE *out)
+{
+	for (const char *p = md; *p; p++) {
+		if (p[0] == '*' && p[1] == '*') {
+			p++;
+			continue;
+		}
+		fputc(*p, out);
+	}
+	if (*md && md[strlen(md) - 1] != '\n')
+		fputc('\n', out);
+}
+
+void insight_print_text(const json_t *result, FILE *out)
+{
+	const char *title = json_string_value(json_object_get(result, "title"));
+	const char *message = json_string_value(json_object_get(result, "message"));
+	const char *method = json_string_value(json_object_get(result, "method"));
+	if (title && *title)
+		fprintf(out, "%s\n\n", title);
+	if (message && *message) {
+		print_plain(message, out);
+		fputc('\n', out);
+	}
+	const json_t *rows = json_object_get(result, "rows");
+	const json_t *columns = json_object_get(result, "columns");
+	if (json_array_size(rows) && json_array_size(columns)) {
+		/* Back into a table so that the terminal layout is table.c's. */
+		struct table t;
+		table_init(&t);
+		size_t ncols = json_array_size(columns);
+		const char **names = xcalloc(ncols, sizeof(*names));
+		enum cell_kind *kinds = xcalloc(ncols, sizeof(*kinds));
+		for (size_t c = 0; c < ncols; c++) {
+			names[c] = json_string_value(json_array_get(columns, c));
+			if (!names[c])
+				names[c] = "";
+			kinds[c] = CELL_TEXT;
+		}
+		table_set_columns(&t, ncols, names, kinds);
+		size_t r;
+		const json_t *row;
+		json_array_foreach(rows, r, row) {
+			struct cell *cells = table_add_row(&t);
+			for (size_t c = 0; c < ncols; c++) {
+				const json_t *v = json_array_get(row, c);
+				if (json_is_integer(v)) {
+					cells[c].kind = CELL_INT;
+					cells[c].v.i = json_integer_value(v);
+				} else if (json_is_real(v)) {
+					cells[c].kind = CELL_REAL;
+					cells[c].v.r = json_real_value(v);
+				} else if (json_is_boolean(v)) {
+					cells[c].kind = CELL_BOOL;
+					cells[c].v.b = json_is_true(v);
+				} else if (json_is_string(v)) {
+					cells[c].kind = CELL_TEXT;
+					cells[c].v.s = xstrdup(json_string_value(v));
+				} else if (!json_is_null(v) && v) {
+					cells[c].kind = CELL_TEXT;
+					cells[c].v.s = json_dumps(v, JSON_COMPACT);
+				}
+			}
+		}
+		table_print(&t, TABLE_TEXT, out);
+		table_release(&t);
+		free(names);
+		free(kinds);
+		fputc('\n', out);
+	}
+	if (method && *method)
+		fprintf(out, "Method: %s\n", method);
+	const json_t *suggestions = json_object_get(result, "suggestions");
+	if (json_array_size(suggestions)) {
+		fprintf(out, "\nYou could ask:\n");
+		size_t i;
+		const json_t *s;
+		json_array_foreach(suggestions, i, s)
+			fprintf(out, "  - %s\n", json_string_value(s));
+	}
+}
