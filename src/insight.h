@@ -70,6 +70,15 @@ struct insight {
 
 /* NULL-terminated, sorted by name. */
 extern const struct insight *const insight_table[];
+
+/* The analyses, each defined by its own module and listed in the table. */
+extern const struct insight insight_anomalies;    /* anomaly.c */
+extern const struct insight insight_architecture; /* architecture.c */
+extern const struct insight insight_drivers;      /* drivers.c */
+extern const struct insight insight_forecast;     /* forecast.c */
+extern const struct insight insight_knowledge;    /* kb.c */
+extern const struct insight insight_owners;       /* owners.c */
+extern const struct insight insight_recommend;    /* recommend.c */
 const struct insight *insight_find(const char *name);
 
 /* --- helpers for the analyses ------------------------------------------ */
