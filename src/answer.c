@@ -47,7 +47,8 @@ static enum shape shape_of(const struct plan *p)
 	case INTENT_MOVERS: return grouped ? SHAPE_PERIODS_BY_ITEM : SHAPE_PERIODS;
 	case INTENT_CLARIFY:
 	case INTENT_REFUSE:
-	case INTENT_HELP: break;
+	case INTENT_HELP:
+	case INTENT_INSIGHT: break;
 	}
 	return SHAPE_NONE;
 }

@@ -36,6 +36,15 @@ enum cue {
 	CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
 	CUE_DRILL, CUE_FOLLOWUP, CUE_PRONOUN, CUE_INSTEAD, CUE_SAME,
 	CUE_NOT_BILLING, CUE_HELP, CUE_ASK, CUE_SHARE, CUE_RUN_RATE, CUE_PERIOD_BEFORE,
+	/* the analyses of insight.h */
+	CUE_ANOMALY,     /* "anomalies", "unusual" */
+	CUE_SPIKE,       /* "spike", "jump": an increase, or an anomaly when nothing is ranked */
+	CUE_WHY, CUE_DRIVER, CUE_EXPLAIN,
+	CUE_FORECAST, CUE_FUTURE, CUE_NEXT,
+	CUE_HORIZON_MONTH, CUE_HORIZON_QUARTER, CUE_HORIZON_YEAR,
+	CUE_END_OF_MONTH, CUE_END_OF_QUARTER, CUE_END_OF_YEAR,
+	CUE_REDUCE, CUE_RECOMMEND, CUE_HOW_TO,
+	CUE_OWNER, CUE_ARCHITECTURE,
 };
 
 /* The parser's words, sorted by phrase (multi-word phrases are matched
@@ -45,105 +54,142 @@ static const struct {
 	enum cue cue;
 } cues[] = {
 	{ "<", CUE_LESS_THAN }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY },
-	{ "a month earlier", CUE_PERIOD_BEFORE }, { "a year earlier", CUE_PERIOD_BEFORE }, { "about", CUE_FILLER },
-	{ "above", CUE_MORE_THAN }, { "across", CUE_EACH }, { "all", CUE_FILLER }, { "altogether", CUE_TOTAL },
+	{ "a month earlier", CUE_PERIOD_BEFORE }, { "a year earlier", CUE_PERIOD_BEFORE },
+	{ "abnormal", CUE_ANOMALY }, { "about", CUE_FILLER }, { "above", CUE_MORE_THAN },
+	{ "across", CUE_EACH }, { "all", CUE_FILLER }, { "altogether", CUE_TOTAL },
 	{ "amortised", CUE_AMORTIZED }, { "amortized", CUE_AMORTIZED }, { "amount", CUE_COST },
-	{ "an", CUE_FILLER }, { "and", CUE_FILLER }, { "and what about", CUE_FOLLOWUP }, { "annual", CUE_YEARLY },
-	{ "annualised", CUE_RUN_RATE }, { "annualized", CUE_RUN_RATE }, { "annually", CUE_YEARLY },
-	{ "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE }, { "are", CUE_FILLER }, { "area", CUE_CHART_AREA },
+	{ "an", CUE_FILLER }, { "and", CUE_FILLER }, { "and what about", CUE_FOLLOWUP },
+	{ "annual", CUE_YEARLY }, { "annualised", CUE_RUN_RATE }, { "annualized", CUE_RUN_RATE },
+	{ "annually", CUE_YEARLY }, { "anomalies", CUE_ANOMALY }, { "anomalous", CUE_ANOMALY },
+	{ "anomaly", CUE_ANOMALY }, { "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE },
+	{ "architecture", CUE_ARCHITECTURE }, { "are", CUE_FILLER }, { "area", CUE_CHART_AREA },
 	{ "as", CUE_FILLER }, { "at", CUE_FILLER }, { "at least", CUE_MORE_THAN }, { "at most", CUE_LESS_THAN },
 	{ "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR }, { "be", CUE_FILLER },
-	{ "been", CUE_FILLER }, { "before that", CUE_PERIOD_BEFORE }, { "below", CUE_LESS_THAN },
+	{ "been", CUE_FILLER }, { "before that", CUE_PERIOD_BEFORE }, { "behind", CUE_DRIVER },
+	{ "belong to", CUE_OWNER }, { "belongs to", CUE_OWNER }, { "below", CUE_LESS_THAN },
 	{ "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST }, { "billed", CUE_UNBLENDED },
 	{ "billing", CUE_COST }, { "bottom", CUE_BOTTOM }, { "break down", CUE_BREAKDOWN },
 	{ "breakdown", CUE_BREAKDOWN }, { "bring", CUE_FILLER }, { "broken down", CUE_BREAKDOWN },
 	{ "burn", CUE_COST }, { "burn rate", CUE_RUN_RATE }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY },
 	{ "by day", CUE_DAILY }, { "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY },
-	{ "by week", CUE_WEEKLY }, { "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "change", CUE_CHANGE },
+	{ "by week", CUE_WEEKLY }, { "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "cause", CUE_DRIVER },
+	{ "caused", CUE_DRIVER }, { "causing", CUE_DRIVER }, { "change", CUE_CHANGE },
 	{ "changed", CUE_CHANGE }, { "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN },
 	{ "cheapest", CUE_LEAST }, { "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE },
-	{ "combined", CUE_TOTAL }, { "compare", CUE_COMPARE }, { "compared", CUE_VERSUS },
-	{ "compared to", CUE_VERSUS }, { "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE },
+	{ "combined", CUE_TOTAL }, { "coming", CUE_NEXT }, { "compare", CUE_COMPARE },
+	{ "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS }, { "compared with", CUE_VERSUS },
+	{ "comparison", CUE_COMPARE }, { "compute model", CUE_ARCHITECTURE }, { "contributed", CUE_DRIVER },
 	{ "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST }, { "costliest", CUE_MOST },
-	{ "could", CUE_FILLER }, { "cpu", CUE_NOT_BILLING }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY },
-	{ "decline", CUE_DECREASE }, { "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE },
-	{ "decreased", CUE_DECREASE }, { "decreasing", CUE_DECREASE }, { "did", CUE_FILLER },
+	{ "could", CUE_FILLER }, { "cpu", CUE_NOT_BILLING }, { "cut", CUE_REDUCE }, { "daily", CUE_DAILY },
+	{ "day by day", CUE_DAILY }, { "decline", CUE_DECREASE }, { "declined", CUE_DECREASE },
+	{ "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE }, { "decreasing", CUE_DECREASE },
+	{ "define", CUE_EXPLAIN }, { "definition", CUE_EXPLAIN }, { "did", CUE_FILLER },
 	{ "dig into", CUE_DRILL }, { "display", CUE_ASK }, { "do", CUE_FILLER }, { "does", CUE_FILLER },
 	{ "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT }, { "doughnut", CUE_CHART_DOUGHNUT },
-	{ "drill", CUE_DRILL }, { "drill down", CUE_DRILL }, { "drill into", CUE_DRILL }, { "drop", CUE_DECREASE },
-	{ "dropped", CUE_DECREASE }, { "each", CUE_EACH }, { "each day", CUE_DAILY }, { "each month", CUE_MONTHLY },
-	{ "each week", CUE_WEEKLY }, { "effective", CUE_AMORTIZED }, { "every", CUE_EACH }, { "ex", CUE_EXCLUDE },
-	{ "exceeding", CUE_MORE_THAN }, { "exceeds", CUE_MORE_THAN }, { "except", CUE_EXCLUDE },
-	{ "exclude", CUE_EXCLUDE }, { "excluding", CUE_EXCLUDE }, { "expense", CUE_COST },
-	{ "expensive", CUE_COST }, { "fall", CUE_DECREASE }, { "falling", CUE_DECREASE }, { "fell", CUE_DECREASE },
-	{ "fewer than", CUE_LESS_THAN }, { "for", CUE_FILLER }, { "for each", CUE_EACH }, { "fraction", CUE_SHARE },
-	{ "from", CUE_FILLER }, { "gb", CUE_UNIT_GB }, { "get", CUE_ASK }, { "gib", CUE_UNIT_GB },
-	{ "gigabyte", CUE_UNIT_GB }, { "give", CUE_ASK }, { "go", CUE_FILLER }, { "go down", CUE_DECREASE },
-	{ "go up", CUE_INCREASE }, { "goes down", CUE_DECREASE }, { "goes up", CUE_INCREASE },
-	{ "going down", CUE_DECREASE }, { "going up", CUE_INCREASE }, { "gone down", CUE_DECREASE },
+	{ "drill", CUE_DRILL }, { "drill down", CUE_DRILL }, { "drill into", CUE_DRILL },
+	{ "drive", CUE_DRIVER }, { "driven", CUE_DRIVER }, { "driver", CUE_DRIVER }, { "driving", CUE_DRIVER },
+	{ "drop", CUE_DECREASE }, { "dropped", CUE_DECREASE }, { "drove", CUE_DRIVER }, { "each", CUE_EACH },
+	{ "each day", CUE_DAILY }, { "each month", CUE_MONTHLY }, { "each week", CUE_WEEKLY },
+	{ "effective", CUE_AMORTIZED }, { "end of month", CUE_END_OF_MONTH },
+	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the month", CUE_END_OF_MONTH },
+	{ "end of the quarter", CUE_END_OF_QUARTER }, { "end of the year", CUE_END_OF_YEAR },
+	{ "end of year", CUE_END_OF_YEAR }, { "eom", CUE_END_OF_MONTH }, { "every", CUE_EACH },
+	{ "ex", CUE_EXCLUDE }, { "exceeding", CUE_MORE_THAN }, { "exceeds", CUE_MORE_THAN },
+	{ "except", CUE_EXCLUDE }, { "exclude", CUE_EXCLUDE }, { "excluding", CUE_EXCLUDE },
+	{ "expected to", CUE_FORECAST }, { "expense", CUE_COST }, { "expensive", CUE_COST },
+	{ "explain", CUE_EXPLAIN }, { "explains", CUE_DRIVER }, { "fall", CUE_DECREASE },
+	{ "falling", CUE_DECREASE }, { "fell", CUE_DECREASE }, { "fewer than", CUE_LESS_THAN },
+	{ "for", CUE_FILLER }, { "for each", CUE_EACH }, { "forecast", CUE_FORECAST },
+	{ "forecasted", CUE_FORECAST }, { "fraction", CUE_SHARE }, { "from", CUE_FILLER },
+	{ "gb", CUE_UNIT_GB }, { "get", CUE_ASK }, { "gib", CUE_UNIT_GB }, { "gigabyte", CUE_UNIT_GB },
+	{ "give", CUE_ASK }, { "go", CUE_FILLER }, { "go down", CUE_DECREASE }, { "go up", CUE_INCREASE },
+	{ "goes down", CUE_DECREASE }, { "goes up", CUE_INCREASE }, { "going down", CUE_DECREASE },
+	{ "going to", CUE_FUTURE }, { "going up", CUE_INCREASE }, { "gone down", CUE_DECREASE },
 	{ "gone up", CUE_INCREASE }, { "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN },
 	{ "grew", CUE_INCREASE }, { "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE },
 	{ "grown", CUE_INCREASE }, { "growth", CUE_INCREASE }, { "had", CUE_FILLER }, { "has", CUE_FILLER },
 	{ "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING }, { "help", CUE_HELP },
 	{ "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND },
-	{ "hour", CUE_UNIT_HOURS }, { "how", CUE_ASK }, { "how about", CUE_FOLLOWUP }, { "how many", CUE_USAGE },
-	{ "how much", CUE_ASK }, { "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER },
-	{ "ignore", CUE_EXCLUDE }, { "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in total", CUE_TOTAL },
+	{ "hour", CUE_UNIT_HOURS }, { "how", CUE_ASK }, { "how about", CUE_FOLLOWUP },
+	{ "how can", CUE_HOW_TO }, { "how come", CUE_WHY }, { "how could", CUE_HOW_TO },
+	{ "how do", CUE_HOW_TO }, { "how does", CUE_HOW_TO }, { "how many", CUE_USAGE },
+	{ "how much", CUE_ASK }, { "how should", CUE_HOW_TO }, { "how to", CUE_HOW_TO },
+	{ "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER }, { "ignore", CUE_EXCLUDE },
+	{ "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in total", CUE_TOTAL },
 	{ "income", CUE_NOT_BILLING }, { "increase", CUE_INCREASE }, { "increased", CUE_INCREASE },
 	{ "increasing", CUE_INCREASE }, { "instead", CUE_INSTEAD }, { "into", CUE_FILLER },
-	{ "invoice", CUE_UNBLENDED }, { "invoiced", CUE_UNBLENDED }, { "is", CUE_FILLER }, { "it", CUE_PRONOUN },
-	{ "its", CUE_FILLER }, { "jump", CUE_INCREASE }, { "jumped", CUE_INCREASE }, { "just", CUE_ONLY },
-	{ "lacking tag", CUE_UNTAGGED }, { "largest", CUE_MOST }, { "latency", CUE_NOT_BILLING },
-	{ "least", CUE_LEAST }, { "least expensive", CUE_LEAST }, { "leave out", CUE_EXCLUDE },
-	{ "leaving out", CUE_EXCLUDE }, { "less than", CUE_LESS_THAN }, { "let", CUE_FILLER },
-	{ "line", CUE_CHART_LINE }, { "list", CUE_ASK }, { "list cost", CUE_LIST }, { "list price", CUE_LIST },
+	{ "invoice", CUE_UNBLENDED }, { "invoiced", CUE_UNBLENDED }, { "irregular", CUE_ANOMALY },
+	{ "is", CUE_FILLER }, { "it", CUE_PRONOUN }, { "its", CUE_FILLER }, { "jump", CUE_SPIKE },
+	{ "jumped", CUE_SPIKE }, { "just", CUE_ONLY }, { "lacking tag", CUE_UNTAGGED }, { "largest", CUE_MOST },
+	{ "latency", CUE_NOT_BILLING }, { "least", CUE_LEAST }, { "least expensive", CUE_LEAST },
+	{ "leave out", CUE_EXCLUDE }, { "leaving out", CUE_EXCLUDE }, { "led to", CUE_DRIVER },
+	{ "less than", CUE_LESS_THAN }, { "let", CUE_FILLER }, { "likely owner", CUE_OWNER },
+	{ "likely team", CUE_OWNER }, { "line", CUE_CHART_LINE }, { "list", CUE_ASK },
+	{ "list cost", CUE_LIST }, { "list price", CUE_LIST }, { "lower", CUE_REDUCE },
 	{ "lower than", CUE_LESS_THAN }, { "lowest", CUE_LEAST }, { "margin", CUE_NOT_BILLING },
-	{ "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "memory", CUE_NOT_BILLING }, { "minus", CUE_EXCLUDE },
-	{ "missing tag", CUE_UNTAGGED }, { "mom", CUE_MOM }, { "money", CUE_COST },
-	{ "month before", CUE_PERIOD_BEFORE }, { "month by month", CUE_MONTHLY }, { "month over month", CUE_MOM },
+	{ "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "meaning", CUE_EXPLAIN },
+	{ "memory", CUE_NOT_BILLING }, { "minus", CUE_EXCLUDE }, { "missing tag", CUE_UNTAGGED },
+	{ "mom", CUE_MOM }, { "money", CUE_COST }, { "month before", CUE_PERIOD_BEFORE },
+	{ "month by month", CUE_MONTHLY }, { "month end", CUE_END_OF_MONTH }, { "month over month", CUE_MOM },
 	{ "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN }, { "most", CUE_MOST },
 	{ "most expensive", CUE_MOST }, { "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET },
-	{ "no tag", CUE_UNTAGGED }, { "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE },
-	{ "not including", CUE_EXCLUDE }, { "not tagged", CUE_UNTAGGED }, { "now", CUE_FILLER },
-	{ "of", CUE_FILLER }, { "on", CUE_FILLER }, { "on demand equivalent", CUE_LIST },
+	{ "next", CUE_NEXT }, { "next month", CUE_HORIZON_MONTH }, { "next quarter", CUE_HORIZON_QUARTER },
+	{ "next year", CUE_HORIZON_YEAR }, { "no tag", CUE_UNTAGGED }, { "not", CUE_EXCLUDE },
+	{ "not counting", CUE_EXCLUDE }, { "not including", CUE_EXCLUDE }, { "not tagged", CUE_UNTAGGED },
+	{ "now", CUE_FILLER }, { "of", CUE_FILLER }, { "on", CUE_FILLER }, { "on demand equivalent", CUE_LIST },
 	{ "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST }, { "on demand rate", CUE_LIST },
-	{ "on the bill", CUE_UNBLENDED }, { "one", CUE_ONE }, { "only", CUE_ONLY }, { "or", CUE_FILLER },
-	{ "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "over", CUE_MORE_THAN }, { "over time", CUE_TREND },
-	{ "overall", CUE_TOTAL }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST }, { "pay", CUE_COST },
-	{ "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY }, { "per week", CUE_WEEKLY },
-	{ "percent of", CUE_SHARE }, { "percentage", CUE_SHARE }, { "period before", CUE_PERIOD_BEFORE },
-	{ "pie", CUE_CHART_PIE }, { "please", CUE_FILLER }, { "plot", CUE_FILLER }, { "portion", CUE_SHARE },
-	{ "previous period", CUE_PERIOD_BEFORE }, { "priciest", CUE_MOST }, { "prior period", CUE_PERIOD_BEFORE },
-	{ "process", CUE_FILLER }, { "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING },
-	{ "proportion", CUE_SHARE }, { "public price", CUE_LIST }, { "qoq", CUE_QOQ },
-	{ "quarter before", CUE_PERIOD_BEFORE }, { "quarter over quarter", CUE_QOQ },
-	{ "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING }, { "record", CUE_FILLER },
-	{ "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS }, { "request", CUE_UNIT_REQUESTS },
-	{ "revenue", CUE_NOT_BILLING }, { "rise", CUE_INCREASE }, { "risen", CUE_INCREASE },
+	{ "on the bill", CUE_UNBLENDED }, { "on track", CUE_FORECAST }, { "one", CUE_ONE },
+	{ "only", CUE_ONLY }, { "opportunities to save", CUE_RECOMMEND }, { "optimise", CUE_REDUCE },
+	{ "optimising", CUE_REDUCE }, { "optimize", CUE_REDUCE }, { "optimizing", CUE_REDUCE },
+	{ "or", CUE_FILLER }, { "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "outlier", CUE_ANOMALY },
+	{ "outlook", CUE_FORECAST }, { "over", CUE_MORE_THAN }, { "over time", CUE_TREND },
+	{ "overall", CUE_TOTAL }, { "owned by", CUE_OWNER }, { "owner of", CUE_OWNER },
+	{ "ownership", CUE_OWNER }, { "owns", CUE_OWNER }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST },
+	{ "pay", CUE_COST }, { "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY },
+	{ "per week", CUE_WEEKLY }, { "percent of", CUE_SHARE }, { "percentage", CUE_SHARE },
+	{ "period before", CUE_PERIOD_BEFORE }, { "pie", CUE_CHART_PIE }, { "please", CUE_FILLER },
+	{ "plot", CUE_FILLER }, { "portion", CUE_SHARE }, { "predict", CUE_FORECAST },
+	{ "predicted", CUE_FORECAST }, { "prediction", CUE_FORECAST }, { "previous period", CUE_PERIOD_BEFORE },
+	{ "priciest", CUE_MOST }, { "prior period", CUE_PERIOD_BEFORE }, { "process", CUE_FILLER },
+	{ "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING }, { "projected", CUE_FORECAST },
+	{ "projection", CUE_FORECAST }, { "proportion", CUE_SHARE }, { "public price", CUE_LIST },
+	{ "qoq", CUE_QOQ }, { "quarter before", CUE_PERIOD_BEFORE }, { "quarter over quarter", CUE_QOQ },
+	{ "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING }, { "reason", CUE_DRIVER },
+	{ "recommend", CUE_RECOMMEND }, { "recommendation", CUE_RECOMMEND }, { "record", CUE_FILLER },
+	{ "reduce", CUE_REDUCE }, { "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS },
+	{ "request", CUE_UNIT_REQUESTS }, { "revenue", CUE_NOT_BILLING }, { "rightsize", CUE_REDUCE },
+	{ "rightsizing", CUE_REDUCE }, { "rise", CUE_INCREASE }, { "risen", CUE_INCREASE },
 	{ "rose", CUE_INCREASE }, { "run", CUE_FILLER }, { "run rate", CUE_RUN_RATE },
-	{ "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING }, { "same", CUE_SAME }, { "see", CUE_ASK },
-	{ "share", CUE_SHARE }, { "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE },
-	{ "smallest", CUE_LEAST }, { "so", CUE_FILLER }, { "so far", CUE_FILLER }, { "solely", CUE_ONLY },
-	{ "spend", CUE_COST }, { "spending", CUE_COST }, { "spent", CUE_COST }, { "spike", CUE_INCREASE },
-	{ "spiked", CUE_INCREASE }, { "split", CUE_BREAKDOWN }, { "split by", CUE_BY },
-	{ "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG }, { "tell", CUE_ASK },
-	{ "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
-	{ "the one before", CUE_PERIOD_BEFORE }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN },
-	{ "then", CUE_FILLER }, { "there", CUE_FILLER }, { "these", CUE_PRONOUN }, { "those", CUE_PRONOUN },
-	{ "through", CUE_FILLER }, { "time series", CUE_TREND }, { "to", CUE_FILLER }, { "top", CUE_TOP },
-	{ "total", CUE_TOTAL }, { "trend", CUE_TREND }, { "unallocated", CUE_UNTAGGED },
-	{ "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN }, { "untagged", CUE_UNTAGGED },
-	{ "up", CUE_FILLER }, { "us", CUE_FILLER }, { "usage", CUE_USAGE }, { "utilisation", CUE_NOT_BILLING },
-	{ "utilization", CUE_NOT_BILLING }, { "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "was", CUE_FILLER },
-	{ "we", CUE_FILLER }, { "week before", CUE_PERIOD_BEFORE }, { "week by week", CUE_WEEKLY },
-	{ "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY }, { "went down", CUE_DECREASE },
-	{ "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH }, { "what about", CUE_FOLLOWUP },
-	{ "what can you do", CUE_HELP }, { "when", CUE_FILLER }, { "where", CUE_FILLER }, { "which", CUE_WHICH },
-	{ "who", CUE_WHICH }, { "will", CUE_FILLER }, { "with", CUE_FILLER }, { "without", CUE_EXCLUDE },
+	{ "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING }, { "same", CUE_SAME },
+	{ "save", CUE_REDUCE }, { "savings opportunities", CUE_RECOMMEND },
+	{ "savings opportunity", CUE_RECOMMEND }, { "see", CUE_ASK }, { "share", CUE_SHARE },
+	{ "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE }, { "smallest", CUE_LEAST },
+	{ "so", CUE_FILLER }, { "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST },
+	{ "spending", CUE_COST }, { "spent", CUE_COST }, { "spike", CUE_SPIKE }, { "spiked", CUE_SPIKE },
+	{ "split", CUE_BREAKDOWN }, { "split by", CUE_BY }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE },
+	{ "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG },
+	{ "tech stack", CUE_ARCHITECTURE }, { "tell", CUE_ASK }, { "than", CUE_FILLER },
+	{ "that", CUE_PRONOUN }, { "the", CUE_FILLER }, { "the one before", CUE_PERIOD_BEFORE },
+	{ "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER }, { "there", CUE_FILLER },
+	{ "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER },
+	{ "time series", CUE_TREND }, { "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL },
+	{ "trend", CUE_TREND }, { "trim", CUE_REDUCE }, { "unallocated", CUE_UNTAGGED },
+	{ "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN }, { "unexpected", CUE_ANOMALY },
+	{ "untagged", CUE_UNTAGGED }, { "unusual", CUE_ANOMALY }, { "up", CUE_FILLER }, { "us", CUE_FILLER },
+	{ "usage", CUE_USAGE }, { "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING },
+	{ "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "waste", CUE_REDUCE },
+	{ "wasted", CUE_REDUCE }, { "way to", CUE_HOW_TO }, { "ways to", CUE_HOW_TO }, { "we", CUE_FILLER },
+	{ "week before", CUE_PERIOD_BEFORE }, { "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW },
+	{ "weekly", CUE_WEEKLY }, { "went down", CUE_DECREASE }, { "went up", CUE_INCREASE },
+	{ "were", CUE_FILLER }, { "what", CUE_WHICH }, { "what about", CUE_FOLLOWUP },
+	{ "what can you do", CUE_HELP }, { "what should", CUE_HOW_TO }, { "when", CUE_FILLER },
+	{ "where", CUE_FILLER }, { "where can", CUE_HOW_TO }, { "where could", CUE_HOW_TO },
+	{ "which", CUE_WHICH }, { "who", CUE_WHICH }, { "who own", CUE_OWNER }, { "who owns", CUE_OWNER },
+	{ "why", CUE_WHY }, { "will", CUE_FUTURE }, { "with", CUE_FILLER }, { "without", CUE_EXCLUDE },
 	{ "without any tag", CUE_UNTAGGED }, { "without tag", CUE_UNTAGGED }, { "would", CUE_FILLER },
 	{ "wow", CUE_WOW }, { "write", CUE_FILLER }, { "year before", CUE_PERIOD_BEFORE },
-	{ "year over year", CUE_YOY }, { "yearly", CUE_YEARLY }, { "you", CUE_FILLER }, { "your", CUE_FILLER },
-	{ "yoy", CUE_YOY },
+	{ "year end", CUE_END_OF_YEAR }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY },
+	{ "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
 };
 
 /* Verbs that would change data; a question starting with one is refused. */
@@ -917,7 +963,7 @@ static bool about_costs(const struct reading *r)
 		CUE_COST, CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_USAGE, CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_AMORTIZED,
 		CUE_TOP, CUE_BOTTOM, CUE_BREAKDOWN, CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_COMPARE,
 		CUE_VERSUS, CUE_MOM, CUE_YOY, CUE_INCREASE, CUE_DECREASE, CUE_UNTAGGED, CUE_TOTAL, CUE_AVERAGE,
-		CUE_MORE_THAN, CUE_LESS_THAN, CUE_MOST, CUE_LEAST, CUE_SHARE, CUE_RUN_RATE,
+		CUE_MORE_THAN, CUE_LESS_THAN, CUE_MOST, CUE_LEAST, CUE_SHARE, CUE_RUN_RATE, CUE_SPIKE,
 	};
 	if (r->ntimes > 0)
 		return true;
@@ -967,6 +1013,194 @@ static bool looks_like_followup(const struct reading *r)
 	return words <= 4 && !has_cue(r, CUE_COST) && !has_cue(r, CUE_ASK) && !has_cue(r, CUE_WHICH);
 }
 
+/* ---- the analyses (insight.h) ---- */
+
+static bool has_any_cue(const struct reading *r, const enum cue *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (has_cue(r, list[i]))
+			return true;
+	return false;
+}
+
+/* Does the question open by asking what something is or how it works
+ * ("what is", "what are", "what's", "explain", "how does")? */
+static bool asks_definition(const struct reading *r)
+{
+	static const struct {
+		const char *first, *second;
+	} openers[] = {
+		{ "what", "a" }, { "what", "an" }, { "what", "are" }, { "what", "is" }, { "whats", NULL },
+	};
+	if (has_cue(r, CUE_EXPLAIN) || has_cue(r, CUE_HOW_TO))
+		return true;
+	if (r->toks.n == 0)
+		return false;
+	for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++)
+		if (tok_is(&r->toks, 0, openers[i].first) &&
+		    (!openers[i].second || tok_is(&r->toks, 1, openers[i].second)))
+			return true;
+	/* the lexer drops a possessive "'s": "what's" is "what" and an apostrophe */
+	const char *after = r->in->question + r->toks.items[0].offset + r->toks.items[0].text.n;
+	return tok_is(&r->toks, 0, "what") && (after[0] == '\'' || strncmp(after, "\xe2\x80\x99", 3) == 0);
+}
+
+/* A question about a concept rather than about the data: "what is a
+ * savings plan", "explain amortized cost", "how does spot pricing work".
+ * Data vocabulary decides against it: a time, a grouping or ranking, a
+ * question about "my"/"our" spend, cost words without a measure's name. */
+static bool asks_knowledge(const struct reading *r)
+{
+	static const enum cue data_cues[] = {
+		CUE_TOP, CUE_BOTTOM, CUE_MOST, CUE_LEAST, CUE_BY, CUE_EACH, CUE_BREAKDOWN, CUE_TOTAL, CUE_TREND,
+		CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_COMPARE, CUE_VERSUS, CUE_MOM,
+		CUE_WOW, CUE_QOQ, CUE_YOY, CUE_AVERAGE, CUE_PER_DAY, CUE_SHARE, CUE_RUN_RATE, CUE_MORE_THAN,
+		CUE_LESS_THAN, CUE_USAGE, CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_UNIT_REQUESTS, CUE_UNTAGGED,
+	};
+	static const enum cue concept_measures[] = { CUE_AMORTIZED, CUE_UNBLENDED, CUE_NET, CUE_LIST };
+	static const char *const possessives[] = { "my", "our", "we", "us", NULL };
+	if (!asks_definition(r) || r->ntimes > 0 || has_any_cue(r, data_cues, sizeof(data_cues) / sizeof(data_cues[0])))
+		return false;
+	bool values = false, dimensions = false, possessive = false;
+	for (size_t i = 0; i < r->nnames; i++) {
+		if (is_dimension_hit(&r->names[i]))
+			dimensions = true;
+		else
+			values = true;
+	}
+	for (size_t i = 0; i < r->toks.n; i++)
+		possessive |= tok_in(&r->toks, i, possessives);
+	bool cost = has_cue(r, CUE_COST);
+	bool measure = has_any_cue(r, concept_measures, sizeof(concept_measures) / sizeof(concept_measures[0]));
+	if (possessive && (cost || values))
+		return false;
+	if (cost && !measure)
+		return false;
+	/* "what are the accounts" lists data; "how do I tag resources" asks how */
+	return !dimensions || has_cue(r, CUE_EXPLAIN) || has_cue(r, CUE_HOW_TO);
+}
+
+/* The analysis a question asks for, or NULL. ranked, grouped and compare
+ * say what the rest of the question asks: "which service spiked the
+ * most" ranks movers, "did EC2 jump from September to October" compares. */
+static const char *insight_of(const struct reading *r, bool ranked, bool grouped, bool compare)
+{
+	static const enum cue changes[] = { CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_SPIKE };
+	static const enum cue horizons[] = {
+		CUE_HORIZON_MONTH, CUE_HORIZON_QUARTER, CUE_HORIZON_YEAR,
+		CUE_END_OF_MONTH, CUE_END_OF_QUARTER, CUE_END_OF_YEAR,
+	};
+	bool change = has_any_cue(r, changes, sizeof(changes) / sizeof(changes[0]));
+	bool values = false;
+	for (size_t i = 0; i < r->nnames; i++)
+		values |= !is_dimension_hit(&r->names[i]);
+	bool subject = has_cue(r, CUE_COST) || values;
+	bool future = has_cue(r, CUE_FUTURE) ||
+		      has_any_cue(r, horizons, sizeof(horizons) / sizeof(horizons[0]));
+	const struct cue_hit *reduce = find_cue(r, CUE_REDUCE);
+
+	if (has_cue(r, CUE_ANOMALY))
+		return "anomalies";
+	if ((has_cue(r, CUE_WHY) || has_cue(r, CUE_DRIVER) || (has_cue(r, CUE_EXPLAIN) && change)) &&
+	    (change || subject))
+		return "drivers";
+	/* "from September to October" names two periods to compare */
+	bool two_periods = r->ntimes >= 2 || (r->ntimes == 1 && r->times[0].is_span &&
+					      r->times[0].to.start_day > r->times[0].from.start_day);
+	if (has_cue(r, CUE_SPIKE) && !ranked && !grouped && !compare && !two_periods)
+		return "anomalies";
+	if (has_cue(r, CUE_FORECAST) || (future && subject))
+		return "forecast";
+	if (has_cue(r, CUE_RECOMMEND) || (reduce && (has_cue(r, CUE_HOW_TO) || reduce->first == 0)))
+		return "recommend";
+	if (has_cue(r, CUE_OWNER))
+		return "owners";
+	if (has_cue(r, CUE_ARCHITECTURE))
+		return "architecture";
+	if (asks_knowledge(r))
+		return "knowledge";
+	return NULL;
+}
+
+/* Months ahead a forecast question asks about: "end of the month" 0,
+ * "next quarter" 3, "next 6 months" 6, a named future period up to its
+ * last month; 0 when it does not say. */
+static int forecast_months(const struct reading *r, int today)
+{
+	static const struct {
+		enum cue cue;
+		int months; /* -1: to the end of this quarter, -2: of this year */
+	} horizons[] = {
+		{ CUE_END_OF_MONTH, 0 }, { CUE_END_OF_QUARTER, -1 }, { CUE_END_OF_YEAR, -2 },
+		{ CUE_HORIZON_MONTH, 1 }, { CUE_HORIZON_QUARTER, 3 }, { CUE_HORIZON_YEAR, 12 },
+	};
+	static const struct {
+		const char *unit;
+		int months;
+	} units[] = { { "month", 1 }, { "months", 1 }, { "quarter", 3 }, { "quarters", 3 }, { "year", 12 }, { "years", 12 } };
+	int y, m, d, months = 0;
+	date_to_ymd(today, &y, &m, &d);
+	for (size_t i = 0; i < sizeof(horizons) / sizeof(horizons[0]); i++)
+		if (has_cue(r, horizons[i].cue)) {
+			months = horizons[i].months == -1 ? 2 - (m - 1) % 3 : horizons[i].months == -2 ? 12 - m : horizons[i].months;
+			goto out;
+		}
+	/* "the next 6 months", "the coming two quarters" */
+	const struct cue_hit *next = find_cue(r, CUE_NEXT);
+	if (next) {
+		double n = number_at(r, next->last + 1);
+		for (size_t u = 0; n >= 1 && n == floor(n) && u < sizeof(units) / sizeof(units[0]); u++)
+			if (tok_is(&r->toks, next->last + 2, units[u].unit)) {
+				months = (int)n * units[u].months;
+				goto out;
+			}
+	}
+	/* a period named in the future: up to its last month */
+	for (size_t k = 0; k < r->ntimes; k++) {
+		int ey, em, ed;
+		if (r->times[k].period.end_day <= today + 1)
+			continue;
+		date_to_ymd(r->times[k].period.end_day - 1, &ey, &em, &ed);
+		months = (ey * 12 + em) - (y * 12 + m);
+		break;
+	}
+out:
+	return months < 0 ? 0 : months > PLAN_MONTHS_MAX ? PLAN_MONTHS_MAX : months;
+}
+
+/* Turn a plan into a request for one analysis: its filters and measure
+ * stay as the scope; the time is the analysis' own unless the question
+ * named one (a forecast's named time is its horizon, not its history). */
+static void set_insight(struct reading *r, struct plan *p, const char *name)
+{
+	int today = r->in->today;
+	p->intent = INTENT_INSIGHT;
+	snprintf(p->insight, sizeof(p->insight), "%s", name);
+	p->group.dim = DIM_NONE;
+	p->grain = GRAIN_NONE;
+	p->has_threshold = false;
+	p->share_of_total = false;
+	p->run_rate = false;
+	if (p->measure == MEASURE_USAGE)
+		p->measure = MEASURE_AMORTIZED;
+	if (strcmp(name, "drivers") == 0) {
+		/* the change between two periods, the later one being the range */
+		set_periods(r, p, today);
+		p->range = p->periods[1];
+		p->range_defaulted = r->ntimes == 0;
+	} else if (strcmp(name, "forecast") == 0) {
+		p->months = forecast_months(r, today);
+		p->range = default_range(p, today);
+		p->range_defaulted = true;
+	} else if (r->ntimes >= 1) {
+		p->range = r->times[0].period;
+		p->range_defaulted = false;
+	} else {
+		p->range = default_range(p, today);
+		p->range_defaulted = true;
+	}
+}
+
 /* Build a plan as if the question stood alone. */
 static void plan_standalone(struct reading *r, struct plan *p, bool *group_mentioned, bool *measure_mentioned,
 			    bool *limit_mentioned)
@@ -984,7 +1218,7 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 	p->ascending = ascending;
 	*limit_mentioned = p->limit > 0;
 
-	bool increase = has_cue(r, CUE_INCREASE), decrease = has_cue(r, CUE_DECREASE);
+	bool increase = has_cue(r, CUE_INCREASE) || has_cue(r, CUE_SPIKE), decrease = has_cue(r, CUE_DECREASE);
 	bool ranked = has_cue(r, CUE_MOST) || has_cue(r, CUE_TOP) || has_cue(r, CUE_WHICH) || has_cue(r, CUE_LEAST);
 	bool compare = has_cue(r, CUE_COMPARE) || has_cue(r, CUE_VERSUS) || has_cue(r, CUE_MOM) ||
 		       has_cue(r, CUE_WOW) || has_cue(r, CUE_QOQ) || has_cue(r, CUE_YOY);
@@ -1053,6 +1287,11 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 			p->range = default_range(p, today);
 			p->range_defaulted = true;
 		}
+	}
+	const char *insight = insight_of(r, ranked, *group_mentioned, compare);
+	if (insight) {
+		set_insight(r, p, insight);
+		*group_mentioned = false;
 	}
 }
 
@@ -1135,10 +1374,28 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 			}
 	if (group_mentioned) {
 		out.group = now->group;
-		if (out.intent == INTENT_TOTAL || out.intent == INTENT_AVERAGE_DAILY)
+		/* "break it down by region" after an analysis: back to the data */
+		if (out.intent == INTENT_TOTAL || out.intent == INTENT_AVERAGE_DAILY || out.intent == INTENT_INSIGHT)
 			out.intent = INTENT_BREAKDOWN;
 		if (out.intent == INTENT_TREND && now->intent != INTENT_TREND)
 			out.intent = INTENT_BREAKDOWN;
+	}
+	if (now->intent == INTENT_INSIGHT) {
+		/* "any anomalies there?", "and the forecast?": the analysis over
+		 * what was being discussed */
+		out.intent = INTENT_INSIGHT;
+		snprintf(out.insight, sizeof(out.insight), "%s", now->insight);
+		out.months = now->months;
+		out.group.dim = DIM_NONE;
+		if (now->range_defaulted && (strcmp(now->insight, "forecast") == 0 || prev->intent == INTENT_COMPARE_PERIODS ||
+					     prev->intent == INTENT_MOVERS)) {
+			out.range = now->range;
+			out.range_defaulted = true;
+		}
+		if (strcmp(now->insight, "drivers") == 0) {
+			out.periods[0] = now->periods[0];
+			out.periods[1] = now->periods[1];
+		}
 	}
 	if (now->grain != GRAIN_NONE) {
 		/* "show it daily", "break it down by month" */
@@ -1197,11 +1454,15 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 			out.periods[0] = period_previous(&r->times[0].period);
 			out.range.start_day = out.periods[0].start_day;
 			out.range.end_day = out.periods[1].end_day;
+		} else if (out.intent == INTENT_INSIGHT && strcmp(out.insight, "forecast") == 0) {
+			out.months = now->months; /* a forecast's time is its horizon */
 		} else {
 			out.range = r->times[0].period;
 			out.range_defaulted = false;
 		}
 	}
+	if (out.intent != INTENT_INSIGHT)
+		out.insight[0] = '\0';
 	*now = out;
 }
 
@@ -1265,7 +1526,7 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	bool followup = in->previous && in->previous->intent != INTENT_REFUSE &&
 			in->previous->intent != INTENT_CLARIFY && in->previous->intent != INTENT_HELP &&
 			looks_like_followup(&r);
-	if (!followup && !about_costs(&r)) {
+	if (!followup && !about_costs(&r) && !insight_of(&r, false, false, false)) {
 		refuse(p, "I can only answer questions about your cloud bill: costs, usage, trends and "
 			  "comparisons. Try \"What did we spend last month?\" or \"Top 5 services by cost\".");
 		goto out;
@@ -1279,13 +1540,16 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 		   in->previous->intent != INTENT_REFUSE && in->previous->intent != INTENT_CLARIFY &&
 		   in->previous->intent != INTENT_HELP &&
 		   in->previous->intent != INTENT_COMPARE_PERIODS && in->previous->intent != INTENT_MOVERS &&
-		   p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
+		   in->previous->intent != INTENT_INSIGHT && p->intent != INTENT_COMPARE_PERIODS &&
+		   p->intent != INTENT_MOVERS && p->intent != INTENT_INSIGHT) {
 		/* a new question in a conversation, without dates: the period
 		 * already being talked about */
 		p->range = in->previous->range;
 		p->range_defaulted = false;
 		note(&r, "the period of the previous question, %s%s", p->range.label, "");
 	}
+	if (p->intent == INTENT_INSIGHT) /* the knowledge base searches the words themselves */
+		snprintf(p->topic, sizeof(p->topic), "%s", in->question);
 out:
 	snprintf(out->notes, sizeof(out->notes), "%s", r.notes.len ? r.notes.buf : "");
 	strbuf_release(&r.notes);

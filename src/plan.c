@@ -42,7 +42,7 @@ static const char *const intent_names[] = {
 	[INTENT_TOTAL] = "total", [INTENT_BREAKDOWN] = "breakdown", [INTENT_TREND] = "trend",
 	[INTENT_COMPARE_PERIODS] = "compare", [INTENT_MOVERS] = "movers",
 	[INTENT_AVERAGE_DAILY] = "average_daily", [INTENT_CLARIFY] = "clarify",
-	[INTENT_REFUSE] = "refuse", [INTENT_HELP] = "help",
+	[INTENT_REFUSE] = "refuse", [INTENT_HELP] = "help", [INTENT_INSIGHT] = "insight",
 };
 static const char *const grain_names[] = {
 	[GRAIN_NONE] = "none", [GRAIN_DAY] = "day", [GRAIN_WEEK] = "week", [GRAIN_MONTH] = "month",
@@ -186,6 +186,29 @@ static void describe_period(const struct period *p, struct strbuf *sb)
 		strbuf_addstr(sb, dates);
 }
 
+/* "forecast of amortized cost, where service AmazonS3, 3 months ahead":
+ * the analysis, what it is narrowed to and the window when one was given. */
+static void describe_insight(const struct plan *p, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%s of %s", p->insight, measure_label(p->measure));
+	for (int i = 0; i < p->nfilters; i++) {
+		strbuf_addstr(sb, i ? "; " : ", where ");
+		describe_filter(&p->filters[i], sb);
+	}
+	if (!p->range_defaulted) {
+		strbuf_addstr(sb, ", ");
+		describe_period(&p->range, sb);
+	}
+	if (strcmp(p->insight, "forecast") == 0) {
+		if (p->months > 0)
+			strbuf_addf(sb, ", %d month%s ahead", p->months, p->months == 1 ? "" : "s");
+		else
+			strbuf_addstr(sb, ", to the end of this month");
+	}
+	if (p->limit)
+		strbuf_addf(sb, ", at most %d", p->limit);
+}
+
 void plan_describe(const struct plan *p, char *buf, size_t size)
 {
 	struct strbuf sb;
@@ -197,6 +220,9 @@ void plan_describe(const struct plan *p, char *buf, size_t size)
 		goto out;
 	case INTENT_HELP:
 		strbuf_addstr(&sb, "what finq can answer");
+		goto out;
+	case INTENT_INSIGHT:
+		describe_insight(p, &sb);
 		goto out;
 	case INTENT_AVERAGE_DAILY:
 		strbuf_addstr(&sb, p->run_rate ? "run rate from the average daily " : "average daily ");
@@ -329,6 +355,11 @@ json_t *plan_to_json(const struct plan *p)
 	if (p->clarify_question[0])
 		json_object_set_new(o, "clarify", json_pack("{s:s, s:s}", "question", p->clarify_question, "word",
 							    p->clarify_word));
+	if (p->intent == INTENT_INSIGHT) {
+		json_object_set_new(o, "insight", json_string(p->insight));
+		json_object_set_new(o, "months", json_integer(p->months));
+		json_object_set_new(o, "topic", json_string(p->topic));
+	}
 	if (p->nchoices) {
 		json_t *choices = json_array();
 		for (int i = 0; i < p->nchoices; i++)
@@ -408,6 +439,16 @@ int plan_from_json(const json_t *j, struct plan *p)
 		const char *s = json_string_value(json_array_get(choices, i));
 		if (s)
 			snprintf(p->choices[p->nchoices++], PLAN_NAME_MAX, "%s", s);
+	}
+	if (p->intent == INTENT_INSIGHT) {
+		const char *name = json_string_value(json_object_get(j, "insight"));
+		const char *topic = json_string_value(json_object_get(j, "topic"));
+		json_int_t months = json_integer_value(json_object_get(j, "months"));
+		if (!name || !*name || strlen(name) >= sizeof(p->insight) || months < 0 || months > 120)
+			return -1;
+		snprintf(p->insight, sizeof(p->insight), "%s", name);
+		snprintf(p->topic, sizeof(p->topic), "%s", topic ? topic : "");
+		p->months = (int)months;
 	}
 	return 0;
 }

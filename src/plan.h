@@ -27,6 +27,7 @@ enum intent {
 	INTENT_CLARIFY,         /* ask the user: message says what, choices offer candidates */
 	INTENT_REFUSE,          /* cannot answer from billing data: message says why */
 	INTENT_HELP,            /* what finq can do */
+	INTENT_INSIGHT,         /* an analysis of insight.h, named by plan.insight */
 };
 
 enum measure {
@@ -73,6 +74,7 @@ enum filter_op {
 #define PLAN_NAME_MAX 128
 #define PLAN_MAX_VALUES 8
 #define PLAN_MAX_FILTERS 12
+#define PLAN_MONTHS_MAX 12 /* the longest forecast horizon */
 
 struct dim_ref {
 	enum dimension dim;
@@ -112,6 +114,12 @@ struct plan {
 	char choices[6][PLAN_NAME_MAX];
 	char clarify_question[512]; /* INTENT_CLARIFY: the question asked, to re-read with the choice */
 	char clarify_word[64];      /* INTENT_CLARIFY: the word the choice replaces */
+	/* INTENT_INSIGHT: the analysis ("anomalies", "forecast", ...); its scope
+	 * is the plan's filters, measure and (unless range_defaulted) range */
+	char insight[32];
+	int months;                 /* forecast: months ahead; 0: to the end of this month */
+	char topic[256];            /* the words the analysis reads: the question for the
+	                               knowledge base, a resource id for owners */
 };
 
 void plan_init(struct plan *p);

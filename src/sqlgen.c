@@ -446,6 +446,7 @@ int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbu
 	case INTENT_CLARIFY:
 	case INTENT_REFUSE:
 	case INTENT_HELP:
+	case INTENT_INSIGHT: /* several queries: the analysis runs its own */
 		return -1;
 	}
 	return -1;

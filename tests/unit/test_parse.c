@@ -12,6 +12,8 @@
 #include "sqlgen.h"
 #include "vocab.h"
 
+#include <jansson.h>
+
 static void load_vocab(struct vocab *v)
 {
 	FILE *f = fopen(TEST_DATA_DIR "/vocab.tsv", "r");
@@ -109,6 +111,12 @@ static const char *check(const struct parse_result *res, const char *key, const 
 		snprintf(got, size, "%s", res->followup ? "true" : "false");
 	else if (strcmp(key, "choices") == 0)
 		snprintf(got, size, "%d", p->nchoices);
+	else if (strcmp(key, "insight") == 0)
+		snprintf(got, size, "%s", p->intent == INTENT_INSIGHT ? p->insight : "(none)");
+	else if (strcmp(key, "months") == 0)
+		snprintf(got, size, "%d", p->months);
+	else if (strcmp(key, "defaulted") == 0)
+		snprintf(got, size, "%s", p->range_defaulted ? "true" : "false");
 	else if (strcmp(key, "threshold") == 0)
 		snprintf(got, size, "%s%g", !p->has_threshold ? "none" : p->threshold_below ? "<" : ">", p->threshold);
 	else if (strcmp(key, "filter") == 0) {
@@ -164,8 +172,9 @@ static void test_questions_file(void **state)
 		struct strbuf sql;
 		strbuf_init(&sql, 0);
 		bool runs = sqlgen_build(&res.plan, &sql_dialect_duckdb, &sql) == 0;
+		/* an analysis runs its own queries (insight.h), not one of sqlgen's */
 		bool answerable = res.plan.intent != INTENT_REFUSE && res.plan.intent != INTENT_CLARIFY &&
-				  res.plan.intent != INTENT_HELP;
+				  res.plan.intent != INTENT_HELP && res.plan.intent != INTENT_INSIGHT;
 		if (runs != answerable) {
 			failures++;
 			print_message("questions.txt:%d: plan %s but SQL %s\n", lineno, intent_name(res.plan.intent),
@@ -201,10 +210,44 @@ static void test_cue_table_sorted(void **state)
 	assert_int_equal(parse_cue_table_disorder(), 0);
 }
 
+/* An analysis' plan survives storage: name, horizon and words round-trip,
+ * its description names it, and a stored plan without a name is refused. */
+static void test_insight_plan_json(void **state)
+{
+	(void)state;
+	struct vocab v;
+	load_vocab(&v);
+	int today;
+	assert_true(date_parse("2025-12-04", &today));
+	struct parse_input in = { "forecast S3 spend for next quarter", today, &v, NULL, NULL };
+	struct parse_result res;
+	parse_question(&in, &res);
+	assert_int_equal(res.plan.intent, INTENT_INSIGHT);
+	json_t *j = plan_to_json(&res.plan);
+	assert_string_equal(json_string_value(json_object_get(j, "intent")), "insight");
+	assert_string_equal(json_string_value(json_object_get(j, "insight")), "forecast");
+	struct plan back;
+	assert_int_equal(plan_from_json(j, &back), 0);
+	assert_string_equal(back.insight, "forecast");
+	assert_int_equal(back.months, 3);
+	assert_string_equal(back.topic, "forecast S3 spend for next quarter");
+	assert_int_equal(back.nfilters, 1);
+	char words[1024];
+	plan_describe(&back, words, sizeof(words));
+	assert_non_null(strstr(words, "forecast of amortized cost"));
+	assert_non_null(strstr(words, "AmazonS3"));
+	assert_non_null(strstr(words, "3 months ahead"));
+	json_object_del(j, "insight");
+	assert_int_equal(plan_from_json(j, &back), -1);
+	json_decref(j);
+	vocab_release(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cue_table_sorted),
+		cmocka_unit_test(test_insight_plan_json),
 		cmocka_unit_test(test_questions_file),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
