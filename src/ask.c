@@ -4,6 +4,7 @@
 #include "ask.h"
 #include "answer.h"
 #include "date.h"
+#include "insight.h"
 #include "parse.h"
 #include "sandbox.h"
 #include "sqlgen.h"
@@ -118,6 +119,162 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	return ok;
 }
 
+void ask_insight_scope(struct ask_context *ctx, int today, const char *words, struct insight_request *req)
+{
+	if (!words || !*words)
+		return;
+	ask_context_ready(ctx);
+	struct parse_input in = { .question = words, .today = today, .vocab = &ctx->vocab };
+	struct parse_result parsed;
+	parse_question(&in, &parsed);
+	const struct plan *p = &parsed.plan;
+	if (p->intent == INTENT_CLARIFY || p->intent == INTENT_REFUSE || p->intent == INTENT_HELP)
+		return;
+	req->scope.nfilters = p->nfilters;
+	for (int i = 0; i < p->nfilters; i++)
+		req->scope.filters[i] = p->filters[i];
+	req->scope.measure = p->measure == MEASURE_USAGE ? MEASURE_AMORTIZED : p->measure;
+	if (!p->range_defaulted) {
+		req->scope.range = p->range;
+		req->scope.range_defaulted = false;
+	}
+	req->scope.periods[0] = p->periods[0];
+	req->scope.periods[1] = p->periods[1];
+	req->scope.intent = p->intent;
+}
+
+/* The request an analysis' plan makes: the plan is the scope. A drivers
+ * plan that named two periods reads as a comparison of them, as the same
+ * words would on the command line. */
+static void insight_request_of(struct ask_context *ctx, const struct plan *p, int today, struct insight_request *req)
+{
+	insight_request_init(req);
+	req->db = ctx->db;
+	req->state = ctx->state;
+	req->today = today;
+	req->currency = ctx->currency;
+	req->scope = *p;
+	req->scope.intent = strcmp(p->insight, "drivers") == 0 && !p->range_defaulted ? INTENT_COMPARE_PERIODS
+										     : INTENT_TOTAL;
+	req->text = p->topic;
+	req->months = p->months;
+	req->limit = p->limit;
+}
+
+/* "How can I reduce CloudWatch costs?": the knowledge base's entries on the
+ * question go under the recommendations, cited. Nothing when there is no
+ * knowledge analysis or it finds nothing. */
+static void add_knowledge(const struct insight_request *req, json_t *result, struct strbuf *md)
+{
+	const struct insight *kb = insight_find("knowledge");
+	if (!kb || !req->text[0])
+		return;
+	struct insight_request kreq = *req;
+	kreq.limit = 3;
+	json_t *k = NULL;
+	struct err ignored = { 0 };
+	if (kb->run(&kreq, &k, &ignored) == 0 && json_array_size(json_object_get(k, "items"))) {
+		strbuf_addstr(md, "\n\n**From the knowledge base**\n");
+		size_t i;
+		json_t *item;
+		json_array_foreach(json_object_get(k, "items"), i, item) {
+			const char *title = json_string_value(json_object_get(item, "title"));
+			const char *url = json_string_value(json_object_get(item, "url"));
+			const char *source = json_string_value(json_object_get(item, "source"));
+			if (!title)
+				continue;
+			if (url && *url)
+				strbuf_addf(md, "\n- [%s](%s)", title, url);
+			else
+				strbuf_addf(md, "\n- %s", title);
+			if (source && *source)
+				strbuf_addf(md, " (%s)", source);
+		}
+		json_object_set(result, "citations", json_object_get(k, "items"));
+	}
+	json_decref(k);
+}
+
+/* The answer object of an analysis' result: its narrative under its title,
+ * its queries joined as the SQL, its table, charts and suggestions; the
+ * result's own fields (title, method, items) under "insight". */
+static json_t *insight_answer(const struct plan *p, json_t *result, const char *interpretation)
+{
+	struct strbuf md, sql;
+	strbuf_init(&md, 0);
+	strbuf_init(&sql, 0);
+	const char *title = json_string_value(json_object_get(result, "title"));
+	const char *message = json_string_value(json_object_get(result, "message"));
+	if (title && *title)
+		strbuf_addf(&md, "**%s**", title);
+	if (message && *message)
+		strbuf_addf(&md, "%s%s", md.len ? "\n\n" : "", message);
+	json_t *citations = json_object_get(result, "citations");
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(result, "sql"), i, q)
+		strbuf_addf(&sql, "%s%s;", i ? "\n\n" : "", json_string_value(q));
+	json_t *o = json_object();
+	json_object_set_new(o, "message", json_string(md.buf));
+	json_object_set_new(o, "interpretation", json_string(interpretation));
+	json_object_set_new(o, "plan", plan_to_json(p));
+	json_object_set_new(o, "sql", sql.len ? json_string(sql.buf) : json_null());
+	static const char *const copied[] = { "columns", "rows", "charts", "suggestions" };
+	for (size_t k = 0; k < sizeof(copied) / sizeof(copied[0]); k++) {
+		json_t *v = json_object_get(result, copied[k]);
+		json_object_set_new(o, copied[k], json_is_array(v) ? json_incref(v) : json_array());
+	}
+	json_t *detail = json_object();
+	json_object_set_new(detail, "name", json_string(p->insight));
+	static const char *const kept[] = { "title", "method", "items" };
+	for (size_t k = 0; k < sizeof(kept) / sizeof(kept[0]); k++) {
+		json_t *v = json_object_get(result, kept[k]);
+		if (v)
+			json_object_set(detail, kept[k], v);
+	}
+	if (citations)
+		json_object_set(detail, "citations", citations);
+	json_object_set_new(o, "insight", detail);
+	strbuf_release(&md);
+	strbuf_release(&sql);
+	return o;
+}
+
+/* Answer an INTENT_INSIGHT plan; an analysis this build lacks is said so. */
+static int ask_insight(struct ask_context *ctx, const struct parse_result *parsed, int today, json_t **answer,
+		       struct err *e)
+{
+	const struct plan *p = &parsed->plan;
+	char interpretation[1024];
+	ask_interpretation(parsed, interpretation, sizeof(interpretation));
+	const struct insight *in = insight_find(p->insight);
+	if (!in) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "The %s analysis is not part of this build of finq.", p->insight);
+		*answer = json_pack("{s:s, s:s, s:o, s:n, s:[], s:[], s:[], s:[], s:s}", "message", msg, "interpretation",
+				    interpretation, "plan", plan_to_json(p), "sql", "columns", "rows", "charts",
+				    "suggestions", "outcome", "refused");
+		return 0;
+	}
+	struct insight_request req;
+	insight_request_of(ctx, p, today, &req);
+	json_t *result = NULL;
+	if (in->run(&req, &result, e))
+		return err_prefix(e, "the %s analysis failed", p->insight);
+	if (strcmp(p->insight, "recommend") == 0) {
+		struct strbuf md;
+		strbuf_init(&md, 0);
+		strbuf_addstr(&md, json_string_value(json_object_get(result, "message")));
+		add_knowledge(&req, result, &md);
+		insight_set_message(result, md.buf);
+		strbuf_release(&md);
+	}
+	*answer = insight_answer(p, result, interpretation);
+	json_object_set_new(*answer, "outcome", json_string("answered"));
+	json_decref(result);
+	return 0;
+}
+
 int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
 	       json_t **answer, struct plan *plan_out, struct err *e)
 {
@@ -134,6 +291,13 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 	parse_question(&in, &parsed);
 	const struct plan *p = &parsed.plan;
 	*plan_out = *p;
+	if (p->intent == INTENT_INSIGHT) {
+		if (ask_insight(ctx, &parsed, today, answer, e))
+			return -1;
+		json_object_set_new(*answer, "followup", json_boolean(parsed.followup));
+		json_object_set_new(*answer, "elapsed_ms", json_real(now_ms() - started));
+		return 0;
+	}
 
 	struct strbuf sql, md;
 	strbuf_init(&sql, 0);

@@ -8,6 +8,11 @@
  * object of DESIGN.md: message, interpretation, plan, sql, columns, rows,
  * charts, suggestions, elapsed_ms. Storing the conversation is the
  * caller's business (it passes the previous turn in).
+ *
+ * A question that asks for an analysis (INTENT_INSIGHT: "any anomalies in
+ * October?", "how can I reduce CloudWatch costs?") runs it through
+ * insight.h's table and turns its result object into the same answer
+ * object, with the analysis' own fields under "insight".
  */
 #ifndef FINQ_ASK_H
 #define FINQ_ASK_H
@@ -18,6 +23,8 @@
 #include "vocab.h"
 
 struct json_t;
+struct state;
+struct insight_request;
 
 struct ask_context {
 	struct db *db;     /* opened with sandbox_open(): read-only, locked down */
@@ -26,6 +33,7 @@ struct ask_context {
 	double timeout_seconds;
 	size_t max_rows;
 	char currency[16]; /* of most of the cost, from the vocabulary table */
+	struct state *state; /* the knowledge base for the analyses; NULL: none (borrowed) */
 };
 
 /* The previous turn of a conversation, as stored. */
@@ -57,6 +65,13 @@ void ask_interpretation(const struct parse_result *parsed, char *buf, size_t siz
 /* Build the vocabulary's index now (ask_answer does it on first use): for
  * servers that want the first question as fast as the rest. */
 void ask_context_ready(struct ask_context *ctx);
+
+/* Narrow an analysis the way a question would: words ("CloudWatch",
+ * "account prod in October") are read by the parser against ctx's
+ * vocabulary and their filters, measure and time become req's scope; words
+ * that only ask for help, refuse or clarify narrow nothing. For `finq
+ * anomalies WORDS` and /api/v1/insights/NAME?q=WORDS. */
+void ask_insight_scope(struct ask_context *ctx, int today, const char *words, struct insight_request *req);
 
 /* Read the previous turn back from a stored plan and answer (JSON text). */
 int ask_previous_from_json(const char *plan_json, const char *answer_json, struct ask_previous *prev);

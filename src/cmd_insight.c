@@ -12,7 +12,6 @@
 #include "ask.h"
 #include "cli.h"
 #include "insight.h"
-#include "parse.h"
 #include "state.h"
 #include "strbuf.h"
 
@@ -46,30 +45,6 @@ static int parse_count(const char *arg, const char *option, int max, int *out)
 	}
 	*out = (int)v;
 	return EXIT_OK;
-}
-
-/* The scope words through the question parser: keep what narrows the data. */
-static void read_scope(const struct ask_context *ctx, int today, const char *words, struct insight_request *req)
-{
-	if (!*words)
-		return;
-	struct parse_input in = { .question = words, .today = today, .vocab = &ctx->vocab };
-	struct parse_result parsed;
-	parse_question(&in, &parsed);
-	const struct plan *p = &parsed.plan;
-	if (p->intent == INTENT_CLARIFY || p->intent == INTENT_REFUSE || p->intent == INTENT_HELP)
-		return;
-	req->scope.nfilters = p->nfilters;
-	for (int i = 0; i < p->nfilters; i++)
-		req->scope.filters[i] = p->filters[i];
-	req->scope.measure = p->measure == MEASURE_USAGE ? MEASURE_AMORTIZED : p->measure;
-	if (!p->range_defaulted) {
-		req->scope.range = p->range;
-		req->scope.range_defaulted = false;
-	}
-	req->scope.periods[0] = p->periods[0];
-	req->scope.periods[1] = p->periods[1];
-	req->scope.intent = p->intent;
 }
 
 int cmd_insight(struct cli *cli, int argc, char **argv)
@@ -120,7 +95,7 @@ int cmd_insight(struct cli *cli, int argc, char **argv)
 		strbuf_release(&words);
 		return rc;
 	}
-	read_scope(&ctx, today, words.buf, &req);
+	ask_insight_scope(&ctx, today, words.buf, &req);
 	req.db = &db;
 	req.today = today;
 	req.currency = ctx.currency;

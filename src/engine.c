@@ -251,6 +251,7 @@ static int slot_open_data(struct engine *en, struct engine_slot *s, struct err *
 	if (ask_context_init(&s->ctx, &s->db, e))
 		goto fail;
 	s->ctx_ready = true;
+	s->ctx.state = s->state; /* the knowledge base, for the analyses */
 	if (slot_add_aliases(s, e))
 		goto fail;
 	/* sorted and with its synonyms before the first question */

@@ -190,7 +190,25 @@ static void describe_period(const struct period *p, struct strbuf *sb)
  * the analysis, what it is narrowed to and the window when one was given. */
 static void describe_insight(const struct plan *p, struct strbuf *sb)
 {
-	strbuf_addf(sb, "%s of %s", p->insight, measure_label(p->measure));
+	static const struct {
+		const char *name, *words;
+	} analyses[] = {
+		{ "anomalies", "anomalies in" }, { "architecture", "the architecture behind" },
+		{ "drivers", "what drove the change in" }, { "forecast", "forecast of" },
+		{ "owners", "likely owners of" }, { "recommend", "savings recommendations on" },
+	};
+	if (strcmp(p->insight, "knowledge") == 0) {
+		strbuf_addf(sb, "the knowledge base on \"%s\"", p->topic);
+		return;
+	}
+	const char *words = NULL;
+	for (size_t i = 0; i < COUNT(analyses) && !words; i++)
+		if (strcmp(analyses[i].name, p->insight) == 0)
+			words = analyses[i].words;
+	if (words)
+		strbuf_addf(sb, "%s %s", words, measure_label(p->measure));
+	else
+		strbuf_addf(sb, "%s of %s", p->insight, measure_label(p->measure));
 	for (int i = 0; i < p->nfilters; i++) {
 		strbuf_addstr(sb, i ? "; " : ", where ");
 		describe_filter(&p->filters[i], sb);

@@ -45,6 +45,7 @@ int session_open(struct session *s, const char *db_path, struct ask_context *ctx
 	free(path);
 	if (rc)
 		return err_recode(e, EXIT_DATABASE);
+	ctx->state = s->state; /* the knowledge base, for the analyses */
 	if (add_aliases(s, e))
 		goto fail;
 	if (!conversation_id) {
@@ -74,6 +75,8 @@ void session_close(struct session *s)
 	if (s->state)
 		state_close(s->state);
 	s->state = NULL;
+	if (s->ctx)
+		s->ctx->state = NULL;
 }
 
 int session_reset(struct session *s, struct err *e)
