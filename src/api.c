@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "date.h"
 #include "engine.h"
+#include "insight.h"
 #include "sandbox.h"
 #include "state.h"
 #include "strbuf.h"
@@ -41,6 +42,8 @@ const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/data", api_data_upload, true },
 	{ "GET", "/api/v1/data/summary", api_data_summary, false },
 	{ "POST", "/api/v1/feedback", api_feedback, false },
+	{ "GET", "/api/v1/insights", api_insights_list, false },
+	{ "GET", "/api/v1/insights/{name}", api_insight, false },
 	{ "GET", "/api/v1/openapi.json", api_openapi, false },
 	{ "POST", "/api/v1/plan", api_plan, false },
 	{ "POST", "/api/v1/sql", api_sql, false },
@@ -540,6 +543,64 @@ int api_chat_stream(struct api *api, const struct req *req, struct resp *resp)
 	resp_stream(resp, 200, "application/x-ndjson", chat_stream_run, chat_job_free, job);
 	resp_header(resp, "Cache-Control", "no-store");
 	resp_header(resp, "X-Accel-Buffering", "no");
+	return 0;
+}
+
+/* ---- analyses --------------------------------------------------------------- */
+
+int api_insights_list(struct api *api, const struct req *req, struct resp *resp)
+{
+	(void)api;
+	(void)req;
+	json_t *list = json_array();
+	for (size_t i = 0; insight_table[i]; i++) {
+		char path[96]; /* where it runs, for clients that follow links */
+		snprintf(path, sizeof(path), "/api/v1/insights/%s", insight_table[i]->name);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "name", insight_table[i]->name, "summary",
+						      insight_table[i]->summary, "path", path));
+	}
+	resp_json(resp, 200, json_pack("{s:o}", "insights", list));
+	return 0;
+}
+
+/* A whole number in [min, max] from the query argument name (absent: *out
+ * unchanged), or a 400 naming it. */
+static int query_count(const struct req *req, struct resp *resp, const char *name, long min, long max, int *out)
+{
+	const char *text = req_query(req, name);
+	if (!text)
+		return 0;
+	char *end = NULL;
+	long v = strtol(text, &end, 10);
+	if (!*text || *end || v < min || v > max)
+		return resp_field_error(resp, 400, "invalid_field", name, "'%s' must be a whole number from %ld to %ld",
+					name, min, max);
+	*out = (int)v;
+	return 0;
+}
+
+/* GET /api/v1/insights/{name}?q=WORDS&months=N&backtest=1&limit=N&today=DATE */
+int api_insight(struct api *api, const struct req *req, struct resp *resp)
+{
+	struct engine_insight_query q = { .name = req_param(req, "name"), .words = req_query(req, "q") };
+	const char *today = req_query(req, "today"), *backtest = req_query(req, "backtest");
+	int d, flag = 0;
+	if (q.words && strlen(q.words) > API_MESSAGE_MAX)
+		return resp_field_error(resp, 400, "invalid_field", "q", "'q' is longer than %d bytes", API_MESSAGE_MAX);
+	if (today && !date_parse(today, &d))
+		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD");
+	if (query_count(req, resp, "months", 0, PLAN_MONTHS_MAX, &q.months) ||
+	    query_count(req, resp, "limit", 0, 10000, &q.limit))
+		return -1;
+	if (backtest && strcmp(backtest, "true") && strcmp(backtest, "false") && query_count(req, resp, "backtest", 0, 1, &flag))
+		return -1;
+	q.backtest = backtest && (strcmp(backtest, "true") == 0 || flag == 1);
+	q.today = today_of(api, today);
+	json_t *out;
+	struct err e = { 0 };
+	if (engine_insight(api->engine, &q, &out, &e))
+		return fail(resp, &e);
+	resp_json(resp, 200, out);
 	return 0;
 }
 

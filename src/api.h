@@ -69,6 +69,8 @@ int api_conversation_get(struct api *api, const struct req *req, struct resp *re
 int api_conversation_rename(struct api *api, const struct req *req, struct resp *resp);
 int api_conversation_delete(struct api *api, const struct req *req, struct resp *resp);
 int api_conversation_export(struct api *api, const struct req *req, struct resp *resp);
+int api_insights_list(struct api *api, const struct req *req, struct resp *resp);
+int api_insight(struct api *api, const struct req *req, struct resp *resp);
 int api_plan(struct api *api, const struct req *req, struct resp *resp);
 int api_sql(struct api *api, const struct req *req, struct resp *resp);
 int api_data_summary(struct api *api, const struct req *req, struct resp *resp);

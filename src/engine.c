@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "date.h"
 #include "info.h"
+#include "insight.h"
 #include "load.h"
 #include "parse.h"
 #include "sandbox.h"
@@ -569,6 +570,46 @@ out:
 	free(plan_text);
 	free(answer_text);
 	strbuf_release(&sql);
+	return rc;
+}
+
+int engine_insight(struct engine *en, const struct engine_insight_query *q, json_t **out, struct err *e)
+{
+	struct engine_slot *s;
+	*out = NULL;
+	const struct insight *in = insight_find(q->name);
+	if (!in)
+		return err_set_code(e, EXIT_ERROR, "no analysis '%s' in this build (GET /api/v1/insights lists them)",
+				    q->name);
+	if (engine_acquire(en, true, &s, e))
+		return -1;
+	const char *words = q->words ? q->words : "";
+	json_t *query = json_pack("{s:s, s:s, s:i, s:i, s:b, s:i}", "insight", in->name, "words", words, "today",
+				  q->today, "months", q->months, "backtest", q->backtest, "limit", q->limit);
+	char *key = cache_key(en, query);
+	json_decref(query);
+	int rc = 0;
+	if (!(*out = cache_get(en, key))) {
+		struct insight_request req;
+		insight_request_init(&req);
+		ask_insight_scope(&s->ctx, q->today, words, &req);
+		req.db = &s->db;
+		req.state = s->state;
+		req.today = q->today;
+		req.currency = s->ctx.currency;
+		req.text = words;
+		req.months = q->months;
+		req.backtest = q->backtest;
+		req.limit = q->limit;
+		if (in->run(&req, out, e)) {
+			rc = err_recode(e, EXIT_DATABASE);
+			*out = NULL;
+		} else {
+			cache_put(en, key, *out);
+		}
+	}
+	free(key);
+	engine_release(en, s);
 	return rc;
 }
 

@@ -115,6 +115,24 @@ struct state *engine_slot_state(struct engine_slot *slot);
  */
 int engine_chat(struct engine *en, const struct engine_question *q, const struct engine_events *ev,
 		struct json_t **answer, struct err *e);
+/* One analysis of insight.h's table, asked for by name with the words
+ * that narrow it (read as a question's scope: ask_insight_scope). */
+struct engine_insight_query {
+	const char *name;  /* "anomalies", ... */
+	const char *words; /* "CloudWatch in October"; NULL or "": no scope */
+	int today;         /* day number (date.h) */
+	int months;        /* forecast: months ahead; 0: to the end of this month */
+	bool backtest;     /* forecast: also measure the method's error */
+	int limit;         /* at most this many findings; 0: the analysis' default */
+};
+
+/*
+ * Run one analysis: *out (the caller's) is its result object (insight.h),
+ * kept in the answer cache by (query, data version). An analysis this
+ * build lacks fails with EXIT_ERROR; a failed analysis with EXIT_DATABASE.
+ */
+int engine_insight(struct engine *en, const struct engine_insight_query *q, struct json_t **out, struct err *e);
+
 /* Read a question without running it: {plan, interpretation, sql, followup}
  * (sql null when the plan runs no query). Nothing is stored. */
 int engine_plan(struct engine *en, const struct engine_question *q, struct json_t **out, struct err *e);
