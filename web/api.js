@@ -88,3 +88,17 @@ export function uploadData(file, onProgress) {
     xhr.send(form);
   });
 }
+
+// The analyses (src/insight.h): the list, and one run with the words that
+// narrow it and its options ({q, months, backtest, limit}).
+export async function listInsights() {
+  const data = await api('GET', '/api/v1/insights');
+  return Array.isArray(data?.insights) ? data.insights : [];
+}
+
+export function runInsight(name, params = {}) {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') query.set(k, String(v));
+  const qs = query.toString();
+  return api('GET', '/api/v1/insights/' + encodeURIComponent(name) + (qs ? '?' + qs : ''));
+}

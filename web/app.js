@@ -9,6 +9,7 @@ import { renderMarkdown } from './markdown.js';
 import { renderChart, forgetCharts, watchColourScheme } from './charts.js';
 import { renderTable, downloadCsv } from './table.js';
 import { answerFormat, formatValue, formatChange, formatDate, formatMonth, formatWhen } from './format.js';
+import { setupInsights } from './insights.js';
 
 const STORAGE_KEY = 'finq.conversation';
 const DEFAULT_STARTERS = [
@@ -439,6 +440,7 @@ function pushHistory(q) {
 // ---- conversations ----
 
 async function openConversation(id, { quiet = false } = {}) {
+  if (insights) showView('chat');
   const seq = ++state.loadSeq;
   clearThread();
   showWelcome(false);
@@ -844,6 +846,7 @@ async function upload(file) {
     uploadStatus(`Loaded ${file.name}${typeof n === 'number' ? `: ${formatValue(n, { format: 'integer' })} rows` : ''}`, 'ok');
     if (report?.summary) renderSummary(report.summary.summary ? report.summary : { ...report, summary: report.summary });
     await refreshSummary();
+    insights?.reset(); // the analyses are of the new data from now on
   } catch (err) {
     uploadStatus(`Upload failed: ${err.message}`, 'error');
   } finally {
@@ -885,10 +888,48 @@ function onKey(e) {
   }
 }
 
+// ---- views: the chat and the insights ----
+
+let insights = null;
+
+function showView(name) {
+  const isInsights = name === 'insights';
+  $('chat').hidden = isInsights;
+  $('insights').hidden = !isInsights;
+  for (const [tab, on] of [[$('tab-chat'), !isInsights], [$('tab-insights'), isInsights]]) {
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+  }
+  document.body.classList.toggle('view-insights', isInsights);
+  if (isInsights) insights.show();
+}
+
+function setupViews() {
+  insights = setupInsights($('insights'), {
+    // a question about an item: asked in the chat, in this conversation
+    ask: (q) => {
+      showView('chat');
+      ask(q);
+    },
+    currency: () => state.currency,
+  });
+  const tabs = [$('tab-chat'), $('tab-insights')];
+  tabs.forEach((tab, i) => {
+    tab.addEventListener('click', () => showView(i ? 'insights' : 'chat'));
+    tab.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      const other = tabs[1 - i];
+      showView(other === tabs[1] ? 'insights' : 'chat');
+      other.focus();
+    });
+  });
+}
+
 // ---- start ----
 
 function start() {
   watchColourScheme();
+  setupViews();
   ui.composer.addEventListener('submit', (e) => {
     e.preventDefault();
     ask(ui.question.value);

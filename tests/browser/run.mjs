@@ -632,6 +632,102 @@ async function run(context, base, expect) {
     assert(/2024/.test(range), `date range after the upload: '${range}'`);
   }, 150000);
 
+  // ---- the Insights view: one panel per analysis, each from /api/v1/insights/{name}
+  const listed = new Set(((await (await page.request.get(`${base}/api/v1/insights`)).json()).insights || []).map((i) => i.name));
+  const panels = ['anomalies', 'recommend', 'forecast', 'architecture', 'owners'];
+  const panelDone = (name) => page.waitForFunction((n) => {
+    const s = document.getElementById(`insight-${n}`)?.dataset.state;
+    return s && s !== 'loading';
+  }, name, { timeout: 60000 });
+
+  await check('the Insights tab shows a panel per analysis: its result, or that the build lacks it', async () => {
+    await page.locator('#tab-insights').click();
+    assert(await page.locator('#insights').isVisible(), 'the insights view is not shown');
+    assert(!(await page.locator('#chat').isVisible()), 'the chat is still shown');
+    assertEq(await page.locator('#tab-insights').getAttribute('aria-selected'), 'true', 'aria-selected of the tab');
+    for (const name of panels) {
+      await panelDone(name);
+      const sec = page.locator(`#insight-${name}`);
+      const got = await sec.getAttribute('data-state');
+      assertEq(got, listed.has(name) ? 'ready' : 'missing', `state of the ${name} panel`);
+      if (got === 'ready') assert((await sec.locator('.insight-headline').textContent()).trim(), `${name}: no headline`);
+      else assert(/not part of this build/.test(await sec.textContent()), `${name}: no word on the missing analysis`);
+    }
+  }, 90000);
+
+  await check('the forecast chart is drawn with its band (a dataset filled to the one before)', async () => {
+    const sec = page.locator('#insight-forecast');
+    if (!listed.has('forecast')) {
+      assertEq(await sec.locator('canvas').count(), 0, 'canvases in the missing forecast panel');
+      return;
+    }
+    await chartDrawn(sec);
+    const fills = await sec.locator('canvas').first().evaluate((c) => window.Chart.getChart(c).data.datasets.map((d) => d.fill));
+    assert(fills.includes('-1'), `no band among the datasets' fills: ${JSON.stringify(fills)}`);
+    assert(/\$[\d,]+/.test(await sec.locator('.forecast-value').textContent()), 'no forecast figure');
+  });
+
+  await check('recommendations are sorted by monthly savings under their total, and one expands to its arithmetic', async () => {
+    const sec = page.locator('#insight-recommend');
+    if (!listed.has('recommend')) {
+      assertEq(await sec.locator('.rec').count(), 0, 'recommendations in the missing panel');
+      return;
+    }
+    const amount = (t) => Number(t.replace(/[^\d.-]/g, ''));
+    const savings = (await sec.locator('.rec-savings').allTextContents()).map(amount);
+    assert(savings.length > 0, 'no recommendations listed');
+    for (let i = 1; i < savings.length; i++) assert(savings[i - 1] >= savings[i], `not sorted: ${savings.join(', ')}`);
+    const total = amount(await sec.locator('.rec-total-value').textContent());
+    const sum = savings.reduce((a, b) => a + b, 0);
+    assert(Math.abs(total - sum) <= 0.01 * savings.length + 0.01, `total ${total} is not the sum ${sum}`);
+    const first = sec.locator('.rec-details').first();
+    assert(!(await first.locator('.rec-body').isVisible()), 'the evidence shows before it is asked for');
+    await first.locator('summary').click();
+    await first.locator('.rec-body').waitFor({ state: 'visible' });
+    assert(await first.evaluate((d) => d.open), 'the recommendation did not open');
+    assert((await first.locator('.rec-arithmetic').count()) === 1, 'no arithmetic in the opened recommendation');
+  });
+
+  await check('anomalies are listed with dates and impact, and "Why?" asks about one in the chat', async () => {
+    const sec = page.locator('#insight-anomalies');
+    if (!listed.has('anomalies')) return assertEq(await sec.locator('.anomaly').count(), 0, 'anomalies in the missing panel');
+    const items = sec.locator('.anomaly');
+    const n = await items.count();
+    if (n === 0) return assert(/No anomalies/.test(await sec.textContent()), 'neither anomalies nor a word that there are none');
+    assert(/\d/.test(await items.first().locator('.anomaly-date').textContent()), 'an anomaly without its date');
+    await chartDrawn(sec);
+    const why = items.first().getByRole('button', { name: 'Why?' });
+    const question = await why.getAttribute('data-question');
+    const before = await page.locator(ANSWERS).count();
+    await why.click();
+    assert(await page.locator('#chat').isVisible(), 'the chat did not come back');
+    await page.waitForFunction((q) => [...document.querySelectorAll('.message-user')].some((e) => e.textContent.trim() === q), question);
+    const answer = await waitAnswer(page, before);
+    assert((await answer.locator('.markdown').textContent()).trim(), 'an empty answer');
+    await page.locator('#tab-insights').click();
+    assertEq(await page.locator('#insight-anomalies').getAttribute('data-state'), 'ready', 'the panel after coming back');
+  }, 60000);
+
+  await check('at phone width the insights view fits the screen', async () => {
+    const phone = await context.newPage();
+    watch(phone);
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${base}/`);
+    await phone.locator('#tab-insights').click();
+    await phone.waitForFunction((names) => names.every((n) => {
+      const s = document.getElementById(`insight-${n}`)?.dataset.state;
+      return s && s !== 'loading';
+    }), panels, { timeout: 60000 });
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    assert(width <= 390, `the page is ${width}px wide: it scrolls sideways`);
+    for (const name of panels) {
+      const box = await phone.locator(`#insight-${name}`).boundingBox();
+      assert(box && box.x >= 0 && box.x + box.width <= 390, `the ${name} panel is outside the screen: ${JSON.stringify(box)}`);
+    }
+    await phone.screenshot({ path: path.join(OUT, 'finq-phone-insights.png'), fullPage: true });
+    await phone.close();
+  }, 90000);
+
   await check('at phone width (390x844) the input shows and the panel hides behind a button', async () => {
     const phone = await context.newPage();
     watch(phone);
