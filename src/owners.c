@@ -117,17 +117,15 @@ static int read_resources(struct owners *o, json_t *result, const struct analysi
 		"             median(d.usage) FILTER (WHERE d.usage_date > f.d0 AND (isodow(d.usage_date) >= 6) = (isodow(f.d0) >= 6))) AS full_day,\n"
 		"    hour(any_value(d.first_start) FILTER (WHERE d.usage_date = f.d0)) AS start_hour\n"
 		"  FROM firsts f JOIN daily d ON d.resource_id = f.resource_id AND d.usage_date <= f.d0 + 28\n"
-		"  GROUP BY f.resource_id, f.d0)\n"
-		"SELECT c.resource_id, any_value(c.account_id) AS account_id, any_value(c.availability_zone) AS zone,\n"
-		"  any_value(c.region) AS region, any_value(c.service_code) AS service,\n"
-		"  max(c.tags[%s]) AS owner, max(c.tags['project']) AS project,\n"
-		"  any_value(l.d0) AS first_day, any_value(l.u0) AS first_usage, any_value(l.full_day) AS full_day,\n"
-		"  any_value(l.start_hour) AS start_hour,\n"
-		"  coalesce(sum(c.%s) FILTER (WHERE c.usage_date >= DATE '%s' AND c.usage_date < DATE '%s'%s), 0) AS cost,\n"
-		"  count(*) FILTER (WHERE c.usage_date >= DATE '%s' AND c.usage_date < DATE '%s'%s) > 0 AS in_scope\n"
-		"FROM costs c LEFT JOIN launch l ON l.resource_id = c.resource_id\n"
-		"WHERE c.resource_id IS NOT NULL AND c.resource_id <> ''\n"
-		"GROUP BY c.resource_id ORDER BY cost DESC, c.resource_id",
+		"  GROUP BY f.resource_id, f.d0),\n"
+		"res AS (SELECT resource_id, any_value(account_id) AS account_id, any_value(availability_zone) AS zone,\n"
+		"  any_value(region) AS region, any_value(service_code) AS service,\n"
+		"  max(tags[%s]) AS owner, max(tags['project']) AS project,\n"
+		"  coalesce(sum(%s) FILTER (WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'%s), 0) AS cost,\n"
+		"  count(*) FILTER (WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'%s) > 0 AS in_scope\n"
+		"  FROM costs WHERE resource_id IS NOT NULL AND resource_id <> '' GROUP BY resource_id)\n"
+		"SELECT res.*, l.d0 AS first_day, l.u0 AS first_usage, l.full_day, l.start_hour\n"
+		"FROM res LEFT JOIN launch l ON l.resource_id = res.resource_id ORDER BY cost DESC, res.resource_id",
 		key.buf, cost, w->start, w->end, scope.buf, w->start, w->end, scope.buf);
 	for (size_t i = 0; rc == 0 && i < t.nrows; i++) {
 		ALLOC_GROW(o->r, o->n + 1, o->alloc);
@@ -140,20 +138,20 @@ static int read_resources(struct owners *o, json_t *result, const struct analysi
 		r->service = dup_cell(&t, i, 4);
 		r->owner = dup_cell(&t, i, 5);
 		r->project = dup_cell(&t, i, 6);
-		const struct cell *d0 = table_at(&t, i, 7);
+		const struct cell *d0 = table_at(&t, i, 9);
 		r->first_day = -1;
 		r->launch_hour = -1;
 		if (d0->kind == CELL_DATE && date_parse(d0->v.s, &r->first_day) && r->first_day > o->data_first_day) {
-			const struct cell *hour = table_at(&t, i, 10);
+			const struct cell *hour = table_at(&t, i, 12);
 			/* an hourly export says the hour; a daily one says it through the first day's usage */
 			if (hour->kind != CELL_NULL && cell_number(hour) > 0)
 				r->launch_hour = (int)cell_number(hour);
 			else
-				r->launch_hour = owners_launch_hour(cell_number(table_at(&t, i, 8)),
-								    cell_number(table_at(&t, i, 9)));
+				r->launch_hour = owners_launch_hour(cell_number(table_at(&t, i, 10)),
+								    cell_number(table_at(&t, i, 11)));
 		}
-		r->cost = cell_number(table_at(&t, i, 11));
-		const struct cell *in = table_at(&t, i, 12);
+		r->cost = cell_number(table_at(&t, i, 7));
+		const struct cell *in = table_at(&t, i, 8);
 		r->in_scope = in->kind == CELL_BOOL && in->v.b;
 		strbuf_init(&r->evidence, 0);
 	}
