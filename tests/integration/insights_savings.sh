@@ -116,9 +116,12 @@ run finq "$WORK/empty.duckdb" --today 2025-12-04 recommend
 check_ne "recommend on an empty database fails" 0 "$RC"
 check_match "and says why" "$ERR" "no cost data|load"
 
-# 6. each analysis well under a second
+# 6. each analysis well under a second (the whole process, start-up included;
+# sanitizer builds run several times slower)
+budget=1500
+case $FINQ in *asan*) budget=6000 ;; esac
 for a in recommend architecture owners; do
 	start=$(date +%s%N); q "$a" >/dev/null 2>&1; ms=$((($(date +%s%N) - start) / 1000000))
-	if [ "$ms" -lt 1500 ]; then ok "$a in $ms ms"; else not_ok "$a under 1.5 s" "$ms ms"; fi
+	if [ "$ms" -lt "$budget" ]; then ok "$a in $ms ms"; else not_ok "$a under $budget ms" "$ms ms"; fi
 done
 finish
