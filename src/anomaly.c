@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,15 @@ void anomaly_charges_sql(struct strbuf *sql, bool daily)
 const char *anomaly_period_charges_words(void)
 {
 	return "fees, taxes, credits and refunds, booked on the first of the month";
+}
+
+void anomaly_month_label(int day, char *buf, size_t size)
+{
+	static const char *const months[] = { "January", "February", "March",     "April",   "May",      "June",
+					      "July",    "August",   "September", "October", "November", "December" };
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	snprintf(buf, size, "%s %d", months[m - 1], y);
 }
 
 static json_t *money_format(const char *currency)
@@ -551,15 +561,13 @@ static void add_suggestions(struct run *r, const struct alert *const *shown, siz
 	char buf[600];
 	if (nshown) {
 		const struct alert *top = shown[0];
-		int y, m, d;
-		date_to_ymd(r->first_day + (int)top->ev->start, &y, &m, &d);
-		static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
-						      "August", "September", "October", "November", "December" };
+		char month[32];
+		anomaly_month_label(r->first_day + (int)top->ev->start, month, sizeof(month));
 		const char *what = top->who[F_SERVICE] ? top->who[F_SERVICE] : top->who[F_ACCOUNT];
 		if (what) {
-			snprintf(buf, sizeof(buf), "what drove %s in %s %d?", what, months[m - 1], y);
+			snprintf(buf, sizeof(buf), "what drove %s in %s?", what, month);
 			insight_add_suggestion(r->result, buf);
-			snprintf(buf, sizeof(buf), "daily %s cost in %s %d", what, months[m - 1], y);
+			snprintf(buf, sizeof(buf), "daily %s cost in %s", what, month);
 			insight_add_suggestion(r->result, buf);
 		}
 	}

@@ -14,6 +14,7 @@
 #include "strbuf.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct json_t;
 
@@ -24,6 +25,9 @@ void anomaly_charges_sql(struct strbuf *sql, bool daily);
 /* The charge types booked once per billing period, for method texts:
  * "Fee, Tax, Credit, Refund, RIFee, SavingsPlanUpfrontFee". */
 const char *anomaly_period_charges_words(void);
+
+/* "October 2025" for any day of that month. */
+void anomaly_month_label(int day, char *buf, size_t size);
 
 /* A new Chart.js line chart (answer.h's form) whose labels are the ndays
  * dates from first_day, with money axes in currency (NULL: USD) and no
