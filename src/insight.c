@@ -17,6 +17,7 @@
 /* Sorted by name; each module defines its own descriptor. */
 const struct insight *const insight_table[] = {
 	&insight_anomalies,
+	&insight_drivers,
 	&insight_forecast,
 	NULL,
 };
