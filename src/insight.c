@@ -16,6 +16,7 @@
 
 /* Sorted by name; each module defines its own descriptor. */
 const struct insight *const insight_table[] = {
+	&insight_knowledge,
 	NULL,
 };
 
