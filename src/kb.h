@@ -30,10 +30,11 @@
  * with the title weighted KB_WEIGHT_TITLE and the tags KB_WEIGHT_TAGS times
  * the body.
  *
- * Errors: 0 or -1 with e set; e->code is EXIT_USAGE for input that cannot
- * be used (no words to search for, a file that is not text or too large),
+ * Errors: 0 or -1 with e set; e->code is EXIT_USAGE for a question with
+ * no words to search for or an empty title to remove, EXIT_BAD_INPUT for a
+ * file that cannot be read, is too large or empty, or is not text,
  * EXIT_ERROR for an entry that does not exist or cannot be removed, and
- * EXIT_DATABASE for the state file. Not thread-safe beyond its struct state.
+ * EXIT_DATABASE for the state file. Like struct state, one thread at a time.
  */
 #ifndef FINQ_KB_H
 #define FINQ_KB_H
