@@ -20,6 +20,7 @@ const struct insight *const insight_table[] = {
 	&insight_architecture,
 	&insight_drivers,
 	&insight_forecast,
+	&insight_knowledge,
 	&insight_owners,
 	&insight_recommend,
 	NULL,
