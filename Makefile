@@ -34,6 +34,15 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o) build/asan/web_assets.o
 SAN_LIB_OBJS := $(LIB_SRCS:src/%.c=build/asan/%.o) build/asan/web_assets.o
 SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 
+# The knowledge base's built-in entries, kb/*.md, embedded by
+# scripts/embed_kb.py as build/kb_assets.c (src/kb_assets.h); every binary
+# links it, as it does build/web_assets.o.
+KB_FILES := $(sort $(wildcard kb/*.md))
+OBJS         += build/kb_assets.o
+LIB_OBJS     += build/kb_assets.o
+SAN_OBJS     += build/asan/kb_assets.o
+SAN_LIB_OBJS += build/asan/kb_assets.o
+
 .PHONY: all deps demo test unit integration browser asan check bench clean
 all: finq
 
@@ -82,6 +91,17 @@ build/web_assets.o: build/web_assets.c src/web_assets.h
 	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
 
 build/asan/web_assets.o: build/web_assets.c src/web_assets.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Isrc -c -o $@ $<
+
+build/kb_assets.c: build/.deps scripts/embed_kb.py $(KB_FILES)
+	@mkdir -p build
+	python3 scripts/embed_kb.py kb $@
+
+build/kb_assets.o: build/kb_assets.c src/kb_assets.h
+	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
+
+build/asan/kb_assets.o: build/kb_assets.c src/kb_assets.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -Isrc -c -o $@ $<
 

@@ -16,6 +16,13 @@
 
 /* Sorted by name; each module defines its own descriptor. */
 const struct insight *const insight_table[] = {
+	&insight_anomalies,
+	&insight_architecture,
+	&insight_drivers,
+	&insight_forecast,
+	&insight_knowledge,
+	&insight_owners,
+	&insight_recommend,
 	NULL,
 };
 

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "drivers", cmd_insight, "what drove the change between two periods (accounts, usage, rates)" },
 	{ "forecast", cmd_insight, "forecast this month and the months ahead, with an interval" },
 	{ "info", cmd_info, "describe the loaded data: periods, totals, accounts, services, tags" },
+	{ "kb", cmd_kb, "the FinOps knowledge base: search it, add your own documents" },
 	{ "load", cmd_load, "load CUR 1.0/2.0, FOCUS or Azure cost exports (files, folders, globs)" },
 	{ "owners", cmd_insight, "the likely owners of untagged resources, with confidence" },
 	{ "recommend", cmd_insight, "savings recommendations with evidence and monthly savings" },

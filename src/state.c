@@ -471,6 +471,11 @@ void state_close(struct state *s)
 	free(s);
 }
 
+sqlite3 *state_sqlite(struct state *s)
+{
+	return s->db;
+}
+
 /* ---- text ------------------------------------------------------------------- */
 
 static bool is_space_or_control(unsigned char c)

@@ -61,6 +61,11 @@ int state_open(struct state **out, const char *path, struct err *e);
 /* Finalize the statements and close the connection; NULL is fine. */
 void state_close(struct state *s);
 
+/* The open SQLite connection, for kb.c, which keeps the knowledge base's
+ * own tables (kb_*) in the same file. Borrowed: valid until state_close();
+ * the caller must not close it or leave a transaction open on it. */
+struct sqlite3 *state_sqlite(struct state *s);
+
 /*
  * Conversations. Timestamps are UTC ISO 8601 with milliseconds
  * ("2025-11-30T12:00:00.123Z"). The JSON returned is a new reference the

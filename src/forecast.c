@@ -1,0 +1,517 @@
+/*
+ * forecast: `finq forecast` (insight_forecast; see forecast.h).
+ *
+ * Two parts, forecast separately because they behave differently:
+ *   - the daily charges (anomaly_charges_sql): a least-squares linear trend
+ *     with a day-of-week effect (series.c) fitted to the last W days, W
+ *     chosen among a few window lengths by the lowest one-month-ahead
+ *     backtest error on the loaded data;
+ *   - the once-a-month charges (fees, taxes, credits, refunds), booked on
+ *     the 1st: the average of the last three months.
+ * The forecast starts the day after the last data day; when the data ends
+ * before today that is said, and "this month" is its actual to date plus
+ * the forecast of its remaining days. The interval (80%) combines the
+ * daily noise, the uncertainty of the fitted trend and the spread of the
+ * monthly charges.
+ */
+#include "forecast.h"
+
+#include "anomaly.h"
+#include "date.h"
+#include "series.h"
+#include "xalloc.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Candidate fitting windows, in days; the backtest picks one. */
+static const size_t windows[] = { 56, 91, 182, 364 };
+/* Backtest folds: up to this many of the last full months. */
+#define BACKTEST_MONTHS 6
+/* A fold needs this much history before it. */
+#define MIN_HISTORY 28
+/* Once-a-month charges are forecast as the mean of this many months. */
+#define PERIOD_MONTHS 3
+/* z of a two-sided 80% normal interval. */
+#define Z80 1.2816
+/* Days of history drawn before the forecast in the chart. */
+#define CHART_HISTORY 91
+
+struct monthly {
+	int month_start; /* day number of the 1st */
+	double amount;
+};
+
+struct forecast_run {
+	const struct insight_request *req;
+	json_t *result;
+	const char *cost;
+	int first_day, last_day; /* the daily series' days (last_day: the last used) */
+	size_t n;
+	double *y;               /* daily charges, n days */
+	struct monthly *period;  /* once-a-month charges per month, in order */
+	size_t nperiod;
+	size_t window;           /* chosen fitting window */
+	double error_sd;         /* RMS relative error of the backtest, one month ahead (0: none) */
+	struct series_trend fit;
+};
+
+/* Mean and standard deviation of the once-a-month charges of the
+ * PERIOD_MONTHS months before the month starting at month_start, among the
+ * months of the data (a month with none counts as 0). */
+static double period_estimate(const struct forecast_run *r, int month_start, double *sd)
+{
+	int first_month = date_month_start(r->first_day), last_month = date_month_start(r->last_day);
+	double v[PERIOD_MONTHS];
+	int count = 0;
+	for (int k = 1; k <= PERIOD_MONTHS; k++) {
+		int m = date_add_months(month_start, -k);
+		if (m > last_month) {
+			/* a month after the data: step back to the data's months */
+			month_start = date_add_months(month_start, -1);
+			k--;
+			continue;
+		}
+		if (m < first_month)
+			break;
+		v[count] = 0;
+		for (size_t i = 0; i < r->nperiod; i++)
+			if (r->period[i].month_start == m)
+				v[count] += r->period[i].amount;
+		count++;
+	}
+	double mean = 0, var = 0;
+	for (int i = 0; i < count; i++)
+		mean += v[i];
+	mean = count ? mean / count : 0;
+	for (int i = 0; i < count; i++)
+		var += (v[i] - mean) * (v[i] - mean);
+	if (sd)
+		*sd = count > 1 ? sqrt(var / (count - 1)) : 0;
+	return mean;
+}
+
+static double period_actual(const struct forecast_run *r, int month_start)
+{
+	double v = 0;
+	for (size_t i = 0; i < r->nperiod; i++)
+		if (r->period[i].month_start == month_start)
+			v += r->period[i].amount;
+	return v;
+}
+
+struct folds {
+	size_t start[BACKTEST_MONTHS], end[BACKTEST_MONTHS];
+	int month[BACKTEST_MONTHS];
+	size_t n;
+};
+
+/* The last full months of the data with MIN_HISTORY days before them. */
+static void backtest_folds(const struct forecast_run *r, struct folds *f)
+{
+	f->n = 0;
+	int m = date_month_start(r->last_day + 1);
+	if (m != r->last_day + 1) /* the last month is partial */
+		m = date_month_start(r->last_day);
+	else
+		m = r->last_day + 1;
+	/* m is now the first day after the last full month */
+	int months[BACKTEST_MONTHS];
+	size_t count = 0;
+	for (int start = date_add_months(m, -1); count < BACKTEST_MONTHS && start >= r->first_day + MIN_HISTORY;
+	     start = date_add_months(start, -1))
+		months[count++] = start;
+	for (size_t i = 0; i < count; i++) {
+		int start = months[count - 1 - i];
+		f->month[i] = start;
+		f->start[i] = (size_t)(start - r->first_day);
+		f->end[i] = (size_t)(date_add_months(start, 1) - r->first_day);
+	}
+	f->n = count;
+}
+
+/* The one-month-ahead error of the whole forecast (daily + monthly charges)
+ * with a given window: per fold forecast and actual, and the MAPE. */
+static double backtest(const struct forecast_run *r, size_t window, const struct folds *f, double *forecast,
+		       double *actual)
+{
+	series_backtest(r->y, r->n, date_weekday(r->first_day), window, f->start, f->end, f->n, forecast, actual);
+	for (size_t i = 0; i < f->n; i++) {
+		forecast[i] += period_estimate(r, f->month[i], NULL);
+		actual[i] += period_actual(r, f->month[i]);
+	}
+	return series_mape(forecast, actual, f->n);
+}
+
+static json_t *jmoney(double v)
+{
+	return isfinite(v) ? json_real(round(v * 100) / 100) : json_null();
+}
+
+static json_t *jday(int day)
+{
+	char buf[16];
+	date_format(day, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+struct month_forecast {
+	int month_start, month_end;  /* [start, end) */
+	double actual;               /* to date: the data's days of the month */
+	int days_actual, days_forecast;
+	double remaining, sd;        /* forecast of the days after the data */
+	double total, lower, upper;
+};
+
+/* Forecast the month [start, end): actual days from the data, the rest from the fit. */
+static void forecast_month(const struct forecast_run *r, int start, int end, struct month_forecast *mf)
+{
+	memset(mf, 0, sizeof(*mf));
+	mf->month_start = start;
+	mf->month_end = end;
+	for (int d = start; d < end && d <= r->last_day; d++) {
+		if (d >= r->first_day)
+			mf->actual += r->y[d - r->first_day];
+		mf->days_actual++;
+	}
+	if (start <= r->last_day)
+		mf->actual += period_actual(r, start);
+	int from = start > r->last_day ? start : r->last_day + 1;
+	mf->days_forecast = end > from ? end - from : 0;
+	double var = 0;
+	if (mf->days_forecast) {
+		/* the fit's day 0 is r->last_day + 1 - window */
+		long origin = (long)r->last_day + 1 - (long)r->window;
+		double sd;
+		mf->remaining = series_trend_sum(&r->fit, from - origin, end - origin, &sd);
+		var += sd * sd;
+	}
+	if (start > r->last_day) {
+		double psd;
+		mf->remaining += period_estimate(r, start, &psd);
+		var += psd * psd;
+	}
+	/* No narrower than the backtest's errors, which grow with the horizon. */
+	int horizon = 1;
+	for (int m = date_month_start(r->last_day + 1); m < start; m = date_add_months(m, 1))
+		horizon++;
+	mf->sd = fmax(sqrt(var), r->error_sd * mf->remaining * sqrt(horizon));
+	mf->total = mf->actual + mf->remaining;
+	mf->lower = mf->total - Z80 * mf->sd;
+	mf->upper = mf->total + Z80 * mf->sd;
+}
+
+static void add_cell_text(struct cell *c, const char *s)
+{
+	c->kind = CELL_TEXT;
+	c->v.s = xstrdup(s);
+}
+
+static void add_cell_money(struct cell *c, double v)
+{
+	c->kind = CELL_REAL;
+	c->v.r = round(v * 100) / 100;
+}
+
+/* History and forecast per day, the interval as a band (lower, upper filled to it). */
+static void add_chart(struct forecast_run *r, int horizon_end)
+{
+	int from = r->last_day + 1 - CHART_HISTORY < r->first_day ? r->first_day : r->last_day + 1 - CHART_HISTORY;
+	int ndays = horizon_end - from;
+	json_t *chart = anomaly_daily_chart("Daily cost and forecast (daily charges)", r->req->currency, from, ndays);
+	double *actual = xmalloc((size_t)ndays * sizeof(*actual));
+	double *point = xmalloc((size_t)ndays * sizeof(*point));
+	double *lower = xmalloc((size_t)ndays * sizeof(*lower));
+	double *upper = xmalloc((size_t)ndays * sizeof(*upper));
+	long origin = (long)r->last_day + 1 - (long)r->window;
+	for (int i = 0; i < ndays; i++) {
+		int d = from + i;
+		actual[i] = point[i] = lower[i] = upper[i] = NAN;
+		if (d <= r->last_day) {
+			actual[i] = r->y[d - r->first_day];
+			if (d == r->last_day) /* join the lines */
+				point[i] = lower[i] = upper[i] = actual[i];
+			continue;
+		}
+		double sd;
+		point[i] = series_trend_sum(&r->fit, d - origin, d - origin + 1, &sd);
+		lower[i] = point[i] - Z80 * sd;
+		upper[i] = point[i] + Z80 * sd;
+	}
+	json_t *ds = anomaly_chart_dataset(chart, "actual", actual, ndays);
+	json_object_set_new(ds, "fill", json_false());
+	json_object_set_new(ds, "pointRadius", json_integer(0));
+	ds = anomaly_chart_dataset(chart, "forecast", point, ndays);
+	json_object_set_new(ds, "fill", json_false());
+	json_object_set_new(ds, "borderDash", json_pack("[i, i]", 6, 4));
+	json_object_set_new(ds, "pointRadius", json_integer(0));
+	ds = anomaly_chart_dataset(chart, "lower (80%)", lower, ndays);
+	json_object_set_new(ds, "fill", json_false());
+	json_object_set_new(ds, "pointRadius", json_integer(0));
+	json_object_set_new(ds, "borderWidth", json_integer(0));
+	ds = anomaly_chart_dataset(chart, "upper (80%)", upper, ndays);
+	json_object_set_new(ds, "fill", json_string("-1"));
+	json_object_set_new(ds, "pointRadius", json_integer(0));
+	json_object_set_new(ds, "borderWidth", json_integer(0));
+	json_array_append_new(json_object_get(r->result, "charts"), chart);
+	free(actual);
+	free(point);
+	free(lower);
+	free(upper);
+}
+
+static int load(struct forecast_run *r, struct err *e)
+{
+	struct strbuf daily = STRBUF_INIT, monthly = STRBUF_INIT;
+	insight_scope_sql(r->req, &daily);
+	strbuf_addstr(&daily, " AND ");
+	strbuf_addstr(&monthly, daily.buf);
+	anomaly_charges_sql(&daily, true);
+	anomaly_charges_sql(&monthly, false);
+	char today[16];
+	date_format(r->req->today, today, sizeof(today));
+	struct table t;
+	table_init(&t);
+	int rc = insight_query(r->req, r->result, &t, e,
+			       "SELECT (usage_date - DATE '1970-01-01')::INTEGER AS day, sum(%s) AS cost\n"
+			       "FROM costs WHERE %s AND usage_date <= DATE '%s'\nGROUP BY ALL ORDER BY ALL",
+			       r->cost, daily.buf, today);
+	if (rc == 0 && t.nrows) {
+		r->first_day = (int)cell_number(table_at(&t, 0, 0));
+		r->last_day = (int)cell_number(table_at(&t, t.nrows - 1, 0));
+		r->n = (size_t)(r->last_day - r->first_day + 1);
+		r->y = xcalloc(r->n, sizeof(*r->y));
+		for (size_t i = 0; i < t.nrows; i++)
+			r->y[(int)cell_number(table_at(&t, i, 0)) - r->first_day] = cell_number(table_at(&t, i, 1));
+	}
+	table_release(&t);
+	if (rc == 0 && r->n) {
+		table_init(&t);
+		rc = insight_query(r->req, r->result, &t, e,
+				   "SELECT (date_trunc('month', usage_date)::DATE - DATE '1970-01-01')::INTEGER AS month,\n"
+				   "  sum(%s) AS cost\nFROM costs WHERE %s AND usage_date <= DATE '%s'\n"
+				   "GROUP BY ALL ORDER BY ALL",
+				   r->cost, monthly.buf, today);
+		if (rc == 0) {
+			r->period = xcalloc(t.nrows + 1, sizeof(*r->period));
+			for (size_t i = 0; i < t.nrows; i++) {
+				r->period[i].month_start = (int)cell_number(table_at(&t, i, 0));
+				r->period[i].amount = cell_number(table_at(&t, i, 1));
+			}
+			r->nperiod = t.nrows;
+		}
+		table_release(&t);
+	}
+	strbuf_release(&daily);
+	strbuf_release(&monthly);
+	return rc;
+}
+
+/* The window with the lowest backtest error (the longest that fits when
+ * there are no folds); its fit on the last days of the data. */
+static int choose_and_fit(struct forecast_run *r, const struct folds *f, double *best_mape)
+{
+	double forecast[BACKTEST_MONTHS], actual[BACKTEST_MONTHS];
+	*best_mape = NAN;
+	r->window = 0;
+	for (size_t i = 0; i < COUNT(windows); i++) {
+		size_t w = windows[i] < r->n ? windows[i] : r->n;
+			double mape = f->n ? backtest(r, w, f, forecast, actual) : NAN;
+		if (!r->window || (isfinite(mape) && (!isfinite(*best_mape) || mape < *best_mape)) ||
+		    (!isfinite(*best_mape) && !f->n)) {
+			r->window = w;
+			*best_mape = mape;
+			double sq = 0;
+			size_t count = 0;
+			for (size_t k = 0; k < f->n; k++)
+				if (isfinite(forecast[k]) && actual[k] != 0) {
+					double rel = (forecast[k] - actual[k]) / actual[k];
+					sq += rel * rel;
+					count++;
+				}
+			r->error_sd = count ? sqrt(sq / (double)count) : 0;
+		}
+		if (w == r->n)
+			break;
+	}
+	return series_trend_fit(r->y + (r->n - r->window), r->window, date_weekday(r->last_day + 1 - (int)r->window),
+				&r->fit);
+}
+
+static void add_backtest(struct forecast_run *r, const struct folds *f, struct strbuf *md)
+{
+	double forecast[BACKTEST_MONTHS], actual[BACKTEST_MONTHS];
+	double mape = backtest(r, r->window, f, forecast, actual);
+	json_t *folds = json_array();
+	strbuf_addf(md, "\n**Backtest**: each of the last %zu full months forecast from the data before it "
+		    "(one month ahead, the same method): ", f->n);
+	for (size_t i = 0; i < f->n; i++) {
+		char month[32], fc[48], ac[48];
+		anomaly_month_label(f->month[i], month, sizeof(month));
+		insight_money(r->req, forecast[i], fc, sizeof(fc));
+		insight_money(r->req, actual[i], ac, sizeof(ac));
+		double err = actual[i] != 0 ? 100 * (forecast[i] - actual[i]) / fabs(actual[i]) : NAN;
+		strbuf_addf(md, "%s%s %s vs %s actual (%+.1f%%)", i ? "; " : "", month, fc, ac, err);
+		json_array_append_new(folds, json_pack("{s:o, s:o, s:o, s:o}", "month", jday(f->month[i]), "forecast",
+						       jmoney(forecast[i]), "actual", jmoney(actual[i]), "error_pct",
+						       isfinite(err) ? json_real(round(err * 100) / 100) : json_null()));
+	}
+	if (isfinite(mape))
+		strbuf_addf(md, ". Mean absolute percentage error (MAPE): **%.2f%%**.\n", mape);
+	else
+		strbuf_addstr(md, ". Not enough history for a backtest.\n");
+	json_object_set_new(r->result, "backtest",
+			    json_pack("{s:o, s:s, s:I, s:o}", "mape",
+				      isfinite(mape) ? json_real(round(mape * 1000) / 1000) : json_null(), "horizon",
+				      "1 month", "window_days", (json_int_t)r->window, "folds", folds));
+}
+
+static int forecast_run(const struct insight_request *req, json_t **out, struct err *e)
+{
+	struct forecast_run r = { .req = req, .cost = insight_cost_column(req) };
+	r.result = insight_result("forecast", "Forecast");
+	if (load(&r, e)) {
+		json_decref(r.result);
+		free(r.y);
+		free(r.period);
+		*out = NULL;
+		return -1;
+	}
+	*out = r.result;
+	if (r.n < 21) {
+		insight_set_message(r.result, r.n ? "There are fewer than 21 days of cost in this scope: too few to "
+						    "forecast from."
+						  : "There is no cost in this scope to forecast.");
+		goto done;
+	}
+	struct folds f;
+	backtest_folds(&r, &f);
+	double mape;
+	if (choose_and_fit(&r, &f, &mape)) {
+		insight_set_message(r.result, "The daily cost in this scope cannot be fitted (too few distinct days).");
+		goto done;
+	}
+
+	int this_month = date_month_start(req->today);
+	int nmonths = req->months > 0 ? req->months : 1;
+	struct month_forecast *mf = xcalloc((size_t)nmonths, sizeof(*mf));
+	for (int i = 0; i < nmonths; i++) {
+		int start = date_add_months(this_month, i);
+		forecast_month(&r, start, date_add_months(start, 1), &mf[i]);
+	}
+
+	char scope[512], last[16], today[16], title[700], month[32];
+	insight_scope_words(req, scope, sizeof(scope));
+	date_format(r.last_day, last, sizeof(last));
+	date_format(req->today, today, sizeof(today));
+	anomaly_month_label(this_month, month, sizeof(month));
+	char total[48];
+	insight_money(req, mf[0].total, total, sizeof(total));
+	if (nmonths == 1)
+		snprintf(title, sizeof(title), "%s%s%s forecast: %s", *scope ? scope : "", *scope ? ", " : "", month,
+			 total);
+	else
+		snprintf(title, sizeof(title), "%s%sforecast for %d months from %s", *scope ? scope : "",
+			 *scope ? ", " : "", nmonths, month);
+	json_object_set_new(r.result, "title", json_string(title));
+
+	struct strbuf md = STRBUF_INIT;
+	if (r.last_day < req->today - 1)
+		strbuf_addf(&md, "The data ends on **%s**, %d days before today (%s): the forecast starts from the "
+			    "last data day.\n\n", last, req->today - r.last_day, today);
+	json_t *items = json_object_get(r.result, "items");
+	struct table t;
+	table_init(&t);
+	static const char *const columns[] = { "month", "actual_to_date_cost", "forecast_remaining_cost",
+					       "forecast_cost", "lower_cost", "upper_cost" };
+	enum cell_kind kinds[COUNT(columns)] = { CELL_TEXT, CELL_REAL, CELL_REAL, CELL_REAL, CELL_REAL, CELL_REAL };
+	table_set_columns(&t, COUNT(columns), columns, kinds);
+	for (int i = 0; i < nmonths; i++) {
+		const struct month_forecast *m = &mf[i];
+		char label[32], a[48], rem[48], tot[48], lo[48], hi[48], start[16];
+		anomaly_month_label(m->month_start, label, sizeof(label));
+		date_format(m->month_start, start, sizeof(start));
+		insight_money(req, m->actual, a, sizeof(a));
+		insight_money(req, m->remaining, rem, sizeof(rem));
+		insight_money(req, m->total, tot, sizeof(tot));
+		insight_money(req, m->lower, lo, sizeof(lo));
+		insight_money(req, m->upper, hi, sizeof(hi));
+		strbuf_addf(&md, "- **%s**%s: ", label, i == 0 ? " (this month)" : "");
+		if (m->days_actual)
+			strbuf_addf(&md, "%s actual for %d days + ", a, m->days_actual);
+		strbuf_addf(&md, "%s forecast for %d days = **%s** (80%% interval %s to %s)\n", rem, m->days_forecast,
+			    tot, lo, hi);
+		json_array_append_new(items,
+				      json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I}", "kind",
+						i == 0 ? "this_month" : "month", "month", jday(m->month_start), "label",
+						label, "actual_to_date", jmoney(m->actual), "forecast_remaining",
+						jmoney(m->remaining), "forecast", jmoney(m->total), "lower",
+						jmoney(m->lower), "upper", jmoney(m->upper), "days_actual",
+						(json_int_t)m->days_actual, "days_forecast", (json_int_t)m->days_forecast));
+		struct cell *c = table_add_row(&t);
+		add_cell_text(&c[0], start);
+		add_cell_money(&c[1], m->actual);
+		add_cell_money(&c[2], m->remaining);
+		add_cell_money(&c[3], m->total);
+		add_cell_money(&c[4], m->lower);
+		add_cell_money(&c[5], m->upper);
+	}
+	insight_set_table(r.result, &t);
+	table_release(&t);
+
+	/* the arithmetic behind it: the fitted week after the data, by weekday */
+	double by_weekday[7];
+	for (int k = 0; k < 7; k++)
+		by_weekday[(date_weekday(r.last_day + 1) + k) % 7] = series_trend_at(&r.fit, (long)r.window + k);
+	double weekday = (by_weekday[0] + by_weekday[1] + by_weekday[2] + by_weekday[3] + by_weekday[4]) / 5;
+	double weekend = (by_weekday[5] + by_weekday[6]) / 2;
+	char slope[48], level[48], psum[48];
+	insight_money(req, r.fit.coef[1] * 30.44, slope, sizeof(slope));
+	insight_money(req, series_trend_at(&r.fit, (long)r.window - 1), level, sizeof(level));
+	double psd;
+	insight_money(req, period_estimate(&r, date_add_months(date_month_start(r.last_day), 1), &psd), psum,
+		      sizeof(psum));
+	strbuf_addf(&md, "\nHow: the daily charges of the last %zu days change by %s a day each month "
+		    "(fitted level %s on %s)", r.window, slope, level, last);
+	if (weekday > 0)
+		strbuf_addf(&md, ", weekends at %.0f%% of weekdays", 100 * weekend / weekday);
+	strbuf_addf(&md, "; once-a-month charges (%s) average %s over the last %d months and are added on the 1st.\n",
+		    anomaly_period_charges_words(), psum, PERIOD_MONTHS);
+	if (req->backtest)
+		add_backtest(&r, &f, &md);
+	insight_set_message(r.result, md.buf);
+	strbuf_release(&md);
+
+	struct strbuf method = STRBUF_INIT;
+	strbuf_addf(&method,
+		    "Least-squares linear trend with a day-of-week effect, fitted to the daily charges of the last "
+		    "%zu days (the window among 56, 91, 182 and 364 days with the lowest one-month-ahead backtest "
+		    "error on the loaded data), plus the mean of the last %d months' once-a-month charges; the 80%% "
+		    "interval is ±1.28 standard deviations: those of the daily residuals, the fitted trend and the "
+		    "monthly charges, or, when wider, the backtest's RMS error (%.2f%% a month ahead, growing with the "
+		    "square root of the horizon).",
+		    r.window, PERIOD_MONTHS, 100 * r.error_sd);
+	insight_set_method(r.result, method.buf);
+	strbuf_release(&method);
+	add_chart(&r, mf[nmonths - 1].month_end);
+	insight_add_suggestion(r.result, "what drove the change last month?");
+	insight_add_suggestion(r.result, "anomalies this month");
+	if (nmonths == 1)
+		insight_add_suggestion(r.result, "forecast the next 3 months");
+	free(mf);
+done:
+	free(r.y);
+	free(r.period);
+	return 0;
+}
+
+const struct insight insight_forecast = {
+	.name = "forecast",
+	.summary = "This month's cost (actual to date plus forecast) and the months ahead, with an interval",
+	.run = forecast_run,
+};
