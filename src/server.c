@@ -79,10 +79,15 @@ static bool route_is_public(const char *method, const char *route)
  * stored hash is compared, in constant time, whatever matched before. */
 static int token_owner(struct server *srv, const char *token, size_t n, char name[TOKEN_NAME_MAX + 1])
 {
-	char hash[TOKEN_HASH_SIZE];
+	char hash[TOKEN_HASH_SIZE], recent[32];
 	struct state_tokens all = { 0 };
 	struct err e = { 0 };
 	int found = 0;
+	bool noted = false; /* its use is on file from the last minute */
+	time_t minute_ago = time(NULL) - 60;
+	struct tm tm;
+	gmtime_r(&minute_ago, &tm);
+	strftime(recent, sizeof(recent), "%Y-%m-%dT%H:%M:%S", &tm); /* compares as state.c's times do */
 	token_hash(token, n, hash);
 	pthread_mutex_lock(&srv->tokens_lock);
 	if (state_token_list(srv->tokens, &all, &e)) {
@@ -91,9 +96,11 @@ static int token_owner(struct server *srv, const char *token, size_t n, char nam
 		for (size_t i = 0; i < all.n; i++)
 			if (token_hash_equal(all.items[i].hash, hash) && !found) {
 				snprintf(name, TOKEN_NAME_MAX + 1, "%s", all.items[i].name);
+				noted = strcmp(all.items[i].last_used_at, recent) > 0;
 				found = 1;
 			}
-		if (found == 1 && state_token_used(srv->tokens, name, &e))
+		/* no write to the state file for every request */
+		if (found == 1 && !noted && state_token_used(srv->tokens, name, &e))
 			fprintf(stderr, "finq: %s\n", e.msg); /* the request goes on */
 	}
 	pthread_mutex_unlock(&srv->tokens_lock);
