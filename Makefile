@@ -19,7 +19,7 @@ DUCKDB_RPATH  := -Wl,-rpath,'$$ORIGIN/$(DUCKDB_DIR)' -Wl,-rpath,$(CURDIR)/$(DUCK
 DUCKDB_LIBS   = $(if $(wildcard $(DUCKDB_DIR)/libduckdb.so),-L$(DUCKDB_DIR) $(DUCKDB_RPATH)) -lduckdb
 PKGS    := jansson sqlite3 zlib
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(DUCKDB_CFLAGS)
-LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -ledit -lz -lpthread -lm
+LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -ledit -lz -lpthread -lm -lcrypto
 
 SRCS      := $(sort $(wildcard src/*.c))
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))

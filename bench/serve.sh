@@ -43,7 +43,7 @@ if [ -z "${DB:-}" ]; then
 fi
 export FINQ_STATE=$work/bench.state.sqlite # the benchmark's conversations stay out of the user's
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$FINQ" --db "$DB" --today "$TODAY" ${THREADS:+--threads "$THREADS"} serve --port "$port" 2>"$work/serve.log" &
+"$FINQ" --db "$DB" --today "$TODAY" ${THREADS:+--threads "$THREADS"} serve --port "$port" --rate-limit 0 2>"$work/serve.log" &
 pid=$!
 for _ in $(seq 1 300); do
 	curl -s -o /dev/null "http://127.0.0.1:$port/health" && break

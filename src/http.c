@@ -250,9 +250,11 @@ struct conn_req {
 	bool answered;
 	int status;
 	const char *route;
-	/* headers and query arguments, borrowed from MHD while answering */
+	/* headers and query arguments, borrowed from MHD until the request completes */
 	struct http_kv *kv[2];
 	size_t nkv[2], alloc_kv[2];
+	char client[INET6_ADDRSTRLEN];
+	struct req req; /* filled when the headers are in; the body when it is all in */
 };
 
 static double now_seconds(void)
@@ -529,6 +531,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *con, struct conn_req *r,
 {
 	struct http_server *srv = r->srv;
 	struct MHD_Response *mr = NULL;
+	if (srv->cfg.app.decorate)
+		srv->cfg.app.decorate(srv->cfg.app.arg, &r->req, resp);
 	if (resp->stream) {
 		struct stream_run *run = stream_start(resp);
 		if (run)
@@ -591,24 +595,44 @@ static enum MHD_Result answer(struct MHD_Connection *con, struct conn_req *r)
 		close(r->fd);
 		r->fd = -1;
 	}
+	r->req.body = r->body.buf;
+	r->req.body_len = r->body.len;
+	r->req.body_file = r->file_path;
+	r->req.upload_name = r->upload_name;
+	struct resp resp;
+	resp_init(&resp);
+	srv->cfg.app.handle(srv->cfg.app.arg, &r->req, &resp);
+	return send_resp(con, r, &resp);
+}
+
+/* The peer's address as text into r->client ("" when unknown). */
+static void client_address(struct MHD_Connection *con, struct conn_req *r)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = info ? info->client_addr : NULL;
+	r->client[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->client, sizeof(r->client));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->client, sizeof(r->client));
+}
+
+/* The request as the application sees it, before its body. */
+static void conn_req_headers_in(struct MHD_Connection *con, struct conn_req *r)
+{
 	MHD_get_connection_values(con, MHD_HEADER_KIND, collect_kv, r);
 	MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, collect_kv, r);
-	struct req req = {
+	client_address(con, r);
+	r->req = (struct req){
 		.method = r->method,
 		.path = r->path,
 		.headers = r->kv[0],
 		.nheaders = r->nkv[0],
 		.query = r->kv[1],
 		.nquery = r->nkv[1],
-		.body = r->body.buf,
-		.body_len = r->body.len,
-		.body_file = r->file_path,
-		.upload_name = r->upload_name,
+		.body = "",
+		.client = r->client[0] ? r->client : NULL,
 	};
-	struct resp resp;
-	resp_init(&resp);
-	srv->cfg.app.handle(srv->cfg.app.arg, &req, &resp);
-	return send_resp(con, r, &resp);
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const char *url, const char *method,
@@ -625,6 +649,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 		srv->inflight++;
 		pthread_mutex_unlock(&srv->lock);
 		r->limit = srv->cfg.app.body_limit(srv->cfg.app.arg, method, url, &r->to_file, &r->route);
+		conn_req_headers_in(con, r);
+		if (srv->cfg.app.admit) {
+			struct resp resp;
+			resp_init(&resp);
+			if (srv->cfg.app.admit(srv->cfg.app.arg, &r->req, r->route, &resp)) {
+				if (!resp.route)
+					resp.route = r->route;
+				return send_resp(con, r, &resp);
+			}
+			resp_release(&resp);
+		}
 		const char *length = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length) {
 			char *end;
