@@ -108,11 +108,48 @@ void resp_json(struct resp *r, int status, json_t *body)
 	json_decref(body);
 }
 
+/* Length of the valid UTF-8 sequence at s (the rules JSON strings obey:
+ * no overlong forms, no surrogates, nothing past U+10FFFF), 0 if none. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	static const struct { unsigned char mask, lead; size_t len; uint32_t min; } forms[] = {
+		{ 0x80, 0x00, 1, 0 }, { 0xE0, 0xC0, 2, 0x80 }, { 0xF0, 0xE0, 3, 0x800 }, { 0xF8, 0xF0, 4, 0x10000 },
+	};
+	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		if ((s[0] & forms[f].mask) != forms[f].lead)
+			continue;
+		uint32_t cp = s[0] & (unsigned char)~forms[f].mask;
+		for (size_t i = 1; i < forms[f].len; i++) {
+			if ((s[i] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i] & 0x3F);
+		}
+		bool valid = cp >= forms[f].min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+		return valid ? forms[f].len : 0;
+	}
+	return 0;
+}
+
+/* Messages quote what the client sent (a path, a content type), maybe cut
+ * mid-character: a byte that is not UTF-8 becomes '?', or the error body
+ * could not be JSON. */
+static void utf8_scrub(char *s)
+{
+	while (*s) {
+		size_t n = utf8_sequence((const unsigned char *)s);
+		if (n == 0)
+			*s++ = '?';
+		else
+			s += n;
+	}
+}
+
 static int resp_verror(struct resp *r, int status, const char *code, const char *field, const char *fmt,
 		       va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	utf8_scrub(msg);
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", msg);
 	if (field)
 		json_object_set_new(err, "field", json_string(field));
