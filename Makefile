@@ -3,7 +3,8 @@
 #   make demo       generate sample data, load it and serve the web UI
 #   make test       unit tests, then integration tests against real data
 #   make asan       the same tests with AddressSanitizer + UndefinedBehaviorSanitizer
-#   make check      test + asan (what .ci/run runs)
+#   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each, then the regressions
+#   make check      test + asan + fuzz (what .ci/run runs)
 #   make clean
 
 CC      ?= cc
@@ -19,7 +20,7 @@ DUCKDB_RPATH  := -Wl,-rpath,'$$ORIGIN/$(DUCKDB_DIR)' -Wl,-rpath,$(CURDIR)/$(DUCK
 DUCKDB_LIBS   = $(if $(wildcard $(DUCKDB_DIR)/libduckdb.so),-L$(DUCKDB_DIR) $(DUCKDB_RPATH)) -lduckdb
 PKGS    := jansson sqlite3 zlib
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(DUCKDB_CFLAGS)
-LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -ledit -lz -lpthread -lm
+LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -ledit -lz -lpthread -lm -lcrypto
 
 SRCS      := $(sort $(wildcard src/*.c))
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
@@ -43,7 +44,7 @@ LIB_OBJS     += build/kb_assets.o
 SAN_OBJS     += build/asan/kb_assets.o
 SAN_LIB_OBJS += build/asan/kb_assets.o
 
-.PHONY: all deps demo test unit integration browser asan check bench clean
+.PHONY: all deps demo test unit integration browser asan check bench clean fuzz fuzz-replay
 all: finq
 
 # The main job on sample data: generate and load it, then serve the web UI
@@ -138,15 +139,75 @@ browser: finq
 
 test: unit integration browser
 
-# Leaks inside libduckdb's own thread pools are not ours to fix; LSan runs
-# in its own make target later. ASan+UBSan check finq's code here.
-ASAN_ENV := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# ASan, UBSan and LeakSanitizer over every test. tests/lsan.supp names the
+# leaks that are not finq's (inside libduckdb's own thread pools and other
+# third-party libraries), by library only, never a finq function.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-asan: finq-asan $(SAN_UNIT_BINS)
+asan: finq-asan $(SAN_UNIT_BINS) fuzz-replay
 	@failed=0; for t in $(SAN_UNIT_BINS); do $(ASAN_ENV) $$t || failed=1; done; exit $$failed
 	$(ASAN_ENV) FINQ=$(CURDIR)/finq-asan tests/integration/run.sh
 
-check: test asan
+check: test asan fuzz
+
+# ---- fuzzing (tests/fuzz/) ----
+# Each harness is built twice: with clang's libFuzzer against the library
+# compiled into build/fuzz/ (`make fuzz` searches for FUZZ_SECONDS each,
+# starting from the committed corpus, new inputs going to build/fuzz/),
+# and with tests/fuzz/replay.c against the ASan objects (`make
+# fuzz-replay` runs the corpus and tests/fuzz/regressions/ as a plain
+# test). A crash leaves its input in build/fuzz/crashes/<harness>/: fix
+# the bug, then add the file to tests/fuzz/regressions/<harness>/.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 30
+FUZZERS      := api lexparse plan_json sniff timex
+FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := $(CSTD) $(WARN) -O1 -g $(DUCKDB_CFLAGS) $(FUZZ_FLAGS)
+FUZZ_LIB_OBJS := $(LIB_SRCS:src/%.c=build/fuzz/%.o) build/fuzz/web_assets.o build/fuzz/kb_assets.o
+FUZZ_DEFS    := -Isrc -DFUZZ_DATA_DIR='"$(CURDIR)/tests/data"'
+FUZZ_BINS    := $(FUZZERS:%=build/fuzz/fuzz_%)
+REPLAY_BINS  := $(FUZZERS:%=build/asan/fuzz/fuzz_%)
+# the library objects are intermediate to make; keep them between runs
+.SECONDARY: $(FUZZ_LIB_OBJS)
+
+build/fuzz/%.o: src/%.c build/.deps $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/web_assets.o: build/web_assets.c src/web_assets.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
+
+build/fuzz/kb_assets.o: build/kb_assets.c src/kb_assets.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
+
+build/fuzz/openapi.o: src/openapi.json
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_DEFS) -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)
+
+build/asan/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SAN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(FUZZ_DEFS) -o $@ $< tests/fuzz/replay.c $(SAN_LIB_OBJS) $(LDLIBS)
+
+fuzz-replay: $(REPLAY_BINS)
+	@failed=0; for h in $(FUZZERS); do \
+	  $(ASAN_ENV) build/asan/fuzz/fuzz_$$h tests/fuzz/regressions/$$h tests/fuzz/corpus/$$h || failed=1; \
+	done; exit $$failed
+
+fuzz: $(FUZZ_BINS) fuzz-replay
+	@failed=0; for h in $(FUZZERS); do \
+	  mkdir -p build/fuzz/corpus/$$h build/fuzz/crashes/$$h; \
+	  echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
+	  $(ASAN_ENV) build/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=20 \
+	    -rss_limit_mb=4096 -print_final_stats=0 -artifact_prefix=build/fuzz/crashes/$$h/ \
+	    build/fuzz/corpus/$$h tests/fuzz/corpus/$$h 2>build/fuzz/$$h.log \
+	  || { failed=1; tail -n 60 build/fuzz/$$h.log; }; \
+	  grep -E '^#[0-9]+.*(DONE|pulse)' build/fuzz/$$h.log | tail -n 1; \
+	done; exit $$failed
 
 bench: finq
 	bench/load.sh

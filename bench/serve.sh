@@ -8,6 +8,8 @@
 # misses. Zero errors are required (a non-200 or a failed answer exits 1).
 # Reports requests/s and the latency percentiles of /api/v1/chat seen by
 # the clients, the server's cache hits and its answers by outcome.
+# Also the server's resident memory (VmRSS): when it is ready, after each
+# tenth of the requests, at the end, and the peak (VmHWM).
 # A benchmark, not a test: it asserts nothing about time.
 #
 #   bench/serve.sh                      # the sample data, 50 x 1 x (1 + 3)
@@ -17,6 +19,9 @@
 # DB: a loaded database (default: a temp one loaded from the shared
 # cur-dev/cur2.parquet); THREADS: the server's --threads (engine slots;
 # default: the server's); FINQ: the binary (default ./finq).
+# RSS_GROWTH_MAX: fail when the RSS at the end exceeds the RSS after the
+# first fifth of the requests (caches warm) by more than this many percent
+# (bench/soak.sh sets it; default: report only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FINQ=${FINQ:-./finq}
@@ -43,7 +48,7 @@ if [ -z "${DB:-}" ]; then
 fi
 export FINQ_STATE=$work/bench.state.sqlite # the benchmark's conversations stay out of the user's
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$FINQ" --db "$DB" --today "$TODAY" ${THREADS:+--threads "$THREADS"} serve --port "$port" 2>"$work/serve.log" &
+"$FINQ" --db "$DB" --today "$TODAY" ${THREADS:+--threads "$THREADS"} serve --port "$port" --rate-limit 0 2>"$work/serve.log" &
 pid=$!
 for _ in $(seq 1 300); do
 	curl -s -o /dev/null "http://127.0.0.1:$port/health" && break
@@ -51,10 +56,21 @@ for _ in $(seq 1 300); do
 done
 echo "== finq serve on $DB, ${THREADS:-default} threads: $CONVERSATIONS concurrent conversations x $ROUNDS, 1 + $FOLLOWUPS questions each"
 
-python3 - "$port" "$CONVERSATIONS" "$ROUNDS" "$FOLLOWUPS" <<'EOF'
+python3 - "$port" "$CONVERSATIONS" "$ROUNDS" "$FOLLOWUPS" "$pid" "${RSS_GROWTH_MAX:-}" <<'EOF'
 import http.client, json, random, sys, threading, time
 
-port, nconv, rounds, nfollow = (int(x) for x in sys.argv[1:5])
+port, nconv, rounds, nfollow, pid = (int(x) for x in sys.argv[1:6])
+growth_max = float(sys.argv[6]) if sys.argv[6] else None
+
+def memory(field):
+    """The server's VmRSS or VmHWM in MB."""
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+total = nconv * rounds * (1 + nfollow)
+rss = [("ready", memory("VmRSS"))]
 FIRST = [
     "top 5 services last month", "cost by account last month", "EC2 by region last month",
     "spend by team last month", "total cost last month", "S3 cost by usage type last month",
@@ -91,6 +107,8 @@ def client(seed):
                 lat.append(ms)
                 if not ok:
                     errors.append((q, a))
+                if len(lat) % max(1, total // 10) == 0:
+                    rss.append(("%d requests" % len(lat), memory("VmRSS")))
             if ok and conv is None:
                 conv = a["conversation_id"]
 
@@ -111,7 +129,16 @@ con.request("GET", "/metrics")
 metrics = con.getresponse().read().decode()
 want = ("finq_answer_cache_hits_total", "finq_answer_cache_misses_total", "finq_answers_total")
 print("server: " + ", ".join(l for l in metrics.splitlines() if l.startswith(want)))
+rss.append(("end", memory("VmRSS")))
+print("server RSS (MB): " + ", ".join("%s %.0f" % r for r in rss) + "; peak %.0f" % memory("VmHWM"))
 for q, a in errors[:5]:
     print("error: %s -> %s" % (q, json.dumps(a)[:300]))
-sys.exit(1 if errors else 0)
+grew = False
+if growth_max is not None and len(rss) > 3:
+    warm = rss[2][1]  # after a fifth of the requests
+    growth = 100 * (rss[-1][1] - warm) / warm
+    grew = growth > growth_max
+    print("RSS from %s to the end: %+.1f%% (at most %+.0f%% allowed)%s" % (rss[2][0], growth, growth_max,
+          ": NOT FLAT" if grew else ""))
+sys.exit(1 if errors or grew else 0)
 EOF

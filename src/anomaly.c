@@ -426,35 +426,21 @@ static json_t *alert_json(const struct run *r, const struct alert *al, size_t in
 	return j;
 }
 
-static void add_text(struct cell *c, const char *s)
-{
-	if (!s)
-		return;
-	c->kind = CELL_TEXT;
-	c->v.s = xstrdup(s);
-}
-
-static void add_real(struct cell *c, double v)
-{
-	c->kind = CELL_REAL;
-	c->v.r = round(v * 100) / 100;
-}
-
 static void alert_row(const struct run *r, const struct alert *al, struct table *t)
 {
 	struct cell *c = table_add_row(t);
 	char d0[16], d1[16];
 	date_format(r->first_day + (int)al->ev->start, d0, sizeof(d0));
 	date_format(r->first_day + (int)al->ev->end, d1, sizeof(d1));
-	add_text(&c[0], series_kind_name(al->ev->kind));
-	add_text(&c[1], d0);
-	add_text(&c[2], d1);
-	add_text(&c[3], al->who[F_SERVICE]);
-	add_text(&c[4], al->who[F_ACCOUNT]);
-	add_text(&c[5], al->who[F_USAGE_TYPE]);
-	add_real(&c[6], al->ev->expected);
-	add_real(&c[7], al->ev->actual);
-	add_real(&c[8], al->ev->impact);
+	cell_set_text(&c[0], series_kind_name(al->ev->kind));
+	cell_set_text(&c[1], d0);
+	cell_set_text(&c[2], d1);
+	cell_set_text(&c[3], al->who[F_SERVICE]);
+	cell_set_text(&c[4], al->who[F_ACCOUNT]);
+	cell_set_text(&c[5], al->who[F_USAGE_TYPE]);
+	cell_set_money(&c[6], al->ev->expected);
+	cell_set_money(&c[7], al->ev->actual);
+	cell_set_money(&c[8], al->ev->impact);
 }
 
 static void narrate_alert(const struct run *r, const struct alert *al, size_t index, struct strbuf *md)

@@ -166,20 +166,26 @@ static bool method_fits(const char *route_method, const char *method)
 	return strcmp(route_method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
 }
 
+void api_allow(const char *path, struct strbuf *out)
+{
+	for (size_t i = 0; i < api_routes_count; i++) {
+		if (!route_match(api_routes[i].pattern, path, NULL))
+			continue;
+		strbuf_addf(out, "%s%s", out->len ? ", " : "", api_routes[i].method);
+		if (strcmp(api_routes[i].method, "GET") == 0)
+			strbuf_addstr(out, ", HEAD");
+	}
+}
+
 void api_handle(struct api *api, struct req *req, struct resp *resp)
 {
 	const struct api_route *hit = NULL;
 	struct strbuf allow;
 	strbuf_init(&allow, 0);
-	for (size_t i = 0; i < api_routes_count; i++) {
-		if (!route_match(api_routes[i].pattern, req->path, NULL))
-			continue;
-		strbuf_addf(&allow, "%s%s", allow.len ? ", " : "", api_routes[i].method);
-		if (strcmp(api_routes[i].method, "GET") == 0)
-			strbuf_addstr(&allow, ", HEAD");
-		if (!hit && method_fits(api_routes[i].method, req->method))
+	api_allow(req->path, &allow);
+	for (size_t i = 0; i < api_routes_count && !hit; i++)
+		if (method_fits(api_routes[i].method, req->method) && route_match(api_routes[i].pattern, req->path, NULL))
 			hit = &api_routes[i];
-	}
 	if (hit) {
 		route_match(hit->pattern, req->path, req);
 		resp->route = hit->pattern;
@@ -344,8 +350,8 @@ static json_t *body_parse(const struct req *req, struct resp *resp, const struct
 				goto fail;
 			}
 			if (f->max_len && json_string_length(v) > f->max_len) {
-				resp_field_error(resp, 400, "invalid_field", f->name, "'%s' is longer than %zu bytes", f->name,
-						 f->max_len);
+				resp_field_error(resp, 413, "too_large", f->name, "'%s' is longer than the limit of %zu bytes",
+						 f->name, f->max_len);
 				goto fail;
 			}
 		}
@@ -1020,9 +1026,12 @@ int api_stats(struct api *api, const struct req *req, struct resp *resp)
 int api_health(struct api *api, const struct req *req, struct resp *resp)
 {
 	struct engine_status st;
-	(void)req;
 	engine_status(api->engine, &st);
 	bool state_ok = engine_state_ok(api->engine), ok = st.engine_ok && state_ok;
+	if (req->restricted) { /* for load balancers: up or not, nothing about the data */
+		resp_json(resp, ok ? 200 : 503, json_pack("{s:s}", "status", ok ? "ok" : "unavailable"));
+		return 0;
+	}
 	resp_json(resp, ok ? 200 : 503,
 		  json_pack("{s:s, s:b, s:b, s:b, s:b, s:I, s:I}", "status", ok ? "ok" : "unavailable", "engine",
 			    st.engine_ok, "state", state_ok, "data_loaded", st.data_loaded, "loading", st.loading,

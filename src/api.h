@@ -10,7 +10,8 @@
  * into their calls and their results or errors into responses. Errors are
  * {"error": {"code", "message"[, "field"]}} with the status: 400 for a
  * malformed body or a missing or wrong-typed field (named), 404, 405 with
- * Allow, 413, 415 for a JSON endpoint sent something else, 422 for an
+ * Allow, 413 for a body or a field (named: a question) past its limit,
+ * 415 for a JSON endpoint sent something else, 422 for an
  * upload that cannot be loaded, 500, 503 when no data is loaded.
  */
 #ifndef FINQ_API_H
@@ -53,6 +54,9 @@ void api_free(struct api *api);
  * a known path with another method; sets resp->route. HEAD is answered as
  * GET. */
 void api_handle(struct api *api, struct req *req, struct resp *resp);
+/* The methods allowed on path, as an Allow header lists them ("GET, HEAD,
+ * POST"), appended to out; nothing when no route has that path. */
+void api_allow(const char *path, struct strbuf *out);
 /* The body a request may carry: max_upload into a file for an upload
  * route, API_JSON_MAX in memory otherwise; *route is the pattern of the
  * route for method and path (NULL: none). */

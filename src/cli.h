@@ -42,6 +42,7 @@ int cmd_info(struct cli *cli, int argc, char **argv);
 int cmd_kb(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_sql(struct cli *cli, int argc, char **argv);
+int cmd_token(struct cli *cli, int argc, char **argv);
 
 /* The day questions are read from: --today, else the system clock. */
 int cli_today(const struct cli *cli, int *today, struct err *e);

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #define QUESTION_MAX 4096
@@ -79,6 +80,13 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	json_t *answer = NULL;
 	if (question.overflow) {
 		fprintf(stderr, "finq: the question is longer than %d bytes\n", QUESTION_MAX);
+		rc = EXIT_USAGE;
+		goto out_question;
+	}
+	/* Refused before a conversation is created for it, or the state would
+	 * keep an empty one. */
+	if (question.buf[strspn(question.buf, " \t\r\n")] == '\0') {
+		fprintf(stderr, "finq: the question is empty\n");
 		rc = EXIT_USAGE;
 		goto out_question;
 	}

@@ -213,18 +213,6 @@ static void effects_words(const struct insight_request *req, const double effect
 		strbuf_addstr(md, "no change");
 }
 
-static void add_text_cell(struct cell *c, const char *s)
-{
-	c->kind = CELL_TEXT;
-	c->v.s = xstrdup(s);
-}
-
-static void add_money_cell(struct cell *c, double v)
-{
-	c->kind = CELL_REAL;
-	c->v.r = round(v * 100) / 100;
-}
-
 static int drivers_run(const struct insight_request *req, json_t **out, struct err *e)
 {
 	json_t *result = insight_result("drivers", "Drivers of the change");
@@ -405,10 +393,10 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 		json_array_append_new(labels, json_string(name));
 		json_array_append_new(values, jmoney(c1 - c0));
 		struct cell *c = table_add_row(&findings);
-		add_text_cell(&c[0], name);
-		add_money_cell(&c[1], c0);
-		add_money_cell(&c[2], c1);
-		add_money_cell(&c[3], c1 - c0);
+		cell_set_text(&c[0], name);
+		cell_set_money(&c[1], c0);
+		cell_set_money(&c[2], c1);
+		cell_set_money(&c[3], c1 - c0);
 		if (isfinite(share)) {
 			c[4].kind = CELL_REAL;
 			c[4].v.r = round(share * 10) / 10;

@@ -206,18 +206,6 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 	mf->upper = mf->total + Z80 * mf->sd;
 }
 
-static void add_cell_text(struct cell *c, const char *s)
-{
-	c->kind = CELL_TEXT;
-	c->v.s = xstrdup(s);
-}
-
-static void add_cell_money(struct cell *c, double v)
-{
-	c->kind = CELL_REAL;
-	c->v.r = round(v * 100) / 100;
-}
-
 /* History and forecast per day, the interval as a band (lower, upper filled to it). */
 static void add_chart(struct forecast_run *r, int horizon_end)
 {
@@ -454,12 +442,12 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 						jmoney(m->lower), "upper", jmoney(m->upper), "days_actual",
 						(json_int_t)m->days_actual, "days_forecast", (json_int_t)m->days_forecast));
 		struct cell *c = table_add_row(&t);
-		add_cell_text(&c[0], start);
-		add_cell_money(&c[1], m->actual);
-		add_cell_money(&c[2], m->remaining);
-		add_cell_money(&c[3], m->total);
-		add_cell_money(&c[4], m->lower);
-		add_cell_money(&c[5], m->upper);
+		cell_set_text(&c[0], start);
+		cell_set_money(&c[1], m->actual);
+		cell_set_money(&c[2], m->remaining);
+		cell_set_money(&c[3], m->total);
+		cell_set_money(&c[4], m->lower);
+		cell_set_money(&c[5], m->upper);
 	}
 	insight_set_table(r.result, &t);
 	table_release(&t);

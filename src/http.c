@@ -108,11 +108,48 @@ void resp_json(struct resp *r, int status, json_t *body)
 	json_decref(body);
 }
 
+/* Length of the valid UTF-8 sequence at s (the rules JSON strings obey:
+ * no overlong forms, no surrogates, nothing past U+10FFFF), 0 if none. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	static const struct { unsigned char mask, lead; size_t len; uint32_t min; } forms[] = {
+		{ 0x80, 0x00, 1, 0 }, { 0xE0, 0xC0, 2, 0x80 }, { 0xF0, 0xE0, 3, 0x800 }, { 0xF8, 0xF0, 4, 0x10000 },
+	};
+	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		if ((s[0] & forms[f].mask) != forms[f].lead)
+			continue;
+		uint32_t cp = s[0] & (unsigned char)~forms[f].mask;
+		for (size_t i = 1; i < forms[f].len; i++) {
+			if ((s[i] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i] & 0x3F);
+		}
+		bool valid = cp >= forms[f].min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+		return valid ? forms[f].len : 0;
+	}
+	return 0;
+}
+
+/* Messages quote what the client sent (a path, a content type), maybe cut
+ * mid-character: a byte that is not UTF-8 becomes '?', or the error body
+ * could not be JSON. */
+static void utf8_scrub(char *s)
+{
+	while (*s) {
+		size_t n = utf8_sequence((const unsigned char *)s);
+		if (n == 0)
+			*s++ = '?';
+		else
+			s += n;
+	}
+}
+
 static int resp_verror(struct resp *r, int status, const char *code, const char *field, const char *fmt,
 		       va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	utf8_scrub(msg);
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", msg);
 	if (field)
 		json_object_set_new(err, "field", json_string(field));
@@ -250,9 +287,11 @@ struct conn_req {
 	bool answered;
 	int status;
 	const char *route;
-	/* headers and query arguments, borrowed from MHD while answering */
+	/* headers and query arguments, borrowed from MHD until the request completes */
 	struct http_kv *kv[2];
 	size_t nkv[2], alloc_kv[2];
+	char client[INET6_ADDRSTRLEN];
+	struct req req; /* filled when the headers are in; the body when it is all in */
 };
 
 static double now_seconds(void)
@@ -529,6 +568,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *con, struct conn_req *r,
 {
 	struct http_server *srv = r->srv;
 	struct MHD_Response *mr = NULL;
+	if (srv->cfg.app.decorate)
+		srv->cfg.app.decorate(srv->cfg.app.arg, &r->req, resp);
 	if (resp->stream) {
 		struct stream_run *run = stream_start(resp);
 		if (run)
@@ -591,24 +632,44 @@ static enum MHD_Result answer(struct MHD_Connection *con, struct conn_req *r)
 		close(r->fd);
 		r->fd = -1;
 	}
+	r->req.body = r->body.buf;
+	r->req.body_len = r->body.len;
+	r->req.body_file = r->file_path;
+	r->req.upload_name = r->upload_name;
+	struct resp resp;
+	resp_init(&resp);
+	srv->cfg.app.handle(srv->cfg.app.arg, &r->req, &resp);
+	return send_resp(con, r, &resp);
+}
+
+/* The peer's address as text into r->client ("" when unknown). */
+static void client_address(struct MHD_Connection *con, struct conn_req *r)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = info ? info->client_addr : NULL;
+	r->client[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->client, sizeof(r->client));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->client, sizeof(r->client));
+}
+
+/* The request as the application sees it, before its body. */
+static void conn_req_headers_in(struct MHD_Connection *con, struct conn_req *r)
+{
 	MHD_get_connection_values(con, MHD_HEADER_KIND, collect_kv, r);
 	MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, collect_kv, r);
-	struct req req = {
+	client_address(con, r);
+	r->req = (struct req){
 		.method = r->method,
 		.path = r->path,
 		.headers = r->kv[0],
 		.nheaders = r->nkv[0],
 		.query = r->kv[1],
 		.nquery = r->nkv[1],
-		.body = r->body.buf,
-		.body_len = r->body.len,
-		.body_file = r->file_path,
-		.upload_name = r->upload_name,
+		.body = "",
+		.client = r->client[0] ? r->client : NULL,
 	};
-	struct resp resp;
-	resp_init(&resp);
-	srv->cfg.app.handle(srv->cfg.app.arg, &req, &resp);
-	return send_resp(con, r, &resp);
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const char *url, const char *method,
@@ -625,6 +686,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 		srv->inflight++;
 		pthread_mutex_unlock(&srv->lock);
 		r->limit = srv->cfg.app.body_limit(srv->cfg.app.arg, method, url, &r->to_file, &r->route);
+		conn_req_headers_in(con, r);
+		if (srv->cfg.app.admit) {
+			struct resp resp;
+			resp_init(&resp);
+			if (srv->cfg.app.admit(srv->cfg.app.arg, &r->req, r->route, &resp)) {
+				if (!resp.route)
+					resp.route = r->route;
+				return send_resp(con, r, &resp);
+			}
+			resp_release(&resp);
+		}
 		const char *length = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length) {
 			char *end;

@@ -51,6 +51,11 @@ struct req {
 	size_t body_len;
 	const char *body_file;          /* an upload saved by the server, or NULL */
 	const char *upload_name;        /* the file name the client gave, for messages only; may be NULL */
+	const char *client;             /* the peer's address ("127.0.0.1", "::1"), or NULL */
+	/* The client showed no credentials to a server that asks for them
+	 * and the route is public (set by the application's admit): answer
+	 * only what anyone may know. */
+	bool restricted;
 	/* path parameters ("{id}"), filled by the router */
 	size_t nparams;
 	char param_names[REQ_PARAMS_MAX][32];
@@ -121,13 +126,22 @@ struct http_app {
 	/* After the response went out (or the client left: status 0). */
 	void (*done)(void *arg, const char *method, const char *path, const char *route, int status,
 		     double seconds);
+	/* Whether to take the request at all, once its headers are in and
+	 * before any of its body is read: 0 to go on (it may set
+	 * req->restricted), or -1 with resp filled to answer at once (401,
+	 * 429, a CORS preflight). route as body_limit found it. May be NULL. */
+	int (*admit)(void *arg, struct req *req, const char *route, struct resp *resp);
+	/* Every response just before it goes out, the adapter's own (413)
+	 * included: a chance to add headers that depend on the request
+	 * (CORS). req has no body here. May be NULL. */
+	void (*decorate)(void *arg, const struct req *req, struct resp *resp);
 };
 
 struct http_config {
 	int listen_fd;              /* bound and listening; the server owns it from now on */
 	bool ipv6;
 	unsigned connection_limit;  /* 0: 256 */
-	unsigned idle_timeout;      /* seconds a connection may sit idle; 0: 120 */
+	unsigned idle_timeout;      /* seconds a connection may sit idle, a request half sent included; 0: 120 */
 	const char *upload_dir;     /* a folder the server owns, for uploads */
 	const struct http_kv *headers; /* added to every response */
 	size_t nheaders;

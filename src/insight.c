@@ -162,52 +162,14 @@ void insight_print_text(const json_t *result, FILE *out)
 		print_plain(message, out);
 		fputc('\n', out);
 	}
-	const json_t *rows = json_object_get(result, "rows");
-	const json_t *columns = json_object_get(result, "columns");
-	if (json_array_size(rows) && json_array_size(columns)) {
-		/* Back into a table so that the terminal layout is table.c's. */
-		struct table t;
-		table_init(&t);
-		size_t ncols = json_array_size(columns);
-		const char **names = xcalloc(ncols, sizeof(*names));
-		enum cell_kind *kinds = xcalloc(ncols, sizeof(*kinds));
-		for (size_t c = 0; c < ncols; c++) {
-			names[c] = json_string_value(json_array_get(columns, c));
-			if (!names[c])
-				names[c] = "";
-			kinds[c] = CELL_TEXT;
-		}
-		table_set_columns(&t, ncols, names, kinds);
-		size_t r;
-		const json_t *row;
-		json_array_foreach(rows, r, row) {
-			struct cell *cells = table_add_row(&t);
-			for (size_t c = 0; c < ncols; c++) {
-				const json_t *v = json_array_get(row, c);
-				if (json_is_integer(v)) {
-					cells[c].kind = CELL_INT;
-					cells[c].v.i = json_integer_value(v);
-				} else if (json_is_real(v)) {
-					cells[c].kind = CELL_REAL;
-					cells[c].v.r = json_real_value(v);
-				} else if (json_is_boolean(v)) {
-					cells[c].kind = CELL_BOOL;
-					cells[c].v.b = json_is_true(v);
-				} else if (json_is_string(v)) {
-					cells[c].kind = CELL_TEXT;
-					cells[c].v.s = xstrdup(json_string_value(v));
-				} else if (!json_is_null(v) && v) {
-					cells[c].kind = CELL_TEXT;
-					cells[c].v.s = json_dumps(v, JSON_COMPACT);
-				}
-			}
-		}
+	struct table t;
+	table_init(&t);
+	table_from_json(result, &t);
+	if (t.nrows) {
 		table_print(&t, TABLE_TEXT, out);
-		table_release(&t);
-		free(names);
-		free(kinds);
 		fputc('\n', out);
 	}
+	table_release(&t);
 	if (method && *method)
 		fprintf(out, "Method: %s\n", method);
 	const json_t *suggestions = json_object_get(result, "suggestions");

@@ -262,6 +262,17 @@ static int inspect_file(struct load_state *st, struct load_file *f, struct err *
 	return 0;
 }
 
+/* What inspect_file() filled in (also after it failed part-way). */
+static void file_release(struct load_file *f)
+{
+	for (size_t k = 0; k < f->nnames; k++)
+		free(f->names[k]);
+	free(f->names);
+	f->names = NULL;
+	f->nnames = 0;
+	sniff_release(&f->sniff);
+}
+
 /* Give each headerless file the header of --header-from, or of a file of
  * the same load with as many columns. */
 static int resolve_headers(struct load_state *st, struct err *e)
@@ -270,10 +281,12 @@ static int resolve_headers(struct load_state *st, struct err *e)
 	if (st->opt->header_from) {
 		from.path = st->opt->header_from;
 		from.named = true;
-		if (inspect_file(st, &from, e))
+		if (inspect_file(st, &from, e)) {
+			file_release(&from);
 			return -1;
+		}
 		if (from.format == FORMAT_UNKNOWN) {
-			sniff_release(&from.sniff);
+			file_release(&from);
 			return err_set_code(e, EXIT_BAD_INPUT, "--header-from '%s' has no recognisable billing export header",
 					    st->opt->header_from);
 		}
@@ -304,10 +317,7 @@ static int resolve_headers(struct load_state *st, struct err *e)
 		f->nnames = donor->nnames;
 		f->format = donor->format;
 	}
-	for (size_t k = 0; k < from.nnames; k++)
-		free(from.names[k]);
-	free(from.names);
-	sniff_release(&from.sniff);
+	file_release(&from);
 	return rc;
 }
 

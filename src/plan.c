@@ -406,6 +406,9 @@ int plan_from_json(const json_t *j, struct plan *p)
 	if (unit)
 		snprintf(p->usage_unit, sizeof(p->usage_unit), "%s", unit);
 	dim_from_json(json_object_get(j, "group_by"), &p->group);
+	/* A breakdown is one row per group: without one there is no query. */
+	if (p->intent == INTENT_BREAKDOWN && p->group.dim == DIM_NONE)
+		return -1;
 	if (period_from_json(json_object_get(j, "range"), &p->range))
 		return -1;
 	p->range_defaulted = json_is_true(json_object_get(j, "range_defaulted"));
@@ -419,6 +422,9 @@ int plan_from_json(const json_t *j, struct plan *p)
 		struct filter *f = &p->filters[p->nfilters];
 		memset(f, 0, sizeof(*f));
 		dim_from_json(jf, &f->col);
+		/* A filter on no known column would compile to SQL without one. */
+		if (f->col.dim == DIM_NONE)
+			return -1;
 		int op = index_of(filter_op_names, COUNT(filter_op_names), json_string_value(json_object_get(jf, "op")));
 		if (op < 0)
 			return -1;

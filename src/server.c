@@ -13,10 +13,14 @@
 #include "cli.h"
 #include "engine.h"
 #include "http.h"
+#include "ratelimit.h"
+#include "state.h"
+#include "token.h"
 #include "xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <signal.h>
@@ -27,18 +31,180 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Sent with every response. */
+/* Sent with every response: no inline script, no framing, no sniffing,
+ * no referrer. */
 static const struct http_kv security_headers[] = {
 	{ "X-Content-Type-Options", "nosniff" },
 	{ "X-Frame-Options", "DENY" },
 	{ "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-				     "script-src 'self'; connect-src 'self'" },
+				     "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+				     "form-action 'self'; frame-ancestors 'none'" },
 	{ "Referrer-Policy", "no-referrer" },
 };
 
+/* Routes anyone may GET (or HEAD) without a token: the web UI's files,
+ * which must load to ask for one, and /health, for load balancers. The
+ * patterns are the router's (api.c). */
+static const char *const public_routes[] = { "/", "/assets/{path*}", "/health" };
+
 struct server {
 	struct api *api;
+	bool tokens_required;      /* bound beyond loopback */
+	struct state *tokens;      /* the state file, for checking tokens */
+	pthread_mutex_t tokens_lock; /* a state handle serves one thread at a time */
+	struct ratelimit *limits;  /* NULL: no rate limit */
+	unsigned rate_limit;
+	const char *cors_origin;   /* NULL: CORS off */
 };
+
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool route_is_public(const char *method, const char *route)
+{
+	if (!route || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0))
+		return false;
+	for (size_t i = 0; i < sizeof(public_routes) / sizeof(public_routes[0]); i++)
+		if (strcmp(route, public_routes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whose is this token? 1 with its name in name, 0 when no stored token
+ * matches (unknown or revoked), -1 when the state file cannot say. Every
+ * stored hash is compared, in constant time, whatever matched before. */
+static int token_owner(struct server *srv, const char *token, size_t n, char name[TOKEN_NAME_MAX + 1])
+{
+	char hash[TOKEN_HASH_SIZE], recent[32];
+	struct state_tokens all = { 0 };
+	struct err e = { 0 };
+	int found = 0;
+	bool noted = false; /* its use is on file from the last minute */
+	time_t minute_ago = time(NULL) - 60;
+	struct tm tm;
+	gmtime_r(&minute_ago, &tm);
+	strftime(recent, sizeof(recent), "%Y-%m-%dT%H:%M:%S", &tm); /* compares as state.c's times do */
+	token_hash(token, n, hash);
+	pthread_mutex_lock(&srv->tokens_lock);
+	if (state_token_list(srv->tokens, &all, &e)) {
+		found = -1;
+	} else {
+		for (size_t i = 0; i < all.n; i++)
+			if (token_hash_equal(all.items[i].hash, hash) && !found) {
+				snprintf(name, TOKEN_NAME_MAX + 1, "%s", all.items[i].name);
+				noted = strcmp(all.items[i].last_used_at, recent) > 0;
+				found = 1;
+			}
+		/* no write to the state file for every request */
+		if (found == 1 && !noted && state_token_used(srv->tokens, name, &e))
+			fprintf(stderr, "finq: %s\n", e.msg); /* the request goes on */
+	}
+	pthread_mutex_unlock(&srv->tokens_lock);
+	state_tokens_release(&all);
+	if (found < 0)
+		fprintf(stderr, "finq: cannot check an API token: %s\n", e.msg);
+	return found;
+}
+
+/* Take one request from the client's bucket; -1 with a 429 in resp when
+ * it is empty. */
+static int take_request(struct server *srv, const char *kind, const char *who, struct resp *resp)
+{
+	char key[RATELIMIT_KEY_MAX + 1], seconds[16];
+	unsigned retry = 1;
+	if (!srv->limits)
+		return 0;
+	snprintf(key, sizeof(key), "%s:%s", kind, who ? who : "?");
+	if (ratelimit_take(srv->limits, key, monotonic_seconds(), &retry))
+		return 0;
+	snprintf(seconds, sizeof(seconds), "%u", retry);
+	resp_error(resp, 429, "rate_limited", "too many requests: this %s may make %u a minute; try again in %u s",
+		   kind, srv->rate_limit, retry);
+	resp_header(resp, "Retry-After", seconds);
+	return -1;
+}
+
+static int refuse_unauthorized(struct resp *resp, const char *challenge, const char *message)
+{
+	resp_error(resp, 401, "unauthorized", "%s", message);
+	resp_header(resp, "WWW-Authenticate", challenge);
+	return -1;
+}
+
+/* A CORS preflight from the configured origin: 204 with what it may send. */
+static bool is_preflight(const struct server *srv, const struct req *req)
+{
+	const char *origin = req_header(req, "Origin");
+	return srv->cors_origin && strcmp(req->method, "OPTIONS") == 0 && origin &&
+	       strcmp(origin, srv->cors_origin) == 0 && req_header(req, "Access-Control-Request-Method");
+}
+
+static int answer_preflight(const struct req *req, struct resp *resp)
+{
+	struct strbuf allow;
+	strbuf_init(&allow, 0);
+	api_allow(req->path, &allow);
+	if (!allow.len) {
+		strbuf_release(&allow);
+		return 0; /* no such route: the router answers 404 */
+	}
+	resp_text(resp, 204, "", "", 0);
+	resp_header(resp, "Access-Control-Allow-Methods", allow.buf);
+	resp_header(resp, "Access-Control-Allow-Headers", "Authorization, Content-Type");
+	resp_header(resp, "Access-Control-Max-Age", "600");
+	strbuf_release(&allow);
+	return -1;
+}
+
+/* Before the body: preflights, then the token, then the rate limit. */
+static int app_admit(void *arg, struct req *req, const char *route, struct resp *resp)
+{
+	struct server *srv = arg;
+	if (is_preflight(srv, req))
+		return take_request(srv, "address", req->client, resp) ? -1 : answer_preflight(req, resp);
+	const char *authorization = req_header(req, "Authorization");
+	if (!authorization) {
+		if (srv->tokens_required && !route_is_public(req->method, route))
+			return take_request(srv, "address", req->client, resp)
+				       ? -1
+				       : refuse_unauthorized(resp, "Bearer realm=\"finq\"",
+							     "this server needs an API token: send 'Authorization: Bearer "
+							     "<token>' (its owner makes one with 'finq token create NAME')");
+		req->restricted = srv->tokens_required;
+		return take_request(srv, "address", req->client, resp);
+	}
+	const char *token;
+	size_t n;
+	char name[TOKEN_NAME_MAX + 1];
+	int owner = token_from_authorization(authorization, &token, &n) ? token_owner(srv, token, n, name) : 0;
+	if (owner < 0)
+		return resp_error(resp, 503, "unavailable", "cannot check the API token now; try again");
+	if (owner == 0) /* failed attempts count against the address */
+		return take_request(srv, "address", req->client, resp)
+			       ? -1
+			       : refuse_unauthorized(resp, "Bearer realm=\"finq\", error=\"invalid_token\"",
+						     "the API token is not valid: it is malformed, unknown or revoked "
+						     "(send 'Authorization: Bearer <token>')");
+	return take_request(srv, "token", name, resp);
+}
+
+/* CORS: the configured origin, and it alone, may read the responses. */
+static void app_decorate(void *arg, const struct req *req, struct resp *resp)
+{
+	struct server *srv = arg;
+	const char *origin = req_header(req, "Origin");
+	if (!srv->cors_origin)
+		return;
+	resp_header(resp, "Vary", "Origin");
+	if (origin && strcmp(origin, srv->cors_origin) == 0) {
+		resp_header(resp, "Access-Control-Allow-Origin", srv->cors_origin);
+		resp_header(resp, "Access-Control-Expose-Headers", "Content-Disposition, Location, Retry-After");
+	}
+}
 
 static uint64_t app_body_limit(void *arg, const char *method, const char *path, bool *to_file, const char **route)
 {
@@ -137,20 +303,42 @@ int server_run(const struct server_options *opt)
 	signal(SIGPIPE, SIG_IGN);
 	json_object_seed(0); /* before any thread makes objects */
 
-	if (!opt->allow_remote && !http_host_is_loopback(opt->host)) {
-		fprintf(stderr,
-			"finq: refusing to serve on '%s', beyond loopback: there are no API tokens yet (a later "
-			"version adds them), so anyone who can reach the port could read the data; pass "
-			"--allow-remote to do it anyway\n",
-			opt->host);
-		return EXIT_USAGE;
+	srv.tokens_required = !http_host_is_loopback(opt->host);
+	srv.rate_limit = opt->rate_limit;
+	srv.cors_origin = opt->cors_origin;
+	pthread_mutex_init(&srv.tokens_lock, NULL);
+	char *state_path = state_path_for(opt->db_path);
+	struct state_tokens stored = { 0 };
+	int trc = state_open(&srv.tokens, state_path, &e);
+	free(state_path);
+	if (trc == 0)
+		trc = state_token_list(srv.tokens, &stored, &e);
+	size_t ntokens = stored.n;
+	state_tokens_release(&stored);
+	if (trc) {
+		rc = cli_fail(&e, EXIT_DATABASE);
+		goto out;
 	}
-	if (http_listen(opt->host, opt->port, &fd, &port, &ipv6, &e))
-		return cli_fail(&e, EXIT_DATABASE);
+	if (srv.tokens_required && ntokens == 0) {
+		fprintf(stderr,
+			"finq: refusing to serve on '%s', beyond loopback, without an API token: anyone who can "
+			"reach the port could read the data; create one with 'finq token create NAME' (clients "
+			"send it as 'Authorization: Bearer <token>'), or serve on 127.0.0.1\n",
+			opt->host);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (opt->rate_limit)
+		srv.limits = ratelimit_new(opt->rate_limit, 0);
+	if (http_listen(opt->host, opt->port, &fd, &port, &ipv6, &e)) {
+		rc = cli_fail(&e, EXIT_DATABASE);
+		goto out;
+	}
 	if (!(upload_dir = upload_dir_make(opt->db_path))) {
 		fprintf(stderr, "finq: cannot make a folder for uploads beside '%s': %s\n", opt->db_path, strerror(errno));
 		close(fd);
-		return EXIT_DATABASE;
+		rc = EXIT_DATABASE;
+		goto out;
 	}
 	struct engine_config ecfg = {
 		.db_path = opt->db_path,
@@ -168,9 +356,11 @@ int server_run(const struct server_options *opt)
 		.listen_fd = fd,
 		.ipv6 = ipv6,
 		.upload_dir = upload_dir,
+		.idle_timeout = opt->timeout,
 		.headers = security_headers,
 		.nheaders = sizeof(security_headers) / sizeof(security_headers[0]),
-		.app = { &srv, app_body_limit, app_handle, app_done },
+		.app = { .arg = &srv, .body_limit = app_body_limit, .handle = app_handle, .done = app_done,
+			 .admit = app_admit, .decorate = app_decorate },
 	};
 	if (http_server_start(&http, &hcfg, &e)) {
 		rc = cli_fail(&e, EXIT_ERROR);
@@ -185,6 +375,8 @@ int server_run(const struct server_options *opt)
 	bool literal6 = strchr(opt->host, ':') != NULL;
 	fprintf(stderr, "finq: serving %s at http://%s%s%s:%d/ (Ctrl-C to stop)\n", opt->db_path,
 		literal6 ? "[" : "", opt->host, literal6 ? "]" : "", port);
+	if (srv.tokens_required)
+		fprintf(stderr, "finq: API tokens required (%zu stored; 'finq token list')\n", ntokens);
 
 	int sig = 0;
 	while (sigwait(&stop, &sig) != 0)
@@ -204,5 +396,8 @@ out:
 	api_free(srv.api);
 	engine_close(en);
 	upload_dir_remove(upload_dir);
+	ratelimit_free(srv.limits);
+	state_close(srv.tokens);
+	pthread_mutex_destroy(&srv.tokens_lock);
 	return rc;
 }

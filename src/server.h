@@ -5,6 +5,18 @@
  * SIGTERM: stop accepting, let the requests in flight finish, close the
  * databases, exit 0. cmd_serve.c parses the command line into
  * server_options; nothing here reads argv.
+ *
+ * Access: every request is checked before its body is read. A server
+ * bound beyond loopback needs API tokens (token.h; it refuses to start
+ * when the state file holds none) and answers 401 to a request without a
+ * valid "Authorization: Bearer" token, except for the public routes (the
+ * web UI's files and /health, which then says only whether it is up). On
+ * loopback a request may come without a token, but a wrong or revoked one
+ * is refused all the same. Requests are rate-limited per token, or per
+ * address without one (429 with Retry-After; failed token checks count
+ * against the address). CORS is off unless an origin is configured: then
+ * that origin alone gets Access-Control-Allow-Origin and its preflights
+ * are answered. Every response carries the security headers.
  */
 #ifndef FINQ_SERVER_H
 #define FINQ_SERVER_H
@@ -20,9 +32,13 @@ struct server_options {
 	int workers;              /* requests on the data at once (engine slots); 0: the default */
 	uint64_t max_upload;      /* bytes; 0: the API's default */
 	int default_today;        /* day number for questions without "today"; < 0: the clock */
-	bool allow_remote;        /* bind beyond loopback (there are no API tokens yet) */
 	double drain_seconds;     /* how long a stop waits for requests in flight; 0: 60 */
+	unsigned rate_limit;      /* requests a minute per token or address; 0: no limit */
+	const char *cors_origin;  /* the one origin other pages may call the API from, or NULL */
+	unsigned timeout;         /* seconds a connection may stay silent mid-request; 0: 120 */
 };
+
+#define SERVER_RATE_LIMIT_DEFAULT 600
 
 /* Serve until SIGINT or SIGTERM; returns an exit code (cli.h). Prints
  * "finq: serving DB at http://HOST:PORT/ (Ctrl-C to stop)" on stderr once

@@ -116,40 +116,6 @@ int session_ask(struct session *s, const char *question, int today, json_t **ans
 	return 0;
 }
 
-/* The answer's result rows back as a table, for the terminal renderer. */
-static void rows_to_table(const json_t *answer, struct table *t)
-{
-	json_t *cols = json_object_get(answer, "columns"), *rows = json_object_get(answer, "rows");
-	size_t ncols = json_array_size(cols);
-	if (!ncols)
-		return;
-	const char **names = xcalloc(ncols, sizeof(*names));
-	for (size_t c = 0; c < ncols; c++)
-		names[c] = json_string_value(json_array_get(cols, c));
-	table_set_columns(t, ncols, names, NULL);
-	free(names);
-	for (size_t r = 0; r < json_array_size(rows); r++) {
-		struct cell *row = table_add_row(t);
-		json_t *jr = json_array_get(rows, r);
-		for (size_t c = 0; c < ncols; c++) {
-			json_t *v = json_array_get(jr, c);
-			if (json_is_integer(v)) {
-				row[c].kind = CELL_INT;
-				row[c].v.i = json_integer_value(v);
-			} else if (json_is_number(v)) {
-				row[c].kind = CELL_REAL;
-				row[c].v.r = json_number_value(v);
-			} else if (json_is_string(v)) {
-				row[c].kind = CELL_TEXT;
-				row[c].v.s = xstrdup(json_string_value(v));
-			} else if (!json_is_null(v)) {
-				row[c].kind = CELL_JSON;
-				row[c].v.s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			}
-		}
-	}
-}
-
 void session_print_answer(const json_t *answer, FILE *out, bool color)
 {
 	struct plan plan;
@@ -157,7 +123,7 @@ void session_print_answer(const json_t *answer, FILE *out, bool color)
 		plan_init(&plan);
 	struct table t;
 	table_init(&t);
-	rows_to_table(answer, &t);
+	table_from_json(answer, &t);
 	answer_print_terminal(&plan, t.ncols ? &t : NULL, json_string_value(json_object_get(answer, "message")),
 			      json_string_value(json_object_get(answer, "interpretation")), out, color);
 	json_t *suggestions = json_object_get(answer, "suggestions");

@@ -1,5 +1,6 @@
 /*
- * state: conversations, messages, feedback and aliases in SQLite. See state.h.
+ * state: conversations, messages, feedback, aliases and API tokens in SQLite.
+ * See state.h.
  *
  * Every statement is a constant in stmt_sql[] below, prepared once per
  * handle (lazily) and run with bound parameters; the only SQL text not in
@@ -10,6 +11,7 @@
 #include "state.h"
 #include "cli.h"
 #include "strbuf.h"
+#include "token.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -77,6 +79,13 @@ static const char *const migrations[] = {
 	"  target TEXT NOT NULL,\n"
 	"  PRIMARY KEY (alias, position)\n"
 	");\n",
+	/* 1 -> 2: API tokens (token.h), only their SHA-256 kept; revoking deletes the row */
+	"CREATE TABLE IF NOT EXISTS api_tokens (\n"
+	"  name TEXT PRIMARY KEY,\n"
+	"  hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  last_used_at TEXT\n"
+	");\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -112,6 +121,10 @@ enum stmt {
 	ST_ALIAS_DELETE,
 	ST_ALIAS_LIST,
 	ST_ALIAS_GET,
+	ST_TOKEN_INSERT,
+	ST_TOKEN_LIST,
+	ST_TOKEN_DELETE,
+	ST_TOKEN_USED,
 	ST__COUNT
 };
 
@@ -167,6 +180,13 @@ static const char *const stmt_sql[ST__COUNT] = {
 			  " ORDER BY a.name, t.position",
 	[ST_ALIAS_GET] = "SELECT a.name, t.target FROM aliases a JOIN alias_targets t ON t.alias = a.name"
 			 " WHERE a.name = ?1 ORDER BY t.position",
+	[ST_TOKEN_INSERT] = "INSERT INTO api_tokens (name, hash, created_at) VALUES (?1, ?2, " NOW_SQL ")"
+			    " ON CONFLICT DO NOTHING",
+	[ST_TOKEN_LIST] = "SELECT name, hash, created_at, last_used_at FROM api_tokens ORDER BY name",
+	[ST_TOKEN_DELETE] = "DELETE FROM api_tokens WHERE name = ?1",
+	/* at most one write a minute per token, however busy it is */
+	[ST_TOKEN_USED] = "UPDATE api_tokens SET last_used_at = " NOW_SQL " WHERE name = ?1"
+			  " AND (last_used_at IS NULL OR last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds'))",
 };
 
 /* The outcomes a message may have, as the CHECK constraint above lists them. */
@@ -1265,4 +1285,92 @@ int state_alias_get(struct state *s, const char *name, struct state_aliases *out
 out:
 	strbuf_release(&n);
 	return rc;
+}
+
+/* ---- API tokens ------------------------------------------------------------------ */
+
+void state_tokens_release(struct state_tokens *list)
+{
+	free(list->items);
+	list->items = NULL;
+	list->n = list->alloc = 0;
+}
+
+static bool hash_well_formed(const char *hash)
+{
+	size_t n = hash ? strlen(hash) : 0;
+	return n == TOKEN_HASH_SIZE - 1 && strspn(hash, "0123456789abcdef") == n;
+}
+
+int state_token_add(struct state *s, const char *name, const char *hash, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (token_name_check(name, e))
+		return -1;
+	if (!hash_well_formed(hash))
+		return err_set_code(e, EXIT_USAGE, "a token hash is 64 lowercase hex digits");
+	if (!(st = stmt_get(s, ST_TOKEN_INSERT, e)))
+		return -1;
+	bind_text(st, 1, name);
+	bind_text(st, 2, hash);
+	if (stmt_finish(s, st, "save a token", e))
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return err_set_code(e, EXIT_USAGE,
+				    "a token named '%s' exists already: revoke it first ('finq token revoke %s') or "
+				    "choose another name",
+				    name, name);
+	return 0;
+}
+
+/* Copy a column into a fixed field, cut to fit. */
+static void col_copy(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+int state_token_list(struct state *s, struct state_tokens *out, struct err *e)
+{
+	sqlite3_stmt *st;
+	int row;
+	state_tokens_release(out);
+	if (!(st = stmt_get(s, ST_TOKEN_LIST, e)))
+		return -1;
+	while ((row = stmt_row(s, st, "read the tokens", e)) == 1) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		struct state_token *t = &out->items[out->n++];
+		col_copy(st, 0, t->name, sizeof(t->name));
+		col_copy(st, 1, t->hash, sizeof(t->hash));
+		col_copy(st, 2, t->created_at, sizeof(t->created_at));
+		col_copy(st, 3, t->last_used_at, sizeof(t->last_used_at));
+	}
+	sqlite3_reset(st);
+	if (row < 0) {
+		state_tokens_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+int state_token_revoke(struct state *s, const char *name, struct err *e)
+{
+	sqlite3_stmt *st;
+	if (token_name_check(name, e) || !(st = stmt_get(s, ST_TOKEN_DELETE, e)))
+		return -1;
+	bind_text(st, 1, name);
+	if (stmt_finish(s, st, "revoke a token", e))
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return err_set_code(e, EXIT_ERROR, "no token named '%s' (see 'finq token list')", name);
+	return 0;
+}
+
+int state_token_used(struct state *s, const char *name, struct err *e)
+{
+	sqlite3_stmt *st = stmt_get(s, ST_TOKEN_USED, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	return stmt_finish(s, st, "note a token's use", e);
 }

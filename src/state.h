@@ -3,7 +3,8 @@
  *
  * One file per cost database (state_path_for): conversations and their
  * messages (question, plan and answer as JSON, outcome, intent, time taken),
- * feedback on answers, and aliases ("compute" = AmazonEC2, AWSLambda, ...).
+ * feedback on answers, aliases ("compute" = AmazonEC2, AWSLambda, ...) and
+ * the hashes of API tokens.
  * The messages double as the interaction log that state_stats() summarises.
  * This module owns the SQLite connection and every SQL statement: callers
  * never see SQL, and user text reaches SQLite only as bound parameters.
@@ -89,6 +90,35 @@ int state_conversation_get(struct state *s, const char *id, struct json_t **out,
 int state_conversation_rename(struct state *s, const char *id, const char *title, struct err *e);
 /* Delete the conversation with its messages and their feedback. */
 int state_conversation_delete(struct state *s, const char *id, struct err *e);
+
+/*
+ * API tokens (token.h): a name and the SHA-256 of the token, never the
+ * token itself. Revoking one deletes it.
+ */
+struct state_token {
+	char name[65];         /* TOKEN_NAME_MAX bytes at most */
+	char hash[65];         /* 64 lowercase hex digits */
+	char created_at[32];
+	char last_used_at[32]; /* "" when never used */
+};
+
+/* What state_token_list() fills; owns its items. Zero-initialise it. */
+struct state_tokens {
+	struct state_token *items; /* sorted by name */
+	size_t n, alloc;
+};
+
+void state_tokens_release(struct state_tokens *list);
+/* Keep a new token: its name (token_name_check) and hash (64 lowercase hex
+ * digits). A name in use is an EXIT_USAGE error saying so. */
+int state_token_add(struct state *s, const char *name, const char *hash, struct err *e);
+/* Every token into *out (dropping what it held). */
+int state_token_list(struct state *s, struct state_tokens *out, struct err *e);
+/* Delete the token called name; an unknown name is an EXIT_ERROR error. */
+int state_token_revoke(struct state *s, const char *name, struct err *e);
+/* Note that the token called name was just used (last_used_at), at most
+ * once a minute; an unknown name is not an error. */
+int state_token_used(struct state *s, const char *name, struct err *e);
 
 /*
  * Messages: one question and what finq did with it.

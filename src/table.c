@@ -188,6 +188,55 @@ json_t *cell_to_json(const struct cell *c)
 	return json_null();
 }
 
+void cell_set_text(struct cell *c, const char *s)
+{
+	if (!s)
+		return;
+	c->kind = CELL_TEXT;
+	c->v.s = xstrdup(s);
+}
+
+void cell_set_money(struct cell *c, double v)
+{
+	c->kind = CELL_REAL;
+	c->v.r = round(v * 100) / 100;
+}
+
+void table_from_json(const json_t *obj, struct table *t)
+{
+	json_t *cols = json_object_get(obj, "columns"), *rows = json_object_get(obj, "rows");
+	size_t ncols = json_array_size(cols);
+	if (!ncols)
+		return;
+	const char **names = xcalloc(ncols, sizeof(*names));
+	for (size_t c = 0; c < ncols; c++)
+		names[c] = json_string_value(json_array_get(cols, c));
+	table_set_columns(t, ncols, names, NULL);
+	free(names);
+	for (size_t r = 0; r < json_array_size(rows); r++) {
+		struct cell *row = table_add_row(t);
+		json_t *jr = json_array_get(rows, r);
+		for (size_t c = 0; c < ncols; c++) {
+			json_t *v = json_array_get(jr, c);
+			if (json_is_integer(v)) {
+				row[c].kind = CELL_INT;
+				row[c].v.i = json_integer_value(v);
+			} else if (json_is_number(v)) {
+				row[c].kind = CELL_REAL;
+				row[c].v.r = json_number_value(v);
+			} else if (json_is_boolean(v)) {
+				row[c].kind = CELL_BOOL;
+				row[c].v.b = json_is_true(v);
+			} else if (json_is_string(v)) {
+				cell_set_text(&row[c], json_string_value(v));
+			} else if (v && !json_is_null(v)) {
+				row[c].kind = CELL_JSON;
+				row[c].v.s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			}
+		}
+	}
+}
+
 json_t *table_to_json(const struct table *t)
 {
 	json_t *cols = json_array(), *rows = json_array();

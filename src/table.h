@@ -53,6 +53,11 @@ const struct cell *table_at(const struct table *t, size_t row, size_t col);
 /* Column index by name, or -1. */
 int table_column(const struct table *t, const char *name);
 
+/* Set a cell (from CELL_NULL): text is copied, NULL leaves the cell NULL;
+ * money is rounded to cents. */
+void cell_set_text(struct cell *c, const char *s);
+void cell_set_money(struct cell *c, double v);
+
 /* Helpers to read one cell as a number or as text (NULL -> 0 / ""). */
 double cell_number(const struct cell *c);
 /* Format a cell as plain text into buf; returns buf. */
@@ -63,6 +68,10 @@ struct json_t;
  * with numbers as numbers and dates as "YYYY-MM-DD". */
 struct json_t *table_to_json(const struct table *t);
 struct json_t *cell_to_json(const struct cell *c);
+/* The reverse, for renderers of a stored or received answer: the object's
+ * "columns" and "rows" into an initialised, empty table (nothing when there
+ * are no columns). Nested values become CELL_JSON text. */
+void table_from_json(const struct json_t *obj, struct table *t);
 
 /* |value| with thousands separators and `decimals` decimals: 1,234.57.
  * No sign; callers add their own. */

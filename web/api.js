@@ -1,6 +1,8 @@
 // Calls to finq's JSON API (same origin, /api/v1/...). Every call resolves to
 // the decoded JSON body or rejects with an ApiError carrying the server's
-// {"error": {"code", "message"}}; nothing here touches the DOM.
+// {"error": {"code", "message"}}; nothing here touches the DOM. auth.js adds
+// the API token when the server asks for one.
+import { authFetch, authHeaders, askToken } from './auth.js';
 
 export class ApiError extends Error {
   constructor(message, code, status) {
@@ -34,7 +36,7 @@ export async function api(method, path, body, { signal } = {}) {
   }
   let res;
   try {
-    res = await fetch(path, init);
+    res = await authFetch(path, init);
   } catch (err) {
     if (err?.name === 'AbortError') throw err;
     throw new ApiError('finq is not reachable: is `finq serve` still running?', 'unreachable', 0);
@@ -74,12 +76,14 @@ export function uploadData(file, onProgress) {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1/data');
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.addEventListener('progress', (e) => {
       if (e.lengthComputable) onProgress?.(e.loaded / e.total);
     });
     xhr.upload.addEventListener('load', () => onProgress?.(1));
     xhr.addEventListener('load', () => {
       const data = decode(xhr.responseText);
+      if (xhr.status === 401) askToken(); // for the next try
       if (xhr.status >= 200 && xhr.status < 300 && data !== undefined) resolve(data);
       else reject(errorOf(xhr.status, xhr.statusText, data));
     });

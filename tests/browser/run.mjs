@@ -6,10 +6,12 @@
 // a conversation: ask, see the chart drawn and the table filled, click a
 // suggestion, ask a follow-up that keeps the context, reload and find the
 // conversation, download the CSV, rename, export and delete, and check the
-// phone layout. Prints one "ok - name" / "not ok - name: details" line per
+// phone layout; then restarts it on 0.0.0.0 with an API token and checks
+// that the page asks for the token once and works with it. Prints one "ok - name" / "not ok - name: details" line per
 // check and a closing "N passed, N failed"; exits 1 if any failed. Saves
 // screenshots in tests/browser/out/ (finq.png, finq-phone.png) and the
-// server's log there. It always stops the server it started.
+// server's logs there (server.log, server-token.log). It always stops the
+// server it started.
 //
 // Called by run.sh, which prepares the database. Environment:
 //   FINQ        the finq binary (required)
@@ -128,10 +130,10 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-async function startServer() {
+async function startServer(host = '127.0.0.1', logName = 'server.log') {
   const port = await freePort();
-  const log = fs.openSync(path.join(OUT, 'server.log'), 'w');
-  const args = ['--db', DB, '--today', TODAY, 'serve', '--host', '127.0.0.1', '--port', String(port)];
+  const log = fs.openSync(path.join(OUT, logName), 'w');
+  const args = ['--db', DB, '--today', TODAY, 'serve', '--host', host, '--port', String(port)];
   server = spawn(FINQ, args, { stdio: ['ignore', log, log] });
   fs.closeSync(log);
   let exitInfo = null;
@@ -298,6 +300,7 @@ async function main() {
       colorScheme: 'light',
     });
     await run(context, base, expect);
+    if (!process.env.FINQ_URL) await runWithToken(context);
   } catch (err) {
     report('the browser runs the tests', err);
   } finally {
@@ -765,6 +768,39 @@ async function run(context, base, expect) {
     const seen = problems.filter((p) => !/status of 503/.test(p));
     assert(seen.length === 0, [...new Set(seen)].slice(0, 5).join(' ; '));
   });
+}
+
+// The page on a server bound beyond loopback (reached at 127.0.0.1): it
+// asks for the API token once, on the first 401, keeps it for the tab
+// (a reload asks nothing) and every call then carries it.
+async function runWithToken(context) {
+  await stopServer();
+  const token = execFileSync(FINQ, ['--db', DB, 'token', 'create', 'browser'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    .toString()
+    .trim();
+  const base = await startServer('0.0.0.0', 'server-token.log');
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const prompts = [];
+  page.on('dialog', (d) => {
+    prompts.push(d.type());
+    d.type() === 'prompt' ? d.accept(token) : d.dismiss();
+  });
+  try {
+    await check('beyond loopback the page asks for the API token once and then works', async () => {
+      const r = await fetch(base + '/api/v1/data/summary');
+      assertEq(r.status, 401, 'the API without a token');
+      await page.goto(base + '/');
+      await page.waitForFunction(() => /2024/.test(document.getElementById('range-value').textContent));
+      assertEq(prompts.join(','), 'prompt', 'dialogs shown');
+      assertEq(await page.evaluate(() => sessionStorage.getItem('finq.apiToken')), token, 'the token kept for the tab');
+      await page.reload();
+      await page.waitForFunction(() => /2024/.test(document.getElementById('range-value').textContent));
+      assertEq(prompts.length, 1, 'prompts after a reload');
+    });
+  } finally {
+    await page.close();
+  }
 }
 
 try {

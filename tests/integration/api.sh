@@ -9,7 +9,7 @@
 # exports, feedback and stats, the OpenAPI document against the router's
 # table, security headers, the access log, a good upload that bumps the
 # data version, a server started with no data, refusals to start (port in
-# use, beyond loopback), and SIGTERM while a request is in flight: the
+# use, beyond loopback without a token), and SIGTERM while a request is in flight: the
 # request completes and the server exits 0. The trap always stops the
 # server it started.
 set -u
@@ -129,7 +129,7 @@ check_eq "health is 200" 200 "$STATUS"
 check_py "health says ok, data loaded, version 1" '
 assert d["status"] == "ok" and d["engine"] is True and d["state"] is True, d
 assert d["data_loaded"] is True and d["rows"] == 161869 and d["data_version"] == 1, d'
-CSP="default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'"
+CSP="default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 for path in /health /nope /; do
 	req GET "$path"
 	check_eq "nosniff on $path" "nosniff" "$(header X-Content-Type-Options)"
@@ -407,9 +407,8 @@ run "$FINQ" --db "$DB" serve --port "$PORT"
 check_eq "a port in use exits 4" 4 "$RC"
 check_contains "and says the port is in use" "$ERR" "in use"
 run "$FINQ" --db "$DB" serve --host 0.0.0.0 --port 0
-check_eq "serving beyond loopback without --allow-remote exits 2" 2 "$RC"
-check_contains "and says why and how" "$ERR" "--allow-remote"
-check_contains "and that tokens come later" "$ERR" "tokens"
+check_eq "serving beyond loopback without an API token exits 2" 2 "$RC"
+check_contains "and says how to make one" "$ERR" "finq token create"
 
 # ---- 12. SIGTERM with a request in flight; a restart keeps conversations ------------------------------
 # a slow upload is in flight from its headers until its last byte

@@ -285,7 +285,7 @@ static void test_body_errors(void **state)
 		{ "/api/v1/chat", NULL, NULL, 400, "missing_field", "message" },
 		{ "/api/v1/chat", "application/json", "{\"message\": 42}", 400, "invalid_field", "message" },
 		{ "/api/v1/chat", "application/json", "{\"message\": \"  \"}", 400, "invalid_field", "message" },
-		{ "/api/v1/chat", "application/json", long_message, 400, "invalid_field", "message" },
+		{ "/api/v1/chat", "application/json", long_message, 413, "too_large", "message" },
 		{ "/api/v1/chat", "application/json", "{\"message\": \"x\", \"today\": \"2025-13-01\"}", 400,
 		  "invalid_field", "today" },
 		{ "/api/v1/chat", "application/json", "{\"message\": \"x\", \"conversation_id\": 7}", 400,

@@ -147,7 +147,7 @@ static void test_schema_and_pragmas(void **state)
 {
 	struct fixture *f = *state;
 	struct err e = { 0 };
-	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 2);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -176,7 +176,7 @@ static void test_schema_and_pragmas(void **state)
 	state_close(other);
 	assert_int_equal(state_conversation_exists(f->s, id2, &exists, &e), 0);
 	assert_true(exists);
-	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 2);
 }
 
 static void test_newer_schema_refused(void **state)
@@ -190,8 +190,67 @@ static void test_newer_schema_refused(void **state)
 	assert_int_equal(state_open(&s, f->path, &e), -1);
 	assert_null(s);
 	assert_contains(e.msg, f->path);
-	assert_contains(e.msg, "schema version 99, newer than this finq knows (1)");
+	assert_contains(e.msg, "schema version 99, newer than this finq knows (2)");
 	assert_int_equal(e.code, EXIT_DATABASE);
+}
+
+/* A version-1 file (before API tokens) is brought up to version 2 and keeps
+ * its data. */
+static void test_upgrade_adds_tokens(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	char id[STATE_ID_SIZE];
+	struct state_tokens list = { 0 };
+	assert_int_equal(state_conversation_create(f->s, "from v1", id, &e), 0);
+	state_close(f->s);
+	f->s = NULL;
+	raw_exec(f->path, "DROP TABLE api_tokens; PRAGMA user_version = 1");
+	assert_int_equal(state_open(&f->s, f->path, &e), 0);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 2);
+	bool exists = false;
+	assert_int_equal(state_conversation_exists(f->s, id, &exists, &e), 0);
+	assert_true(exists);
+	assert_int_equal(state_token_list(f->s, &list, &e), 0);
+	assert_int_equal(list.n, 0);
+}
+
+static void test_tokens(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	struct state_tokens list = { 0 };
+	const char *h1 = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	const char *h2 = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+	assert_int_equal(state_token_add(f->s, "ci", h1, &e), 0);
+	assert_int_equal(state_token_add(f->s, "alpha", h2, &e), 0);
+	assert_int_equal(state_token_add(f->s, "ci", h2, &e), -1);
+	assert_int_equal(e.code, EXIT_USAGE);
+	assert_contains(e.msg, "a token named 'ci' exists already");
+	assert_int_equal(state_token_add(f->s, "bad name", h1, &e), -1);
+	assert_int_equal(state_token_add(f->s, "x", "ABCDEF", &e), -1);
+	assert_contains(e.msg, "64 lowercase hex digits");
+	assert_int_equal(state_token_list(f->s, &list, &e), 0);
+	assert_int_equal(list.n, 2);
+	assert_string_equal(list.items[0].name, "alpha");
+	assert_string_equal(list.items[1].name, "ci");
+	assert_string_equal(list.items[1].hash, h1);
+	assert_string_equal(list.items[1].last_used_at, "");
+	assert_int_equal(strlen(list.items[1].created_at), 24);
+	assert_int_equal(state_token_used(f->s, "ci", &e), 0);
+	assert_int_equal(state_token_used(f->s, "nobody", &e), 0);
+	assert_int_equal(state_token_list(f->s, &list, &e), 0);
+	assert_int_equal(strlen(list.items[1].last_used_at), 24);
+	assert_string_equal(list.items[0].last_used_at, "");
+	assert_int_equal(state_token_revoke(f->s, "ci", &e), 0);
+	assert_int_equal(state_token_revoke(f->s, "ci", &e), -1);
+	assert_int_equal(e.code, EXIT_ERROR);
+	assert_contains(e.msg, "no token named 'ci'");
+	assert_int_equal(state_token_list(f->s, &list, &e), 0);
+	assert_int_equal(list.n, 1);
+	assert_string_equal(list.items[0].name, "alpha");
+	state_tokens_release(&list);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM api_tokens WHERE hash = '" "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'"), 0);
 }
 
 /* ---- conversations ------------------------------------------------------------- */
@@ -912,6 +971,8 @@ int main(void)
 		cmocka_unit_test(test_path_for),
 		T(test_schema_and_pragmas),
 		T(test_newer_schema_refused),
+		T(test_upgrade_adds_tokens),
+		T(test_tokens),
 		T(test_conversations),
 		T(test_messages_in_order),
 		T(test_message_title_cut),

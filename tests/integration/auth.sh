@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# auth.sh: access control and hard limits of the real `finq serve`, with
+# curl and a raw socket: `finq token create|list|revoke` (shown once, kept
+# hashed, a duplicate name refused, list never shows a secret); a server
+# bound beyond loopback refuses to start without a token, and once it has
+# one answers 401 to requests without it, with a malformed, unknown or
+# revoked one (revoked while it runs), and 200 to a valid one, while the
+# web UI's files and a /health that says nothing else stay open; on
+# loopback a token is optional but a bad one is still refused; the rate
+# limit answers 429 with Retry-After per address and per token; CORS
+# headers only for the configured origin (and its preflight), none by
+# default; the security headers on the UI and the API; 413 for a big body
+# and a long question; 400 naming the field; 404 and 405; and a request
+# sent half-way and left hanging is timed out while the server keeps
+# answering others. The servers start with no cost data: nothing here
+# needs it. The trap always stops the server it started.
+set -u
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v curl >/dev/null 2>&1; then
+	not_ok "curl is installed" "auth.sh drives the server with curl: apt-get install curl"
+	finish
+fi
+
+DB=$WORK/auth.duckdb
+LOG=$WORK/serve.log
+SERVER_PID=
+ORIGIN=https://app.example.com
+lib_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+
+stop_server() {
+	if [ -n "$SERVER_PID" ]; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	SERVER_PID=
+}
+trap 'stop_server; eval "$lib_trap"' EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_server [serve options...]: on a free port, reached at 127.0.0.1
+# whatever --host says; BASE is its URL.
+start_server() {
+	PORT=$(free_port)
+	BASE=http://127.0.0.1:$PORT
+	"$FINQ" --db "$DB" serve --port "$PORT" "$@" 2>>"$LOG" &
+	SERVER_PID=$!
+	for _ in $(seq 1 300); do
+		curl -s -o /dev/null "$BASE/health" && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	not_ok "the server starts" "$(tail -5 "$LOG")"
+	return 1
+}
+
+# req METHOD PATH [curl options...]: sets STATUS, BODY and HEADERS (CRs removed).
+req() {
+	local method=$1 path=$2
+	shift 2
+	STATUS=$(curl -s -o "$WORK/.body" -D "$WORK/.headers" -w '%{http_code}' -X "$method" "$@" "$BASE$path")
+	BODY=$(cat "$WORK/.body")
+	HEADERS=$(tr -d '\r' <"$WORK/.headers")
+}
+
+# with_token TOKEN METHOD PATH [curl options...]
+with_token() {
+	local token=$1
+	shift
+	req "$@" -H "Authorization: Bearer $token"
+}
+
+jget() {
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+v = eval(sys.argv[2])
+print(v if isinstance(v, str) else json.dumps(v))' "$BODY" "$1" 2>/dev/null
+}
+
+# check_error NAME WANT_STATUS WANT_CODE [FIELD]
+check_error() {
+	local want_field=${4:-}
+	if [ "$STATUS" = "$2" ] && [ "$(jget 'd["error"]["code"]')" = "$3" ] &&
+		[ -n "$(jget 'd["error"]["message"]')" ] &&
+		{ [ -z "$want_field" ] || [ "$(jget 'd["error"].get("field")')" = "$want_field" ]; }; then
+		ok "$1"
+	else
+		not_ok "$1" "want $2 $3${want_field:+ field $want_field}, got $STATUS ${BODY:0:300}"
+	fi
+}
+
+header() {
+	grep -i "^$1:" <<<"$HEADERS" | head -1 | sed 's/^[^:]*: *//'
+}
+
+# ---- 1. tokens on the command line ---------------------------------------------------------
+run finq "$DB" token list
+check_eq "token list with none exits 0" 0 "$RC"
+check_contains "and says how to make one" "$OUT" "finq token create"
+run finq "$DB" token create ci
+check_eq "token create exits 0" 0 "$RC"
+TOKEN=$OUT
+check_match "the token is printed alone on stdout, finq_ and 43 base64url characters" "$TOKEN" '^finq_[A-Za-z0-9_-]{43}$'
+check_contains "stderr says it is shown once" "$ERR" "shown only this once"
+run finq "$DB" token create ci
+check_eq "a duplicate name exits 2" 2 "$RC"
+check_contains "and says so" "$ERR" "a token named 'ci' exists already"
+run finq "$DB" token create "two words"
+check_eq "a bad name exits 2" 2 "$RC"
+run finq "$DB" token create
+check_eq "create without a name exits 2" 2 "$RC"
+run finq "$DB" token frobnicate
+check_eq "an unknown action exits 2" 2 "$RC"
+run finq "$DB" token create old
+OLD=$OUT
+check_ne "two tokens differ" "$TOKEN" "$OLD"
+run finq "$DB" token list
+check_match "list shows the names, never used" "$OUT" '^ci +[0-9T:.-]+Z +never$'
+check_not_contains "list never shows a token" "$OUT" "finq_"
+run finq "$DB" --json token list
+check "list --json has names and times, no secret or hash" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert [t["name"] for t in d["tokens"]] == ["ci", "old"], d
+assert all(set(t) == {"name", "created_at", "last_used_at"} for t in d["tokens"]), d
+' "$OUT"
+STATE=$WORK/auth.state.sqlite
+if grep -aq "$TOKEN" "$STATE"* 2>/dev/null; then
+	not_ok "the state file does not hold the token" "found in $STATE"
+else
+	ok "the state file does not hold the token"
+fi
+hash=$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)
+check_eq "it holds the token's SHA-256" "ci" \
+	"$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT name FROM api_tokens WHERE hash = ?", (sys.argv[2],)).fetchone()[0])' "$STATE" "$hash")"
+run finq "$DB" token revoke old
+check_eq "revoke exits 0" 0 "$RC"
+check_contains "and says so" "$OUT" "revoked token 'old'"
+run finq "$DB" token revoke old
+check_eq "revoking it again exits 1" 1 "$RC"
+check_contains "and names it" "$ERR" "no token named 'old'"
+
+# ---- 2. beyond loopback: no token, no server ----------------------------------------------------
+run "$FINQ" --db "$WORK/none.duckdb" serve --host 0.0.0.0 --port 0
+check_eq "serving on 0.0.0.0 without tokens exits 2" 2 "$RC"
+check_contains "and says why" "$ERR" "refusing to serve on '0.0.0.0', beyond loopback, without an API token"
+check_contains "and how" "$ERR" "finq token create NAME"
+run "$FINQ" --db "$DB" serve --cors-origin '*'
+check_eq "a wildcard CORS origin is refused" 2 "$RC"
+run "$FINQ" --db "$DB" serve --rate-limit -3
+check_eq "a negative rate limit is refused" 2 "$RC"
+run "$FINQ" --db "$DB" serve --timeout 0
+check_eq "a zero timeout is refused" 2 "$RC"
+
+# ---- 3. beyond loopback with a token --------------------------------------------------------------
+start_server --host 0.0.0.0 --cors-origin "$ORIGIN" --timeout 2 --rate-limit 0 || finish
+check_contains "says tokens are required" "$(cat "$LOG")" "API tokens required (1 stored"
+req GET /api/v1/conversations
+check_error "no token: 401" 401 unauthorized
+check_eq "with a Bearer challenge" 'Bearer realm="finq"' "$(header WWW-Authenticate)"
+check_contains "saying how to send one" "$(jget 'd["error"]["message"]')" "Authorization: Bearer"
+with_token "finq_$(printf 'A%.0s' $(seq 43))" GET /api/v1/conversations
+check_error "an unknown token: 401" 401 unauthorized
+check_contains "with invalid_token" "$(header WWW-Authenticate)" 'error="invalid_token"'
+with_token "$OLD" GET /api/v1/conversations
+check_error "a revoked token: 401" 401 unauthorized
+with_token "not-a-token" GET /api/v1/conversations
+check_error "a malformed token: 401" 401 unauthorized
+req GET /api/v1/conversations -H "Authorization: Basic $(printf 'a:b' | base64)"
+check_error "another scheme: 401" 401 unauthorized
+with_token "$TOKEN" GET /api/v1/conversations
+check_eq "a valid token: 200" 200 "$STATUS"
+run finq "$DB" token list
+check_match "the token's use is noted" "$OUT" '^ci +[0-9T:.-]+Z +[0-9T:.-]+Z$'
+run finq "$DB" token create temp
+TEMP=$OUT
+with_token "$TEMP" GET /api/v1/conversations
+check_eq "a token made while the server runs works at once" 200 "$STATUS"
+finq "$DB" token revoke temp >/dev/null
+with_token "$TEMP" GET /api/v1/conversations
+check_error "and is refused once revoked" 401 unauthorized
+req POST /api/v1/data -H 'Content-Type: application/octet-stream' --data-binary "@$DATA/cur-dev/focus.csv.gz"
+check_error "an upload without a token is refused (before its body)" 401 unauthorized
+req GET /metrics
+check_eq "metrics need a token" 401 "$STATUS"
+req GET /api/v1/nope
+check_eq "an unknown route without a token is 401, not 404" 401 "$STATUS"
+req GET /health
+check_eq "health is open" 200 "$STATUS"
+check "and says only whether it is up" python3 -c '
+import json, sys
+assert json.loads(sys.argv[1]) == {"status": "ok"}, sys.argv[1]' "$BODY"
+with_token "$TOKEN" GET /health
+check "with a token, health says more" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["status"] == "ok" and "rows" in d and "data_version" in d, d' "$BODY"
+req GET /
+check_eq "the web UI is open (it asks for the token)" 200 "$STATUS"
+req GET /assets/auth.js
+check_eq "and its files" 200 "$STATUS"
+check_contains "including auth.js, which keeps the token in sessionStorage" "$BODY" "sessionStorage"
+
+# security headers on the UI and the API, errors included
+for path in / /api/v1/conversations /health; do
+	with_token "$TOKEN" GET "$path"
+	check_eq "nosniff on $path" nosniff "$(header X-Content-Type-Options)"
+	check_eq "X-Frame-Options DENY on $path" DENY "$(header X-Frame-Options)"
+	csp=$(header Content-Security-Policy)
+	check_contains "CSP denies framing on $path" "$csp" "frame-ancestors 'none'"
+	check_contains "CSP allows only our scripts on $path" "$csp" "script-src 'self'"
+	check_not_contains "CSP has no inline script on $path" "$csp" "unsafe-inline"
+	check_eq "Referrer-Policy on $path" no-referrer "$(header Referrer-Policy)"
+done
+req GET /api/v1/conversations
+check_eq "security headers on a 401 too" nosniff "$(header X-Content-Type-Options)"
+
+# CORS: the configured origin only
+with_token "$TOKEN" GET /api/v1/conversations
+check_eq "no Origin, no CORS header" "" "$(header Access-Control-Allow-Origin)"
+with_token "$TOKEN" GET /api/v1/conversations -H "Origin: https://evil.example"
+check_eq "another origin gets no CORS header" "" "$(header Access-Control-Allow-Origin)"
+with_token "$TOKEN" GET /api/v1/conversations -H "Origin: $ORIGIN"
+check_eq "the configured origin is allowed" "$ORIGIN" "$(header Access-Control-Allow-Origin)"
+check_contains "and caches vary by Origin" "$(header Vary)" "Origin"
+req GET /api/v1/conversations -H "Origin: $ORIGIN"
+check_eq "its 401 is readable by it too" "$ORIGIN" "$(header Access-Control-Allow-Origin)"
+req OPTIONS /api/v1/chat -H "Origin: $ORIGIN" -H "Access-Control-Request-Method: POST" \
+	-H "Access-Control-Request-Headers: authorization, content-type"
+check_eq "its preflight is 204 without a token" 204 "$STATUS"
+check_eq "allowing it" "$ORIGIN" "$(header Access-Control-Allow-Origin)"
+check_eq "the route's methods" "POST" "$(header Access-Control-Allow-Methods)"
+check_contains "and the Authorization header" "$(header Access-Control-Allow-Headers)" "Authorization"
+req OPTIONS /api/v1/chat -H "Origin: https://evil.example" -H "Access-Control-Request-Method: POST"
+check_eq "another origin's preflight is not answered as one" "" "$(header Access-Control-Allow-Origin)"
+check_ne "nor allowed" 204 "$STATUS"
+
+# limits and bad input, with a token
+python3 -c 'import json; print(json.dumps({"message": "x" * 100000}))' >"$WORK/big.json"
+with_token "$TOKEN" POST /api/v1/chat -H 'Content-Type: application/json' --data-binary "@$WORK/big.json"
+check_error "a 100 KB body is 413" 413 too_large
+python3 -c 'import json; print(json.dumps({"message": "what did EC2 cost " * 300}))' >"$WORK/long.json"
+with_token "$TOKEN" POST /api/v1/chat -H 'Content-Type: application/json' --data-binary "@$WORK/long.json"
+check_error "a 5 KB question is 413 naming the field" 413 too_large message
+with_token "$TOKEN" POST /api/v1/chat -H 'Content-Type: application/json' --data-binary '{"today": "2025-12-04"}'
+check_error "a missing message is 400 naming it" 400 missing_field message
+with_token "$TOKEN" POST /api/v1/chat -H 'Content-Type: application/json' --data-binary '{"message": "top 5", '
+check_error "malformed JSON is 400" 400 invalid_json
+with_token "$TOKEN" POST /api/v1/feedback -H 'Content-Type: application/json' \
+	--data-binary '{"message_id": "0123456789abcdef0123456789abcdef", "helpful": "yes"}'
+check_error "a wrong-typed field is 400 naming it" 400 invalid_field helpful
+with_token "$TOKEN" GET /api/v1/nope
+check_error "an unknown route is 404" 404 not_found
+with_token "$TOKEN" DELETE /api/v1/chat
+check_error "a wrong method is 405" 405 method_not_allowed
+check_eq "with Allow" POST "$(header Allow)"
+
+# a request sent half-way, then silence: the server hangs up after --timeout
+# (2 s) and keeps answering others meanwhile
+python3 - "$PORT" "$TOKEN" >"$WORK/stall.out" 2>&1 <<'PY' &
+import socket, sys, time
+port, token = int(sys.argv[1]), sys.argv[2]
+results = []
+for head in (b"POST /api/v1/chat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode()
+             + b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mess",
+             b"GET /api/v1/conversations HTTP/1.1\r\nHost: x\r\nAuthor"):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(20)
+    start = time.monotonic()
+    s.sendall(head)
+    try:
+        data = s.recv(4096)
+        while data:
+            data = s.recv(4096)
+        results.append("closed %.1f" % (time.monotonic() - start))
+    except socket.timeout:
+        results.append("open")
+    except ConnectionResetError:
+        results.append("closed %.1f" % (time.monotonic() - start))
+    s.close()
+print(" ".join(results))
+PY
+stall=$!
+sleep 0.5
+with_token "$TOKEN" GET /api/v1/conversations
+check_eq "while a request hangs half-sent, others are answered" 200 "$STATUS"
+wait "$stall"
+check_match "a half-sent body and a half-sent header are both cut off after the timeout" "$(cat "$WORK/stall.out")" \
+	'^closed [2-5]\.[0-9] closed [2-5]\.[0-9]$'
+with_token "$TOKEN" GET /api/v1/conversations
+check_eq "and the server still answers after" 200 "$STATUS"
+check_not_contains "the access log never holds a token" "$(cat "$LOG")" "$TOKEN"
+stop_server
+
+# ---- 4. loopback: tokens optional, rate limits, CORS off ------------------------------------------
+start_server --rate-limit 5 || finish
+# the start-up probe took one of the address's 5
+req GET /api/v1/conversations -H "Origin: $ORIGIN"
+check_eq "on loopback a request without a token is served" 200 "$STATUS"
+check_eq "CORS is off by default" "" "$(header Access-Control-Allow-Origin)"
+with_token "finq_$(printf 'B%.0s' $(seq 43))" GET /api/v1/conversations
+check_error "but a wrong token is refused" 401 unauthorized
+with_token "$OLD" GET /api/v1/conversations
+check_error "and a revoked one" 401 unauthorized
+statuses=
+for _ in 1 2 3; do
+	req GET /api/v1/conversations
+	statuses="$statuses $STATUS"
+done
+check_eq "the sixth request of the minute is refused with 429" " 200 429 429" "$statuses"
+check_error "429 says why" 429 rate_limited
+check_match "with Retry-After in seconds (12 at 5 a minute)" "$(header Retry-After)" '^1[0-2]$'
+with_token "$TOKEN" GET /api/v1/conversations
+check_eq "a token has a bucket of its own" 200 "$STATUS"
+for _ in 1 2 3 4 5; do with_token "$TOKEN" GET /api/v1/conversations; done
+check_error "and its own limit" 429 rate_limited
+stop_server
+
+finish
