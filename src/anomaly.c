@@ -609,11 +609,13 @@ static void finish(struct run *r)
 	if (!nfound)
 		strbuf_addf(&md, "Nothing unusual with an impact of %s or more.\n", minimum);
 	else
-		strbuf_addf(&md,
-			    "Found **%zu anomal%s** and **%zu level shift%s** with an impact of %s or more; "
-			    "%zu more alert%s in other series were the same events and are listed as evidence.\n\n",
-			    nspikes, nspikes == 1 ? "y" : "ies", nshifts, nshifts == 1 ? "" : "s", minimum, nmerged,
-			    nmerged == 1 ? "" : "s");
+		strbuf_addf(&md, "Found **%zu anomal%s** and **%zu level shift%s** with an impact of %s or more",
+			    nspikes, nspikes == 1 ? "y" : "ies", nshifts, nshifts == 1 ? "" : "s", minimum);
+	if (nfound && nmerged)
+		strbuf_addf(&md, "; %zu more alert%s in other series %s the same event%s, listed as evidence",
+			    nmerged, nmerged == 1 ? "" : "s", nmerged == 1 ? "was" : "were", nmerged == 1 ? "" : "s");
+	if (nfound)
+		strbuf_addstr(&md, ".\n\n");
 	json_t *items = json_object_get(r->result, "items");
 	struct table t;
 	table_init(&t);
