@@ -534,6 +534,8 @@ static void add_chart(struct run *r, const struct alert *const *shown, size_t ns
 		json_t *points = anomaly_chart_dataset(chart, label, marks, r->ndays);
 		json_object_set_new(points, "showLine", json_false());
 		json_object_set_new(points, "pointRadius", json_integer(5));
+		/* the tooltip names the marks; a legend entry each would crowd out the lines */
+		json_object_set_new(points, "legend", json_false());
 	}
 	free(marks);
 	if (ndrawn)

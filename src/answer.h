@@ -14,7 +14,9 @@
  * Charts describe number formats declaratively: a value axis (or a tooltip,
  * or a KPI card) carries {"format": "currency", "currency": "USD"} or
  * {"format": "number", "unit": "Hrs"}, and the web UI turns "format" into a
- * Chart.js tick/tooltip callback. Everything else is plain Chart.js
+ * Chart.js tick/tooltip callback; a dataset with "legend": false is drawn
+ * without a legend entry (markers on another dataset's line). Everything
+ * else is plain Chart.js
  * (type, data.labels, data.datasets[].label/data, options), plus a top-level
  * "title" and, where another type fits the same data, "alternatives".
  */

@@ -203,6 +203,10 @@ export function chartConfig(spec, view = { type: spec.type }, narrow = false) {
   if (!ROUND_TYPES.has(type) && data.datasets.length <= 1) legend.display ??= false;
   if (narrow && legend.position === 'right') legend.position = 'bottom';
   legend.labels = { boxWidth: 10, boxHeight: 10, usePointStyle: true, pointStyle: 'rectRounded', ...(legend.labels || {}) };
+  // a dataset with "legend": false (answer.h) draws but takes no legend entry
+  if (data.datasets.some((d) => d.legend === false)) {
+    legend.labels.filter = (item, chartData) => chartData.datasets[item.datasetIndex]?.legend !== false;
+  }
   if (!ROUND_TYPES.has(type)) {
     for (const axis of Object.values(options.scales || {})) {
       if (!axis) continue;
