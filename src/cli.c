@@ -4,8 +4,12 @@
 #include "cli.h"
 #include "ask.h"
 #include "sandbox.h"
+#include "state.h"
+#include "strbuf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int cli_fail(const struct err *e, int default_code)
 {
@@ -25,4 +29,47 @@ int cli_open_for_questions(const struct cli *cli, int *today, struct db *db, str
 		return cli_fail(&e, EXIT_NO_DATA);
 	}
 	return EXIT_OK;
+}
+
+int cli_run_state_action(const struct cli *cli, const char *command, const struct state_action *actions,
+			 size_t nactions, int argc, char **argv, int first, const struct state_action_options *opt,
+			 void (*usage)(FILE *out, bool full))
+{
+	if (first >= argc) {
+		usage(stderr, false);
+		return EXIT_USAGE;
+	}
+	const struct state_action *act = NULL;
+	for (size_t i = 0; i < nactions && !act; i++)
+		if (strcmp(actions[i].name, argv[first]) == 0)
+			act = &actions[i];
+	if (!act) {
+		struct strbuf names = STRBUF_INIT;
+		for (size_t i = 0; i < nactions; i++)
+			strbuf_addf(&names, "%s%s", i ? (i + 1 == nactions ? " or " : ", ") : "", actions[i].name);
+		fprintf(stderr, "finq: unknown %s action '%s' (%s)\n", command, argv[first], names.buf);
+		strbuf_release(&names);
+		usage(stderr, false);
+		return EXIT_USAGE;
+	}
+	int nargs = argc - first - 1;
+	if (nargs < act->min_args || (act->max_args >= 0 && nargs > act->max_args)) {
+		fprintf(stderr, "finq: wrong number of arguments for '%s %s' (%s %s %s)\n", command, act->name, command,
+			act->name, act->args);
+		usage(stderr, false);
+		return EXIT_USAGE;
+	}
+	struct err e = { 0 };
+	struct state *s;
+	char *path = state_path_for(cli->db_path);
+	int rc = EXIT_OK;
+	if (state_open(&s, path, &e)) {
+		rc = cli_fail(&e, EXIT_DATABASE);
+	} else {
+		if (act->run(s, nargs, argv + first + 1, opt, &e))
+			rc = cli_fail(&e, EXIT_DATABASE);
+		state_close(s);
+	}
+	free(path);
+	return rc;
 }

@@ -11,6 +11,8 @@
 #include "err.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 /* Documented in README.md; scripts rely on them. */
 enum exit_code {
@@ -53,6 +55,30 @@ struct ask_context;
  * opened read-only in the sandbox, and the vocabulary. Returns EXIT_OK, or
  * an exit code after printing why (nothing is left open then). */
 int cli_open_for_questions(const struct cli *cli, int *today, struct db *db, struct ask_context *ctx);
+
+struct state;
+/* What the actions of the state-file commands (alias, kb, token) receive. */
+struct state_action_options {
+	bool json;
+	int limit; /* kb search: at most this many hits; 0 for the default */
+};
+
+/* One action of a command that works on the state file. */
+struct state_action {
+	const char *name;
+	const char *args; /* for the usage text */
+	int (*run)(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e);
+	int min_args, max_args; /* arguments after the action's name; max_args < 0: no limit */
+};
+
+/* `finq COMMAND ACTION ARGS...` once COMMAND's options are read (argv[first]
+ * names the action): find the action, check its argument count, open the
+ * state file beside cli->db_path, run it and close the file. A missing or
+ * unknown action or a wrong count prints why and usage(stderr, false), and
+ * returns EXIT_USAGE; a failed action returns its error's exit code. */
+int cli_run_state_action(const struct cli *cli, const char *command, const struct state_action *actions,
+			 size_t nactions, int argc, char **argv, int first, const struct state_action_options *opt,
+			 void (*usage)(FILE *out, bool full));
 
 /* Print "finq: <message>" to stderr and return the error's exit code
  * (default_code when the error carries none). */

@@ -45,7 +45,7 @@ static void targets_print(const struct state_alias *a)
 }
 
 /* add NAME TARGET[,TARGET...] [TARGET...]: every argument split at commas. */
-static int alias_add(struct state *s, int argc, char **argv, bool json, struct err *e)
+static int alias_add(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
 	struct state_aliases stored = STATE_ALIASES_INIT;
 	const char **targets = NULL;
@@ -65,7 +65,7 @@ static int alias_add(struct state *s, int argc, char **argv, bool json, struct e
 	int ntargets = n > INT_MAX ? INT_MAX : (int)n; /* state.c refuses more than it keeps */
 	if (state_alias_set(s, argv[0], targets, ntargets, e) || state_alias_get(s, argv[0], &stored, e))
 		goto out;
-	if (json) {
+	if (opt->json) {
 		json_print(alias_to_json(&stored.items[0]));
 	} else {
 		printf("alias '%s' = ", stored.items[0].name);
@@ -81,7 +81,7 @@ out:
 }
 
 /* remove NAME */
-static int alias_remove(struct state *s, int argc, char **argv, bool json, struct err *e)
+static int alias_remove(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
 	struct state_aliases gone = STATE_ALIASES_INIT;
 	(void)argc;
@@ -90,7 +90,7 @@ static int alias_remove(struct state *s, int argc, char **argv, bool json, struc
 		state_aliases_release(&gone);
 		return -1;
 	}
-	if (json) {
+	if (opt->json) {
 		json_t *o = json_object();
 		json_object_set_new(o, "removed", json_string(gone.items[0].name));
 		json_print(o);
@@ -102,14 +102,14 @@ static int alias_remove(struct state *s, int argc, char **argv, bool json, struc
 }
 
 /* list */
-static int alias_list(struct state *s, int argc, char **argv, bool json, struct err *e)
+static int alias_list(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
 	struct state_aliases all = STATE_ALIASES_INIT;
 	(void)argc;
 	(void)argv;
 	if (state_alias_list(s, &all, e))
 		return -1;
-	if (json) {
+	if (opt->json) {
 		json_t *o = json_object(), *list = json_array();
 		for (size_t i = 0; i < all.n; i++)
 			json_array_append_new(list, alias_to_json(&all.items[i]));
@@ -133,12 +133,7 @@ static int alias_list(struct state *s, int argc, char **argv, bool json, struct 
 
 /* Sorted by name. min_args and max_args count the arguments after the
  * action's name; max_args < 0: no limit. */
-static const struct alias_action {
-	const char *name;
-	const char *args; /* for the usage text */
-	int (*run)(struct state *s, int argc, char **argv, bool json, struct err *e);
-	int min_args, max_args;
-} actions[] = {
+static const struct state_action actions[] = {
 	{ "add", "NAME TARGET[,TARGET...] [TARGET...]", alias_add, 2, -1 },
 	{ "list", "[--json]", alias_list, 0, 0 },
 	{ "remove", "NAME", alias_remove, 1, 1 },
@@ -171,47 +166,16 @@ int cmd_alias(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct alias_action *act = NULL;
-	bool json = cli->json;
+	struct state_action_options opt = { .json = cli->json };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
+		case 'j': opt.json = true; break;
 		case 'h': alias_usage(stdout, true); return EXIT_OK;
 		default: alias_usage(stderr, false); return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		alias_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(actions[i].name, argv[optind]) == 0)
-			act = &actions[i];
-	if (!act) {
-		fprintf(stderr, "finq: unknown alias action '%s' (add, remove or list)\n", argv[optind]);
-		alias_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-	int nargs = argc - optind - 1;
-	if (nargs < act->min_args || (act->max_args >= 0 && nargs > act->max_args)) {
-		fprintf(stderr, "finq: wrong number of arguments for 'alias %s'\n", act->name);
-		alias_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-
-	struct err e = { 0 };
-	struct state *s;
-	char *path = state_path_for(cli->db_path);
-	int rc = EXIT_OK;
-	if (state_open(&s, path, &e)) {
-		rc = cli_fail(&e, EXIT_DATABASE);
-	} else {
-		if (act->run(s, nargs, argv + optind + 1, json, &e))
-			rc = cli_fail(&e, EXIT_DATABASE);
-		state_close(s);
-	}
-	free(path);
-	return rc;
+	return cli_run_state_action(cli, "alias", actions, sizeof(actions) / sizeof(actions[0]), argc, argv, optind, &opt,
+				    alias_usage);
 }

@@ -18,11 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct kb_options {
-	bool json;
-	int limit; /* search: 0 for the default */
-};
-
 /* A JSON string; text that is not UTF-8 (a question typed in Latin-1)
  * becomes null rather than failing the whole object. */
 static json_t *json_text(const char *s)
@@ -77,7 +72,7 @@ static char *words_join(int argc, char **argv)
 }
 
 /* search WORDS... */
-static int kb_cmd_search(struct state *s, int argc, char **argv, const struct kb_options *opt, struct err *e)
+static int kb_cmd_search(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
 	struct kb_entries hits = KB_ENTRIES_INIT;
 	char *question = words_join(argc, argv);
@@ -107,7 +102,7 @@ out:
 }
 
 /* add FILE... */
-static int kb_cmd_add(struct state *s, int argc, char **argv, const struct kb_options *opt, struct err *e)
+static int kb_cmd_add(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
 	struct kb_entries added = KB_ENTRIES_INIT;
 	if (kb_add_files(s, (const char *const *)argv, (size_t)argc, &added, e))
@@ -131,7 +126,7 @@ static int kb_cmd_add(struct state *s, int argc, char **argv, const struct kb_op
 }
 
 /* list */
-static int kb_cmd_list(struct state *s, int argc, char **argv, const struct kb_options *opt, struct err *e)
+static int kb_cmd_list(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
 	struct kb_entries all = KB_ENTRIES_INIT;
 	(void)argc;
@@ -160,7 +155,7 @@ static int kb_cmd_list(struct state *s, int argc, char **argv, const struct kb_o
 }
 
 /* remove TITLE|ID */
-static int kb_cmd_remove(struct state *s, int argc, char **argv, const struct kb_options *opt, struct err *e)
+static int kb_cmd_remove(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
 	struct kb_entry gone = { 0 };
 	char *key = words_join(argc, argv);
@@ -181,12 +176,7 @@ static int kb_cmd_remove(struct state *s, int argc, char **argv, const struct kb
 
 /* Sorted by name. min_args and max_args count the arguments after the
  * action's name; max_args < 0: no limit. */
-static const struct kb_action {
-	const char *name;
-	const char *args; /* for the usage text */
-	int (*run)(struct state *s, int argc, char **argv, const struct kb_options *opt, struct err *e);
-	int min_args, max_args;
-} actions[] = {
+static const struct state_action actions[] = {
 	{ "add", "FILE...", kb_cmd_add, 1, -1 },
 	{ "list", "", kb_cmd_list, 0, 0 },
 	{ "remove", "TITLE|ID", kb_cmd_remove, 1, -1 },
@@ -226,8 +216,7 @@ int cmd_kb(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kb_options opt = { .json = cli->json, .limit = 0 };
-	const struct kb_action *act = NULL;
+	struct state_action_options opt = { .json = cli->json, .limit = 0 };
 	char *end;
 	int c;
 	optind = 1;
@@ -245,36 +234,6 @@ int cmd_kb(struct cli *cli, int argc, char **argv)
 		default: kb_usage(stderr, false); return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		kb_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(actions[i].name, argv[optind]) == 0)
-			act = &actions[i];
-	if (!act) {
-		fprintf(stderr, "finq: unknown kb action '%s' (search, add, list or remove)\n", argv[optind]);
-		kb_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-	int nargs = argc - optind - 1;
-	if (nargs < act->min_args || (act->max_args >= 0 && nargs > act->max_args)) {
-		fprintf(stderr, "finq: wrong number of arguments for 'kb %s'\n", act->name);
-		kb_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-
-	struct err e = { 0 };
-	struct state *s;
-	char *path = state_path_for(cli->db_path);
-	int rc = EXIT_OK;
-	if (state_open(&s, path, &e)) {
-		rc = cli_fail(&e, EXIT_DATABASE);
-	} else {
-		if (act->run(s, nargs, argv + optind + 1, &opt, &e))
-			rc = cli_fail(&e, EXIT_DATABASE);
-		state_close(s);
-	}
-	free(path);
-	return rc;
+	return cli_run_state_action(cli, "kb", actions, sizeof(actions) / sizeof(actions[0]), argc, argv, optind, &opt,
+				    kb_usage);
 }

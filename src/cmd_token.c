@@ -30,15 +30,16 @@ static void json_print(json_t *v)
 }
 
 /* create NAME */
-static int token_create(struct state *s, char **argv, bool json, struct err *e)
+static int token_create(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
+	(void)argc; /* one, checked by cli_run_state_action() */
 	char token[TOKEN_SIZE], hash[TOKEN_HASH_SIZE];
 	if (token_name_check(argv[0], e) || token_generate(token, e))
 		return -1;
 	token_hash(token, TOKEN_LEN, hash);
 	int rc = state_token_add(s, argv[0], hash, e);
 	if (rc == 0) {
-		if (json)
+		if (opt->json)
 			json_print(json_pack("{s:s, s:s}", "name", argv[0], "token", token));
 		else
 			printf("%s\n", token);
@@ -52,13 +53,14 @@ static int token_create(struct state *s, char **argv, bool json, struct err *e)
 }
 
 /* list */
-static int token_list(struct state *s, char **argv, bool json, struct err *e)
+static int token_list(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
 	struct state_tokens all = { 0 };
+	(void)argc;
 	(void)argv;
 	if (state_token_list(s, &all, e))
 		return -1;
-	if (json) {
+	if (opt->json) {
 		json_t *list = json_array();
 		for (size_t i = 0; i < all.n; i++) {
 			const struct state_token *t = &all.items[i];
@@ -84,11 +86,12 @@ static int token_list(struct state *s, char **argv, bool json, struct err *e)
 }
 
 /* revoke NAME */
-static int token_revoke(struct state *s, char **argv, bool json, struct err *e)
+static int token_revoke(struct state *s, int argc, char **argv, const struct state_action_options *opt, struct err *e)
 {
+	(void)argc; /* one, checked by cli_run_state_action() */
 	if (state_token_revoke(s, argv[0], e))
 		return -1;
-	if (json)
+	if (opt->json)
 		json_print(json_pack("{s:s}", "revoked", argv[0]));
 	else
 		printf("revoked token '%s'\n", argv[0]);
@@ -96,15 +99,10 @@ static int token_revoke(struct state *s, char **argv, bool json, struct err *e)
 }
 
 /* Sorted by name; nargs counts the arguments after the action's name. */
-static const struct token_action {
-	const char *name;
-	const char *args; /* for the usage text */
-	int (*run)(struct state *s, char **argv, bool json, struct err *e);
-	int nargs;
-} actions[] = {
-	{ "create", "NAME", token_create, 1 },
-	{ "list", "", token_list, 0 },
-	{ "revoke", "NAME", token_revoke, 1 },
+static const struct state_action actions[] = {
+	{ "create", "NAME", token_create, 1, 1 },
+	{ "list", "", token_list, 0, 0 },
+	{ "revoke", "NAME", token_revoke, 1, 1 },
 };
 
 static void token_usage(FILE *out, bool full)
@@ -138,47 +136,16 @@ int cmd_token(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct token_action *act = NULL;
-	bool json = cli->json;
+	struct state_action_options opt = { .json = cli->json };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
+		case 'j': opt.json = true; break;
 		case 'h': token_usage(stdout, true); return EXIT_OK;
 		default: token_usage(stderr, false); return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		token_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(actions[i].name, argv[optind]) == 0)
-			act = &actions[i];
-	if (!act) {
-		fprintf(stderr, "finq: unknown token action '%s' (create, list or revoke)\n", argv[optind]);
-		token_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-	if (argc - optind - 1 != act->nargs) {
-		fprintf(stderr, "finq: 'token %s' takes %s\n", act->name,
-			act->nargs ? "one argument, the token's name" : "no arguments");
-		token_usage(stderr, false);
-		return EXIT_USAGE;
-	}
-
-	struct err e = { 0 };
-	struct state *s;
-	char *path = state_path_for(cli->db_path);
-	int rc = EXIT_OK;
-	if (state_open(&s, path, &e)) {
-		rc = cli_fail(&e, EXIT_DATABASE);
-	} else {
-		if (act->run(s, argv + optind + 1, json, &e))
-			rc = cli_fail(&e, EXIT_DATABASE);
-		state_close(s);
-	}
-	free(path);
-	return rc;
+	return cli_run_state_action(cli, "token", actions, sizeof(actions) / sizeof(actions[0]), argc, argv, optind, &opt,
+				    token_usage);
 }
