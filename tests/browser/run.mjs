@@ -9,7 +9,7 @@
 // phone layout; then restarts it on 0.0.0.0 with an API token and checks
 // that the page asks for the token once and works with it. Prints one "ok - name" / "not ok - name: details" line per
 // check and a closing "N passed, N failed"; exits 1 if any failed. Saves
-// screenshots in tests/browser/out/ (finq.png, finq-phone.png) and the
+// screenshots in tests/browser/out/ (finq.png, finq-insights.png, finq-phone.png) and the
 // server's logs there (server.log, server-token.log). It always stops the
 // server it started.
 //
@@ -643,6 +643,11 @@ async function run(context, base, expect) {
     return s && s !== 'loading';
   }, name, { timeout: 60000 });
 
+  await check('the server lists every analysis the Insights view has a panel for', async () => {
+    const missing = panels.filter((n) => !listed.has(n));
+    assert(missing.length === 0, `not listed by /api/v1/insights: ${missing.join(', ')}`);
+  });
+
   await check('the Insights tab shows a panel per analysis: its result, or that the build lacks it', async () => {
     await page.locator('#tab-insights').click();
     assert(await page.locator('#insights').isVisible(), 'the insights view is not shown');
@@ -656,6 +661,7 @@ async function run(context, base, expect) {
       if (got === 'ready') assert((await sec.locator('.insight-headline').textContent()).trim(), `${name}: no headline`);
       else assert(/not part of this build/.test(await sec.textContent()), `${name}: no word on the missing analysis`);
     }
+    await page.screenshot({ path: path.join(OUT, 'finq-insights.png'), fullPage: true });
   }, 90000);
 
   await check('the forecast chart is drawn with its band (a dataset filled to the one before)', async () => {
