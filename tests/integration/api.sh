@@ -357,6 +357,14 @@ for line in sys.argv[2].splitlines():
         missing.append(line)
 assert not missing, missing
 ' "$BODY" "$routes"
+check "the OpenAPI document gives the bearer scheme and 401/429 on every API operation" python3 -c '
+import json, sys
+doc = json.loads(sys.argv[1])
+assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+lacking = [f"{m} {p}" for p, ops in doc["paths"].items() if p.startswith("/api/")
+           for m, op in ops.items() if not {"401", "429"} <= set(op["responses"])]
+assert not lacking, lacking
+' "$BODY"
 
 # ---- 10. uploads: bad ones change nothing, a good one bumps the version ---------------------
 snapshot_api() {
