@@ -150,7 +150,13 @@ asan: finq-asan $(SAN_UNIT_BINS) fuzz-replay
 	@failed=0; for t in $(SAN_UNIT_BINS); do $(ASAN_ENV) $$t || failed=1; done; exit $$failed
 	$(ASAN_ENV) FINQ=$(CURDIR)/finq-asan tests/integration/run.sh
 
-check: test asan fuzz
+# Everything check runs is built first, two compilers at a time; the tests
+# then run one after another (they start servers and share the machine).
+# The fuzzers search CHECK_FUZZ_SECONDS each here, FUZZ_SECONDS in `make fuzz`.
+CHECK_FUZZ_SECONDS ?= 15
+check: build/.deps
+	$(MAKE) -j2 finq $(UNIT_BINS) finq-asan $(SAN_UNIT_BINS) $(REPLAY_BINS) $(FUZZ_BINS)
+	$(MAKE) test asan fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
 # ---- fuzzing (tests/fuzz/) ----
 # Each harness is built twice: with clang's libFuzzer against the library
@@ -164,7 +170,8 @@ FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 30
 FUZZERS      := api lexparse plan_json sniff timex
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS  := $(CSTD) $(WARN) -O1 -g $(DUCKDB_CFLAGS) $(FUZZ_FLAGS)
+# '=' not ':=': DUCKDB_CFLAGS is known only once scripts/deps.sh has run.
+FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g $(DUCKDB_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_LIB_OBJS := $(LIB_SRCS:src/%.c=build/fuzz/%.o) build/fuzz/web_assets.o build/fuzz/kb_assets.o
 FUZZ_DEFS    := -Isrc -DFUZZ_DATA_DIR='"$(CURDIR)/tests/data"'
 FUZZ_BINS    := $(FUZZERS:%=build/fuzz/fuzz_%)
