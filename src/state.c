@@ -406,7 +406,17 @@ static int state_configure(struct state *s, struct err *e)
 		goto db_fail;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK)
 		goto db_fail;
-	if (sqlite3_step(st) != SQLITE_ROW)
+	/* Handles that open a new file at once race to switch it to WAL: each
+	 * holds a read lock and wants the write lock, so SQLite answers BUSY
+	 * at once rather than wait for a deadlock; the busy timeout does not
+	 * apply. Try again for as long as it would have waited. */
+	int step = sqlite3_step(st);
+	for (int waited = 0; (step & 0xff) == SQLITE_BUSY && waited < STATE_BUSY_TIMEOUT_MS; waited += 10) {
+		sqlite3_reset(st);
+		usleep(10 * 1000);
+		step = sqlite3_step(st);
+	}
+	if (step != SQLITE_ROW)
 		goto db_fail;
 	const char *mode = (const char *)sqlite3_column_text(st, 0);
 	if (!mode || strcmp(mode, "wal") != 0) {
