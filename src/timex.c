@@ -507,7 +507,10 @@ static bool read_span(struct reader *r, struct time_mention *m)
 	if (since) {
 		m->is_span = true;
 		set_period(&m->to, r->today, r->today + 1, UNIT_DAY, 1);
-		set_period(&m->period, m->from.start_day, r->today + 1, UNIT_SPAN, 1);
+		/* "since 2026" asked in 2025 would end before it starts: it means
+		 * that period, which has not begun yet. */
+		int end = m->from.start_day > r->today ? m->from.end_day : r->today + 1;
+		set_period(&m->period, m->from.start_day, end, UNIT_SPAN, 1);
 		snprintf(m->period.label, sizeof(m->period.label), "since %.56s", m->from.label);
 		return true;
 	}
