@@ -156,7 +156,7 @@ asan: finq-asan $(SAN_UNIT_BINS) fuzz-replay
 CHECK_FUZZ_SECONDS ?= 15
 check: build/.deps
 	$(MAKE) -j2 finq $(UNIT_BINS) finq-asan $(SAN_UNIT_BINS) $(REPLAY_BINS) $(FUZZ_BINS)
-	$(MAKE) test asan fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+	$(MAKE) test asan fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) FUZZ_SEED=1
 
 # ---- fuzzing (tests/fuzz/) ----
 # Each harness is built twice: with clang's libFuzzer against the library
@@ -168,6 +168,9 @@ check: build/.deps
 # the bug, then add the file to tests/fuzz/regressions/<harness>/.
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 30
+# libFuzzer's -seed: 0 picks a new one each run (`make fuzz` explores);
+# check fixes it, so that what CI found is found again by the same command.
+FUZZ_SEED    ?= 0
 FUZZERS      := api lexparse plan_json sniff timex
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # '=' not ':=': DUCKDB_CFLAGS is known only once scripts/deps.sh has run.
@@ -209,7 +212,7 @@ fuzz: $(FUZZ_BINS) fuzz-replay
 	@failed=0; for h in $(FUZZERS); do \
 	  mkdir -p build/fuzz/corpus/$$h build/fuzz/crashes/$$h; \
 	  echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
-	  $(ASAN_ENV) build/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=20 \
+	  $(ASAN_ENV) build/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -max_len=8192 -timeout=20 \
 	    -rss_limit_mb=4096 -print_final_stats=0 -artifact_prefix=build/fuzz/crashes/$$h/ \
 	    build/fuzz/corpus/$$h tests/fuzz/corpus/$$h 2>build/fuzz/$$h.log \
 	  || { failed=1; tail -n 60 build/fuzz/$$h.log; }; \
