@@ -3,6 +3,7 @@
  * See analysis.h.
  */
 #include "analysis.h"
+#include "cli.h"
 
 #include "date.h"
 
@@ -26,7 +27,7 @@ int analysis_window_read(const struct insight_request *req, json_t *result, stru
 		    date_parse(first->v.s, &first_day) && date_parse(last->v.s, &last_day);
 	table_release(&t);
 	if (!have)
-		return err_set(e, "no cost data is loaded (run 'finq load FILE' first)");
+		return err_set_code(e, EXIT_NO_DATA, "no cost data is loaded (run 'finq load FILE' first)");
 	w->data_first_day = first_day;
 	if (req->scope.range_defaulted) {
 		w->end_day = date_month_start(last_day + 1);
@@ -46,7 +47,7 @@ int analysis_window_read(const struct insight_request *req, json_t *result, stru
 	if (w->last_day < w->start_day || w->end_day <= first_day) {
 		date_format(first_day, data_first, sizeof(data_first));
 		date_format(last_day, data_last, sizeof(data_last));
-		return err_set(e, "no cost data between %s and %s (the data covers %s to %s)", w->start, end_incl,
+		return err_set_code(e, EXIT_NO_DATA, "no cost data between %s and %s (the data covers %s to %s)", w->start, end_incl,
 			       data_first, data_last);
 	}
 	date_format(w->last_day, w->last, sizeof(w->last));

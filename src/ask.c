@@ -3,6 +3,7 @@
  */
 #include "ask.h"
 #include "answer.h"
+#include "cli.h"
 #include "date.h"
 #include "insight.h"
 #include "parse.h"
@@ -11,6 +12,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -240,27 +242,40 @@ static json_t *insight_answer(const struct plan *p, json_t *result, const char *
 	return o;
 }
 
-/* Answer an INTENT_INSIGHT plan; an analysis this build lacks is said so. */
+/* An answer that says why the analysis gave none: message is a sentence. */
+static json_t *insight_unanswered(const struct plan *p, const char *interpretation, const char *message)
+{
+	return json_pack("{s:s, s:s, s:o, s:n, s:[], s:[], s:[], s:[], s:s}", "message", message, "interpretation",
+			 interpretation, "plan", plan_to_json(p), "sql", "columns", "rows", "charts", "suggestions",
+			 "outcome", "refused");
+}
+
+/* Answer an INTENT_INSIGHT plan. An analysis this build lacks, or one that
+ * finds nothing to analyse ("who owns vol-0…" for an id not in the bill),
+ * is an answer that says so; only a failing engine is an error. */
 static int ask_insight(struct ask_context *ctx, const struct parse_result *parsed, int today, json_t **answer,
 		       struct err *e)
 {
 	const struct plan *p = &parsed->plan;
-	char interpretation[1024];
+	char interpretation[1024], msg[ERR_MSG_MAX + 64];
 	ask_interpretation(parsed, interpretation, sizeof(interpretation));
 	const struct insight *in = insight_find(p->insight);
 	if (!in) {
-		char msg[256];
 		snprintf(msg, sizeof(msg), "The %s analysis is not part of this build of finq.", p->insight);
-		*answer = json_pack("{s:s, s:s, s:o, s:n, s:[], s:[], s:[], s:[], s:s}", "message", msg, "interpretation",
-				    interpretation, "plan", plan_to_json(p), "sql", "columns", "rows", "charts",
-				    "suggestions", "outcome", "refused");
+		*answer = insight_unanswered(p, interpretation, msg);
 		return 0;
 	}
 	struct insight_request req;
 	insight_request_of(ctx, p, today, &req);
 	json_t *result = NULL;
-	if (in->run(&req, &result, e))
-		return err_prefix(e, "the %s analysis failed", p->insight);
+	if (in->run(&req, &result, e)) {
+		if (e->code != EXIT_NO_DATA && e->code != EXIT_USAGE)
+			return err_prefix(e, "the %s analysis failed", p->insight);
+		snprintf(msg, sizeof(msg), "%c%s.", toupper((unsigned char)e->msg[0]), e->msg + 1);
+		*answer = insight_unanswered(p, interpretation, msg);
+		err_clear(e);
+		return 0;
+	}
 	if (strcmp(p->insight, "recommend") == 0) {
 		struct strbuf md;
 		strbuf_init(&md, 0);

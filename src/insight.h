@@ -23,6 +23,11 @@
  *   "sql"         every query run, in order: the evidence behind the figures
  *   "suggestions" follow-up questions
  *
+ * An analysis fails with e->code EXIT_NO_DATA (cli.h) when the data holds
+ * nothing it can analyse for the request (no data in the range, no such
+ * resource, no owner tag), and EXIT_USAGE when the request itself is
+ * unusable: the chat answers with the message rather than failing.
+ *
  * insight_result() makes that object with empty arrays; insight_query()
  * runs a query and records its SQL; insight_set_table() fills columns/rows.
  */

@@ -11,6 +11,7 @@
 #include "owners.h"
 
 #include "analysis.h"
+#include "cli.h"
 #include "date.h"
 #include "xalloc.h"
 
@@ -86,7 +87,7 @@ static int read_owner_key(struct owners *o, json_t *result, char *key, size_t si
 				snprintf(key, size, "%s", cell_format(table_at(&t, i, 0), (char[128]){ 0 }, 128));
 	table_release(&t);
 	if (!key[0])
-		return err_set(e, "the data has no owner tag (none of team, owner, squad, group, department, project, "
+		return err_set_code(e, EXIT_NO_DATA, "the data has no owner tag (none of team, owner, squad, group, department, project, "
 				  "application, app), so there is no untagged spend to attribute");
 	return 0;
 }
@@ -513,7 +514,7 @@ static int owners_run(const struct insight_request *req, json_t **out, struct er
 		goto out;
 	const struct resource *one = named_resource(&o, req->text, word, sizeof(word));
 	if (!one && word[0]) {
-		rc = err_set(e, "no resource '%s' in the loaded data", word);
+		rc = err_set_code(e, EXIT_NO_DATA, "no resource '%s' in the loaded data", word);
 		goto out;
 	}
 	for (size_t i = 0; i < o.n; i++)

@@ -187,6 +187,13 @@ esac
 
 # ---- the chat ----
 
+post_json /api/v1/chat '{"message": "who owns vol-0000notthere0000?", "today": "2025-12-04"}'
+check_eq "chat: an owner question about an id not in the bill is 200, not an error" 200 "$STATUS"
+check_py "chat: and the answer says the resource is not in the data" '
+assert d["outcome"] == "refused", d["outcome"]
+assert "no resource" in d["message"].lower() and "vol-0000notthere0000" in d["message"], d["message"]
+assert d["rows"] == [], d["rows"]'
+
 post_json /api/v1/chat '{"message": "any anomalies in October?", "today": "2025-12-04"}'
 check_eq "chat: 'any anomalies in October?' is 200" 200 "$STATUS"
 CONV=$(jget 'd["conversation_id"]')
