@@ -44,8 +44,12 @@ static void usage(FILE *out)
 		"            [--threads N] <command> [options]\n\n"
 		"finq answers questions about AWS and FOCUS billing exports, offline.\n\n"
 		"commands:\n");
+	int width = 0;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		if ((int)strlen(commands[i].name) > width)
+			width = (int)strlen(commands[i].name);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-*s  %s\n", width, commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\nglobal options:\n"
 		"  --db PATH            the database (default $FINQ_DB or ./finq.duckdb)\n"
