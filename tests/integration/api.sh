@@ -16,106 +16,11 @@ set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-	not_ok "curl is installed" "api.sh drives the server with curl: apt-get install curl (scripts/deps.sh installs it)"
-	finish
-fi
-
 DB=$WORK/dev.duckdb
 TODAY=2025-12-04
 SRC=$REPO/src
-SERVER_PID=
-LOG=$WORK/serve.log
-# lib.sh may have set an EXIT trap (removing its own temp folder): keep it.
-lib_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
-
-# stop_server: SIGTERM the server, wait for it; SERVER_RC is its exit status.
-SERVER_RC=
-stop_server() {
-	SERVER_RC=
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-		SERVER_RC=$?
-	fi
-	SERVER_PID=
-}
-trap 'stop_server; eval "$lib_trap"' EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# start_server DB [serve options...]: on a free port; BASE is its URL.
-start_server() {
-	local db=$1
-	shift
-	PORT=$(free_port)
-	BASE=http://127.0.0.1:$PORT
-	"$FINQ" --db "$db" --today "$TODAY" serve --port "$PORT" "$@" 2>>"$LOG" &
-	SERVER_PID=$!
-	for _ in $(seq 1 300); do
-		curl -s -o /dev/null "$BASE/health" && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	not_ok "the server starts" "$(tail -5 "$LOG")"
-	return 1
-}
-
-# req METHOD PATH [curl options...]: sets STATUS, BODY and HEADERS (CRs removed).
-STATUS=
-BODY=
-HEADERS=
-req() {
-	local method=$1 path=$2
-	shift 2
-	STATUS=$(curl -s -o "$WORK/.body" -D "$WORK/.headers" -w '%{http_code}' -X "$method" "$@" "$BASE$path")
-	BODY=$(cat "$WORK/.body")
-	HEADERS=$(tr -d '\r' <"$WORK/.headers")
-}
-
-# post_json PATH JSON
-post_json() {
-	req POST "$1" -H 'Content-Type: application/json' --data-binary "$2"
-}
-
-# jget EXPR: a Python expression over the body d, printed (strings bare, the rest as JSON).
-jget() {
-	python3 -c '
-import json, sys
-d = json.loads(sys.argv[1])
-v = eval(sys.argv[2])
-print(v if isinstance(v, str) else json.dumps(v))' "$BODY" "$1" 2>/dev/null
-}
-
-# check_py NAME PYTHON [ARGS...]: ok when the Python code, with d the body
-# (and the ARGS as sys.argv[3:]), raises nothing.
-check_py() {
-	local name=$1 code=$2
-	shift 2
-	check "$name" python3 -c '
-import json, sys
-d = json.loads(sys.argv[1])
-exec(sys.argv[2])' "$BODY" "$code" "$@"
-}
-
-# check_error NAME WANT_STATUS WANT_CODE [FIELD]
-check_error() {
-	local want_field=${4:-}
-	if [ "$STATUS" = "$2" ] && [ "$(jget 'd["error"]["code"]')" = "$3" ] &&
-		[ -n "$(jget 'd["error"]["message"]')" ] &&
-		{ [ -z "$want_field" ] || [ "$(jget 'd["error"].get("field")')" = "$want_field" ]; }; then
-		ok "$1"
-	else
-		not_ok "$1" "want $2 $3${want_field:+ field $want_field}, got $STATUS ${BODY:0:300}"
-	fi
-}
-
-header() {
-	grep -i "^$1:" <<<"$HEADERS" | head -1 | sed 's/^[^:]*: *//'
-}
+# shellcheck source=tests/integration/http.sh
+. "$(dirname "$0")/http.sh"
 
 run finq "$DB" load --no-progress "$DATA/cur-dev/cur2.parquet"
 check_eq "dev data loads" 0 "$RC"

@@ -18,85 +18,16 @@ set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-	not_ok "curl is installed" "auth.sh drives the server with curl: apt-get install curl"
-	finish
-fi
-
 DB=$WORK/auth.duckdb
-LOG=$WORK/serve.log
-SERVER_PID=
 ORIGIN=https://app.example.com
-lib_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
-
-stop_server() {
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-	fi
-	SERVER_PID=
-}
-trap 'stop_server; eval "$lib_trap"' EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# start_server [serve options...]: on a free port, reached at 127.0.0.1
-# whatever --host says; BASE is its URL.
-start_server() {
-	PORT=$(free_port)
-	BASE=http://127.0.0.1:$PORT
-	"$FINQ" --db "$DB" serve --port "$PORT" "$@" 2>>"$LOG" &
-	SERVER_PID=$!
-	for _ in $(seq 1 300); do
-		curl -s -o /dev/null "$BASE/health" && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	not_ok "the server starts" "$(tail -5 "$LOG")"
-	return 1
-}
-
-# req METHOD PATH [curl options...]: sets STATUS, BODY and HEADERS (CRs removed).
-req() {
-	local method=$1 path=$2
-	shift 2
-	STATUS=$(curl -s -o "$WORK/.body" -D "$WORK/.headers" -w '%{http_code}' -X "$method" "$@" "$BASE$path")
-	BODY=$(cat "$WORK/.body")
-	HEADERS=$(tr -d '\r' <"$WORK/.headers")
-}
+# shellcheck source=tests/integration/http.sh
+. "$(dirname "$0")/http.sh"
 
 # with_token TOKEN METHOD PATH [curl options...]
 with_token() {
 	local token=$1
 	shift
 	req "$@" -H "Authorization: Bearer $token"
-}
-
-jget() {
-	python3 -c '
-import json, sys
-d = json.loads(sys.argv[1])
-v = eval(sys.argv[2])
-print(v if isinstance(v, str) else json.dumps(v))' "$BODY" "$1" 2>/dev/null
-}
-
-# check_error NAME WANT_STATUS WANT_CODE [FIELD]
-check_error() {
-	local want_field=${4:-}
-	if [ "$STATUS" = "$2" ] && [ "$(jget 'd["error"]["code"]')" = "$3" ] &&
-		[ -n "$(jget 'd["error"]["message"]')" ] &&
-		{ [ -z "$want_field" ] || [ "$(jget 'd["error"].get("field")')" = "$want_field" ]; }; then
-		ok "$1"
-	else
-		not_ok "$1" "want $2 $3${want_field:+ field $want_field}, got $STATUS ${BODY:0:300}"
-	fi
-}
-
-header() {
-	grep -i "^$1:" <<<"$HEADERS" | head -1 | sed 's/^[^:]*: *//'
 }
 
 # ---- 1. tokens on the command line ---------------------------------------------------------
@@ -159,7 +90,7 @@ run "$FINQ" --db "$DB" serve --timeout 0
 check_eq "a zero timeout is refused" 2 "$RC"
 
 # ---- 3. beyond loopback with a token --------------------------------------------------------------
-start_server --host 0.0.0.0 --cors-origin "$ORIGIN" --timeout 2 --rate-limit 0 || finish
+start_server "$DB" --host 0.0.0.0 --cors-origin "$ORIGIN" --timeout 2 --rate-limit 0 || finish
 check_contains "says tokens are required" "$(cat "$LOG")" "API tokens required (1 stored"
 req GET /api/v1/conversations
 check_error "no token: 401" 401 unauthorized
@@ -299,7 +230,7 @@ check_not_contains "the access log never holds a token" "$(cat "$LOG")" "$TOKEN"
 stop_server
 
 # ---- 4. loopback: tokens optional, rate limits, CORS off ------------------------------------------
-start_server --rate-limit 5 || finish
+start_server "$DB" --rate-limit 5 || finish
 # the start-up probe took one of the address's 5
 req GET /api/v1/conversations -H "Origin: $ORIGIN"
 check_eq "on loopback a request without a token is served" 200 "$STATUS"

@@ -13,90 +13,11 @@ set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-	not_ok "curl is installed" "insights_api.sh drives the server with curl"
-	finish
-fi
-
 DB=$WORK/dev.duckdb
 TODAY=2025-12-04
-SERVER_PID=
-LOG=$WORK/serve.log
 KNOWN="anomalies architecture drivers forecast knowledge owners recommend"
-lib_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
-
-stop_server() {
-	if [ -n "$SERVER_PID" ]; then
-		kill -TERM "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-	fi
-	SERVER_PID=
-}
-trap 'stop_server; eval "$lib_trap"' EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-start_server() {
-	PORT=$(free_port)
-	BASE=http://127.0.0.1:$PORT
-	"$FINQ" --db "$DB" --today "$TODAY" serve --port "$PORT" 2>>"$LOG" &
-	SERVER_PID=$!
-	for _ in $(seq 1 300); do
-		curl -s -o /dev/null "$BASE/health" && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	not_ok "the server starts" "$(tail -5 "$LOG")"
-	finish
-}
-
-# req METHOD PATH [curl options...]: sets STATUS and BODY.
-req() {
-	local method=$1 path=$2
-	shift 2
-	STATUS=$(curl -s -o "$WORK/.body" -w '%{http_code}' -X "$method" "$@" "$BASE$path")
-	BODY=$(cat "$WORK/.body")
-}
-
-post_json() {
-	req POST "$1" -H 'Content-Type: application/json' --data-binary "$2"
-}
-
-# jget EXPR: a Python expression over the body d (strings bare, the rest as JSON).
-jget() {
-	python3 -c '
-import json, sys
-d = json.loads(sys.argv[1])
-v = eval(sys.argv[2])
-print(v if isinstance(v, str) else json.dumps(v))' "$BODY" "$1" 2>/dev/null
-}
-
-# check_py NAME PYTHON [ARGS...]: ok when the code, with d the body and the
-# ARGS as sys.argv[3:], raises nothing; its exception is the detail.
-check_py() {
-	local name=$1 code=$2 why
-	shift 2
-	if why=$(python3 -c '
-import json, sys
-d = json.loads(sys.argv[1])
-exec(sys.argv[2])' "$BODY" "$code" "$@" 2>&1); then
-		ok "$name"
-	else
-		not_ok "$name" "$(tail -1 <<<"$why") in ${BODY:0:200}"
-	fi
-}
-
-check_error() {
-	if [ "$STATUS" = "$2" ] && [ "$(jget 'd["error"]["code"]')" = "$3" ] &&
-		{ [ -z "${4:-}" ] || [ "$(jget 'd["error"].get("field")')" = "$4" ]; }; then
-		ok "$1"
-	else
-		not_ok "$1" "want $2 $3${4:+ field $4}, got $STATUS ${BODY:0:300}"
-	fi
-}
+# shellcheck source=tests/integration/http.sh
+. "$(dirname "$0")/http.sh"
 
 # What every result object carries (insight.h), with name the analysis.
 SHAPE='
@@ -123,7 +44,7 @@ run "$FINQ" --db "$DB" --today "$TODAY" anomalies --json CloudWatch in October
 CLI_ANOMALIES=$OUT
 CLI_RC=$RC
 
-start_server
+start_server "$DB" || finish
 
 req GET /api/v1/insights
 check_eq "GET /api/v1/insights is 200" 200 "$STATUS"

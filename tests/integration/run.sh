@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run.sh: run every integration script in this folder (all *.sh but run.sh
-# and lib.sh), each in a fresh temp folder given as TMPDIR_TEST, and sum
+# run.sh: run every integration script in this folder (all *.sh but run.sh,
+# lib.sh and http.sh), each in a fresh temp folder given as TMPDIR_TEST, and sum
 # their "N passed, N failed" lines into one closing line of the same form.
 # Exits 1 when any check failed or any script did not finish.
 #
@@ -32,7 +32,7 @@ if [ $# -gt 0 ]; then
 else
 	for t in "$here"/*.sh; do
 		case $(basename "$t") in
-		run.sh | lib.sh) ;;
+		run.sh | lib.sh | http.sh) ;;
 		*) scripts+=("$t") ;;
 		esac
 	done
