@@ -121,10 +121,22 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	return ok;
 }
 
-void ask_insight_scope(struct ask_context *ctx, int today, const char *words, struct insight_request *req)
+/* What every request for an analysis of ctx's data starts from. */
+static void insight_request_start(struct ask_context *ctx, int today, struct insight_request *req)
 {
+	insight_request_init(req);
+	req->db = ctx->db;
+	req->state = ctx->state;
+	req->today = today;
+	req->currency = ctx->currency;
+}
+
+void ask_insight_request(struct ask_context *ctx, int today, const char *words, struct insight_request *req)
+{
+	insight_request_start(ctx, today, req);
 	if (!words || !*words)
 		return;
+	req->text = words;
 	ask_context_ready(ctx);
 	struct parse_input in = { .question = words, .today = today, .vocab = &ctx->vocab };
 	struct parse_result parsed;
@@ -150,11 +162,7 @@ void ask_insight_scope(struct ask_context *ctx, int today, const char *words, st
  * words would on the command line. */
 static void insight_request_of(struct ask_context *ctx, const struct plan *p, int today, struct insight_request *req)
 {
-	insight_request_init(req);
-	req->db = ctx->db;
-	req->state = ctx->state;
-	req->today = today;
-	req->currency = ctx->currency;
+	insight_request_start(ctx, today, req);
 	req->scope = *p;
 	req->scope.intent = strcmp(p->insight, "drivers") == 0 && !p->range_defaulted ? INTENT_COMPARE_PERIODS
 										     : INTENT_TOTAL;

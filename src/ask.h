@@ -66,12 +66,15 @@ void ask_interpretation(const struct parse_result *parsed, char *buf, size_t siz
  * servers that want the first question as fast as the rest. */
 void ask_context_ready(struct ask_context *ctx);
 
-/* Narrow an analysis the way a question would: words ("CloudWatch",
- * "account prod in October") are read by the parser against ctx's
- * vocabulary and their filters, measure and time become req's scope; words
- * that only ask for help, refuse or clarify narrow nothing. For `finq
- * anomalies WORDS` and /api/v1/insights/NAME?q=WORDS. */
-void ask_insight_scope(struct ask_context *ctx, int today, const char *words, struct insight_request *req);
+/* A new request for an analysis of ctx's data (its database, state and
+ * currency) on the day today, narrowed the way a question would be: words
+ * ("CloudWatch", "account prod in October") are read by the parser against
+ * ctx's vocabulary and their filters, measure and time become the scope;
+ * words that only ask for help, refuse or clarify narrow nothing. The
+ * words are also the request's text (borrowed). The caller sets months,
+ * backtest and limit. For `finq anomalies WORDS` and
+ * /api/v1/insights/NAME?q=WORDS. */
+void ask_insight_request(struct ask_context *ctx, int today, const char *words, struct insight_request *req);
 
 /* Read the previous turn back from a stored plan and answer (JSON text). */
 int ask_previous_from_json(const char *plan_json, const char *answer_json, struct ask_previous *prev);

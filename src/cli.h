@@ -22,7 +22,7 @@ enum exit_code {
 	EXIT_BAD_INPUT = 3,/* a file could not be read or understood; nothing was loaded */
 	EXIT_DATABASE = 4, /* the database could not be opened or written */
 	EXIT_REFUSED = 5,  /* a query refused by the sandbox, or it timed out */
-	EXIT_NO_DATA = 6,  /* the database holds no cost data yet */
+	EXIT_NO_DATA = 6,  /* no cost data yet, or none for what an analysis was asked */
 };
 
 struct cli {

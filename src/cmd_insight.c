@@ -62,21 +62,19 @@ int cmd_insight(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct insight_request req;
-	insight_request_init(&req);
-	bool json = cli->json;
-	int c, rc;
+	bool json = cli->json, backtest = false;
+	int c, rc, months = 0, limit = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
-		case 'b': req.backtest = true; break;
+		case 'b': backtest = true; break;
 		case 'm':
-			if ((rc = parse_count(optarg, "--months", 12, &req.months)) != EXIT_OK)
+			if ((rc = parse_count(optarg, "--months", PLAN_MONTHS_MAX, &months)) != EXIT_OK)
 				return rc;
 			break;
 		case 'l':
-			if ((rc = parse_count(optarg, "--limit", 10000, &req.limit)) != EXIT_OK)
+			if ((rc = parse_count(optarg, "--limit", 10000, &limit)) != EXIT_OK)
 				return rc;
 			break;
 		case 'h': insight_usage(in, stdout); return EXIT_OK;
@@ -95,20 +93,20 @@ int cmd_insight(struct cli *cli, int argc, char **argv)
 		strbuf_release(&words);
 		return rc;
 	}
-	ask_insight_scope(&ctx, today, words.buf, &req);
-	req.db = &db;
-	req.today = today;
-	req.currency = ctx.currency;
-	req.text = words.buf;
-
 	/* The state file holds the knowledge base; analyses that need it say so. */
 	struct err e = { 0 };
 	char *state_path = state_path_for(cli->db_path);
 	struct state *state = NULL;
 	if (state_open(&state, state_path, &e) == 0)
-		req.state = state;
+		ctx.state = state;
 	free(state_path);
 	err_clear(&e);
+
+	struct insight_request req;
+	ask_insight_request(&ctx, today, words.buf, &req);
+	req.months = months;
+	req.backtest = backtest;
+	req.limit = limit;
 
 	json_t *result = NULL;
 	if (in->run(&req, &result, &e)) {

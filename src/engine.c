@@ -591,18 +591,16 @@ int engine_insight(struct engine *en, const struct engine_insight_query *q, json
 	int rc = 0;
 	if (!(*out = cache_get(en, key))) {
 		struct insight_request req;
-		insight_request_init(&req);
-		ask_insight_scope(&s->ctx, q->today, words, &req);
-		req.db = &s->db;
-		req.state = s->state;
-		req.today = q->today;
-		req.currency = s->ctx.currency;
-		req.text = words;
+		ask_insight_request(&s->ctx, q->today, words, &req);
 		req.months = q->months;
 		req.backtest = q->backtest;
 		req.limit = q->limit;
 		if (in->run(&req, out, e)) {
-			rc = err_recode(e, EXIT_DATABASE);
+			/* Nothing to analyse for the request (no such resource, no
+			 * data in the range) is the thing asked for not being there:
+			 * EXIT_ERROR, the API's 404. Failures the analysis did not
+			 * classify are the engine's. */
+			rc = err_recode(e, e->code == EXIT_NO_DATA ? EXIT_ERROR : e->code ? e->code : EXIT_DATABASE);
 			*out = NULL;
 		} else {
 			cache_put(en, key, *out);

@@ -116,7 +116,7 @@ struct state *engine_slot_state(struct engine_slot *slot);
 int engine_chat(struct engine *en, const struct engine_question *q, const struct engine_events *ev,
 		struct json_t **answer, struct err *e);
 /* One analysis of insight.h's table, asked for by name with the words
- * that narrow it (read as a question's scope: ask_insight_scope). */
+ * that narrow it (read as a question's scope: ask_insight_request). */
 struct engine_insight_query {
 	const char *name;  /* "anomalies", ... */
 	const char *words; /* "CloudWatch in October"; NULL or "": no scope */
@@ -129,7 +129,9 @@ struct engine_insight_query {
 /*
  * Run one analysis: *out (the caller's) is its result object (insight.h),
  * kept in the answer cache by (query, data version). An analysis this
- * build lacks fails with EXIT_ERROR; a failed analysis with EXIT_DATABASE.
+ * build lacks, or one with nothing to analyse for the request (no such
+ * resource, no data in the range), fails with EXIT_ERROR; an unusable
+ * request with EXIT_USAGE; any other failure with EXIT_DATABASE.
  */
 int engine_insight(struct engine *en, const struct engine_insight_query *q, struct json_t **out, struct err *e);
 

@@ -106,6 +106,10 @@ for k in ("title", "items", "rows", "sql"):
 	;;
 esac
 
+req GET "/api/v1/insights/owners?q=vol-0000notthere0000"
+check_error "an owner for an id not in the bill is 404 naming it" 404 not_found
+check_contains "and the message names the id" "$(jget 'd["error"]["message"]')" "vol-0000notthere0000"
+
 # ---- the chat ----
 
 post_json /api/v1/chat '{"message": "who owns vol-0000notthere0000?", "today": "2025-12-04"}'
