@@ -11,6 +11,7 @@
  */
 #include "parse.h"
 #include "date.h"
+#include "lexicon.h"
 #include "strbuf.h"
 
 #include <ctype.h>
@@ -19,192 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum cue {
-	CUE_NONE,
-	CUE_FILLER,      /* reserved words that mean nothing alone */
-	CUE_COST,        /* money words: the question is about cost */
-	CUE_AMORTIZED, CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_USAGE,
-	CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_UNIT_REQUESTS,
-	CUE_TOP, CUE_BOTTOM, CUE_MOST, CUE_LEAST, CUE_ONE,
-	CUE_WHICH, CUE_BY, CUE_EACH, CUE_BREAKDOWN, CUE_TOTAL,
-	CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY,
-	CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
-	CUE_INCREASE, CUE_DECREASE, CUE_CHANGE,
-	CUE_AVERAGE, CUE_PER_DAY,
-	CUE_MORE_THAN, CUE_LESS_THAN,
-	CUE_EXCLUDE, CUE_ONLY, CUE_UNTAGGED, CUE_TAG,
-	CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
-	CUE_DRILL, CUE_FOLLOWUP, CUE_PRONOUN, CUE_INSTEAD, CUE_SAME,
-	CUE_NOT_BILLING, CUE_HELP, CUE_ASK, CUE_SHARE, CUE_RUN_RATE, CUE_PERIOD_BEFORE,
-	/* the analyses of insight.h */
-	CUE_ANOMALY,     /* "anomalies", "unusual" */
-	CUE_SPIKE,       /* "spike", "jump": an increase, or an anomaly when nothing is ranked */
-	CUE_WHY, CUE_DRIVER, CUE_EXPLAIN,
-	CUE_FORECAST, CUE_FUTURE, CUE_NEXT,
-	CUE_HORIZON_MONTH, CUE_HORIZON_QUARTER, CUE_HORIZON_YEAR,
-	CUE_END_OF_MONTH, CUE_END_OF_QUARTER, CUE_END_OF_YEAR,
-	CUE_REDUCE, CUE_RECOMMEND, CUE_HOW_TO,
-	CUE_OWNER, CUE_ARCHITECTURE,
-};
-
-/* The parser's words, sorted by phrase (multi-word phrases are matched
- * before their first word alone). */
-static const struct {
-	const char *phrase;
-	enum cue cue;
-} cues[] = {
-	{ "<", CUE_LESS_THAN }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY },
-	{ "a month earlier", CUE_PERIOD_BEFORE }, { "a year earlier", CUE_PERIOD_BEFORE },
-	{ "abnormal", CUE_ANOMALY }, { "about", CUE_FILLER }, { "above", CUE_MORE_THAN },
-	{ "across", CUE_EACH }, { "all", CUE_FILLER }, { "altogether", CUE_TOTAL },
-	{ "amortised", CUE_AMORTIZED }, { "amortized", CUE_AMORTIZED }, { "amount", CUE_COST },
-	{ "an", CUE_FILLER }, { "and", CUE_FILLER }, { "and what about", CUE_FOLLOWUP },
-	{ "annual", CUE_YEARLY }, { "annualised", CUE_RUN_RATE }, { "annualized", CUE_RUN_RATE },
-	{ "annually", CUE_YEARLY }, { "anomalies", CUE_ANOMALY }, { "anomalous", CUE_ANOMALY },
-	{ "anomaly", CUE_ANOMALY }, { "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE },
-	{ "architecture", CUE_ARCHITECTURE }, { "are", CUE_FILLER }, { "area", CUE_CHART_AREA },
-	{ "as", CUE_FILLER }, { "at", CUE_FILLER }, { "at least", CUE_MORE_THAN }, { "at most", CUE_LESS_THAN },
-	{ "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR }, { "be", CUE_FILLER },
-	{ "been", CUE_FILLER }, { "before that", CUE_PERIOD_BEFORE }, { "behind", CUE_DRIVER },
-	{ "belong to", CUE_OWNER }, { "belongs to", CUE_OWNER }, { "below", CUE_LESS_THAN },
-	{ "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST }, { "billed", CUE_UNBLENDED },
-	{ "billing", CUE_COST }, { "bottom", CUE_BOTTOM }, { "break down", CUE_BREAKDOWN },
-	{ "breakdown", CUE_BREAKDOWN }, { "bring", CUE_FILLER }, { "broken down", CUE_BREAKDOWN },
-	{ "burn", CUE_COST }, { "burn rate", CUE_RUN_RATE }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY },
-	{ "by day", CUE_DAILY }, { "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY },
-	{ "by week", CUE_WEEKLY }, { "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "cause", CUE_DRIVER },
-	{ "caused", CUE_DRIVER }, { "causing", CUE_DRIVER }, { "change", CUE_CHANGE },
-	{ "changed", CUE_CHANGE }, { "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN },
-	{ "cheapest", CUE_LEAST }, { "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE },
-	{ "combined", CUE_TOTAL }, { "coming", CUE_NEXT }, { "compare", CUE_COMPARE },
-	{ "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS }, { "compared with", CUE_VERSUS },
-	{ "comparison", CUE_COMPARE }, { "compute model", CUE_ARCHITECTURE }, { "contributed", CUE_DRIVER },
-	{ "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST }, { "costliest", CUE_MOST },
-	{ "could", CUE_FILLER }, { "cpu", CUE_NOT_BILLING }, { "cut", CUE_REDUCE }, { "daily", CUE_DAILY },
-	{ "day by day", CUE_DAILY }, { "decline", CUE_DECREASE }, { "declined", CUE_DECREASE },
-	{ "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE }, { "decreasing", CUE_DECREASE },
-	{ "define", CUE_EXPLAIN }, { "definition", CUE_EXPLAIN }, { "did", CUE_FILLER },
-	{ "dig into", CUE_DRILL }, { "display", CUE_ASK }, { "do", CUE_FILLER }, { "does", CUE_FILLER },
-	{ "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT }, { "doughnut", CUE_CHART_DOUGHNUT },
-	{ "drill", CUE_DRILL }, { "drill down", CUE_DRILL }, { "drill into", CUE_DRILL },
-	{ "drive", CUE_DRIVER }, { "driven", CUE_DRIVER }, { "driver", CUE_DRIVER }, { "driving", CUE_DRIVER },
-	{ "drop", CUE_DECREASE }, { "dropped", CUE_DECREASE }, { "drove", CUE_DRIVER }, { "each", CUE_EACH },
-	{ "each day", CUE_DAILY }, { "each month", CUE_MONTHLY }, { "each week", CUE_WEEKLY },
-	{ "effective", CUE_AMORTIZED }, { "end of month", CUE_END_OF_MONTH },
-	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the month", CUE_END_OF_MONTH },
-	{ "end of the quarter", CUE_END_OF_QUARTER }, { "end of the year", CUE_END_OF_YEAR },
-	{ "end of year", CUE_END_OF_YEAR }, { "eom", CUE_END_OF_MONTH }, { "every", CUE_EACH },
-	{ "ex", CUE_EXCLUDE }, { "exceeding", CUE_MORE_THAN }, { "exceeds", CUE_MORE_THAN },
-	{ "except", CUE_EXCLUDE }, { "exclude", CUE_EXCLUDE }, { "excluding", CUE_EXCLUDE },
-	{ "expected to", CUE_FORECAST }, { "expense", CUE_COST }, { "expensive", CUE_COST },
-	{ "explain", CUE_EXPLAIN }, { "explains", CUE_DRIVER }, { "fall", CUE_DECREASE },
-	{ "falling", CUE_DECREASE }, { "fell", CUE_DECREASE }, { "fewer than", CUE_LESS_THAN },
-	{ "for", CUE_FILLER }, { "for each", CUE_EACH }, { "forecast", CUE_FORECAST },
-	{ "forecasted", CUE_FORECAST }, { "fraction", CUE_SHARE }, { "from", CUE_FILLER },
-	{ "gb", CUE_UNIT_GB }, { "get", CUE_ASK }, { "gib", CUE_UNIT_GB }, { "gigabyte", CUE_UNIT_GB },
-	{ "give", CUE_ASK }, { "go", CUE_FILLER }, { "go down", CUE_DECREASE }, { "go up", CUE_INCREASE },
-	{ "goes down", CUE_DECREASE }, { "goes up", CUE_INCREASE }, { "going down", CUE_DECREASE },
-	{ "going to", CUE_FUTURE }, { "going up", CUE_INCREASE }, { "gone down", CUE_DECREASE },
-	{ "gone up", CUE_INCREASE }, { "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN },
-	{ "grew", CUE_INCREASE }, { "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE },
-	{ "grown", CUE_INCREASE }, { "growth", CUE_INCREASE }, { "had", CUE_FILLER }, { "has", CUE_FILLER },
-	{ "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING }, { "help", CUE_HELP },
-	{ "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND },
-	{ "hour", CUE_UNIT_HOURS }, { "how", CUE_ASK }, { "how about", CUE_FOLLOWUP },
-	{ "how can", CUE_HOW_TO }, { "how come", CUE_WHY }, { "how could", CUE_HOW_TO },
-	{ "how do", CUE_HOW_TO }, { "how does", CUE_HOW_TO }, { "how many", CUE_USAGE },
-	{ "how much", CUE_ASK }, { "how should", CUE_HOW_TO }, { "how to", CUE_HOW_TO },
-	{ "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER }, { "ignore", CUE_EXCLUDE },
-	{ "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in total", CUE_TOTAL },
-	{ "income", CUE_NOT_BILLING }, { "increase", CUE_INCREASE }, { "increased", CUE_INCREASE },
-	{ "increasing", CUE_INCREASE }, { "instead", CUE_INSTEAD }, { "into", CUE_FILLER },
-	{ "invoice", CUE_UNBLENDED }, { "invoiced", CUE_UNBLENDED }, { "irregular", CUE_ANOMALY },
-	{ "is", CUE_FILLER }, { "it", CUE_PRONOUN }, { "its", CUE_FILLER }, { "jump", CUE_SPIKE },
-	{ "jumped", CUE_SPIKE }, { "just", CUE_ONLY }, { "lacking tag", CUE_UNTAGGED }, { "largest", CUE_MOST },
-	{ "latency", CUE_NOT_BILLING }, { "least", CUE_LEAST }, { "least expensive", CUE_LEAST },
-	{ "leave out", CUE_EXCLUDE }, { "leaving out", CUE_EXCLUDE }, { "led to", CUE_DRIVER },
-	{ "less than", CUE_LESS_THAN }, { "let", CUE_FILLER }, { "likely owner", CUE_OWNER },
-	{ "likely team", CUE_OWNER }, { "line", CUE_CHART_LINE }, { "list", CUE_ASK },
-	{ "list cost", CUE_LIST }, { "list price", CUE_LIST }, { "lower", CUE_REDUCE },
-	{ "lower than", CUE_LESS_THAN }, { "lowest", CUE_LEAST }, { "margin", CUE_NOT_BILLING },
-	{ "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "meaning", CUE_EXPLAIN },
-	{ "memory", CUE_NOT_BILLING }, { "minus", CUE_EXCLUDE }, { "missing tag", CUE_UNTAGGED },
-	{ "mom", CUE_MOM }, { "money", CUE_COST }, { "month before", CUE_PERIOD_BEFORE },
-	{ "month by month", CUE_MONTHLY }, { "month end", CUE_END_OF_MONTH }, { "month over month", CUE_MOM },
-	{ "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN }, { "most", CUE_MOST },
-	{ "most expensive", CUE_MOST }, { "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET },
-	{ "next", CUE_NEXT }, { "next month", CUE_HORIZON_MONTH }, { "next quarter", CUE_HORIZON_QUARTER },
-	{ "next year", CUE_HORIZON_YEAR }, { "no tag", CUE_UNTAGGED }, { "not", CUE_EXCLUDE },
-	{ "not counting", CUE_EXCLUDE }, { "not including", CUE_EXCLUDE }, { "not tagged", CUE_UNTAGGED },
-	{ "now", CUE_FILLER }, { "of", CUE_FILLER }, { "on", CUE_FILLER }, { "on demand equivalent", CUE_LIST },
-	{ "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST }, { "on demand rate", CUE_LIST },
-	{ "on the bill", CUE_UNBLENDED }, { "on track", CUE_FORECAST }, { "one", CUE_ONE },
-	{ "only", CUE_ONLY }, { "opportunities to save", CUE_RECOMMEND }, { "optimise", CUE_REDUCE },
-	{ "optimising", CUE_REDUCE }, { "optimize", CUE_REDUCE }, { "optimizing", CUE_REDUCE },
-	{ "or", CUE_FILLER }, { "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "outlier", CUE_ANOMALY },
-	{ "outlook", CUE_FORECAST }, { "over", CUE_MORE_THAN }, { "over time", CUE_TREND },
-	{ "overall", CUE_TOTAL }, { "owned by", CUE_OWNER }, { "owner of", CUE_OWNER },
-	{ "ownership", CUE_OWNER }, { "owns", CUE_OWNER }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST },
-	{ "pay", CUE_COST }, { "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY },
-	{ "per week", CUE_WEEKLY }, { "percent of", CUE_SHARE }, { "percentage", CUE_SHARE },
-	{ "period before", CUE_PERIOD_BEFORE }, { "pie", CUE_CHART_PIE }, { "please", CUE_FILLER },
-	{ "plot", CUE_FILLER }, { "portion", CUE_SHARE }, { "predict", CUE_FORECAST },
-	{ "predicted", CUE_FORECAST }, { "prediction", CUE_FORECAST }, { "previous period", CUE_PERIOD_BEFORE },
-	{ "priciest", CUE_MOST }, { "prior period", CUE_PERIOD_BEFORE }, { "process", CUE_FILLER },
-	{ "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING }, { "projected", CUE_FORECAST },
-	{ "projection", CUE_FORECAST }, { "proportion", CUE_SHARE }, { "public price", CUE_LIST },
-	{ "qoq", CUE_QOQ }, { "quarter before", CUE_PERIOD_BEFORE }, { "quarter over quarter", CUE_QOQ },
-	{ "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING }, { "reason", CUE_DRIVER },
-	{ "recommend", CUE_RECOMMEND }, { "recommendation", CUE_RECOMMEND }, { "record", CUE_FILLER },
-	{ "reduce", CUE_REDUCE }, { "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS },
-	{ "request", CUE_UNIT_REQUESTS }, { "revenue", CUE_NOT_BILLING }, { "rightsize", CUE_REDUCE },
-	{ "rightsizing", CUE_REDUCE }, { "rise", CUE_INCREASE }, { "risen", CUE_INCREASE },
-	{ "rose", CUE_INCREASE }, { "run", CUE_FILLER }, { "run rate", CUE_RUN_RATE },
-	{ "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING }, { "same", CUE_SAME },
-	{ "save", CUE_REDUCE }, { "savings opportunities", CUE_RECOMMEND },
-	{ "savings opportunity", CUE_RECOMMEND }, { "see", CUE_ASK }, { "share", CUE_SHARE },
-	{ "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE }, { "smallest", CUE_LEAST },
-	{ "so", CUE_FILLER }, { "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST },
-	{ "spending", CUE_COST }, { "spent", CUE_COST }, { "spike", CUE_SPIKE }, { "spiked", CUE_SPIKE },
-	{ "split", CUE_BREAKDOWN }, { "split by", CUE_BY }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE },
-	{ "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG },
-	{ "tech stack", CUE_ARCHITECTURE }, { "tell", CUE_ASK }, { "than", CUE_FILLER },
-	{ "that", CUE_PRONOUN }, { "the", CUE_FILLER }, { "the one before", CUE_PERIOD_BEFORE },
-	{ "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER }, { "there", CUE_FILLER },
-	{ "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER },
-	{ "time series", CUE_TREND }, { "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL },
-	{ "trend", CUE_TREND }, { "trim", CUE_REDUCE }, { "unallocated", CUE_UNTAGGED },
-	{ "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN }, { "unexpected", CUE_ANOMALY },
-	{ "untagged", CUE_UNTAGGED }, { "unusual", CUE_ANOMALY }, { "up", CUE_FILLER }, { "us", CUE_FILLER },
-	{ "usage", CUE_USAGE }, { "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING },
-	{ "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "waste", CUE_REDUCE },
-	{ "wasted", CUE_REDUCE }, { "way to", CUE_HOW_TO }, { "ways to", CUE_HOW_TO }, { "we", CUE_FILLER },
-	{ "week before", CUE_PERIOD_BEFORE }, { "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW },
-	{ "weekly", CUE_WEEKLY }, { "went down", CUE_DECREASE }, { "went up", CUE_INCREASE },
-	{ "were", CUE_FILLER }, { "what", CUE_WHICH }, { "what about", CUE_FOLLOWUP },
-	{ "what can you do", CUE_HELP }, { "what should", CUE_HOW_TO }, { "when", CUE_FILLER },
-	{ "where", CUE_FILLER }, { "where can", CUE_HOW_TO }, { "where could", CUE_HOW_TO },
-	{ "which", CUE_WHICH }, { "who", CUE_WHICH }, { "who own", CUE_OWNER }, { "who owns", CUE_OWNER },
-	{ "why", CUE_WHY }, { "will", CUE_FUTURE }, { "with", CUE_FILLER }, { "without", CUE_EXCLUDE },
-	{ "without any tag", CUE_UNTAGGED }, { "without tag", CUE_UNTAGGED }, { "would", CUE_FILLER },
-	{ "wow", CUE_WOW }, { "write", CUE_FILLER }, { "year before", CUE_PERIOD_BEFORE },
-	{ "year end", CUE_END_OF_YEAR }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY },
-	{ "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
-};
-
-/* Verbs that would change data; a question starting with one is refused. */
-static const char *const mutation_verbs[] = {
-	"alter", "change", "clear", "create", "delete", "drop", "erase", "insert", "modify", "purge",
-	"remove", "set", "truncate", "update", "wipe", NULL,
-};
-
-static const struct {
-	const char *word;
-	int value;
-} number_words[] = {
-	{ "one", 1 }, { "two", 2 }, { "three", 3 }, { "four", 4 }, { "five", 5 }, { "six", 6 }, { "seven", 7 },
-	{ "eight", 8 }, { "nine", 9 }, { "ten", 10 }, { "twelve", 12 }, { "fifteen", 15 }, { "twenty", 20 },
-};
 
 /* What a token is, once read. */
 enum token_role { ROLE_FREE, ROLE_TIME, ROLE_CUE, ROLE_NAME };
@@ -241,33 +56,14 @@ struct reading {
 
 /* ---- cue lookup ---- */
 
-static int cue_compare(const char *phrase, size_t i)
-{
-	return strcmp(phrase, cues[i].phrase);
-}
-
 static enum cue cue_lookup(const char *phrase)
 {
-	size_t lo = 0, hi = sizeof(cues) / sizeof(cues[0]);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = cue_compare(phrase, mid);
-		if (c == 0)
-			return cues[mid].cue;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return CUE_NONE;
+	return lexicon_cue(phrase);
 }
 
 size_t parse_cue_table_disorder(void)
 {
-	for (size_t i = 1; i < sizeof(cues) / sizeof(cues[0]); i++)
-		if (strcmp(cues[i - 1].phrase, cues[i].phrase) >= 0)
-			return i;
-	return 0;
+	return lexicon_cue_disorder();
 }
 
 bool parse_is_reserved(const struct slice *word)
@@ -368,10 +164,7 @@ static double number_at(const struct reading *r, size_t i)
 	const struct token *t = &r->toks.items[i];
 	if (t->kind == TOK_NUMBER && r->role[i] == ROLE_FREE)
 		return t->number;
-	for (size_t k = 0; k < sizeof(number_words) / sizeof(number_words[0]); k++)
-		if (t->kind == TOK_WORD && slice_eq(t->text, number_words[k].word))
-			return number_words[k].value;
-	return -1;
+	return t->kind == TOK_WORD ? lexicon_number_word(&t->text) : -1;
 }
 
 static void note(struct reading *r, const char *fmt, const char *a, const char *b)
@@ -930,7 +723,7 @@ static bool check_refusal(struct reading *r, struct plan *p)
 			return false;
 		}
 	}
-	if (tok_in(&r->toks, first, mutation_verbs)) {
+	if (first < r->toks.n && lexicon_is_mutation_verb(&r->toks.items[first].text)) {
 		refuse(p, "finq only reads billing data: it cannot delete, change or add cost records. "
 			  "Reload an export with 'finq load' to replace a billing period.");
 		return true;

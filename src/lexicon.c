@@ -1,0 +1,471 @@
+/*
+ * lexicon: the closed word lists of finq's language. See lexicon.h.
+ *
+ * Every list is sorted (binary search; a unit test checks the order) and
+ * holds lower-case words as the lexer writes them. To teach finq a word:
+ * a cue when the parser must act on it, a function word only when it
+ * carries no meaning a plan could lose ("the", "please"); a word that
+ * qualifies what is asked ("weekends", "euros") is neither, so that finq
+ * asks about it instead of dropping it.
+ */
+#include "lexicon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The parser's words, sorted by phrase (multi-word phrases are matched
+ * before their first word alone). */
+static const struct {
+	const char *phrase;
+	enum cue cue;
+} cues[] = {
+	{ "<", CUE_LESS_THAN }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY },
+	{ "a month earlier", CUE_PERIOD_BEFORE }, { "a year earlier", CUE_PERIOD_BEFORE },
+	{ "abnormal", CUE_ANOMALY }, { "about", CUE_FILLER }, { "above", CUE_MORE_THAN },
+	{ "across", CUE_EACH }, { "all", CUE_FILLER }, { "altogether", CUE_TOTAL },
+	{ "amortised", CUE_AMORTIZED }, { "amortized", CUE_AMORTIZED }, { "amount", CUE_COST },
+	{ "an", CUE_FILLER }, { "and", CUE_FILLER }, { "and what about", CUE_FOLLOWUP },
+	{ "annual", CUE_YEARLY }, { "annualised", CUE_RUN_RATE }, { "annualized", CUE_RUN_RATE },
+	{ "annually", CUE_YEARLY }, { "anomalies", CUE_ANOMALY }, { "anomalous", CUE_ANOMALY },
+	{ "anomaly", CUE_ANOMALY }, { "any", CUE_FILLER }, { "apart from", CUE_EXCLUDE },
+	{ "architecture", CUE_ARCHITECTURE }, { "are", CUE_FILLER }, { "area", CUE_CHART_AREA },
+	{ "as", CUE_FILLER }, { "at", CUE_FILLER }, { "at least", CUE_MORE_THAN }, { "at most", CUE_LESS_THAN },
+	{ "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR }, { "be", CUE_FILLER },
+	{ "been", CUE_FILLER }, { "before that", CUE_PERIOD_BEFORE }, { "behind", CUE_DRIVER },
+	{ "belong to", CUE_OWNER }, { "belongs to", CUE_OWNER }, { "below", CUE_LESS_THAN },
+	{ "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST }, { "billed", CUE_UNBLENDED },
+	{ "billing", CUE_COST }, { "bottom", CUE_BOTTOM }, { "break down", CUE_BREAKDOWN },
+	{ "breakdown", CUE_BREAKDOWN }, { "bring", CUE_FILLER }, { "broken down", CUE_BREAKDOWN },
+	{ "burn", CUE_COST }, { "burn rate", CUE_RUN_RATE }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY },
+	{ "by day", CUE_DAILY }, { "by month", CUE_MONTHLY }, { "by quarter", CUE_QUARTERLY },
+	{ "by week", CUE_WEEKLY }, { "by year", CUE_YEARLY }, { "can", CUE_FILLER }, { "cause", CUE_DRIVER },
+	{ "caused", CUE_DRIVER }, { "causing", CUE_DRIVER }, { "change", CUE_CHANGE },
+	{ "changed", CUE_CHANGE }, { "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN },
+	{ "cheapest", CUE_LEAST }, { "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE },
+	{ "combined", CUE_TOTAL }, { "coming", CUE_NEXT }, { "compare", CUE_COMPARE },
+	{ "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS }, { "compared with", CUE_VERSUS },
+	{ "comparison", CUE_COMPARE }, { "compute model", CUE_ARCHITECTURE }, { "contributed", CUE_DRIVER },
+	{ "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST }, { "costliest", CUE_MOST },
+	{ "could", CUE_FILLER }, { "cpu", CUE_NOT_BILLING }, { "cut", CUE_REDUCE }, { "daily", CUE_DAILY },
+	{ "day by day", CUE_DAILY }, { "decline", CUE_DECREASE }, { "declined", CUE_DECREASE },
+	{ "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE }, { "decreasing", CUE_DECREASE },
+	{ "define", CUE_EXPLAIN }, { "definition", CUE_EXPLAIN }, { "did", CUE_FILLER },
+	{ "dig into", CUE_DRILL }, { "display", CUE_ASK }, { "do", CUE_FILLER }, { "does", CUE_FILLER },
+	{ "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT }, { "doughnut", CUE_CHART_DOUGHNUT },
+	{ "drill", CUE_DRILL }, { "drill down", CUE_DRILL }, { "drill into", CUE_DRILL },
+	{ "drive", CUE_DRIVER }, { "driven", CUE_DRIVER }, { "driver", CUE_DRIVER }, { "driving", CUE_DRIVER },
+	{ "drop", CUE_DECREASE }, { "dropped", CUE_DECREASE }, { "drove", CUE_DRIVER }, { "each", CUE_EACH },
+	{ "each day", CUE_DAILY }, { "each month", CUE_MONTHLY }, { "each week", CUE_WEEKLY },
+	{ "effective", CUE_AMORTIZED }, { "end of month", CUE_END_OF_MONTH },
+	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the month", CUE_END_OF_MONTH },
+	{ "end of the quarter", CUE_END_OF_QUARTER }, { "end of the year", CUE_END_OF_YEAR },
+	{ "end of year", CUE_END_OF_YEAR }, { "eom", CUE_END_OF_MONTH }, { "every", CUE_EACH },
+	{ "ex", CUE_EXCLUDE }, { "exceeding", CUE_MORE_THAN }, { "exceeds", CUE_MORE_THAN },
+	{ "except", CUE_EXCLUDE }, { "exclude", CUE_EXCLUDE }, { "excluding", CUE_EXCLUDE },
+	{ "expected to", CUE_FORECAST }, { "expense", CUE_COST }, { "expensive", CUE_COST },
+	{ "explain", CUE_EXPLAIN }, { "explains", CUE_DRIVER }, { "fall", CUE_DECREASE },
+	{ "falling", CUE_DECREASE }, { "fell", CUE_DECREASE }, { "fewer than", CUE_LESS_THAN },
+	{ "for", CUE_FILLER }, { "for each", CUE_EACH }, { "forecast", CUE_FORECAST },
+	{ "forecasted", CUE_FORECAST }, { "fraction", CUE_SHARE }, { "from", CUE_FILLER },
+	{ "gb", CUE_UNIT_GB }, { "get", CUE_ASK }, { "gib", CUE_UNIT_GB }, { "gigabyte", CUE_UNIT_GB },
+	{ "give", CUE_ASK }, { "go", CUE_FILLER }, { "go down", CUE_DECREASE }, { "go up", CUE_INCREASE },
+	{ "goes down", CUE_DECREASE }, { "goes up", CUE_INCREASE }, { "going down", CUE_DECREASE },
+	{ "going to", CUE_FUTURE }, { "going up", CUE_INCREASE }, { "gone down", CUE_DECREASE },
+	{ "gone up", CUE_INCREASE }, { "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN },
+	{ "grew", CUE_INCREASE }, { "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE },
+	{ "grown", CUE_INCREASE }, { "growth", CUE_INCREASE }, { "had", CUE_FILLER }, { "has", CUE_FILLER },
+	{ "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING }, { "help", CUE_HELP },
+	{ "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND },
+	{ "hour", CUE_UNIT_HOURS }, { "how", CUE_ASK }, { "how about", CUE_FOLLOWUP },
+	{ "how can", CUE_HOW_TO }, { "how come", CUE_WHY }, { "how could", CUE_HOW_TO },
+	{ "how do", CUE_HOW_TO }, { "how does", CUE_HOW_TO }, { "how many", CUE_USAGE },
+	{ "how much", CUE_ASK }, { "how should", CUE_HOW_TO }, { "how to", CUE_HOW_TO },
+	{ "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER }, { "ignore", CUE_EXCLUDE },
+	{ "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in total", CUE_TOTAL },
+	{ "income", CUE_NOT_BILLING }, { "increase", CUE_INCREASE }, { "increased", CUE_INCREASE },
+	{ "increasing", CUE_INCREASE }, { "instead", CUE_INSTEAD }, { "into", CUE_FILLER },
+	{ "invoice", CUE_UNBLENDED }, { "invoiced", CUE_UNBLENDED }, { "irregular", CUE_ANOMALY },
+	{ "is", CUE_FILLER }, { "it", CUE_PRONOUN }, { "its", CUE_FILLER }, { "jump", CUE_SPIKE },
+	{ "jumped", CUE_SPIKE }, { "just", CUE_ONLY }, { "lacking tag", CUE_UNTAGGED }, { "largest", CUE_MOST },
+	{ "latency", CUE_NOT_BILLING }, { "least", CUE_LEAST }, { "least expensive", CUE_LEAST },
+	{ "leave out", CUE_EXCLUDE }, { "leaving out", CUE_EXCLUDE }, { "led to", CUE_DRIVER },
+	{ "less than", CUE_LESS_THAN }, { "let", CUE_FILLER }, { "likely owner", CUE_OWNER },
+	{ "likely team", CUE_OWNER }, { "line", CUE_CHART_LINE }, { "list", CUE_ASK },
+	{ "list cost", CUE_LIST }, { "list price", CUE_LIST }, { "lower", CUE_REDUCE },
+	{ "lower than", CUE_LESS_THAN }, { "lowest", CUE_LEAST }, { "margin", CUE_NOT_BILLING },
+	{ "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "meaning", CUE_EXPLAIN },
+	{ "memory", CUE_NOT_BILLING }, { "minus", CUE_EXCLUDE }, { "missing tag", CUE_UNTAGGED },
+	{ "mom", CUE_MOM }, { "money", CUE_COST }, { "month before", CUE_PERIOD_BEFORE },
+	{ "month by month", CUE_MONTHLY }, { "month end", CUE_END_OF_MONTH }, { "month over month", CUE_MOM },
+	{ "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN }, { "most", CUE_MOST },
+	{ "most expensive", CUE_MOST }, { "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET },
+	{ "next", CUE_NEXT }, { "next month", CUE_HORIZON_MONTH }, { "next quarter", CUE_HORIZON_QUARTER },
+	{ "next year", CUE_HORIZON_YEAR }, { "no tag", CUE_UNTAGGED }, { "not", CUE_EXCLUDE },
+	{ "not counting", CUE_EXCLUDE }, { "not including", CUE_EXCLUDE }, { "not tagged", CUE_UNTAGGED },
+	{ "now", CUE_FILLER }, { "of", CUE_FILLER }, { "on", CUE_FILLER }, { "on demand equivalent", CUE_LIST },
+	{ "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST }, { "on demand rate", CUE_LIST },
+	{ "on the bill", CUE_UNBLENDED }, { "on track", CUE_FORECAST }, { "one", CUE_ONE },
+	{ "only", CUE_ONLY }, { "opportunities to save", CUE_RECOMMEND }, { "optimise", CUE_REDUCE },
+	{ "optimising", CUE_REDUCE }, { "optimize", CUE_REDUCE }, { "optimizing", CUE_REDUCE },
+	{ "or", CUE_FILLER }, { "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "outlier", CUE_ANOMALY },
+	{ "outlook", CUE_FORECAST }, { "over", CUE_MORE_THAN }, { "over time", CUE_TREND },
+	{ "overall", CUE_TOTAL }, { "owned by", CUE_OWNER }, { "owner of", CUE_OWNER },
+	{ "ownership", CUE_OWNER }, { "owns", CUE_OWNER }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST },
+	{ "pay", CUE_COST }, { "per", CUE_BY }, { "per day", CUE_PER_DAY }, { "per month", CUE_MONTHLY },
+	{ "per week", CUE_WEEKLY }, { "percent of", CUE_SHARE }, { "percentage", CUE_SHARE },
+	{ "period before", CUE_PERIOD_BEFORE }, { "pie", CUE_CHART_PIE }, { "please", CUE_FILLER },
+	{ "plot", CUE_FILLER }, { "portion", CUE_SHARE }, { "predict", CUE_FORECAST },
+	{ "predicted", CUE_FORECAST }, { "prediction", CUE_FORECAST }, { "previous period", CUE_PERIOD_BEFORE },
+	{ "priciest", CUE_MOST }, { "prior period", CUE_PERIOD_BEFORE }, { "process", CUE_FILLER },
+	{ "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING }, { "projected", CUE_FORECAST },
+	{ "projection", CUE_FORECAST }, { "proportion", CUE_SHARE }, { "public price", CUE_LIST },
+	{ "qoq", CUE_QOQ }, { "quarter before", CUE_PERIOD_BEFORE }, { "quarter over quarter", CUE_QOQ },
+	{ "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING }, { "reason", CUE_DRIVER },
+	{ "recommend", CUE_RECOMMEND }, { "recommendation", CUE_RECOMMEND }, { "record", CUE_FILLER },
+	{ "reduce", CUE_REDUCE }, { "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS },
+	{ "request", CUE_UNIT_REQUESTS }, { "revenue", CUE_NOT_BILLING }, { "rightsize", CUE_REDUCE },
+	{ "rightsizing", CUE_REDUCE }, { "rise", CUE_INCREASE }, { "risen", CUE_INCREASE },
+	{ "rose", CUE_INCREASE }, { "run", CUE_FILLER }, { "run rate", CUE_RUN_RATE },
+	{ "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING }, { "same", CUE_SAME },
+	{ "save", CUE_REDUCE }, { "savings opportunities", CUE_RECOMMEND },
+	{ "savings opportunity", CUE_RECOMMEND }, { "see", CUE_ASK }, { "share", CUE_SHARE },
+	{ "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE }, { "smallest", CUE_LEAST },
+	{ "so", CUE_FILLER }, { "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "spend", CUE_COST },
+	{ "spending", CUE_COST }, { "spent", CUE_COST }, { "spike", CUE_SPIKE }, { "spiked", CUE_SPIKE },
+	{ "split", CUE_BREAKDOWN }, { "split by", CUE_BY }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE },
+	{ "table", CUE_CHART_TABLE }, { "tag", CUE_TAG }, { "tagged", CUE_TAG },
+	{ "tech stack", CUE_ARCHITECTURE }, { "tell", CUE_ASK }, { "than", CUE_FILLER },
+	{ "that", CUE_PRONOUN }, { "the", CUE_FILLER }, { "the one before", CUE_PERIOD_BEFORE },
+	{ "their", CUE_FILLER }, { "them", CUE_PRONOUN }, { "then", CUE_FILLER }, { "there", CUE_FILLER },
+	{ "these", CUE_PRONOUN }, { "those", CUE_PRONOUN }, { "through", CUE_FILLER },
+	{ "time series", CUE_TREND }, { "to", CUE_FILLER }, { "top", CUE_TOP }, { "total", CUE_TOTAL },
+	{ "trend", CUE_TREND }, { "trim", CUE_REDUCE }, { "unallocated", CUE_UNTAGGED },
+	{ "unblended", CUE_UNBLENDED }, { "under", CUE_LESS_THAN }, { "unexpected", CUE_ANOMALY },
+	{ "untagged", CUE_UNTAGGED }, { "unusual", CUE_ANOMALY }, { "up", CUE_FILLER }, { "us", CUE_FILLER },
+	{ "usage", CUE_USAGE }, { "utilisation", CUE_NOT_BILLING }, { "utilization", CUE_NOT_BILLING },
+	{ "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "was", CUE_FILLER }, { "waste", CUE_REDUCE },
+	{ "wasted", CUE_REDUCE }, { "way to", CUE_HOW_TO }, { "ways to", CUE_HOW_TO }, { "we", CUE_FILLER },
+	{ "week before", CUE_PERIOD_BEFORE }, { "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW },
+	{ "weekly", CUE_WEEKLY }, { "went down", CUE_DECREASE }, { "went up", CUE_INCREASE },
+	{ "were", CUE_FILLER }, { "what", CUE_WHICH }, { "what about", CUE_FOLLOWUP },
+	{ "what can you do", CUE_HELP }, { "what should", CUE_HOW_TO }, { "when", CUE_FILLER },
+	{ "where", CUE_FILLER }, { "where can", CUE_HOW_TO }, { "where could", CUE_HOW_TO },
+	{ "which", CUE_WHICH }, { "who", CUE_WHICH }, { "who own", CUE_OWNER }, { "who owns", CUE_OWNER },
+	{ "why", CUE_WHY }, { "will", CUE_FUTURE }, { "with", CUE_FILLER }, { "without", CUE_EXCLUDE },
+	{ "without any tag", CUE_UNTAGGED }, { "without tag", CUE_UNTAGGED }, { "would", CUE_FILLER },
+	{ "wow", CUE_WOW }, { "year before", CUE_PERIOD_BEFORE },
+	{ "year end", CUE_END_OF_YEAR }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY },
+	{ "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
+};
+
+/* Verbs that would change data; a question starting with one is refused. */
+static const char *const mutation_verbs[] = {
+	"alter", "change", "clear", "create", "delete", "drop", "erase", "insert", "modify", "purge",
+	"remove", "set", "truncate", "update", "wipe", NULL,
+};
+
+static const struct {
+	const char *word;
+	int value;
+} number_words[] = {
+	{ "one", 1 }, { "two", 2 }, { "three", 3 }, { "four", 4 }, { "five", 5 }, { "six", 6 }, { "seven", 7 },
+	{ "eight", 8 }, { "nine", 9 }, { "ten", 10 }, { "twelve", 12 }, { "fifteen", 15 }, { "twenty", 20 },
+};
+
+/* Words that may stand in a question without naming anything: articles,
+ * auxiliaries, prepositions, pronouns, conjunctions, polite and request
+ * words. Sorted. */
+static const char *const function_words[] = {
+	"actually", "after", "again", "ago", "ahead", "already", "also", "am", "among", "another", "anything",
+	"approximately", "around", "because", "before", "being", "both", "but", "calculate", "check", "cheers",
+	"curious", "currently", "doing", "done", "during", "either", "else", "even", "ever", "exactly", "fetch",
+	"find", "he", "hello", "her", "here", "hey", "hi", "him", "his", "however", "if", "interested", "itself",
+	"kindly", "know", "like", "look", "looking", "may", "might", "mine", "much", "must", "myself", "need",
+	"nor", "ok", "okay", "once", "onto", "ours", "ourselves", "out", "own", "perhaps", "pls", "plz",
+	"precisely", "provide", "pull", "quick", "quickly", "quite", "rather", "really", "regarding", "roughly",
+	"shall", "she", "should", "since", "some", "such", "sure", "thank", "thanks", "thats", "theirs",
+	"themselves", "they", "this", "though", "thru", "thx", "too", "toward", "towards", "upon", "very", "via",
+	"wanna", "want", "wanted", "whatever", "whats", "whether", "which", "while", "whom", "whose", "within",
+	"wonder", "wondering", "yeah", "yes", "yet", "yours",
+};
+
+/* Words of time expressions, for the spelling dictionary. Sorted. */
+static const char *const time_words[] = {
+	"apr", "april", "aug", "august", "beginning", "between", "calendar", "current", "date", "day", "days",
+	"dec", "december", "feb", "february", "first", "fiscal", "fourth", "fri", "friday", "half", "jan",
+	"january", "jul", "july", "jun", "june", "last", "latest", "mar", "march", "may", "mon", "monday", "month",
+	"months", "mtd", "next", "nov", "november", "oct", "october", "past", "period", "previous", "prior", "qtd",
+	"quarter", "quarters", "second", "sep", "sept", "september", "since", "start", "third", "this", "through",
+	"till", "today", "tomorrow", "trailing", "until", "wednesday", "week", "weeks", "year", "years",
+	"yesterday", "ytd",
+};
+
+static const struct {
+	const char *word;
+	enum offtopic kind;
+} offtopic_words[] = {
+	{ "apikey", OFFTOPIC_SECRET }, { "approve", OFFTOPIC_ACTION }, { "book", OFFTOPIC_ACTION },
+	{ "buy", OFFTOPIC_ACTION }, { "cancel", OFFTOPIC_ACTION }, { "compose", OFFTOPIC_COMPOSE },
+	{ "credential", OFFTOPIC_SECRET }, { "credentials", OFFTOPIC_SECRET }, { "deploy", OFFTOPIC_ACTION },
+	{ "disregard", OFFTOPIC_INJECTION }, { "draft", OFFTOPIC_COMPOSE }, { "email", OFFTOPIC_ACTION },
+	{ "essay", OFFTOPIC_COMPOSE }, { "football", OFFTOPIC_CHITCHAT }, { "forget", OFFTOPIC_INJECTION },
+	{ "haha", OFFTOPIC_CHITCHAT }, { "haiku", OFFTOPIC_COMPOSE }, { "horoscope", OFFTOPIC_CHITCHAT },
+	{ "instruction", OFFTOPIC_INJECTION }, { "instructions", OFFTOPIC_INJECTION },
+	{ "jailbreak", OFFTOPIC_INJECTION }, { "joke", OFFTOPIC_CHITCHAT }, { "jokes", OFFTOPIC_CHITCHAT },
+	{ "launch", OFFTOPIC_ACTION }, { "limerick", OFFTOPIC_COMPOSE }, { "lmao", OFFTOPIC_CHITCHAT },
+	{ "lol", OFFTOPIC_CHITCHAT }, { "lyrics", OFFTOPIC_COMPOSE }, { "mail", OFFTOPIC_ACTION },
+	{ "novel", OFFTOPIC_COMPOSE }, { "passwd", OFFTOPIC_SECRET }, { "password", OFFTOPIC_SECRET },
+	{ "passwords", OFFTOPIC_SECRET }, { "persona", OFFTOPIC_INJECTION }, { "poem", OFFTOPIC_COMPOSE },
+	{ "poems", OFFTOPIC_COMPOSE }, { "poetry", OFFTOPIC_COMPOSE }, { "pretend", OFFTOPIC_INJECTION },
+	{ "prompt", OFFTOPIC_INJECTION }, { "provision", OFFTOPIC_ACTION }, { "purchase", OFFTOPIC_ACTION },
+	{ "rap", OFFTOPIC_COMPOSE }, { "reboot", OFFTOPIC_ACTION }, { "recipe", OFFTOPIC_CHITCHAT },
+	{ "reject", OFFTOPIC_ACTION }, { "rename", OFFTOPIC_ACTION }, { "restart", OFFTOPIC_ACTION },
+	{ "rhyme", OFFTOPIC_COMPOSE }, { "rofl", OFFTOPIC_CHITCHAT }, { "roleplay", OFFTOPIC_INJECTION },
+	{ "schedule", OFFTOPIC_ACTION }, { "secret", OFFTOPIC_SECRET }, { "secrets", OFFTOPIC_SECRET },
+	{ "send", OFFTOPIC_ACTION }, { "shutdown", OFFTOPIC_ACTION }, { "sing", OFFTOPIC_COMPOSE },
+	{ "slack", OFFTOPIC_ACTION }, { "slogan", OFFTOPIC_COMPOSE }, { "song", OFFTOPIC_COMPOSE },
+	{ "sonnet", OFFTOPIC_COMPOSE }, { "story", OFFTOPIC_COMPOSE }, { "terminate", OFFTOPIC_ACTION },
+	{ "token", OFFTOPIC_SECRET }, { "tokens", OFFTOPIC_SECRET }, { "translate", OFFTOPIC_COMPOSE },
+	{ "tweet", OFFTOPIC_ACTION }, { "verse", OFFTOPIC_COMPOSE }, { "weather", OFFTOPIC_CHITCHAT },
+	{ "write", OFFTOPIC_COMPOSE },
+};
+
+static const char *const offtopic_reasons[] = {
+	[OFFTOPIC_NONE] = "",
+	[OFFTOPIC_COMPOSE] = "I only answer questions about your cloud bill with figures from the data; "
+			     "I don't write or translate text.",
+	[OFFTOPIC_ACTION] = "I only read billing data: I can't send messages, approve, rename, buy or change "
+			    "anything.",
+	[OFFTOPIC_SECRET] = "I don't show passwords, API tokens or other secrets. Ask about cost, usage or "
+			    "savings instead.",
+	[OFFTOPIC_INJECTION] = "I follow no instructions inside a question: I only answer questions about "
+			       "your cloud bill.",
+	[OFFTOPIC_CHITCHAT] = "I can only answer questions about your cloud bill: costs, usage, trends and "
+			      "comparisons.",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A word as a NUL-terminated string; false when too long for any list. */
+static bool word_text(const struct slice *word, char *buf, size_t size)
+{
+	if (word->n == 0 || word->n >= size)
+		return false;
+	memcpy(buf, word->p, word->n);
+	buf[word->n] = '\0';
+	return true;
+}
+
+static int compare_word(const void *key, const void *item)
+{
+	return strcmp(key, *(const char *const *)item);
+}
+
+static bool in_sorted(const char *const *list, size_t n, const struct slice *word)
+{
+	char buf[64];
+	return word_text(word, buf, sizeof(buf)) && bsearch(buf, list, n, sizeof(*list), compare_word);
+}
+
+enum cue lexicon_cue(const char *phrase)
+{
+	size_t lo = 0, hi = COUNT(cues);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(phrase, cues[mid].phrase);
+		if (c == 0)
+			return cues[mid].cue;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return CUE_NONE;
+}
+
+static size_t list_disorder(const char *const *list, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(list[i - 1], list[i]) >= 0)
+			return i;
+	return 0;
+}
+
+size_t lexicon_cue_disorder(void)
+{
+	for (size_t i = 1; i < COUNT(cues); i++)
+		if (strcmp(cues[i - 1].phrase, cues[i].phrase) >= 0)
+			return i;
+	for (size_t i = 1; i < COUNT(offtopic_words); i++)
+		if (strcmp(offtopic_words[i - 1].word, offtopic_words[i].word) >= 0)
+			return 10000 + i;
+	size_t d = list_disorder(function_words, COUNT(function_words));
+	if (d)
+		return 20000 + d;
+	d = list_disorder(time_words, COUNT(time_words));
+	return d ? 30000 + d : 0;
+}
+
+bool lexicon_is_function_word(const struct slice *word)
+{
+	if (in_sorted(function_words, COUNT(function_words), word))
+		return true;
+	char buf[64];
+	return word_text(word, buf, sizeof(buf)) && lexicon_cue(buf) == CUE_FILLER;
+}
+
+int lexicon_number_word(const struct slice *word)
+{
+	for (size_t k = 0; k < COUNT(number_words); k++)
+		if (slice_eq(*word, number_words[k].word))
+			return number_words[k].value;
+	return -1;
+}
+
+bool lexicon_is_time_word(const struct slice *word)
+{
+	return in_sorted(time_words, COUNT(time_words), word);
+}
+
+bool lexicon_is_mutation_verb(const struct slice *word)
+{
+	for (const char *const *v = mutation_verbs; *v; v++)
+		if (slice_eq(*word, *v))
+			return true;
+	return false;
+}
+
+enum offtopic lexicon_offtopic(const struct slice *word)
+{
+	char buf[64];
+	if (!word_text(word, buf, sizeof(buf)))
+		return OFFTOPIC_NONE;
+	size_t lo = 0, hi = COUNT(offtopic_words);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(buf, offtopic_words[mid].word);
+		if (c == 0)
+			return offtopic_words[mid].kind;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return OFFTOPIC_NONE;
+}
+
+const char *lexicon_offtopic_reason(enum offtopic kind)
+{
+	return offtopic_reasons[kind];
+}
+
+/* Is word one of the words of a cue phrase ("far" of "so far")? */
+static bool in_cue_phrase(const char *word, size_t n)
+{
+	for (size_t i = 0; i < COUNT(cues); i++) {
+		const char *p = cues[i].phrase;
+		while (*p) {
+			size_t len = strcspn(p, " ");
+			if (len == n && memcmp(p, word, n) == 0)
+				return true;
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	return false;
+}
+
+static bool known_exactly(const struct slice *word)
+{
+	return lexicon_is_function_word(word) || lexicon_is_time_word(word) || lexicon_number_word(word) >= 0 ||
+	       in_cue_phrase(word->p, word->n);
+}
+
+bool lexicon_is_known_word(const struct slice *word)
+{
+	if (known_exactly(word))
+		return true;
+	/* a plural of a known word ("costs", "weeks") */
+	if (word->n > 3 && word->p[word->n - 1] == 's') {
+		struct slice one = { word->p, word->n - 1 };
+		return known_exactly(&one);
+	}
+	return false;
+}
+
+/* Damerau-Levenshtein distance, capped at limit + 1. */
+static int distance(const char *a, size_t na, const char *b, size_t nb, int limit)
+{
+	if (na > 40 || nb > 40 || (na > nb ? na - nb : nb - na) > (size_t)limit)
+		return limit + 1;
+	int d[41][41];
+	for (size_t i = 0; i <= na; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= nb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= na; i++)
+		for (size_t j = 1; j <= nb; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[na][nb] > limit ? limit + 1 : d[na][nb];
+}
+
+struct nearest {
+	const struct slice *word;
+	int limit, best;
+	const char *found; /* the nearest so far; NULL when two tie */
+	size_t found_n;
+	bool tie;
+};
+
+static void consider(struct nearest *n, const char *cand, size_t len)
+{
+	if (len < 3)
+		return;
+	/* two edits only when the first letter holds: "compair", not "weekends" -> "weeks" */
+	int d = distance(n->word->p, n->word->n, cand, len, n->limit);
+	if (d > n->limit || d > n->best || (d == 2 && cand[0] != n->word->p[0]))
+		return;
+	if (d < n->best) {
+		n->best = d;
+		n->found = cand;
+		n->found_n = len;
+		n->tie = false;
+	} else if (!(len == n->found_n && memcmp(cand, n->found, len) == 0)) {
+		n->tie = true;
+	}
+}
+
+int lexicon_correct(const struct slice *word, char *out, size_t size)
+{
+	if (word->n < 4 || word->n > 40)
+		return -1;
+	struct nearest n = { .word = word, .limit = word->n >= 9 ? 2 : 1, .best = 99 };
+	for (size_t i = 0; i < COUNT(cues); i++) {
+		const char *p = cues[i].phrase;
+		while (*p) {
+			size_t len = strcspn(p, " ");
+			consider(&n, p, len);
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	for (size_t i = 0; i < COUNT(function_words); i++)
+		consider(&n, function_words[i], strlen(function_words[i]));
+	for (size_t i = 0; i < COUNT(time_words); i++)
+		consider(&n, time_words[i], strlen(time_words[i]));
+	if (!n.found || n.tie || n.best == 0 || n.found_n >= size)
+		return -1;
+	memcpy(out, n.found, n.found_n);
+	out[n.found_n] = '\0';
+	return n.best;
+}

@@ -1,0 +1,95 @@
+/*
+ * lexicon: the closed word lists of finq's language, kept as data.
+ *
+ * The parser's own words (cues: "top", "by", "excluding", ...), the
+ * closed-class function words that carry no content of their own
+ * (articles, auxiliaries, prepositions, pronouns, polite words), number
+ * words, the words of time expressions, and the words that make a request
+ * something other than a question about the bill ("write", "email",
+ * "password"). With the data's vocabulary (vocab.c) they decide whether
+ * every word of a question was read. Also the spelling dictionary of the
+ * closed classes: typos in the parser's own words, months and time words
+ * are corrected here; typos in names are vocab.c's. Pure: tables and
+ * lookups, no I/O, no state.
+ */
+#ifndef FINQ_LEXICON_H
+#define FINQ_LEXICON_H
+
+#include "strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum cue {
+	CUE_NONE,
+	CUE_FILLER,      /* reserved words that mean nothing alone */
+	CUE_COST,        /* money words: the question is about cost */
+	CUE_AMORTIZED, CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_USAGE,
+	CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_UNIT_REQUESTS,
+	CUE_TOP, CUE_BOTTOM, CUE_MOST, CUE_LEAST, CUE_ONE,
+	CUE_WHICH, CUE_BY, CUE_EACH, CUE_BREAKDOWN, CUE_TOTAL,
+	CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY,
+	CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
+	CUE_INCREASE, CUE_DECREASE, CUE_CHANGE,
+	CUE_AVERAGE, CUE_PER_DAY,
+	CUE_MORE_THAN, CUE_LESS_THAN,
+	CUE_EXCLUDE, CUE_ONLY, CUE_UNTAGGED, CUE_TAG,
+	CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
+	CUE_DRILL, CUE_FOLLOWUP, CUE_PRONOUN, CUE_INSTEAD, CUE_SAME,
+	CUE_NOT_BILLING, CUE_HELP, CUE_ASK, CUE_SHARE, CUE_RUN_RATE, CUE_PERIOD_BEFORE,
+	/* the analyses of insight.h */
+	CUE_ANOMALY,     /* "anomalies", "unusual" */
+	CUE_SPIKE,       /* "spike", "jump": an increase, or an anomaly when nothing is ranked */
+	CUE_WHY, CUE_DRIVER, CUE_EXPLAIN,
+	CUE_FORECAST, CUE_FUTURE, CUE_NEXT,
+	CUE_HORIZON_MONTH, CUE_HORIZON_QUARTER, CUE_HORIZON_YEAR,
+	CUE_END_OF_MONTH, CUE_END_OF_QUARTER, CUE_END_OF_YEAR,
+	CUE_REDUCE, CUE_RECOMMEND, CUE_HOW_TO,
+	CUE_OWNER, CUE_ARCHITECTURE,
+};
+
+/* The cue a phrase (lower-case words joined by single spaces) is, or
+ * CUE_NONE. */
+enum cue lexicon_cue(const char *phrase);
+
+/* For tests: 0 when the cue table is sorted, else the first entry out of
+ * order (binary search needs the order). */
+size_t lexicon_cue_disorder(void);
+
+/* Articles, auxiliaries, prepositions, pronouns, conjunctions, polite
+ * words: words that may stand in a question without naming anything. */
+bool lexicon_is_function_word(const struct slice *word);
+
+/* "three" -> 3; -1 when the word is not a number word. */
+int lexicon_number_word(const struct slice *word);
+
+/* Words of time expressions ("last", "october", "quarter", "ytd"): known
+ * to the spelling dictionary; timex.c decides what they mean together. */
+bool lexicon_is_time_word(const struct slice *word);
+
+/* Verbs that would change data ("delete", "update", ...). */
+bool lexicon_is_mutation_verb(const struct slice *word);
+
+/* What makes a request something other than a question about the bill. */
+enum offtopic {
+	OFFTOPIC_NONE,
+	OFFTOPIC_COMPOSE,   /* "write", "poem", "limerick": compose text */
+	OFFTOPIC_ACTION,    /* "email", "approve", "rename": act outside finq */
+	OFFTOPIC_SECRET,    /* "token", "password": finq's own secrets */
+	OFFTOPIC_INJECTION, /* "instructions", "prompt", "pretend": talk to a model */
+	OFFTOPIC_CHITCHAT,  /* "joke", "weather": not about the bill */
+};
+enum offtopic lexicon_offtopic(const struct slice *word);
+/* The sentence that refuses a request of that kind. */
+const char *lexicon_offtopic_reason(enum offtopic kind);
+
+/* Is the word one of the closed classes above, or a word of a cue phrase
+ * (plurals folded)? Names of things are vocab.c's business. */
+bool lexicon_is_known_word(const struct slice *word);
+
+/* Spelling: the closed-class word nearest to word (one edit for 4 to 7
+ * letters, two from 8), when exactly one is nearest. Writes it to out
+ * and returns the distance, or -1 when none. */
+int lexicon_correct(const struct slice *word, char *out, size_t size);
+
+#endif
