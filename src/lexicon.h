@@ -83,6 +83,16 @@ enum offtopic lexicon_offtopic(const struct slice *word);
 /* The sentence that refuses a request of that kind. */
 const char *lexicon_offtopic_reason(enum offtopic kind);
 
+/* Nouns for the resources of a service ("buckets", "functions", "EBS
+ * volumes"): with a ranking they rank resource ids within the service. */
+struct resource_noun {
+	const char *noun;           /* singular */
+	const char *service;        /* its service's product code; NULL: any */
+	const char *usage_contains; /* narrows the service's rows ("EBS:Volume"), or NULL */
+};
+/* The noun a word (singular or plural) is, or NULL. */
+const struct resource_noun *lexicon_resource_noun(const struct slice *word);
+
 /* Is the word one of the closed classes above, or a word of a cue phrase
  * (plurals folded)? Names of things are vocab.c's business. */
 bool lexicon_is_known_word(const struct slice *word);

@@ -38,11 +38,13 @@ struct name_hit {
 	bool excluded;                     /* after "excluding ..." */
 	bool plural;                       /* "services" rather than "service" */
 	bool grouping;                     /* used as the plan's grouping */
+	bool qualified;                    /* its column was named by a dimension word next to it */
 	char resource[PLAN_NAME_MAX];      /* a resource id recognised by its shape */
 };
 
 struct reading {
 	const struct parse_input *in;
+	const char *text; /* the question as read: typos in the parser's own words corrected */
 	struct token_list toks;
 	enum token_role *role;
 	struct time_mention times[8];
@@ -51,6 +53,11 @@ struct reading {
 	size_t ncues;
 	struct name_hit names[MAX_ITEMS];
 	size_t nnames;
+	struct {
+		size_t tok;
+		const struct resource_noun *noun;
+	} nouns[4]; /* "buckets", "functions": resources of a service */
+	size_t nnouns;
 	struct strbuf notes;
 };
 
@@ -216,7 +223,7 @@ static void read_tokens(struct reading *r)
 			h->m.first = h->m.last = i;
 			/* ids keep the case the user typed */
 			size_t off = r->toks.items[i].offset, n = r->toks.items[i].text.n;
-			snprintf(h->resource, sizeof(h->resource), "%.*s", (int)n, r->in->question + off);
+			snprintf(h->resource, sizeof(h->resource), "%.*s", (int)n, r->text + off);
 			r->role[i] = ROLE_NAME;
 			i++;
 			continue;
@@ -246,6 +253,35 @@ static void read_tokens(struct reading *r)
 		} else {
 			i++;
 		}
+	}
+}
+
+/* "the next 6 months", "the coming two quarters": the number and the
+ * unit after "next" are a forecast's horizon, read by forecast_months(). */
+static void mark_resource_nouns(struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n && r->nnouns < 4; i++) {
+		const struct resource_noun *noun;
+		if (r->role[i] != ROLE_FREE || r->toks.items[i].kind != TOK_WORD ||
+		    !(noun = lexicon_resource_noun(&r->toks.items[i].text)))
+			continue;
+		r->role[i] = ROLE_CUE;
+		r->nouns[r->nnouns].tok = i;
+		r->nouns[r->nnouns].noun = noun;
+		r->nnouns++;
+	}
+}
+
+static void mark_horizon_units(struct reading *r)
+{
+	static const char *const units[] = { "month", "months", "quarter", "quarters", "year", "years",
+		"week", "weeks", "day", "days", NULL };
+	for (size_t c = 0; c < r->ncues; c++) {
+		size_t n = r->cues[c].last + 1;
+		if (r->cues[c].cue != CUE_NEXT || n + 1 >= r->toks.n || number_at(r, n) < 1 ||
+		    !tok_in(&r->toks, n + 1, units) || r->role[n + 1] != ROLE_FREE)
+			continue;
+		r->role[n + 1] = ROLE_CUE; /* the number stays free: number_at() reads it */
 	}
 }
 
@@ -297,7 +333,7 @@ static int choose_readings(struct reading *r, struct plan *p)
 				strbuf_addstr(&msg, "?");
 				snprintf(p->message, sizeof(p->message), "%s", msg.buf);
 				strbuf_release(&msg);
-				snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", r->in->question);
+				snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", r->text);
 				snprintf(p->clarify_word, sizeof(p->clarify_word), "%s", word);
 				return -1;
 			}
@@ -334,6 +370,7 @@ static int choose_readings(struct reading *r, struct plan *p)
 				const struct vocab_entry *e = v->m.entries[x];
 				if (e->kind == VOCAB_VALUE && dim_ref_eq(&e->col, &d->reading->col)) {
 					v->reading = e;
+					v->qualified = true;
 					d->qualifier = true;
 					break;
 				}
@@ -470,6 +507,48 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 		}
 	}
 	return false;
+}
+
+/* "the top 5 S3 buckets", "which Lambda functions cost most": resources
+ * ranked within their service; "spend on Lambda functions": the service. */
+static void apply_resource_nouns(struct reading *r, struct plan *p, bool *group_mentioned, bool *plural)
+{
+	for (size_t k = 0; k < r->nnouns; k++) {
+		const struct resource_noun *noun = r->nouns[k].noun;
+		size_t j = r->nouns[k].tok;
+		/* skip back over the names and numbers in front: "top 5 EBS volumes" */
+		size_t first = j;
+		while (first > 0 && (r->role[first - 1] == ROLE_NAME || number_at(r, first - 1) > 0))
+			first--;
+		enum cue before = first > 0 ? cue_before(r, first) : CUE_NONE;
+		bool ranked = before == CUE_BY || before == CUE_EACH || before == CUE_WHICH || before == CUE_TOP ||
+			      before == CUE_BOTTOM || before == CUE_MOST || before == CUE_LEAST || before == CUE_ASK ||
+			      number_at(r, j - (j > 0)) > 0;
+		if (ranked && !*group_mentioned) {
+			p->group.dim = DIM_RESOURCE;
+			*group_mentioned = true;
+			*plural = r->toks.items[j].text.p[r->toks.items[j].text.n - 1] == 's';
+		}
+		bool service_named = false;
+		for (int f = 0; f < p->nfilters; f++)
+			service_named |= p->filters[f].col.dim == DIM_SERVICE || p->filters[f].col.dim == DIM_CATEGORY;
+		if (noun->service && !service_named) {
+			struct dim_ref svc = { .dim = DIM_SERVICE };
+			struct filter *f = plan_set_filter(p, &svc, FILTER_IN);
+			if (f) {
+				snprintf(f->values[0], PLAN_NAME_MAX, "%s", noun->service);
+				f->nvalues = 1;
+			}
+		}
+		if (noun->usage_contains) {
+			struct dim_ref ut = { .dim = DIM_USAGE_TYPE };
+			struct filter *f = plan_set_filter(p, &ut, FILTER_CONTAINS);
+			if (f) {
+				snprintf(f->values[0], PLAN_NAME_MAX, "%s", noun->usage_contains);
+				f->nvalues = 1;
+			}
+		}
+	}
 }
 
 /* Filters from the names that are values. */
@@ -713,6 +792,7 @@ static bool check_refusal(struct reading *r, struct plan *p)
 			bool has = false;
 			for (size_t c = 0; c < r->ncues; c++)
 				has |= r->cues[c].first == first;
+			r->role[first] = ROLE_CUE;
 			if (!has && r->ncues < MAX_ITEMS) {
 				/* keep cues in token order: the exclusion goes first */
 				memmove(&r->cues[1], &r->cues[0], r->ncues * sizeof(r->cues[0]));
@@ -834,7 +914,7 @@ static bool asks_definition(const struct reading *r)
 		    (!openers[i].second || tok_is(&r->toks, 1, openers[i].second)))
 			return true;
 	/* the lexer drops a possessive "'s": "what's" is "what" and an apostrophe */
-	const char *after = r->in->question + r->toks.items[0].offset + r->toks.items[0].text.n;
+	const char *after = r->text + r->toks.items[0].offset + r->toks.items[0].text.n;
 	return tok_is(&r->toks, 0, "what") && (after[0] == '\'' || strncmp(after, "\xe2\x80\x99", 3) == 0);
 }
 
@@ -1005,6 +1085,7 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 	set_grain_from_cues(r, p);
 	*group_mentioned = find_grouping(r, p, &plural);
 	add_filters(r, p);
+	apply_resource_nouns(r, p, group_mentioned, &plural);
 	find_threshold(r, p);
 	bool ascending = false;
 	p->limit = find_limit(r, &ascending);
@@ -1295,43 +1376,510 @@ static bool answer_clarification(const struct parse_input *in, struct parse_resu
 	return false;
 }
 
+/* ---- every word accounted for ---- */
+
+#define MAX_FIXES 8
+
+/* Typos in the parser's own words, months and time words, corrected
+ * before the question is read again. */
+struct spelling {
+	char from[MAX_FIXES][48], to[MAX_FIXES][48];
+	int n;
+};
+
+/* Is the word part of some name the data knows (so not a typo of ours)? */
+static bool names_word(const struct vocab *v, const struct slice *w)
+{
+	if (!v)
+		return false;
+	for (size_t i = 0; i < v->n; i++) {
+		const char *p = v->items[i].phrase;
+		while (*p) {
+			size_t len = strcspn(p, " ");
+			if (len == w->n && memcmp(p, w->p, len) == 0)
+				return true;
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	return false;
+}
+
+/* Words left without a role that are one typo away from a closed-class
+ * word ("excludng", "lsat", "Ocotber"): the question with them corrected,
+ * or NULL when there is nothing to correct. The caller frees it. */
+static char *correct_spelling(const struct reading *r, struct spelling *fix)
+{
+	struct strbuf text;
+	strbuf_init(&text, 0);
+	size_t copied = 0;
+	int fixed = 0;
+	for (size_t i = 0; i < r->toks.n; i++) {
+		const struct token *t = &r->toks.items[i];
+		if (r->role[i] != ROLE_FREE || t->kind != TOK_WORD || lexicon_is_known_word(&t->text) ||
+		    lexicon_offtopic(&t->text) != OFFTOPIC_NONE || names_word(r->in->vocab, &t->text) ||
+		    fix->n >= MAX_FIXES)
+			continue;
+		char to[48];
+		if (lexicon_correct(&t->text, to, sizeof(to)) < 0)
+			continue;
+		snprintf(fix->from[fix->n], sizeof(fix->from[0]), "%.*s", (int)t->text.n, t->text.p);
+		snprintf(fix->to[fix->n], sizeof(fix->to[0]), "%s", to);
+		fix->n++;
+		strbuf_add(&text, r->text + copied, t->offset - copied);
+		strbuf_addstr(&text, to);
+		copied = t->offset + t->text.n;
+		fixed++;
+	}
+	if (!fixed) {
+		strbuf_release(&text);
+		return NULL;
+	}
+	strbuf_addstr(&text, r->text + copied);
+	return strbuf_detach(&text);
+}
+
+/* A word without a role that counts: not punctuation, a function word,
+ * a number word. */
+static bool unread_word(const struct reading *r, size_t i)
+{
+	const struct token *t = &r->toks.items[i];
+	return r->role[i] == ROLE_FREE && t->kind == TOK_WORD && !lexicon_is_function_word(&t->text) &&
+	       lexicon_number_word(&t->text) < 0;
+}
+
+/* "sing a song about redis", "email this to finance", "print the tokens":
+ * a request finq does not do, whatever bill words it holds. */
+static bool check_offtopic(struct reading *r, struct plan *p)
+{
+	for (size_t i = 0; i < r->toks.n; i++) {
+		if (r->role[i] != ROLE_FREE || r->toks.items[i].kind != TOK_WORD)
+			continue;
+		enum offtopic kind = lexicon_offtopic(&r->toks.items[i].text);
+		if (kind != OFFTOPIC_NONE) {
+			refuse(p, lexicon_offtopic_reason(kind));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Names of the nearest things to an unknown word, for "Did you mean". */
+static int suggest(const struct reading *r, const struct slice *w, char (*out)[PLAN_NAME_MAX], int max)
+{
+	int n = 0;
+	if (!r->in->vocab || w->n < 3)
+		return 0;
+	int limit = w->n >= 8 ? 3 : 2;
+	for (int d = 1; d <= limit && n < max; d++)
+		for (size_t i = 0; i < r->in->vocab->n && n < max; i++) {
+			const struct vocab_entry *e = &r->in->vocab->items[i];
+			size_t pn = strlen(e->phrase);
+			if (pn < 3 || edit_distance(w->p, w->n, e->phrase, pn, limit) != d)
+				continue;
+			bool dup = false;
+			for (int k = 0; k < n; k++)
+				dup |= strcmp(out[k], e->display ? e->display : e->phrase) == 0;
+			if (!dup)
+				snprintf(out[n++], PLAN_NAME_MAX, "%s", e->display ? e->display : e->phrase);
+		}
+	return n;
+}
+
+/* A content word no list or name accounts for: ask back, naming it,
+ * rather than answer a question without it. */
+static bool check_unknown(struct reading *r, struct plan *p)
+{
+	size_t unknown[8], n = 0;
+	for (size_t i = 0; i < r->toks.n && n < 8; i++)
+		if (unread_word(r, i))
+			unknown[n++] = i;
+	if (!n)
+		return false;
+	const struct slice *first = &r->toks.items[unknown[0]].text;
+	struct strbuf msg;
+	strbuf_init(&msg, 0);
+	if (n == 1) {
+		strbuf_addf(&msg, "I don't know what '%.*s' means in a bill", (int)first->n, first->p);
+	} else {
+		strbuf_addstr(&msg, "I don't know what ");
+		for (size_t k = 0; k < n; k++) {
+			const struct slice *w = &r->toks.items[unknown[k]].text;
+			strbuf_addf(&msg, "%s'%.*s'", k == 0 ? "" : k == n - 1 ? " and " : ", ", (int)w->n, w->p);
+		}
+		strbuf_addstr(&msg, " mean in a bill");
+	}
+	p->intent = INTENT_CLARIFY;
+	p->nchoices = suggest(r, first, p->choices, 3);
+	if (p->nchoices) {
+		strbuf_addstr(&msg, ". Did you mean ");
+		for (int k = 0; k < p->nchoices; k++)
+			strbuf_addf(&msg, "%s%s", k == 0 ? "" : k == p->nchoices - 1 ? " or " : ", ", p->choices[k]);
+		strbuf_addstr(&msg, "?");
+		snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", r->text);
+		snprintf(p->clarify_word, sizeof(p->clarify_word), "%.*s", (int)first->n, first->p);
+	} else {
+		strbuf_addstr(&msg, ". Please rephrase: name a service, account, region, tag or period, "
+				    "or ask 'help' for what I can answer.");
+	}
+	snprintf(p->message, sizeof(p->message), "%s", msg.buf);
+	strbuf_release(&msg);
+	return true;
+}
+
+/* Does the question say anything at all ("thanks", "ok", "hi there")? */
+static bool says_nothing(const struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n; i++) {
+		const struct token *t = &r->toks.items[i];
+		if (t->kind == TOK_PUNCT)
+			continue;
+		if (r->role[i] == ROLE_FREE && t->kind == TOK_WORD && lexicon_is_function_word(&t->text))
+			continue;
+		if (r->role[i] == ROLE_CUE) {
+			bool filler = false;
+			for (size_t c = 0; c < r->ncues; c++)
+				if (r->cues[c].first <= i && i <= r->cues[c].last)
+					filler = r->cues[c].cue == CUE_FILLER || r->cues[c].cue == CUE_PRONOUN ||
+						 r->cues[c].cue == CUE_ASK || r->cues[c].cue == CUE_WHICH ||
+						 r->cues[c].cue == CUE_FOLLOWUP || r->cues[c].cue == CUE_SAME;
+			if (filler)
+				continue;
+		}
+		return false;
+	}
+	return true;
+}
+
+/* The columns whose values people name as things of their own: two of
+ * them sharing a word is an ambiguity. A usage type or operation that
+ * shares a word with one of them ("Tax") is a detail of it, and the
+ * dimension priority decides. */
+static bool names_an_owner(enum dimension d)
+{
+	return d == DIM_SERVICE || d == DIM_ACCOUNT || d == DIM_REGION || d == DIM_TAG || d == DIM_CATEGORY ||
+	       d == DIM_PROVIDER;
+}
+
+/* Words that ../shared/eval/CONVENTIONS.md reads one way whatever else
+ * they could name. */
+static const struct {
+	const char *phrase;
+	enum dimension dim;
+} convention_readings[] = {
+	{ "support", DIM_SERVICE }, /* "excluding support" removes the support service */
+};
+
+static bool convention_decides(struct reading *r, struct name_hit *h)
+{
+	for (size_t c = 0; c < sizeof(convention_readings) / sizeof(convention_readings[0]); c++) {
+		if (strcmp(h->m.entries[0]->phrase, convention_readings[c].phrase) != 0)
+			continue;
+		for (int k = 0; k < h->m.nentries; k++)
+			if (h->m.entries[k]->col.dim == convention_readings[c].dim) {
+				h->reading = h->m.entries[k];
+				return true;
+			}
+	}
+	(void)r;
+	return false;
+}
+
+/* Readings of one name that only a dimension word can tell apart: values
+ * found in the data in two or more columns ("prod": an account and an env
+ * tag). Asks with labelled choices unless a neighbour named the column. */
+static bool check_ambiguity(struct reading *r, struct plan *p)
+{
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (h->resource[0] || h->qualified || h->m.fuzzy || !h->reading || h->reading->kind != VOCAB_VALUE)
+			continue;
+		if (convention_decides(r, h))
+			continue;
+		const struct vocab_entry *cols[6];
+		int ncols = 0;
+		for (int k = 0; k < h->m.nentries; k++) {
+			const struct vocab_entry *e = h->m.entries[k];
+			if (e->kind != VOCAB_VALUE || !e->from_data || !names_an_owner(e->col.dim))
+				continue;
+			bool seen = false;
+			for (int x = 0; x < ncols; x++)
+				seen |= dim_ref_eq(&cols[x]->col, &e->col);
+			if (!seen)
+				cols[ncols++] = e;
+		}
+		if (ncols < 2)
+			continue;
+		char word[64];
+		size_t from = r->toks.items[h->m.first].offset;
+		size_t to = r->toks.items[h->m.last].offset + r->toks.items[h->m.last].text.n;
+		snprintf(word, sizeof(word), "%.*s", (int)(to - from), r->text + from);
+		struct strbuf msg;
+		strbuf_init(&msg, 0);
+		strbuf_addf(&msg, "'%s' names more than one thing in your bill. Did you mean ", word);
+		p->intent = INTENT_CLARIFY;
+		p->nchoices = 0;
+		for (int x = 0; x < ncols && p->nchoices < 6; x++) {
+			const struct dim_ref *c = &cols[x]->col;
+			const char *dim = c->dim == DIM_TAG ? c->tag_key : dimension_name(c->dim);
+			struct strbuf choice;
+			strbuf_init(&choice, 0);
+			strbuf_addf(&choice, "%s %s", word, dim);
+			snprintf(p->choices[p->nchoices++], PLAN_NAME_MAX, "%s", choice.buf);
+			strbuf_release(&choice);
+			if (c->dim == DIM_TAG)
+				strbuf_addf(&msg, "%s%s tag '%s'", x == 0 ? "" : x == ncols - 1 ? ", or " : ", ", dim,
+					    cols[x]->display);
+			else
+				strbuf_addf(&msg, "%sthe %s %s", x == 0 ? "" : x == ncols - 1 ? ", or " : ", ", dimension_label(c),
+					    cols[x]->display);
+		}
+		strbuf_addstr(&msg, "?");
+		snprintf(p->message, sizeof(p->message), "%s", msg.buf);
+		strbuf_release(&msg);
+		snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", r->text);
+		snprintf(p->clarify_word, sizeof(p->clarify_word), "%s", word);
+		return true;
+	}
+	return false;
+}
+
+/* A token that names things one could count: a resource noun or a
+ * dimension word ("accounts", "days"). */
+static bool is_counted_thing(const struct reading *r, size_t i)
+{
+	for (size_t k = 0; k < r->nnouns; k++)
+		if (r->nouns[k].tok == i)
+			return true;
+	for (size_t k = 0; k < r->nnames; k++)
+		if (r->names[k].m.first == i && is_dimension_hit(&r->names[k]))
+			return true;
+	static const char *const units[] = { "day", "days", "month", "months", "week", "weeks", NULL };
+	return tok_in(&r->toks, i, units);
+}
+
+/* "how many buckets", "how many accounts": a count of things, which no
+ * plan expresses yet. Said so, rather than answered as usage. */
+static bool check_count(struct reading *r, struct plan *p)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		if (r->cues[c].cue != CUE_USAGE || !tok_is(&r->toks, r->cues[c].first, "how") ||
+		    !tok_is(&r->toks, r->cues[c].first + 1, "many"))
+			continue;
+		size_t i = r->cues[c].last + 1;
+		while (i < r->toks.n && r->role[i] == ROLE_NAME && !is_counted_thing(r, i))
+			i++;
+		if (i >= r->toks.n || !is_counted_thing(r, i))
+			continue;
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message),
+			 "I can't count %.*s yet: I can rank them by cost instead, for example \"top 10 %.*s by cost "
+			 "last month\".",
+			 (int)r->toks.items[i].text.n, r->toks.items[i].text.p, (int)r->toks.items[i].text.n,
+			 r->toks.items[i].text.p);
+		return true;
+	}
+	return false;
+}
+
+/* Does a follow-up change anything in the previous plan? */
+static bool followup_says_something(const struct reading *r, const struct plan *now, bool group_mentioned,
+				    bool measure_mentioned, bool limit_mentioned)
+{
+	static const enum cue edits[] = {
+		CUE_DRILL, CUE_PERIOD_BEFORE, CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_LINE,
+		CUE_CHART_AREA, CUE_CHART_TABLE, CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
+		CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_AVERAGE, CUE_PER_DAY, CUE_RUN_RATE, CUE_UNTAGGED,
+		CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_SHARE, CUE_TOTAL,
+	};
+	return group_mentioned || measure_mentioned || limit_mentioned || now->nfilters > 0 || r->ntimes > 0 ||
+	       now->has_threshold || now->intent == INTENT_INSIGHT ||
+	       has_any_cue(r, edits, sizeof(edits) / sizeof(edits[0]));
+}
+
+/* ---- the user's view: each word and its role ---- */
+
+static const char *cue_role_detail(enum cue c)
+{
+	return c == CUE_FILLER ? "" : "the parser's own word";
+}
+
+static void record_words(const struct reading *r, const struct spelling *fix, struct parse_result *out)
+{
+	out->nwords = 0;
+	for (size_t i = 0; i < r->toks.n && out->nwords < PARSE_MAX_WORDS; i++) {
+		const struct token *t = &r->toks.items[i];
+		struct word_reading *w = &out->words[out->nwords++];
+		memset(w, 0, sizeof(*w));
+		snprintf(w->word, sizeof(w->word), "%.*s", (int)t->text.n, t->text.p);
+		for (int k = 0; k < fix->n; k++)
+			if (strcmp(fix->to[k], w->word) == 0) {
+				snprintf(w->corrected, sizeof(w->corrected), "%s", fix->to[k]);
+				snprintf(w->word, sizeof(w->word), "%s", fix->from[k]);
+			}
+		switch (r->role[i]) {
+		case ROLE_TIME:
+			w->role = WORD_TIME;
+			for (size_t k = 0; k < r->ntimes; k++)
+				if (r->times[k].first <= i && i <= r->times[k].last) {
+					char dates[48];
+					period_describe_dates(&r->times[k].period, dates, sizeof(dates));
+					snprintf(w->detail, sizeof(w->detail), "%s (%s)", r->times[k].period.label, dates);
+				}
+			break;
+		case ROLE_CUE:
+			w->role = WORD_PARSER;
+			for (size_t c = 0; c < r->ncues; c++)
+				if (r->cues[c].first <= i && i <= r->cues[c].last) {
+					if (r->cues[c].cue == CUE_FILLER)
+						w->role = WORD_FUNCTION;
+					snprintf(w->detail, sizeof(w->detail), "%s", cue_role_detail(r->cues[c].cue));
+				}
+			break;
+		case ROLE_NAME:
+			w->role = WORD_NAME;
+			for (size_t k = 0; k < r->nnames; k++) {
+				const struct name_hit *h = &r->names[k];
+				if (h->m.first > i || i > h->m.last)
+					continue;
+				if (h->resource[0]) {
+					w->role = WORD_RESOURCE;
+					snprintf(w->detail, sizeof(w->detail), "resource %s", h->resource);
+				} else if (h->reading && h->reading->kind == VOCAB_DIMENSION) {
+					snprintf(w->detail, sizeof(w->detail), "the dimension %s", dimension_label(&h->reading->col));
+				} else if (h->reading) {
+					snprintf(w->detail, sizeof(w->detail), "%s %s%s", dimension_label(&h->reading->col),
+						 h->reading->display, h->excluded ? " (excluded)" : "");
+				}
+				if (h->m.fuzzy && h->reading)
+					snprintf(w->corrected, sizeof(w->corrected), "%s", h->reading->phrase);
+			}
+			break;
+		case ROLE_FREE:
+		default:
+			if (t->kind == TOK_PUNCT)
+				w->role = WORD_PUNCT;
+			else if (t->kind == TOK_NUMBER || t->kind == TOK_DATE || lexicon_number_word(&t->text) >= 0)
+				w->role = WORD_NUMBER;
+			else if (lexicon_offtopic(&t->text) != OFFTOPIC_NONE)
+				w->role = WORD_OFFTOPIC;
+			else if (lexicon_is_function_word(&t->text) || lexicon_is_mutation_verb(&t->text))
+				w->role = lexicon_is_mutation_verb(&t->text) ? WORD_OFFTOPIC : WORD_FUNCTION;
+			else
+				w->role = WORD_UNKNOWN;
+			break;
+		}
+	}
+}
+
+const char *parse_status_name(enum parse_status s)
+{
+	static const char *const names[] = {
+		[PARSE_ANSWERED] = "answered", [PARSE_UNKNOWN] = "unknown", [PARSE_AMBIGUOUS] = "ambiguous",
+		[PARSE_OFFTOPIC] = "offtopic",
+	};
+	return names[s];
+}
+
+const char *word_role_name(enum word_role r)
+{
+	static const char *const names[] = {
+		[WORD_FUNCTION] = "function", [WORD_PUNCT] = "punctuation", [WORD_TIME] = "time",
+		[WORD_NUMBER] = "number", [WORD_PARSER] = "parser", [WORD_NAME] = "name",
+		[WORD_RESOURCE] = "resource", [WORD_UNKNOWN] = "unknown", [WORD_OFFTOPIC] = "offtopic",
+	};
+	return names[r];
+}
+
+static void reading_start(struct reading *r, const struct parse_input *in, const char *text)
+{
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->text = text;
+	strbuf_init(&r->notes, 0);
+	lex(text, &r->toks);
+	r->role = calloc(r->toks.n + 1, sizeof(*r->role));
+	read_tokens(r);
+	mark_horizon_units(r);
+	mark_resource_nouns(r);
+}
+
+static void reading_release(struct reading *r)
+{
+	strbuf_release(&r->notes);
+	free(r->role);
+	token_list_release(&r->toks);
+}
+
+static bool previous_answered(const struct plan *prev)
+{
+	return prev && prev->intent != INTENT_REFUSE && prev->intent != INTENT_CLARIFY && prev->intent != INTENT_HELP;
+}
+
 void parse_question(const struct parse_input *in, struct parse_result *out)
 {
 	if (answer_clarification(in, out))
 		return;
-	struct reading r;
-	memset(&r, 0, sizeof(r));
 	memset(out, 0, sizeof(*out));
-	r.in = in;
-	strbuf_init(&r.notes, 0);
-	lex(in->question, &r.toks);
-	r.role = calloc(r.toks.n + 1, sizeof(*r.role));
+	struct spelling fix = { .n = 0 };
+	struct reading r;
+	reading_start(&r, in, in->question);
+	char *corrected = correct_spelling(&r, &fix);
+	if (corrected) {
+		reading_release(&r);
+		reading_start(&r, in, corrected);
+		for (int k = 0; k < fix.n; k++)
+			note(&r, "read '%s' as '%s'", fix.from[k], fix.to[k]);
+	}
 	struct plan *p = &out->plan;
 	plan_init(p);
+	out->status = PARSE_OFFTOPIC;
 
-	read_tokens(&r);
-	if (check_refusal(&r, p))
+	if (check_refusal(&r, p) || check_offtopic(&r, p))
 		goto out;
+	out->status = PARSE_UNKNOWN;
 	if (choose_readings(&r, p))
 		goto out;
+	if (check_count(&r, p) || check_unknown(&r, p))
+		goto out;
+	out->status = PARSE_AMBIGUOUS;
+	if (check_ambiguity(&r, p))
+		goto out;
+	out->status = PARSE_OFFTOPIC;
+	if (says_nothing(&r)) {
+		refuse(p, previous_answered(in->previous)
+				  ? "What should I change in the last answer? For example 'by region', 'only EC2', "
+				    "'last quarter' or 'top 5'."
+				  : "Ask me about your cloud bill: for example \"What did we spend last month?\" or "
+				    "\"Top 5 services by cost\".");
+		goto out;
+	}
 	mark_exclusions(&r);
 
-	bool followup = in->previous && in->previous->intent != INTENT_REFUSE &&
-			in->previous->intent != INTENT_CLARIFY && in->previous->intent != INTENT_HELP &&
-			looks_like_followup(&r);
+	bool followup = previous_answered(in->previous) && looks_like_followup(&r);
 	if (!followup && !about_costs(&r) && !insight_of(&r, false, false, false)) {
 		refuse(p, "I can only answer questions about your cloud bill: costs, usage, trends and "
 			  "comparisons. Try \"What did we spend last month?\" or \"Top 5 services by cost\".");
 		goto out;
 	}
+	out->status = PARSE_ANSWERED;
 	bool group_mentioned, measure_mentioned, limit_mentioned;
 	plan_standalone(&r, p, &group_mentioned, &measure_mentioned, &limit_mentioned);
 	if (followup) {
+		if (!followup_says_something(&r, p, group_mentioned, measure_mentioned, limit_mentioned)) {
+			out->status = PARSE_UNKNOWN;
+			plan_init(p);
+			p->intent = INTENT_CLARIFY;
+			snprintf(p->message, sizeof(p->message),
+				 "I'm not sure what to change in the last answer. Try 'by region', 'only EC2', "
+				 "'last quarter', 'top 5' or a new question.");
+			goto out;
+		}
 		apply_followup(&r, in->previous, p, group_mentioned, measure_mentioned, limit_mentioned);
 		out->followup = true;
 	} else if (in->previous && r.ntimes == 0 && p->range_defaulted && !in->previous->range_defaulted &&
-		   in->previous->intent != INTENT_REFUSE && in->previous->intent != INTENT_CLARIFY &&
-		   in->previous->intent != INTENT_HELP &&
+		   previous_answered(in->previous) &&
 		   in->previous->intent != INTENT_COMPARE_PERIODS && in->previous->intent != INTENT_MOVERS &&
 		   in->previous->intent != INTENT_INSIGHT && p->intent != INTENT_COMPARE_PERIODS &&
 		   p->intent != INTENT_MOVERS && p->intent != INTENT_INSIGHT) {
@@ -1344,8 +1892,10 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	if (p->intent == INTENT_INSIGHT) /* the knowledge base searches the words themselves */
 		snprintf(p->topic, sizeof(p->topic), "%s", in->question);
 out:
+	if (p->intent == INTENT_HELP)
+		out->status = PARSE_ANSWERED;
+	record_words(&r, &fix, out);
 	snprintf(out->notes, sizeof(out->notes), "%s", r.notes.len ? r.notes.buf : "");
-	strbuf_release(&r.notes);
-	free(r.role);
-	token_list_release(&r.toks);
+	reading_release(&r);
+	free(corrected);
 }

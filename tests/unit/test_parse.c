@@ -12,7 +12,9 @@
 #include "sqlgen.h"
 #include "vocab.h"
 
+#include <dirent.h>
 #include <jansson.h>
+#include <stdlib.h>
 
 static void load_vocab(struct vocab *v)
 {
@@ -131,77 +133,234 @@ static const char *check(const struct parse_result *res, const char *key, const 
 	return strcmp(got, want) == 0 ? NULL : "differs";
 }
 
-static void test_questions_file(void **state)
+/* How one case came out. A wrong case answered with a number that does
+ * not answer the question (the failure users do not forgive); a miss
+ * asked back or refused where an answer was due, or refused for another
+ * reason than expected. */
+enum outcome { CASE_PASS, CASE_MISS, CASE_WRONG };
+
+struct case_stats {
+	int cases, pass, miss, wrong;
+	int answerable, covered; /* cases due an answer; those with every word read */
+	int min_pass, max_wrong; /* the file's ratchet ("# min-pass: N", "# max-wrong: N"); -1: none */
+};
+
+/* The status a case expects: "status=" if given, else "answered" unless
+ * its intent says it is not answered. */
+static const char *expected_status(const char *expect)
 {
-	(void)state;
-	struct vocab v;
-	load_vocab(&v);
-	FILE *f = fopen(TEST_DATA_DIR "/questions.txt", "r");
+	static char status[32];
+	const char *s = strstr(expect, "status=");
+	if (s) {
+		snprintf(status, sizeof(status), "%.*s", (int)strcspn(s + 7, " "), s + 7);
+		return status;
+	}
+	if (strstr(expect, "intent=refuse") || strstr(expect, "intent=clarify"))
+		return "any-refusal";
+	return "answered";
+}
+
+static bool has_unknown_word(const struct parse_result *res)
+{
+	for (size_t i = 0; i < res->nwords; i++)
+		if (res->words[i].role == WORD_UNKNOWN)
+			return true;
+	return false;
+}
+
+/* Run every turn of a case; the last turn's result is in *res. */
+static void run_turns(char *turns, int today, const struct vocab *v, struct parse_result *res)
+{
+	struct plan prev;
+	bool have_prev = false;
+	char top[128] = "";
+	char *turn = turns;
+	while (turn) {
+		char *next = strstr(turn, ">>");
+		if (next) {
+			*next = '\0';
+			next += 2;
+		}
+		turn = unit_trim(turn);
+		if (strncmp(turn, "{top=", 5) == 0) {
+			char *end = strchr(turn, '}');
+			assert_non_null(end);
+			snprintf(top, sizeof(top), "%.*s", (int)(end - turn - 5), turn + 5);
+			turn = unit_trim(end + 1);
+		}
+		if (*turn) {
+			struct parse_input in = { turn, today, v, have_prev ? &prev : NULL, top[0] ? top : NULL };
+			parse_question(&in, res);
+			prev = res->plan;
+			have_prev = true;
+			top[0] = '\0';
+		}
+		turn = next;
+	}
+}
+
+static void print_reading(const struct parse_result *res)
+{
+	char words[1024];
+	plan_describe(&res->plan, words, sizeof(words));
+	print_message("    status %s; plan: %s%s%s\n", parse_status_name(res->status), words,
+		      res->plan.message[0] ? "; message: " : "", res->plan.message);
+	struct strbuf roles;
+	strbuf_init(&roles, 0);
+	for (size_t i = 0; i < res->nwords; i++)
+		if (res->words[i].role != WORD_PUNCT)
+			strbuf_addf(&roles, " %s%s%s/%s", res->words[i].word, res->words[i].corrected[0] ? ">" : "",
+				    res->words[i].corrected, word_role_name(res->words[i].role));
+	print_message("    words:%s\n", roles.buf);
+	strbuf_release(&roles);
+}
+
+/* Runs a file of cases (questions.txt's format) and counts outcomes;
+ * prints each failure when verbose. */
+static void run_case_file(const char *path, const struct vocab *v, struct case_stats *st, bool verbose)
+{
+	FILE *f = fopen(path, "r");
 	assert_non_null(f);
-	char line[2048];
-	int cases = 0, failures = 0, lineno = 0;
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	memset(st, 0, sizeof(*st));
+	st->min_pass = st->max_wrong = -1;
+	char line[4096];
+	int lineno = 0;
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
+		if (sscanf(line, "# min-pass: %d", &st->min_pass) == 1 || sscanf(line, "# max-wrong: %d", &st->max_wrong) == 1)
+			continue;
 		char *today_text, *turns, *expect;
 		if (!unit_case_line(line, &today_text, &turns, &expect))
 			continue;
 		int today;
 		assert_true(date_parse(today_text, &today));
+		char question[4096];
+		snprintf(question, sizeof(question), "%s", turns);
 		struct parse_result res;
-		struct plan prev;
-		bool have_prev = false;
-		char top[128] = "";
-		char *save = NULL;
-		for (char *turn = strtok_r(turns, ">", &save); turn; turn = strtok_r(NULL, ">", &save)) {
-			turn = unit_trim(turn);
-			if (!*turn)
-				continue;
-			if (strncmp(turn, "{top=", 5) == 0) {
-				char *end = strchr(turn, '}');
-				assert_non_null(end);
-				snprintf(top, sizeof(top), "%.*s", (int)(end - turn - 5), turn + 5);
-				turn = unit_trim(end + 1);
+		run_turns(turns, today, v, &res);
+		st->cases++;
+		const char *want = expected_status(expect);
+		bool due_answer = strcmp(want, "answered") == 0;
+		bool answered = res.status == PARSE_ANSWERED;
+		st->answerable += due_answer;
+		st->covered += due_answer && answered && !has_unknown_word(&res);
+		enum outcome outcome = CASE_PASS;
+		char why[1024] = "";
+		if (answered && !due_answer) {
+			outcome = CASE_WRONG;
+			snprintf(why, sizeof(why), "answered, expected %s", want);
+		} else if (!answered && due_answer) {
+			outcome = CASE_MISS;
+			snprintf(why, sizeof(why), "%s, expected an answer", parse_status_name(res.status));
+		} else if (!answered && strcmp(want, "any-refusal") != 0 && strcmp(want, parse_status_name(res.status)) != 0) {
+			outcome = CASE_MISS;
+			snprintf(why, sizeof(why), "%s, expected %s", parse_status_name(res.status), want);
+		}
+		if (answered) {
+			struct strbuf sql;
+			strbuf_init(&sql, 0);
+			bool runs = sqlgen_build(&res.plan, &sql_dialect_duckdb, &sql) == 0;
+			bool needs_sql = res.plan.intent != INTENT_HELP && res.plan.intent != INTENT_INSIGHT;
+			if (runs != needs_sql) {
+				outcome = CASE_WRONG;
+				snprintf(why, sizeof(why), "plan %s but SQL %s", intent_name(res.plan.intent),
+					 runs ? "built" : "not built");
 			}
-			struct parse_input in = { turn, today, &v, have_prev ? &prev : NULL, top[0] ? top : NULL };
-			parse_question(&in, &res);
-			prev = res.plan;
-			have_prev = true;
-			top[0] = '\0';
+			strbuf_release(&sql);
 		}
-		cases++;
-		struct strbuf sql;
-		strbuf_init(&sql, 0);
-		bool runs = sqlgen_build(&res.plan, &sql_dialect_duckdb, &sql) == 0;
-		/* an analysis runs its own queries (insight.h), not one of sqlgen's */
-		bool answerable = res.plan.intent != INTENT_REFUSE && res.plan.intent != INTENT_CLARIFY &&
-				  res.plan.intent != INTENT_HELP && res.plan.intent != INTENT_INSIGHT;
-		if (runs != answerable) {
-			failures++;
-			print_message("questions.txt:%d: plan %s but SQL %s\n", lineno, intent_name(res.plan.intent),
-				      runs ? "built" : "not built");
-		}
-		strbuf_release(&sql);
 		char *esave = NULL;
-		for (char *kv = strtok_r(expect, " ", &esave); kv; kv = strtok_r(NULL, " ", &esave)) {
+		for (char *kv = strtok_r(expect, " ", &esave); kv && outcome == CASE_PASS; kv = strtok_r(NULL, " ", &esave)) {
 			char *eq = strchr(kv, '=');
 			assert_non_null(eq);
 			*eq = '\0';
+			if (strcmp(kv, "status") == 0)
+				continue;
 			char got[512];
-			const char *why = check(&res, kv, eq + 1, got, sizeof(got));
-			if (why) {
-				char words[1024];
-				plan_describe(&res.plan, words, sizeof(words));
-				failures++;
-				print_message("questions.txt:%d: %s: expected %s, got %s\n    plan: %s\n", lineno, kv, eq + 1,
-					      got, words);
+			if (strcmp(kv, "unknown") == 0) {
+				bool named = res.status == PARSE_UNKNOWN && strstr(res.plan.message, eq + 1);
+				if (!named && res.status != PARSE_OFFTOPIC) {
+					outcome = CASE_MISS;
+					snprintf(why, sizeof(why), "the message does not name '%s'", eq + 1);
+				}
+				continue;
 			}
+			const char *bad = check(&res, kv, eq + 1, got, sizeof(got));
+			if (bad) {
+				outcome = answered ? CASE_WRONG : CASE_MISS;
+				snprintf(why, sizeof(why), "%s: expected %s, got %s", kv, eq + 1, got);
+			}
+		}
+		st->pass += outcome == CASE_PASS;
+		st->miss += outcome == CASE_MISS;
+		st->wrong += outcome == CASE_WRONG;
+		if (outcome != CASE_PASS && verbose) {
+			print_message("%s:%d: %s: %s\n    question: %s\n", name, lineno, outcome == CASE_WRONG ? "WRONG" : "miss",
+				      why, question);
+			print_reading(&res);
 		}
 	}
 	fclose(f);
+}
+
+static void test_questions_file(void **state)
+{
+	(void)state;
+	struct vocab v;
+	load_vocab(&v);
+	struct case_stats st;
+	run_case_file(TEST_DATA_DIR "/questions.txt", &v, &st, true);
 	vocab_release(&v);
-	print_message("questions: %d cases, %d failed checks\n", cases, failures);
-	assert_true(cases > 80);
-	assert_int_equal(failures, 0);
+	print_message("questions.txt: %d cases, %d passed, %d missed, %d wrong; every word read in %d of %d\n", st.cases,
+		      st.pass, st.miss, st.wrong, st.covered, st.answerable);
+	assert_true(st.cases > 80);
+	assert_int_equal(st.pass, st.cases);
+}
+
+/* The corpora of tests/data/corpus/: questions written to measure
+ * understanding, not to pass. Each file states its ratchet: at least
+ * "min-pass" cases pass and at most "max-wrong" are answered wrongly, so
+ * that a change which makes finq answer what it did not read fails here.
+ * FINQ_CORPUS_VERBOSE=1 prints every case that did not pass. */
+static void test_corpora(void **state)
+{
+	(void)state;
+	struct vocab v;
+	load_vocab(&v);
+	DIR *d = opendir(TEST_DATA_DIR "/corpus");
+	assert_non_null(d);
+	struct dirent *e;
+	int files = 0, total = 0, pass = 0, wrong = 0, miss = 0, answerable = 0, covered = 0;
+	bool verbose = getenv("FINQ_CORPUS_VERBOSE") != NULL;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 5 || strcmp(e->d_name + n - 4, ".txt") != 0)
+			continue;
+		char path[1024];
+		snprintf(path, sizeof(path), "%s/corpus/%s", TEST_DATA_DIR, e->d_name);
+		struct case_stats st;
+		run_case_file(path, &v, &st, verbose);
+		print_message("corpus %s: %d cases, %d passed (%.1f%%), %d honest misses, %d wrong (%.1f%%); "
+			      "every word read in %d of %d answerable (%.1f%%)\n",
+			      e->d_name, st.cases, st.pass, 100.0 * st.pass / (st.cases ? st.cases : 1), st.miss, st.wrong,
+			      100.0 * st.wrong / (st.cases ? st.cases : 1), st.covered, st.answerable,
+			      100.0 * st.covered / (st.answerable ? st.answerable : 1));
+		assert_true(st.min_pass >= 0 && st.max_wrong >= 0); /* every corpus states its ratchet */
+		assert_true(st.pass >= st.min_pass);
+		assert_true(st.wrong <= st.max_wrong);
+		files++;
+		total += st.cases;
+		pass += st.pass;
+		wrong += st.wrong;
+		miss += st.miss;
+		answerable += st.answerable;
+		covered += st.covered;
+	}
+	closedir(d);
+	vocab_release(&v);
+	print_message("corpora: %d files, %d cases, %d passed, %d honest misses, %d wrong; every word read in %d of %d\n",
+		      files, total, pass, miss, wrong, covered, answerable);
+	assert_true(files > 0);
 }
 
 static void test_cue_table_sorted(void **state)
@@ -249,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_cue_table_sorted),
 		cmocka_unit_test(test_insight_plan_json),
 		cmocka_unit_test(test_questions_file),
+		cmocka_unit_test(test_corpora),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
