@@ -113,15 +113,14 @@ static const struct {
 	{ "period before", CUE_PERIOD_BEFORE }, { "pie", CUE_CHART_PIE }, { "please", CUE_FILLER },
 	{ "plot", CUE_FILLER }, { "portion", CUE_SHARE }, { "predict", CUE_FORECAST },
 	{ "predicted", CUE_FORECAST }, { "prediction", CUE_FORECAST }, { "previous period", CUE_PERIOD_BEFORE },
-	{ "price", CUE_COST }, { "priced", CUE_COST }, { "priciest", CUE_MOST }, { "pricing", CUE_FILLER },
-	{ "prior period", CUE_PERIOD_BEFORE }, { "process", CUE_FILLER }, { "processed", CUE_FILLER },
-	{ "profit", CUE_NOT_BILLING }, { "projected", CUE_FORECAST }, { "projection", CUE_FORECAST },
-	{ "proportion", CUE_SHARE }, { "public price", CUE_LIST }, { "qoq", CUE_QOQ },
-	{ "quarter before", CUE_PERIOD_BEFORE }, { "quarter over quarter", CUE_QOQ },
-	{ "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING }, { "reason", CUE_DRIVER },
-	{ "recommend", CUE_RECOMMEND }, { "recommendation", CUE_RECOMMEND }, { "record", CUE_FILLER },
-	{ "reduce", CUE_REDUCE }, { "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS },
-	{ "request", CUE_UNIT_REQUESTS }, { "rest of month", CUE_END_OF_MONTH },
+	{ "priciest", CUE_MOST }, { "pricing", CUE_FILLER }, { "prior period", CUE_PERIOD_BEFORE },
+	{ "process", CUE_FILLER }, { "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING },
+	{ "projected", CUE_FORECAST }, { "projection", CUE_FORECAST }, { "proportion", CUE_SHARE },
+	{ "public price", CUE_LIST }, { "qoq", CUE_QOQ }, { "quarter before", CUE_PERIOD_BEFORE },
+	{ "quarter over quarter", CUE_QOQ }, { "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING },
+	{ "reason", CUE_DRIVER }, { "recommend", CUE_RECOMMEND }, { "recommendation", CUE_RECOMMEND },
+	{ "record", CUE_FILLER }, { "reduce", CUE_REDUCE }, { "reduction", CUE_DECREASE },
+	{ "relative to", CUE_VERSUS }, { "request", CUE_UNIT_REQUESTS }, { "rest of month", CUE_END_OF_MONTH },
 	{ "rest of the month", CUE_END_OF_MONTH }, { "rest of the quarter", CUE_END_OF_QUARTER },
 	{ "rest of the year", CUE_END_OF_YEAR }, { "revenue", CUE_NOT_BILLING }, { "rightsize", CUE_REDUCE },
 	{ "rightsizing", CUE_REDUCE }, { "rise", CUE_INCREASE }, { "risen", CUE_INCREASE },
@@ -250,7 +249,6 @@ static const struct resource_noun resource_nouns[] = {
 	{ "distribution", "AmazonCloudFront", NULL },
 	{ "function", "AWSLambda", NULL },
 	{ "instance", "AmazonEC2", NULL },
-	{ "queue", "AWSQueueService", NULL },
 	{ "resource", NULL, NULL },
 	{ "snapshot", "AmazonEC2", "EBS:Snapshot" },
 	{ "volume", "AmazonEC2", "EBS:Volume" },
@@ -449,13 +447,30 @@ struct nearest {
 	bool tie;
 };
 
+/* Is b a with two neighbouring letters swapped ("lsat", "Ocotber")? */
+static bool transposed(const char *a, size_t na, const char *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	size_t i = 0;
+	while (i < na && a[i] == b[i])
+		i++;
+	return i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] && memcmp(a + i + 2, b + i + 2, na - i - 2) == 0;
+}
+
 static void consider(struct nearest *n, const char *cand, size_t len)
 {
-	if (len < 3)
+	/* Short words are often real words of their own ("seat", "stop",
+	 * "raise"): below six letters only a swap of two letters is a typo. */
+	if (len < 4)
+		return;
+	int d = distance(n->word->p, n->word->n, cand, len, n->limit);
+	if (d > n->limit || d > n->best)
+		return;
+	if (n->word->n < 6 && !transposed(n->word->p, n->word->n, cand, len))
 		return;
 	/* two edits only when the first letter holds: "compair", not "weekends" -> "weeks" */
-	int d = distance(n->word->p, n->word->n, cand, len, n->limit);
-	if (d > n->limit || d > n->best || (d == 2 && cand[0] != n->word->p[0]))
+	if (d == 2 && cand[0] != n->word->p[0])
 		return;
 	if (d < n->best) {
 		n->best = d;

@@ -303,6 +303,38 @@ static bool is_dimension_hit(const struct name_hit *h)
 	return !h->resource[0] && h->reading && h->reading->kind == VOCAB_DIMENSION;
 }
 
+/* Read v as a value of the column the dimension word d names, if it can be. */
+static bool qualify(struct name_hit *v, const struct name_hit *d)
+{
+	for (int x = 0; x < v->m.nentries; x++) {
+		const struct vocab_entry *e = v->m.entries[x];
+		if (e->kind == VOCAB_VALUE && dim_ref_eq(&e->col, &d->reading->col)) {
+			v->reading = e;
+			v->qualified = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The name before cur in a list ("dev and sandbox", "EC2, S3 or RDS"). */
+static struct name_hit *list_item_before(struct reading *r, const struct name_hit *cur)
+{
+	for (size_t k = 0; k < r->nnames; k++) {
+		struct name_hit *w = &r->names[k];
+		if (w->m.last >= cur->m.first || w->resource[0])
+			continue;
+		size_t from = w->m.last + 1, to = cur->m.first;
+		bool glue = from < to;
+		for (size_t t = from; t < to && glue; t++)
+			glue = tok_is(&r->toks, t, "and") || tok_is(&r->toks, t, "or") ||
+			       (r->toks.items[t].kind == TOK_PUNCT && r->toks.items[t].text.p[0] == ',');
+		if (glue)
+			return w;
+	}
+	return NULL;
+}
+
 /* Choose each name's reading: a neighbouring dimension word decides ("the
  * prod account", "team payments"); else the data's own value of the most
  * usual dimension. A typo with several equally close names asks. */
@@ -366,17 +398,15 @@ static int choose_readings(struct reading *r, struct plan *p)
 			bool adjacent = v->m.last + 1 == d->m.first || d->m.last + 1 == v->m.first;
 			if (!adjacent)
 				continue;
-			for (int x = 0; x < v->m.nentries; x++) {
-				const struct vocab_entry *e = v->m.entries[x];
-				if (e->kind == VOCAB_VALUE && dim_ref_eq(&e->col, &d->reading->col)) {
-					v->reading = e;
-					v->qualified = true;
-					d->qualifier = true;
-					break;
-				}
+			if (!qualify(v, d))
+				continue;
+			d->qualifier = true;
+			/* "the dev and sandbox accounts": the word qualifies the list it ends */
+			for (struct name_hit *cur = v; cur && v->m.last < d->m.first;) {
+				struct name_hit *prev = list_item_before(r, cur);
+				cur = prev && qualify(prev, d) ? prev : NULL;
 			}
-			if (d->qualifier)
-				break;
+			break;
 		}
 	}
 	return 0;
@@ -399,7 +429,9 @@ static void mark_exclusions(struct reading *r)
 				const struct token *tok = &r->toks.items[t];
 				glue = (tok->kind == TOK_PUNCT && tok->text.p[0] == ',') || tok_is(&r->toks, t, "and") ||
 				       tok_is(&r->toks, t, "or") || tok_is(&r->toks, t, "the") || tok_is(&r->toks, t, "a") ||
-				       tok_is(&r->toks, t, "an") || tok_is(&r->toks, t, "any") || tok_is(&r->toks, t, "nor");
+				       tok_is(&r->toks, t, "an") || tok_is(&r->toks, t, "any") || tok_is(&r->toks, t, "nor") ||
+				       tok_is(&r->toks, t, "in") || tok_is(&r->toks, t, "for") || tok_is(&r->toks, t, "on") ||
+				       tok_is(&r->toks, t, "from");
 			}
 			if (!glue)
 				break;
@@ -495,6 +527,20 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 			return true;
 		}
 	}
+	/* "team costs in October", "account spend by month": a dimension word
+	 * in front of a money word asks for one row each */
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (!is_dimension_hit(h) || h->qualifier || h->excluded || h->m.last + 1 >= r->toks.n)
+			continue;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].first == h->m.last + 1 && r->cues[c].cue == CUE_COST) {
+				p->group = h->reading->col;
+				h->grouping = true;
+				*plural = true;
+				return true;
+			}
+	}
 	/* "services under $100", "regions in Q3": a plural dimension word
 	 * that names no value's column still asks for one row each */
 	for (size_t i = 0; i < r->nnames; i++) {
@@ -521,13 +567,19 @@ static void apply_resource_nouns(struct reading *r, struct plan *p, bool *group_
 		while (first > 0 && (r->role[first - 1] == ROLE_NAME || number_at(r, first - 1) > 0))
 			first--;
 		enum cue before = first > 0 ? cue_before(r, first) : CUE_NONE;
-		bool ranked = before == CUE_BY || before == CUE_EACH || before == CUE_WHICH || before == CUE_TOP ||
-			      before == CUE_BOTTOM || before == CUE_MOST || before == CUE_LEAST || before == CUE_ASK ||
-			      number_at(r, j - (j > 0)) > 0;
+		bool plural_noun = r->toks.items[j].text.p[r->toks.items[j].text.n - 1] == 's';
+		/* "top 5 buckets", "which functions", "buckets over $500", "volumes by cost" */
+		bool by_cost = false;
+		for (size_t c = 0; c + 1 < r->ncues; c++)
+			by_cost |= r->cues[c].cue == CUE_BY && r->cues[c + 1].cue == CUE_COST &&
+				   r->cues[c + 1].first == r->cues[c].last + 1;
+		bool ranked = before == CUE_BY || before == CUE_EACH || (before == CUE_WHICH && tok_is(&r->toks, first - 1, "which")) ||
+			      has_cue(r, CUE_TOP) || has_cue(r, CUE_BOTTOM) || has_cue(r, CUE_MOST) || has_cue(r, CUE_LEAST) ||
+			      (plural_noun && (by_cost || p->has_threshold || (before == CUE_ASK && !has_cue(r, CUE_COST))));
 		if (ranked && !*group_mentioned) {
 			p->group.dim = DIM_RESOURCE;
 			*group_mentioned = true;
-			*plural = r->toks.items[j].text.p[r->toks.items[j].text.n - 1] == 's';
+			*plural = plural_noun;
 		}
 		bool service_named = false;
 		for (int f = 0; f < p->nfilters; f++)
@@ -757,6 +809,16 @@ static void find_threshold(const struct reading *r, struct plan *p)
 	}
 }
 
+static bool unread_word(const struct reading *r, size_t i);
+
+static bool has_unread_word(const struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n; i++)
+		if (unread_word(r, i))
+			return true;
+	return false;
+}
+
 static void refuse(struct plan *p, const char *why)
 {
 	p->intent = INTENT_REFUSE;
@@ -819,7 +881,7 @@ static bool check_refusal(struct reading *r, struct plan *p)
 		refuse(p, msg);
 		return true;
 	}
-	if (has_cue(r, CUE_HELP) && r->nnames == 0) {
+	if (has_cue(r, CUE_HELP) && r->nnames == 0 && !has_unread_word(r)) {
 		p->intent = INTENT_HELP;
 		snprintf(p->message, sizeof(p->message),
 			 "Ask about your cloud costs in plain English: totals, breakdowns by service, account, "
@@ -1085,8 +1147,8 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 	set_grain_from_cues(r, p);
 	*group_mentioned = find_grouping(r, p, &plural);
 	add_filters(r, p);
-	apply_resource_nouns(r, p, group_mentioned, &plural);
 	find_threshold(r, p);
+	apply_resource_nouns(r, p, group_mentioned, &plural);
 	bool ascending = false;
 	p->limit = find_limit(r, &ascending);
 	p->ascending = ascending;
@@ -1143,8 +1205,15 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 			p->group.dim = by_service ? DIM_USAGE_TYPE : DIM_SERVICE;
 			*group_mentioned = true;
 		}
-		/* "which service cost the most": the one */
-		if (!p->limit && (has_cue(r, CUE_MOST) || has_cue(r, CUE_LEAST)) && has_cue(r, CUE_WHICH) && !plural) {
+		/* "which service cost the most", "the most expensive team": the one */
+		bool superlative_before = false;
+		for (size_t i = 0; i < r->nnames; i++)
+			if (r->names[i].grouping) {
+				enum cue b = cue_before(r, r->names[i].m.first);
+				superlative_before = b == CUE_MOST || b == CUE_LEAST;
+			}
+		if (!p->limit && (has_cue(r, CUE_MOST) || has_cue(r, CUE_LEAST)) &&
+		    (has_cue(r, CUE_WHICH) || superlative_before) && !plural) {
 			p->limit = 1;
 			p->ascending = has_cue(r, CUE_LEAST);
 		}
@@ -1445,8 +1514,38 @@ static char *correct_spelling(const struct reading *r, struct spelling *fix)
 static bool unread_word(const struct reading *r, size_t i)
 {
 	const struct token *t = &r->toks.items[i];
-	return r->role[i] == ROLE_FREE && t->kind == TOK_WORD && !lexicon_is_function_word(&t->text) &&
-	       lexicon_number_word(&t->text) < 0;
+	if (r->role[i] != ROLE_FREE)
+		return false;
+	/* a long bare number is an id ("account 123456789012") the data does not have */
+	if (t->kind == TOK_NUMBER)
+		return !t->money && !t->percent && t->text.n >= 9 && t->number == floor(t->number);
+	return t->kind == TOK_WORD && !lexicon_is_function_word(&t->text) && lexicon_number_word(&t->text) < 0;
+}
+
+/* "the growth team", "our forecast project": a parser word right before
+ * a tag key names a value the data does not have, not a change or an
+ * analysis. */
+static bool misread_value_word(const struct reading *r, size_t i)
+{
+	static const enum cue content[] = {
+		CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_SPIKE, CUE_ANOMALY, CUE_FORECAST, CUE_REDUCE,
+		CUE_RECOMMEND, CUE_DRIVER, CUE_HELP, CUE_FUTURE, CUE_RUN_RATE, CUE_WHY, CUE_EXPLAIN,
+	};
+	static const char *const determiners[] = { "the", "our", "a", "for", "of", "my", "their", NULL };
+	if (r->role[i] != ROLE_CUE || i == 0 || !tok_in(&r->toks, i - 1, determiners))
+		return false;
+	bool before_tag_key = false;
+	for (size_t k = 0; k < r->nnames; k++)
+		before_tag_key |= r->names[k].m.first == i + 1 && is_dimension_hit(&r->names[k]) &&
+				  r->names[k].reading->col.dim == DIM_TAG && !r->names[k].plural;
+	if (!before_tag_key)
+		return false;
+	for (size_t c = 0; c < r->ncues; c++)
+		if (r->cues[c].first == i && r->cues[c].last == i)
+			for (size_t k = 0; k < sizeof(content) / sizeof(content[0]); k++)
+				if (r->cues[c].cue == content[k])
+					return true;
+	return false;
 }
 
 /* "sing a song about redis", "email this to finance", "print the tokens":
@@ -1493,7 +1592,7 @@ static bool check_unknown(struct reading *r, struct plan *p)
 {
 	size_t unknown[8], n = 0;
 	for (size_t i = 0; i < r->toks.n && n < 8; i++)
-		if (unread_word(r, i))
+		if (unread_word(r, i) || misread_value_word(r, i))
 			unknown[n++] = i;
 	if (!n)
 		return false;
@@ -1599,17 +1698,19 @@ static bool check_ambiguity(struct reading *r, struct plan *p)
 			continue;
 		const struct vocab_entry *cols[6];
 		int ncols = 0;
+		bool from_data = false;
 		for (int k = 0; k < h->m.nentries; k++) {
 			const struct vocab_entry *e = h->m.entries[k];
-			if (e->kind != VOCAB_VALUE || !e->from_data || !names_an_owner(e->col.dim))
+			if (e->kind != VOCAB_VALUE || !names_an_owner(e->col.dim))
 				continue;
+			from_data |= e->from_data;
 			bool seen = false;
 			for (int x = 0; x < ncols; x++)
 				seen |= dim_ref_eq(&cols[x]->col, &e->col);
 			if (!seen)
 				cols[ncols++] = e;
 		}
-		if (ncols < 2)
+		if (ncols < 2 || !from_data)
 			continue;
 		char word[64];
 		size_t from = r->toks.items[h->m.first].offset;

@@ -313,6 +313,17 @@ void vocab_add_data(struct vocab *v, const char *dim_name, const char *tag_key, 
 		if (short_name)
 			add_value(v, short_name, &col, value, cost, true);
 	}
+	/* The short names people use for environment-like values: "prod"
+	 * for a tag value "production" is a reading of its own, so a "prod"
+	 * account and a "production" env tag make "prod" ambiguous. */
+	static const struct {
+		const char *value, *short_name;
+	} abbreviations[] = {
+		{ "development", "dev" }, { "production", "prod" }, { "production", "prd" }, { "staging", "stg" },
+	};
+	for (size_t a = 0; a < sizeof(abbreviations) / sizeof(abbreviations[0]); a++)
+		if (strcasecmp(value, abbreviations[a].value) == 0)
+			add_value(v, abbreviations[a].short_name, &col, value, cost, false);
 	/* A derived spelling is weaker evidence than the value itself: a
 	 * synonym of the same words wins over it. */
 	if (decamel(value, buf, sizeof(buf)) && col.dim != DIM_SERVICE)

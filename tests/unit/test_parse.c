@@ -331,7 +331,7 @@ static void test_corpora(void **state)
 	assert_non_null(d);
 	struct dirent *e;
 	int files = 0, total = 0, pass = 0, wrong = 0, miss = 0, answerable = 0, covered = 0;
-	bool verbose = getenv("FINQ_CORPUS_VERBOSE") != NULL;
+	bool verbose = getenv("FINQ_CORPUS_VERBOSE") != NULL, ratchets_held = true;
 	while ((e = readdir(d))) {
 		size_t n = strlen(e->d_name);
 		if (n < 5 || strcmp(e->d_name + n - 4, ".txt") != 0)
@@ -345,9 +345,12 @@ static void test_corpora(void **state)
 			      e->d_name, st.cases, st.pass, 100.0 * st.pass / (st.cases ? st.cases : 1), st.miss, st.wrong,
 			      100.0 * st.wrong / (st.cases ? st.cases : 1), st.covered, st.answerable,
 			      100.0 * st.covered / (st.answerable ? st.answerable : 1));
-		assert_true(st.min_pass >= 0 && st.max_wrong >= 0); /* every corpus states its ratchet */
-		assert_true(st.pass >= st.min_pass);
-		assert_true(st.wrong <= st.max_wrong);
+		/* every corpus states its ratchet */
+		if (st.min_pass < 0 || st.max_wrong < 0 || st.pass < st.min_pass || st.wrong > st.max_wrong) {
+			print_message("corpus %s: below its ratchet (min-pass %d, max-wrong %d)\n", e->d_name, st.min_pass,
+				      st.max_wrong);
+			ratchets_held = false;
+		}
 		files++;
 		total += st.cases;
 		pass += st.pass;
@@ -361,6 +364,7 @@ static void test_corpora(void **state)
 	print_message("corpora: %d files, %d cases, %d passed, %d honest misses, %d wrong; every word read in %d of %d\n",
 		      files, total, pass, miss, wrong, covered, answerable);
 	assert_true(files > 0);
+	assert_true(ratchets_held);
 }
 
 static void test_cue_table_sorted(void **state)
