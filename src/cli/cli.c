@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "ask.h"
+#include "date.h"
 #include "sandbox.h"
 #include "state.h"
 #include "strbuf.h"
@@ -33,6 +34,17 @@ int cli_fail(const struct err *e, enum err_status fallback)
 {
 	fprintf(stderr, "finq: %s\n", e->msg);
 	return cli_exit_code(e->code ? e->code : fallback);
+}
+
+int cli_today(const struct cli *cli, int *today, struct err *e)
+{
+	if (!cli->today) {
+		*today = date_today();
+		return 0;
+	}
+	if (!date_parse(cli->today, today))
+		return err_set_code(e, ERR_USAGE, "--today takes a date as YYYY-MM-DD, not '%s'", cli->today);
+	return 0;
 }
 
 int cli_open_for_questions(const struct cli *cli, int *today, struct db *db, struct ask_context *ctx)

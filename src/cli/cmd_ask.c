@@ -4,7 +4,6 @@
  * conversation in the state store; --conversation ID continues one.
  */
 #include "cli.h"
-#include "date.h"
 #include "sandbox.h"
 #include "session.h"
 #include "strbuf.h"
@@ -26,17 +25,6 @@ static void ask_usage(FILE *out)
 		"--conversation ID continues a conversation (\"what about S3?\"); the id of a\n"
 		"new one is in the JSON (conversation_id) or printed on stderr.\n"
 		"--sql also prints the SQL that produced the numbers.\n");
-}
-
-int cli_today(const struct cli *cli, int *today, struct err *e)
-{
-	if (!cli->today) {
-		*today = date_today();
-		return 0;
-	}
-	if (!date_parse(cli->today, today))
-		return err_set_code(e, ERR_USAGE, "--today takes a date as YYYY-MM-DD, not '%s'", cli->today);
-	return 0;
 }
 
 int cmd_ask(struct cli *cli, int argc, char **argv)
