@@ -11,6 +11,7 @@
 #include "date.h"
 #include "parse.h"
 #include "sandbox.h"
+#include "state.h"
 #include "xalloc.h"
 
 #include <getopt.h>
@@ -154,6 +155,12 @@ int cmd_bench(struct cli *cli, int argc, char **argv)
 		free(questions);
 		return rc;
 	}
+	/* the knowledge analysis reads the state file, as `finq ask` lets it */
+	char *state_path = state_path_for(cli->db_path);
+	struct state *st = NULL;
+	if (state_open(&st, state_path, &e) == 0)
+		ctx.state = st;
+	free(state_path);
 	double parse_reps = 200;
 	double *parse_us = xcalloc(nq, sizeof(double));
 	double *answer_ms = xcalloc(nq * (size_t)rounds, sizeof(double));
@@ -208,6 +215,8 @@ int cmd_bench(struct cli *cli, int argc, char **argv)
 	free(parse_us);
 	free(answer_ms);
 	ask_context_release(&ctx);
+	if (st)
+		state_close(st);
 	db_close(&db);
 	return rc;
 }
