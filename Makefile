@@ -22,8 +22,30 @@ PKGS    := jansson sqlite3 zlib
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(DUCKDB_CFLAGS)
 LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -ledit -lz -lpthread -lm -lcrypto
 
-SRCS      := $(sort $(wildcard src/*.c))
-LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+# src/ is one folder per layer; docs/architecture.md draws the map. Each
+# folder is compiled with -I for itself and for the folders it may use, so
+# that an include across a boundary fails the build. Dependencies go one
+# way: cli/ and serve/ on top, service/ under them, then the libraries, and
+# base/ at the ground.
+LAYERS      := base lang sql store load demo answer insight service serve cli
+USES_base    := base
+USES_lang    := lang base
+USES_sql     := sql lang base
+USES_store   := store base
+USES_load    := load store base
+USES_demo    := demo store base
+USES_answer  := answer sql lang base
+USES_insight := insight answer sql lang store base
+USES_service := service insight answer load store sql lang base
+USES_serve   := serve service insight answer load store sql lang base
+USES_cli     := cli serve service insight answer demo load store sql lang base
+# the -I flags of the folder that holds build/<folder>/<name>.o ($* is folder/name)
+layer_incs   = $(foreach d,$(USES_$(firstword $(subst /, ,$*))),-Isrc/$(d))
+ALL_INCS    := $(LAYERS:%=-Isrc/%)
+HDRS        := $(wildcard src/*/*.h)
+
+SRCS      := $(sort $(wildcard $(LAYERS:%=src/%/*.c)))
+LIB_SRCS  := $(filter-out src/cli/main.c,$(SRCS))
 # build/web_assets.c is generated (see below); every binary links it.
 OBJS      := $(SRCS:src/%.c=build/%.o) build/web_assets.o
 LIB_OBJS  := $(LIB_SRCS:src/%.c=build/%.o) build/web_assets.o
@@ -36,7 +58,7 @@ SAN_LIB_OBJS := $(LIB_SRCS:src/%.c=build/asan/%.o) build/asan/web_assets.o
 SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 
 # The knowledge base's built-in entries, kb/*.md, embedded by
-# scripts/embed_kb.py as build/kb_assets.c (src/kb_assets.h); every binary
+# scripts/embed_kb.py as build/kb_assets.c (src/insight/kb_assets.h); every binary
 # links it, as it does build/web_assets.o.
 KB_FILES := $(sort $(wildcard kb/*.md))
 OBJS         += build/kb_assets.o
@@ -60,14 +82,14 @@ build/.deps: scripts/deps.sh
 	./scripts/deps.sh
 	@touch $@
 
-build/%.o: src/%.c build/.deps $(wildcard src/*.h)
+build/%.o: src/%.c build/.deps $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(layer_incs) -c -o $@ $<
 
 finq: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-# The web UI's files embedded in the binary (src/web_assets.h): made by
+# The web UI's files embedded in the binary (src/serve/web_assets.h): made by
 # scripts/embed_assets.py from web/ when that script exists, else a stub
 # page saying the UI is not built, so that the server builds either way.
 EMBED_SCRIPT := $(wildcard scripts/embed_assets.py)
@@ -88,36 +110,37 @@ else
 	  'const size_t web_assets_count = sizeof(web_assets) / sizeof(web_assets[0]);' > $@
 endif
 
-build/web_assets.o: build/web_assets.c src/web_assets.h
-	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
+build/web_assets.o: build/web_assets.c src/serve/web_assets.h
+	$(CC) $(CFLAGS) -Isrc/serve -c -o $@ $<
 
-build/asan/web_assets.o: build/web_assets.c src/web_assets.h
+build/asan/web_assets.o: build/web_assets.c src/serve/web_assets.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -Isrc -c -o $@ $<
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Isrc/serve -c -o $@ $<
 
 build/kb_assets.c: build/.deps scripts/embed_kb.py $(KB_FILES)
 	@mkdir -p build
 	python3 scripts/embed_kb.py kb $@
 
-build/kb_assets.o: build/kb_assets.c src/kb_assets.h
-	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
+build/kb_assets.o: build/kb_assets.c src/insight/kb_assets.h
+	$(CC) $(CFLAGS) -Isrc/insight -c -o $@ $<
 
-build/asan/kb_assets.o: build/kb_assets.c src/kb_assets.h
+build/asan/kb_assets.o: build/kb_assets.c src/insight/kb_assets.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -Isrc -c -o $@ $<
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Isrc/insight -c -o $@ $<
 
-# The OpenAPI document is embedded with .incbin (src/openapi.c).
-build/openapi.o build/asan/openapi.o: src/openapi.json
+# The OpenAPI document is embedded with .incbin (src/serve/openapi.c).
+build/serve/openapi.o build/asan/serve/openapi.o: src/serve/openapi.json
 
-TEST_CFLAGS := -Isrc -DTEST_DATA_DIR='"$(CURDIR)/tests/data"'
+# Tests see every folder: they test each layer from outside.
+TEST_CFLAGS := $(ALL_INCS) -DTEST_DATA_DIR='"$(CURDIR)/tests/data"'
 
 build/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-build/asan/%.o: src/%.c build/.deps $(wildcard src/*.h)
+build/asan/%.o: src/%.c build/.deps $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(layer_incs) -c -o $@ $<
 
 finq-asan: $(SAN_OBJS)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
@@ -176,25 +199,25 @@ FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fn
 # '=' not ':=': DUCKDB_CFLAGS is known only once scripts/deps.sh has run.
 FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g $(DUCKDB_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_LIB_OBJS := $(LIB_SRCS:src/%.c=build/fuzz/%.o) build/fuzz/web_assets.o build/fuzz/kb_assets.o
-FUZZ_DEFS    := -Isrc -DFUZZ_DATA_DIR='"$(CURDIR)/tests/data"'
+FUZZ_DEFS    := $(ALL_INCS) -DFUZZ_DATA_DIR='"$(CURDIR)/tests/data"'
 FUZZ_BINS    := $(FUZZERS:%=build/fuzz/fuzz_%)
 REPLAY_BINS  := $(FUZZERS:%=build/asan/fuzz/fuzz_%)
 # the library objects are intermediate to make; keep them between runs
 .SECONDARY: $(FUZZ_LIB_OBJS)
 
-build/fuzz/%.o: src/%.c build/.deps $(wildcard src/*.h)
+build/fuzz/%.o: src/%.c build/.deps $(HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(layer_incs) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build/fuzz/web_assets.o: build/web_assets.c src/web_assets.h
+build/fuzz/web_assets.o: build/web_assets.c src/serve/web_assets.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc/serve -c -o $@ $<
 
-build/fuzz/kb_assets.o: build/kb_assets.c src/kb_assets.h
+build/fuzz/kb_assets.o: build/kb_assets.c src/insight/kb_assets.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc/insight -c -o $@ $<
 
-build/fuzz/openapi.o: src/openapi.json
+build/fuzz/serve/openapi.o: src/serve/openapi.json
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_DEFS) -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)

@@ -3,7 +3,7 @@
 
 usage: embed_assets.py WEB_DIR OUT_C
 
-Writes OUT_C, a C17 file that defines the table declared in src/web_assets.h:
+Writes OUT_C, a C17 file that defines the table declared in src/serve/web_assets.h:
 
     const struct web_asset web_assets[];   sorted by path
     const size_t web_assets_count;
@@ -149,11 +149,11 @@ def main(argv):
     assets = collect(web_dir)
     for url, full, _data in assets:
         content_type(full)
-    # The header lives in src/ next to this script's parent; name it relative
+    # The header lives in src/serve/ next to this script's parent; name it relative
     # to the output file so no -I flag is needed.
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out_dir = os.path.dirname(os.path.abspath(out_c))
-    header = os.path.relpath(os.path.join(repo, "src", "web_assets.h"), out_dir).replace(os.sep, "/")
+    header = os.path.relpath(os.path.join(repo, "src", "serve", "web_assets.h"), out_dir).replace(os.sep, "/")
     text = render(assets, header)
     os.makedirs(out_dir, exist_ok=True)
     tmp = out_c + ".tmp"

@@ -3,7 +3,7 @@
 
 usage: embed_kb.py KB_DIR OUT_C
 
-Writes OUT_C, a C17 file that defines what src/kb_assets.h declares:
+Writes OUT_C, a C17 file that defines what src/insight/kb_assets.h declares:
 
     const struct kb_asset kb_assets[];   sorted by file name
     const size_t kb_assets_count;
@@ -28,7 +28,7 @@ import sys
 
 BYTES_PER_LINE = 16
 MIN_WORDS, MAX_WORDS = 150, 400
-TITLE_MAX = 200  # bytes; KB_TITLE_MAX in src/kb.h
+TITLE_MAX = 200  # bytes; KB_TITLE_MAX in src/insight/kb.h
 
 
 def die(msg):
@@ -116,7 +116,7 @@ def main(argv):
         sha.update(data)
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out_dir = os.path.dirname(os.path.abspath(out_c))
-    header = os.path.relpath(os.path.join(repo, "src", "kb_assets.h"), out_dir).replace(os.sep, "/")
+    header = os.path.relpath(os.path.join(repo, "src", "insight", "kb_assets.h"), out_dir).replace(os.sep, "/")
     text = render(entries, header, sha.hexdigest())
     os.makedirs(out_dir, exist_ok=True)
     tmp = out_c + ".tmp"

@@ -93,7 +93,7 @@ export function uploadData(file, onProgress) {
   });
 }
 
-// The analyses (src/insight.h): the list, and one run with the words that
+// The analyses (src/insight/insight.h): the list, and one run with the words that
 // narrow it and its options ({q, months, backtest, limit}).
 export async function listInsights() {
   const data = await api('GET', '/api/v1/insights');

@@ -5,7 +5,7 @@
 // the architecture and the likely owners of untagged spend. Clicking an
 // item, or one of a panel's suggestions, asks about it in the chat (the
 // caller's ask). An analysis the server lacks says so in its panel. The
-// result objects' fields are those of src/insight.h; an item's fields are
+// result objects' fields are those of src/insight/insight.h; an item's fields are
 // the analysis' own, so they are read by the names the analyses use, with
 // what is missing left out rather than guessed.
 

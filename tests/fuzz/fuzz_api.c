@@ -19,7 +19,7 @@
 #include "api.h"
 #include "date.h"
 #include "demo.h"
-#include "engine.h"
+#include "pool.h"
 #include "load.h"
 
 #include <jansson.h>

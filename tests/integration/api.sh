@@ -248,8 +248,8 @@ check_match "metrics say the data version" "$BODY" '^finq_data_version 1$'
 
 req GET /api/v1/openapi.json
 check_eq "openapi.json is 200" 200 "$STATUS"
-routes=$(sed -n 's/^[[:space:]]*{ "\([A-Z]*\)", "\([^"]*\)", api_[a-z_]*, \(true\|false\) },$/\1 \2/p' "$SRC/api.c")
-check_ne "the router's table is readable from src/api.c" "" "$routes"
+routes=$(sed -n 's/^[[:space:]]*{ "\([A-Z]*\)", "\([^"]*\)", api_[a-z_]*, \(true\|false\) },$/\1 \2/p' "$SRC/serve/api.c")
+check_ne "the router's table is readable from src/serve/api.c" "" "$routes"
 check "the OpenAPI document lists every route of the router" python3 -c '
 import json, sys
 doc = json.loads(sys.argv[1])

@@ -246,7 +246,10 @@ for _ in 1 2 3; do
 done
 check_eq "the sixth request of the minute is refused with 429" " 200 429 429" "$statuses"
 check_error "429 says why" 429 rate_limited
-check_match "with Retry-After in seconds (12 at 5 a minute)" "$(header Retry-After)" '^1[0-2]$'
+# The limiter guarantees whole seconds from 1 to the time one request takes
+# to refill (60 / 5 = 12); how far into that the clock is depends on how fast
+# the machine ran the requests before, so only the bounds are asserted.
+check_match "with Retry-After in whole seconds, 1 to 12 at 5 a minute" "$(header Retry-After)" '^([1-9]|1[0-2])$'
 with_token "$TOKEN" GET /api/v1/conversations
 check_eq "a token has a bucket of its own" 200 "$STATUS"
 for _ in 1 2 3 4 5; do with_token "$TOKEN" GET /api/v1/conversations; done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # load_errors.sh: bad input to `finq load`. Each must exit 3 (EXIT_BAD_INPUT,
-# src/cli.h), name the file (and the line and column where there is one),
+# src/cli/cli.h), name the file (and the line and column where there is one),
 # and leave the database's content exactly as it was (count, totals, loads
 # and load_files before and after, compared as `finq sql --json` text).
 # Cases: a truncated gzip, an unknown header, a number that is not one (CUR

@@ -15,7 +15,7 @@
 
 #include "api.h"
 #include "date.h"
-#include "engine.h"
+#include "pool.h"
 #include "load.h"
 #include "strbuf.h"
 #include "web_assets.h"

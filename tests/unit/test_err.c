@@ -15,12 +15,12 @@ static void test_set_and_code(void **state)
 	assert_int_equal(err_set(&e, "unknown column '%s' in file '%s' line %d", "foo", "x.csv", 12), -1);
 	assert_string_equal(e.msg, "unknown column 'foo' in file 'x.csv' line 12");
 	assert_int_equal(e.code, 0);
-	assert_int_equal(err_set_code(&e, EXIT_BAD_INPUT, "'%s' is empty", "a.csv"), -1);
+	assert_int_equal(err_set_code(&e, ERR_BAD_INPUT, "'%s' is empty", "a.csv"), -1);
 	assert_string_equal(e.msg, "'a.csv' is empty");
-	assert_int_equal(e.code, EXIT_BAD_INPUT);
+	assert_int_equal(e.code, ERR_BAD_INPUT);
 	/* err_set keeps an earlier code. */
 	err_set(&e, "again");
-	assert_int_equal(e.code, EXIT_BAD_INPUT);
+	assert_int_equal(e.code, ERR_BAD_INPUT);
 	err_clear(&e);
 	assert_string_equal(e.msg, "");
 	assert_int_equal(e.code, 0);
@@ -30,10 +30,10 @@ static void test_prefix(void **state)
 {
 	(void)state;
 	struct err e = { 0 };
-	err_set_code(&e, EXIT_DATABASE, "disk full");
+	err_set_code(&e, ERR_DATABASE, "disk full");
 	assert_int_equal(err_prefix(&e, "cannot create the %s", "cost tables"), -1);
 	assert_string_equal(e.msg, "cannot create the cost tables: disk full");
-	assert_int_equal(e.code, EXIT_DATABASE);
+	assert_int_equal(e.code, ERR_DATABASE);
 }
 
 static void test_bounds(void **state)
@@ -63,11 +63,11 @@ static void test_reset_code_keeps_message(void **state)
 	 * nothing, a missing path). */
 	struct err e = { 0 };
 	err_set(&e, "'/data/x.csv.gz' is a corrupt or truncated gzip file");
-	err_set_code(&e, EXIT_BAD_INPUT, "%s", e.msg);
+	err_set_code(&e, ERR_BAD_INPUT, "%s", e.msg);
 	if (strcmp(e.msg, "'/data/x.csv.gz' is a corrupt or truncated gzip file") != 0)
 		print_error("src bug (err.c err_set_code / callers in load.c, sandbox.c): message became '%s'\n", e.msg);
 	assert_string_equal(e.msg, "'/data/x.csv.gz' is a corrupt or truncated gzip file");
-	assert_int_equal(e.code, EXIT_BAD_INPUT);
+	assert_int_equal(e.code, ERR_BAD_INPUT);
 }
 
 int main(void)

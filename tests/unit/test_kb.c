@@ -168,7 +168,7 @@ static void test_search_no_words_is_usage_error(void **state)
 	struct kb_entries hits = KB_ENTRIES_INIT;
 	struct err e = { 0 };
 	assert_int_equal(kb_search(f->s, "what is it?", 5, &hits, &e), -1);
-	assert_int_equal(e.code, EXIT_USAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_contains(e.msg, "no words to search for");
 	e = (struct err){ 0 };
 	assert_int_equal(kb_search(f->s, "zzqqxxv", 5, &hits, &e), 0);
@@ -293,7 +293,7 @@ static void test_add_find_replace_remove(void **state)
 
 	/* Unknown entries and built-in ones cannot be removed. */
 	assert_int_equal(kb_remove(f->s, "Our zindle runbook", NULL, &e), -1);
-	assert_int_equal(e.code, EXIT_ERROR);
+	assert_int_equal(e.code, ERR_FAILED);
 	assert_contains(e.msg, "no knowledge base entry is titled 'Our zindle runbook'");
 	assert_int_equal(kb_remove(f->s, "savings plans", NULL, &e), -1);
 	assert_contains(e.msg, "'Savings Plans' is a built-in entry");
@@ -327,7 +327,7 @@ static void test_add_refuses_what_is_not_text(void **state)
 		const char *paths[] = { good, bad }; /* the good one first: nothing is stored */
 		e = (struct err){ 0 };
 		assert_int_equal(kb_add_files(f->s, paths, 2, &added, &e), -1);
-		assert_int_equal(e.code, EXIT_BAD_INPUT);
+		assert_int_equal(e.code, ERR_BAD_INPUT);
 		assert_contains(e.msg, cases[i].message);
 		assert_contains(e.msg, cases[i].name);
 		assert_int_equal(added.n, 0);

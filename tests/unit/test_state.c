@@ -191,7 +191,7 @@ static void test_newer_schema_refused(void **state)
 	assert_null(s);
 	assert_contains(e.msg, f->path);
 	assert_contains(e.msg, "schema version 99, newer than this finq knows (2)");
-	assert_int_equal(e.code, EXIT_DATABASE);
+	assert_int_equal(e.code, ERR_DATABASE);
 }
 
 /* A version-1 file (before API tokens) is brought up to version 2 and keeps
@@ -225,7 +225,7 @@ static void test_tokens(void **state)
 	assert_int_equal(state_token_add(f->s, "ci", h1, &e), 0);
 	assert_int_equal(state_token_add(f->s, "alpha", h2, &e), 0);
 	assert_int_equal(state_token_add(f->s, "ci", h2, &e), -1);
-	assert_int_equal(e.code, EXIT_USAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_contains(e.msg, "a token named 'ci' exists already");
 	assert_int_equal(state_token_add(f->s, "bad name", h1, &e), -1);
 	assert_int_equal(state_token_add(f->s, "x", "ABCDEF", &e), -1);
@@ -244,7 +244,7 @@ static void test_tokens(void **state)
 	assert_string_equal(list.items[0].last_used_at, "");
 	assert_int_equal(state_token_revoke(f->s, "ci", &e), 0);
 	assert_int_equal(state_token_revoke(f->s, "ci", &e), -1);
-	assert_int_equal(e.code, EXIT_ERROR);
+	assert_int_equal(e.code, ERR_FAILED);
 	assert_contains(e.msg, "no token named 'ci'");
 	assert_int_equal(state_token_list(f->s, &list, &e), 0);
 	assert_int_equal(list.n, 1);
@@ -320,7 +320,7 @@ static void test_conversations(void **state)
 
 	assert_int_equal(state_conversation_rename(f->s, a, " \t ", &e), -1);
 	assert_string_equal(e.msg, "a conversation title cannot be empty");
-	assert_int_equal(e.code, EXIT_USAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	char longt[STATE_TITLE_MAX + 2];
 	memset(longt, 'x', sizeof(longt) - 1);
 	longt[sizeof(longt) - 1] = '\0';
@@ -329,7 +329,7 @@ static void test_conversations(void **state)
 	assert_int_equal(state_conversation_create(f->s, longt, b, &e), -1);
 	assert_int_equal(state_conversation_rename(f->s, "nope", "x", &e), -1);
 	assert_string_equal(e.msg, "unknown conversation 'nope'");
-	assert_int_equal(e.code, EXIT_ERROR);
+	assert_int_equal(e.code, ERR_FAILED);
 	assert_int_equal(state_conversation_get(f->s, "nope", &conv, &e), -1);
 	assert_null(conv);
 	assert_string_equal(e.msg, "unknown conversation 'nope'");
@@ -453,7 +453,7 @@ static void test_message_validation(void **state)
 
 	assert_int_equal(state_message_add(f->s, c, "q", NULL, NULL, "great", NULL, 1, m, &e), -1);
 	assert_string_equal(e.msg, "unknown outcome 'great' (answered, clarified, refused or failed)");
-	assert_int_equal(e.code, EXIT_USAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_int_equal(state_message_add(f->s, c, "q", "{\"a\":", NULL, "answered", NULL, 1, m, &e), -1);
 	assert_contains(e.msg, "the plan is not valid JSON");
 	assert_int_equal(state_message_add(f->s, c, "q", NULL, "nope", "answered", NULL, 1, m, &e), -1);
@@ -465,7 +465,7 @@ static void test_message_validation(void **state)
 	assert_string_equal(e.msg, "a message needs a question");
 	assert_int_equal(state_message_add(f->s, "nope", "q", NULL, NULL, "answered", NULL, 1, m, &e), -1);
 	assert_string_equal(e.msg, "unknown conversation 'nope'");
-	assert_int_equal(e.code, EXIT_ERROR);
+	assert_int_equal(e.code, ERR_FAILED);
 	/* A quote in the question is data, not SQL. */
 	assert_int_equal(state_message_add(f->s, c, "it's'); DROP TABLE messages; --", "\"x\"", "[1,2]",
 					   "failed", "x'y", 2, m, &e),
@@ -597,7 +597,7 @@ static void test_feedback_and_cascade(void **state)
 
 	assert_int_equal(state_feedback_add(f->s, "0123456789abcdef0123456789abcdef", true, NULL, &e), -1);
 	assert_string_equal(e.msg, "unknown message '0123456789abcdef0123456789abcdef'");
-	assert_int_equal(e.code, EXIT_ERROR);
+	assert_int_equal(e.code, ERR_FAILED);
 	char big[STATE_COMMENT_MAX + 2];
 	memset(big, 'c', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -767,7 +767,7 @@ static void test_aliases(void **state)
 	assert_int_equal(state_alias_remove(f->s, " Storage", &e), 0);
 	assert_int_equal(state_alias_remove(f->s, "storage", &e), -1);
 	assert_string_equal(e.msg, "unknown alias 'storage'");
-	assert_int_equal(e.code, EXIT_ERROR);
+	assert_int_equal(e.code, ERR_FAILED);
 	assert_int_equal(state_alias_get(f->s, "storage", &list, &e), -1);
 	assert_int_equal(list.n, 0);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM alias_targets WHERE alias = 'storage'"), 0);
@@ -801,7 +801,7 @@ static void test_alias_validation(void **state)
 
 	assert_int_equal(state_alias_set(f->s, "   ", one, 1, &e), -1);
 	assert_string_equal(e.msg, "an alias name cannot be empty");
-	assert_int_equal(e.code, EXIT_USAGE);
+	assert_int_equal(e.code, ERR_USAGE);
 	assert_int_equal(state_alias_set(f->s, NULL, one, 1, &e), -1);
 	assert_string_equal(e.msg, "an alias name cannot be empty");
 	memset(name, 'n', sizeof(name) - 1);
@@ -869,7 +869,7 @@ static void test_corrupt_file(void **state)
 	char want[1024];
 	snprintf(want, sizeof(want), "cannot open state file '%s': file is not a database", path);
 	assert_string_equal(e.msg, want);
-	assert_int_equal(e.code, EXIT_DATABASE);
+	assert_int_equal(e.code, ERR_DATABASE);
 	/* The garbage is left as it was. */
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);

@@ -8,7 +8,7 @@
  */
 #include "unit.h"
 
-#include "token.h"
+#include "apitoken.h"
 
 static void test_generate_shape_and_uniqueness(void **state)
 {
@@ -127,20 +127,20 @@ static void test_names(void **state)
 	struct err e = { 0 };
 	char long_name[TOKEN_NAME_MAX + 2];
 	(void)state;
-	assert_int_equal(token_name_check("ci", &e), 0);
-	assert_int_equal(token_name_check("grafana.prod_1-a", &e), 0);
-	assert_int_equal(token_name_check("", &e), -1);
+	assert_int_equal(state_token_name_check("ci", &e), 0);
+	assert_int_equal(state_token_name_check("grafana.prod_1-a", &e), 0);
+	assert_int_equal(state_token_name_check("", &e), -1);
 	assert_contains(e.msg, "needs a name");
-	assert_int_equal(token_name_check("two words", &e), -1);
+	assert_int_equal(state_token_name_check("two words", &e), -1);
 	assert_contains(e.msg, "'two words'");
-	assert_int_equal(e.code, EXIT_USAGE);
-	assert_int_equal(token_name_check("a/b", &e), -1);
+	assert_int_equal(e.code, ERR_USAGE);
+	assert_int_equal(state_token_name_check("a/b", &e), -1);
 	memset(long_name, 'x', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
-	assert_int_equal(token_name_check(long_name, &e), -1);
+	assert_int_equal(state_token_name_check(long_name, &e), -1);
 	assert_contains(e.msg, "longer than 64 bytes");
 	long_name[TOKEN_NAME_MAX] = '\0';
-	assert_int_equal(token_name_check(long_name, &e), 0);
+	assert_int_equal(state_token_name_check(long_name, &e), 0);
 }
 
 int main(void)

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h" /* EXIT_* codes */
+#include "err.h" /* ERR_* statuses */
 
 /* |a - b| <= tol, with both values in the failure message. */
 #define assert_close(a, b, tol) unit_assert_close((a), (b), (tol), #a, #b, __FILE__, __LINE__)

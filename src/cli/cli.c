@@ -1,0 +1,105 @@
+/*
+ * cli: helpers shared by the subcommands. See cli.h.
+ */
+#include "cli.h"
+#include "ask.h"
+#include "date.h"
+#include "sandbox.h"
+#include "state.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Indexed by enum err_status; one row per status. */
+static const int exit_codes[] = {
+	[ERR_OK] = EXIT_OK,
+	[ERR_FAILED] = EXIT_ERROR,
+	[ERR_USAGE] = EXIT_USAGE,
+	[ERR_BAD_INPUT] = EXIT_BAD_INPUT,
+	[ERR_DATABASE] = EXIT_DATABASE,
+	[ERR_REFUSED] = EXIT_REFUSED,
+	[ERR_NO_DATA] = EXIT_NO_DATA,
+};
+
+int cli_exit_code(enum err_status status)
+{
+	if ((size_t)status >= sizeof(exit_codes) / sizeof(exit_codes[0]))
+		return EXIT_ERROR;
+	return exit_codes[status];
+}
+
+int cli_fail(const struct err *e, enum err_status fallback)
+{
+	fprintf(stderr, "finq: %s\n", e->msg);
+	return cli_exit_code(e->code ? e->code : fallback);
+}
+
+int cli_today(const struct cli *cli, int *today, struct err *e)
+{
+	if (!cli->today) {
+		*today = date_today();
+		return 0;
+	}
+	if (!date_parse(cli->today, today))
+		return err_set_code(e, ERR_USAGE, "--today takes a date as YYYY-MM-DD, not '%s'", cli->today);
+	return 0;
+}
+
+int cli_open_for_questions(const struct cli *cli, int *today, struct db *db, struct ask_context *ctx)
+{
+	struct err e = { 0 };
+	if (cli_today(cli, today, &e))
+		return cli_fail(&e, ERR_USAGE);
+	if (sandbox_open(db, cli->db_path, cli->memory_limit, cli->threads, &e))
+		return cli_fail(&e, ERR_DATABASE);
+	if (ask_context_init(ctx, db, &e)) {
+		db_close(db);
+		return cli_fail(&e, ERR_NO_DATA);
+	}
+	return EXIT_OK;
+}
+
+int cli_run_state_action(const struct cli *cli, const char *command, const struct state_action *actions,
+			 size_t nactions, int argc, char **argv, int first, const struct state_action_options *opt,
+			 void (*usage)(FILE *out, bool full))
+{
+	if (first >= argc) {
+		usage(stderr, false);
+		return EXIT_USAGE;
+	}
+	const struct state_action *act = NULL;
+	for (size_t i = 0; i < nactions && !act; i++)
+		if (strcmp(actions[i].name, argv[first]) == 0)
+			act = &actions[i];
+	if (!act) {
+		struct strbuf names = STRBUF_INIT;
+		for (size_t i = 0; i < nactions; i++)
+			strbuf_addf(&names, "%s%s", i ? (i + 1 == nactions ? " or " : ", ") : "", actions[i].name);
+		fprintf(stderr, "finq: unknown %s action '%s' (%s)\n", command, argv[first], names.buf);
+		strbuf_release(&names);
+		usage(stderr, false);
+		return EXIT_USAGE;
+	}
+	int nargs = argc - first - 1;
+	if (nargs < act->min_args || (act->max_args >= 0 && nargs > act->max_args)) {
+		fprintf(stderr, "finq: wrong number of arguments for '%s %s' (%s %s %s)\n", command, act->name, command,
+			act->name, act->args);
+		usage(stderr, false);
+		return EXIT_USAGE;
+	}
+	struct err e = { 0 };
+	struct state *s;
+	char *path = state_path_for(cli->db_path);
+	int rc = EXIT_OK;
+	if (state_open(&s, path, &e)) {
+		rc = cli_fail(&e, ERR_DATABASE);
+	} else {
+		if (act->run(s, nargs, argv + first + 1, opt, &e))
+			rc = cli_fail(&e, ERR_DATABASE);
+		state_close(s);
+	}
+	free(path);
+	return rc;
+}

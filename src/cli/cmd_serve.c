@@ -1,0 +1,181 @@
+/*
+ * cmd_serve: `finq serve`: the HTTP JSON API and the web UI on the
+ * database of --db. Parses the options into struct server_options and hands
+ * over to server.c. The global --threads is the number of requests that
+ * use the data at once here (engine slots); --today is the default "today"
+ * of questions that do not bring one.
+ */
+#include "cli.h"
+#include "date.h"
+#include "server.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void serve_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: finq serve [--host 127.0.0.1] [--port 8080] [--threads N] [--max-upload SIZE]\n"
+		"                  [--rate-limit N] [--cors-origin ORIGIN] [--timeout SECONDS]\n\n"
+		"Serves the JSON API (/api/v1/..., described at /api/v1/openapi.json) and the web\n"
+		"chat at / on the loaded data. Starts without data too: upload an export then.\n"
+		"Stops on Ctrl-C or SIGTERM after the requests in flight have finished.\n\n"
+		"  --host ADDR           address to listen on (default 127.0.0.1); beyond loopback\n"
+		"                        every request needs an API token ('finq token create')\n"
+		"                        and the server will not start without one\n"
+		"  --port N              port (default 8080; 0 picks a free one)\n"
+		"  --threads N           questions answered at once (default: twice the CPUs, at\n"
+		"                        least 4)\n"
+		"  --max-upload SIZE     largest upload, e.g. 512MB (default), 2GB, 100k\n"
+		"  --rate-limit N        requests a minute per token, or per address without one\n"
+		"                        (default %d; 0: no limit); past it, 429 with Retry-After\n"
+		"  --cors-origin ORIGIN  let pages from ORIGIN (exactly, e.g. https://app.example.com)\n"
+		"                        call the API; CORS is off without it\n"
+		"  --timeout SECONDS     close a connection silent that long, a request half\n"
+		"                        sent included (default 120)\n"
+		"--today YYYY-MM-DD is the day questions are read from when they do not say.\n",
+		SERVER_RATE_LIMIT_DEFAULT);
+}
+
+/* An origin as browsers send it: http or https, a host, perhaps a port;
+ * no path, no wildcard, nothing that could break a header line. */
+static bool origin_valid(const char *origin)
+{
+	static const char *const schemes[] = { "http://", "https://" };
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t n = strlen(schemes[i]);
+		if (strncmp(origin, schemes[i], n) != 0)
+			continue;
+		const char *host = origin + n;
+		return *host && host[strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")] ==
+					'\0';
+	}
+	return false;
+}
+
+/* A whole number from min to max, or -1. */
+static long parse_count(const char *text, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(text, &end, 10);
+	if (errno || *end || !*text || n < min || n > max)
+		return -1;
+	return n;
+}
+
+/* "512MB", "2g", "100k", "1048576": bytes (powers of 1024). */
+static int parse_size(const char *text, uint64_t *out)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t mult;
+	} units[] = { { "", 1 }, { "b", 1 }, { "g", 1ULL << 30 }, { "gb", 1ULL << 30 }, { "k", 1ULL << 10 },
+		      { "kb", 1ULL << 10 }, { "m", 1ULL << 20 }, { "mb", 1ULL << 20 } };
+	char *end;
+	errno = 0;
+	if (!isdigit((unsigned char)*text))
+		return -1;
+	unsigned long long n = strtoull(text, &end, 10);
+	if (errno)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcasecmp(end, units[i].suffix) == 0) {
+			if (n == 0 || n > UINT64_MAX / units[i].mult)
+				return -1;
+			*out = n * units[i].mult;
+			return 0;
+		}
+	return -1;
+}
+
+int cmd_serve(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "max-upload", required_argument, NULL, 'u' },
+		{ "rate-limit", required_argument, NULL, 'l' },
+		{ "cors-origin", required_argument, NULL, 'o' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct server_options opt = {
+		.db_path = cli->db_path,
+		.memory_limit = cli->memory_limit,
+		.host = "127.0.0.1",
+		.port = 8080,
+		.workers = cli->threads,
+		.default_today = -1,
+		.rate_limit = SERVER_RATE_LIMIT_DEFAULT,
+	};
+	int c;
+	long n;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'H': opt.host = optarg; break;
+		case 'p':
+			if ((n = parse_count(optarg, 0, 65535)) < 0) {
+				fprintf(stderr, "finq: --port takes a number from 0 to 65535, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			opt.port = (int)n;
+			break;
+		case 'l':
+			if ((n = parse_count(optarg, 0, 1000000)) < 0) {
+				fprintf(stderr, "finq: --rate-limit takes requests a minute from 0 (no limit) to 1000000, "
+						"not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			opt.rate_limit = (unsigned)n;
+			break;
+		case 'o':
+			if (!origin_valid(optarg)) {
+				fprintf(stderr, "finq: --cors-origin takes one origin such as https://app.example.com "
+						"(scheme and host, no path or wildcard), not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			opt.cors_origin = optarg;
+			break;
+		case 't':
+			if ((n = parse_count(optarg, 1, 86400)) < 0) {
+				fprintf(stderr, "finq: --timeout takes seconds from 1 to 86400, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			opt.timeout = (unsigned)n;
+			break;
+		case 'u':
+			if (parse_size(optarg, &opt.max_upload)) {
+				fprintf(stderr, "finq: --max-upload takes a size such as 512MB, 2GB or 100k, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': serve_usage(stdout); return EXIT_OK;
+		default: serve_usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "finq: serve takes no arguments ('%s')\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cli->threads < 0 || cli->threads > 256) {
+		fprintf(stderr, "finq: --threads takes a number from 1 to 256\n");
+		return EXIT_USAGE;
+	}
+	if (cli->today && !date_parse(cli->today, &opt.default_today)) {
+		fprintf(stderr, "finq: --today takes a date as YYYY-MM-DD, not '%s'\n", cli->today);
+		return EXIT_USAGE;
+	}
+	return cli_exit_code(server_run(&opt));
+}

@@ -1,0 +1,97 @@
+/*
+ * cmd_sql: `finq sql "SELECT ..."`: one read-only query over the loaded
+ * data, printed as a table, JSON or CSV. All the checking is sandbox.c's.
+ */
+#include "cli.h"
+#include "sandbox.h"
+#include "strbuf.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQL_TEXT_MAX (1 << 20)
+
+static void sql_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: finq sql [--json | --csv] [--max-rows N] [--timeout SECONDS] \"SELECT ...\"\n"
+		"       finq sql [options] -      (read the statement from stdin)\n\n"
+		"Runs one SELECT over the loaded data (table 'costs'). The database is\n"
+		"opened read-only; files and the network cannot be reached; one statement.\n");
+}
+
+static int read_all(FILE *in, struct strbuf *sb)
+{
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		strbuf_add(sb, buf, n);
+	return sb->overflow ? -1 : 0;
+}
+
+int cmd_sql(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "max-rows", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sandbox_limits limits = { SANDBOX_DEFAULT_MAX_ROWS, SANDBOX_DEFAULT_TIMEOUT };
+	enum table_format fmt = cli->json ? TABLE_JSON : TABLE_TEXT;
+	struct err e = { 0 };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'j': fmt = TABLE_JSON; break;
+		case 'c': fmt = TABLE_CSV; break;
+		case 'n': limits.max_rows = strtoul(optarg, NULL, 10); break;
+		case 't': limits.timeout_seconds = strtod(optarg, NULL); break;
+		case 'h': sql_usage(stdout); return EXIT_OK;
+		default: sql_usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		sql_usage(stderr);
+		return EXIT_USAGE;
+	}
+	struct strbuf text;
+	strbuf_init(&text, SQL_TEXT_MAX);
+	if (strcmp(argv[optind], "-") == 0) {
+		if (read_all(stdin, &text)) {
+			strbuf_release(&text);
+			fprintf(stderr, "finq: the statement is longer than %d bytes\n", SQL_TEXT_MAX);
+			return EXIT_USAGE;
+		}
+	} else {
+		for (int i = optind; i < argc; i++) {
+			if (i > optind)
+				strbuf_addch(&text, ' ');
+			strbuf_addstr(&text, argv[i]);
+		}
+	}
+
+	struct db db;
+	struct table t;
+	table_init(&t);
+	int rc = EXIT_OK;
+	if (sandbox_open(&db, cli->db_path, cli->memory_limit, cli->threads, &e)) {
+		rc = cli_fail(&e, ERR_DATABASE);
+		goto out_text;
+	}
+	if (sandbox_query(&db, text.buf, &limits, &t, &e))
+		rc = cli_fail(&e, ERR_REFUSED);
+	else
+		table_print(&t, fmt, stdout);
+	table_release(&t);
+	db_close(&db);
+out_text:
+	strbuf_release(&text);
+	return rc;
+}

@@ -1,0 +1,722 @@
+/*
+ * load: `finq load` and the machinery behind it. See load.h.
+ *
+ * The steps: expand paths (files.c); sniff each file (sniff.c); learn its
+ * columns (the header for text, DuckDB's DESCRIBE for Parquet); identify the
+ * format (schema.c); group files that one DuckDB reader can take together;
+ * then, in one transaction, insert each group through schema.c's mapping
+ * and delete the rows of earlier loads for the same billing periods.
+ * A failed insert is rolled back and then explained: the first value in
+ * the first file that does not parse, with its line and column.
+ */
+#include "load.h"
+#include "files.h"
+#include "schema.h"
+#include "sniff.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct load_file {
+	const char *path; /* borrowed from the file list */
+	bool named;
+	struct sniff sniff;
+	bool headerless;  /* its first line is data (Athena TEXTFILE) */
+	enum export_format format;
+	char **names;     /* column names as DuckDB will see them */
+	size_t nnames;
+	size_t group;
+};
+
+struct load_group {
+	enum export_format format;
+	bool parquet;
+	struct load_file **files;
+	size_t nfiles, alloc;
+	struct source_column *cols; /* as the group's reader yields them */
+	size_t ncols;
+	uint64_t estimated_rows;
+};
+
+struct load_state {
+	struct db *db;
+	const struct load_options *opt;
+	struct load_file *files;
+	size_t nfiles;
+	struct load_group *groups;
+	size_t ngroups, alloc_groups;
+	int skipped;
+	/* progress */
+	double started;
+	uint64_t rows_before_group, estimated_total;
+	const struct load_group *current;
+	int nfiles_loading;
+	double earlier_rate; /* rows/s of earlier loads here, for estimates; 0 if none */
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int load_ensure_schema(struct db *db, struct err *e)
+{
+	if (db_exec(db, schema_ddl, e))
+		return err_prefix(e, "cannot create the cost tables");
+	return 0;
+}
+
+/* finq_tag_key(VARCHAR) -> VARCHAR: tag_key_normalize for DuckDB. */
+static void tag_key_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output)
+{
+	(void)info;
+	idx_t n = duckdb_data_chunk_get_size(input);
+	duckdb_vector in = duckdb_data_chunk_get_vector(input, 0);
+	duckdb_string_t *keys = duckdb_vector_get_data(in);
+	uint64_t *valid = duckdb_vector_get_validity(in);
+	duckdb_vector_ensure_validity_writable(output);
+	uint64_t *out_valid = duckdb_vector_get_validity(output);
+	char raw[512], key[512];
+	for (idx_t i = 0; i < n; i++) {
+		if (valid && !duckdb_validity_row_is_valid(valid, i)) {
+			duckdb_validity_set_row_invalid(out_valid, i);
+			continue;
+		}
+		uint32_t len = duckdb_string_t_length(keys[i]);
+		if (len >= sizeof(raw))
+			len = sizeof(raw) - 1;
+		memcpy(raw, duckdb_string_t_data(&keys[i]), len);
+		raw[len] = '\0';
+		tag_key_normalize(raw, key, sizeof(key));
+		duckdb_vector_assign_string_element_len(output, i, key, strlen(key));
+	}
+}
+
+static int register_functions(struct db *db, struct err *e)
+{
+	duckdb_scalar_function f = duckdb_create_scalar_function();
+	duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+	duckdb_scalar_function_set_name(f, "finq_tag_key");
+	duckdb_scalar_function_add_parameter(f, varchar);
+	duckdb_scalar_function_set_return_type(f, varchar);
+	duckdb_scalar_function_set_function(f, tag_key_function);
+	int rc = duckdb_register_scalar_function(db->con, f) == DuckDBError ? -1 : 0;
+	duckdb_destroy_logical_type(&varchar);
+	duckdb_destroy_scalar_function(&f);
+	if (rc)
+		return err_set(e, "cannot register the function finq_tag_key");
+	return 0;
+}
+
+int load_open_db(struct db *db, const char *path, const char *memory_limit, int threads, struct err *e)
+{
+	struct db_config cfg = { .path = path, .memory_limit = memory_limit, .threads = threads };
+	if (db_open(db, &cfg, e))
+		return err_recode(e, ERR_DATABASE);
+	if (load_ensure_schema(db, e) || register_functions(db, e) || db_exec(db, schema_macros, e)) {
+		db_close(db);
+		return err_recode(e, ERR_DATABASE);
+	}
+	return 0;
+}
+
+/* ---- learning each file's columns ---- */
+
+static void set_names(struct load_file *f, char **names, size_t n)
+{
+	/* DuckDB needs distinct names; a repeated header gets a suffix. */
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(names[i], names[k]) == 0) {
+				char *renamed = xasprintf("%s_%zu", names[i], i);
+				free(names[i]);
+				names[i] = renamed;
+				break;
+			}
+	f->names = names;
+	f->nnames = n;
+}
+
+static char **copy_fields(char *const *fields, size_t n)
+{
+	char **out = xcalloc(n, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(fields[i][0] ? fields[i] : "unnamed");
+	return out;
+}
+
+static void add_path_list(struct strbuf *sql, struct load_file *const *files, size_t n)
+{
+	strbuf_addch(sql, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addstr(sql, ", ");
+		strbuf_add_sql_literal(sql, files[i]->path);
+	}
+	strbuf_addch(sql, ']');
+}
+
+/* The DuckDB table function call that reads files (all of one group). */
+static void add_reader(struct strbuf *sql, struct load_file *const *files, size_t n)
+{
+	const struct load_file *f = files[0];
+	if (f->sniff.kind == KIND_PARQUET) {
+		strbuf_addstr(sql, "read_parquet(");
+		add_path_list(sql, files, n);
+		strbuf_addstr(sql, ", union_by_name = true, filename = true)");
+		return;
+	}
+	/* Every dialect option is given: nothing is guessed from the name. */
+	char delim[8];
+	if (f->sniff.delimiter == '\x01')
+		snprintf(delim, sizeof(delim), "\\x01");
+	else
+		snprintf(delim, sizeof(delim), "%c", f->sniff.delimiter);
+	strbuf_addstr(sql, "read_csv(");
+	add_path_list(sql, files, n);
+	strbuf_addf(sql, ", delim = %s'%s', header = %s, compression = '%s', auto_detect = false",
+		    f->sniff.delimiter == '\x01' ? "E" : "", delim, f->headerless ? "false" : "true",
+		    f->sniff.gzip ? "gzip" : "none");
+	if (f->sniff.delimiter == '\x01')
+		strbuf_addstr(sql, ", quote = '', escape = ''");
+	else
+		strbuf_addstr(sql, ", quote = '\"', escape = '\"'");
+	strbuf_addstr(sql, ", nullstr = ['', 'NULL', '\\N'], null_padding = true, filename = true, columns = {");
+	for (size_t i = 0; i < f->nnames; i++) {
+		if (i)
+			strbuf_addstr(sql, ", ");
+		strbuf_add_sql_literal(sql, f->names[i]);
+		strbuf_addstr(sql, ": 'VARCHAR'");
+	}
+	strbuf_addstr(sql, "})");
+}
+
+/* Parquet column names and types from DuckDB. */
+static int describe_parquet(struct load_state *st, struct load_file *f, struct err *e)
+{
+	struct strbuf sql;
+	strbuf_init(&sql, 0);
+	strbuf_addstr(&sql, "SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(");
+	strbuf_add_sql_literal(&sql, f->path);
+	strbuf_addstr(&sql, "))");
+	struct table t;
+	table_init(&t);
+	int rc = db_query(st->db, sql.buf, &t, 0, e);
+	if (rc == 0) {
+		char **names = xcalloc(t.nrows ? t.nrows : 1, sizeof(*names));
+		for (size_t r = 0; r < t.nrows; r++)
+			names[r] = xstrdup(table_at(&t, r, 0)->v.s);
+		f->names = names;
+		f->nnames = t.nrows;
+	} else {
+		err_set_code(e, ERR_BAD_INPUT, "cannot read Parquet file '%s': %s", f->path, e->msg);
+	}
+	table_release(&t);
+	strbuf_release(&sql);
+	return rc;
+}
+
+static const char *kind_description(enum file_kind k)
+{
+	switch (k) {
+	case KIND_EMPTY: return "it is empty";
+	case KIND_JSON: return "it holds JSON (an export manifest?)";
+	default: return "it is neither Parquet nor delimited text";
+	}
+}
+
+/* First pass over a file: what is it, and what are its columns? */
+static int inspect_file(struct load_state *st, struct load_file *f, struct err *e)
+{
+	if (sniff_file(f->path, &f->sniff, e))
+		return err_recode(e, ERR_BAD_INPUT);
+	switch (f->sniff.kind) {
+	case KIND_PARQUET:
+		if (describe_parquet(st, f, e))
+			return -1;
+		break;
+	case KIND_TEXT:
+		set_names(f, copy_fields(f->sniff.fields, f->sniff.nfields), f->sniff.nfields);
+		break;
+	default:
+		if (f->named)
+			return err_set_code(e, ERR_BAD_INPUT, "'%s' is not a billing export: %s",
+					    f->path, kind_description(f->sniff.kind));
+		return 0;
+	}
+	f->format = schema_identify((const char *const *)f->names, f->nnames);
+	/* An Athena TEXTFILE export may come without its header: its first
+	 * line is data, recognisable by the \x01 separators. */
+	if (f->format == FORMAT_UNKNOWN && f->sniff.kind == KIND_TEXT &&
+	    (f->sniff.delimiter == '\x01' || st->opt->header_from))
+		f->headerless = true;
+	return 0;
+}
+
+/* What inspect_file() filled in (also after it failed part-way). */
+static void file_release(struct load_file *f)
+{
+	for (size_t k = 0; k < f->nnames; k++)
+		free(f->names[k]);
+	free(f->names);
+	f->names = NULL;
+	f->nnames = 0;
+	sniff_release(&f->sniff);
+}
+
+/* Give each headerless file the header of --header-from, or of a file of
+ * the same load with as many columns. */
+static int resolve_headers(struct load_state *st, struct err *e)
+{
+	struct load_file from = { 0 };
+	if (st->opt->header_from) {
+		from.path = st->opt->header_from;
+		from.named = true;
+		if (inspect_file(st, &from, e)) {
+			file_release(&from);
+			return -1;
+		}
+		if (from.format == FORMAT_UNKNOWN) {
+			file_release(&from);
+			return err_set_code(e, ERR_BAD_INPUT, "--header-from '%s' has no recognisable billing export header",
+					    st->opt->header_from);
+		}
+	}
+	int rc = 0;
+	for (size_t i = 0; i < st->nfiles && rc == 0; i++) {
+		struct load_file *f = &st->files[i];
+		if (!f->headerless)
+			continue;
+		const struct load_file *donor = from.format != FORMAT_UNKNOWN && from.nnames == f->nnames ? &from : NULL;
+		for (size_t k = 0; !donor && k < st->nfiles; k++) {
+			const struct load_file *g = &st->files[k];
+			if (!g->headerless && g->format != FORMAT_UNKNOWN && g->sniff.kind == KIND_TEXT &&
+			    g->sniff.delimiter == f->sniff.delimiter && g->nnames == f->nnames)
+				donor = g;
+		}
+		if (!donor) {
+			rc = err_set_code(e, ERR_BAD_INPUT,
+					  "'%s' has no header and no file of this load has a header with its %zu columns: "
+					  "load it together with one that has, or name one with --header-from FILE",
+					  f->path, f->nnames);
+			break;
+		}
+		for (size_t k = 0; k < f->nnames; k++)
+			free(f->names[k]);
+		free(f->names);
+		f->names = copy_fields(donor->names, donor->nnames);
+		f->nnames = donor->nnames;
+		f->format = donor->format;
+	}
+	file_release(&from);
+	return rc;
+}
+
+/* ---- grouping ---- */
+
+static bool same_reader(const struct load_file *a, const struct load_file *b)
+{
+	if (a->format != b->format || a->sniff.kind != b->sniff.kind)
+		return false;
+	if (a->sniff.kind == KIND_PARQUET)
+		return true; /* union_by_name absorbs drifting column sets */
+	if (a->sniff.gzip != b->sniff.gzip || a->sniff.delimiter != b->sniff.delimiter ||
+	    a->headerless != b->headerless || a->nnames != b->nnames)
+		return false;
+	for (size_t i = 0; i < a->nnames; i++)
+		if (strcmp(a->names[i], b->names[i]) != 0)
+			return false;
+	return true;
+}
+
+static void group_files(struct load_state *st)
+{
+	for (size_t i = 0; i < st->nfiles; i++) {
+		struct load_file *f = &st->files[i];
+		if (f->format == FORMAT_UNKNOWN)
+			continue;
+		size_t g = 0;
+		while (g < st->ngroups && !same_reader(st->groups[g].files[0], f))
+			g++;
+		if (g == st->ngroups) {
+			ALLOC_GROW(st->groups, st->ngroups + 1, st->alloc_groups);
+			memset(&st->groups[g], 0, sizeof(st->groups[g]));
+			st->groups[g].format = f->format;
+			st->groups[g].parquet = f->sniff.kind == KIND_PARQUET;
+			st->ngroups++;
+		}
+		struct load_group *grp = &st->groups[g];
+		ALLOC_GROW(grp->files, grp->nfiles + 1, grp->alloc);
+		grp->files[grp->nfiles++] = f;
+		f->group = g;
+	}
+}
+
+/* The group's columns with their types, as its reader yields them. */
+static int describe_group(struct load_state *st, struct load_group *g, struct err *e)
+{
+	struct strbuf sql;
+	strbuf_init(&sql, 0);
+	strbuf_addstr(&sql, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ");
+	add_reader(&sql, g->files, g->nfiles);
+	strbuf_addstr(&sql, ") WHERE column_name <> 'filename'");
+	struct table t;
+	table_init(&t);
+	int rc = db_query(st->db, sql.buf, &t, 0, e);
+	if (rc == 0) {
+		g->ncols = t.nrows;
+		g->cols = xcalloc(t.nrows ? t.nrows : 1, sizeof(*g->cols));
+		for (size_t r = 0; r < t.nrows; r++) {
+			const char *name = table_at(&t, r, 0)->v.s;
+			const char *type = table_at(&t, r, 1)->v.s;
+			char normalized[256];
+			column_name_normalize(name, normalized, sizeof(normalized));
+			g->cols[r].raw = xstrdup(name);
+			g->cols[r].normalized = xstrdup(normalized);
+			g->cols[r].is_text = strcmp(type, "VARCHAR") == 0;
+			g->cols[r].is_map = strncmp(type, "MAP(", 4) == 0;
+		}
+	} else {
+		err_set_code(e, ERR_BAD_INPUT, "cannot read '%s': %s", g->files[0]->path, e->msg);
+	}
+	table_release(&t);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* ---- progress ---- */
+
+static void format_count(double n, char *buf, size_t size)
+{
+	if (n >= 1e6)
+		snprintf(buf, size, "%.2fM", n / 1e6);
+	else if (n >= 1e3)
+		snprintf(buf, size, "%.0fk", n / 1e3);
+	else
+		snprintf(buf, size, "%.0f", n);
+}
+
+/*
+ * One progress line. DuckDB reports a percentage for multi-file scans but
+ * not within one file (it counts files), so when it has none the time left
+ * comes from the rate of earlier loads into this database, and says so.
+ */
+static void report_progress(double percent, uint64_t rows_done, uint64_t rows_total, void *arg)
+{
+	struct load_state *st = arg;
+	(void)rows_done;
+	(void)rows_total;
+	double elapsed = now_seconds() - st->started;
+	char total[32], rate[32];
+	format_count((double)st->estimated_total, total, sizeof(total));
+	fprintf(stderr, "\rloading %s rows from %d file%s: %.0f s", total, st->nfiles_loading,
+		st->nfiles_loading == 1 ? "" : "s", elapsed);
+	if (percent > 0 && percent <= 100) {
+		double group_rows = (double)st->current->estimated_rows * percent / 100.0;
+		double done = (double)st->rows_before_group + group_rows;
+		double per_second = elapsed > 0 ? done / elapsed : 0;
+		format_count(per_second, rate, sizeof(rate));
+		fprintf(stderr, ", %.0f%%, %s rows/s, %.0f s left", 100.0 * done / (double)st->estimated_total, rate,
+			per_second > 0 ? ceil(((double)st->estimated_total - done) / per_second) : 0.0);
+	} else if (st->earlier_rate > 0) {
+		double left = (double)st->estimated_total / st->earlier_rate - elapsed;
+		format_count(st->earlier_rate, rate, sizeof(rate));
+		fprintf(stderr, ", about %.0f s left at the %s rows/s of earlier loads", left > 1 ? left : 1.0, rate);
+	}
+	fputs("   ", stderr);
+	fflush(stderr);
+}
+
+static int estimate_rows(struct load_state *st, struct load_group *g, struct err *e)
+{
+	if (!g->parquet) {
+		for (size_t i = 0; i < g->nfiles; i++)
+			g->estimated_rows += g->files[i]->sniff.estimated_rows;
+		return 0;
+	}
+	struct strbuf sql;
+	strbuf_init(&sql, 0);
+	strbuf_addstr(&sql, "SELECT sum(num_rows) FROM parquet_file_metadata(");
+	add_path_list(&sql, g->files, g->nfiles);
+	strbuf_addch(&sql, ')');
+	int64_t n = 0;
+	int rc = db_query_int(st->db, sql.buf, &n, e);
+	g->estimated_rows = (uint64_t)n;
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* ---- explaining a failed insert ---- */
+
+/* Find the first value of one file that does not parse; 1 if found (e
+ * says where), 0 if not. Runs outside the failed transaction. */
+static int explain_file(struct load_state *st, const struct load_group *g, struct load_file *f, struct err *e)
+{
+	struct typed_column typed[64];
+	size_t n = schema_typed_columns(g->format, g->cols, g->ncols, typed, 64);
+	struct load_file *one[1] = { f };
+	int found = 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		struct strbuf sql, col;
+		strbuf_init(&sql, 0);
+		strbuf_init(&col, 0);
+		strbuf_add_sql_ident(&col, typed[i].raw);
+		const char *parse = typed[i].is_timestamp ? (typed[i].is_text ? "finq_ts" : "CAST") : "CAST";
+		const char *as = typed[i].is_timestamp ? (typed[i].is_text ? "" : " AS TIMESTAMP") : " AS DOUBLE";
+		strbuf_addf(&sql, "SELECT n, CAST(v AS VARCHAR) FROM (SELECT row_number() OVER () AS n, %s AS v FROM ", col.buf);
+		add_reader(&sql, one, 1);
+		strbuf_addf(&sql, ") WHERE (v IS NOT NULL AND TRY(%s(v%s)) IS NULL)%s LIMIT 1", parse, as,
+			    typed[i].required ? " OR v IS NULL" : "");
+		struct table t;
+		table_init(&t);
+		struct err ignored = { 0 };
+		if (db_query(st->db, sql.buf, &t, 1, &ignored) == 0 && t.nrows == 1) {
+			long long row = (long long)cell_number(table_at(&t, 0, 0));
+			const struct cell *v = table_at(&t, 0, 1);
+			const char *where = f->sniff.kind == KIND_PARQUET ? "row" : "line";
+			long long at = f->sniff.kind == KIND_PARQUET || f->headerless ? row : row + 1;
+			if (v->kind == CELL_NULL)
+				err_set_code(e, ERR_BAD_INPUT, "'%s' %s %lld: column '%s' is empty but required",
+					     f->path, where, at, typed[i].raw);
+			else
+				err_set_code(e, ERR_BAD_INPUT, "'%s' %s %lld: column '%s' holds '%.80s', which is not a %s",
+					     f->path, where, at, typed[i].raw, v->v.s,
+					     typed[i].is_timestamp ? "date or timestamp" : "number");
+			found = 1;
+		}
+		table_release(&t);
+		strbuf_release(&sql);
+		strbuf_release(&col);
+	}
+	return found;
+}
+
+static void explain_failure(struct load_state *st, const struct load_group *g, struct err *e)
+{
+	struct err original = *e;
+	struct err ignored = { 0 };
+	/* Row numbers need one thread: row_number() OVER () follows scan order. */
+	db_exec(st->db, "SET threads = 1", &ignored);
+	for (size_t i = 0; i < g->nfiles; i++)
+		if (explain_file(st, g, g->files[i], e) == 1)
+			goto out;
+	if (g->nfiles == 1)
+		err_set_code(e, ERR_BAD_INPUT, "cannot load '%s': %s", g->files[0]->path, original.msg);
+	else
+		err_set_code(e, ERR_BAD_INPUT, "cannot load %zu files starting with '%s': %s", g->nfiles,
+			     g->files[0]->path, original.msg);
+out:
+	db_exec(st->db, "RESET threads", &ignored);
+}
+
+/* ---- the transaction ---- */
+
+static int insert_group(struct load_state *st, struct load_group *g, long long load_id, struct err *e)
+{
+	struct strbuf from, sql;
+	strbuf_init(&from, 0);
+	strbuf_init(&sql, 0);
+	add_reader(&from, g->files, g->nfiles);
+	strbuf_addstr(&sql, "INSERT INTO costs (");
+	for (const char *const *c = costs_columns; *c; c++)
+		strbuf_addf(&sql, "%s%s", c == costs_columns ? "" : ", ", *c);
+	strbuf_addstr(&sql, ")\n");
+	int rc = schema_build_select(g->format, g->cols, g->ncols, from.buf, load_id, &sql);
+	if (rc == 0) {
+		bool show = st->opt->progress && isatty(STDERR_FILENO);
+		/* DuckDB measures progress only with its progress bar enabled;
+		 * it must not print its own, finq prints rows, rate and time left */
+		struct err ignored = { 0 };
+		if (show)
+			db_exec(st->db, "SET enable_progress_bar = true; SET enable_progress_bar_print = false", &ignored);
+		struct db_run_options opt = { .progress = show ? report_progress : NULL, .progress_arg = st };
+		st->current = g;
+		rc = db_run(st->db, sql.buf, &opt, NULL, e);
+	}
+	strbuf_release(&from);
+	strbuf_release(&sql);
+	return rc;
+}
+
+static void record_formats(struct load_state *st, struct load_report *rep)
+{
+	rep->formats[0] = '\0';
+	for (size_t g = 0; g < st->ngroups; g++) {
+		char one[64];
+		const char *fmt = export_format_name(st->groups[g].format);
+		snprintf(one, sizeof(one), "%s-%s", fmt, st->groups[g].parquet ? "parquet" : st->groups[g].files[0]->sniff.gzip ? "csv.gz" : "csv");
+		if (strstr(rep->formats, one))
+			continue;
+		size_t len = strlen(rep->formats);
+		snprintf(rep->formats + len, sizeof(rep->formats) - len, "%s%s", len ? ", " : "", one);
+	}
+}
+
+static int run_transaction(struct load_state *st, struct load_report *rep, struct err *e)
+{
+	int64_t load_id = 0, replaced = 0, rows = 0;
+	if (db_exec(st->db, "BEGIN TRANSACTION", e))
+		return -1;
+	if (db_query_int(st->db, "SELECT coalesce(max(load_id), 0) + 1 FROM loads", &load_id, e))
+		goto fail;
+	for (size_t g = 0; g < st->ngroups; g++) {
+		if (insert_group(st, &st->groups[g], load_id, e)) {
+			struct err cause = *e;
+			struct err ignored = { 0 };
+			db_exec(st->db, "ROLLBACK", &ignored);
+			*e = cause;
+			explain_failure(st, &st->groups[g], e);
+			return -1;
+		}
+		st->rows_before_group += st->groups[g].estimated_rows;
+	}
+	/* Cumulative deliveries: this load's billing periods replace earlier
+	 * loads' rows of the same period, payer and provider. */
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM costs WHERE load_id <> %lld AND (billing_period, provider, coalesce(payer_account_id, '')) IN "
+		 "(SELECT DISTINCT billing_period, provider, coalesce(payer_account_id, '') FROM costs WHERE load_id = %lld)",
+		 (long long)load_id, (long long)load_id);
+	if (db_query_int(st->db, sql, &replaced, e))
+		goto fail;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM costs WHERE load_id = %lld", (long long)load_id);
+	if (db_query_int(st->db, sql, &rows, e))
+		goto fail;
+	if (db_exec(st->db, schema_vocabulary_sql, e))
+		goto fail;
+	rep->seconds = now_seconds() - st->started;
+	snprintf(sql, sizeof(sql), "INSERT INTO loads VALUES (%lld, now()::TIMESTAMP, %d, %lld, %lld, %.6f)",
+		 (long long)load_id, rep->files, (long long)rows, (long long)replaced, rep->seconds);
+	if (db_exec(st->db, sql, e))
+		goto fail;
+	for (size_t i = 0; i < st->nfiles; i++) {
+		const struct load_file *f = &st->files[i];
+		if (f->format == FORMAT_UNKNOWN)
+			continue;
+		struct strbuf ins;
+		strbuf_init(&ins, 0);
+		strbuf_addf(&ins, "INSERT INTO load_files VALUES (%lld, ", (long long)load_id);
+		strbuf_add_sql_literal(&ins, f->path);
+		strbuf_addstr(&ins, ", ");
+		strbuf_add_sql_literal(&ins, export_format_name(f->format));
+		strbuf_addf(&ins, ", %llu)", (unsigned long long)f->sniff.bytes);
+		int rc = db_exec(st->db, ins.buf, e);
+		strbuf_release(&ins);
+		if (rc)
+			goto fail;
+	}
+	if (db_exec(st->db, "COMMIT", e))
+		goto fail;
+	rep->rows = rows;
+	rep->replaced = replaced;
+	return 0;
+fail: {
+	struct err cause = *e;
+	struct err ignored = { 0 };
+	db_exec(st->db, "ROLLBACK", &ignored);
+	*e = cause;
+	return err_set_code(e, ERR_DATABASE, "%s", cause.msg);
+}
+}
+
+static void state_release(struct load_state *st)
+{
+	for (size_t i = 0; i < st->nfiles; i++) {
+		for (size_t k = 0; k < st->files[i].nnames; k++)
+			free(st->files[i].names[k]);
+		free(st->files[i].names);
+		sniff_release(&st->files[i].sniff);
+	}
+	free(st->files);
+	for (size_t g = 0; g < st->ngroups; g++) {
+		for (size_t c = 0; c < st->groups[g].ncols; c++) {
+			free((char *)st->groups[g].cols[c].raw);
+			free((char *)st->groups[g].cols[c].normalized);
+		}
+		free(st->groups[g].cols);
+		free(st->groups[g].files);
+	}
+	free(st->groups);
+}
+
+int load_paths(struct db *db, const char *const *paths, int npaths,
+	       const struct load_options *opt, struct load_report *rep, struct err *e)
+{
+	struct file_list list;
+	struct load_state st = { .db = db, .opt = opt };
+	int rc = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	st.started = now_seconds();
+	file_list_init(&list);
+	if (file_list_expand(&list, paths, npaths, e)) {
+		err_recode(e, ERR_BAD_INPUT);
+		goto out;
+	}
+	st.files = xcalloc(list.n ? list.n : 1, sizeof(*st.files));
+	st.nfiles = list.n;
+	for (size_t i = 0; i < list.n; i++) {
+		st.files[i].path = list.items[i].path;
+		st.files[i].named = list.items[i].named;
+		if (inspect_file(&st, &st.files[i], e))
+			goto out;
+	}
+	if (resolve_headers(&st, e))
+		goto out;
+	for (size_t i = 0; i < st.nfiles; i++) {
+		struct load_file *f = &st.files[i];
+		if (f->format != FORMAT_UNKNOWN)
+			continue;
+		if (f->named && (f->sniff.kind == KIND_TEXT || f->sniff.kind == KIND_PARQUET)) {
+			err_set_code(e, ERR_BAD_INPUT,
+				     "'%s' is not a known billing export (CUR 1.0, CUR 2.0, FOCUS, Azure cost details): "
+				     "its columns start with '%s'", f->path, f->nnames ? f->names[0] : "");
+			goto out;
+		}
+		st.skipped++;
+	}
+	group_files(&st);
+	if (st.ngroups == 0) {
+		err_set_code(e, ERR_BAD_INPUT, "no billing export found in %s%s", paths[0], npaths > 1 ? " and the other paths" : "");
+		goto out;
+	}
+	for (size_t g = 0; g < st.ngroups; g++) {
+		if (describe_group(&st, &st.groups[g], e) || estimate_rows(&st, &st.groups[g], e))
+			goto out;
+		st.estimated_total += st.groups[g].estimated_rows;
+		rep->files += (int)st.groups[g].nfiles;
+	}
+	record_formats(&st, rep);
+	st.nfiles_loading = rep->files;
+	if (opt->progress && isatty(STDERR_FILENO)) {
+		struct table t;
+		struct err ignored = { 0 };
+		table_init(&t);
+		if (db_query(db, "SELECT sum(rows) / nullif(sum(seconds), 0) FROM loads WHERE rows >= 100000", &t, 1, &ignored) == 0 &&
+		    t.nrows == 1)
+			st.earlier_rate = cell_number(table_at(&t, 0, 0));
+		table_release(&t);
+	}
+	if (run_transaction(&st, rep, e))
+		goto out;
+	if (opt->progress && isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+	if (st.skipped)
+		fprintf(stderr, "finq: skipped %d file%s that %s not billing exports\n", st.skipped,
+			st.skipped == 1 ? "" : "s", st.skipped == 1 ? "is" : "are");
+	rc = 0;
+out:
+	if (rc && opt->progress && isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+	state_release(&st);
+	file_list_release(&list);
+	return rc;
+}

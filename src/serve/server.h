@@ -1,0 +1,51 @@
+/*
+ * server: `finq serve` put together: the engine (pool.c), the API
+ * (api.c) and the HTTP adapter (http.c), a private folder for uploads, one
+ * access-log line per request on stderr, and a graceful stop on SIGINT or
+ * SIGTERM: stop accepting, let the requests in flight finish, close the
+ * databases, exit 0. cmd_serve.c parses the command line into
+ * server_options; nothing here reads argv.
+ *
+ * Access: every request is checked before its body is read. A server
+ * bound beyond loopback needs API tokens (apitoken.h; it refuses to start
+ * when the state file holds none) and answers 401 to a request without a
+ * valid "Authorization: Bearer" token, except for the public routes (the
+ * web UI's files and /health, which then says only whether it is up). On
+ * loopback a request may come without a token, but a wrong or revoked one
+ * is refused all the same. Requests are rate-limited per token, or per
+ * address without one (429 with Retry-After; failed token checks count
+ * against the address). CORS is off unless an origin is configured: then
+ * that origin alone gets Access-Control-Allow-Origin and its preflights
+ * are answered. Every response carries the security headers.
+ */
+#ifndef FINQ_SERVER_H
+#define FINQ_SERVER_H
+
+#include "err.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct server_options {
+	const char *db_path;
+	const char *memory_limit; /* DuckDB's, or NULL */
+	const char *host;
+	int port;                 /* 0: any free port */
+	int workers;              /* requests on the data at once (engine slots); 0: the default */
+	uint64_t max_upload;      /* bytes; 0: the API's default */
+	int default_today;        /* day number for questions without "today"; < 0: the clock */
+	double drain_seconds;     /* how long a stop waits for requests in flight; 0: 60 */
+	unsigned rate_limit;      /* requests a minute per token or address; 0: no limit */
+	const char *cors_origin;  /* the one origin other pages may call the API from, or NULL */
+	unsigned timeout;         /* seconds a connection may stay silent mid-request; 0: 120 */
+};
+
+#define SERVER_RATE_LIMIT_DEFAULT 600
+
+/* Serve until SIGINT or SIGTERM; returns ERR_OK, or the status of the
+ * failure after printing "finq: <why>" on stderr (cmd_serve maps it to an
+ * exit code). Prints "finq: serving DB at http://HOST:PORT/ (Ctrl-C to
+ * stop)" on stderr once ready. */
+enum err_status server_run(const struct server_options *opt);
+
+#endif

@@ -1,0 +1,409 @@
+/*
+ * ask: the question-to-answer pipeline. See ask.h.
+ */
+#include "ask.h"
+#include "answer.h"
+#include "date.h"
+#include "insight.h"
+#include "parse.h"
+#include "sandbox.h"
+#include "sqlgen.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int load_vocabulary(struct ask_context *ctx, struct err *e)
+{
+	struct table t;
+	table_init(&t);
+	if (db_query(ctx->db, "SELECT dim, tag_key, value, name, cost FROM vocabulary", &t, 0, e)) {
+		table_release(&t);
+		return err_prefix(e, "cannot read the vocabulary (load data first)");
+	}
+	double best_currency_cost = -1;
+	snprintf(ctx->currency, sizeof(ctx->currency), "USD");
+	for (size_t r = 0; r < t.nrows; r++) {
+		const struct cell *c = table_at(&t, r, 0);
+		const char *text[4];
+		for (int k = 0; k < 4; k++) {
+			c = table_at(&t, r, (size_t)k);
+			text[k] = c->kind == CELL_TEXT ? c->v.s : NULL;
+		}
+		double cost = cell_number(table_at(&t, r, 4));
+		/* the currency of most of the cost, for formatting money */
+		if (text[0] && strcmp(text[0], "currency") == 0 && text[2] && cost > best_currency_cost) {
+			snprintf(ctx->currency, sizeof(ctx->currency), "%s", text[2]);
+			best_currency_cost = cost;
+		}
+		vocab_add_data(&ctx->vocab, text[0], text[1], text[2], text[3], cost);
+	}
+	table_release(&t);
+	return 0;
+}
+
+int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->db = db;
+	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
+	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
+	vocab_init(&ctx->vocab);
+	if (load_vocabulary(ctx, e)) {
+		vocab_release(&ctx->vocab);
+		return -1;
+	}
+	return 0;
+}
+
+void ask_context_add_alias(struct ask_context *ctx, const char *name, const char *const *targets, int n)
+{
+	vocab_add_alias(&ctx->vocab, name, targets, n);
+}
+
+void ask_context_release(struct ask_context *ctx)
+{
+	vocab_release(&ctx->vocab);
+}
+
+void ask_context_ready(struct ask_context *ctx)
+{
+	if (!ctx->vocab_loaded) {
+		vocab_finish(&ctx->vocab);
+		ctx->vocab_loaded = true;
+	}
+}
+
+void ask_interpretation(const struct parse_result *parsed, char *buf, size_t size)
+{
+	plan_describe(&parsed->plan, buf, size);
+	if (parsed->notes[0]) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, size - n, " (%s)", parsed->notes);
+	}
+}
+
+/* The total of the period before the plan's range, for "up 4% from ...". */
+static bool previous_total(struct ask_context *ctx, const struct plan *p, struct answer_context *actx)
+{
+	if (p->intent != INTENT_TOTAL || p->group.dim != DIM_NONE || p->range.unit == UNIT_SPAN)
+		return false;
+	struct plan prev = *p;
+	prev.range = period_previous(&p->range);
+	struct strbuf sql;
+	strbuf_init(&sql, 0);
+	struct table t;
+	table_init(&t);
+	struct err ignored = { 0 };
+	struct sandbox_limits limits = { 1, ctx->timeout_seconds };
+	bool ok = sqlgen_build(&prev, &sql_dialect_duckdb, &sql) == 0 &&
+		  sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored) == 0 && t.nrows == 1 &&
+		  table_at(&t, 0, 0)->kind != CELL_NULL;
+	if (ok) {
+		actx->has_previous = true;
+		actx->previous_total = cell_number(table_at(&t, 0, 0));
+		snprintf(actx->previous_label, sizeof(actx->previous_label), "%s", prev.range.label);
+	}
+	table_release(&t);
+	strbuf_release(&sql);
+	return ok;
+}
+
+/* What every request for an analysis of ctx's data starts from. */
+static void insight_request_start(struct ask_context *ctx, int today, struct insight_request *req)
+{
+	insight_request_init(req);
+	req->db = ctx->db;
+	req->state = ctx->state;
+	req->today = today;
+	req->currency = ctx->currency;
+}
+
+void ask_insight_request(struct ask_context *ctx, int today, const char *words, struct insight_request *req)
+{
+	insight_request_start(ctx, today, req);
+	if (!words || !*words)
+		return;
+	req->text = words;
+	ask_context_ready(ctx);
+	struct parse_input in = { .question = words, .today = today, .vocab = &ctx->vocab };
+	struct parse_result parsed;
+	parse_question(&in, &parsed);
+	const struct plan *p = &parsed.plan;
+	if (p->intent == INTENT_CLARIFY || p->intent == INTENT_REFUSE || p->intent == INTENT_HELP)
+		return;
+	req->scope.nfilters = p->nfilters;
+	for (int i = 0; i < p->nfilters; i++)
+		req->scope.filters[i] = p->filters[i];
+	req->scope.measure = p->measure == MEASURE_USAGE ? MEASURE_AMORTIZED : p->measure;
+	if (!p->range_defaulted) {
+		req->scope.range = p->range;
+		req->scope.range_defaulted = false;
+	}
+	req->scope.periods[0] = p->periods[0];
+	req->scope.periods[1] = p->periods[1];
+	req->scope.intent = p->intent;
+}
+
+/* The request an analysis' plan makes: the plan is the scope. A drivers
+ * plan that named two periods reads as a comparison of them, as the same
+ * words would on the command line. */
+static void insight_request_of(struct ask_context *ctx, const struct plan *p, int today, struct insight_request *req)
+{
+	insight_request_start(ctx, today, req);
+	req->scope = *p;
+	req->scope.intent = strcmp(p->insight, "drivers") == 0 && !p->range_defaulted ? INTENT_COMPARE_PERIODS
+										     : INTENT_TOTAL;
+	req->text = p->topic;
+	req->months = p->months;
+	req->limit = p->limit;
+}
+
+/* "How can I reduce CloudWatch costs?": the knowledge base's entries on the
+ * question go under the recommendations, cited. Nothing when there is no
+ * knowledge analysis or it finds nothing. */
+static void add_knowledge(const struct insight_request *req, json_t *result, struct strbuf *md)
+{
+	const struct insight *kb = insight_find("knowledge");
+	if (!kb || !req->text[0])
+		return;
+	struct insight_request kreq = *req;
+	kreq.limit = 3;
+	json_t *k = NULL;
+	struct err ignored = { 0 };
+	if (kb->run(&kreq, &k, &ignored) == 0 && json_array_size(json_object_get(k, "items"))) {
+		strbuf_addstr(md, "\n\n**From the knowledge base**\n");
+		size_t i;
+		json_t *item;
+		json_array_foreach(json_object_get(k, "items"), i, item) {
+			const char *title = json_string_value(json_object_get(item, "title"));
+			const char *url = json_string_value(json_object_get(item, "url"));
+			const char *source = json_string_value(json_object_get(item, "source"));
+			if (!title)
+				continue;
+			if (url && *url)
+				strbuf_addf(md, "\n- [%s](%s)", title, url);
+			else
+				strbuf_addf(md, "\n- %s", title);
+			if (source && *source)
+				strbuf_addf(md, " (%s)", source);
+		}
+		json_object_set(result, "citations", json_object_get(k, "items"));
+	}
+	json_decref(k);
+}
+
+/* The answer object of an analysis' result: its narrative under its title,
+ * its queries joined as the SQL, its table, charts and suggestions; the
+ * result's own fields (title, method, items) under "insight". */
+static json_t *insight_answer(const struct plan *p, json_t *result, const char *interpretation)
+{
+	struct strbuf md, sql;
+	strbuf_init(&md, 0);
+	strbuf_init(&sql, 0);
+	const char *title = json_string_value(json_object_get(result, "title"));
+	const char *message = json_string_value(json_object_get(result, "message"));
+	if (title && *title)
+		strbuf_addf(&md, "**%s**", title);
+	if (message && *message)
+		strbuf_addf(&md, "%s%s", md.len ? "\n\n" : "", message);
+	json_t *citations = json_object_get(result, "citations");
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(result, "sql"), i, q)
+		strbuf_addf(&sql, "%s%s;", i ? "\n\n" : "", json_string_value(q));
+	json_t *o = json_object();
+	json_object_set_new(o, "message", json_string(md.buf));
+	json_object_set_new(o, "interpretation", json_string(interpretation));
+	json_object_set_new(o, "plan", plan_to_json(p));
+	json_object_set_new(o, "sql", sql.len ? json_string(sql.buf) : json_null());
+	static const char *const copied[] = { "columns", "rows", "charts", "suggestions" };
+	for (size_t k = 0; k < sizeof(copied) / sizeof(copied[0]); k++) {
+		json_t *v = json_object_get(result, copied[k]);
+		json_object_set_new(o, copied[k], json_is_array(v) ? json_incref(v) : json_array());
+	}
+	json_t *detail = json_object();
+	json_object_set_new(detail, "name", json_string(p->insight));
+	static const char *const kept[] = { "title", "method", "items" };
+	for (size_t k = 0; k < sizeof(kept) / sizeof(kept[0]); k++) {
+		json_t *v = json_object_get(result, kept[k]);
+		if (v)
+			json_object_set(detail, kept[k], v);
+	}
+	if (citations)
+		json_object_set(detail, "citations", citations);
+	json_object_set_new(o, "insight", detail);
+	strbuf_release(&md);
+	strbuf_release(&sql);
+	return o;
+}
+
+/* An answer that says why the analysis gave none: message is a sentence. */
+static json_t *insight_unanswered(const struct plan *p, const char *interpretation, const char *message)
+{
+	return json_pack("{s:s, s:s, s:o, s:n, s:[], s:[], s:[], s:[], s:s}", "message", message, "interpretation",
+			 interpretation, "plan", plan_to_json(p), "sql", "columns", "rows", "charts", "suggestions",
+			 "outcome", "refused");
+}
+
+/* Answer an INTENT_INSIGHT plan. An analysis this build lacks, or one that
+ * finds nothing to analyse ("who owns vol-0…" for an id not in the bill),
+ * is an answer that says so; only a failing engine is an error. */
+static int ask_insight(struct ask_context *ctx, const struct parse_result *parsed, int today, json_t **answer,
+		       struct err *e)
+{
+	const struct plan *p = &parsed->plan;
+	char interpretation[1024], msg[ERR_MSG_MAX + 64];
+	ask_interpretation(parsed, interpretation, sizeof(interpretation));
+	const struct insight *in = insight_find(p->insight);
+	if (!in) {
+		snprintf(msg, sizeof(msg), "The %s analysis is not part of this build of finq.", p->insight);
+		*answer = insight_unanswered(p, interpretation, msg);
+		return 0;
+	}
+	struct insight_request req;
+	insight_request_of(ctx, p, today, &req);
+	json_t *result = NULL;
+	if (in->run(&req, &result, e)) {
+		if (e->code != ERR_NO_DATA && e->code != ERR_USAGE)
+			return err_prefix(e, "the %s analysis failed", p->insight);
+		snprintf(msg, sizeof(msg), "%c%s.", toupper((unsigned char)e->msg[0]), e->msg + 1);
+		*answer = insight_unanswered(p, interpretation, msg);
+		err_clear(e);
+		return 0;
+	}
+	if (strcmp(p->insight, "recommend") == 0) {
+		struct strbuf md;
+		strbuf_init(&md, 0);
+		strbuf_addstr(&md, json_string_value(json_object_get(result, "message")));
+		add_knowledge(&req, result, &md);
+		insight_set_message(result, md.buf);
+		strbuf_release(&md);
+	}
+	*answer = insight_answer(p, result, interpretation);
+	json_object_set_new(*answer, "outcome", json_string("answered"));
+	json_decref(result);
+	return 0;
+}
+
+int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
+	       json_t **answer, struct plan *plan_out, struct err *e)
+{
+	double started = now_ms();
+	ask_context_ready(ctx);
+	struct parse_input in = {
+		.question = question,
+		.today = today,
+		.vocab = &ctx->vocab,
+		.previous = prev && prev->present ? &prev->plan : NULL,
+		.previous_top_label = prev && prev->present && prev->top_label[0] ? prev->top_label : NULL,
+	};
+	struct parse_result parsed;
+	parse_question(&in, &parsed);
+	const struct plan *p = &parsed.plan;
+	*plan_out = *p;
+	if (p->intent == INTENT_INSIGHT) {
+		if (ask_insight(ctx, &parsed, today, answer, e))
+			return -1;
+		json_object_set_new(*answer, "followup", json_boolean(parsed.followup));
+		json_object_set_new(*answer, "elapsed_ms", json_real(now_ms() - started));
+		return 0;
+	}
+
+	struct strbuf sql, md;
+	strbuf_init(&sql, 0);
+	strbuf_init(&md, 0);
+	struct table t;
+	table_init(&t);
+	int rc = 0;
+	bool runs = sqlgen_build(p, &sql_dialect_duckdb, &sql) == 0;
+	if (runs) {
+		struct sandbox_limits limits = { ctx->max_rows, ctx->timeout_seconds };
+		if (sandbox_query(ctx->db, sql.buf, &limits, &t, e)) {
+			rc = err_prefix(e, "the query failed");
+			goto out;
+		}
+	}
+	struct answer_context actx;
+	answer_context_init(&actx);
+	actx.currency = ctx->currency;
+	if (runs)
+		previous_total(ctx, p, &actx);
+	answer_narrate(p, &t, &actx, &md);
+
+	char interpretation[1024];
+	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
+	json_t *o = json_object();
+	json_object_set_new(o, "message", json_string(md.buf));
+	json_object_set_new(o, "interpretation", json_string(interpretation));
+	json_object_set_new(o, "plan", plan_to_json(p));
+	json_object_set_new(o, "sql", runs ? json_string(sql.buf) : json_null());
+	json_t *result = table_to_json(&t);
+	json_object_set(o, "columns", json_object_get(result, "columns"));
+	json_object_set(o, "rows", json_object_get(result, "rows"));
+	if (t.truncated)
+		json_object_set_new(o, "truncated", json_true());
+	json_decref(result);
+	json_t *charts = json_array();
+	json_t *chart = runs ? answer_chart_ctx(p, &t, &actx) : NULL;
+	if (chart)
+		json_array_append_new(charts, chart);
+	json_object_set_new(o, "charts", charts);
+	char suggestions[4][ANSWER_SUGGESTION_MAX];
+	int ns = answer_suggest(p, &t, suggestions, 4);
+	json_t *js = json_array();
+	for (int i = 0; i < ns; i++)
+		json_array_append_new(js, json_string(suggestions[i]));
+	json_object_set_new(o, "suggestions", js);
+	json_object_set_new(o, "followup", json_boolean(parsed.followup));
+	json_object_set_new(o, "outcome", json_string(p->intent == INTENT_CLARIFY ? "clarified"
+						       : p->intent == INTENT_REFUSE ? "refused" : "answered"));
+	json_object_set_new(o, "elapsed_ms", json_real(now_ms() - started));
+	*answer = o;
+out:
+	table_release(&t);
+	strbuf_release(&sql);
+	strbuf_release(&md);
+	return rc;
+}
+
+int ask_previous_from_json(const char *plan_json, const char *answer_json, struct ask_previous *prev)
+{
+	memset(prev, 0, sizeof(*prev));
+	if (!plan_json)
+		return 0;
+	json_t *plan = json_loads(plan_json, 0, NULL);
+	if (!plan || plan_from_json(plan, &prev->plan)) {
+		json_decref(plan);
+		return -1;
+	}
+	json_decref(plan);
+	prev->present = true;
+	/* "the top one": the first real label; a placeholder only when alone */
+	json_t *answer = answer_json ? json_loads(answer_json, 0, NULL) : NULL;
+	json_t *rows = json_object_get(answer, "rows");
+	const char *first = NULL, *real = NULL;
+	for (size_t i = 0; i < json_array_size(rows) && !real; i++) {
+		const char *label = json_string_value(json_array_get(json_array_get(rows, i), 0));
+		if (!label)
+			break;
+		if (!first)
+			first = label;
+		if (strcmp(label, "(untagged)") != 0 && strcmp(label, "(none)") != 0)
+			real = label;
+	}
+	snprintf(prev->top_label, sizeof(prev->top_label), "%s", real ? real : first ? first : "");
+	json_decref(answer);
+	return 0;
+}

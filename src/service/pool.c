@@ -1,0 +1,1007 @@
+/*
+ * engine: the server's data, its slots, the answer cache, loads. See
+ * pool.h.
+ *
+ * Locks, always taken in this order: data_lock (rwlock) before pool_lock;
+ * cache_lock and stat_lock are leaves. Invariant: a slot's DuckDB half
+ * (db, ctx) is touched only by a holder that also holds data_lock for
+ * reading, or by a load holding it for writing; its state handle only by
+ * its holder.
+ *
+ * db.h opens a database with one connection and has no call for a second
+ * one on the same database, so each slot's struct db is filled here by
+ * hand: the shared handle (borrowed, never closed through the slot) and a
+ * connection of its own from duckdb_connect().
+ */
+#include "pool.h"
+#include "ask.h"
+#include "date.h"
+#include "info.h"
+#include "insight.h"
+#include "load.h"
+#include "parse.h"
+#include "sandbox.h"
+#include "sniff.h"
+#include "sqlgen.h"
+#include "state.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Measured with bench/serve.sh on 2 cores: 1 slot 206 requests/s, 2: 367,
+ * 4: 406, 8: 427; a slot costs ~0.3 MB on the sample data. */
+#define ENGINE_MIN_SLOTS 4
+
+struct engine_slot {
+	struct db db;           /* handle borrowed from engine.db, connection its own */
+	bool connected;
+	struct ask_context ctx;
+	bool ctx_ready;
+	struct state *state;
+	bool busy;
+	bool holds_data;        /* taken with the data lock */
+};
+
+struct cache_entry {
+	uint64_t hash;
+	char *key;              /* "v<version>|<plan JSON>" */
+	json_t *answer;
+	uint64_t used;          /* tick of the last use: the smallest goes first */
+};
+
+struct engine {
+	char *db_path;
+	char *memory_limit;
+	int duckdb_threads;
+
+	pthread_rwlock_t data_lock;
+	struct db db;           /* sandboxed; its handle is shared by the slots */
+	bool db_open;
+	bool have_data;
+
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_free;
+	struct engine_slot *slots;
+	size_t nslots;
+
+	pthread_mutex_t cache_lock;
+	struct cache_entry *cache;
+	size_t cache_n, cache_max;
+	uint64_t tick, hits, misses;
+	json_t *summary;        /* for (summary_version, summary_today) */
+	uint64_t summary_version;
+	int summary_today;
+
+	pthread_mutex_t stat_lock; /* what /health and /metrics read without the data lock */
+	bool broken, stat_have_data;
+	int loading;            /* loads running or waiting for the data */
+	int64_t rows;
+	uint64_t version;
+	uint64_t answers[OUTCOME_COUNT];
+
+	pthread_mutex_t health_lock;
+	struct state *health_state;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+const char *engine_outcome_name(enum engine_outcome o)
+{
+	static const char *const names[OUTCOME_COUNT] = {
+		[OUTCOME_ANSWERED] = STATE_OUTCOME_ANSWERED,
+		[OUTCOME_CLARIFIED] = STATE_OUTCOME_CLARIFIED,
+		[OUTCOME_REFUSED] = STATE_OUTCOME_REFUSED,
+		[OUTCOME_FAILED] = STATE_OUTCOME_FAILED,
+	};
+	return (unsigned)o < OUTCOME_COUNT ? names[o] : "unknown";
+}
+
+static enum engine_outcome outcome_from_name(const char *name)
+{
+	for (int o = 0; o < OUTCOME_COUNT; o++)
+		if (name && strcmp(name, engine_outcome_name((enum engine_outcome)o)) == 0)
+			return (enum engine_outcome)o;
+	return OUTCOME_ANSWERED;
+}
+
+/* ---- the answer cache ---------------------------------------------------- */
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The key of a plan at the current data version (the caller holds the
+ * data lock, so the version cannot move); the caller frees it. */
+static char *cache_key(struct engine *en, const json_t *plan)
+{
+	char *text = json_dumps(plan, JSON_COMPACT | JSON_SORT_KEYS);
+	pthread_mutex_lock(&en->stat_lock);
+	uint64_t version = en->version;
+	pthread_mutex_unlock(&en->stat_lock);
+	char *key = xasprintf("v%llu|%s", (unsigned long long)version, text ? text : "");
+	free(text);
+	return key;
+}
+
+/* A copy of the cached answer for key, or NULL; counts the hit or miss. */
+static json_t *cache_get(struct engine *en, const char *key)
+{
+	uint64_t h = fnv1a(key);
+	json_t *found = NULL;
+	pthread_mutex_lock(&en->cache_lock);
+	for (size_t i = 0; i < en->cache_n; i++) {
+		struct cache_entry *c = &en->cache[i];
+		if (c->hash == h && strcmp(c->key, key) == 0) {
+			c->used = ++en->tick;
+			found = json_deep_copy(c->answer);
+			break;
+		}
+	}
+	if (found)
+		en->hits++;
+	else
+		en->misses++;
+	pthread_mutex_unlock(&en->cache_lock);
+	return found;
+}
+
+/* Keep a copy of answer under key, evicting the least recently used. */
+static void cache_put(struct engine *en, const char *key, const json_t *answer)
+{
+	if (en->cache_max == 0 || json_array_size(json_object_get(answer, "rows")) > ENGINE_CACHE_ROWS_MAX)
+		return;
+	json_t *copy = json_deep_copy(answer);
+	json_object_del(copy, "conversation_id");
+	json_object_del(copy, "message_id");
+	uint64_t h = fnv1a(key);
+	pthread_mutex_lock(&en->cache_lock);
+	struct cache_entry *slot = NULL;
+	for (size_t i = 0; i < en->cache_n && !slot; i++)
+		if (en->cache[i].hash == h && strcmp(en->cache[i].key, key) == 0)
+			slot = &en->cache[i];
+	if (!slot && en->cache_n < en->cache_max) {
+		slot = &en->cache[en->cache_n++];
+		memset(slot, 0, sizeof(*slot));
+	}
+	if (!slot) {
+		slot = &en->cache[0];
+		for (size_t i = 1; i < en->cache_n; i++)
+			if (en->cache[i].used < slot->used)
+				slot = &en->cache[i];
+	}
+	free(slot->key);
+	json_decref(slot->answer);
+	slot->hash = h;
+	slot->key = xstrdup(key);
+	slot->answer = copy;
+	slot->used = ++en->tick;
+	pthread_mutex_unlock(&en->cache_lock);
+}
+
+/* Drop every cached answer and the summary (after a load). */
+static void cache_clear(struct engine *en)
+{
+	pthread_mutex_lock(&en->cache_lock);
+	for (size_t i = 0; i < en->cache_n; i++) {
+		free(en->cache[i].key);
+		json_decref(en->cache[i].answer);
+	}
+	en->cache_n = 0;
+	json_decref(en->summary);
+	en->summary = NULL;
+	pthread_mutex_unlock(&en->cache_lock);
+}
+
+/* ---- slots and the data -------------------------------------------------- */
+
+static int slot_add_aliases(struct engine_slot *s, struct err *e)
+{
+	struct state_aliases aliases;
+	state_aliases_init(&aliases);
+	if (state_alias_list(s->state, &aliases, e))
+		return err_recode(e, ERR_DATABASE);
+	for (size_t i = 0; i < aliases.n; i++)
+		ask_context_add_alias(&s->ctx, aliases.items[i].name, (const char *const *)aliases.items[i].targets,
+				      aliases.items[i].ntargets);
+	state_aliases_release(&aliases);
+	return 0;
+}
+
+static void slot_close_data(struct engine_slot *s)
+{
+	if (s->ctx_ready)
+		ask_context_release(&s->ctx);
+	s->ctx_ready = false;
+	if (s->connected)
+		duckdb_disconnect(&s->db.con);
+	s->connected = false;
+	memset(&s->db, 0, sizeof(s->db));
+}
+
+/* Connect the slot to the open database and build its vocabulary. */
+static int slot_open_data(struct engine *en, struct engine_slot *s, struct err *e)
+{
+	memset(&s->db, 0, sizeof(s->db));
+	s->db.handle = en->db.handle;
+	s->db.read_only = true;
+	if (duckdb_connect(en->db.handle, &s->db.con) == DuckDBError)
+		return err_set_code(e, ERR_DATABASE, "cannot connect to database '%s'", en->db_path);
+	s->connected = true;
+	if (ask_context_init(&s->ctx, &s->db, e))
+		goto fail;
+	s->ctx_ready = true;
+	s->ctx.state = s->state; /* the knowledge base, for the analyses */
+	if (slot_add_aliases(s, e))
+		goto fail;
+	/* sorted and with its synonyms before the first question */
+	ask_context_ready(&s->ctx);
+	return 0;
+fail:
+	slot_close_data(s);
+	return err_recode(e, e->code ? e->code : ERR_DATABASE);
+}
+
+static void data_close(struct engine *en)
+{
+	for (size_t i = 0; i < en->nslots; i++)
+		slot_close_data(&en->slots[i]);
+	if (en->db_open)
+		db_close(&en->db);
+	en->db_open = false;
+	en->have_data = false;
+}
+
+/* Open the database sandboxed (if it exists) and the slots on it; with no
+ * file or no rows, the engine has no data but is fine. Holds the data
+ * lock for writing, or runs before any request. */
+static int data_open(struct engine *en, struct err *e)
+{
+	struct stat st;
+	int64_t rows = 0;
+	en->have_data = false;
+	if (stat(en->db_path, &st) == 0) {
+		if (sandbox_open(&en->db, en->db_path, en->memory_limit, en->duckdb_threads, e))
+			return -1;
+		en->db_open = true;
+		struct err ignored = { 0 };
+		if (db_query_int(&en->db, "SELECT count(*) FROM costs", &rows, &ignored))
+			rows = 0;
+	}
+	if (rows > 0) {
+		for (size_t i = 0; i < en->nslots; i++)
+			if (slot_open_data(en, &en->slots[i], e)) {
+				data_close(en);
+				return -1;
+			}
+		en->have_data = true;
+	}
+	pthread_mutex_lock(&en->stat_lock);
+	en->stat_have_data = en->have_data;
+	en->rows = rows;
+	pthread_mutex_unlock(&en->stat_lock);
+	return 0;
+}
+
+int engine_open(struct engine **out, const struct engine_config *cfg, struct err *e)
+{
+	struct engine *en = xcalloc(1, sizeof(*en));
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	/* a load must not wait forever behind a stream of questions */
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&en->data_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	pthread_mutex_init(&en->pool_lock, NULL);
+	pthread_cond_init(&en->pool_free, NULL);
+	pthread_mutex_init(&en->cache_lock, NULL);
+	pthread_mutex_init(&en->stat_lock, NULL);
+	pthread_mutex_init(&en->health_lock, NULL);
+	en->db_path = xstrdup(cfg->db_path);
+	en->memory_limit = cfg->memory_limit ? xstrdup(cfg->memory_limit) : NULL;
+	en->duckdb_threads = cfg->duckdb_threads;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	en->nslots = cfg->slots > 0 ? (size_t)cfg->slots
+				    : (size_t)(2 * cpus > ENGINE_MIN_SLOTS ? 2 * cpus : ENGINE_MIN_SLOTS);
+	en->slots = xcalloc(en->nslots, sizeof(*en->slots));
+	en->cache_max = cfg->cache_entries ? cfg->cache_entries : ENGINE_CACHE_DEFAULT;
+	en->cache = xcalloc(en->cache_max, sizeof(*en->cache));
+	*out = NULL;
+
+	char *state_path = state_path_for(en->db_path);
+	int rc = state_open(&en->health_state, state_path, e);
+	for (size_t i = 0; i < en->nslots && rc == 0; i++)
+		rc = state_open(&en->slots[i].state, state_path, e);
+	free(state_path);
+	if (rc) {
+		err_recode(e, ERR_DATABASE);
+		engine_close(en);
+		return -1;
+	}
+	if (data_open(en, e)) {
+		engine_close(en);
+		return err_recode(e, e->code ? e->code : ERR_DATABASE);
+	}
+	en->version = en->have_data ? 1 : 0;
+	*out = en;
+	return 0;
+}
+
+void engine_close(struct engine *en)
+{
+	if (!en)
+		return;
+	data_close(en);
+	for (size_t i = 0; i < en->nslots; i++)
+		state_close(en->slots[i].state);
+	state_close(en->health_state);
+	cache_clear(en);
+	free(en->cache);
+	free(en->slots);
+	free(en->db_path);
+	free(en->memory_limit);
+	pthread_rwlock_destroy(&en->data_lock);
+	pthread_mutex_destroy(&en->pool_lock);
+	pthread_cond_destroy(&en->pool_free);
+	pthread_mutex_destroy(&en->cache_lock);
+	pthread_mutex_destroy(&en->stat_lock);
+	pthread_mutex_destroy(&en->health_lock);
+	free(en);
+}
+
+const char *engine_db_path(const struct engine *en)
+{
+	return en->db_path;
+}
+
+void engine_status(struct engine *en, struct engine_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&en->stat_lock);
+	out->engine_ok = !en->broken;
+	out->data_loaded = en->stat_have_data;
+	out->loading = en->loading > 0;
+	out->rows = en->rows;
+	out->data_version = en->version;
+	memcpy(out->answers, en->answers, sizeof(out->answers));
+	pthread_mutex_unlock(&en->stat_lock);
+	pthread_mutex_lock(&en->cache_lock);
+	out->cache_hits = en->hits;
+	out->cache_misses = en->misses;
+	out->cache_entries = en->cache_n;
+	pthread_mutex_unlock(&en->cache_lock);
+}
+
+bool engine_state_ok(struct engine *en)
+{
+	bool exists = false, ok;
+	struct err e = { 0 };
+	pthread_mutex_lock(&en->health_lock);
+	ok = state_conversation_exists(en->health_state, "00000000000000000000000000000000", &exists, &e) == 0;
+	pthread_mutex_unlock(&en->health_lock);
+	return ok;
+}
+
+int engine_acquire(struct engine *en, bool need_data, struct engine_slot **out, struct err *e)
+{
+	*out = NULL;
+	if (need_data) {
+		pthread_rwlock_rdlock(&en->data_lock);
+		if (!en->have_data) {
+			pthread_rwlock_unlock(&en->data_lock);
+			return err_set_code(e, ERR_NO_DATA,
+					    "no cost data is loaded yet: upload a billing export first (POST /api/v1/data)");
+		}
+	}
+	struct engine_slot *s = NULL;
+	pthread_mutex_lock(&en->pool_lock);
+	for (;;) {
+		for (size_t i = 0; i < en->nslots && !s; i++)
+			if (!en->slots[i].busy)
+				s = &en->slots[i];
+		if (s)
+			break;
+		pthread_cond_wait(&en->pool_free, &en->pool_lock);
+	}
+	s->busy = true;
+	s->holds_data = need_data;
+	pthread_mutex_unlock(&en->pool_lock);
+	*out = s;
+	return 0;
+}
+
+void engine_release(struct engine *en, struct engine_slot *s)
+{
+	if (!s)
+		return;
+	bool held = s->holds_data;
+	pthread_mutex_lock(&en->pool_lock);
+	s->busy = false;
+	s->holds_data = false;
+	pthread_cond_signal(&en->pool_free);
+	pthread_mutex_unlock(&en->pool_lock);
+	if (held)
+		pthread_rwlock_unlock(&en->data_lock);
+}
+
+struct state *engine_slot_state(struct engine_slot *s)
+{
+	return s->state;
+}
+
+/* ---- questions ----------------------------------------------------------- */
+
+/* The conversation's previous turn into *prev; with create, a missing
+ * conversation_id starts a new conversation, written to conv. */
+static int turn_open(struct engine_slot *s, const char *conversation_id, bool create, char conv[STATE_ID_SIZE],
+		     struct ask_previous *prev, struct err *e)
+{
+	memset(prev, 0, sizeof(*prev));
+	conv[0] = '\0';
+	if (!conversation_id) {
+		if (create && state_conversation_create(s->state, NULL, conv, e))
+			return err_recode(e, ERR_DATABASE);
+		return 0;
+	}
+	char *plan_json = NULL, *answer_json = NULL;
+	if (state_last_turn(s->state, conversation_id, &plan_json, &answer_json, e))
+		return -1; /* ERR_FAILED: unknown; ERR_DATABASE: broken */
+	ask_previous_from_json(plan_json, answer_json, prev);
+	free(plan_json);
+	free(answer_json);
+	snprintf(conv, STATE_ID_SIZE, "%s", conversation_id);
+	return 0;
+}
+
+static void parse_turn(struct engine_slot *s, const struct engine_question *q, const struct ask_previous *prev,
+		       struct parse_result *parsed)
+{
+	struct parse_input in = {
+		.question = q->text,
+		.today = q->today,
+		.vocab = &s->ctx.vocab,
+		.previous = prev->present ? &prev->plan : NULL,
+		.previous_top_label = prev->present && prev->top_label[0] ? prev->top_label : NULL,
+	};
+	parse_question(&in, parsed);
+}
+
+static void count_outcome(struct engine *en, enum engine_outcome o)
+{
+	pthread_mutex_lock(&en->stat_lock);
+	en->answers[o]++;
+	pthread_mutex_unlock(&en->stat_lock);
+}
+
+int engine_chat(struct engine *en, const struct engine_question *q, const struct engine_events *ev,
+		json_t **answer, struct err *e)
+{
+	double started = now_ms();
+	struct engine_slot *s;
+	*answer = NULL;
+	if (engine_acquire(en, true, &s, e))
+		return -1;
+	char conv[STATE_ID_SIZE], message_id[STATE_ID_SIZE];
+	struct ask_previous prev;
+	struct parse_result parsed;
+	struct strbuf sql;
+	json_t *plan_json = NULL, *a = NULL;
+	char *key = NULL, *plan_text = NULL, *answer_text = NULL;
+	int rc = -1;
+	strbuf_init(&sql, 0);
+	if (turn_open(s, q->conversation_id, true, conv, &prev, e))
+		goto out;
+
+	parse_turn(s, q, &prev, &parsed);
+	plan_json = plan_to_json(&parsed.plan);
+	plan_text = json_dumps(plan_json, JSON_COMPACT);
+	char interpretation[1024];
+	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
+	if (ev && ev->understood)
+		ev->understood(ev->arg, plan_json, interpretation);
+	bool runs = sqlgen_build(&parsed.plan, &sql_dialect_duckdb, &sql) == 0;
+	if (ev && ev->sql)
+		ev->sql(ev->arg, runs ? sql.buf : NULL);
+
+	key = cache_key(en, plan_json);
+	if ((a = cache_get(en, key))) {
+		json_object_set_new(a, "interpretation", json_string(interpretation));
+		json_object_set_new(a, "followup", json_boolean(parsed.followup));
+		json_object_set_new(a, "elapsed_ms", json_real(now_ms() - started));
+	} else {
+		struct plan used;
+		if (ask_answer(&s->ctx, q->text, q->today, &prev, &a, &used, e)) {
+			struct err ignored = { 0 };
+			state_message_add(s->state, conv, q->text, plan_text, NULL, STATE_OUTCOME_FAILED,
+					  intent_name(parsed.plan.intent), now_ms() - started, NULL, &ignored);
+			count_outcome(en, OUTCOME_FAILED);
+			err_recode(e, ERR_DATABASE);
+			goto out;
+		}
+		cache_put(en, key, a);
+	}
+	if (ev && ev->rows)
+		ev->rows(ev->arg, json_object_get(a, "columns"), json_object_get(a, "rows"));
+
+	/* remember the turn: the plan is what a follow-up edits */
+	answer_text = json_dumps(a, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	const char *outcome = json_string_value(json_object_get(a, "outcome"));
+	if (!outcome)
+		outcome = STATE_OUTCOME_ANSWERED;
+	if (state_message_add(s->state, conv, q->text, plan_text, answer_text, outcome,
+			      intent_name(parsed.plan.intent), json_number_value(json_object_get(a, "elapsed_ms")),
+			      message_id, e)) {
+		if (e->code != ERR_FAILED) /* a conversation deleted meanwhile stays "unknown" */
+			err_recode(e, ERR_DATABASE);
+		goto out;
+	}
+	count_outcome(en, outcome_from_name(outcome));
+	json_object_set_new(a, "conversation_id", json_string(conv));
+	json_object_set_new(a, "message_id", json_string(message_id));
+	*answer = a;
+	a = NULL;
+	rc = 0;
+out:
+	engine_release(en, s);
+	json_decref(a);
+	json_decref(plan_json);
+	free(key);
+	free(plan_text);
+	free(answer_text);
+	strbuf_release(&sql);
+	return rc;
+}
+
+int engine_insight(struct engine *en, const struct engine_insight_query *q, json_t **out, struct err *e)
+{
+	struct engine_slot *s;
+	*out = NULL;
+	const struct insight *in = insight_find(q->name);
+	if (!in)
+		return err_set_code(e, ERR_FAILED, "no analysis '%s' in this build (GET /api/v1/insights lists them)",
+				    q->name);
+	if (engine_acquire(en, true, &s, e))
+		return -1;
+	const char *words = q->words ? q->words : "";
+	json_t *query = json_pack("{s:s, s:s, s:i, s:i, s:b, s:i}", "insight", in->name, "words", words, "today",
+				  q->today, "months", q->months, "backtest", q->backtest, "limit", q->limit);
+	char *key = cache_key(en, query);
+	json_decref(query);
+	int rc = 0;
+	if (!(*out = cache_get(en, key))) {
+		struct insight_request req;
+		ask_insight_request(&s->ctx, q->today, words, &req);
+		req.months = q->months;
+		req.backtest = q->backtest;
+		req.limit = q->limit;
+		if (in->run(&req, out, e)) {
+			/* Nothing to analyse for the request (no such resource, no
+			 * data in the range) is the thing asked for not being there:
+			 * ERR_FAILED, the API's 404. Failures the analysis did not
+			 * classify are the engine's. */
+			rc = err_recode(e, e->code == ERR_NO_DATA ? ERR_FAILED : e->code ? e->code : ERR_DATABASE);
+			*out = NULL;
+		} else {
+			cache_put(en, key, *out);
+		}
+	}
+	free(key);
+	engine_release(en, s);
+	return rc;
+}
+
+int engine_plan(struct engine *en, const struct engine_question *q, json_t **out, struct err *e)
+{
+	struct engine_slot *s;
+	*out = NULL;
+	if (engine_acquire(en, true, &s, e))
+		return -1;
+	char conv[STATE_ID_SIZE];
+	struct ask_previous prev;
+	int rc = -1;
+	if (turn_open(s, q->conversation_id, false, conv, &prev, e))
+		goto out;
+	struct parse_result parsed;
+	parse_turn(s, q, &prev, &parsed);
+	char interpretation[1024];
+	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
+	struct strbuf sql;
+	strbuf_init(&sql, 0);
+	bool runs = sqlgen_build(&parsed.plan, &sql_dialect_duckdb, &sql) == 0;
+	*out = json_pack("{s:o, s:s, s:o, s:b}", "plan", plan_to_json(&parsed.plan), "interpretation",
+			 interpretation, "sql", runs ? json_string(sql.buf) : json_null(), "followup",
+			 parsed.followup);
+	strbuf_release(&sql);
+	rc = 0;
+out:
+	engine_release(en, s);
+	return rc;
+}
+
+int engine_sql(struct engine *en, const char *sql, size_t max_rows, double timeout_seconds, json_t **out,
+	       struct err *e)
+{
+	struct engine_slot *s;
+	*out = NULL;
+	if (engine_acquire(en, true, &s, e))
+		return -1;
+	struct sandbox_limits limits = { max_rows, timeout_seconds };
+	struct table t;
+	table_init(&t);
+	int rc = sandbox_query(&s->db, sql, &limits, &t, e);
+	if (rc == 0)
+		*out = table_to_json(&t);
+	else if (!e->code)
+		e->code = ERR_REFUSED;
+	table_release(&t);
+	engine_release(en, s);
+	return rc;
+}
+
+/* ---- the data summary ---------------------------------------------------- */
+
+static void month_name(int month_start, char *buf, size_t size)
+{
+	static const char *const names[] = { "January", "February", "March", "April", "May", "June", "July",
+					     "August", "September", "October", "November", "December" };
+	int y, m, d;
+	date_to_ymd(month_start, &y, &m, &d);
+	snprintf(buf, size, "%s %d", names[m - 1], y);
+}
+
+static json_t *date_json(int day)
+{
+	char buf[16];
+	date_format(day, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* Day numbers as 'YYYY-MM-DD' texts. */
+struct day_text {
+	char s[16];
+};
+
+static struct day_text day_text(int day)
+{
+	struct day_text d;
+	date_format(day, d.s, sizeof(d.s));
+	return d;
+}
+
+/* The amortized cost of [m0, as_of] and of the same days a month earlier,
+ * and the top service of [m0, as_of]. */
+static int summary_month_to_date(struct engine_slot *s, int as_of, json_t *o, struct err *e)
+{
+	int m0 = date_month_start(as_of), p0 = date_add_months(m0, -1);
+	int py, pm, pd;
+	date_to_ymd(p0, &py, &pm, &pd);
+	int offset = as_of - m0, plen = date_days_in_month(py, pm);
+	int p_end = p0 + (offset < plen - 1 ? offset : plen - 1);
+	struct table t;
+	table_init(&t);
+	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
+		  "SELECT coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0),"
+		  " coalesce(sum(amortized_cost) FILTER (WHERE usage_date <= DATE '%s'), 0)"
+		  " FROM costs WHERE usage_date BETWEEN DATE '%s' AND DATE '%s'",
+		  day_text(m0).s, day_text(p_end).s, day_text(p0).s, day_text(as_of).s)) {
+		table_release(&t);
+		return -1;
+	}
+	double amount = cell_number(table_at(&t, 0, 0)), before = cell_number(table_at(&t, 0, 1));
+	json_t *mtd = json_object();
+	json_object_set_new(mtd, "as_of", date_json(as_of));
+	json_object_set_new(mtd, "month", date_json(m0));
+	json_object_set_new(mtd, "amount", json_real(amount));
+	json_object_set_new(mtd, "same_days_last_month", json_real(before));
+	json_object_set_new(mtd, "change_pct",
+			    before != 0 ? json_real(round((amount - before) / fabs(before) * 1000) / 10) : json_null());
+	json_object_set_new(o, "month_to_date", mtd);
+	table_release(&t);
+
+	table_init(&t);
+	int rc = db_queryf(&s->db, &t, e, /* dates finq wrote itself */
+		       "SELECT service_code, any_value(service_name), sum(amortized_cost) AS cost FROM costs"
+		       " WHERE usage_date BETWEEN DATE '%s' AND DATE '%s' AND service_code IS NOT NULL"
+		       " GROUP BY 1 ORDER BY cost DESC, 1 LIMIT 1",
+		       day_text(m0).s, day_text(as_of).s);
+	if (rc == 0 && t.nrows == 1) {
+		double cost = cell_number(table_at(&t, 0, 2));
+		json_t *top = json_object();
+		json_object_set_new(top, "service", cell_to_json(table_at(&t, 0, 0)));
+		json_object_set_new(top, "name", cell_to_json(table_at(&t, 0, 1)));
+		json_object_set_new(top, "amount", json_real(cost));
+		json_object_set_new(top, "share_pct", amount != 0 ? json_real(round(cost / amount * 1000) / 10) : json_null());
+		json_object_set_new(top, "month", date_json(m0));
+		json_object_set_new(o, "top_service", top);
+	} else if (rc == 0) {
+		json_object_set_new(o, "top_service", json_null());
+	}
+	table_release(&t);
+	return rc;
+}
+
+/* Tag keys that name who spends, most telling first. */
+static const char *const team_keys[] = { "team", "owner", "squad", "department", "business_unit",
+					 "cost_center", "project", "application", "app" };
+
+/* A candidate starter question and the intent it must be read as. */
+struct starter {
+	char text[256];
+	enum intent intent;
+	bool tag_group; /* grouped by a tag key */
+};
+
+static void starter_add(struct starter *list, int *n, int max, enum intent intent, bool tag_group, const char *fmt,
+			...) __attribute__((format(printf, 6, 7)));
+
+static void starter_add(struct starter *list, int *n, int max, enum intent intent, bool tag_group, const char *fmt,
+			...)
+{
+	if (*n >= max)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(list[*n].text, sizeof(list[*n].text), fmt, ap);
+	va_end(ap);
+	list[*n].intent = intent;
+	list[*n].tag_group = tag_group;
+	(*n)++;
+}
+
+/* Five questions about this data: its top service last full month, its
+ * biggest mover between the last two full months, the top team (when a
+ * team-like tag exists), a trend and a comparison; each kept only when the
+ * parser reads it as meant, with fallbacks to make five. */
+static int summary_starters(struct engine_slot *s, int as_of, int first_day, int today, const json_t *info,
+			    json_t *o, struct err *e)
+{
+	int m0 = date_month_start(as_of), y, m, d;
+	date_to_ymd(as_of, &y, &m, &d);
+	int last_full = as_of == m0 + date_days_in_month(y, m) - 1 ? m0 : date_add_months(m0, -1);
+	int before = date_add_months(last_full, -1), after = date_add_months(last_full, 1);
+	char L[32], P[32], T[32];
+	month_name(last_full, L, sizeof(L));
+	month_name(before, P, sizeof(P));
+	struct starter cand[16];
+	int n = 0, max = (int)(sizeof(cand) / sizeof(cand[0]));
+	struct table t;
+
+	table_init(&t);
+	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
+		  "SELECT service_code FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'"
+		  " AND service_code IS NOT NULL GROUP BY 1 ORDER BY sum(amortized_cost) DESC, 1 LIMIT 1",
+		  day_text(last_full).s, day_text(after).s))
+		goto fail;
+	if (t.nrows == 1 && table_at(&t, 0, 0)->kind == CELL_TEXT)
+		starter_add(cand, &n, max, INTENT_TOTAL, false, "How much did %s cost in %s?", table_at(&t, 0, 0)->v.s, L);
+	table_release(&t);
+
+	table_init(&t);
+	struct day_text mid = day_text(last_full);
+	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
+		  "SELECT service_code FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'"
+		  " AND service_code IS NOT NULL GROUP BY 1 ORDER BY abs("
+		  "coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0) -"
+		  " coalesce(sum(amortized_cost) FILTER (WHERE usage_date < DATE '%s'), 0)) DESC, 1 LIMIT 1",
+		  day_text(before).s, day_text(after).s, mid.s, mid.s))
+		goto fail;
+	if (t.nrows == 1 && table_at(&t, 0, 0)->kind == CELL_TEXT && before >= date_month_start(first_day))
+		starter_add(cand, &n, max, INTENT_COMPARE_PERIODS, false, "Compare %s in %s and %s",
+			    table_at(&t, 0, 0)->v.s, P, L);
+	table_release(&t);
+
+	/* the first team-like key among the data's tag keys */
+	const json_t *keys = json_object_get(json_object_get(info, "tag_keys"), "rows");
+	for (size_t k = 0; k < sizeof(team_keys) / sizeof(team_keys[0]); k++) {
+		bool present = false;
+		for (size_t i = 0; i < json_array_size(keys) && !present; i++) {
+			const char *key = json_string_value(json_array_get(json_array_get(keys, i), 0));
+			present = key && strcmp(key, team_keys[k]) == 0;
+		}
+		if (present) {
+			char words[64];
+			snprintf(words, sizeof(words), "%s", team_keys[k]);
+			for (char *p = words; *p; p++)
+				if (*p == '_')
+					*p = ' ';
+			starter_add(cand, &n, max, INTENT_BREAKDOWN, true, "Which %s spent the most in %s?", words, L);
+			break;
+		}
+	}
+
+	int from = date_add_months(last_full, -5);
+	if (from < date_month_start(first_day))
+		from = date_month_start(first_day);
+	month_name(from, T, sizeof(T));
+	if (from < last_full)
+		starter_add(cand, &n, max, INTENT_TREND, false, "Monthly cost trend from %s to %s", T, L);
+	else
+		starter_add(cand, &n, max, INTENT_TREND, false, "Daily cost trend in %s", L);
+	if (before >= date_month_start(first_day))
+		starter_add(cand, &n, max, INTENT_COMPARE_PERIODS, false, "Compare %s and %s by account", P, L);
+	/* fallbacks, in order */
+	starter_add(cand, &n, max, INTENT_BREAKDOWN, false, "Top 5 services in %s", L);
+	starter_add(cand, &n, max, INTENT_BREAKDOWN, false, "Cost by region in %s", L);
+	starter_add(cand, &n, max, INTENT_TREND, false, "Daily cost trend in %s", L);
+	starter_add(cand, &n, max, INTENT_BREAKDOWN, false, "Which accounts spent the most in %s?", L);
+	starter_add(cand, &n, max, INTENT_TOTAL, false, "Total cost in %s", L);
+
+	json_t *list = json_array();
+	struct ask_previous none = { 0 };
+	for (int i = 0; i < n && json_array_size(list) < 5; i++) {
+		struct engine_question q = { cand[i].text, NULL, today };
+		struct parse_result parsed;
+		parse_turn(s, &q, &none, &parsed);
+		if (parsed.plan.intent != cand[i].intent || (cand[i].tag_group && parsed.plan.group.dim != DIM_TAG))
+			continue;
+		bool dup = false;
+		for (size_t j = 0; j < json_array_size(list) && !dup; j++)
+			dup = strcmp(json_string_value(json_array_get(list, j)), cand[i].text) == 0;
+		if (!dup)
+			json_array_append_new(list, json_string(cand[i].text));
+	}
+	json_object_set_new(o, "starter_questions", list);
+	return 0;
+fail:
+	table_release(&t);
+	return -1;
+}
+
+static int summary_build(struct engine *en, struct engine_slot *s, int today, json_t **out, struct err *e)
+{
+	json_t *o = NULL;
+	if (info_collect(&s->db, &o, e))
+		return err_recode(e, ERR_DATABASE);
+	json_t *summary = json_object_get(o, "summary");
+	int first_day, last_day;
+	if (!date_parse(json_string_value(json_object_get(summary, "first_day")), &first_day) ||
+	    !date_parse(json_string_value(json_object_get(summary, "last_day")), &last_day)) {
+		json_decref(o);
+		return err_set_code(e, ERR_NO_DATA, "the loaded data has no dates");
+	}
+	json_object_set_new(o, "date_range", json_pack("{s:o, s:o}", "first_day", date_json(first_day), "last_day",
+						       date_json(last_day)));
+	/* "to date": today, or the last day of data when that is earlier */
+	int as_of = today < last_day && today >= first_day ? today : last_day;
+	if (summary_month_to_date(s, as_of, o, e) || summary_starters(s, as_of, first_day, today, o, o, e)) {
+		json_decref(o);
+		return err_recode(e, ERR_DATABASE);
+	}
+	pthread_mutex_lock(&en->stat_lock);
+	json_object_set_new(o, "data_version", json_integer((json_int_t)en->version));
+	pthread_mutex_unlock(&en->stat_lock);
+	*out = o;
+	return 0;
+}
+
+int engine_summary(struct engine *en, int today, json_t **out, struct err *e)
+{
+	struct engine_slot *s;
+	*out = NULL;
+	if (engine_acquire(en, true, &s, e))
+		return -1;
+	pthread_mutex_lock(&en->stat_lock);
+	uint64_t version = en->version;
+	pthread_mutex_unlock(&en->stat_lock);
+	pthread_mutex_lock(&en->cache_lock);
+	if (en->summary && en->summary_version == version && en->summary_today == today)
+		*out = json_deep_copy(en->summary);
+	pthread_mutex_unlock(&en->cache_lock);
+	int rc = 0;
+	if (!*out && (rc = summary_build(en, s, today, out, e)) == 0) {
+		pthread_mutex_lock(&en->cache_lock);
+		json_decref(en->summary);
+		en->summary = json_deep_copy(*out);
+		en->summary_version = version;
+		en->summary_today = today;
+		pthread_mutex_unlock(&en->cache_lock);
+	}
+	engine_release(en, s);
+	return rc;
+}
+
+/* ---- loads --------------------------------------------------------------- */
+
+/* Say name where the message says path: the client never chose the path. */
+static void err_rename(struct err *e, const char *path, const char *name)
+{
+	struct strbuf sb;
+	size_t n = strlen(path);
+	strbuf_init(&sb, 0);
+	for (const char *p = e->msg; *p;) {
+		if (n && strncmp(p, path, n) == 0) {
+			strbuf_addstr(&sb, name);
+			p += n;
+		} else {
+			strbuf_addch(&sb, *p++);
+		}
+	}
+	snprintf(e->msg, sizeof(e->msg), "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+static const char *kind_problem(enum file_kind k)
+{
+	switch (k) {
+	case KIND_EMPTY: return "it is empty";
+	case KIND_JSON: return "it holds JSON, not rows";
+	default: return "it is neither Parquet nor (gzipped) delimited text";
+	}
+}
+
+int engine_load(struct engine *en, const char *path, const char *name, json_t **out, struct err *e)
+{
+	const char *label = name && *name ? name : "the upload";
+	struct sniff sn;
+	*out = NULL;
+	/* refuse what is plainly no export before stopping the questions */
+	if (sniff_file(path, &sn, e)) {
+		err_rename(e, path, label);
+		return err_recode(e, ERR_BAD_INPUT);
+	}
+	enum file_kind kind = sn.kind;
+	sniff_release(&sn);
+	if (kind != KIND_PARQUET && kind != KIND_TEXT)
+		return err_set_code(e, ERR_BAD_INPUT, "'%s' is not a billing export: %s", label, kind_problem(kind));
+
+	pthread_mutex_lock(&en->stat_lock);
+	en->loading++;
+	pthread_mutex_unlock(&en->stat_lock);
+	pthread_rwlock_wrlock(&en->data_lock); /* questions in flight finish first */
+	data_close(en);
+	struct db w;
+	struct load_options opt = { .progress = false };
+	struct load_report rep;
+	int rc = load_open_db(&w, en->db_path, en->memory_limit, en->duckdb_threads, e);
+	if (rc == 0) {
+		rc = load_paths(&w, &path, 1, &opt, &rep, e);
+		db_close(&w);
+		if (rc && e->code != ERR_DATABASE)
+			err_recode(e, ERR_BAD_INPUT);
+	}
+	struct err reopen = { 0 };
+	bool broken = data_open(en, &reopen) != 0;
+	if (broken && rc == 0) {
+		*e = reopen;
+		err_recode(e, ERR_DATABASE);
+		rc = -1;
+	}
+	if (rc == 0)
+		cache_clear(en);
+	pthread_mutex_lock(&en->stat_lock);
+	if (rc == 0)
+		en->version++;
+	en->broken = broken;
+	en->loading--;
+	uint64_t version = en->version;
+	pthread_mutex_unlock(&en->stat_lock);
+	pthread_rwlock_unlock(&en->data_lock);
+	if (rc) {
+		err_rename(e, path, label);
+		return -1;
+	}
+	*out = json_pack("{s:s, s:I, s:I, s:i, s:s, s:f, s:I}", "name", label, "rows", (json_int_t)rep.rows,
+			 "replaced", (json_int_t)rep.replaced, "files", rep.files, "formats", rep.formats, "seconds",
+			 rep.seconds, "data_version", (json_int_t)version);
+	return 0;
+}

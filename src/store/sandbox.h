@@ -1,0 +1,30 @@
+/*
+ * sandbox: run SQL that finq did not write (a user's `finq sql`, the API's
+ * /sql) or that it did (generated plans) under DESIGN.md's security model:
+ * a read-only database with external file and network access disabled and
+ * the configuration locked at open; exactly one statement, which DuckDB
+ * itself must classify as a SELECT; a row limit and a time limit.
+ */
+#ifndef FINQ_SANDBOX_H
+#define FINQ_SANDBOX_H
+
+#include "db.h"
+
+struct sandbox_limits {
+	size_t max_rows;        /* rows kept; more set table.truncated */
+	double timeout_seconds; /* the query is interrupted past this */
+};
+
+#define SANDBOX_DEFAULT_MAX_ROWS 10000
+#define SANDBOX_DEFAULT_TIMEOUT 30.0
+
+/* Open the database file at path read-only and locked down. Fails with
+ * ERR_NO_DATA when there is no such file. */
+int sandbox_open(struct db *db, const char *path, const char *memory_limit, int threads,
+		 struct err *e);
+/* Check and run one statement; rows go to *out (initialised by the caller).
+ * A refused statement fails with ERR_REFUSED and a message saying why. */
+int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *limits,
+		  struct table *out, struct err *e);
+
+#endif
