@@ -251,6 +251,7 @@ static const struct resource_noun resource_nouns[] = {
 	{ "instance", "AmazonEC2", NULL },
 	{ "resource", NULL, NULL },
 	{ "snapshot", "AmazonEC2", "EBS:Snapshot" },
+	{ "table", "AmazonDynamoDB", NULL },
 	{ "volume", "AmazonEC2", "EBS:Volume" },
 };
 

@@ -260,6 +260,15 @@ static void read_tokens(struct reading *r)
  * unit after "next" are a forecast's horizon, read by forecast_months(). */
 static void mark_resource_nouns(struct reading *r)
 {
+	for (size_t i = 1; i < r->toks.n; i++) {
+		/* "DynamoDB tables": a service's tables, not a table to show */
+		if (!tok_is(&r->toks, i, "tables") || r->role[i - 1] != ROLE_NAME)
+			continue;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].first == i && r->cues[c].cue == CUE_CHART_TABLE)
+				r->cues[c].cue = CUE_FILLER;
+		r->role[i] = ROLE_FREE;
+	}
 	for (size_t i = 0; i < r->toks.n && r->nnouns < 4; i++) {
 		const struct resource_noun *noun;
 		if (r->role[i] != ROLE_FREE || r->toks.items[i].kind != TOK_WORD ||
@@ -649,6 +658,17 @@ static void add_filters(struct reading *r, struct plan *p)
 		}
 	}
 	const struct cue_hit *untagged = find_cue(r, CUE_UNTAGGED);
+	const struct cue_hit *tagged = find_cue(r, CUE_TAG);
+	if (!untagged && tagged && tok_is(&r->toks, tagged->first, "tagged")) {
+		/* "tagged cost", "what share is tagged": cost with at least one tag,
+		 * unless a tag is named ("tagged team=payments") */
+		bool names_tag = false;
+		for (size_t i = 0; i < r->nnames; i++)
+			names_tag |= !r->names[i].resource[0] && r->names[i].reading && r->names[i].reading->col.dim == DIM_TAG;
+		struct dim_ref any_tag = { .dim = DIM_TAG };
+		if (!names_tag)
+			plan_set_filter(p, &any_tag, FILTER_TAGGED);
+	}
 	if (untagged) {
 		/* "excluding the untagged": tagged only; in a breakdown by a tag
 		 * key, rows with that key */
@@ -918,6 +938,16 @@ static bool about_costs(const struct reading *r)
 	return false;
 }
 
+/* "the top one": the first item of the previous answer. */
+static bool names_top_one(const struct reading *r)
+{
+	for (size_t c = 0; c < r->ncues; c++)
+		if (r->cues[c].cue == CUE_TOP && (tok_is(&r->toks, r->cues[c].last + 1, "one") ||
+						   tok_is(&r->toks, r->cues[c].last, "one")))
+			return true;
+	return false;
+}
+
 /* Does the question lean on the previous answer? */
 static bool looks_like_followup(const struct reading *r)
 {
@@ -941,6 +971,26 @@ static bool looks_like_followup(const struct reading *r)
 		return true;
 	if (has_cue(r, CUE_PRONOUN) && r->ntimes == 0)
 		return true;
+	/* nothing named but the time, a way to rank or the previous items:
+	 * "over the last 3 months", "what was it in September", "which grew
+	 * the most", "break the top one down by service" */
+	bool values = false;
+	for (size_t i = 0; i < r->nnames; i++)
+		values |= !is_dimension_hit(&r->names[i]);
+	if (!values && !has_cue(r, CUE_COST)) {
+		if (names_top_one(r) && r->in->previous_top_label)
+			return true;
+		if (r->ntimes > 0 && (has_cue(r, CUE_PRONOUN) || (!has_cue(r, CUE_ASK) && !has_cue(r, CUE_WHICH))))
+			return true;
+		/* "break down by instance type", "split by account" */
+		if (r->ntimes == 0 && !has_cue(r, CUE_ASK) && !has_cue(r, CUE_WHICH) &&
+		    (has_cue(r, CUE_BREAKDOWN) || has_cue(r, CUE_BY)))
+			return true;
+		if (r->nnames == 0 && r->ntimes == 0 &&
+		    (has_cue(r, CUE_INCREASE) || has_cue(r, CUE_DECREASE) || has_cue(r, CUE_SPIKE)) &&
+		    (has_cue(r, CUE_MOST) || has_cue(r, CUE_LEAST)))
+			return true;
+	}
 	/* a short phrase without a question of its own: "by region", "unblended" */
 	size_t words = 0;
 	for (size_t i = 0; i < r->toks.n; i++)
@@ -1259,7 +1309,8 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 	out.nchoices = 0;
 	out.range_defaulted = prev->range_defaulted;
 
-	if (has_cue(r, CUE_DRILL) && prev->group.dim != DIM_NONE && r->in->previous_top_label) {
+	bool drill = has_cue(r, CUE_DRILL) || (names_top_one(r) && group_mentioned);
+	if (drill && prev->group.dim != DIM_NONE && r->in->previous_top_label) {
 		/* "drill into the top one (by service)": "top one" is the item, not a limit */
 		const char *label = r->in->previous_top_label;
 		bool placeholder = strcmp(label, "(untagged)") == 0 || strcmp(label, "(none)") == 0;
@@ -1320,8 +1371,7 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 		/* "break it down by region" after an analysis: back to the data */
 		if (out.intent == INTENT_TOTAL || out.intent == INTENT_AVERAGE_DAILY || out.intent == INTENT_INSIGHT)
 			out.intent = INTENT_BREAKDOWN;
-		if (out.intent == INTENT_TREND && now->intent != INTENT_TREND)
-			out.intent = INTENT_BREAKDOWN;
+		/* "monthly spend this year" then "by account": the trend, by account */
 	}
 	if (now->intent == INTENT_INSIGHT) {
 		/* "any anomalies there?", "and the forecast?": the analysis over
@@ -1341,11 +1391,16 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 		}
 	}
 	if (now->grain != GRAIN_NONE) {
-		/* "show it daily", "break it down by month" */
+		/* "show it daily", "by month": the same rows over time; a top N
+		 * stays the top N */
 		out.intent = INTENT_TREND;
 		out.grain = now->grain;
-		if (!group_mentioned && prev->intent != INTENT_TREND)
-			out.group.dim = DIM_NONE;
+	}
+	if (now->intent == INTENT_AVERAGE_DAILY) {
+		/* "per day on average", "what's the run rate" */
+		out.intent = INTENT_AVERAGE_DAILY;
+		out.run_rate = now->run_rate;
+		out.grain = GRAIN_NONE;
 	}
 	if (limit_mentioned) {
 		out.limit = now->limit;
@@ -1372,6 +1427,10 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 		   !r->times[0].is_span && prev->intent != INTENT_COMPARE_PERIODS && prev->intent != INTENT_MOVERS) {
 		/* "compare with August": the period discussed against the one named */
 		struct period a = prev->range, b = r->times[0].period;
+		/* "last month" then "compare it with the previous month": the
+		 * month before the one discussed */
+		if (a.start_day == b.start_day && a.end_day == b.end_day)
+			b = period_previous(&a);
 		out.intent = now->intent == INTENT_MOVERS ? INTENT_MOVERS : INTENT_COMPARE_PERIODS;
 		out.periods[0] = a.start_day <= b.start_day ? a : b;
 		out.periods[1] = a.start_day <= b.start_day ? b : a;
@@ -1384,7 +1443,12 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 		out.periods[0] = now->periods[0];
 		out.periods[1] = now->periods[1];
 		out.range = now->range;
-		if (r->ntimes == 0) {
+		if (r->ntimes == 0 && (prev->intent == INTENT_COMPARE_PERIODS || prev->intent == INTENT_MOVERS)) {
+			/* "which grew the most" after a comparison: the same two periods */
+			out.periods[0] = prev->periods[0];
+			out.periods[1] = prev->periods[1];
+			out.range = prev->range;
+		} else if (r->ntimes == 0) {
 			/* "compare with the previous period" */
 			out.periods[1] = prev->range;
 			out.periods[0] = period_previous(&prev->range);

@@ -327,6 +327,15 @@ static void test_corpora(void **state)
 	(void)state;
 	struct vocab v;
 	load_vocab(&v);
+	const char *only = getenv("FINQ_CORPUS_FILE"); /* one file, every miss printed: a debugging aid */
+	if (only) {
+		struct case_stats one;
+		run_case_file(only, &v, &one, true);
+		print_message("%s: %d cases, %d passed, %d honest misses, %d wrong\n", only, one.cases, one.pass, one.miss,
+			      one.wrong);
+		vocab_release(&v);
+		return;
+	}
 	DIR *d = opendir(TEST_DATA_DIR "/corpus");
 	assert_non_null(d);
 	struct dirent *e;
