@@ -312,6 +312,11 @@ static bool is_dimension_hit(const struct name_hit *h)
 	return !h->resource[0] && h->reading && h->reading->kind == VOCAB_DIMENSION;
 }
 
+static bool is_key_value_sign(const struct token *t)
+{
+	return t->kind == TOK_PUNCT && (t->text.p[0] == '=' || t->text.p[0] == ':');
+}
+
 /* Read v as a value of the column the dimension word d names, if it can be. */
 static bool qualify(struct name_hit *v, const struct name_hit *d)
 {
@@ -357,8 +362,11 @@ static int choose_readings(struct reading *r, struct plan *p)
 		if (m->fuzzy && m->nentries > 1) {
 			/* distinct values among the candidates? */
 			bool distinct = false;
+			/* one word in several columns ("stagging": an account and an env
+			 * value) is for the dimension word next to it, or asks later */
 			for (int k = 1; k < m->nentries; k++)
-				distinct |= strcmp(m->entries[k]->display, m->entries[0]->display) != 0;
+				distinct |= strcmp(m->entries[k]->display, m->entries[0]->display) != 0 &&
+					    strcmp(m->entries[k]->phrase, m->entries[0]->phrase) != 0;
 			if (distinct) {
 				char word[64];
 				snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[m->first].text.n, r->toks.items[m->first].text.p);
@@ -404,7 +412,9 @@ static int choose_readings(struct reading *r, struct plan *p)
 			struct name_hit *v = &r->names[k];
 			if (k == i || v->resource[0] || v->qualifier || !v->reading)
 				continue;
-			bool adjacent = v->m.last + 1 == d->m.first || d->m.last + 1 == v->m.first;
+			bool adjacent = v->m.last + 1 == d->m.first || d->m.last + 1 == v->m.first ||
+					/* "team=payments", "env: production" */
+					(d->m.last + 2 == v->m.first && is_key_value_sign(&r->toks.items[d->m.last + 1]));
 			if (!adjacent)
 				continue;
 			if (!qualify(v, d))
@@ -436,7 +446,8 @@ static void mark_exclusions(struct reading *r)
 			bool glue = true;
 			for (size_t t = next; t < h->m.first && glue; t++) {
 				const struct token *tok = &r->toks.items[t];
-				glue = (tok->kind == TOK_PUNCT && tok->text.p[0] == ',') || tok_is(&r->toks, t, "and") ||
+				glue = (tok->kind == TOK_PUNCT && (tok->text.p[0] == ',' || (tok->text.p[0] == '.' && t == next))) ||
+				       tok_is(&r->toks, t, "and") ||
 				       tok_is(&r->toks, t, "or") || tok_is(&r->toks, t, "the") || tok_is(&r->toks, t, "a") ||
 				       tok_is(&r->toks, t, "an") || tok_is(&r->toks, t, "any") || tok_is(&r->toks, t, "nor") ||
 				       tok_is(&r->toks, t, "in") || tok_is(&r->toks, t, "for") || tok_is(&r->toks, t, "on") ||
@@ -494,7 +505,7 @@ static void set_chart_from_cues(const struct reading *r, struct plan *p)
 		enum cue cue;
 		enum chart_kind chart;
 	} charts[] = {
-		{ CUE_CHART_PIE, CHART_PIE }, { CUE_CHART_DOUGHNUT, CHART_DOUGHNUT }, { CUE_CHART_BAR, CHART_BAR },
+		{ CUE_CHART_PIE, CHART_PIE }, { CUE_CHART_DOUGHNUT, CHART_DOUGHNUT }, { CUE_CHART_BAR, CHART_BAR }, { CUE_CHART_HBAR, CHART_HBAR },
 		{ CUE_CHART_LINE, CHART_LINE }, { CUE_CHART_AREA, CHART_AREA }, { CUE_CHART_TABLE, CHART_TABLE },
 	};
 	for (size_t i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
@@ -589,6 +600,7 @@ static void apply_resource_nouns(struct reading *r, struct plan *p, bool *group_
 			p->group.dim = DIM_RESOURCE;
 			*group_mentioned = true;
 			*plural = plural_noun;
+
 		}
 		bool service_named = false;
 		for (int f = 0; f < p->nfilters; f++)
@@ -885,7 +897,13 @@ static bool check_refusal(struct reading *r, struct plan *p)
 			return false;
 		}
 	}
-	if (first < r->toks.n && lexicon_is_mutation_verb(&r->toks.items[first].text)) {
+	bool mutation = first < r->toks.n && lexicon_is_mutation_verb(&r->toks.items[first].text);
+	/* "'; DELETE FROM costs", "stupid bot, wipe the sandbox costs": a
+	 * verb that changes data anywhere, unless the parser read it */
+	for (size_t i = 0; i < r->toks.n && !mutation; i++)
+		mutation = r->role[i] == ROLE_FREE && lexicon_is_mutation_verb(&r->toks.items[i].text) &&
+			   !tok_in(&r->toks, i, excluding_verbs);
+	if (mutation) {
 		refuse(p, "finq only reads billing data: it cannot delete, change or add cost records. "
 			  "Reload an export with 'finq load' to replace a billing period.");
 		return true;
@@ -942,8 +960,11 @@ static bool about_costs(const struct reading *r)
 static bool names_top_one(const struct reading *r)
 {
 	for (size_t c = 0; c < r->ncues; c++)
-		if (r->cues[c].cue == CUE_TOP && (tok_is(&r->toks, r->cues[c].last + 1, "one") ||
-						   tok_is(&r->toks, r->cues[c].last, "one")))
+		if ((r->cues[c].cue == CUE_TOP || r->cues[c].cue == CUE_MOST) &&
+		    (tok_is(&r->toks, r->cues[c].last + 1, "one") || tok_is(&r->toks, r->cues[c].last, "one")))
+			return true;
+	for (size_t i = 0; i + 1 < r->toks.n; i++)
+		if (tok_is(&r->toks, i, "first") && tok_is(&r->toks, i + 1, "one"))
 			return true;
 	return false;
 }
@@ -953,7 +974,7 @@ static bool looks_like_followup(const struct reading *r)
 {
 	static const enum cue edits[] = {
 		CUE_FOLLOWUP, CUE_INSTEAD, CUE_SAME, CUE_DRILL, CUE_CHART_PIE, CUE_CHART_DOUGHNUT,
-		CUE_CHART_BAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
+		CUE_CHART_BAR, CUE_CHART_HBAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
 	};
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++)
 		if (has_cue(r, edits[i]))
@@ -1232,7 +1253,8 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 		p->intent = INTENT_COMPARE_PERIODS;
 		set_periods(r, p, today);
 	} else if (has_cue(r, CUE_RUN_RATE) ||
-		   (has_cue(r, CUE_AVERAGE) && (has_cue(r, CUE_DAILY) || has_cue(r, CUE_PER_DAY) || p->grain == GRAIN_NONE))) {
+		   (has_cue(r, CUE_AVERAGE) && (has_cue(r, CUE_DAILY) || has_cue(r, CUE_PER_DAY) || p->grain == GRAIN_NONE)) ||
+		   (has_cue(r, CUE_PER_DAY) && p->grain == GRAIN_NONE && !has_cue(r, CUE_TREND) && !*group_mentioned)) {
 		p->intent = INTENT_AVERAGE_DAILY;
 		p->run_rate = has_cue(r, CUE_RUN_RATE);
 		p->grain = GRAIN_NONE;
@@ -1263,7 +1285,7 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 				superlative_before = b == CUE_MOST || b == CUE_LEAST;
 			}
 		if (!p->limit && (has_cue(r, CUE_MOST) || has_cue(r, CUE_LEAST)) &&
-		    (has_cue(r, CUE_WHICH) || superlative_before) && !plural) {
+		    (has_cue(r, CUE_WHICH) || superlative_before || p->group.dim == DIM_RESOURCE) && !plural) {
 			p->limit = 1;
 			p->ascending = has_cue(r, CUE_LEAST);
 		}
@@ -1660,6 +1682,12 @@ static bool check_unknown(struct reading *r, struct plan *p)
 			unknown[n++] = i;
 	if (!n)
 		return false;
+	if (!about_costs(r) && !insight_of(r, false, false, false)) {
+		/* nothing of a bill in it at all: "how do I bake sourdough" */
+		refuse(p, "I can only answer questions about your cloud bill: costs, usage, trends and comparisons. "
+			  "Try \"What did we spend last month?\" or \"Top 5 services by cost\".");
+		return true;
+	}
 	const struct slice *first = &r->toks.items[unknown[0]].text;
 	struct strbuf msg;
 	strbuf_init(&msg, 0);
@@ -1829,13 +1857,15 @@ static bool is_counted_thing(const struct reading *r, size_t i)
 static bool check_count(struct reading *r, struct plan *p)
 {
 	for (size_t c = 0; c < r->ncues; c++) {
-		if (r->cues[c].cue != CUE_USAGE || !tok_is(&r->toks, r->cues[c].first, "how") ||
-		    !tok_is(&r->toks, r->cues[c].first + 1, "many"))
+		bool how_many = r->cues[c].cue == CUE_USAGE && tok_is(&r->toks, r->cues[c].first, "how") &&
+				tok_is(&r->toks, r->cues[c].first + 1, "many");
+		if (!how_many && r->cues[c].cue != CUE_COUNT)
 			continue;
 		size_t i = r->cues[c].last + 1;
-		while (i < r->toks.n && r->role[i] == ROLE_NAME && !is_counted_thing(r, i))
+		while (i < r->toks.n && r->role[i] == ROLE_NAME && !is_counted_thing(r, i) &&
+		       (how_many || i + 1 < r->toks.n))
 			i++;
-		if (i >= r->toks.n || !is_counted_thing(r, i))
+		if (i >= r->toks.n || (how_many && !is_counted_thing(r, i)))
 			continue;
 		p->intent = INTENT_CLARIFY;
 		snprintf(p->message, sizeof(p->message),
@@ -1853,7 +1883,7 @@ static bool followup_says_something(const struct reading *r, const struct plan *
 				    bool measure_mentioned, bool limit_mentioned)
 {
 	static const enum cue edits[] = {
-		CUE_DRILL, CUE_PERIOD_BEFORE, CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_LINE,
+		CUE_DRILL, CUE_PERIOD_BEFORE, CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_HBAR, CUE_CHART_LINE,
 		CUE_CHART_AREA, CUE_CHART_TABLE, CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
 		CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_AVERAGE, CUE_PER_DAY, CUE_RUN_RATE, CUE_UNTAGGED,
 		CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_SHARE, CUE_TOTAL,
