@@ -1533,6 +1533,11 @@ static bool answer_clarification(const struct parse_input *in, struct parse_resu
 
 /* ---- every word accounted for ---- */
 
+static bool previous_answered(const struct plan *prev)
+{
+	return prev && prev->intent != INTENT_REFUSE && prev->intent != INTENT_CLARIFY && prev->intent != INTENT_HELP;
+}
+
 #define MAX_FIXES 8
 
 /* Typos in the parser's own words, months and time words, corrected
@@ -1682,8 +1687,12 @@ static bool check_unknown(struct reading *r, struct plan *p)
 			unknown[n++] = i;
 	if (!n)
 		return false;
-	if (!about_costs(r) && !insight_of(r, false, false, false)) {
-		/* nothing of a bill in it at all: "how do I bake sourdough" */
+	const char *analysis = insight_of(r, false, false, false);
+	bool knowledge = analysis && strcmp(analysis, "knowledge") == 0;
+	if (!about_costs(r) && (!analysis || knowledge) && !previous_answered(r->in->previous)) {
+		/* nothing of a bill in it at all: "how do I bake sourdough",
+		 * "what's the capital of Australia"; in a conversation the word
+		 * is named instead ("what about bananas") */
 		refuse(p, "I can only answer questions about your cloud bill: costs, usage, trends and comparisons. "
 			  "Try \"What did we spend last month?\" or \"Top 5 services by cost\".");
 		return true;
@@ -2007,10 +2016,6 @@ static void reading_release(struct reading *r)
 	token_list_release(&r->toks);
 }
 
-static bool previous_answered(const struct plan *prev)
-{
-	return prev && prev->intent != INTENT_REFUSE && prev->intent != INTENT_CLARIFY && prev->intent != INTENT_HELP;
-}
 
 void parse_question(const struct parse_input *in, struct parse_result *out)
 {
@@ -2089,6 +2094,8 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 out:
 	if (p->intent == INTENT_HELP)
 		out->status = PARSE_ANSWERED;
+	else if (p->intent == INTENT_REFUSE)
+		out->status = PARSE_OFFTOPIC;
 	record_words(&r, &fix, out);
 	snprintf(out->notes, sizeof(out->notes), "%s", r.notes.len ? r.notes.buf : "");
 	reading_release(&r);
