@@ -8,6 +8,7 @@
 #include "state.h"
 #include "strbuf.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +103,28 @@ int cli_run_state_action(const struct cli *cli, const char *command, const struc
 	}
 	free(path);
 	return rc;
+}
+
+void cli_print_reading(const json_t *reading, FILE *out)
+{
+	size_t i, width = 4;
+	json_t *w;
+	json_array_foreach(reading, i, w) {
+		size_t n = strlen(json_string_value(json_object_get(w, "word")));
+		if (n > width)
+			width = n;
+	}
+	fprintf(out, "%-*s  %-9s  %s\n", (int)width, "word", "role", "read as");
+	json_array_foreach(reading, i, w) {
+		const char *corrected = json_string_value(json_object_get(w, "corrected"));
+		const char *as = json_string_value(json_object_get(w, "read_as"));
+		struct strbuf detail = STRBUF_INIT;
+		if (corrected)
+			strbuf_addf(&detail, "'%s' (typo corrected)%s", corrected, as ? "; " : "");
+		if (as)
+			strbuf_addstr(&detail, as);
+		fprintf(out, "%-*s  %-9s  %s\n", (int)width, json_string_value(json_object_get(w, "word")),
+			json_string_value(json_object_get(w, "role")), detail.len ? detail.buf : "");
+		strbuf_release(&detail);
+	}
 }

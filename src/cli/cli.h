@@ -40,6 +40,7 @@ int cmd_ask(struct cli *cli, int argc, char **argv);
 int cmd_bench(struct cli *cli, int argc, char **argv);
 int cmd_chat(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_load(struct cli *cli, int argc, char **argv);
 int cmd_insight(struct cli *cli, int argc, char **argv); /* argv[0] names the analysis */
 int cmd_info(struct cli *cli, int argc, char **argv);
@@ -84,6 +85,11 @@ int cli_run_state_action(const struct cli *cli, const char *command, const struc
 
 /* The exit code for a status: ERR_OK is EXIT_OK, ERR_USAGE is EXIT_USAGE... */
 int cli_exit_code(enum err_status status);
+
+struct json_t;
+/* Print how a question was read (the "reading" array of an answer): one
+ * line a word with its role and what it was read as. */
+void cli_print_reading(const struct json_t *reading, FILE *out);
 
 /* Print "finq: <message>" to stderr and return the exit code of the
  * error's status (of fallback when the error carries none). */

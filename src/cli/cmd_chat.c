@@ -67,7 +67,7 @@ static void chat_help(FILE *out)
 		"  daily EC2 cost in October      compare September and October by account\n"
 		"Commands:\n"
 		"  \\sql    the SQL behind the last answer\n"
-		"  \\why    how the last question was read, and its plan\n"
+		"  \\why    how the last question was read, word by word, and its plan\n"
 		"  \\reset  start a new conversation\n"
 		"  \\help   this text\n"
 		"  \\quit   leave (or Ctrl-D)\n");
@@ -111,6 +111,11 @@ static bool run_command(const char *line, struct session *session, json_t **last
 		if (!*last) {
 			fprintf(out, "(nothing asked yet)\n");
 		} else {
+			json_t *reading = json_object_get(*last, "reading");
+			if (json_is_array(reading)) {
+				cli_print_reading(reading, out);
+				fprintf(out, "status: %s\n", json_string_value(json_object_get(*last, "status")));
+			}
 			fprintf(out, "How I read it: %s\n", json_string_value(json_object_get(*last, "interpretation")));
 			char *plan = json_dumps(json_object_get(*last, "plan"), JSON_INDENT(2));
 			fprintf(out, "%s\n", plan ? plan : "");

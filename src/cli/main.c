@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "chat", cmd_chat, "an interactive conversation with the bill (history, \\sql, \\why)" },
 	{ "demo", cmd_demo, "generate realistic sample CUR 2.0 data and load it" },
 	{ "drivers", cmd_insight, "what drove the change between two periods (accounts, usage, rates)" },
+	{ "explain", cmd_explain, "show how a question is read, word by word, without running it" },
 	{ "forecast", cmd_insight, "forecast this month and the months ahead, with an interval" },
 	{ "info", cmd_info, "describe the loaded data: periods, totals, accounts, services, tags" },
 	{ "kb", cmd_kb, "the FinOps knowledge base: search it, add your own documents" },

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 
 /* What a token is, once read. */
@@ -1833,6 +1834,9 @@ static bool check_ambiguity(struct reading *r, struct plan *p)
 			if (c->dim == DIM_TAG)
 				strbuf_addf(&msg, "%s%s tag '%s'", x == 0 ? "" : x == ncols - 1 ? ", or " : ", ", dim,
 					    cols[x]->display);
+			else if (strcasecmp(word, cols[x]->display) != 0)
+				strbuf_addf(&msg, "%sthe %s %s (%s)", x == 0 ? "" : x == ncols - 1 ? ", or " : ", ", word,
+					    dimension_label(c), cols[x]->display);
 			else
 				strbuf_addf(&msg, "%sthe %s %s", x == 0 ? "" : x == ncols - 1 ? ", or " : ", ", dimension_label(c),
 					    cols[x]->display);

@@ -297,6 +297,31 @@ static int ask_insight(struct ask_context *ctx, const struct parse_result *parse
 	return 0;
 }
 
+json_t *ask_reading_json(const struct parse_result *parsed)
+{
+	json_t *words = json_array();
+	for (size_t i = 0; i < parsed->nwords; i++) {
+		const struct word_reading *w = &parsed->words[i];
+		if (w->role == WORD_PUNCT)
+			continue;
+		json_t *o = json_pack("{s:s, s:s}", "word", w->word, "role", word_role_name(w->role));
+		if (w->detail[0])
+			json_object_set_new(o, "read_as", json_string(w->detail));
+		if (w->corrected[0])
+			json_object_set_new(o, "corrected", json_string(w->corrected));
+		json_array_append_new(words, o);
+	}
+	return words;
+}
+
+/* What every answer says of how the question was read: its status and
+ * the role of each word (`finq explain`, `\why`, the API). */
+static void set_reading(json_t *answer, const struct parse_result *parsed)
+{
+	json_object_set_new(answer, "status", json_string(parse_status_name(parsed->status)));
+	json_object_set_new(answer, "reading", ask_reading_json(parsed));
+}
+
 int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
 	       json_t **answer, struct plan *plan_out, struct err *e)
 {
@@ -317,6 +342,7 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 		if (ask_insight(ctx, &parsed, today, answer, e))
 			return -1;
 		json_object_set_new(*answer, "followup", json_boolean(parsed.followup));
+		set_reading(*answer, &parsed);
 		json_object_set_new(*answer, "elapsed_ms", json_real(now_ms() - started));
 		return 0;
 	}
@@ -367,6 +393,7 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 		json_array_append_new(js, json_string(suggestions[i]));
 	json_object_set_new(o, "suggestions", js);
 	json_object_set_new(o, "followup", json_boolean(parsed.followup));
+	set_reading(o, &parsed);
 	json_object_set_new(o, "outcome", json_string(p->intent == INTENT_CLARIFY ? "clarified"
 						       : p->intent == INTENT_REFUSE ? "refused" : "answered"));
 	json_object_set_new(o, "elapsed_ms", json_real(now_ms() - started));

@@ -60,6 +60,9 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 	       struct json_t **answer, struct plan *plan_out, struct err *e);
 
 struct parse_result;
+/* Each word of a parsed question and its role, as a JSON array of
+ * {word, role, read_as?, corrected?} (new reference). */
+struct json_t *ask_reading_json(const struct parse_result *parsed);
 /* "How I read it": the plan in words with the parser's notes. */
 void ask_interpretation(const struct parse_result *parsed, char *buf, size_t size);
 /* Build the vocabulary's index now (ask_answer does it on first use): for
