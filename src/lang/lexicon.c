@@ -9,6 +9,7 @@
  * asks about it instead of dropping it.
  */
 #include "lexicon.h"
+#include "vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -436,30 +437,6 @@ bool lexicon_is_known_word(const struct slice *word)
 	return false;
 }
 
-/* Damerau-Levenshtein distance, capped at limit + 1. */
-static int distance(const char *a, size_t na, const char *b, size_t nb, int limit)
-{
-	if (na > 40 || nb > 40 || (na > nb ? na - nb : nb - na) > (size_t)limit)
-		return limit + 1;
-	int d[41][41];
-	for (size_t i = 0; i <= na; i++)
-		d[i][0] = (int)i;
-	for (size_t j = 0; j <= nb; j++)
-		d[0][j] = (int)j;
-	for (size_t i = 1; i <= na; i++)
-		for (size_t j = 1; j <= nb; j++) {
-			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[na][nb] > limit ? limit + 1 : d[na][nb];
-}
-
 struct nearest {
 	const struct slice *word;
 	int limit, best;
@@ -508,7 +485,7 @@ static void consider(struct nearest *n, const char *cand, size_t len)
 	 * "raise"): below six letters only a swap of two letters is a typo. */
 	if (len < 4)
 		return;
-	int d = distance(n->word->p, n->word->n, cand, len, n->limit);
+	int d = edit_distance(n->word->p, n->word->n, cand, len, n->limit);
 	if (d > n->limit || d > n->best)
 		return;
 	if (n->word->n < 6 && !transposed(n->word->p, n->word->n, cand, len) &&

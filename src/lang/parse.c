@@ -46,6 +46,7 @@ struct name_hit {
 struct reading {
 	const struct parse_input *in;
 	const char *text; /* the question as read: typos in the parser's own words corrected */
+	bool fuzzy_names; /* names may be typos: only once exact words left some unread */
 	struct token_list toks;
 	enum token_role *role;
 	struct time_mention times[8];
@@ -89,12 +90,8 @@ bool parse_is_reserved(const struct slice *word)
 		if (cue_lookup(buf) != CUE_NONE)
 			return true;
 	}
-	static const char *const time_words[] = { "last", "this", "next", "previous", "past", "prior", "month", "week",
-		"day", "year", "quarter", "today", "yesterday", "since", "between", "until", "ytd", "mtd", "date", "period", NULL };
-	for (const char *const *w = time_words; *w; w++)
-		if (strcmp(buf, *w) == 0)
-			return true;
-	return false;
+	/* function words and time words are never names: not even typos of one */
+	return lexicon_is_function_word(word) || lexicon_is_time_word(word);
 }
 
 /* The longest cue at token i: its length in tokens, 0 if none. */
@@ -211,7 +208,7 @@ static void read_tokens(struct reading *r)
 		enum cue cue = CUE_NONE;
 		size_t cue_len = cue_at(r, i, &cue);
 		struct vocab_match m;
-		bool named = r->in->vocab && vocab_match_at(r->in->vocab, &r->toks, i, parse_is_reserved, &m);
+		bool named = r->in->vocab && vocab_match_at(r->in->vocab, &r->toks, i, parse_is_reserved, r->fuzzy_names, &m);
 		/* the names must not reach into time words */
 		if (named)
 			for (size_t k = m.first; k <= m.last; k++)
@@ -1579,11 +1576,16 @@ static char *correct_spelling(const struct reading *r, struct spelling *fix)
 	for (size_t i = 0; i < r->toks.n; i++) {
 		const struct token *t = &r->toks.items[i];
 		if (r->role[i] != ROLE_FREE || t->kind != TOK_WORD || lexicon_is_known_word(&t->text) ||
-		    lexicon_offtopic(&t->text) != OFFTOPIC_NONE || names_word(r->in->vocab, &t->text) ||
-		    fix->n >= MAX_FIXES)
+		    lexicon_offtopic(&t->text) != OFFTOPIC_NONE || fix->n >= MAX_FIXES)
 			continue;
 		char to[48];
-		if (lexicon_correct(&t->text, to, sizeof(to)) < 0)
+		int d = lexicon_correct(&t->text, to, sizeof(to));
+		if (d < 0 || names_word(r->in->vocab, &t->text))
+			continue;
+		/* a name as close or closer is the name's typo ("acount": account, not amount) */
+		struct vocab_match m;
+		if (r->in->vocab && vocab_match_at(r->in->vocab, &r->toks, i, parse_is_reserved, true, &m) &&
+		    m.distance <= d)
 			continue;
 		snprintf(fix->from[fix->n], sizeof(fix->from[0]), "%.*s", (int)t->text.n, t->text.p);
 		snprintf(fix->to[fix->n], sizeof(fix->to[0]), "%s", to);
@@ -1656,25 +1658,36 @@ static bool check_offtopic(struct reading *r, struct plan *p)
 	return false;
 }
 
-/* Names of the nearest things to an unknown word, for "Did you mean". */
+/* Names of the nearest things to an unknown word, for "Did you mean":
+ * one pass over the vocabulary, the closest first. */
 static int suggest(const struct reading *r, const struct slice *w, char (*out)[PLAN_NAME_MAX], int max)
 {
-	int n = 0;
-	if (!r->in->vocab || w->n < 3)
+	if (!r->in->vocab || w->n < 3 || max > 8)
 		return 0;
-	int limit = w->n >= 8 ? 3 : 2;
-	for (int d = 1; d <= limit && n < max; d++)
-		for (size_t i = 0; i < r->in->vocab->n && n < max; i++) {
-			const struct vocab_entry *e = &r->in->vocab->items[i];
-			size_t pn = strlen(e->phrase);
-			if (pn < 3 || edit_distance(w->p, w->n, e->phrase, pn, limit) != d)
-				continue;
-			bool dup = false;
-			for (int k = 0; k < n; k++)
-				dup |= strcmp(out[k], e->display ? e->display : e->phrase) == 0;
-			if (!dup)
-				snprintf(out[n++], PLAN_NAME_MAX, "%s", e->display ? e->display : e->phrase);
+	int limit = w->n >= 8 ? 3 : 2, n = 0, dist[8];
+	for (size_t i = 0; i < r->in->vocab->n; i++) {
+		const struct vocab_entry *e = &r->in->vocab->items[i];
+		size_t pn = strlen(e->phrase);
+		if (pn < 3)
+			continue;
+		int d = edit_distance(w->p, w->n, e->phrase, pn, limit);
+		if (d > limit || (n == max && d >= dist[n - 1]))
+			continue;
+		const char *name = e->display ? e->display : e->phrase;
+		bool dup = false;
+		for (int k = 0; k < n; k++)
+			dup |= strcmp(out[k], name) == 0;
+		if (dup)
+			continue;
+		int at = n < max ? n++ : max - 1;
+		while (at > 0 && dist[at - 1] > d) {
+			dist[at] = dist[at - 1];
+			memcpy(out[at], out[at - 1], PLAN_NAME_MAX);
+			at--;
 		}
+		dist[at] = d;
+		snprintf(out[at], PLAN_NAME_MAX, "%s", name);
+	}
 	return n;
 }
 
@@ -2000,11 +2013,12 @@ const char *word_role_name(enum word_role r)
 	return names[r];
 }
 
-static void reading_start(struct reading *r, const struct parse_input *in, const char *text)
+static void reading_start(struct reading *r, const struct parse_input *in, const char *text, bool fuzzy_names)
 {
 	memset(r, 0, sizeof(*r));
 	r->in = in;
 	r->text = text;
+	r->fuzzy_names = fuzzy_names;
 	strbuf_init(&r->notes, 0);
 	lex(text, &r->toks);
 	r->role = calloc(r->toks.n + 1, sizeof(*r->role));
@@ -2027,12 +2041,16 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 		return;
 	memset(out, 0, sizeof(*out));
 	struct spelling fix = { .n = 0 };
+	/* Exact words first, which reads most questions whole; then, if some
+	 * words are left, typos: ours corrected in the text, names matched
+	 * fuzzily in a second reading. */
 	struct reading r;
-	reading_start(&r, in, in->question);
-	char *corrected = correct_spelling(&r, &fix);
-	if (corrected) {
+	reading_start(&r, in, in->question, false);
+	char *corrected = NULL;
+	if (has_unread_word(&r)) {
+		corrected = correct_spelling(&r, &fix);
 		reading_release(&r);
-		reading_start(&r, in, corrected);
+		reading_start(&r, in, corrected ? corrected : in->question, true);
 		for (int k = 0; k < fix.n; k++)
 			note(&r, "read '%s' as '%s'", fix.from[k], fix.to[k]);
 	}

@@ -559,7 +559,7 @@ static void sort_readings(struct vocab_match *m)
 }
 
 bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t i,
-		    bool (*is_reserved)(const struct slice *word), struct vocab_match *out)
+		    bool (*is_reserved)(const struct slice *word), bool fuzzy, struct vocab_match *out)
 {
 	char phrase[512], folded[512];
 	memset(out, 0, sizeof(*out));
@@ -602,7 +602,7 @@ bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t
 	}
 	/* A typo in one word: the closest single-word phrases. */
 	const struct token *t = &toks->items[i];
-	if (t->kind != TOK_WORD || t->text.n < 4 || (is_reserved && is_reserved(&t->text)))
+	if (!fuzzy || t->kind != TOK_WORD || t->text.n < 4 || (is_reserved && is_reserved(&t->text)))
 		return false;
 	int limit = t->text.n >= 8 ? 2 : 1, best = limit + 1;
 	for (size_t k = 0; k < v->n; k++) {
@@ -629,6 +629,7 @@ bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t
 		return false;
 	out->first = out->last = i;
 	out->fuzzy = true;
+	out->distance = best;
 	sort_readings(out);
 	return true;
 }

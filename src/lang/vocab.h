@@ -60,15 +60,17 @@ struct vocab_match {
 	const struct vocab_entry *entries[6]; /* the readings, most costly first */
 	int nentries;
 	bool fuzzy;                /* matched despite a typo */
+	int distance;              /* the typo's edits; 0 when exact */
 };
 
 /*
  * The longest phrase starting at token i, skipping nothing. Returns false
- * when none. Fuzzy matching is tried only for single words of four letters
- * or more for which is_reserved returns false (the parser's own words).
+ * when none. With fuzzy, a typo is tolerated, only in single words of four
+ * letters or more for which is_reserved returns false (the parser's own
+ * words).
  */
 bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t i,
-		    bool (*is_reserved)(const struct slice *word), struct vocab_match *out);
+		    bool (*is_reserved)(const struct slice *word), bool fuzzy, struct vocab_match *out);
 
 /* The entries whose phrase is exactly text (already normalised). */
 size_t vocab_lookup(const struct vocab *v, const char *phrase, const struct vocab_entry **out, size_t max);
