@@ -134,7 +134,7 @@ build/serve/openapi.o build/asan/serve/openapi.o: src/serve/openapi.json
 # Tests see every folder: they test each layer from outside.
 TEST_CFLAGS := $(ALL_INCS) -DTEST_DATA_DIR='"$(CURDIR)/tests/data"'
 
-build/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS)
+build/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
@@ -145,7 +145,7 @@ build/asan/%.o: src/%.c build/.deps $(HDRS)
 finq-asan: $(SAN_OBJS)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-build/asan/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_LIB_OBJS)
+build/asan/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(TEST_CFLAGS) -o $@ $< $(SAN_LIB_OBJS) $(LDLIBS) -lcmocka
 

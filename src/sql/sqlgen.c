@@ -217,8 +217,9 @@ static void add_where(struct gen *g, bool two_periods)
 			if (strcmp(unit_families[i].unit, p->usage_unit) == 0)
 				strbuf_addf(g->sql, "\n  AND lower(usage_unit) IN (%s)", unit_families[i].spellings);
 	}
-	/* A top N of tag values ranks tag values only. */
-	if (p->group.dim == DIM_TAG && p->limit && p->intent == INTENT_BREAKDOWN) {
+	/* A top N ranks named items only (CONVENTIONS.md): no "(untagged)"
+	 * tag value, no "(none)" bucket, region or account. */
+	if (p->group.dim != DIM_NONE && p->limit && p->intent == INTENT_BREAKDOWN) {
 		strbuf_addstr(g->sql, "\n  AND ");
 		add_column(g, &p->group);
 		strbuf_addstr(g->sql, " IS NOT NULL");

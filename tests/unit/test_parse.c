@@ -11,39 +11,12 @@
 #include "parse.h"
 #include "sqlgen.h"
 #include "vocab.h"
+#include "vocab_tsv.h"
 
 #include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
 
-static void load_vocab(struct vocab *v)
-{
-	FILE *f = fopen(TEST_DATA_DIR "/vocab.tsv", "r");
-	assert_non_null(f);
-	char line[1024];
-	vocab_init(v);
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#')
-			continue;
-		char *fields[5] = { 0 };
-		char *p = line;
-		for (int i = 0; i < 5; i++) {
-			fields[i] = p;
-			p = strchr(p, '\t');
-			if (!p)
-				break;
-			*p++ = '\0';
-		}
-		if (!fields[4])
-			continue;
-		vocab_add_data(v, fields[0], *fields[1] ? fields[1] : NULL, *fields[2] ? fields[2] : NULL,
-			       *fields[3] ? fields[3] : NULL, atof(fields[4]));
-	}
-	fclose(f);
-	const char *compute[] = { "AmazonEC2", "AWSLambda", "AmazonECS" };
-	vocab_add_alias(v, "crunch", compute, 3);
-	vocab_finish(v);
-}
 
 static void range_text(const struct period *p, char *buf, size_t size)
 {
@@ -307,7 +280,7 @@ static void test_questions_file(void **state)
 {
 	(void)state;
 	struct vocab v;
-	load_vocab(&v);
+	unit_load_vocab(&v);
 	struct case_stats st;
 	run_case_file(TEST_DATA_DIR "/questions.txt", &v, &st, true);
 	vocab_release(&v);
@@ -326,7 +299,7 @@ static void test_corpora(void **state)
 {
 	(void)state;
 	struct vocab v;
-	load_vocab(&v);
+	unit_load_vocab(&v);
 	const char *only = getenv("FINQ_CORPUS_FILE"); /* one file, every miss printed: a debugging aid */
 	if (only) {
 		struct case_stats one;
@@ -388,7 +361,7 @@ static void test_insight_plan_json(void **state)
 {
 	(void)state;
 	struct vocab v;
-	load_vocab(&v);
+	unit_load_vocab(&v);
 	int today;
 	assert_true(date_parse("2025-12-04", &today));
 	struct parse_input in = { "forecast S3 spend for next quarter", today, &v, NULL, NULL };
