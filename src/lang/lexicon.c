@@ -210,11 +210,11 @@ static const char *const function_words[] = {
 static const char *const time_words[] = {
 	"apr", "april", "aug", "august", "beginning", "between", "calendar", "current", "date", "day", "days",
 	"dec", "december", "feb", "february", "first", "fiscal", "fourth", "fri", "friday", "half", "jan",
-	"january", "jul", "july", "jun", "june", "last", "latest", "mar", "march", "may", "mon", "monday", "month",
-	"months", "mtd", "next", "nov", "november", "oct", "october", "past", "period", "previous", "prior", "qtd",
-	"quarter", "quarters", "second", "sep", "sept", "september", "since", "start", "third", "this", "through",
-	"till", "today", "tomorrow", "trailing", "until", "wednesday", "week", "weeks", "year", "years",
-	"yesterday", "ytd",
+	"january", "jul", "july", "jun", "june", "last", "latest", "mar", "march", "may", "mo", "mon", "monday",
+	"month", "months", "mos", "mtd", "mth", "mths", "next", "nov", "november", "oct", "october", "past",
+	"period", "previous", "prior", "qtd", "qtr", "qtrs", "quarter", "quarters", "second", "sep", "sept",
+	"september", "since", "start", "third", "this", "through", "till", "today", "tomorrow", "trailing", "until",
+	"wednesday", "week", "weeks", "wk", "wks", "year", "years", "yesterday", "yr", "yrs", "ytd",
 };
 
 static const struct {

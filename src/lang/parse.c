@@ -1904,6 +1904,42 @@ static bool check_count(struct reading *r, struct plan *p)
 	return false;
 }
 
+/* A dimension word the plan does not use was dropped: "cost by team and
+ * env" would be by team alone. One grouping at a time is what a plan
+ * holds, so ask which. */
+static bool check_unused_dimensions(struct reading *r, struct plan *p)
+{
+	if (p->intent == INTENT_INSIGHT || p->intent == INTENT_REFUSE || p->intent == INTENT_CLARIFY ||
+	    p->intent == INTENT_HELP)
+		return false;
+	for (size_t i = 0; i < r->nnames; i++) {
+		const struct name_hit *h = &r->names[i];
+		if (!is_dimension_hit(h) || h->grouping || h->qualifier || (h->excluded && h->reading->col.dim == DIM_TAG))
+			continue;
+		if (p->group.dim != DIM_NONE && dim_ref_eq(&p->group, &h->reading->col))
+			continue;
+		const char *used = p->group.dim == DIM_NONE ? NULL : dimension_label(&p->group);
+		char word[64];
+		snprintf(word, sizeof(word), "%s", dimension_label(&h->reading->col));
+		plan_init(p);
+		p->intent = INTENT_CLARIFY;
+		if (used) {
+			snprintf(p->message, sizeof(p->message),
+				 "I can break costs down by one thing at a time: by %s, or by %s?", used, word);
+			snprintf(p->choices[0], PLAN_NAME_MAX, "by %s", used);
+			snprintf(p->choices[1], PLAN_NAME_MAX, "by %s", word);
+			p->nchoices = 2;
+		} else {
+			snprintf(p->message, sizeof(p->message),
+				 "I'm not sure what to do with '%s' here: did you mean a breakdown by %s?", word, word);
+			snprintf(p->choices[0], PLAN_NAME_MAX, "by %s", word);
+			p->nchoices = 1;
+		}
+		return true;
+	}
+	return false;
+}
+
 /* Does a follow-up change anything in the previous plan? */
 static bool followup_says_something(const struct reading *r, const struct plan *now, bool group_mentioned,
 				    bool measure_mentioned, bool limit_mentioned)
@@ -2088,6 +2124,10 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	out->status = PARSE_ANSWERED;
 	bool group_mentioned, measure_mentioned, limit_mentioned;
 	plan_standalone(&r, p, &group_mentioned, &measure_mentioned, &limit_mentioned);
+	if (check_unused_dimensions(&r, p)) {
+		out->status = PARSE_UNKNOWN;
+		goto out;
+	}
 	if (followup) {
 		if (!followup_says_something(&r, p, group_mentioned, measure_mentioned, limit_mentioned)) {
 			out->status = PARSE_UNKNOWN;

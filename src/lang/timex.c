@@ -273,6 +273,10 @@ static const struct {
 	{ "month", UNIT_MONTH }, { "months", UNIT_MONTH },
 	{ "quarter", UNIT_QUARTER }, { "quarters", UNIT_QUARTER },
 	{ "year", UNIT_YEAR }, { "years", UNIT_YEAR },
+	/* how people abbreviate them */
+	{ "wk", UNIT_WEEK }, { "wks", UNIT_WEEK }, { "mo", UNIT_MONTH }, { "mos", UNIT_MONTH },
+	{ "mth", UNIT_MONTH }, { "mths", UNIT_MONTH }, { "qtr", UNIT_QUARTER }, { "qtrs", UNIT_QUARTER },
+	{ "yr", UNIT_YEAR }, { "yrs", UNIT_YEAR },
 };
 
 static bool unit_at(const struct reader *r, size_t ahead, enum time_unit *unit)
