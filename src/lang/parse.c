@@ -267,6 +267,28 @@ static void mark_resource_nouns(struct reading *r)
 				r->cues[c].cue = CUE_FILLER;
 		r->role[i] = ROLE_FREE;
 	}
+	/* "RDS databases": after a service's name, a noun that a synonym
+	 * also claims ("database": the Databases category) is the service's
+	 * resources */
+	for (size_t k = 0; k < r->nnames; k++) {
+		struct name_hit *h = &r->names[k];
+		size_t i = h->m.first;
+		if (h->resource[0] || h->m.first != h->m.last || i == 0 || r->role[i - 1] != ROLE_NAME ||
+		    !lexicon_resource_noun(&r->toks.items[i].text) ||
+		    (h->m.entries[0]->from_data && h->m.entries[0]->col.dim != DIM_CATEGORY))
+			continue;
+		bool after_service = false;
+		for (size_t x = 0; x < r->nnames; x++)
+			after_service |= r->names[x].m.last + 1 == i && !r->names[x].resource[0] &&
+					 r->names[x].m.entries[0]->kind == VOCAB_VALUE &&
+					 r->names[x].m.entries[0]->col.dim == DIM_SERVICE;
+		if (!after_service)
+			continue;
+		memmove(h, h + 1, (r->nnames - k - 1) * sizeof(*h));
+		r->nnames--;
+		r->role[i] = ROLE_FREE;
+		k--;
+	}
 	for (size_t i = 0; i < r->toks.n && r->nnouns < 4; i++) {
 		const struct resource_noun *noun;
 		if (r->role[i] != ROLE_FREE || r->toks.items[i].kind != TOK_WORD ||
@@ -954,6 +976,8 @@ static bool about_costs(const struct reading *r)
 	return false;
 }
 
+static bool has_any_cue(const struct reading *r, const enum cue *list, size_t n);
+
 /* "the top one": the first item of the previous answer. */
 static bool names_top_one(const struct reading *r)
 {
@@ -978,6 +1002,19 @@ static bool looks_like_followup(const struct reading *r)
 		if (has_cue(r, edits[i]))
 			return true;
 	if (has_cue(r, CUE_ONLY) && !has_cue(r, CUE_COST))
+		return true;
+	/* "just the top 3 by October spend", "its top three services",
+	 * "switch to on-demand equivalent": a new way to rank or measure the
+	 * same things */
+	bool names_value = false;
+	for (size_t i = 0; i < r->nnames; i++)
+		names_value |= !is_dimension_hit(&r->names[i]);
+	if (!names_value && (has_cue(r, CUE_ONLY) || has_cue(r, CUE_TOP) || has_cue(r, CUE_BOTTOM)) &&
+	    !has_cue(r, CUE_WHICH) && (r->ntimes == 0 || (r->ntimes == 1 && !has_cue(r, CUE_ASK))))
+		return true;
+	static const enum cue measures[] = { CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_AMORTIZED, CUE_USAGE };
+	if (!names_value && r->ntimes == 0 && !has_cue(r, CUE_ASK) && !has_cue(r, CUE_WHICH) &&
+	    has_any_cue(r, measures, sizeof(measures) / sizeof(measures[0])))
 		return true;
 	/* "now for the dev account", "and in November?", "also by region" */
 	static const char *const leading[] = { "now", "and", "also", "then", "ok", "okay", "so", "instead", NULL };
@@ -1205,6 +1242,27 @@ static void set_insight(struct reading *r, struct plan *p, const char *name)
 	}
 }
 
+/* Is the change asked for as a column beside the cost ("with their
+ * growth", "and the month-over-month change"), not as the ranking? */
+static bool change_as_column(const struct reading *r)
+{
+	static const char *const joiners[] = { "with", "and", "plus", "including", NULL };
+	for (size_t c = 0; c < r->ncues; c++) {
+		enum cue cue = r->cues[c].cue;
+		if (cue != CUE_INCREASE && cue != CUE_DECREASE && cue != CUE_CHANGE)
+			continue;
+		size_t i = r->cues[c].first;
+		/* skip back over "month over month", "their", "the" */
+		while (i > 0 && (r->role[i - 1] == ROLE_CUE || tok_is(&r->toks, i - 1, "their") ||
+				 tok_is(&r->toks, i - 1, "the") || tok_is(&r->toks, i - 1, "its")) &&
+		       !tok_in(&r->toks, i - 1, joiners))
+			i--;
+		if (i > 0 && tok_in(&r->toks, i - 1, joiners) && (has_cue(r, CUE_TOP) || has_cue(r, CUE_BY)))
+			return true;
+	}
+	return false;
+}
+
 /* Build a plan as if the question stood alone. */
 static void plan_standalone(struct reading *r, struct plan *p, bool *group_mentioned, bool *measure_mentioned,
 			    bool *limit_mentioned)
@@ -1234,6 +1292,12 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 		if (p->filters[k].op == FILTER_IN && p->filters[k].nvalues >= 2)
 			compared_items = k;
 
+	/* "top 5 teams by cost with month-over-month growth": ranked by cost,
+	 * the change shown beside it, not ranked by the change */
+	if ((increase || decrease || has_cue(r, CUE_CHANGE)) && change_as_column(r)) {
+		increase = decrease = false;
+		compare = true;
+	}
 	if ((increase || decrease || has_cue(r, CUE_CHANGE)) && (ranked || *group_mentioned)) {
 		p->intent = INTENT_MOVERS;
 		p->ascending = decrease && !increase;
@@ -1287,6 +1351,11 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 			p->limit = 1;
 			p->ascending = has_cue(r, CUE_LEAST);
 		}
+	} else if (p->limit) {
+		/* "top 3 last month": the top 3 of the usual grouping, services;
+		 * a follow-up keeps its own grouping (not "mentioned") */
+		p->intent = INTENT_BREAKDOWN;
+		p->group.dim = DIM_SERVICE;
 	} else {
 		p->intent = INTENT_TOTAL;
 		/* "what share of our spend is EC2?" */

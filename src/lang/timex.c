@@ -206,6 +206,7 @@ static void label_quarter(struct period *p)
  *          | ("first".."fourth") "quarter" ["of"] [YEAR]
  *          | "quarter" NUMBER [YEAR]
  * half    := ("h1"|"h2") [YEAR] | ("first"|"second") "half" ["of"] [YEAR]
+ * YEAR may also be ["of"] ("this"|"the"|"current"|"last"|"previous") "year"
  */
 static bool read_quarter_or_half(struct reader *r, struct period *p, bool *explicit_year)
 {
@@ -249,6 +250,17 @@ static bool read_quarter_or_half(struct reader *r, struct period *p, bool *expli
 		r->pos++;
 	int y, m, d;
 	date_to_ymd(r->today, &y, &m, &d);
+	/* "the first half of this year", "Q2 of last year" */
+	size_t of = is(r, 0, "of") ? 1 : 0;
+	if (!*explicit_year && (is(r, of, "this") || is(r, of, "the") || is(r, of, "current")) && is(r, of + 1, "year")) {
+		year = y;
+		*explicit_year = true;
+		r->pos += of + 2;
+	} else if (!*explicit_year && (is(r, of, "last") || is(r, of, "previous")) && is(r, of + 1, "year")) {
+		year = y - 1;
+		*explicit_year = true;
+		r->pos += of + 2;
+	}
 	if (half) {
 		int start = date_from_ymd(*explicit_year ? year : y, half == 1 ? 1 : 7, 1);
 		if (!*explicit_year && start > r->today)
