@@ -2,12 +2,14 @@
  * cli: helpers shared by the subcommands. See cli.h.
  */
 #include "cli.h"
+#include "answer.h"
 #include "ask.h"
 #include "date.h"
 #include "sandbox.h"
 #include "state.h"
 #include "strbuf.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +104,23 @@ int cli_run_state_action(const struct cli *cli, const char *command, const struc
 	}
 	free(path);
 	return rc;
+}
+
+void cli_print_answer(const json_t *answer, FILE *out, bool color)
+{
+	struct plan plan;
+	if (plan_from_json(json_object_get(answer, "plan"), &plan))
+		plan_init(&plan);
+	struct table t;
+	table_init(&t);
+	table_from_json(answer, &t);
+	answer_print_terminal(&plan, t.ncols ? &t : NULL, json_string_value(json_object_get(answer, "message")),
+			      json_string_value(json_object_get(answer, "interpretation")), out, color);
+	json_t *suggestions = json_object_get(answer, "suggestions");
+	if (json_array_size(suggestions)) {
+		fprintf(out, "\nYou could ask:\n");
+		for (size_t i = 0; i < json_array_size(suggestions); i++)
+			fprintf(out, "  - %s\n", json_string_value(json_array_get(suggestions, i)));
+	}
+	table_release(&t);
 }
