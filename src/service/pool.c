@@ -1,5 +1,5 @@
 /*
- * engine: the server's data, its slots, the answer cache, loads. See
+ * pool: the server's data, its slots, the answer cache, loads. See
  * pool.h.
  *
  * Locks, always taken in this order: data_lock (rwlock) before pool_lock;
