@@ -2,6 +2,7 @@
  * cli: helpers shared by the subcommands. See cli.h.
  */
 #include "cli.h"
+#include "answer.h"
 #include "ask.h"
 #include "date.h"
 #include "sandbox.h"
@@ -127,4 +128,23 @@ void cli_print_reading(const json_t *reading, FILE *out)
 			json_string_value(json_object_get(w, "role")), detail.len ? detail.buf : "");
 		strbuf_release(&detail);
 	}
+}
+
+void cli_print_answer(const json_t *answer, FILE *out, bool color)
+{
+	struct plan plan;
+	if (plan_from_json(json_object_get(answer, "plan"), &plan))
+		plan_init(&plan);
+	struct table t;
+	table_init(&t);
+	table_from_json(answer, &t);
+	answer_print_terminal(&plan, t.ncols ? &t : NULL, json_string_value(json_object_get(answer, "message")),
+			      json_string_value(json_object_get(answer, "interpretation")), out, color);
+	json_t *suggestions = json_object_get(answer, "suggestions");
+	if (json_array_size(suggestions)) {
+		fprintf(out, "\nYou could ask:\n");
+		for (size_t i = 0; i < json_array_size(suggestions); i++)
+			fprintf(out, "  - %s\n", json_string_value(json_array_get(suggestions, i)));
+	}
+	table_release(&t);
 }

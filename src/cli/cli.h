@@ -59,6 +59,11 @@ struct ask_context;
  * an exit code after printing why (nothing is left open then). */
 int cli_open_for_questions(const struct cli *cli, int *today, struct db *db, struct ask_context *ctx);
 
+struct json_t;
+/* Print an answer object (conversation.h) for people: narrative, how it
+ * was read, the table with bars, suggestions. */
+void cli_print_answer(const struct json_t *answer, FILE *out, bool color);
+
 struct state;
 /* What the actions of the state-file commands (alias, kb, token) receive. */
 struct state_action_options {

@@ -5,7 +5,7 @@
  */
 #include "cli.h"
 #include "sandbox.h"
-#include "session.h"
+#include "conversation.h"
 #include "strbuf.h"
 
 #include <getopt.h>
@@ -64,7 +64,7 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	int today, rc = EXIT_OK;
 	struct db db;
 	struct ask_context ctx;
-	struct session session;
+	struct conversation session;
 	json_t *answer = NULL;
 	if (question.overflow) {
 		fprintf(stderr, "finq: the question is longer than %d bytes\n", QUESTION_MAX);
@@ -81,11 +81,11 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 	rc = cli_open_for_questions(cli, &today, &db, &ctx);
 	if (rc != EXIT_OK)
 		goto out_question;
-	if (session_open(&session, cli->db_path, &ctx, conversation, &e)) {
+	if (conversation_open(&session, cli->db_path, &ctx, conversation, &e)) {
 		rc = cli_fail(&e, ERR_DATABASE);
 		goto out_ctx;
 	}
-	if (session_ask(&session, question.buf, today, &answer, &e)) {
+	if (conversation_ask(&session, question.buf, today, &answer, &e)) {
 		rc = cli_fail(&e, ERR_FAILED);
 		goto out_session;
 	}
@@ -93,17 +93,17 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		json_dumpf(answer, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		fputc('\n', stdout);
 	} else {
-		session_print_answer(answer, stdout, isatty(STDOUT_FILENO));
+		cli_print_answer(answer, stdout, isatty(STDOUT_FILENO));
 		if (show_sql && json_is_string(json_object_get(answer, "sql")))
 			printf("\nSQL:\n%s\n", json_string_value(json_object_get(answer, "sql")));
 		fflush(stdout);
 		if (!conversation)
 			fprintf(stderr, "(conversation %s: continue it with --conversation %s)\n",
-				session.conversation_id, session.conversation_id);
+				session.id, session.id);
 	}
 	json_decref(answer);
 out_session:
-	session_close(&session);
+	conversation_close(&session);
 out_ctx:
 	ask_context_release(&ctx);
 	db_close(&db);

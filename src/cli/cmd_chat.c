@@ -10,7 +10,7 @@
  */
 #include "cli.h"
 #include "sandbox.h"
-#include "session.h"
+#include "conversation.h"
 #include "vocab.h"
 #include "xalloc.h"
 
@@ -99,7 +99,7 @@ static char *read_question(bool interactive)
 }
 
 /* A backslash command; returns false for \quit. */
-static bool run_command(const char *line, struct session *session, json_t **last, FILE *out)
+static bool run_command(const char *line, struct conversation *session, json_t **last, FILE *out)
 {
 	struct err e = { 0 };
 	if (strcmp(line, "\\quit") == 0 || strcmp(line, "\\q") == 0 || strcmp(line, "\\exit") == 0)
@@ -122,10 +122,10 @@ static bool run_command(const char *line, struct session *session, json_t **last
 			free(plan);
 		}
 	} else if (strcmp(line, "\\reset") == 0) {
-		if (session_reset(session, &e))
+		if (conversation_reset(session, &e))
 			fprintf(out, "finq: %s\n", e.msg);
 		else
-			fprintf(out, "(new conversation %s)\n", session->conversation_id);
+			fprintf(out, "(new conversation %s)\n", session->id);
 		json_decref(*last);
 		*last = NULL;
 	} else if (strcmp(line, "\\help") == 0 || strcmp(line, "\\?") == 0) {
@@ -157,11 +157,11 @@ int cmd_chat(struct cli *cli, int argc, char **argv)
 	int today;
 	struct db db;
 	struct ask_context ctx;
-	struct session session;
+	struct conversation session;
 	int rc = cli_open_for_questions(cli, &today, &db, &ctx);
 	if (rc != EXIT_OK)
 		return rc;
-	if (session_open(&session, cli->db_path, &ctx, conversation, &e)) {
+	if (conversation_open(&session, cli->db_path, &ctx, conversation, &e)) {
 		ask_context_release(&ctx);
 		db_close(&db);
 		return cli_fail(&e, ERR_DATABASE);
@@ -175,7 +175,7 @@ int cmd_chat(struct cli *cli, int argc, char **argv)
 			read_history(history);
 		rl_attempted_completion_function = complete;
 		printf("finq chat: ask about your bill (\\help for commands, Ctrl-D to leave). Conversation %s\n",
-		       session.conversation_id);
+		       session.id);
 	}
 	json_t *last = NULL;
 	char *line;
@@ -196,11 +196,11 @@ int cmd_chat(struct cli *cli, int argc, char **argv)
 		}
 		/* names for completion exist once the first answer finished the vocabulary */
 		json_t *answer = NULL;
-		if (session_ask(&session, q, today, &answer, &e)) {
+		if (conversation_ask(&session, q, today, &answer, &e)) {
 			fprintf(stderr, "finq: %s\n", e.msg);
 			rc = EXIT_ERROR;
 		} else {
-			session_print_answer(answer, stdout, interactive);
+			cli_print_answer(answer, stdout, interactive);
 			json_decref(last);
 			last = answer;
 			completion_vocab = &ctx.vocab;
@@ -214,7 +214,7 @@ int cmd_chat(struct cli *cli, int argc, char **argv)
 		write_history(history);
 	free(history);
 	json_decref(last);
-	session_close(&session);
+	conversation_close(&session);
 	ask_context_release(&ctx);
 	db_close(&db);
 	return rc;

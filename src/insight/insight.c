@@ -101,7 +101,7 @@ const char *insight_cost_column(const struct insight_request *req)
 
 void insight_scope_sql(const struct insight_request *req, struct strbuf *sql)
 {
-	sqlgen_filters(&req->scope, &sql_dialect_duckdb, sql);
+	sqlgen_filters(&req->scope, req->dialect, sql);
 }
 
 void insight_scope_words(const struct insight_request *req, char *buf, size_t size)

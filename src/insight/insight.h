@@ -46,9 +46,11 @@
 
 struct json_t;
 struct state;
+struct sql_dialect;
 
 struct insight_request {
 	struct db *db;          /* cost data; only SELECTs are run on it */
+	const struct sql_dialect *dialect; /* how db's engine spells SQL (dialect.h) */
 	struct state *state;    /* application state (knowledge base); may be NULL */
 	int today;              /* day number (date.h): "this month" is today's */
 	const char *currency;   /* of the cost, for money in words; NULL: USD */

@@ -57,6 +57,9 @@ int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->db = db;
+	/* The one backend is DuckDB (db.h), so its dialect: the one place the
+	 * engine is chosen. Everything below gets it from here. */
+	ctx->dialect = &sql_dialect_duckdb;
 	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
 	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
 	vocab_init(&ctx->vocab);
@@ -107,7 +110,7 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	table_init(&t);
 	struct err ignored = { 0 };
 	struct sandbox_limits limits = { 1, ctx->timeout_seconds };
-	bool ok = sqlgen_build(&prev, &sql_dialect_duckdb, &sql) == 0 &&
+	bool ok = sqlgen_build(&prev, ctx->dialect, &sql) == 0 &&
 		  sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored) == 0 && t.nrows == 1 &&
 		  table_at(&t, 0, 0)->kind != CELL_NULL;
 	if (ok) {
@@ -125,6 +128,7 @@ static void insight_request_start(struct ask_context *ctx, int today, struct ins
 {
 	insight_request_init(req);
 	req->db = ctx->db;
+	req->dialect = ctx->dialect;
 	req->state = ctx->state;
 	req->today = today;
 	req->currency = ctx->currency;
@@ -322,10 +326,9 @@ static void set_reading(json_t *answer, const struct parse_result *parsed)
 	json_object_set_new(answer, "reading", ask_reading_json(parsed));
 }
 
-int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
-	       json_t **answer, struct plan *plan_out, struct err *e)
+void ask_read(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
+	      struct parse_result *parsed)
 {
-	double started = now_ms();
 	ask_context_ready(ctx);
 	struct parse_input in = {
 		.question = question,
@@ -334,15 +337,28 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 		.previous = prev && prev->present ? &prev->plan : NULL,
 		.previous_top_label = prev && prev->present && prev->top_label[0] ? prev->top_label : NULL,
 	};
+	parse_question(&in, parsed);
+}
+
+int ask_answer(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
+	       json_t **answer, struct plan *plan_out, struct err *e)
+{
 	struct parse_result parsed;
-	parse_question(&in, &parsed);
-	const struct plan *p = &parsed.plan;
-	*plan_out = *p;
+	ask_read(ctx, question, today, prev, &parsed);
+	*plan_out = parsed.plan;
+	return ask_answer_parsed(ctx, &parsed, today, answer, e);
+}
+
+int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed, int today, json_t **answer,
+		      struct err *e)
+{
+	double started = now_ms();
+	const struct plan *p = &parsed->plan;
 	if (p->intent == INTENT_INSIGHT) {
-		if (ask_insight(ctx, &parsed, today, answer, e))
+		if (ask_insight(ctx, parsed, today, answer, e))
 			return -1;
-		json_object_set_new(*answer, "followup", json_boolean(parsed.followup));
-		set_reading(*answer, &parsed);
+		json_object_set_new(*answer, "followup", json_boolean(parsed->followup));
+		set_reading(*answer, parsed);
 		json_object_set_new(*answer, "elapsed_ms", json_real(now_ms() - started));
 		return 0;
 	}
@@ -353,7 +369,7 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 	struct table t;
 	table_init(&t);
 	int rc = 0;
-	bool runs = sqlgen_build(p, &sql_dialect_duckdb, &sql) == 0;
+	bool runs = sqlgen_build(p, ctx->dialect, &sql) == 0;
 	if (runs) {
 		struct sandbox_limits limits = { ctx->max_rows, ctx->timeout_seconds };
 		if (sandbox_query(ctx->db, sql.buf, &limits, &t, e)) {
@@ -369,7 +385,7 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 	answer_narrate(p, &t, &actx, &md);
 
 	char interpretation[1024];
-	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
+	ask_interpretation(parsed, interpretation, sizeof(interpretation));
 	json_t *o = json_object();
 	json_object_set_new(o, "message", json_string(md.buf));
 	json_object_set_new(o, "interpretation", json_string(interpretation));
@@ -392,8 +408,8 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 	for (int i = 0; i < ns; i++)
 		json_array_append_new(js, json_string(suggestions[i]));
 	json_object_set_new(o, "suggestions", js);
-	json_object_set_new(o, "followup", json_boolean(parsed.followup));
-	set_reading(o, &parsed);
+	json_object_set_new(o, "followup", json_boolean(parsed->followup));
+	set_reading(o, parsed);
 	json_object_set_new(o, "outcome", json_string(p->intent == INTENT_CLARIFY ? "clarified"
 						       : p->intent == INTENT_REFUSE ? "refused" : "answered"));
 	json_object_set_new(o, "elapsed_ms", json_real(now_ms() - started));

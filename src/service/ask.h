@@ -24,10 +24,12 @@
 
 struct json_t;
 struct state;
+struct sql_dialect;
 struct insight_request;
 
 struct ask_context {
 	struct db *db;     /* opened with sandbox_open(): read-only, locked down */
+	const struct sql_dialect *dialect; /* how db's engine spells SQL (dialect.h) */
 	struct vocab vocab;
 	bool vocab_loaded;
 	double timeout_seconds;
@@ -50,7 +52,8 @@ void ask_context_release(struct ask_context *ctx);
 void ask_context_add_alias(struct ask_context *ctx, const char *name, const char *const *targets, int n);
 
 /*
- * Answer one question. today is a day number (date.h). On success *answer
+ * Answer one question: ask_read() then ask_answer_parsed(). today is a
+ * day number (date.h). On success *answer
  * is a new JSON object (the caller owns it) and *plan_out the plan used
  * (for the conversation store). Fails only when the engine fails; a
  * question finq cannot answer still gets an answer (a clarification or a
@@ -63,6 +66,15 @@ struct parse_result;
 /* Each word of a parsed question and its role, as a JSON array of
  * {word, role, read_as?, corrected?} (new reference). */
 struct json_t *ask_reading_json(const struct parse_result *parsed);
+/* Read a question (the one parse of a turn): against ctx's vocabulary and,
+ * when prev->present, as a follow-up of the previous turn. */
+void ask_read(struct ask_context *ctx, const char *question, int today, const struct ask_previous *prev,
+	      struct parse_result *parsed);
+/* Answer a question ask_read() has read: as ask_answer(), without reading
+ * it again. */
+int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed, int today, struct json_t **answer,
+		      struct err *e);
+
 /* "How I read it": the plan in words with the parser's notes. */
 void ask_interpretation(const struct parse_result *parsed, char *buf, size_t size);
 /* Build the vocabulary's index now (ask_answer does it on first use): for

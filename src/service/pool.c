@@ -1,5 +1,5 @@
 /*
- * engine: the server's data, its slots, the answer cache, loads. See
+ * pool: the server's data, its slots, the answer cache, loads. See
  * pool.h.
  *
  * Locks, always taken in this order: data_lock (rwlock) before pool_lock;
@@ -15,6 +15,7 @@
  */
 #include "pool.h"
 #include "ask.h"
+#include "conversation.h"
 #include "date.h"
 #include "info.h"
 #include "insight.h"
@@ -92,13 +93,6 @@ struct engine {
 	pthread_mutex_t health_lock;
 	struct state *health_state;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 const char *engine_outcome_name(enum engine_outcome o)
 {
@@ -215,19 +209,6 @@ static void cache_clear(struct engine *en)
 
 /* ---- slots and the data -------------------------------------------------- */
 
-static int slot_add_aliases(struct engine_slot *s, struct err *e)
-{
-	struct state_aliases aliases;
-	state_aliases_init(&aliases);
-	if (state_alias_list(s->state, &aliases, e))
-		return err_recode(e, ERR_DATABASE);
-	for (size_t i = 0; i < aliases.n; i++)
-		ask_context_add_alias(&s->ctx, aliases.items[i].name, (const char *const *)aliases.items[i].targets,
-				      aliases.items[i].ntargets);
-	state_aliases_release(&aliases);
-	return 0;
-}
-
 static void slot_close_data(struct engine_slot *s)
 {
 	if (s->ctx_ready)
@@ -252,7 +233,7 @@ static int slot_open_data(struct engine *en, struct engine_slot *s, struct err *
 		goto fail;
 	s->ctx_ready = true;
 	s->ctx.state = s->state; /* the knowledge base, for the analyses */
-	if (slot_add_aliases(s, e))
+	if (conversation_add_aliases(s->state, &s->ctx, e))
 		goto fail;
 	/* sorted and with its synonyms before the first question */
 	ask_context_ready(&s->ctx);
@@ -451,41 +432,6 @@ struct state *engine_slot_state(struct engine_slot *s)
 
 /* ---- questions ----------------------------------------------------------- */
 
-/* The conversation's previous turn into *prev; with create, a missing
- * conversation_id starts a new conversation, written to conv. */
-static int turn_open(struct engine_slot *s, const char *conversation_id, bool create, char conv[STATE_ID_SIZE],
-		     struct ask_previous *prev, struct err *e)
-{
-	memset(prev, 0, sizeof(*prev));
-	conv[0] = '\0';
-	if (!conversation_id) {
-		if (create && state_conversation_create(s->state, NULL, conv, e))
-			return err_recode(e, ERR_DATABASE);
-		return 0;
-	}
-	char *plan_json = NULL, *answer_json = NULL;
-	if (state_last_turn(s->state, conversation_id, &plan_json, &answer_json, e))
-		return -1; /* ERR_FAILED: unknown; ERR_DATABASE: broken */
-	ask_previous_from_json(plan_json, answer_json, prev);
-	free(plan_json);
-	free(answer_json);
-	snprintf(conv, STATE_ID_SIZE, "%s", conversation_id);
-	return 0;
-}
-
-static void parse_turn(struct engine_slot *s, const struct engine_question *q, const struct ask_previous *prev,
-		       struct parse_result *parsed)
-{
-	struct parse_input in = {
-		.question = q->text,
-		.today = q->today,
-		.vocab = &s->ctx.vocab,
-		.previous = prev->present ? &prev->plan : NULL,
-		.previous_top_label = prev->present && prev->top_label[0] ? prev->top_label : NULL,
-	};
-	parse_question(&in, parsed);
-}
-
 static void count_outcome(struct engine *en, enum engine_outcome o)
 {
 	pthread_mutex_lock(&en->stat_lock);
@@ -493,82 +439,76 @@ static void count_outcome(struct engine *en, enum engine_outcome o)
 	pthread_mutex_unlock(&en->stat_lock);
 }
 
+/* What a question through the server adds to a turn: the answer cache,
+ * the outcome counts and the stream's events. */
+struct chat_turn {
+	struct engine *en;
+	const struct engine_events *ev;
+	char *key; /* the plan's cache key, once looked up */
+};
+
+static json_t *chat_cached(void *arg, const json_t *plan)
+{
+	struct chat_turn *t = arg;
+	t->key = cache_key(t->en, plan);
+	return cache_get(t->en, t->key);
+}
+
+static void chat_keep(void *arg, const json_t *plan, const json_t *answer)
+{
+	(void)plan;
+	struct chat_turn *t = arg;
+	cache_put(t->en, t->key, answer);
+}
+
+static void chat_outcome(void *arg, const char *outcome)
+{
+	struct chat_turn *t = arg;
+	count_outcome(t->en, outcome_from_name(outcome));
+}
+
+static void chat_understood(void *arg, const json_t *plan, const char *interpretation)
+{
+	struct chat_turn *t = arg;
+	t->ev->understood(t->ev->arg, plan, interpretation);
+}
+
+static void chat_sql(void *arg, const char *sql)
+{
+	struct chat_turn *t = arg;
+	t->ev->sql(t->ev->arg, sql);
+}
+
+static void chat_rows(void *arg, const json_t *columns, const json_t *rows)
+{
+	struct chat_turn *t = arg;
+	t->ev->rows(t->ev->arg, columns, rows);
+}
+
 int engine_chat(struct engine *en, const struct engine_question *q, const struct engine_events *ev,
 		json_t **answer, struct err *e)
 {
-	double started = now_ms();
 	struct engine_slot *s;
 	*answer = NULL;
 	if (engine_acquire(en, true, &s, e))
 		return -1;
-	char conv[STATE_ID_SIZE], message_id[STATE_ID_SIZE];
+	char conv[STATE_ID_SIZE];
 	struct ask_previous prev;
-	struct parse_result parsed;
-	struct strbuf sql;
-	json_t *plan_json = NULL, *a = NULL;
-	char *key = NULL, *plan_text = NULL, *answer_text = NULL;
-	int rc = -1;
-	strbuf_init(&sql, 0);
-	if (turn_open(s, q->conversation_id, true, conv, &prev, e))
-		goto out;
-
-	parse_turn(s, q, &prev, &parsed);
-	plan_json = plan_to_json(&parsed.plan);
-	plan_text = json_dumps(plan_json, JSON_COMPACT);
-	char interpretation[1024];
-	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
-	if (ev && ev->understood)
-		ev->understood(ev->arg, plan_json, interpretation);
-	bool runs = sqlgen_build(&parsed.plan, &sql_dialect_duckdb, &sql) == 0;
-	if (ev && ev->sql)
-		ev->sql(ev->arg, runs ? sql.buf : NULL);
-
-	key = cache_key(en, plan_json);
-	if ((a = cache_get(en, key))) {
-		json_object_set_new(a, "interpretation", json_string(interpretation));
-		json_object_set_new(a, "followup", json_boolean(parsed.followup));
-		json_object_set_new(a, "elapsed_ms", json_real(now_ms() - started));
-	} else {
-		struct plan used;
-		if (ask_answer(&s->ctx, q->text, q->today, &prev, &a, &used, e)) {
-			struct err ignored = { 0 };
-			state_message_add(s->state, conv, q->text, plan_text, NULL, STATE_OUTCOME_FAILED,
-					  intent_name(parsed.plan.intent), now_ms() - started, NULL, &ignored);
-			count_outcome(en, OUTCOME_FAILED);
-			err_recode(e, ERR_DATABASE);
-			goto out;
-		}
-		cache_put(en, key, a);
-	}
-	if (ev && ev->rows)
-		ev->rows(ev->arg, json_object_get(a, "columns"), json_object_get(a, "rows"));
-
-	/* remember the turn: the plan is what a follow-up edits */
-	answer_text = json_dumps(a, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	const char *outcome = json_string_value(json_object_get(a, "outcome"));
-	if (!outcome)
-		outcome = STATE_OUTCOME_ANSWERED;
-	if (state_message_add(s->state, conv, q->text, plan_text, answer_text, outcome,
-			      intent_name(parsed.plan.intent), json_number_value(json_object_get(a, "elapsed_ms")),
-			      message_id, e)) {
-		if (e->code != ERR_FAILED) /* a conversation deleted meanwhile stays "unknown" */
-			err_recode(e, ERR_DATABASE);
-		goto out;
-	}
-	count_outcome(en, outcome_from_name(outcome));
-	json_object_set_new(a, "conversation_id", json_string(conv));
-	json_object_set_new(a, "message_id", json_string(message_id));
-	*answer = a;
-	a = NULL;
-	rc = 0;
-out:
+	struct chat_turn turn = { en, ev, NULL };
+	struct conversation_hooks hooks = {
+		.arg = &turn,
+		.understood = ev && ev->understood ? chat_understood : NULL,
+		.sql = ev && ev->sql ? chat_sql : NULL,
+		.rows = ev && ev->rows ? chat_rows : NULL,
+		.cached = chat_cached,
+		.keep = chat_keep,
+		.outcome = chat_outcome,
+	};
+	int rc = conversation_begin(s->state, q->conversation_id, true, conv, &prev, e);
+	if (rc == 0)
+		rc = conversation_turn(&s->ctx, s->state, conv, q->text, q->today, &prev, &hooks, answer, e);
 	engine_release(en, s);
-	json_decref(a);
-	json_decref(plan_json);
-	free(key);
-	free(plan_text);
-	free(answer_text);
-	strbuf_release(&sql);
+	free(turn.key);
 	return rc;
 }
 
@@ -619,15 +559,15 @@ int engine_plan(struct engine *en, const struct engine_question *q, json_t **out
 	char conv[STATE_ID_SIZE];
 	struct ask_previous prev;
 	int rc = -1;
-	if (turn_open(s, q->conversation_id, false, conv, &prev, e))
+	if (conversation_begin(s->state, q->conversation_id, false, conv, &prev, e))
 		goto out;
 	struct parse_result parsed;
-	parse_turn(s, q, &prev, &parsed);
+	ask_read(&s->ctx, q->text, q->today, &prev, &parsed);
 	char interpretation[1024];
 	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
 	struct strbuf sql;
 	strbuf_init(&sql, 0);
-	bool runs = sqlgen_build(&parsed.plan, &sql_dialect_duckdb, &sql) == 0;
+	bool runs = sqlgen_build(&parsed.plan, s->ctx.dialect, &sql) == 0;
 	*out = json_pack("{s:o, s:s, s:o, s:b}", "plan", plan_to_json(&parsed.plan), "interpretation",
 			 interpretation, "sql", runs ? json_string(sql.buf) : json_null(), "followup",
 			 parsed.followup);
@@ -849,9 +789,8 @@ static int summary_starters(struct engine_slot *s, int as_of, int first_day, int
 	json_t *list = json_array();
 	struct ask_previous none = { 0 };
 	for (int i = 0; i < n && json_array_size(list) < 5; i++) {
-		struct engine_question q = { cand[i].text, NULL, today };
 		struct parse_result parsed;
-		parse_turn(s, &q, &none, &parsed);
+		ask_read(&s->ctx, cand[i].text, today, &none, &parsed);
 		if (parsed.plan.intent != cand[i].intent || (cand[i].tag_group && parsed.plan.group.dim != DIM_TAG))
 			continue;
 		bool dup = false;

@@ -1,5 +1,7 @@
 /*
- * engine: the server's cost data and the workers that answer from it.
+ * pool: the server's cost data and the slots that answer from it (its
+ * functions keep their engine_* names for now: renaming them touches
+ * every handler in serve/api.c).
  *
  * Owns the DuckDB database of `finq serve`, opened like sandbox_open()
  * (read-only, external access off, configuration locked), and a pool of

@@ -1,7 +1,7 @@
 /*
- * dialect_duckdb: how finq's SQL is spelled for DuckDB. See sqlgen.h.
+ * dialect_duckdb: how finq's SQL is spelled for DuckDB. See dialect.h.
  */
-#include "sqlgen.h"
+#include "dialect.h"
 #include "date.h"
 
 static void duckdb_date_literal(struct strbuf *sql, int day)
