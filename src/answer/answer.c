@@ -40,6 +40,7 @@ enum shape shape_of(const struct plan *p)
 	case INTENT_REFUSE:
 	case INTENT_HELP:
 	case INTENT_INSIGHT: break;
+	case INTENT_COUNT: return SHAPE_NUMBER;
 	}
 	return SHAPE_NONE;
 }

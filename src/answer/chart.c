@@ -437,8 +437,8 @@ json_t *answer_chart_ctx(const struct plan *p, const struct table *t, const stru
 {
 	struct chart_in in = { .p = p, .t = t, .ctx = ctx };
 	enum shape s = shape_of(p);
-	if (s == SHAPE_NONE || p->chart == CHART_TABLE)
-		return NULL;
+	if (s == SHAPE_NONE || p->chart == CHART_TABLE || p->intent == INTENT_COUNT)
+		return NULL; /* a count is one figure, said in the message */
 	find_cols(p, t, &in.c);
 	if (table_empty(p, t, &in.c))
 		return NULL;

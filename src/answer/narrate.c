@@ -159,6 +159,20 @@ static void narrate_number(struct narration *n)
 	const struct plan *p = n->p;
 	char m[64];
 	double v = num(n->t, 0, n->c.value);
+	if (p->intent == INTENT_COUNT) {
+		/* "3 S3 resources had cost in November 2025" */
+		long long count = isfinite(v) && fabs(v) < 1e15 ? (long long)v : 0;
+		const char *what = p->group.dim != DIM_NONE ? dimension_label(&p->group) : "day";
+		strbuf_addf(n->md, "**%lld** %s%s had %s", count, what, count == 1 ? "" : "s",
+			    measure_label(p->measure));
+		if (p->has_threshold) {
+			strbuf_addf(n->md, " %s ", p->threshold_below ? "under" : "over");
+			add_value(n, p->threshold);
+		}
+		add_filters(n->md, p);
+		strbuf_addf(n->md, " %s.", n->when);
+		return;
+	}
 	if (p->intent == INTENT_AVERAGE_DAILY) {
 		measure_words(p, false, m, sizeof(m));
 		strbuf_addf(n->md, "Average daily %s", m);

@@ -240,6 +240,11 @@ int answer_suggest(const struct plan *p, const struct table *t, char out[][ANSWE
 	if (sg.s == SHAPE_NONE) {
 		for (int i = 0; p->intent == INTENT_CLARIFY && i < p->nchoices && i < (int)COUNT(p->choices); i++)
 			suggest(&sg, "%s", p->choices[i]);
+	} else if (p->intent == INTENT_COUNT) {
+		/* a count leads to the list it counted */
+		if (p->group.dim != DIM_NONE)
+			suggest(&sg, "Top 10 %ss by cost", dimension_label(&p->group));
+		suggest(&sg, "Show the daily trend");
 	} else if (!table_empty(p, t, &sg.c)) {
 		find_top(&sg);
 		for (size_t i = 0; i < COUNT(suggestion_plans[0]) && suggestion_plans[sg.s][i] != SUG_END; i++)

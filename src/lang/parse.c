@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1263,6 +1264,9 @@ static bool change_as_column(const struct reading *r)
 	return false;
 }
 
+static size_t counted_token(const struct reading *r);
+static void set_count(struct reading *r, struct plan *p, size_t i);
+
 /* Build a plan as if the question stood alone. */
 static void plan_standalone(struct reading *r, struct plan *p, bool *group_mentioned, bool *measure_mentioned,
 			    bool *limit_mentioned)
@@ -1369,6 +1373,19 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 			p->range = default_range(p, today);
 			p->range_defaulted = true;
 		}
+	}
+	size_t counted = counted_token(r);
+	if (counted != SIZE_MAX) {
+		set_count(r, p, counted);
+		*group_mentioned = p->group.dim != DIM_NONE;
+		if (r->ntimes == 0) {
+			p->range = default_range(p, today);
+			p->range_defaulted = true;
+		} else {
+			p->range = r->times[0].period;
+			p->range_defaulted = false;
+		}
+		return;
 	}
 	const char *insight = insight_of(r, ranked, *group_mentioned, compare);
 	if (insight) {
@@ -1947,30 +1964,47 @@ static bool is_counted_thing(const struct reading *r, size_t i)
 	return tok_in(&r->toks, i, units);
 }
 
-/* "how many buckets", "how many accounts": a count of things, which no
- * plan expresses yet. Said so, rather than answered as usage. */
-static bool check_count(struct reading *r, struct plan *p)
+/* "how many buckets", "number of accounts", "how many days": the token
+ * naming what is counted, or SIZE_MAX when the question counts nothing
+ * ("how many GB" asks for usage). */
+static size_t counted_token(const struct reading *r)
 {
 	for (size_t c = 0; c < r->ncues; c++) {
 		bool how_many = r->cues[c].cue == CUE_USAGE && tok_is(&r->toks, r->cues[c].first, "how") &&
 				tok_is(&r->toks, r->cues[c].first + 1, "many");
 		if (!how_many && r->cues[c].cue != CUE_COUNT)
 			continue;
+		/* skip the names in front: "how many S3 buckets", "number of RDS databases" */
 		size_t i = r->cues[c].last + 1;
-		while (i < r->toks.n && r->role[i] == ROLE_NAME && !is_counted_thing(r, i) &&
-		       (how_many || i + 1 < r->toks.n))
+		while (i < r->toks.n && r->role[i] == ROLE_NAME && !is_counted_thing(r, i))
 			i++;
-		if (i >= r->toks.n || (how_many && !is_counted_thing(r, i)))
-			continue;
-		p->intent = INTENT_CLARIFY;
-		snprintf(p->message, sizeof(p->message),
-			 "I can't count %.*s yet: I can rank them by cost instead, for example \"top 10 %.*s by cost "
-			 "last month\".",
-			 (int)r->toks.items[i].text.n, r->toks.items[i].text.p, (int)r->toks.items[i].text.n,
-			 r->toks.items[i].text.p);
-		return true;
+		if (i < r->toks.n && is_counted_thing(r, i))
+			return i;
 	}
-	return false;
+	return SIZE_MAX;
+}
+
+/* Make the plan a count of what token i names. */
+static void set_count(struct reading *r, struct plan *p, size_t i)
+{
+	p->intent = INTENT_COUNT;
+	p->limit = 0;
+	p->grain = GRAIN_NONE;
+	if (p->measure == MEASURE_USAGE) /* "how many" asked for a number of things, not usage */
+		p->measure = MEASURE_AMORTIZED;
+	for (size_t k = 0; k < r->nnouns; k++)
+		if (r->nouns[k].tok == i) {
+			p->group.dim = DIM_RESOURCE;
+			return;
+		}
+	for (size_t k = 0; k < r->nnames; k++)
+		if (r->names[k].m.first == i && is_dimension_hit(&r->names[k])) {
+			p->group = r->names[k].reading->col;
+			r->names[k].grouping = true;
+			return;
+		}
+	p->group.dim = DIM_NONE; /* days */
+	r->role[i] = ROLE_CUE;
 }
 
 /* A dimension word the plan does not use was dropped: "cost by team and
@@ -2168,7 +2202,10 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	out->status = PARSE_UNKNOWN;
 	if (choose_readings(&r, p))
 		goto out;
-	if (check_count(&r, p) || check_unknown(&r, p))
+	size_t counted = counted_token(&r);
+	if (counted != SIZE_MAX && r.role[counted] == ROLE_FREE)
+		r.role[counted] = ROLE_CUE; /* "how many days": what is counted, not a time word */
+	if (check_unknown(&r, p))
 		goto out;
 	out->status = PARSE_AMBIGUOUS;
 	if (check_ambiguity(&r, p))

@@ -42,7 +42,7 @@ static const char *const intent_names[] = {
 	[INTENT_TOTAL] = "total", [INTENT_BREAKDOWN] = "breakdown", [INTENT_TREND] = "trend",
 	[INTENT_COMPARE_PERIODS] = "compare", [INTENT_MOVERS] = "movers",
 	[INTENT_AVERAGE_DAILY] = "average_daily", [INTENT_CLARIFY] = "clarify",
-	[INTENT_REFUSE] = "refuse", [INTENT_HELP] = "help", [INTENT_INSIGHT] = "insight",
+	[INTENT_REFUSE] = "refuse", [INTENT_HELP] = "help", [INTENT_INSIGHT] = "insight", [INTENT_COUNT] = "count",
 };
 static const char *const grain_names[] = {
 	[GRAIN_NONE] = "none", [GRAIN_DAY] = "day", [GRAIN_WEEK] = "week", [GRAIN_MONTH] = "month",
@@ -248,16 +248,24 @@ void plan_describe(const struct plan *p, char *buf, size_t size)
 	case INTENT_MOVERS:
 		strbuf_addf(&sb, "biggest %s in ", p->ascending ? "decreases" : "increases");
 		break;
+	case INTENT_COUNT:
+		strbuf_addf(&sb, "number of %ss with %s", p->group.dim != DIM_NONE ? dimension_label(&p->group) : "day",
+			    measure_label(p->measure));
+		goto scope;
 	default:
 		break;
 	}
 	strbuf_addstr(&sb, measure_label(p->measure));
+scope:
+	if (p->intent == INTENT_COUNT)
+		goto filters;
 	if (p->measure == MEASURE_USAGE && p->usage_unit[0])
 		strbuf_addf(&sb, " (%s)", p->usage_unit);
 	if (p->group.dim != DIM_NONE)
 		strbuf_addf(&sb, " by %s", dimension_label(&p->group));
 	if (p->intent == INTENT_TREND)
 		strbuf_addf(&sb, "%s%s", p->group.dim != DIM_NONE ? " and " : " by ", grain_name(p->grain));
+filters:
 	for (int i = 0; i < p->nfilters; i++) {
 		strbuf_addstr(&sb, i ? "; " : ", where ");
 		describe_filter(&p->filters[i], &sb);

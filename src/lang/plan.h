@@ -28,6 +28,7 @@ enum intent {
 	INTENT_REFUSE,          /* cannot answer from billing data: message says why */
 	INTENT_HELP,            /* what finq can do */
 	INTENT_INSIGHT,         /* an analysis of insight.h, named by plan.insight */
+	INTENT_COUNT,           /* how many distinct values of group (or days, grain day) had cost */
 };
 
 enum measure {

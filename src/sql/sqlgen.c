@@ -306,6 +306,29 @@ static void build_breakdown(struct gen *g)
 	add_limit(g);
 }
 
+/* How many distinct values of the grouping (or days) had cost: the
+ * groups of a breakdown, counted. */
+static void build_count(struct gen *g)
+{
+	const struct plan *p = g->p;
+	strbuf_addstr(g->sql, "SELECT count(*) AS count\nFROM (SELECT ");
+	if (p->group.dim != DIM_NONE)
+		add_column(g, &p->group);
+	else
+		strbuf_addstr(g->sql, "usage_date");
+	add_where(g, false);
+	strbuf_addstr(g->sql, "\n  AND ");
+	if (p->group.dim != DIM_NONE)
+		add_column(g, &p->group);
+	else
+		strbuf_addstr(g->sql, "usage_date");
+	strbuf_addstr(g->sql, " IS NOT NULL\nGROUP BY 1\nHAVING ");
+	add_sum(g);
+	strbuf_addstr(g->sql, " <> 0");
+	add_threshold(g);
+	strbuf_addstr(g->sql, ") AS counted");
+}
+
 static void build_trend(struct gen *g)
 {
 	const struct plan *p = g->p;
@@ -444,6 +467,7 @@ int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbu
 	case INTENT_COMPARE_PERIODS:
 	case INTENT_MOVERS: build_compare(&g); return 0;
 	case INTENT_AVERAGE_DAILY: build_average_daily(&g); return 0;
+	case INTENT_COUNT: build_count(&g); return 0;
 	case INTENT_CLARIFY:
 	case INTENT_REFUSE:
 	case INTENT_HELP:
