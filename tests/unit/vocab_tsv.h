@@ -1,8 +1,9 @@
 /*
  * vocab_tsv: the vocabulary of the dev data (tests/data/vocab.tsv, the
- * `vocabulary` table a load of ../shared/data/cur-dev keeps) for tests of
- * the language pipeline that run without a database, plus one alias
- * ("crunch": EC2, Lambda, ECS). Include after unit.h.
+ * `vocabulary` table a load of ../shared/data/cur-dev keeps) or of other
+ * data (vocab-*.tsv, the same columns) for tests of the language pipeline
+ * that run without a database, plus one alias ("crunch": EC2, Lambda,
+ * ECS). Include after unit.h.
  */
 #ifndef FINQ_TEST_VOCAB_TSV_H
 #define FINQ_TEST_VOCAB_TSV_H
@@ -13,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline void unit_load_vocab(struct vocab *v)
+/* The vocabulary in a file of tests/data ("vocab.tsv", "vocab-2018.tsv"). */
+static inline void unit_load_vocab_file(struct vocab *v, const char *name)
 {
-	FILE *f = fopen(TEST_DATA_DIR "/vocab.tsv", "r");
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", TEST_DATA_DIR, name);
+	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	char line[1024];
 	vocab_init(v);
@@ -40,6 +44,11 @@ static inline void unit_load_vocab(struct vocab *v)
 	const char *compute[] = { "AmazonEC2", "AWSLambda", "AmazonECS" };
 	vocab_add_alias(v, "crunch", compute, 3);
 	vocab_finish(v);
+}
+
+static inline void unit_load_vocab(struct vocab *v)
+{
+	unit_load_vocab_file(v, "vocab.tsv");
 }
 
 #endif
