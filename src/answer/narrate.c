@@ -126,11 +126,66 @@ void measure_words(const struct plan *p, bool capital, char *buf, size_t size)
 		snprintf(buf, size, "%s", label);
 }
 
+/* Is this a series cut to some of its buckets: the peak ("which day was
+ * the highest") or those over a threshold ("days above $5")? */
+static bool selected_buckets(const struct plan *p)
+{
+	return p->intent == INTENT_TREND && p->group.dim == DIM_NONE && (p->limit > 0 || p->has_threshold);
+}
+
+/* "The highest day of amortized cost for AmazonEC2 in October 2025 was
+ * 2025-10-14 at $1,394.28." / "3 days had amortized cost over $30 ...: " */
+static void narrate_selected_buckets(struct narration *n)
+{
+	const struct plan *p = n->p;
+	char m[64], label[64];
+	measure_words(p, false, m, sizeof(m));
+	const char *unit = grain_name(p->grain);
+	size_t listed = n->t->nrows < 5 ? n->t->nrows : 5;
+	if (p->has_threshold) {
+		strbuf_addf(n->md, "%zu %s%s had %s %s ", n->t->nrows, unit, n->t->nrows == 1 ? "" : "s", m,
+			    p->threshold_below ? "under" : "over");
+		add_value(n, p->threshold);
+	} else if (p->limit == 1) {
+		strbuf_addf(n->md, "The %s %s of %s", p->ascending ? "lowest" : "highest", unit, m);
+	} else {
+		strbuf_addf(n->md, "The %zu %s %ss of %s", n->t->nrows, p->ascending ? "lowest" : "highest", unit, m);
+	}
+	add_filters(n->md, p);
+	if (!p->has_threshold && p->limit == 1) {
+		strbuf_addf(n->md, " %s was ", n->when);
+		md_bold(n->md, text(n->t, 0, n->c.period, label, sizeof(label)));
+		strbuf_addstr(n->md, " at ");
+		add_value(n, num(n->t, 0, n->c.value));
+		strbuf_addch(n->md, '.');
+		return;
+	}
+	strbuf_addf(n->md, " %s: ", n->when);
+	for (size_t r = 0; r < listed; r++) {
+		strbuf_addstr(n->md, r == 0 ? "" : r + 1 == listed && listed == n->t->nrows ? " and " : ", ");
+		md_bold(n->md, text(n->t, r, n->c.period, label, sizeof(label)));
+		strbuf_addstr(n->md, " (");
+		add_value(n, num(n->t, r, n->c.value));
+		strbuf_addch(n->md, ')');
+	}
+	if (listed < n->t->nrows)
+		strbuf_addf(n->md, " and %zu more", n->t->nrows - listed);
+	strbuf_addch(n->md, '.');
+}
+
 static void narrate_empty(struct narration *n)
 {
 	const struct plan *p = n->p;
 	char m[64], w0[200], w1[200], threshold[600];
 	measure_words(p, false, m, sizeof(m));
+	if (selected_buckets(p) && p->has_threshold) {
+		/* no bucket over the threshold is not the same as no cost */
+		strbuf_addf(n->md, "No %s had %s %s ", grain_name(p->grain), m, p->threshold_below ? "under" : "over");
+		add_value(n, p->threshold);
+		add_filters(n->md, p);
+		strbuf_addf(n->md, " %s.", n->when);
+		return;
+	}
 	if (p->has_threshold && p->group.dim != DIM_NONE) {
 		const char *plural = plural_of(&p->group);
 		fmt_value(&n->f, p->threshold, false, threshold, sizeof(threshold));
@@ -688,7 +743,12 @@ void answer_narrate(const struct plan *p, const struct table *t, const struct an
 	case SHAPE_NUMBER: narrate_number(&n); break;
 	case SHAPE_PARTS: narrate_parts(&n); break;
 	case SHAPE_SERIES:
-	case SHAPE_SPLIT_SERIES: narrate_series(&n); break;
+	case SHAPE_SPLIT_SERIES:
+		if (selected_buckets(p))
+			narrate_selected_buckets(&n);
+		else
+			narrate_series(&n);
+		break;
 	case SHAPE_PERIODS: narrate_periods(&n); break;
 	case SHAPE_PERIODS_BY_ITEM: narrate_by_item(&n); break;
 	case SHAPE_NONE:

@@ -61,6 +61,7 @@ struct reading {
 		const struct resource_noun *noun;
 	} nouns[4]; /* "buckets", "functions": resources of a service */
 	size_t nnouns;
+	enum grain time_noun; /* "which day", "days when ... above $5", "the peak month": the days themselves */
 	struct strbuf notes;
 };
 
@@ -299,6 +300,32 @@ static void mark_resource_nouns(struct reading *r)
 		r->nouns[r->nnouns].tok = i;
 		r->nouns[r->nnouns].noun = noun;
 		r->nnouns++;
+	}
+}
+
+/* "which day was the highest", "days in October when DynamoDB went above
+ * $5", "the peak month", "top 3 days": a unit of time named as the things
+ * asked about, ranked or filtered, not as a period. */
+static void mark_time_nouns(struct reading *r)
+{
+	static const struct {
+		const char *word;
+		enum grain grain;
+	} nouns[] = {
+		{ "day", GRAIN_DAY }, { "days", GRAIN_DAY }, { "week", GRAIN_WEEK }, { "weeks", GRAIN_WEEK },
+		{ "month", GRAIN_MONTH }, { "months", GRAIN_MONTH },
+	};
+	bool ranked_or_filtered = has_cue(r, CUE_WHICH) || has_cue(r, CUE_MOST) || has_cue(r, CUE_LEAST) ||
+				  has_cue(r, CUE_TOP) || has_cue(r, CUE_BOTTOM) || has_cue(r, CUE_MORE_THAN) ||
+				  has_cue(r, CUE_LESS_THAN);
+	for (size_t i = 0; i < r->toks.n && ranked_or_filtered; i++) {
+		if (r->role[i] != ROLE_FREE)
+			continue;
+		for (size_t k = 0; k < sizeof(nouns) / sizeof(nouns[0]); k++)
+			if (tok_is(&r->toks, i, nouns[k].word)) {
+				r->role[i] = ROLE_CUE;
+				r->time_noun = nouns[k].grain;
+			}
 	}
 }
 
@@ -1039,6 +1066,9 @@ static bool looks_like_followup(const struct reading *r)
 			return true;
 		if (r->ntimes > 0 && (has_cue(r, CUE_PRONOUN) || (!has_cue(r, CUE_ASK) && !has_cue(r, CUE_WHICH))))
 			return true;
+		/* "which day was the highest" after a trend */
+		if (r->time_noun != GRAIN_NONE && r->ntimes == 0)
+			return true;
 		/* "break down by instance type", "split by account" */
 		if (r->ntimes == 0 && !has_cue(r, CUE_ASK) && !has_cue(r, CUE_WHICH) &&
 		    (has_cue(r, CUE_BREAKDOWN) || has_cue(r, CUE_BY)))
@@ -1324,6 +1354,15 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 		p->intent = INTENT_AVERAGE_DAILY;
 		p->run_rate = has_cue(r, CUE_RUN_RATE);
 		p->grain = GRAIN_NONE;
+	} else if (r->time_noun != GRAIN_NONE && counted_token(r) == SIZE_MAX) {
+		/* "which day was the highest": the series at that grain, its peak
+		 * first; "days when ... above $5": the days over the threshold */
+		p->intent = INTENT_TREND;
+		p->grain = r->time_noun;
+		if (!p->limit && (has_cue(r, CUE_MOST) || has_cue(r, CUE_LEAST)) && !p->has_threshold)
+			p->limit = 1;
+		p->ascending = has_cue(r, CUE_LEAST) || has_cue(r, CUE_BOTTOM);
+		*limit_mentioned = p->limit > 0;
 	} else if (p->grain != GRAIN_NONE || has_cue(r, CUE_TREND)) {
 		p->intent = INTENT_TREND;
 		/* daily unless asked, but a range told in months reads by month */
@@ -2163,6 +2202,7 @@ static void reading_start(struct reading *r, const struct parse_input *in, const
 	r->role = calloc(r->toks.n + 1, sizeof(*r->role));
 	read_tokens(r);
 	mark_horizon_units(r);
+	mark_time_nouns(r);
 	mark_resource_nouns(r);
 }
 

@@ -350,6 +350,13 @@ static void build_trend(struct gen *g)
 	strbuf_addf(g->sql, "\nGROUP BY %s\nHAVING ", p->group.dim != DIM_NONE ? "1, 2" : "1");
 	add_sum(g);
 	strbuf_addstr(g->sql, " <> 0");
+	add_threshold(g); /* "the days EC2 cost over $400" */
+	if (p->limit > 0 && p->group.dim == DIM_NONE) {
+		/* "which day was the highest": the peak first */
+		strbuf_addf(g->sql, "\nORDER BY %s %s, 1", name, p->ascending ? "ASC" : "DESC");
+		add_limit(g);
+		return;
+	}
 	strbuf_addf(g->sql, "\nORDER BY 1%s", p->group.dim != DIM_NONE ? ", 2" : "");
 }
 
