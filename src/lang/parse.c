@@ -2046,6 +2046,24 @@ static void set_count(struct reading *r, struct plan *p, size_t i)
 	r->role[i] = ROLE_CUE;
 }
 
+/* "that account", "its services", "the same team": a dimension word that
+ * points at the previous answer. 1: it names the one value the previous
+ * plan was about (nothing to change); -1: the previous answer had several
+ * (ask which); 0: not a reference. */
+static int refers_back(const struct reading *r, const struct name_hit *h)
+{
+	static const char *const pointers[] = { "that", "this", "its", "same", "those", "these", NULL };
+	size_t i = h->m.first;
+	if (i == 0 || !tok_in(&r->toks, i - 1, pointers) || !r->in->previous)
+		return 0;
+	const struct plan *prev = r->in->previous;
+	for (int k = 0; k < prev->nfilters; k++)
+		if (dim_ref_eq(&prev->filters[k].col, &h->reading->col) && prev->filters[k].op == FILTER_IN &&
+		    prev->filters[k].nvalues == 1)
+			return 1;
+	return dim_ref_eq(&prev->group, &h->reading->col) ? -1 : 0;
+}
+
 /* A dimension word the plan does not use was dropped: "cost by team and
  * env" would be by team alone. One grouping at a time is what a plan
  * holds, so ask which. */
@@ -2060,6 +2078,26 @@ static bool check_unused_dimensions(struct reading *r, struct plan *p)
 			continue;
 		if (p->group.dim != DIM_NONE && dim_ref_eq(&p->group, &h->reading->col))
 			continue;
+		int ref = refers_back(r, h);
+		if (ref > 0)
+			continue;
+		if (ref < 0) {
+			/* "that account" when the last answer had several */
+			char word[64];
+			snprintf(word, sizeof(word), "%s", dimension_label(&h->reading->col));
+			plan_init(p);
+			p->intent = INTENT_CLARIFY;
+			if (r->in->previous_top_label) {
+				snprintf(p->message, sizeof(p->message),
+					 "Which %s do you mean? The last answer had several; the first was %s.", word,
+					 r->in->previous_top_label);
+				snprintf(p->choices[0], PLAN_NAME_MAX, "%s", r->in->previous_top_label);
+				p->nchoices = 1;
+			} else {
+				snprintf(p->message, sizeof(p->message), "Which %s do you mean? Name it, please.", word);
+			}
+			return true;
+		}
 		const char *used = p->group.dim == DIM_NONE ? NULL : dimension_label(&p->group);
 		char word[64];
 		snprintf(word, sizeof(word), "%s", dimension_label(&h->reading->col));
