@@ -80,11 +80,12 @@ void find_cols(const struct plan *p, const struct table *t, struct cols *c)
 	const char *m = sqlgen_measure_column(p->measure);
 	char name[64];
 	if (p->intent == INTENT_AVERAGE_DAILY) {
-		snprintf(name, sizeof(name), "average_daily_%s", m);
+		bool monthly = p->grain == GRAIN_MONTH;
+		snprintf(name, sizeof(name), "average_%s_%s", monthly ? "monthly" : "daily", m);
 		c->value = table_column(t, name);
 		snprintf(name, sizeof(name), "total_%s", m);
 		c->total = table_column(t, name);
-		c->days = table_column(t, "days");
+		c->days = table_column(t, monthly ? "months" : "days");
 	} else if (s != SHAPE_PERIODS_BY_ITEM) {
 		c->value = table_column(t, m);
 	}

@@ -403,7 +403,7 @@ static void chart_title(const struct chart_in *in, char *buf, size_t size)
 	if (p->intent == INTENT_MOVERS)
 		strbuf_addf(&sb, "Biggest %s in %s", p->ascending ? "decreases" : "increases", m);
 	else if (p->intent == INTENT_AVERAGE_DAILY)
-		strbuf_addf(&sb, "Average daily %s", m);
+		strbuf_addf(&sb, "Average %s %s", p->grain == GRAIN_MONTH ? "monthly" : "daily", m);
 	else if (s == SHAPE_SERIES || s == SHAPE_SPLIT_SERIES) {
 		capitalize(grain_words[p->grain].adjective, cap, sizeof(cap));
 		strbuf_addf(&sb, "%s %s", cap, m);

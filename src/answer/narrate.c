@@ -228,6 +228,22 @@ static void narrate_number(struct narration *n)
 		strbuf_addf(n->md, " %s.", n->when);
 		return;
 	}
+	if (p->intent == INTENT_AVERAGE_DAILY && p->grain == GRAIN_MONTH) {
+		measure_words(p, false, m, sizeof(m));
+		strbuf_addf(n->md, "Average monthly %s", m);
+		add_filters(n->md, p);
+		strbuf_addf(n->md, " %s was ", n->when);
+		add_key_value(n, v);
+		if (n->c.total >= 0) {
+			strbuf_addstr(n->md, " (");
+			add_value(n, num(n->t, 0, n->c.total));
+			if (n->c.days >= 0)
+				strbuf_addf(n->md, " over %.2f months", num(n->t, 0, n->c.days));
+			strbuf_addstr(n->md, ")");
+		}
+		strbuf_addch(n->md, '.');
+		return;
+	}
 	if (p->intent == INTENT_AVERAGE_DAILY) {
 		measure_words(p, false, m, sizeof(m));
 		strbuf_addf(n->md, "Average daily %s", m);
@@ -315,7 +331,9 @@ static void narrate_parts(struct narration *n)
 	const struct plan *p = n->p;
 	const struct table *t = n->t;
 	bool average = p->intent == INTENT_AVERAGE_DAILY;
-	const char *per = average ? " a day" : "";
+	const char *per = !average ? "" : p->grain == GRAIN_MONTH ? " a month" : " a day";
+	const char *avg_low = p->grain == GRAIN_MONTH ? "average monthly " : "average daily ";
+	const char *avg_cap = p->grain == GRAIN_MONTH ? "Average monthly " : "Average daily ";
 	char m[64], cnt[200];
 	double total = 0, negative = 0;
 	size_t nneg = 0, special = SIZE_MAX;
@@ -338,7 +356,7 @@ static void narrate_parts(struct narration *n)
 	/* the whole */
 	measure_words(p, !average, m, sizeof(m));
 	if (p->limit > 0) {
-		strbuf_addf(n->md, "The %s %s by %s", p->ascending ? "bottom" : "top", cnt, average ? "average daily " : "");
+		strbuf_addf(n->md, "The %s %s by %s", p->ascending ? "bottom" : "top", cnt, average ? avg_low : "");
 		measure_words(p, false, m, sizeof(m));
 		strbuf_addstr(n->md, m);
 		add_filters(n->md, p);
@@ -356,7 +374,7 @@ static void narrate_parts(struct narration *n)
 		}
 		strbuf_addch(n->md, '.');
 	} else {
-		strbuf_addf(n->md, "%s%s", average ? "Average daily " : "", m);
+		strbuf_addf(n->md, "%s%s", average ? avg_cap : "", m);
 		add_filters(n->md, p);
 		strbuf_addf(n->md, " %s was ", n->when);
 		add_key_value(n, total);

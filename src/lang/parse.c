@@ -776,7 +776,7 @@ static struct period default_range(const struct plan *p, int today)
 		snprintf(r.label, sizeof(r.label), "the last 30 days");
 		return r;
 	}
-	if (p->intent == INTENT_TREND) {
+	if (p->intent == INTENT_TREND || (p->intent == INTENT_AVERAGE_DAILY && p->grain == GRAIN_MONTH)) {
 		r.end_day = date_month_start(today);
 		r.start_day = date_add_months(r.end_day, -6);
 		r.unit = UNIT_MONTH;
@@ -1354,6 +1354,9 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 		p->intent = INTENT_AVERAGE_DAILY;
 		p->run_rate = has_cue(r, CUE_RUN_RATE);
 		p->grain = GRAIN_NONE;
+	} else if (has_cue(r, CUE_AVERAGE) && p->grain == GRAIN_MONTH && !has_cue(r, CUE_RUN_RATE)) {
+		/* "average monthly spend this year": per calendar month */
+		p->intent = INTENT_AVERAGE_DAILY;
 	} else if (r->time_noun != GRAIN_NONE && counted_token(r) == SIZE_MAX) {
 		/* "which day was the highest": the series at that grain, its peak
 		 * first; "days when ... above $5": the days over the threshold */
@@ -1545,7 +1548,7 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 		/* "per day on average", "what's the run rate" */
 		out.intent = INTENT_AVERAGE_DAILY;
 		out.run_rate = now->run_rate;
-		out.grain = GRAIN_NONE;
+		out.grain = now->grain == GRAIN_MONTH ? GRAIN_MONTH : GRAIN_NONE;
 	}
 	if (limit_mentioned) {
 		out.limit = now->limit;

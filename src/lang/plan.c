@@ -243,7 +243,9 @@ void plan_describe(const struct plan *p, char *buf, size_t size)
 		describe_insight(p, &sb);
 		goto out;
 	case INTENT_AVERAGE_DAILY:
-		strbuf_addstr(&sb, p->run_rate ? "run rate from the average daily " : "average daily ");
+		strbuf_addstr(&sb, p->run_rate		 ? "run rate from the average daily "
+				   : p->grain == GRAIN_MONTH ? "average monthly "
+							     : "average daily ");
 		break;
 	case INTENT_MOVERS:
 		strbuf_addf(&sb, "biggest %s in ", p->ascending ? "decreases" : "increases");

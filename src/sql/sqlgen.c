@@ -7,6 +7,7 @@
  * labels of a comparison), since users read them.
  */
 #include "sqlgen.h"
+#include "date.h"
 
 #include <string.h>
 
@@ -423,6 +424,20 @@ static void build_compare(struct gen *g)
 	add_limit(g);
 }
 
+/* The calendar months in [start, end), a partial month as its share of
+ * days: 6 for the last 6 months, 11.129 for Jan 1 to Dec 4. */
+static double months_in(int start, int end)
+{
+	double months = 0;
+	for (int m = date_month_start(start); m < end; m = date_add_months(m, 1)) {
+		int next = date_add_months(m, 1);
+		int from = m > start ? m : start, to = next < end ? next : end;
+		if (to > from)
+			months += (double)(to - from) / (next - m);
+	}
+	return months;
+}
+
 static void build_average_daily(struct gen *g)
 {
 	const struct plan *p = g->p;
@@ -431,6 +446,22 @@ static void build_average_daily(struct gen *g)
 	if (p->group.dim != DIM_NONE) {
 		add_group_columns(g);
 		strbuf_addstr(g->sql, ", ");
+	}
+	if (p->grain == GRAIN_MONTH) {
+		/* "average monthly spend this year": per calendar month */
+		double months = months_in(p->range.start_day, p->range.end_day);
+		add_sum(g);
+		strbuf_addf(g->sql, " / %.6f AS average_monthly_%s, ", months, measures[p->measure].name);
+		add_sum(g);
+		strbuf_addf(g->sql, " AS total_%s, %.4f AS months", measures[p->measure].name, months);
+		add_where(g, false);
+		if (p->group.dim != DIM_NONE) {
+			strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
+			add_sum(g);
+			strbuf_addf(g->sql, " <> 0\nORDER BY total_%s DESC, 1", measures[p->measure].name);
+			add_limit(g);
+		}
+		return;
 	}
 	add_sum(g);
 	strbuf_addf(g->sql, " / %d.0 AS average_daily_%s, ", days, measures[p->measure].name);
