@@ -104,18 +104,18 @@ static const struct {
 	{ "missing tag", CUE_UNTAGGED }, { "mom", CUE_MOM }, { "money", CUE_COST },
 	{ "month before", CUE_PERIOD_BEFORE }, { "month by month", CUE_MONTHLY }, { "month end", CUE_END_OF_MONTH },
 	{ "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN },
-	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "movers", CUE_CHANGE }, { "my", CUE_FILLER },
-	{ "net", CUE_NET }, { "never mind", CUE_FILLER }, { "nevermind", CUE_FILLER }, { "next", CUE_NEXT },
-	{ "next month", CUE_HORIZON_MONTH }, { "next quarter", CUE_HORIZON_QUARTER },
-	{ "next year", CUE_HORIZON_YEAR }, { "no tag", CUE_UNTAGGED }, { "not", CUE_EXCLUDE },
-	{ "not counting", CUE_EXCLUDE }, { "not including", CUE_EXCLUDE }, { "not tagged", CUE_UNTAGGED },
-	{ "now", CUE_FILLER }, { "number of", CUE_COUNT }, { "of", CUE_FILLER }, { "on", CUE_FILLER },
-	{ "on demand equivalent", CUE_LIST }, { "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST },
-	{ "on demand rate", CUE_LIST }, { "on the bill", CUE_UNBLENDED }, { "on track", CUE_FORECAST },
-	{ "one", CUE_ONE }, { "only", CUE_ONLY }, { "opportunities to save", CUE_RECOMMEND },
-	{ "optimise", CUE_REDUCE }, { "optimising", CUE_REDUCE }, { "optimize", CUE_REDUCE },
-	{ "optimizing", CUE_REDUCE }, { "or", CUE_FILLER }, { "order", CUE_ASK }, { "ordered by", CUE_BY },
-	{ "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "outlier", CUE_ANOMALY },
+	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "move", CUE_CHANGE }, { "moved", CUE_CHANGE },
+	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "never mind", CUE_FILLER },
+	{ "nevermind", CUE_FILLER }, { "next", CUE_NEXT }, { "next month", CUE_HORIZON_MONTH },
+	{ "next quarter", CUE_HORIZON_QUARTER }, { "next year", CUE_HORIZON_YEAR }, { "no tag", CUE_UNTAGGED },
+	{ "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE }, { "not including", CUE_EXCLUDE },
+	{ "not tagged", CUE_UNTAGGED }, { "now", CUE_FILLER }, { "number of", CUE_COUNT }, { "of", CUE_FILLER },
+	{ "on", CUE_FILLER }, { "on demand equivalent", CUE_LIST }, { "on demand price", CUE_LIST },
+	{ "on demand pricing", CUE_LIST }, { "on demand rate", CUE_LIST }, { "on the bill", CUE_UNBLENDED },
+	{ "on track", CUE_FORECAST }, { "one", CUE_ONE }, { "only", CUE_ONLY },
+	{ "opportunities to save", CUE_RECOMMEND }, { "optimise", CUE_REDUCE }, { "optimising", CUE_REDUCE },
+	{ "optimize", CUE_REDUCE }, { "optimizing", CUE_REDUCE }, { "or", CUE_FILLER }, { "order", CUE_ASK },
+	{ "ordered by", CUE_BY }, { "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "outlier", CUE_ANOMALY },
 	{ "outlook", CUE_FORECAST }, { "outside", CUE_EXCLUDE }, { "over", CUE_MORE_THAN },
 	{ "over time", CUE_TREND }, { "overall", CUE_TOTAL }, { "owned by", CUE_OWNER }, { "owner of", CUE_OWNER },
 	{ "ownership", CUE_OWNER }, { "owns", CUE_OWNER }, { "pace", CUE_RUN_RATE }, { "paid", CUE_COST },
@@ -183,7 +183,9 @@ static const struct {
 	int value;
 } number_words[] = {
 	{ "one", 1 }, { "two", 2 }, { "three", 3 }, { "four", 4 }, { "five", 5 }, { "six", 6 }, { "seven", 7 },
-	{ "eight", 8 }, { "nine", 9 }, { "ten", 10 }, { "twelve", 12 }, { "fifteen", 15 }, { "twenty", 20 },
+	{ "eight", 8 }, { "nine", 9 }, { "ten", 10 }, { "eleven", 11 }, { "twelve", 12 }, { "thirteen", 13 },
+	{ "fourteen", 14 }, { "fifteen", 15 }, { "sixteen", 16 }, { "eighteen", 18 }, { "twenty", 20 },
+	{ "thirty", 30 }, { "forty", 40 }, { "fifty", 50 }, { "sixty", 60 }, { "ninety", 90 }, { "hundred", 100 },
 };
 
 /* Words that may stand in a question without naming anything: articles,
@@ -479,6 +481,11 @@ static bool doubled_letter(const char *a, size_t na, const char *b, size_t nb)
 	return i > 0 && a[i] == a[i - 1] && memcmp(a + i + 1, b + i, nb - i) == 0;
 }
 
+bool lexicon_short_typo(const char *word, size_t n, const char *cand, size_t len)
+{
+	return transposed(word, n, cand, len) || missing_letter(word, n, cand, len) || doubled_letter(word, n, cand, len);
+}
+
 static void consider(struct nearest *n, const char *cand, size_t len)
 {
 	/* Short words are often real words of their own ("seat", "stop",
@@ -488,8 +495,7 @@ static void consider(struct nearest *n, const char *cand, size_t len)
 	int d = edit_distance(n->word->p, n->word->n, cand, len, n->limit);
 	if (d > n->limit || d > n->best)
 		return;
-	if (n->word->n < 6 && !transposed(n->word->p, n->word->n, cand, len) &&
-	    !missing_letter(n->word->p, n->word->n, cand, len) && !doubled_letter(n->word->p, n->word->n, cand, len))
+	if (n->word->n < 6 && !lexicon_short_typo(n->word->p, n->word->n, cand, len))
 		return;
 	/* two edits only when the first letter holds: "compair", not "weekends" -> "weeks" */
 	if (d == 2 && cand[0] != n->word->p[0])

@@ -98,6 +98,11 @@ const struct resource_noun *lexicon_resource_noun(const struct slice *word);
  * (plurals folded)? Names of things are vocab.c's business. */
 bool lexicon_is_known_word(const struct slice *word);
 
+/* Can a word of fewer than six letters be a typo of cand at one edit?
+ * Only as two letters swapped, one left out or one doubled: "serch" is
+ * "search", "terms" is not "team", "seat" is not "sept". */
+bool lexicon_short_typo(const char *word, size_t n, const char *cand, size_t len);
+
 /* Spelling: the closed-class word nearest to word (one edit for 4 to 7
  * letters, two from 8), when exactly one is nearest. Writes it to out
  * and returns the distance, or -1 when none. */

@@ -40,6 +40,7 @@ struct name_hit {
 	bool excluded;                     /* after "excluding ..." */
 	bool plural;                       /* "services" rather than "service" */
 	bool grouping;                     /* used as the plan's grouping */
+	bool scope;                        /* "across all accounts": all of them, summed */
 	bool qualified;                    /* its column was named by a dimension word next to it */
 	char resource[PLAN_NAME_MAX];      /* a resource id recognised by its shape */
 };
@@ -195,6 +196,49 @@ static bool resource_shape(const struct token *t)
 
 /* ---- reading the words ---- */
 
+/* The data's own values spelled exactly as token i, as a match. */
+static bool data_value_named(const struct reading *r, size_t i, struct vocab_match *m)
+{
+	char word[64];
+	const struct token *t = &r->toks.items[i];
+	if (!r->in->vocab || t->kind != TOK_WORD || t->text.n >= sizeof(word))
+		return false;
+	snprintf(word, sizeof(word), "%.*s", (int)t->text.n, t->text.p);
+	const struct vocab_entry *found[6];
+	size_t n = vocab_lookup(r->in->vocab, word, found, 6);
+	memset(m, 0, sizeof(*m));
+	for (size_t k = 0; k < n; k++)
+		if (found[k]->kind == VOCAB_VALUE && found[k]->from_data)
+			m->entries[m->nentries++] = found[k];
+	m->first = m->last = i;
+	return m->nentries > 0;
+}
+
+/* Is token i a value of the column the dimension word next to it names
+ * ("Peak workload", "team Platform")? Fills m with that reading. */
+static bool value_next_to_dimension(const struct reading *r, size_t i, struct vocab_match *m)
+{
+	struct vocab_match values, dim;
+	if (!data_value_named(r, i, &values))
+		return false;
+	for (int side = -1; side <= 1; side += 2) {
+		if ((side < 0 && i == 0) || (side > 0 && i + 1 >= r->toks.n))
+			continue;
+		size_t j = side < 0 ? i - 1 : i + 1;
+		if (!vocab_match_at(r->in->vocab, &r->toks, j, NULL, false, &dim))
+			continue;
+		for (int k = 0; k < dim.nentries; k++)
+			for (int x = 0; dim.entries[k]->kind == VOCAB_DIMENSION && x < values.nentries; x++)
+				if (dim_ref_eq(&dim.entries[k]->col, &values.entries[x]->col)) {
+					*m = values;
+					m->entries[0] = values.entries[x];
+					m->nentries = 1;
+					return true;
+				}
+	}
+	return false;
+}
+
 static void read_tokens(struct reading *r)
 {
 	r->ntimes = timex_find(&r->toks, r->in->today, r->times, 8);
@@ -227,6 +271,15 @@ static void read_tokens(struct reading *r)
 			r->role[i] = ROLE_NAME;
 			i++;
 			continue;
+		}
+		/* "Peak workload", "Sales department": one of our words that the
+		 * data also has as a value of the column named next to it is
+		 * that value; so is a not-billing word the data has ("Sales") */
+		if (cue_len == 1 && (value_next_to_dimension(r, i, &m) ||
+				     (cue == CUE_NOT_BILLING && data_value_named(r, i, &m)))) {
+			named = true;
+			name_len = 1;
+			cue_len = 0;
 		}
 		if (cue_len && cue_len >= name_len) {
 			if (r->ncues < MAX_ITEMS) {
@@ -300,6 +353,43 @@ static void mark_resource_nouns(struct reading *r)
 		r->nouns[r->nnouns].tok = i;
 		r->nouns[r->nnouns].noun = noun;
 		r->nnouns++;
+	}
+}
+
+/* "2024 total spend", "what did 2018 cost us": a bare year is that
+ * calendar year, unless the number is an amount ("over 2000", "top 2025"). */
+static void mark_bare_years(struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n && r->ntimes < 8; i++) {
+		const struct token *t = &r->toks.items[i];
+		if (r->role[i] != ROLE_FREE || t->kind != TOK_NUMBER || t->money || t->percent || t->ordinal ||
+		    t->text.n != 4 || t->number < 1990 || t->number > 2100 || t->number != floor(t->number))
+			continue;
+		bool amount = false;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].last + 1 == i &&
+			    (r->cues[c].cue == CUE_MORE_THAN || r->cues[c].cue == CUE_LESS_THAN || r->cues[c].cue == CUE_TOP ||
+			     r->cues[c].cue == CUE_BOTTOM))
+				amount = true;
+		if (amount)
+			continue;
+		struct time_mention tm;
+		memset(&tm, 0, sizeof(tm));
+		tm.first = tm.last = i;
+		tm.period.start_day = date_from_ymd((int)t->number, 1, 1);
+		tm.period.end_day = date_from_ymd((int)t->number + 1, 1, 1);
+		tm.period.unit = UNIT_YEAR;
+		tm.period.count = 1;
+		snprintf(tm.period.label, sizeof(tm.period.label), "%d", (int)t->number);
+		/* keep the mentions in the order of the question */
+		size_t at = r->ntimes;
+		while (at > 0 && r->times[at - 1].first > i) {
+			r->times[at] = r->times[at - 1];
+			at--;
+		}
+		r->times[at] = tm;
+		r->ntimes++;
+		r->role[i] = ROLE_TIME;
 	}
 }
 
@@ -569,6 +659,13 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 		struct name_hit *h = &r->names[i];
 		if (!is_dimension_hit(h) || h->qualifier || h->excluded)
 			continue;
+		/* "the total across all accounts": the sum over them, not one row each */
+		if (h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") &&
+		    (tok_is(&r->toks, h->m.first - 2, "across") || tok_is(&r->toks, h->m.first - 2, "over")) &&
+		    has_cue(r, CUE_TOTAL)) {
+			h->scope = true;
+			continue;
+		}
 		enum cue before = cue_before(r, h->m.first);
 		size_t j = h->m.first;
 		/* "per AWS account", "by EC2 instance type": a value in between */
@@ -613,7 +710,7 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 	 * that names no value's column still asks for one row each */
 	for (size_t i = 0; i < r->nnames; i++) {
 		struct name_hit *h = &r->names[i];
-		if (is_dimension_hit(h) && !h->qualifier && !h->excluded && h->plural) {
+		if (is_dimension_hit(h) && !h->qualifier && !h->excluded && !h->scope && h->plural) {
 			p->group = h->reading->col;
 			h->grouping = true;
 			*plural = true;
@@ -909,7 +1006,8 @@ static void refuse(struct plan *p, const char *why)
 static bool check_refusal(struct reading *r, struct plan *p)
 {
 	size_t first = 0;
-	while (first < r->toks.n && (tok_is(&r->toks, first, "please") || tok_is(&r->toks, first, "can") ||
+	while (first < r->toks.n && (r->toks.items[first].kind == TOK_PUNCT || tok_is(&r->toks, first, "please") ||
+				     tok_is(&r->toks, first, "can") ||
 				     tok_is(&r->toks, first, "could") || tok_is(&r->toks, first, "you") ||
 				     tok_is(&r->toks, first, "go") || tok_is(&r->toks, first, "ahead") ||
 				     tok_is(&r->toks, first, "and")))
@@ -951,6 +1049,16 @@ static bool check_refusal(struct reading *r, struct plan *p)
 	for (size_t i = 0; i < r->toks.n && !mutation; i++)
 		mutation = r->role[i] == ROLE_FREE && lexicon_is_mutation_verb(&r->toks.items[i].text) &&
 			   !tok_in(&r->toks, i, excluding_verbs);
+	/* "tag all untagged resources with team platform", "stop all instances":
+	 * an order to act on resources, with no question in it */
+	static const char *const orders[] = { "tag", "label", "mark", "assign", "stop", "shut", "kill", "start",
+		"move", "attach", "detach", NULL };
+	bool question = has_cue(r, CUE_COST) || has_cue(r, CUE_ASK) || has_cue(r, CUE_WHICH) || has_cue(r, CUE_BY) ||
+			has_cue(r, CUE_BREAKDOWN) || has_cue(r, CUE_TOTAL) || r->ntimes > 0;
+	if (!mutation && !question && tok_in(&r->toks, first, orders)) {
+		refuse(p, lexicon_offtopic_reason(OFFTOPIC_ACTION));
+		return true;
+	}
 	if (mutation) {
 		refuse(p, "finq only reads billing data: it cannot delete, change or add cost records. "
 			  "Reload an export with 'finq load' to replace a billing period.");
@@ -1013,8 +1121,10 @@ static bool names_top_one(const struct reading *r)
 		if ((r->cues[c].cue == CUE_TOP || r->cues[c].cue == CUE_MOST) &&
 		    (tok_is(&r->toks, r->cues[c].last + 1, "one") || tok_is(&r->toks, r->cues[c].last, "one")))
 			return true;
+	/* "the first one", "that one", "this one": the item the last answer led with */
 	for (size_t i = 0; i + 1 < r->toks.n; i++)
-		if (tok_is(&r->toks, i, "first") && tok_is(&r->toks, i + 1, "one"))
+		if ((tok_is(&r->toks, i, "first") || tok_is(&r->toks, i, "that") || tok_is(&r->toks, i, "this")) &&
+		    tok_is(&r->toks, i + 1, "one"))
 			return true;
 	return false;
 }
@@ -1173,8 +1283,12 @@ static const char *insight_of(const struct reading *r, bool ranked, bool grouped
 
 	if (has_cue(r, CUE_ANOMALY))
 		return "anomalies";
+	/* "which five services contributed the most to our spend in October":
+	 * a ranking of one period's parts, not an explanation of a change */
+	bool share_of_one_period = has_cue(r, CUE_DRIVER) && !has_cue(r, CUE_WHY) && !change && grouped &&
+				   (has_cue(r, CUE_MOST) || has_cue(r, CUE_TOP));
 	if ((has_cue(r, CUE_WHY) || has_cue(r, CUE_DRIVER) || (has_cue(r, CUE_EXPLAIN) && change)) &&
-	    (change || subject))
+	    (change || subject) && !share_of_one_period)
 		return "drivers";
 	/* "from September to October" names two periods to compare */
 	bool two_periods = r->ntimes >= 2 || (r->ntimes == 1 && r->times[0].is_span &&
@@ -2077,7 +2191,8 @@ static bool check_unused_dimensions(struct reading *r, struct plan *p)
 		return false;
 	for (size_t i = 0; i < r->nnames; i++) {
 		const struct name_hit *h = &r->names[i];
-		if (!is_dimension_hit(h) || h->grouping || h->qualifier || (h->excluded && h->reading->col.dim == DIM_TAG))
+		if (!is_dimension_hit(h) || h->grouping || h->qualifier || h->scope ||
+		    (h->excluded && h->reading->col.dim == DIM_TAG))
 			continue;
 		if (p->group.dim != DIM_NONE && dim_ref_eq(&p->group, &h->reading->col))
 			continue;
@@ -2243,6 +2358,7 @@ static void reading_start(struct reading *r, const struct parse_input *in, const
 	r->role = calloc(r->toks.n + 1, sizeof(*r->role));
 	read_tokens(r);
 	mark_horizon_units(r);
+	mark_bare_years(r);
 	mark_time_nouns(r);
 	mark_resource_nouns(r);
 }

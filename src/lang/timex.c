@@ -5,6 +5,7 @@
  * st->pos where it was and returns false.
  */
 #include "timex.h"
+#include "lexicon.h"
 #include "date.h"
 
 #include <math.h>
@@ -79,17 +80,12 @@ static bool year_at(const struct reader *r, size_t ahead, int *year)
 /* "two weeks", "twelve months": small counts written as words. */
 static double count_at(const struct reader *r, size_t ahead)
 {
-	static const char *const words[] = { "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-					     "ten", "eleven", "twelve", NULL };
 	const struct token *tok = peek(r, ahead);
 	if (!tok)
 		return -1;
 	if (tok->kind == TOK_NUMBER && !tok->money && !tok->percent)
 		return tok->number;
-	for (int i = 0; words[i]; i++)
-		if (tok->kind == TOK_WORD && slice_eq(tok->text, words[i]))
-			return i + 1;
-	return -1;
+	return tok->kind == TOK_WORD ? lexicon_number_word(&tok->text) : -1;
 }
 
 static void set_period(struct period *p, int start, int end, enum time_unit unit, int count)
@@ -516,10 +512,26 @@ static bool read_span(struct reader *r, struct time_mention *m)
 	bool from = is(r, 0, "from") || (is(r, 0, "starting") && is(r, 1, "from"));
 	r->pos += between || since ? 1 : from ? (is(r, 0, "starting") ? 2 : 1) : 0;
 	bool start_year, end_year;
+	/* "since the start of the year", "since the beginning of October" */
+	size_t at = is(r, 0, "the") ? 1 : 0;
+	enum time_unit current;
+	if ((since || from) && (is(r, at, "start") || is(r, at, "beginning")) && is(r, at + 1, "of")) {
+		r->pos += at + 2;
+		if (is(r, 0, "the") && unit_at(r, 1, &current) && current != UNIT_DAY) {
+			/* "the year": the one under way */
+			int start = unit_start(r->today, current);
+			set_period(&m->from, start, current == UNIT_WEEK ? start + 7 : date_add_months(start, current == UNIT_YEAR ? 12 : current == UNIT_QUARTER ? 3 : 1), current, 1);
+			snprintf(m->from.label, sizeof(m->from.label), "the start of this %s", unit_names[current]);
+			r->pos += 2;
+			start_year = true;
+			goto read;
+		}
+	}
 	if (!read_period(r, &m->from, &start_year)) {
 		r->pos = save;
 		return false;
 	}
+read:
 	if (since) {
 		m->is_span = true;
 		set_period(&m->to, r->today, r->today + 1, UNIT_DAY, 1);

@@ -7,6 +7,7 @@
  * is sorted by phrase.
  */
 #include "vocab.h"
+#include "lexicon.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -544,6 +545,14 @@ static bool phrase_at(const struct token_list *toks, size_t i, size_t len, char 
 	return taken == len;
 }
 
+static bool strpbrk_n(const char *p, size_t n, const char *set)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strchr(set, p[i]))
+			return true;
+	return false;
+}
+
 static void sort_readings(struct vocab_match *m)
 {
 	/* the data's own values before synonyms, then by cost */
@@ -600,17 +609,36 @@ bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t
 			return true;
 		}
 	}
-	/* A typo in one word: the closest single-word phrases. */
+	/* A typo in one word: the closest single-word phrases. Codes with
+	 * digits are never typos of each other ("us-east-2" is not
+	 * "us-east-1", "m5.24xlarge" not "m5.4xlarge"); two edits only from
+	 * nine letters ("starting" is not "staging"), a plural compared as its
+	 * singular ("servcies": "service"). */
 	const struct token *t = &toks->items[i];
-	if (!fuzzy || t->kind != TOK_WORD || t->text.n < 4 || (is_reserved && is_reserved(&t->text)))
+	if (!fuzzy || t->kind != TOK_WORD || t->text.n < 4 || (is_reserved && is_reserved(&t->text)) ||
+	    strpbrk_n(t->text.p, t->text.n, "0123456789"))
 		return false;
-	int limit = t->text.n >= 8 ? 2 : 1, best = limit + 1;
+	/* the plural's singular, or the word less a final 's' ("servcies") */
+	char one[64];
+	bool has_one = t->text.n > 4 && t->text.n < sizeof(one) && t->text.p[t->text.n - 1] == 's';
+	if (has_one) {
+		memcpy(one, t->text.p, t->text.n - 1);
+		one[t->text.n - 1] = '\0';
+	}
+	int limit = t->text.n >= 9 ? 2 : 1, best = limit + 1;
 	for (size_t k = 0; k < v->n; k++) {
 		const struct vocab_entry *e = &v->items[k];
 		size_t pn = strlen(e->phrase);
 		if (strchr(e->phrase, ' ') || pn < 4)
 			continue;
 		int d = edit_distance(t->text.p, t->text.n, e->phrase, pn, limit);
+		if (has_one) {
+			int ds = edit_distance(one, strlen(one), e->phrase, pn, limit);
+			if (ds < d && (strlen(one) >= 6 || lexicon_short_typo(one, strlen(one), e->phrase, pn)))
+				d = ds;
+		}
+		if (d == 1 && t->text.n < 6 && !lexicon_short_typo(t->text.p, t->text.n, e->phrase, pn))
+			d = limit + 1;
 		if (d > limit || d > best)
 			continue;
 		if (d < best) {
