@@ -1,5 +1,5 @@
 /*
- * token: API tokens as text. See token.h.
+ * apitoken: API tokens as text. See apitoken.h.
  *
  * OpenSSL's libcrypto does the cryptography (RAND_bytes, SHA256,
  * CRYPTO_memcmp); this file only encodes and decodes.

@@ -1,5 +1,5 @@
 /*
- * token: API tokens as text: making one, checking its shape, hashing it for
+ * apitoken: API tokens as text: making one, checking its shape, hashing it for
  * storage, comparing hashes in constant time, and reading one out of an
  * Authorization header.
  *

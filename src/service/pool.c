@@ -16,8 +16,6 @@
 #include "pool.h"
 #include "ask.h"
 #include "conversation.h"
-#include "date.h"
-#include "info.h"
 #include "insight.h"
 #include "load.h"
 #include "parse.h"
@@ -25,6 +23,7 @@
 #include "sniff.h"
 #include "sqlgen.h"
 #include "state.h"
+#include "summary.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -598,241 +597,6 @@ int engine_sql(struct engine *en, const char *sql, size_t max_rows, double timeo
 	return rc;
 }
 
-/* ---- the data summary ---------------------------------------------------- */
-
-static void month_name(int month_start, char *buf, size_t size)
-{
-	static const char *const names[] = { "January", "February", "March", "April", "May", "June", "July",
-					     "August", "September", "October", "November", "December" };
-	int y, m, d;
-	date_to_ymd(month_start, &y, &m, &d);
-	snprintf(buf, size, "%s %d", names[m - 1], y);
-}
-
-static json_t *date_json(int day)
-{
-	char buf[16];
-	date_format(day, buf, sizeof(buf));
-	return json_string(buf);
-}
-
-/* Day numbers as 'YYYY-MM-DD' texts. */
-struct day_text {
-	char s[16];
-};
-
-static struct day_text day_text(int day)
-{
-	struct day_text d;
-	date_format(day, d.s, sizeof(d.s));
-	return d;
-}
-
-/* The amortized cost of [m0, as_of] and of the same days a month earlier,
- * and the top service of [m0, as_of]. */
-static int summary_month_to_date(struct engine_slot *s, int as_of, json_t *o, struct err *e)
-{
-	int m0 = date_month_start(as_of), p0 = date_add_months(m0, -1);
-	int py, pm, pd;
-	date_to_ymd(p0, &py, &pm, &pd);
-	int offset = as_of - m0, plen = date_days_in_month(py, pm);
-	int p_end = p0 + (offset < plen - 1 ? offset : plen - 1);
-	struct table t;
-	table_init(&t);
-	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
-		  "SELECT coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0),"
-		  " coalesce(sum(amortized_cost) FILTER (WHERE usage_date <= DATE '%s'), 0)"
-		  " FROM costs WHERE usage_date BETWEEN DATE '%s' AND DATE '%s'",
-		  day_text(m0).s, day_text(p_end).s, day_text(p0).s, day_text(as_of).s)) {
-		table_release(&t);
-		return -1;
-	}
-	double amount = cell_number(table_at(&t, 0, 0)), before = cell_number(table_at(&t, 0, 1));
-	json_t *mtd = json_object();
-	json_object_set_new(mtd, "as_of", date_json(as_of));
-	json_object_set_new(mtd, "month", date_json(m0));
-	json_object_set_new(mtd, "amount", json_real(amount));
-	json_object_set_new(mtd, "same_days_last_month", json_real(before));
-	json_object_set_new(mtd, "change_pct",
-			    before != 0 ? json_real(round((amount - before) / fabs(before) * 1000) / 10) : json_null());
-	json_object_set_new(o, "month_to_date", mtd);
-	table_release(&t);
-
-	table_init(&t);
-	int rc = db_queryf(&s->db, &t, e, /* dates finq wrote itself */
-		       "SELECT service_code, any_value(service_name), sum(amortized_cost) AS cost FROM costs"
-		       " WHERE usage_date BETWEEN DATE '%s' AND DATE '%s' AND service_code IS NOT NULL"
-		       " GROUP BY 1 ORDER BY cost DESC, 1 LIMIT 1",
-		       day_text(m0).s, day_text(as_of).s);
-	if (rc == 0 && t.nrows == 1) {
-		double cost = cell_number(table_at(&t, 0, 2));
-		json_t *top = json_object();
-		json_object_set_new(top, "service", cell_to_json(table_at(&t, 0, 0)));
-		json_object_set_new(top, "name", cell_to_json(table_at(&t, 0, 1)));
-		json_object_set_new(top, "amount", json_real(cost));
-		json_object_set_new(top, "share_pct", amount != 0 ? json_real(round(cost / amount * 1000) / 10) : json_null());
-		json_object_set_new(top, "month", date_json(m0));
-		json_object_set_new(o, "top_service", top);
-	} else if (rc == 0) {
-		json_object_set_new(o, "top_service", json_null());
-	}
-	table_release(&t);
-	return rc;
-}
-
-/* Tag keys that name who spends, most telling first. */
-static const char *const team_keys[] = { "team", "owner", "squad", "department", "business_unit",
-					 "cost_center", "project", "application", "app" };
-
-/* A candidate starter question and the intent it must be read as. */
-struct starter {
-	char text[256];
-	enum intent intent;
-	bool tag_group; /* grouped by a tag key */
-};
-
-static void starter_add(struct starter *list, int *n, int max, enum intent intent, bool tag_group, const char *fmt,
-			...) __attribute__((format(printf, 6, 7)));
-
-static void starter_add(struct starter *list, int *n, int max, enum intent intent, bool tag_group, const char *fmt,
-			...)
-{
-	if (*n >= max)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(list[*n].text, sizeof(list[*n].text), fmt, ap);
-	va_end(ap);
-	list[*n].intent = intent;
-	list[*n].tag_group = tag_group;
-	(*n)++;
-}
-
-/* Five questions about this data: its top service last full month, its
- * biggest mover between the last two full months, the top team (when a
- * team-like tag exists), a trend and a comparison; each kept only when the
- * parser reads it as meant, with fallbacks to make five. */
-static int summary_starters(struct engine_slot *s, int as_of, int first_day, int today, const json_t *info,
-			    json_t *o, struct err *e)
-{
-	int m0 = date_month_start(as_of), y, m, d;
-	date_to_ymd(as_of, &y, &m, &d);
-	int last_full = as_of == m0 + date_days_in_month(y, m) - 1 ? m0 : date_add_months(m0, -1);
-	int before = date_add_months(last_full, -1), after = date_add_months(last_full, 1);
-	char L[32], P[32], T[32];
-	month_name(last_full, L, sizeof(L));
-	month_name(before, P, sizeof(P));
-	struct starter cand[16];
-	int n = 0, max = (int)(sizeof(cand) / sizeof(cand[0]));
-	struct table t;
-
-	table_init(&t);
-	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
-		  "SELECT service_code FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'"
-		  " AND service_code IS NOT NULL GROUP BY 1 ORDER BY sum(amortized_cost) DESC, 1 LIMIT 1",
-		  day_text(last_full).s, day_text(after).s))
-		goto fail;
-	if (t.nrows == 1 && table_at(&t, 0, 0)->kind == CELL_TEXT)
-		starter_add(cand, &n, max, INTENT_TOTAL, false, "How much did %s cost in %s?", table_at(&t, 0, 0)->v.s, L);
-	table_release(&t);
-
-	table_init(&t);
-	struct day_text mid = day_text(last_full);
-	if (db_queryf(&s->db, &t, e, /* dates finq wrote itself */
-		  "SELECT service_code FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'"
-		  " AND service_code IS NOT NULL GROUP BY 1 ORDER BY abs("
-		  "coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0) -"
-		  " coalesce(sum(amortized_cost) FILTER (WHERE usage_date < DATE '%s'), 0)) DESC, 1 LIMIT 1",
-		  day_text(before).s, day_text(after).s, mid.s, mid.s))
-		goto fail;
-	if (t.nrows == 1 && table_at(&t, 0, 0)->kind == CELL_TEXT && before >= date_month_start(first_day))
-		starter_add(cand, &n, max, INTENT_COMPARE_PERIODS, false, "Compare %s in %s and %s",
-			    table_at(&t, 0, 0)->v.s, P, L);
-	table_release(&t);
-
-	/* the first team-like key among the data's tag keys */
-	const json_t *keys = json_object_get(json_object_get(info, "tag_keys"), "rows");
-	for (size_t k = 0; k < sizeof(team_keys) / sizeof(team_keys[0]); k++) {
-		bool present = false;
-		for (size_t i = 0; i < json_array_size(keys) && !present; i++) {
-			const char *key = json_string_value(json_array_get(json_array_get(keys, i), 0));
-			present = key && strcmp(key, team_keys[k]) == 0;
-		}
-		if (present) {
-			char words[64];
-			snprintf(words, sizeof(words), "%s", team_keys[k]);
-			for (char *p = words; *p; p++)
-				if (*p == '_')
-					*p = ' ';
-			starter_add(cand, &n, max, INTENT_BREAKDOWN, true, "Which %s spent the most in %s?", words, L);
-			break;
-		}
-	}
-
-	int from = date_add_months(last_full, -5);
-	if (from < date_month_start(first_day))
-		from = date_month_start(first_day);
-	month_name(from, T, sizeof(T));
-	if (from < last_full)
-		starter_add(cand, &n, max, INTENT_TREND, false, "Monthly cost trend from %s to %s", T, L);
-	else
-		starter_add(cand, &n, max, INTENT_TREND, false, "Daily cost trend in %s", L);
-	if (before >= date_month_start(first_day))
-		starter_add(cand, &n, max, INTENT_COMPARE_PERIODS, false, "Compare %s and %s by account", P, L);
-	/* fallbacks, in order */
-	starter_add(cand, &n, max, INTENT_BREAKDOWN, false, "Top 5 services in %s", L);
-	starter_add(cand, &n, max, INTENT_BREAKDOWN, false, "Cost by region in %s", L);
-	starter_add(cand, &n, max, INTENT_TREND, false, "Daily cost trend in %s", L);
-	starter_add(cand, &n, max, INTENT_BREAKDOWN, false, "Which accounts spent the most in %s?", L);
-	starter_add(cand, &n, max, INTENT_TOTAL, false, "Total cost in %s", L);
-
-	json_t *list = json_array();
-	struct ask_previous none = { 0 };
-	for (int i = 0; i < n && json_array_size(list) < 5; i++) {
-		struct parse_result parsed;
-		ask_read(&s->ctx, cand[i].text, today, &none, &parsed);
-		if (parsed.plan.intent != cand[i].intent || (cand[i].tag_group && parsed.plan.group.dim != DIM_TAG))
-			continue;
-		bool dup = false;
-		for (size_t j = 0; j < json_array_size(list) && !dup; j++)
-			dup = strcmp(json_string_value(json_array_get(list, j)), cand[i].text) == 0;
-		if (!dup)
-			json_array_append_new(list, json_string(cand[i].text));
-	}
-	json_object_set_new(o, "starter_questions", list);
-	return 0;
-fail:
-	table_release(&t);
-	return -1;
-}
-
-static int summary_build(struct engine *en, struct engine_slot *s, int today, json_t **out, struct err *e)
-{
-	json_t *o = NULL;
-	if (info_collect(&s->db, &o, e))
-		return err_recode(e, ERR_DATABASE);
-	json_t *summary = json_object_get(o, "summary");
-	int first_day, last_day;
-	if (!date_parse(json_string_value(json_object_get(summary, "first_day")), &first_day) ||
-	    !date_parse(json_string_value(json_object_get(summary, "last_day")), &last_day)) {
-		json_decref(o);
-		return err_set_code(e, ERR_NO_DATA, "the loaded data has no dates");
-	}
-	json_object_set_new(o, "date_range", json_pack("{s:o, s:o}", "first_day", date_json(first_day), "last_day",
-						       date_json(last_day)));
-	/* "to date": today, or the last day of data when that is earlier */
-	int as_of = today < last_day && today >= first_day ? today : last_day;
-	if (summary_month_to_date(s, as_of, o, e) || summary_starters(s, as_of, first_day, today, o, o, e)) {
-		json_decref(o);
-		return err_recode(e, ERR_DATABASE);
-	}
-	pthread_mutex_lock(&en->stat_lock);
-	json_object_set_new(o, "data_version", json_integer((json_int_t)en->version));
-	pthread_mutex_unlock(&en->stat_lock);
-	*out = o;
-	return 0;
-}
-
 int engine_summary(struct engine *en, int today, json_t **out, struct err *e)
 {
 	struct engine_slot *s;
@@ -847,7 +611,10 @@ int engine_summary(struct engine *en, int today, json_t **out, struct err *e)
 		*out = json_deep_copy(en->summary);
 	pthread_mutex_unlock(&en->cache_lock);
 	int rc = 0;
-	if (!*out && (rc = summary_build(en, s, today, out, e)) == 0) {
+	if (!*out && (rc = summary_build(&s->ctx, today, out, e)) == 0) {
+		pthread_mutex_lock(&en->stat_lock);
+		json_object_set_new(*out, "data_version", json_integer((json_int_t)en->version));
+		pthread_mutex_unlock(&en->stat_lock);
 		pthread_mutex_lock(&en->cache_lock);
 		json_decref(en->summary);
 		en->summary = json_deep_copy(*out);
