@@ -1433,6 +1433,13 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 	bool ranked = has_cue(r, CUE_MOST) || has_cue(r, CUE_TOP) || has_cue(r, CUE_WHICH) || has_cue(r, CUE_LEAST);
 	bool compare = has_cue(r, CUE_COMPARE) || has_cue(r, CUE_VERSUS) || has_cue(r, CUE_MOM) ||
 		       has_cue(r, CUE_WOW) || has_cue(r, CUE_QOQ) || has_cue(r, CUE_YOY);
+	/* "the month-over-month trend over the last six months": the series by
+	 * month, not two periods */
+	if (has_cue(r, CUE_TREND) && !has_cue(r, CUE_COMPARE) && !has_cue(r, CUE_VERSUS) && r->ntimes <= 1 &&
+	    (has_cue(r, CUE_MOM) || has_cue(r, CUE_WOW) || has_cue(r, CUE_QOQ))) {
+		compare = false;
+		p->grain = has_cue(r, CUE_WOW) ? GRAIN_WEEK : has_cue(r, CUE_QOQ) ? GRAIN_QUARTER : GRAIN_MONTH;
+	}
 
 	/* "EC2 vs S3": two values of one column side by side */
 	int compared_items = -1;
@@ -2132,7 +2139,9 @@ static size_t counted_token(const struct reading *r)
 			continue;
 		/* skip the names in front: "how many S3 buckets", "number of RDS databases" */
 		size_t i = r->cues[c].last + 1;
-		while (i < r->toks.n && r->role[i] == ROLE_NAME && !is_counted_thing(r, i))
+		while (i < r->toks.n && !is_counted_thing(r, i) &&
+		       (r->role[i] == ROLE_NAME ||
+			(r->role[i] == ROLE_FREE && lexicon_is_function_word(&r->toks.items[i].text))))
 			i++;
 		if (i < r->toks.n && is_counted_thing(r, i))
 			return i;

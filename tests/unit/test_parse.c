@@ -259,7 +259,7 @@ static void run_case_file(const char *path, const struct vocab *v, struct case_s
 				continue;
 			char got[512];
 			if (strcmp(kv, "unknown") == 0) {
-				bool named = res.status == PARSE_UNKNOWN && strstr(res.plan.message, eq + 1);
+				bool named = res.status == PARSE_UNKNOWN && strcasestr(res.plan.message, eq + 1);
 				if (!named && res.status != PARSE_OFFTOPIC) {
 					outcome = CASE_MISS;
 					snprintf(why, sizeof(why), "the message does not name '%s'", eq + 1);
