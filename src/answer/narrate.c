@@ -351,7 +351,15 @@ static void narrate_parts(struct narration *n)
 			special = r;
 	}
 	bool computable = p->limit == 0 && nneg == 0;
-	count_phrase(&p->group, t->nrows, cnt, sizeof(cnt));
+	if (p->group2.dim != DIM_NONE) {
+		/* "19 team and env pairs" */
+		char second[64];
+		snprintf(second, sizeof(second), "%s", dimension_label(&p->group2));
+		snprintf(cnt, sizeof(cnt), "%zu %s and %s pair%s", t->nrows, dimension_label(&p->group), second,
+			 t->nrows == 1 ? "" : "s");
+	} else {
+		count_phrase(&p->group, t->nrows, cnt, sizeof(cnt));
+	}
 
 	/* the whole */
 	measure_words(p, !average, m, sizeof(m));

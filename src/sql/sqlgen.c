@@ -224,6 +224,11 @@ static void add_where(struct gen *g, bool two_periods)
 		strbuf_addstr(g->sql, "\n  AND ");
 		add_column(g, &p->group);
 		strbuf_addstr(g->sql, " IS NOT NULL");
+		if (p->group2.dim != DIM_NONE) {
+			strbuf_addstr(g->sql, " AND ");
+			add_column(g, &p->group2);
+			strbuf_addstr(g->sql, " IS NOT NULL");
+		}
 	}
 }
 
@@ -248,6 +253,19 @@ static void add_group_columns(struct gen *g)
 	add_label(g, &g->p->group);
 	strbuf_addstr(g->sql, " AS ");
 	add_label_name(g, &g->p->group);
+	if (g->p->group2.dim != DIM_NONE) {
+		/* "by team and env": both labels, and the pair as one item for
+		 * the narrative and the chart */
+		strbuf_addstr(g->sql, ", ");
+		add_label(g, &g->p->group2);
+		strbuf_addstr(g->sql, " AS ");
+		add_label_name(g, &g->p->group2);
+		strbuf_addstr(g->sql, ", concat(");
+		add_label(g, &g->p->group);
+		strbuf_addstr(g->sql, ", ' / ', ");
+		add_label(g, &g->p->group2);
+		strbuf_addstr(g->sql, ") AS item");
+	}
 	if (g->p->group.dim == DIM_ACCOUNT)
 		strbuf_addstr(g->sql, ", any_value(account_name) AS account_name");
 	if (g->p->group.dim == DIM_SERVICE)
@@ -299,11 +317,12 @@ static void build_breakdown(struct gen *g)
 	strbuf_addstr(g->sql, ") OVER (), 0), 2) AS share_pct");
 	add_usage_unit_column(g);
 	add_where(g, false);
-	strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
+	strbuf_addf(g->sql, "\nGROUP BY %s\nHAVING ", g->p->group2.dim != DIM_NONE ? "1, 2, 3" : "1");
 	add_sum(g);
 	strbuf_addstr(g->sql, " <> 0");
 	add_threshold(g);
-	strbuf_addf(g->sql, "\nORDER BY %s %s, 1", name, g->p->ascending ? "ASC" : "DESC");
+	strbuf_addf(g->sql, "\nORDER BY %s %s, 1%s", name, g->p->ascending ? "ASC" : "DESC",
+		    g->p->group2.dim != DIM_NONE ? ", 2" : "");
 	add_limit(g);
 }
 

@@ -179,4 +179,26 @@ assert {"dimension": "service", "op": "in", "values": ["AmazonS3"]} in [
 run sh -c "printf 'EC2 spend excludng ireland last month\n\\\\why\n' | \"$FINQ\" --db \"$DB\" --today $TODAY chat"
 check_contains "\\why shows the roles of the words" "$OUT" "excludng  parser"
 
+run finq "$DB" ask --json --today "$TODAY" "cost by team and env last month"
+check "two groupings: one row per pair" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["status"] == "answered" and a["plan"]["group_by2"]["tag_key"] == "env", a["plan"]
+assert a["columns"][:3] == ["team", "env", "item"], a["columns"]
+assert ["search", "production"] in [r[:2] for r in a["rows"]], a["rows"]
+' "$OUT"
+pairs_conv=$(json_get conversation_id "$OUT")
+run finq "$DB" ask --json --today "$TODAY" --conversation "$pairs_conv" "top 3"
+check "a stored plan keeps both groupings" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["plan"]["group_by2"]["tag_key"] == "env" and len(a["rows"]) == 3, a
+' "$OUT"
+run finq "$DB" ask --json --today "$TODAY" "how many S3 buckets had cost last month"
+check "counts say how many" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["plan"]["intent"] == "count" and a["columns"] == ["count"] and a["rows"][0][0] > 0, a
+' "$OUT"
+
 finish

@@ -63,6 +63,8 @@ static const char *check(const struct parse_result *res, const char *key, const 
 		snprintf(got, size, "%s", measure_name(p->measure));
 	else if (strcmp(key, "group") == 0)
 		group_text(&p->group, got, size);
+	else if (strcmp(key, "group2") == 0)
+		group_text(&p->group2, got, size);
 	else if (strcmp(key, "grain") == 0)
 		snprintf(got, size, "%s", grain_name(p->grain));
 	else if (strcmp(key, "range") == 0)
