@@ -317,6 +317,12 @@ static void build_breakdown(struct gen *g)
 	strbuf_addstr(g->sql, " / nullif(sum(");
 	add_sum(g);
 	strbuf_addstr(g->sql, ") OVER (), 0), 2) AS share_pct");
+	if (choose) {
+		/* the whole the chosen rows are a part of (a chart's "Other") */
+		strbuf_addstr(g->sql, ", sum(");
+		add_sum(g);
+		strbuf_addf(g->sql, ") OVER () AS all_%s", name);
+	}
 	add_usage_unit_column(g);
 	add_where(g, false);
 	strbuf_addf(g->sql, "\nGROUP BY %s\nHAVING ", p->group2.dim != DIM_NONE ? "1, 2, 3" : "1");

@@ -37,6 +37,8 @@ assert len(a["rows"]) == 3 and a["rows"][0][0] == "AmazonEC2", a["rows"]
 assert abs(a["rows"][0][2] - 14889.0105) < 0.01, a["rows"][0]
 assert "2025-11-01" in a["interpretation"] and "2025-11-30" in a["interpretation"], a["interpretation"]
 assert a["charts"] and a["charts"][0]["type"] == "doughnut", a["charts"]
+ring = a["charts"][0]["data"]
+assert ring["labels"][-1] == "Other" and abs(sum(ring["datasets"][0]["data"]) - 65197.7664) < 0.01, ring
 assert 2 <= len(a["suggestions"]) <= 4, a["suggestions"]
 assert a["plan"]["intent"] == "breakdown" and a["plan"]["limit"] == 3
 assert "$14,889.01" in a["message"], a["message"]
