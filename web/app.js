@@ -256,7 +256,12 @@ function answerMessage(answer, question) {
   const columns = Array.isArray(answer.columns) ? answer.columns : [];
   const rows = Array.isArray(answer.rows) ? answer.rows : [];
   const hasTable = columns.length > 0 && rows.length > 0 && !(spec?.type === 'kpi' && rows.length === 1 && columns.length <= 2);
-  if (hasTable) body.append(renderTable(columns, rows, fmt));
+  if (hasTable) {
+    // "all_<measure>" repeats the whole on every row of a top N: the chart's
+    // "Other" and the CSV keep it, the table need not
+    const shown = columns.map((c, i) => i).filter((i) => !(rows.length > 1 && /^all_/.test(String(columns[i]))));
+    body.append(renderTable(shown.map((i) => columns[i]), rows.map((r) => shown.map((i) => r[i])), fmt));
+  }
 
   const tools = el('div', 'answer-tools');
   const panels = el('div', 'answer-panels');
@@ -293,6 +298,17 @@ function answerMessage(answer, question) {
     if (answer.plan?.intent) facts.push(`intent: ${answer.plan.intent}`);
     if (rows.length) facts.push(`${rows.length} row${rows.length === 1 ? '' : 's'}`);
     if (facts.length) panel.append(el('p', 'reading-facts', facts.join(' · ')));
+    // each word and its role: what finq read, and how
+    if (Array.isArray(answer.reading) && answer.reading.length) {
+      const words = el('p', 'reading-words');
+      for (const w of answer.reading) {
+        if (!w || typeof w.word !== 'string') continue;
+        const span = el('span', `reading-word role-${String(w.role).replace(/[^a-z]/g, '')}`, w.word);
+        span.title = [w.role, w.corrected ? `read as '${w.corrected}'` : '', w.read_as || ''].filter(Boolean).join(': ');
+        words.append(span, ' ');
+      }
+      panel.append(words);
+    }
     tools.append(disclosure('How I read it', 'reading', panel, `reading-${n}`));
     panels.append(panel);
   }

@@ -90,7 +90,7 @@ void find_cols(const struct plan *p, const struct table *t, struct cols *c)
 		c->value = table_column(t, m);
 	}
 	if (p->group.dim != DIM_NONE)
-		c->label = table_column(t, label_column_name(&p->group));
+		c->label = table_column(t, p->group2.dim != DIM_NONE ? "item" : label_column_name(&p->group));
 	if (p->group.dim == DIM_ACCOUNT)
 		c->name = table_column(t, "account_name");
 	else if (p->group.dim == DIM_SERVICE)

@@ -326,6 +326,14 @@ static void add_unlabelled(struct narration *n, size_t row, double v, const char
 	}
 }
 
+/* Append text to a fixed buffer, cut to fit. */
+static void append_text(char *buf, size_t size, const char *text)
+{
+	size_t len = strlen(buf);
+	if (len + 1 < size)
+		snprintf(buf + len, size - len, "%s", text);
+}
+
 static void narrate_parts(struct narration *n)
 {
 	const struct plan *p = n->p;
@@ -351,7 +359,19 @@ static void narrate_parts(struct narration *n)
 			special = r;
 	}
 	bool computable = p->limit == 0 && nneg == 0;
-	count_phrase(&p->group, t->nrows, cnt, sizeof(cnt));
+	if (p->group2.dim != DIM_NONE) {
+		/* "19 team and env pairs" */
+		char second[64];
+		snprintf(second, sizeof(second), "%s", dimension_label(&p->group2));
+		snprintf(cnt, sizeof(cnt), "%zu %s and %s pair%s", t->nrows, dimension_label(&p->group), second,
+			 t->nrows == 1 ? "" : "s");
+	} else if (special != SIZE_MAX && p->group.dim == DIM_TAG) {
+		/* "(untagged)" is not a tag value: "across 6 team values and untagged cost" */
+		count_phrase(&p->group, t->nrows - 1, cnt, sizeof(cnt));
+		append_text(cnt, sizeof(cnt), " and untagged cost");
+	} else {
+		count_phrase(&p->group, t->nrows, cnt, sizeof(cnt));
+	}
 
 	/* the whole */
 	measure_words(p, !average, m, sizeof(m));

@@ -115,7 +115,7 @@ static void find_top(struct suggester *sg)
 {
 	const struct table *t = sg->t;
 	sg->top[0] = '\0';
-	if (sg->c.label < 0 || !t || !t->nrows)
+	if (sg->c.label < 0 || sg->p->group2.dim != DIM_NONE || !t || !t->nrows)
 		return;
 	size_t *rank;
 	double *v;

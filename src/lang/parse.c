@@ -651,6 +651,28 @@ static void set_chart_from_cues(const struct reading *r, struct plan *p)
 			p->chart = charts[i].chart;
 }
 
+/* "by team and env", "per account and service", "by service, then by
+ * region": a second dimension word joined to the grouping's. */
+static void find_second_grouping(struct reading *r, struct plan *p, const struct name_hit *first)
+{
+	static const char *const joiners[] = { "and", "by", "per", "then", "&", NULL };
+	for (size_t k = 0; k < r->nnames; k++) {
+		struct name_hit *h = &r->names[k];
+		if (h == first || !is_dimension_hit(h) || h->qualifier || h->excluded || h->m.first <= first->m.last ||
+		    dim_ref_eq(&h->reading->col, &first->reading->col))
+			continue;
+		bool joined = h->m.first > first->m.last + 1;
+		for (size_t t = first->m.last + 1; t < h->m.first && joined; t++)
+			joined = tok_in(&r->toks, t, joiners) ||
+				 (r->toks.items[t].kind == TOK_PUNCT && r->toks.items[t].text.p[0] == ',');
+		if (joined) {
+			p->group2 = h->reading->col;
+			h->grouping = true;
+		}
+		return;
+	}
+}
+
 /* The grouping: a dimension word after "by", "per", "each", "which",
  * "top N", "N most expensive", or before "breakdown". */
 static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
@@ -689,6 +711,7 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 			p->group = h->reading->col;
 			h->grouping = true;
 			*plural = h->plural;
+			find_second_grouping(r, p, h);
 			return true;
 		}
 	}
@@ -1433,6 +1456,13 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 	bool ranked = has_cue(r, CUE_MOST) || has_cue(r, CUE_TOP) || has_cue(r, CUE_WHICH) || has_cue(r, CUE_LEAST);
 	bool compare = has_cue(r, CUE_COMPARE) || has_cue(r, CUE_VERSUS) || has_cue(r, CUE_MOM) ||
 		       has_cue(r, CUE_WOW) || has_cue(r, CUE_QOQ) || has_cue(r, CUE_YOY);
+	/* "the month-over-month trend over the last six months": the series by
+	 * month, not two periods */
+	if (has_cue(r, CUE_TREND) && !has_cue(r, CUE_COMPARE) && !has_cue(r, CUE_VERSUS) && r->ntimes <= 1 &&
+	    (has_cue(r, CUE_MOM) || has_cue(r, CUE_WOW) || has_cue(r, CUE_QOQ))) {
+		compare = false;
+		p->grain = has_cue(r, CUE_WOW) ? GRAIN_WEEK : has_cue(r, CUE_QOQ) ? GRAIN_QUARTER : GRAIN_MONTH;
+	}
 
 	/* "EC2 vs S3": two values of one column side by side */
 	int compared_items = -1;
@@ -1522,6 +1552,14 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 		p->share_of_total = has_cue(r, CUE_SHARE) && p->nfilters > 0;
 	}
 
+	if (p->group2.dim != DIM_NONE && p->intent != INTENT_BREAKDOWN) {
+		/* only a breakdown holds two groupings: the second word is then
+		 * not read, and finq asks which (check_unused_dimensions) */
+		for (size_t i = 0; i < r->nnames; i++)
+			if (is_dimension_hit(&r->names[i]) && dim_ref_eq(&r->names[i].reading->col, &p->group2))
+				r->names[i].grouping = false;
+		p->group2.dim = DIM_NONE;
+	}
 	if (p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
 		if (r->ntimes >= 1) {
 			p->range = r->times[0].period;
@@ -1630,6 +1668,7 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 			}
 	if (group_mentioned) {
 		out.group = now->group;
+		out.group2 = now->group2;
 		/* "break it down by region" after an analysis: back to the data */
 		if (out.intent == INTENT_TOTAL || out.intent == INTENT_AVERAGE_DAILY || out.intent == INTENT_INSIGHT)
 			out.intent = INTENT_BREAKDOWN;
@@ -1732,6 +1771,10 @@ static void apply_followup(struct reading *r, const struct plan *prev, struct pl
 	}
 	if (out.intent != INTENT_INSIGHT)
 		out.insight[0] = '\0';
+	if (out.group2.dim != DIM_NONE && out.intent != INTENT_BREAKDOWN) {
+		note(r, "shown by %s only: two groupings are for breakdowns%s", dimension_label(&out.group), "");
+		out.group2.dim = DIM_NONE;
+	}
 	*now = out;
 }
 
@@ -2132,7 +2175,9 @@ static size_t counted_token(const struct reading *r)
 			continue;
 		/* skip the names in front: "how many S3 buckets", "number of RDS databases" */
 		size_t i = r->cues[c].last + 1;
-		while (i < r->toks.n && r->role[i] == ROLE_NAME && !is_counted_thing(r, i))
+		while (i < r->toks.n && !is_counted_thing(r, i) &&
+		       (r->role[i] == ROLE_NAME ||
+			(r->role[i] == ROLE_FREE && lexicon_is_function_word(&r->toks.items[i].text))))
 			i++;
 		if (i < r->toks.n && is_counted_thing(r, i))
 			return i;

@@ -265,6 +265,8 @@ scope:
 		strbuf_addf(&sb, " (%s)", p->usage_unit);
 	if (p->group.dim != DIM_NONE)
 		strbuf_addf(&sb, " by %s", dimension_label(&p->group));
+	if (p->group2.dim != DIM_NONE)
+		strbuf_addf(&sb, " and %s", dimension_label(&p->group2));
 	if (p->intent == INTENT_TREND)
 		strbuf_addf(&sb, "%s%s", p->group.dim != DIM_NONE ? " and " : " by ", grain_name(p->grain));
 filters:
@@ -347,6 +349,8 @@ json_t *plan_to_json(const struct plan *p)
 	if (p->usage_unit[0])
 		json_object_set_new(o, "usage_unit", json_string(p->usage_unit));
 	json_object_set_new(o, "group_by", dim_to_json(&p->group));
+	if (p->group2.dim != DIM_NONE)
+		json_object_set_new(o, "group_by2", dim_to_json(&p->group2));
 	json_object_set_new(o, "grain", json_string(grain_name(p->grain)));
 	json_object_set_new(o, "range", period_to_json(&p->range));
 	json_object_set_new(o, "range_defaulted", json_boolean(p->range_defaulted));
@@ -416,6 +420,10 @@ int plan_from_json(const json_t *j, struct plan *p)
 	if (unit)
 		snprintf(p->usage_unit, sizeof(p->usage_unit), "%s", unit);
 	dim_from_json(json_object_get(j, "group_by"), &p->group);
+	if (json_object_get(j, "group_by2"))
+		dim_from_json(json_object_get(j, "group_by2"), &p->group2);
+	if (p->group2.dim != DIM_NONE && (p->intent != INTENT_BREAKDOWN || p->group.dim == DIM_NONE))
+		return -1; /* only a breakdown holds two groupings */
 	/* A breakdown is one row per group: without one there is no query. */
 	if (p->intent == INTENT_BREAKDOWN && p->group.dim == DIM_NONE)
 		return -1;

@@ -96,6 +96,7 @@ struct plan {
 	enum measure measure;
 	char usage_unit[32];      /* MEASURE_USAGE: the unit, when one is implied ("GB") */
 	struct dim_ref group;     /* DIM_NONE: not grouped */
+	struct dim_ref group2;    /* INTENT_BREAKDOWN: a second grouping ("by team and env"); DIM_NONE: none */
 	enum grain grain;         /* INTENT_TREND: bucket size */
 	struct period range;      /* the time range of the question */
 	bool range_defaulted;     /* no time words: the default of CONVENTIONS.md */

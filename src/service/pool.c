@@ -567,9 +567,10 @@ int engine_plan(struct engine *en, const struct engine_question *q, json_t **out
 	struct strbuf sql;
 	strbuf_init(&sql, 0);
 	bool runs = sqlgen_build(&parsed.plan, s->ctx.dialect, &sql) == 0;
-	*out = json_pack("{s:o, s:s, s:o, s:b}", "plan", plan_to_json(&parsed.plan), "interpretation",
+	*out = json_pack("{s:o, s:s, s:o, s:b, s:s, s:o}", "plan", plan_to_json(&parsed.plan), "interpretation",
 			 interpretation, "sql", runs ? json_string(sql.buf) : json_null(), "followup",
-			 parsed.followup);
+			 parsed.followup, "status", parse_status_name(parsed.status), "reading",
+			 ask_reading_json(&parsed));
 	strbuf_release(&sql);
 	rc = 0;
 out:

@@ -218,13 +218,6 @@ static void add_where(struct gen *g, bool two_periods)
 			if (strcmp(unit_families[i].unit, p->usage_unit) == 0)
 				strbuf_addf(g->sql, "\n  AND lower(usage_unit) IN (%s)", unit_families[i].spellings);
 	}
-	/* A top N ranks named items only (CONVENTIONS.md): no "(untagged)"
-	 * tag value, no "(none)" bucket, region or account. */
-	if (p->group.dim != DIM_NONE && p->limit && p->intent == INTENT_BREAKDOWN) {
-		strbuf_addstr(g->sql, "\n  AND ");
-		add_column(g, &p->group);
-		strbuf_addstr(g->sql, " IS NOT NULL");
-	}
 }
 
 static void add_threshold(struct gen *g)
@@ -248,6 +241,19 @@ static void add_group_columns(struct gen *g)
 	add_label(g, &g->p->group);
 	strbuf_addstr(g->sql, " AS ");
 	add_label_name(g, &g->p->group);
+	if (g->p->group2.dim != DIM_NONE) {
+		/* "by team and env": both labels, and the pair as one item for
+		 * the narrative and the chart */
+		strbuf_addstr(g->sql, ", ");
+		add_label(g, &g->p->group2);
+		strbuf_addstr(g->sql, " AS ");
+		add_label_name(g, &g->p->group2);
+		strbuf_addstr(g->sql, ", concat(");
+		add_label(g, &g->p->group);
+		strbuf_addstr(g->sql, ", ' / ', ");
+		add_label(g, &g->p->group2);
+		strbuf_addstr(g->sql, ") AS item");
+	}
 	if (g->p->group.dim == DIM_ACCOUNT)
 		strbuf_addstr(g->sql, ", any_value(account_name) AS account_name");
 	if (g->p->group.dim == DIM_SERVICE)
@@ -285,9 +291,23 @@ static void build_total(struct gen *g)
 	add_where(g, false);
 }
 
+/* The placeholder label of a grouping's rows without a value. */
+static const char *placeholder(const struct dim_ref *col)
+{
+	return col->dim == DIM_TAG ? "(untagged)" : "(none)";
+}
+
 static void build_breakdown(struct gen *g)
 {
-	const char *name = measures[g->p->measure].name;
+	const struct plan *p = g->p;
+	const char *name = measures[p->measure].name;
+	/* A top N or a threshold keeps some rows; their shares stay shares of
+	 * the whole (CONVENTIONS.md: a top N ranks named items only, but "12%
+	 * of the total" is of all the cost): the parts are computed first,
+	 * then chosen. */
+	bool choose = p->limit > 0 || p->has_threshold;
+	if (choose)
+		strbuf_addstr(g->sql, "SELECT * FROM (");
 	strbuf_addstr(g->sql, "SELECT ");
 	add_group_columns(g);
 	strbuf_addstr(g->sql, ", ");
@@ -297,13 +317,34 @@ static void build_breakdown(struct gen *g)
 	strbuf_addstr(g->sql, " / nullif(sum(");
 	add_sum(g);
 	strbuf_addstr(g->sql, ") OVER (), 0), 2) AS share_pct");
+	if (choose) {
+		/* the whole the chosen rows are a part of (a chart's "Other") */
+		strbuf_addstr(g->sql, ", sum(");
+		add_sum(g);
+		strbuf_addf(g->sql, ") OVER () AS all_%s", name);
+	}
 	add_usage_unit_column(g);
 	add_where(g, false);
-	strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
+	strbuf_addf(g->sql, "\nGROUP BY %s\nHAVING ", p->group2.dim != DIM_NONE ? "1, 2, 3" : "1");
 	add_sum(g);
 	strbuf_addstr(g->sql, " <> 0");
-	add_threshold(g);
-	strbuf_addf(g->sql, "\nORDER BY %s %s, 1", name, g->p->ascending ? "ASC" : "DESC");
+	if (choose) {
+		strbuf_addstr(g->sql, ") AS parts\nWHERE TRUE");
+		if (p->limit > 0) {
+			strbuf_addstr(g->sql, " AND ");
+			add_label_name(g, &p->group);
+			strbuf_addf(g->sql, " <> '%s'", placeholder(&p->group));
+			if (p->group2.dim != DIM_NONE) {
+				strbuf_addstr(g->sql, " AND ");
+				add_label_name(g, &p->group2);
+				strbuf_addf(g->sql, " <> '%s'", placeholder(&p->group2));
+			}
+		}
+		if (p->has_threshold)
+			strbuf_addf(g->sql, " AND %s %s %.6f", name, p->threshold_below ? "<" : ">", p->threshold);
+	}
+	strbuf_addf(g->sql, "\nORDER BY %s %s, 1%s", name, p->ascending ? "ASC" : "DESC",
+		    p->group2.dim != DIM_NONE ? ", 2" : "");
 	add_limit(g);
 }
 

@@ -132,7 +132,12 @@ post_json /api/v1/plan '{"message": "EC2 by region in October"}'
 check_eq "plan is 200" 200 "$STATUS"
 check_py "plan reads without running" '
 assert d["plan"]["intent"] == "breakdown" and "AmazonEC2" in d["sql"], d
-assert "2025-10-01 to 2025-10-31" in d["interpretation"] and "rows" not in d, d'
+assert "2025-10-01 to 2025-10-31" in d["interpretation"] and "rows" not in d, d
+assert d["status"] == "answered" and {"word": "ec2", "role": "name", "read_as": "service AmazonEC2"} in d["reading"], d'
+post_json /api/v1/plan '{"message": "EC2 by region in euros"}'
+check_py "plan says what it did not read" '
+assert d["status"] == "unknown" and d["sql"] is None, d
+assert {"word": "euros", "role": "unknown"} in d["reading"], d["reading"]'
 post_json /api/v1/sql '{"sql": "SELECT count(*) AS n, round(sum(amortized_cost), 2) AS cost FROM costs"}'
 check_eq "sql is 200" 200 "$STATUS"
 expected=$(sql_row "$DB" "SELECT count(*), round(sum(amortized_cost), 2) FROM costs")

@@ -37,6 +37,8 @@ assert len(a["rows"]) == 3 and a["rows"][0][0] == "AmazonEC2", a["rows"]
 assert abs(a["rows"][0][2] - 14889.0105) < 0.01, a["rows"][0]
 assert "2025-11-01" in a["interpretation"] and "2025-11-30" in a["interpretation"], a["interpretation"]
 assert a["charts"] and a["charts"][0]["type"] == "doughnut", a["charts"]
+ring = a["charts"][0]["data"]
+assert ring["labels"][-1] == "Other" and abs(sum(ring["datasets"][0]["data"]) - 65197.7664) < 0.01, ring
 assert 2 <= len(a["suggestions"]) <= 4, a["suggestions"]
 assert a["plan"]["intent"] == "breakdown" and a["plan"]["limit"] == 3
 assert "$14,889.01" in a["message"], a["message"]
@@ -178,5 +180,27 @@ assert {"dimension": "service", "op": "in", "values": ["AmazonS3"]} in [
 ' "$OUT"
 run sh -c "printf 'EC2 spend excludng ireland last month\n\\\\why\n' | \"$FINQ\" --db \"$DB\" --today $TODAY chat"
 check_contains "\\why shows the roles of the words" "$OUT" "excludng  parser"
+
+run finq "$DB" ask --json --today "$TODAY" "cost by team and env last month"
+check "two groupings: one row per pair" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["status"] == "answered" and a["plan"]["group_by2"]["tag_key"] == "env", a["plan"]
+assert a["columns"][:3] == ["team", "env", "item"], a["columns"]
+assert ["search", "production"] in [r[:2] for r in a["rows"]], a["rows"]
+' "$OUT"
+pairs_conv=$(json_get conversation_id "$OUT")
+run finq "$DB" ask --json --today "$TODAY" --conversation "$pairs_conv" "top 3"
+check "a stored plan keeps both groupings" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["plan"]["group_by2"]["tag_key"] == "env" and len(a["rows"]) == 3, a
+' "$OUT"
+run finq "$DB" ask --json --today "$TODAY" "how many S3 buckets had cost last month"
+check "counts say how many" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["plan"]["intent"] == "count" and a["columns"] == ["count"] and a["rows"][0][0] > 0, a
+' "$OUT"
 
 finish

@@ -272,7 +272,7 @@ static void test_narrate_top_n_and_untagged(void **state)
 	r = table_add_row(&t);
 	r[0] = text_cell("data_eng"), r[1] = real_cell(100), r[2] = real_cell(10);
 	char *md = narrate(&p, &t, NULL);
-	assert_contains(md, "across 3 team values");
+	assert_contains(md, "across 2 team values and untagged cost"); /* "(untagged)" is not a value */
 	assert_contains(md, "**platform** is the largest at $600.00 (60.0%)");
 	assert_contains(md, "$300.00 (30.0%) has no team tag");
 	assert_contains(md, "**data\\_eng**"); /* markdown escaped */

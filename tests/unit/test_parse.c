@@ -63,6 +63,8 @@ static const char *check(const struct parse_result *res, const char *key, const 
 		snprintf(got, size, "%s", measure_name(p->measure));
 	else if (strcmp(key, "group") == 0)
 		group_text(&p->group, got, size);
+	else if (strcmp(key, "group2") == 0)
+		group_text(&p->group2, got, size);
 	else if (strcmp(key, "grain") == 0)
 		snprintf(got, size, "%s", grain_name(p->grain));
 	else if (strcmp(key, "range") == 0)
@@ -259,7 +261,7 @@ static void run_case_file(const char *path, const struct vocab *v, struct case_s
 				continue;
 			char got[512];
 			if (strcmp(kv, "unknown") == 0) {
-				bool named = res.status == PARSE_UNKNOWN && strstr(res.plan.message, eq + 1);
+				bool named = res.status == PARSE_UNKNOWN && strcasestr(res.plan.message, eq + 1);
 				if (!named && res.status != PARSE_OFFTOPIC) {
 					outcome = CASE_MISS;
 					snprintf(why, sizeof(why), "the message does not name '%s'", eq + 1);
