@@ -64,8 +64,9 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 	if (json) {
 		struct rusage usage;
 		getrusage(RUSAGE_SELF, &usage); /* ru_maxrss is in KiB on Linux */
-		json_t *o = json_pack("{s:I, s:I, s:i, s:s, s:f, s:f, s:f}", "rows", (json_int_t)rep.rows,
-				      "replaced", (json_int_t)rep.replaced, "files", rep.files,
+		json_t *o = json_pack("{s:I, s:I, s:I, s:i, s:s, s:f, s:f, s:f}", "rows", (json_int_t)rep.rows,
+				      "replaced", (json_int_t)rep.replaced,
+				      "duplicates_skipped", (json_int_t)rep.duplicates, "files", rep.files,
 				      "formats", rep.formats, "seconds", rep.seconds,
 				      "rows_per_second", rep.seconds > 0 ? (double)rep.rows / rep.seconds : 0.0,
 				      "peak_memory_mb", (double)usage.ru_maxrss / 1024.0);

@@ -12,6 +12,7 @@
 #include "load.h"
 #include "cli.h"
 #include "files.h"
+#include "loaddup.h"
 #include "schema.h"
 #include "sniff.h"
 #include "strbuf.h"
@@ -561,9 +562,31 @@ static void record_formats(struct load_state *st, struct load_report *rep)
 	}
 }
 
+/* loaddup_resolve() over this load's files; its messages are kept in
+ * *notes (the caller frees them) and printed only once the load commits. */
+static int resolve_duplicates(struct load_state *st, int64_t load_id, struct load_report *rep, char **notes,
+			      struct err *e)
+{
+	struct loaddup_file *files = xcalloc(st->nfiles ? st->nfiles : 1, sizeof(*files));
+	for (size_t i = 0; i < st->nfiles; i++)
+		files[i] = (struct loaddup_file){ st->files[i].path, st->files[i].format };
+	size_t len = 0;
+	FILE *out = open_memstream(notes, &len);
+	int rc = loaddup_resolve(st->db, (long long)load_id, files, st->nfiles, out, &rep->duplicates, e);
+	if (out)
+		fclose(out);
+	free(files);
+	if (rc == 0 && len == 0) {
+		free(*notes);
+		*notes = NULL;
+	}
+	return rc;
+}
+
 static int run_transaction(struct load_state *st, struct load_report *rep, struct err *e)
 {
 	int64_t load_id = 0, replaced = 0, rows = 0;
+	char *notes = NULL;
 	if (db_exec(st->db, "BEGIN TRANSACTION", e))
 		return -1;
 	if (db_query_int(st->db, "SELECT coalesce(max(load_id), 0) + 1 FROM loads", &load_id, e))
@@ -578,6 +601,15 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 			return -1;
 		}
 		st->rows_before_group += st->groups[g].estimated_rows;
+	}
+	/* The same charges twice within this load (two deliveries of a month,
+	 * one export in two formats, a copy): keep one, say which. */
+	if (resolve_duplicates(st, load_id, rep, &notes, e)) {
+		struct err cause = *e; /* keeps its exit code: bad input, not the database */
+		struct err ignored = { 0 };
+		db_exec(st->db, "ROLLBACK", &ignored);
+		*e = cause;
+		return -1;
 	}
 	/* Cumulative deliveries: this load's billing periods replace earlier
 	 * loads' rows of the same period, payer and provider. */
@@ -616,10 +648,17 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 	}
 	if (db_exec(st->db, "COMMIT", e))
 		goto fail;
+	if (notes) {
+		if (st->opt->progress && isatty(STDERR_FILENO))
+			fprintf(stderr, "\r\033[K");
+		fputs(notes, stderr);
+		free(notes);
+	}
 	rep->rows = rows;
 	rep->replaced = replaced;
 	return 0;
 fail: {
+	free(notes);
 	struct err cause = *e;
 	struct err ignored = { 0 };
 	db_exec(st->db, "ROLLBACK", &ignored);

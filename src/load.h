@@ -25,6 +25,7 @@ struct load_options {
 struct load_report {
 	int64_t rows;            /* rows inserted */
 	int64_t replaced;        /* rows of earlier loads replaced */
+	int64_t duplicates;      /* rows skipped: the same charges as another file of this load */
 	int files;
 	double seconds;
 	char formats[256];       /* e.g. "cur2-parquet, focus-csv" */
