@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "files.h"
 #include "loaddup.h"
+#include "loadlog.h"
 #include "schema.h"
 #include "sniff.h"
 #include "strbuf.h"
@@ -73,7 +74,7 @@ int load_ensure_schema(struct db *db, struct err *e)
 {
 	if (db_exec(db, schema_ddl, e))
 		return err_prefix(e, "cannot create the cost tables");
-	return 0;
+	return loadlog_ensure_schema(db, e);
 }
 
 /* finq_tag_key(VARCHAR) -> VARCHAR: tag_key_normalize for DuckDB. */
@@ -612,13 +613,10 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 		return -1;
 	}
 	/* Cumulative deliveries: this load's billing periods replace earlier
-	 * loads' rows of the same period, payer and provider. */
+	 * loads' rows of the same period, payer and provider; the load log
+	 * keeps them for `finq loads undo`. */
 	char sql[1024];
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM costs WHERE load_id <> %lld AND (billing_period, provider, coalesce(payer_account_id, '')) IN "
-		 "(SELECT DISTINCT billing_period, provider, coalesce(payer_account_id, '') FROM costs WHERE load_id = %lld)",
-		 (long long)load_id, (long long)load_id);
-	if (db_query_int(st->db, sql, &replaced, e))
+	if (loadlog_replace(st->db, (long long)load_id, &replaced, e))
 		goto fail;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM costs WHERE load_id = %lld", (long long)load_id);
 	if (db_query_int(st->db, sql, &rows, e))

@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "describe the loaded data: periods, totals, accounts, services, tags" },
 	{ "kb", cmd_kb, "the FinOps knowledge base: search it, add your own documents" },
 	{ "load", cmd_load, "load CUR 1.0/2.0, FOCUS or Azure cost exports (files, folders, globs)" },
+	{ "loads", cmd_loads, "list the loads and what each replaced; 'loads undo ID' undoes one" },
 	{ "owners", cmd_insight, "the likely owners of untagged resources, with confidence" },
 	{ "recommend", cmd_insight, "savings recommendations with evidence and monthly savings" },
 	{ "serve", cmd_serve, "serve the JSON API and the web chat over HTTP (loopback by default)" },
