@@ -12,6 +12,7 @@
 #include "load.h"
 #include "cli.h"
 #include "files.h"
+#include "loadcheck.h"
 #include "loaddup.h"
 #include "loadlog.h"
 #include "schema.h"
@@ -35,6 +36,7 @@ struct load_file {
 	char **names;     /* column names as DuckDB will see them */
 	size_t nnames;
 	size_t group;
+	uint64_t max_line_size; /* --max-line-size; 0: DuckDB's default */
 };
 
 struct load_group {
@@ -192,6 +194,8 @@ static void add_reader(struct strbuf *sql, struct load_file *const *files, size_
 		strbuf_addstr(sql, ", quote = '', escape = ''");
 	else
 		strbuf_addstr(sql, ", quote = '\"', escape = '\"'");
+	if (f->max_line_size)
+		strbuf_addf(sql, ", max_line_size = %llu", (unsigned long long)f->max_line_size);
 	strbuf_addstr(sql, ", nullstr = ['', 'NULL', '\\N'], null_padding = true, filename = true, columns = {");
 	for (size_t i = 0; i < f->nnames; i++) {
 		if (i)
@@ -248,6 +252,11 @@ static int inspect_file(struct load_state *st, struct load_file *f, struct err *
 		break;
 	case KIND_TEXT:
 		set_names(f, copy_fields(f->sniff.fields, f->sniff.nfields), f->sniff.nfields);
+		/* DuckDB pads a short last line with NULLs: a file cut short
+		 * would load its first part */
+		if (loadcheck_tail(f->path, f->sniff.gzip, f->sniff.tail, f->sniff.tail_len, f->sniff.nfields,
+				   f->sniff.delimiter, e))
+			return err_recode(e, EXIT_BAD_INPUT);
 		break;
 	default:
 		if (f->named)
@@ -502,16 +511,39 @@ static int explain_file(struct load_state *st, const struct load_group *g, struc
 	return found;
 }
 
+/* A line longer than the CSV reader takes (DuckDB's error names neither
+ * the line nor the option); 1 if found, e says where and what to do. */
+static int explain_long_line(const struct load_file *f, struct err *e)
+{
+	uint64_t limit = f->max_line_size ? f->max_line_size : LOADCHECK_DEFAULT_MAX_LINE;
+	uint64_t line = 0, length = 0;
+	struct err ignored = { 0 };
+	if (loadcheck_long_line(f->path, limit, &line, &length, &ignored) != 1)
+		return 0;
+	err_set_code(e, EXIT_BAD_INPUT,
+		     "'%s' line %llu: the line is %llu bytes long, longer than the limit of %llu bytes a line may have; "
+		     "if the file is right, raise the limit with 'finq load --max-line-size %llu' (or more)",
+		     f->path, (unsigned long long)line, (unsigned long long)length, (unsigned long long)limit,
+		     (unsigned long long)(length + 1024));
+	return 1;
+}
+
 static void explain_failure(struct load_state *st, const struct load_group *g, struct err *e)
 {
 	struct err original = *e;
 	struct err ignored = { 0 };
 	/* Row numbers need one thread: row_number() OVER () follows scan order. */
 	db_exec(st->db, "SET threads = 1", &ignored);
+	for (size_t i = 0; i < g->nfiles && !g->parquet; i++)
+		if (explain_long_line(g->files[i], e) == 1)
+			goto out;
 	for (size_t i = 0; i < g->nfiles; i++)
 		if (explain_file(st, g, g->files[i], e) == 1)
 			goto out;
-	if (g->nfiles == 1)
+	if (g->nfiles == 1 && g->parquet && strstr(original.msg, "Failed to read file"))
+		err_set_code(e, EXIT_BAD_INPUT, "cannot load '%s': the Parquet file is damaged (%s)", g->files[0]->path,
+			     original.msg);
+	else if (g->nfiles == 1)
 		err_set_code(e, EXIT_BAD_INPUT, "cannot load '%s': %s", g->files[0]->path, original.msg);
 	else
 		err_set_code(e, EXIT_BAD_INPUT, "cannot load %zu files starting with '%s': %s", g->nfiles,
@@ -704,6 +736,7 @@ int load_paths(struct db *db, const char *const *paths, int npaths,
 	for (size_t i = 0; i < list.n; i++) {
 		st.files[i].path = list.items[i].path;
 		st.files[i].named = list.items[i].named;
+		st.files[i].max_line_size = opt->max_line_size;
 		if (inspect_file(&st, &st.files[i], e))
 			goto out;
 	}

@@ -20,6 +20,7 @@
 struct load_options {
 	bool progress;           /* report progress on stderr */
 	const char *header_from; /* header for headerless Athena TEXTFILE exports */
+	uint64_t max_line_size;  /* longest text line read, bytes; 0: DuckDB's default */
 };
 
 struct load_report {
