@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define FINQ_VERSION "0.1.0"
 
@@ -100,6 +101,9 @@ static int take_global(struct cli *cli, int argc, char **argv, int *i)
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
+	/* Billing data is private: the database, its WAL and temp folder, the
+	 * state file and upload folders are 0600 / 0700 whatever the umask. */
+	umask(077);
 	cli.db_path = getenv("FINQ_DB");
 	if (!cli.db_path || !*cli.db_path)
 		cli.db_path = "finq.duckdb";
