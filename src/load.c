@@ -640,6 +640,7 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 	if (resolve_duplicates(st, load_id, rep, &notes, e)) {
 		struct err cause = *e; /* keeps its exit code: bad input, not the database */
 		struct err ignored = { 0 };
+		free(notes);
 		db_exec(st->db, "ROLLBACK", &ignored);
 		*e = cause;
 		return -1;

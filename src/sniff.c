@@ -104,6 +104,11 @@ static int gzip_check(const char *path, uint64_t *text_bytes, struct sniff *s, s
 		rc = err_set(e, "'%s' is a corrupt or truncated gzip file (%s)", path, msg);
 	gzclose(gz);
 	*text_bytes = total;
+	if (rc) { /* callers release a sniff only when it succeeded */
+		free(s->tail);
+		s->tail = NULL;
+		s->tail_len = 0;
+	}
 	return rc;
 }
 
