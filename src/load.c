@@ -372,6 +372,23 @@ static void group_files(struct load_state *st)
 	}
 }
 
+/* A line longer than the CSV reader takes (DuckDB's error names neither
+ * the line nor the option); 1 if found, e says where and what to do. */
+static int explain_long_line(const struct load_file *f, struct err *e)
+{
+	uint64_t limit = f->max_line_size ? f->max_line_size : LOADCHECK_DEFAULT_MAX_LINE;
+	uint64_t line = 0, length = 0;
+	struct err ignored = { 0 };
+	if (loadcheck_long_line(f->path, limit, &line, &length, &ignored) != 1)
+		return 0;
+	err_set_code(e, EXIT_BAD_INPUT,
+		     "'%s' line %llu: the line is %llu bytes long, longer than the limit of %llu bytes a line may have; "
+		     "if the file is right, raise the limit with 'finq load --max-line-size %llu' (or more)",
+		     f->path, (unsigned long long)line, (unsigned long long)length, (unsigned long long)limit,
+		     (unsigned long long)(length + 1024));
+	return 1;
+}
+
 /* The group's columns with their types, as its reader yields them. */
 static int describe_group(struct load_state *st, struct load_group *g, struct err *e)
 {
@@ -397,7 +414,12 @@ static int describe_group(struct load_state *st, struct load_group *g, struct er
 			g->cols[r].is_map = strncmp(type, "MAP(", 4) == 0;
 		}
 	} else {
-		err_set_code(e, EXIT_BAD_INPUT, "cannot read '%s': %s", g->files[0]->path, e->msg);
+		struct err cause = *e;
+		bool explained = false;
+		for (size_t i = 0; i < g->nfiles && !g->parquet && !explained; i++)
+			explained = explain_long_line(g->files[i], e) == 1;
+		if (!explained)
+			err_set_code(e, EXIT_BAD_INPUT, "cannot read '%s': %s", g->files[0]->path, cause.msg);
 	}
 	table_release(&t);
 	strbuf_release(&sql);
@@ -509,23 +531,6 @@ static int explain_file(struct load_state *st, const struct load_group *g, struc
 		strbuf_release(&col);
 	}
 	return found;
-}
-
-/* A line longer than the CSV reader takes (DuckDB's error names neither
- * the line nor the option); 1 if found, e says where and what to do. */
-static int explain_long_line(const struct load_file *f, struct err *e)
-{
-	uint64_t limit = f->max_line_size ? f->max_line_size : LOADCHECK_DEFAULT_MAX_LINE;
-	uint64_t line = 0, length = 0;
-	struct err ignored = { 0 };
-	if (loadcheck_long_line(f->path, limit, &line, &length, &ignored) != 1)
-		return 0;
-	err_set_code(e, EXIT_BAD_INPUT,
-		     "'%s' line %llu: the line is %llu bytes long, longer than the limit of %llu bytes a line may have; "
-		     "if the file is right, raise the limit with 'finq load --max-line-size %llu' (or more)",
-		     f->path, (unsigned long long)line, (unsigned long long)length, (unsigned long long)limit,
-		     (unsigned long long)(length + 1024));
-	return 1;
 }
 
 static void explain_failure(struct load_state *st, const struct load_group *g, struct err *e)

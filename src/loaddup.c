@@ -217,10 +217,11 @@ static int make_fingerprints(struct dup *d, struct err *e)
 	strbuf_addstr(&sql, "CREATE OR REPLACE TEMP TABLE finq_dup AS WITH r AS (SELECT billing_period, provider, "
 		      "coalesce(payer_account_id, '') AS payer, source, unblended_cost, amortized_cost, charge_start, ");
 	add_fingerprint(&sql);
-	strbuf_addf(&sql, " AS fp, count(*) OVER (PARTITION BY source) AS n FROM costs WHERE load_id = %lld), "
-		    "multi AS (SELECT billing_period, provider, payer FROM r GROUP BY ALL HAVING count(DISTINCT source) > 1) "
-		    "SELECT r.*, (SELECT count(DISTINCT (billing_period, provider, payer)) FROM r r2 WHERE r2.source = r.source) AS periods "
-		    "FROM r WHERE (billing_period, provider, payer) IN (SELECT * FROM multi)",
+	strbuf_addf(&sql, " AS fp FROM costs WHERE load_id = %lld), "
+		    "multi AS (SELECT billing_period, provider, payer FROM r GROUP BY ALL HAVING count(DISTINCT source) > 1), "
+		    "ps AS (SELECT source, count(DISTINCT (billing_period, provider, payer)) AS periods FROM r GROUP BY source) "
+		    "SELECT r.*, ps.periods FROM r JOIN ps USING (source) "
+		    "WHERE (billing_period, provider, payer) IN (SELECT * FROM multi)",
 		    d->load_id);
 	int rc = db_exec(d->db, sql.buf, e);
 	strbuf_release(&sql);

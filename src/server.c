@@ -254,7 +254,7 @@ static char *upload_dir_make(const char *db_path)
 	/* the pid in the name tells the next start whether it is stale
 	 * (uploaddir.c); mkdtemp makes it 0700 */
 	char *tries[2] = { xasprintf("%s/" UPLOADDIR_PREFIX "%ld-XXXXXX", dirname(copy), (long)getpid()),
-			   xasprintf("%s/%s%ld-XXXXXX", tmp && *tmp ? tmp : "/tmp", UPLOADDIR_PREFIX + 1,
+			   xasprintf("%s/%s%ld-XXXXXX", tmp && *tmp ? tmp : "/tmp", &UPLOADDIR_PREFIX[1],
 				     (long)getpid()) };
 	char *dir = NULL;
 	free(copy);

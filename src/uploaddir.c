@@ -81,7 +81,7 @@ int uploaddir_clean_stale(const char *db_path)
 	char *copy = xstrdup(db_path);
 	const char *tmp = getenv("TMPDIR");
 	int removed = clean_in(dirname(copy), UPLOADDIR_PREFIX);
-	removed += clean_in(tmp && *tmp ? tmp : "/tmp", UPLOADDIR_PREFIX + 1);
+	removed += clean_in(tmp && *tmp ? tmp : "/tmp", &UPLOADDIR_PREFIX[1]);
 	free(copy);
 	return removed;
 }
