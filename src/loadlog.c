@@ -62,6 +62,26 @@ int loadlog_ensure_schema(struct db *db, struct err *e)
 	strbuf_release(&sql);
 	if (rc)
 		return err_prefix(e, "cannot create the load log tables");
+	/* A column costs gained after costs_replaced was made is added to it,
+	 * or moving rows there would fail. */
+	struct table t;
+	table_init(&t);
+	rc = db_query(db,
+		      "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'costs' AND schema_name = 'main' "
+		      "AND column_name NOT IN (SELECT column_name FROM duckdb_columns() WHERE table_name = 'costs_replaced' "
+		      "AND schema_name = 'main')",
+		      &t, 0, e);
+	for (size_t r = 0; rc == 0 && r < t.nrows; r++) {
+		strbuf_init(&sql, 0);
+		strbuf_addstr(&sql, "ALTER TABLE costs_replaced ADD COLUMN ");
+		strbuf_add_sql_ident(&sql, table_at(&t, r, 0)->v.s);
+		strbuf_addf(&sql, " %s", table_at(&t, r, 1)->v.s);
+		rc = db_exec(db, sql.buf, e);
+		strbuf_release(&sql);
+	}
+	table_release(&t);
+	if (rc)
+		return err_prefix(e, "cannot update the load log tables");
 	return 0;
 }
 
