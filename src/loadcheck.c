@@ -21,20 +21,27 @@ int loadcheck_long_line(const char *path, uint64_t limit, uint64_t *line, uint64
 	char *buf = xmalloc(256 * 1024);
 	uint64_t n_line = 1, len = 0;
 	int n, found = 0;
+	char last = 0; /* the byte before the current position, across reads */
 	while (!found && (n = gzread(gz, buf, 256 * 1024)) > 0) {
 		const char *p = buf, *end = buf + n;
 		while (p < end) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			len += (uint64_t)((nl ? nl : end) - p);
+			const char *stop = nl ? nl : end;
+			len += (uint64_t)(stop - p);
+			if (stop > p)
+				last = stop[-1];
 			if (!nl)
 				break;
 			/* a CRLF's CR is part of the line break, not the line */
-			if (len > limit + (nl > buf && nl[-1] == '\r')) {
+			if (last == '\r' && len > 0)
+				len--;
+			if (len > limit) {
 				found = 1;
 				break;
 			}
 			n_line++;
 			len = 0;
+			last = '\n';
 			p = nl + 1;
 		}
 	}
