@@ -42,6 +42,7 @@ struct cand {
 	char *first_usage, *last_usage;  /* min and max(charge_start) as text */
 	struct timespec mtime;
 	bool dropped;
+	size_t nmembers;                 /* files of a delivery (resolve_deliveries); 1 for a file */
 };
 
 struct pair {
@@ -191,6 +192,8 @@ static char *cell_text(const struct table *t, size_t r, size_t c)
 {
 	const struct cell *v = table_at(t, r, c);
 	char buf[64];
+	if (v->kind == CELL_TEXT || v->kind == CELL_DATE || v->kind == CELL_JSON)
+		return xstrdup(v->v.s); /* whole: a path is longer than buf */
 	return xstrdup(v->kind == CELL_NULL ? "" : cell_format(v, buf, sizeof(buf)));
 }
 
@@ -257,6 +260,7 @@ static int read_cands(struct dup *d, struct err *e)
 			c->periods = (int64_t)cell_number(table_at(&t, r, 9));
 			c->first_usage = cell_text(&t, r, 10);
 			c->file = find_file(d, c->source);
+			c->nmembers = 1;
 			if (stat(c->source, &st) == 0)
 				c->mtime = st.st_mtim;
 		}
@@ -328,6 +332,8 @@ static void add_key_filter(struct strbuf *sql, const struct cand *c)
 static int is_slice(const struct dup *d, size_t k, size_t o, struct timeslice *out, struct err *e)
 {
 	const struct cand *a = &d->cands[k], *b = &d->cands[o];
+	if (a->nmembers != 1 || b->nmembers != 1)
+		return 0; /* compared by source name below */
 	const char *from = strcmp(a->first_usage, b->first_usage) > 0 ? a->first_usage : b->first_usage;
 	const char *to = strcmp(a->last_usage, b->last_usage) < 0 ? a->last_usage : b->last_usage;
 	if (strcmp(from, to) > 0)
@@ -484,6 +490,162 @@ out:
 	return rc;
 }
 
+/* ---- deliveries: the files of one folder that are parts of one ---- */
+
+static void dir_of(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	snprintf(buf, size, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+}
+
+static bool parts_of_one(const struct dup *d, size_t a, size_t b)
+{
+	char da[4096], db_[4096];
+	dir_of(d->cands[a].source, da, sizeof(da));
+	dir_of(d->cands[b].source, db_, sizeof(db_));
+	if (strcmp(da, db_) != 0 || !same_format(d, a, b))
+		return false;
+	int64_t smaller = d->cands[a].distinct < d->cands[b].distinct ? d->cands[a].distinct : d->cands[b].distinct;
+	return smaller == 0 || (double)common_rows(d, a, b) / (double)smaller < PARTS_BELOW;
+}
+
+/*
+ * A delivery is split into parts (`-00001`, `-00002`, ...) in one folder,
+ * and the part boundaries of two deliveries need not match: compared file
+ * by file, each part of an older delivery shares only some rows with each
+ * part of a newer one. So the files of a key are first gathered into
+ * deliveries (same folder, same format, no rows in common; a copy in the
+ * same folder stays apart), which are then compared as wholes by
+ * resolve_key() over a dup of their own; its verdicts come back to the
+ * files. Returns -1 with e set when resolve_key() refuses.
+ */
+static int resolve_deliveries(struct dup *d, size_t from, size_t to, struct err *e)
+{
+	size_t n = to - from, nunits = 0;
+	size_t *unit = xcalloc(n, sizeof(*unit)); /* file from+i belongs to unit[i] */
+	for (size_t i = 0; i < n; i++) {
+		unit[i] = nunits;
+		for (size_t u = 0; u < nunits && unit[i] == nunits; u++) {
+			bool all = true;
+			for (size_t j = 0; j < i && all; j++)
+				if (unit[j] == u)
+					all = parts_of_one(d, from + j, from + i);
+			if (all)
+				unit[i] = u;
+		}
+		if (unit[i] == nunits)
+			nunits++;
+	}
+	if (nunits == n) {
+		free(unit);
+		return resolve_key(d, from, to, e);
+	}
+	struct dup u = { .db = d->db, .load_id = d->load_id, .files = d->files, .nfiles = d->nfiles };
+	u.ncands = nunits;
+	u.cands = xcalloc(nunits, sizeof(*u.cands));
+	for (size_t k = 0; k < nunits; k++) {
+		struct cand *c = &u.cands[k];
+		for (size_t i = 0; i < n; i++) {
+			const struct cand *f = &d->cands[from + i];
+			if (unit[i] != k)
+				continue;
+			if (c->nmembers++ == 0) {
+				c->period = xstrdup(f->period);
+				c->provider = xstrdup(f->provider);
+				c->payer = xstrdup(f->payer);
+				c->source = xstrdup(f->source);
+				c->first_usage = xstrdup(f->first_usage);
+				c->last_usage = xstrdup(f->last_usage);
+				c->file = f->file;
+				c->mtime = f->mtime;
+			} else {
+				if (strcmp(f->first_usage, c->first_usage) < 0) {
+					free(c->first_usage);
+					c->first_usage = xstrdup(f->first_usage);
+				}
+				if (strcmp(f->last_usage, c->last_usage) > 0) {
+					free(c->last_usage);
+					c->last_usage = xstrdup(f->last_usage);
+				}
+				if (f->mtime.tv_sec > c->mtime.tv_sec ||
+				    (f->mtime.tv_sec == c->mtime.tv_sec && f->mtime.tv_nsec > c->mtime.tv_nsec))
+					c->mtime = f->mtime;
+			}
+			c->rows += f->rows;
+			c->distinct += f->distinct;
+			c->unblended += f->unblended;
+			c->amortized += f->amortized;
+			if (f->periods > c->periods)
+				c->periods = f->periods;
+		}
+		if (c->nmembers > 1) {
+			char dir[4096];
+			dir_of(c->source, dir, sizeof(dir));
+			free(c->source);
+			c->source = xasprintf("%s/ (%zu files)", dir, c->nmembers);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			int64_t common = common_rows(d, from + i, from + j);
+			if (unit[i] == unit[j] || common == 0)
+				continue;
+			size_t a = unit[i] < unit[j] ? unit[i] : unit[j], b = unit[i] < unit[j] ? unit[j] : unit[i];
+			size_t p = 0;
+			while (p < u.npairs && !(u.pairs[p].a == a && u.pairs[p].b == b))
+				p++;
+			if (p == u.npairs) {
+				ALLOC_GROW(u.pairs, u.npairs + 1, u.alloc_pairs);
+				u.pairs[u.npairs++] = (struct pair){ a, b, 0 };
+			}
+			u.pairs[p].common += common;
+		}
+	int rc = resolve_key(&u, 0, nunits, e);
+	if (rc == 0) {
+		/* each file of a dropped delivery is dropped, kept by the first
+		 * file of the delivery that won */
+		for (size_t k = 0; k < u.ndrops; k++)
+			for (size_t i = 0; i < n; i++) {
+				if (unit[i] != u.drops[k].dropped)
+					continue;
+				struct drop dr = u.drops[k];
+				dr.dropped = from + i;
+				for (size_t j = 0; j < n; j++)
+					if (unit[j] == u.drops[k].kept) {
+						dr.kept = from + j;
+						break;
+					}
+				add_drop(d, &dr);
+			}
+		for (size_t k = 0; k < u.nslices; k++) {
+			struct timeslice sl = u.slices[k];
+			for (size_t i = 0; i < n; i++) {
+				if (unit[i] == u.slices[k].kept)
+					sl.kept = from + i;
+				if (unit[i] == u.slices[k].other)
+					sl.other = from + i;
+			}
+			ALLOC_GROW(d->slices, d->nslices + 1, d->alloc_slices);
+			d->slices[d->nslices++] = sl;
+		}
+	}
+	for (size_t k = 0; k < nunits; k++) {
+		struct cand *c = &u.cands[k];
+		free(c->period);
+		free(c->provider);
+		free(c->payer);
+		free(c->source);
+		free(c->first_usage);
+		free(c->last_usage);
+	}
+	free(u.cands);
+	free(u.pairs);
+	free(u.drops);
+	free(u.slices);
+	free(unit);
+	return rc;
+}
+
 /* The rows of a slice's other file that its kept file also holds. */
 static int delete_slices(struct dup *d, int64_t *skipped, FILE *report, struct err *e)
 {
@@ -617,7 +779,7 @@ int loaddup_resolve(struct db *db, long long load_id, const struct loaddup_file 
 	for (size_t from = 0, to; from < d.ncands; from = to) {
 		for (to = from + 1; to < d.ncands && same_key(&d.cands[from], &d.cands[to]); to++)
 			;
-		if (resolve_key(&d, from, to, e))
+		if (resolve_deliveries(&d, from, to, e))
 			goto out;
 	}
 	if (delete_dropped(&d, skipped_rows, e) || delete_slices(&d, skipped_rows, report, e))

@@ -7,7 +7,8 @@
 #   - `load x.csv.gz x-copy.csv.gz`: not doubled
 #   - two month-to-date deliveries in two folders: the later one (by its
 #     usage, even when the earlier file was modified last) is kept
-#   - two parts of one delivery (disjoint rows): both kept, nothing said
+#   - two parts of one delivery (disjoint rows): both kept, nothing said;
+#     two deliveries in parts with other boundaries: compared as wholes
 #   - two deliveries that cannot be told apart (same last usage hour, same
 #     modification time, different charges): refused, nothing loaded
 #   - files sharing some but not most rows: refused, nothing loaded
@@ -95,6 +96,13 @@ write(f"{out}/same/a/cur.csv", data)
 write(f"{out}/same/b/cur.csv", other)
 write(f"{out}/some/a.csv", data[:600])
 write(f"{out}/some/b.csv", data[540:])
+early = [r for r in data if r[start] < "2023-11-08"]
+third = len(early) // 3
+write(f"{out}/mtd-parts/delivery-1/cur-00001.csv", early[:third])
+write(f"{out}/mtd-parts/delivery-1/cur-00002.csv", early[third:])
+write(f"{out}/mtd-parts/delivery-2/cur-00001.csv", data[:400])
+write(f"{out}/mtd-parts/delivery-2/cur-00002.csv", data[400:900])
+write(f"{out}/mtd-parts/delivery-2/cur-00003.csv", data[900:])
 EOF
 EARLY_ROWS=$(($(wc -l <"$IN/mtd/delivery-a/cur.csv") - 1))
 # The early snapshot modified last: the usage, not the file time, decides.
@@ -119,6 +127,17 @@ check_eq "deliveries told apart by modification time: loads" 0 "$RC"
 check_eq "deliveries told apart by modification time: the newer file kept" "$IN/mtd/delivery-a/cur.csv" \
 	"$(sql_row "$M2" "SELECT string_agg(DISTINCT source, '|') FROM costs")"
 check_contains "deliveries told apart by modification time: says which rule decided" "$ERR" "decided by: modification time"
+
+# Deliveries in parts whose boundaries differ: compared as wholes.
+MP=$WORK/mtd-parts.duckdb
+run finq "$MP" load --json --no-progress "$IN/mtd-parts"
+check_eq "deliveries in parts: loads" 0 "$RC"
+check_eq "deliveries in parts: the later delivery's three parts whole" "1281,3" \
+	"$(sql_row "$MP" "SELECT count(*), count(DISTINCT source) FROM costs WHERE source LIKE '%/delivery-2/%'")"
+check_eq "deliveries in parts: nothing of the earlier delivery" 0 \
+	"$(sql_row "$MP" "SELECT count(*) FROM costs WHERE source LIKE '%/delivery-1/%'")"
+check_contains "deliveries in parts: names both parts skipped" "$ERR" "delivery-1/cur-00002.csv' for billing period 2023-11"
+check_contains "deliveries in parts: names the delivery kept" "$ERR" "delivery-2/ (3 files)' is a later month-to-date delivery"
 
 P=$WORK/parts.duckdb
 run finq "$P" load --json --no-progress "$IN/parts"
