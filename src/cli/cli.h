@@ -42,6 +42,7 @@ int cmd_chat(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_explain(struct cli *cli, int argc, char **argv);
 int cmd_load(struct cli *cli, int argc, char **argv);
+int cmd_loads(struct cli *cli, int argc, char **argv);
 int cmd_insight(struct cli *cli, int argc, char **argv); /* argv[0] names the analysis */
 int cmd_info(struct cli *cli, int argc, char **argv);
 int cmd_kb(struct cli *cli, int argc, char **argv);

@@ -277,7 +277,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 	if (!no_load) {
 		struct db db;
 		const char *paths[] = { opt.out };
-		struct load_options lo = { isatty(STDERR_FILENO) && !cli->json, NULL };
+		struct load_options lo = { .progress = isatty(STDERR_FILENO) && !cli->json };
 		if (load_open_db(&db, cli->db_path, cli->memory_limit, cli->threads, &e)) {
 			rc = cli_fail(&e, ERR_DATABASE);
 			goto out;

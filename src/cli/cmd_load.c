@@ -4,23 +4,31 @@
 #include "cli.h"
 #include "load.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 static void load_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: finq load [--header-from FILE] [--no-progress] [--json] PATH...\n\n"
+		"usage: finq load [--header-from FILE] [--max-line-size BYTES] [--no-progress] [--json]\n"
+		"                 PATH...\n\n"
 		"Loads AWS CUR 1.0 / 2.0 (CSV, CSV.gz, Parquet, Athena layouts), FOCUS 1.0-1.2\n"
 		"and Azure cost-details exports into the database. PATH may be a file, a\n"
 		"folder (read recursively) or a glob. The format is read from the content.\n"
 		"A billing period loaded again replaces the earlier rows of that period, so\n"
-		"month-to-date deliveries never count twice. One transaction: on any error\n"
-		"nothing is loaded.\n\n"
+		"month-to-date deliveries never count twice. Files of one load that hold the\n"
+		"same charges (two deliveries of a month, one export in two formats, a copy)\n"
+		"count once: the newest delivery is kept and stderr says what was skipped and\n"
+		"why. One transaction: on any error nothing is loaded. 'finq loads' lists the\n"
+		"loads and undoes one.\n\n"
 		"  --header-from FILE  header for Athena TEXTFILE exports written without one\n"
+		"  --max-line-size BYTES\n"
+		"                      longest line a CSV may have (default 2097152, 2 MB)\n"
 		"  --no-progress       no progress line, even on a terminal\n");
 }
 
@@ -28,6 +36,7 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "header-from", required_argument, NULL, 'H' },
+		{ "max-line-size", required_argument, NULL, 'L' },
 		{ "no-progress", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -40,6 +49,18 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'H': opt.header_from = optarg; break;
+		case 'L': {
+			char *end = NULL;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (errno || !*optarg || *end || n < 1024 || optarg[0] == '-') {
+				fprintf(stderr, "finq: --max-line-size takes a number of bytes, at least 1024, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			opt.max_line_size = n;
+			break;
+		}
 		case 'q': opt.progress = false; break;
 		case 'j': json = true; break;
 		case 'h': load_usage(stdout); return EXIT_OK;
@@ -64,8 +85,9 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 	if (json) {
 		struct rusage usage;
 		getrusage(RUSAGE_SELF, &usage); /* ru_maxrss is in KiB on Linux */
-		json_t *o = json_pack("{s:I, s:I, s:i, s:s, s:f, s:f, s:f}", "rows", (json_int_t)rep.rows,
-				      "replaced", (json_int_t)rep.replaced, "files", rep.files,
+		json_t *o = json_pack("{s:I, s:I, s:I, s:i, s:s, s:f, s:f, s:f}", "rows", (json_int_t)rep.rows,
+				      "replaced", (json_int_t)rep.replaced,
+				      "duplicates_skipped", (json_int_t)rep.duplicates, "files", rep.files,
 				      "formats", rep.formats, "seconds", rep.seconds,
 				      "rows_per_second", rep.seconds > 0 ? (double)rep.rows / rep.seconds : 0.0,
 				      "peak_memory_mb", (double)usage.ru_maxrss / 1024.0);

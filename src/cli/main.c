@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define FINQ_VERSION "0.1.0"
 
@@ -31,6 +32,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "describe the loaded data: periods, totals, accounts, services, tags" },
 	{ "kb", cmd_kb, "the FinOps knowledge base: search it, add your own documents" },
 	{ "load", cmd_load, "load CUR 1.0/2.0, FOCUS or Azure cost exports (files, folders, globs)" },
+	{ "loads", cmd_loads, "list the loads and what each replaced; 'loads undo ID' undoes one" },
 	{ "owners", cmd_insight, "the likely owners of untagged resources, with confidence" },
 	{ "recommend", cmd_insight, "savings recommendations with evidence and monthly savings" },
 	{ "serve", cmd_serve, "serve the JSON API and the web chat over HTTP (loopback by default)" },
@@ -100,6 +102,9 @@ static int take_global(struct cli *cli, int argc, char **argv, int *i)
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
+	/* Billing data is private: the database, its WAL and temp folder, the
+	 * state file and upload folders are 0600 / 0700 whatever the umask. */
+	umask(077);
 	cli.db_path = getenv("FINQ_DB");
 	if (!cli.db_path || !*cli.db_path)
 		cli.db_path = "finq.duckdb";

@@ -11,6 +11,9 @@
  */
 #include "load.h"
 #include "files.h"
+#include "loadcheck.h"
+#include "loaddup.h"
+#include "loadlog.h"
 #include "schema.h"
 #include "sniff.h"
 #include "strbuf.h"
@@ -32,6 +35,7 @@ struct load_file {
 	char **names;     /* column names as DuckDB will see them */
 	size_t nnames;
 	size_t group;
+	uint64_t max_line_size; /* --max-line-size; 0: DuckDB's default */
 };
 
 struct load_group {
@@ -71,7 +75,7 @@ int load_ensure_schema(struct db *db, struct err *e)
 {
 	if (db_exec(db, schema_ddl, e))
 		return err_prefix(e, "cannot create the cost tables");
-	return 0;
+	return loadlog_ensure_schema(db, e);
 }
 
 /* finq_tag_key(VARCHAR) -> VARCHAR: tag_key_normalize for DuckDB. */
@@ -189,6 +193,8 @@ static void add_reader(struct strbuf *sql, struct load_file *const *files, size_
 		strbuf_addstr(sql, ", quote = '', escape = ''");
 	else
 		strbuf_addstr(sql, ", quote = '\"', escape = '\"'");
+	if (f->max_line_size)
+		strbuf_addf(sql, ", max_line_size = %llu", (unsigned long long)f->max_line_size);
 	strbuf_addstr(sql, ", nullstr = ['', 'NULL', '\\N'], null_padding = true, filename = true, columns = {");
 	for (size_t i = 0; i < f->nnames; i++) {
 		if (i)
@@ -245,6 +251,11 @@ static int inspect_file(struct load_state *st, struct load_file *f, struct err *
 		break;
 	case KIND_TEXT:
 		set_names(f, copy_fields(f->sniff.fields, f->sniff.nfields), f->sniff.nfields);
+		/* DuckDB pads a short last line with NULLs: a file cut short
+		 * would load its first part */
+		if (loadcheck_tail(f->path, f->sniff.gzip, f->sniff.tail, f->sniff.tail_len, f->sniff.nfields,
+				   f->sniff.delimiter, e))
+			return err_recode(e, ERR_BAD_INPUT);
 		break;
 	default:
 		if (f->named)
@@ -360,6 +371,23 @@ static void group_files(struct load_state *st)
 	}
 }
 
+/* A line longer than the CSV reader takes (DuckDB's error names neither
+ * the line nor the option); 1 if found, e says where and what to do. */
+static int explain_long_line(const struct load_file *f, struct err *e)
+{
+	uint64_t limit = f->max_line_size ? f->max_line_size : LOADCHECK_DEFAULT_MAX_LINE;
+	uint64_t line = 0, length = 0;
+	struct err ignored = { 0 };
+	if (loadcheck_long_line(f->path, limit, &line, &length, &ignored) != 1)
+		return 0;
+	err_set_code(e, ERR_BAD_INPUT,
+		     "'%s' line %llu: the line is %llu bytes long, longer than the limit of %llu bytes a line may have; "
+		     "if the file is right, raise the limit with 'finq load --max-line-size %llu' (or more)",
+		     f->path, (unsigned long long)line, (unsigned long long)length, (unsigned long long)limit,
+		     (unsigned long long)(length + 1024));
+	return 1;
+}
+
 /* The group's columns with their types, as its reader yields them. */
 static int describe_group(struct load_state *st, struct load_group *g, struct err *e)
 {
@@ -385,7 +413,12 @@ static int describe_group(struct load_state *st, struct load_group *g, struct er
 			g->cols[r].is_map = strncmp(type, "MAP(", 4) == 0;
 		}
 	} else {
-		err_set_code(e, ERR_BAD_INPUT, "cannot read '%s': %s", g->files[0]->path, e->msg);
+		struct err cause = *e;
+		bool explained = false;
+		for (size_t i = 0; i < g->nfiles && !g->parquet && !explained; i++)
+			explained = explain_long_line(g->files[i], e) == 1;
+		if (!explained)
+			err_set_code(e, ERR_BAD_INPUT, "cannot read '%s': %s", g->files[0]->path, cause.msg);
 	}
 	table_release(&t);
 	strbuf_release(&sql);
@@ -505,10 +538,16 @@ static void explain_failure(struct load_state *st, const struct load_group *g, s
 	struct err ignored = { 0 };
 	/* Row numbers need one thread: row_number() OVER () follows scan order. */
 	db_exec(st->db, "SET threads = 1", &ignored);
+	for (size_t i = 0; i < g->nfiles && !g->parquet; i++)
+		if (explain_long_line(g->files[i], e) == 1)
+			goto out;
 	for (size_t i = 0; i < g->nfiles; i++)
 		if (explain_file(st, g, g->files[i], e) == 1)
 			goto out;
-	if (g->nfiles == 1)
+	if (g->nfiles == 1 && g->parquet && strstr(original.msg, "Failed to read file"))
+		err_set_code(e, ERR_BAD_INPUT, "cannot load '%s': the Parquet file is damaged (%s)", g->files[0]->path,
+			     original.msg);
+	else if (g->nfiles == 1)
 		err_set_code(e, ERR_BAD_INPUT, "cannot load '%s': %s", g->files[0]->path, original.msg);
 	else
 		err_set_code(e, ERR_BAD_INPUT, "cannot load %zu files starting with '%s': %s", g->nfiles,
@@ -560,9 +599,31 @@ static void record_formats(struct load_state *st, struct load_report *rep)
 	}
 }
 
+/* loaddup_resolve() over this load's files; its messages are kept in
+ * *notes (the caller frees them) and printed only once the load commits. */
+static int resolve_duplicates(struct load_state *st, int64_t load_id, struct load_report *rep, char **notes,
+			      struct err *e)
+{
+	struct loaddup_file *files = xcalloc(st->nfiles ? st->nfiles : 1, sizeof(*files));
+	for (size_t i = 0; i < st->nfiles; i++)
+		files[i] = (struct loaddup_file){ st->files[i].path, st->files[i].format };
+	size_t len = 0;
+	FILE *out = open_memstream(notes, &len);
+	int rc = loaddup_resolve(st->db, (long long)load_id, files, st->nfiles, out, &rep->duplicates, e);
+	if (out)
+		fclose(out);
+	free(files);
+	if (rc == 0 && len == 0) {
+		free(*notes);
+		*notes = NULL;
+	}
+	return rc;
+}
+
 static int run_transaction(struct load_state *st, struct load_report *rep, struct err *e)
 {
 	int64_t load_id = 0, replaced = 0, rows = 0;
+	char *notes = NULL;
 	if (db_exec(st->db, "BEGIN TRANSACTION", e))
 		return -1;
 	if (db_query_int(st->db, "SELECT coalesce(max(load_id), 0) + 1 FROM loads", &load_id, e))
@@ -578,14 +639,21 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 		}
 		st->rows_before_group += st->groups[g].estimated_rows;
 	}
+	/* The same charges twice within this load (two deliveries of a month,
+	 * one export in two formats, a copy): keep one, say which. */
+	if (resolve_duplicates(st, load_id, rep, &notes, e)) {
+		struct err cause = *e; /* keeps its exit code: bad input, not the database */
+		struct err ignored = { 0 };
+		free(notes);
+		db_exec(st->db, "ROLLBACK", &ignored);
+		*e = cause;
+		return -1;
+	}
 	/* Cumulative deliveries: this load's billing periods replace earlier
-	 * loads' rows of the same period, payer and provider. */
+	 * loads' rows of the same period, payer and provider; the load log
+	 * keeps them for `finq loads undo`. */
 	char sql[1024];
-	snprintf(sql, sizeof(sql),
-		 "DELETE FROM costs WHERE load_id <> %lld AND (billing_period, provider, coalesce(payer_account_id, '')) IN "
-		 "(SELECT DISTINCT billing_period, provider, coalesce(payer_account_id, '') FROM costs WHERE load_id = %lld)",
-		 (long long)load_id, (long long)load_id);
-	if (db_query_int(st->db, sql, &replaced, e))
+	if (loadlog_replace(st->db, (long long)load_id, &replaced, e))
 		goto fail;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM costs WHERE load_id = %lld", (long long)load_id);
 	if (db_query_int(st->db, sql, &rows, e))
@@ -615,10 +683,17 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 	}
 	if (db_exec(st->db, "COMMIT", e))
 		goto fail;
+	if (notes) {
+		if (st->opt->progress && isatty(STDERR_FILENO))
+			fprintf(stderr, "\r\033[K");
+		fputs(notes, stderr);
+		free(notes);
+	}
 	rep->rows = rows;
 	rep->replaced = replaced;
 	return 0;
 fail: {
+	free(notes);
 	struct err cause = *e;
 	struct err ignored = { 0 };
 	db_exec(st->db, "ROLLBACK", &ignored);
@@ -666,6 +741,7 @@ int load_paths(struct db *db, const char *const *paths, int npaths,
 	for (size_t i = 0; i < list.n; i++) {
 		st.files[i].path = list.items[i].path;
 		st.files[i].named = list.items[i].named;
+		st.files[i].max_line_size = opt->max_line_size;
 		if (inspect_file(&st, &st.files[i], e))
 			goto out;
 	}

@@ -20,11 +20,13 @@
 struct load_options {
 	bool progress;           /* report progress on stderr */
 	const char *header_from; /* header for headerless Athena TEXTFILE exports */
+	uint64_t max_line_size;  /* longest text line read, bytes; 0: DuckDB's default */
 };
 
 struct load_report {
 	int64_t rows;            /* rows inserted */
 	int64_t replaced;        /* rows of earlier loads replaced */
+	int64_t duplicates;      /* rows skipped: the same charges as another file of this load */
 	int files;
 	double seconds;
 	char formats[256];       /* e.g. "cur2-parquet, focus-csv" */

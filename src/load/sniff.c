@@ -77,8 +77,9 @@ char **sniff_split_line(const char *line, char delim, size_t *count)
 }
 
 /* Inflate the whole gzip stream (all members) to check it is complete;
- * counts the uncompressed bytes. */
-static int gzip_check(const char *path, uint64_t *text_bytes, struct err *e)
+ * counts the uncompressed bytes and keeps the last SNIFF_TAIL of them in
+ * s->tail (whether the text itself was cut short is loadcheck.c's). */
+static int gzip_check(const char *path, uint64_t *text_bytes, struct sniff *s, struct err *e)
 {
 	gzFile gz = gzopen(path, "rb");
 	if (!gz)
@@ -87,8 +88,15 @@ static int gzip_check(const char *path, uint64_t *text_bytes, struct err *e)
 	static __thread char buf[256 * 1024];
 	uint64_t total = 0;
 	int n;
-	while ((n = gzread(gz, buf, sizeof(buf))) > 0)
+	s->tail = xmalloc(SNIFF_TAIL);
+	while ((n = gzread(gz, buf, sizeof(buf))) > 0) {
 		total += (uint64_t)n;
+		size_t take = (size_t)n < SNIFF_TAIL ? (size_t)n : SNIFF_TAIL;
+		size_t keep = s->tail_len + take > SNIFF_TAIL ? SNIFF_TAIL - take : s->tail_len;
+		memmove(s->tail, s->tail + s->tail_len - keep, keep);
+		memcpy(s->tail + keep, buf + n - take, take);
+		s->tail_len = keep + take;
+	}
 	int zerr = Z_OK;
 	const char *msg = gzerror(gz, &zerr);
 	int rc = 0;
@@ -96,6 +104,11 @@ static int gzip_check(const char *path, uint64_t *text_bytes, struct err *e)
 		rc = err_set(e, "'%s' is a corrupt or truncated gzip file (%s)", path, msg);
 	gzclose(gz);
 	*text_bytes = total;
+	if (rc) { /* callers release a sniff only when it succeeded */
+		free(s->tail);
+		s->tail = NULL;
+		s->tail_len = 0;
+	}
 	return rc;
 }
 
@@ -148,7 +161,7 @@ int sniff_file(const char *path, struct sniff *s, struct err *e)
 		return 0;
 	}
 	s->gzip = got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-	if (s->gzip && gzip_check(path, &s->text_bytes, e))
+	if (s->gzip && gzip_check(path, &s->text_bytes, s, e))
 		return -1;
 	if (!s->gzip)
 		s->text_bytes = s->bytes;
@@ -189,6 +202,7 @@ int sniff_file(const char *path, struct sniff *s, struct err *e)
 
 void sniff_release(struct sniff *s)
 {
+	free(s->tail);
 	for (size_t i = 0; i < s->nfields; i++)
 		free(s->fields[i]);
 	free(s->fields);

@@ -26,7 +26,12 @@ struct sniff {
 	uint64_t bytes;          /* on disk */
 	uint64_t text_bytes;     /* uncompressed, for text; 0 when unknown */
 	uint64_t estimated_rows; /* for progress; 0 when unknown */
+	char *tail;              /* gzip: the last SNIFF_TAIL bytes of the text, for
+				  * loadcheck_tail(); NULL for plain files */
+	size_t tail_len;
 };
+
+#define SNIFF_TAIL 65536
 
 /* Read enough of path to fill *s; for gzip, reads the whole stream to check
  * it. Fails for unreadable, truncated or corrupt files. */

@@ -15,6 +15,7 @@
 #include "ratelimit.h"
 #include "state.h"
 #include "apitoken.h"
+#include "uploaddir.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -249,8 +250,11 @@ static char *upload_dir_make(const char *db_path)
 {
 	char *copy = xstrdup(db_path);
 	const char *tmp = getenv("TMPDIR");
-	char *tries[2] = { xasprintf("%s/.finq-uploads-XXXXXX", dirname(copy)),
-			   xasprintf("%s/finq-uploads-XXXXXX", tmp && *tmp ? tmp : "/tmp") };
+	/* the pid in the name tells the next start whether it is stale
+	 * (uploaddir.c); mkdtemp makes it 0700 */
+	char *tries[2] = { xasprintf("%s/" UPLOADDIR_PREFIX "%ld-XXXXXX", dirname(copy), (long)getpid()),
+			   xasprintf("%s/%s%ld-XXXXXX", tmp && *tmp ? tmp : "/tmp", &UPLOADDIR_PREFIX[1],
+				     (long)getpid()) };
 	char *dir = NULL;
 	free(copy);
 	for (int i = 0; i < 2; i++) {
@@ -342,6 +346,10 @@ enum err_status server_run(const struct server_options *opt)
 		rc = server_fail(&e, ERR_DATABASE);
 		goto out;
 	}
+	int stale = uploaddir_clean_stale(opt->db_path);
+	if (stale)
+		fprintf(stderr, "finq: removed %d upload folder%s left behind by a server that stopped without "
+			"cleaning up\n", stale, stale == 1 ? "" : "s");
 	if (!(upload_dir = upload_dir_make(opt->db_path))) {
 		fprintf(stderr, "finq: cannot make a folder for uploads beside '%s': %s\n", opt->db_path, strerror(errno));
 		close(fd);

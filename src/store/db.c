@@ -544,8 +544,15 @@ int db_run_prepared(struct db *db, duckdb_prepared_statement stmt,
 	double last_report = now_seconds();
 	for (;;) {
 		duckdb_pending_state st = duckdb_pending_execute_task(pending);
-		if (st == DUCKDB_PENDING_RESULT_READY || st == DUCKDB_PENDING_ERROR)
+		if (st == DUCKDB_PENDING_RESULT_READY)
 			break;
+		if (st == DUCKDB_PENDING_ERROR) {
+			/* the pending result's own error: executing it would only
+			 * say "Attempting to execute an unsuccessful ... result" */
+			const char *msg = duckdb_pending_error(pending);
+			err_set(e, "%s", msg ? msg : "query failed");
+			goto out;
+		}
 		if (st == DUCKDB_PENDING_NO_TASKS_AVAILABLE) {
 			struct timespec pause = { 0, 1000000 };
 			nanosleep(&pause, NULL);
