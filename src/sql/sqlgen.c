@@ -285,6 +285,14 @@ static void build_total(struct gen *g)
 		strbuf_addch(g->sql, ')');
 		return;
 	}
+	if (g->p->measure == MEASURE_USAGE && !g->p->usage_unit[0]) {
+		/* usage in different units is never added up: one total a unit */
+		add_sum(g);
+		strbuf_addf(g->sql, " AS %s, usage_unit AS unit", name);
+		add_where(g, false);
+		strbuf_addf(g->sql, "\nGROUP BY usage_unit\nORDER BY %s DESC, 2", name);
+		return;
+	}
 	add_sum(g);
 	strbuf_addf(g->sql, " AS %s", name);
 	add_usage_unit_column(g);
