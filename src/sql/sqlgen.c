@@ -214,9 +214,17 @@ static void add_where(struct gen *g, bool two_periods)
 	}
 	if (p->measure == MEASURE_USAGE) {
 		strbuf_addf(g->sql, "\n  AND %s", usage_rows);
+		bool family = false;
 		for (size_t i = 0; p->usage_unit[0] && i < sizeof(unit_families) / sizeof(unit_families[0]); i++)
-			if (strcmp(unit_families[i].unit, p->usage_unit) == 0)
+			if (strcmp(unit_families[i].unit, p->usage_unit) == 0) {
 				strbuf_addf(g->sql, "\n  AND lower(usage_unit) IN (%s)", unit_families[i].spellings);
+				family = true;
+			}
+		if (p->usage_unit[0] && !family) {
+			/* a unit of the data itself ("GB-Mo", "Lambda-GB-Second") */
+			strbuf_addstr(g->sql, "\n  AND usage_unit = ");
+			strbuf_add_sql_literal(g->sql, p->usage_unit);
+		}
 	}
 }
 
