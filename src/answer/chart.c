@@ -452,6 +452,8 @@ json_t *answer_chart_ctx(const struct plan *p, const struct table *t, const stru
 	enum shape s = shape_of(p);
 	if (s == SHAPE_NONE || p->chart == CHART_TABLE || p->intent == INTENT_COUNT)
 		return NULL; /* a count is one figure, said in the message */
+	if (s == SHAPE_NUMBER && t && t->nrows > 1)
+		return NULL; /* usage in several units: no single figure to draw */
 	find_cols(p, t, &in.c);
 	if (table_empty(p, t, &in.c))
 		return NULL;

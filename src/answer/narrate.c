@@ -271,6 +271,21 @@ static void narrate_number(struct narration *n)
 		} else {
 			strbuf_addch(n->md, '.');
 		}
+	} else if (p->measure == MEASURE_USAGE && n->t->nrows > 1 && n->c.unit >= 0) {
+		/* one total a unit: usage in different units does not add up */
+		strbuf_addstr(n->md, "Usage");
+		add_filters(n->md, p);
+		strbuf_addf(n->md, " %s was in %zu units: ", n->when, n->t->nrows);
+		for (size_t r = 0; r < n->t->nrows; r++) {
+			char amount[64], unit[64];
+			format_number(num(n->t, r, n->c.value), 2, false, amount, sizeof(amount));
+			strbuf_addstr(n->md, r == 0 ? "" : r + 1 == n->t->nrows ? " and " : ", ");
+			md_bold(n->md, amount);
+			strbuf_addch(n->md, ' ');
+			md_text(n->md, text(n->t, r, n->c.unit, unit, sizeof(unit)));
+		}
+		strbuf_addstr(n->md, ". Name a unit or a usage type for one figure (\"EC2 hours\").");
+		return;
 	} else {
 		measure_words(p, false, m, sizeof(m));
 		strbuf_addf(n->md, "Total %s", m);

@@ -534,6 +534,11 @@ static int choose_readings(struct reading *r, struct plan *p)
 			     dimension_priority(e->col.dim) < dimension_priority(best->col.dim)))
 				best = e;
 		}
+		/* a unit of the data ("GB-seconds") is usage in it, not the
+		 * usage type that carries the same words */
+		for (int k = 0; best && best->kind == VOCAB_VALUE && k < m->nentries; k++)
+			if (m->entries[k]->kind == VOCAB_UNIT)
+				best = m->entries[k];
 		h->reading = best;
 		if (m->fuzzy) {
 			char word[64];
@@ -1441,6 +1446,13 @@ static void plan_standalone(struct reading *r, struct plan *p, bool *group_menti
 	int today = r->in->today;
 	bool plural = false;
 	set_measure_from_cues(r, p, measure_mentioned);
+	for (size_t i = 0; i < r->nnames; i++)
+		if (!r->names[i].resource[0] && r->names[i].reading && r->names[i].reading->kind == VOCAB_UNIT) {
+			/* "how many GB-Mo", "Lambda GB-seconds": usage in the data's unit */
+			p->measure = MEASURE_USAGE;
+			snprintf(p->usage_unit, sizeof(p->usage_unit), "%s", r->names[i].reading->values[0]);
+			*measure_mentioned = true;
+		}
 	set_chart_from_cues(r, p);
 	set_grain_from_cues(r, p);
 	*group_mentioned = find_grouping(r, p, &plural);
@@ -2346,6 +2358,8 @@ static void record_words(const struct reading *r, const struct spelling *fix, st
 				if (h->resource[0]) {
 					w->role = WORD_RESOURCE;
 					snprintf(w->detail, sizeof(w->detail), "resource %s", h->resource);
+				} else if (h->reading && h->reading->kind == VOCAB_UNIT) {
+					snprintf(w->detail, sizeof(w->detail), "usage in %s", h->reading->values[0]);
 				} else if (h->reading && h->reading->kind == VOCAB_DIMENSION) {
 					snprintf(w->detail, sizeof(w->detail), "the dimension %s", dimension_label(&h->reading->col));
 				} else if (h->reading) {

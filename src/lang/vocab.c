@@ -306,6 +306,14 @@ void vocab_add_data(struct vocab *v, const char *dim_name, const char *tag_key, 
 	}
 	if (!value || !*value)
 		return;
+	if (strcmp(dim_name, "usage_unit") == 0) {
+		/* the data's own units: "GB-Mo", "Lambda-GB-Second", "DPU-Hour" */
+		struct dim_ref none = { .dim = DIM_NONE };
+		struct vocab_entry *e = add_entry(v, value, VOCAB_UNIT, &none, FILTER_IN, cost, true);
+		if (e)
+			entry_add_value(e, value);
+		return;
+	}
 	if (strcmp(dim_name, "tag") == 0) {
 		if (!tag_key)
 			return;

@@ -21,6 +21,7 @@
 enum vocab_kind {
 	VOCAB_VALUE,     /* a value of a column: a filter */
 	VOCAB_DIMENSION, /* names a dimension ("service", "region", "team"): a grouping */
+	VOCAB_UNIT,      /* a usage unit of the data ("GB-Mo", "Lambda-GB-Second"): usage in it */
 };
 
 struct vocab_entry {

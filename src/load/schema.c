@@ -36,6 +36,7 @@ const char schema_vocabulary_sql[] =
 	"UNION ALL SELECT 'pricing_term', NULL, pricing_term, NULL, sum(amortized_cost) FROM costs WHERE pricing_term IS NOT NULL GROUP BY 3\n"
 	"UNION ALL SELECT 'provider', NULL, provider, NULL, sum(amortized_cost) FROM costs GROUP BY 3\n"
 	"UNION ALL SELECT 'currency', NULL, currency, NULL, sum(amortized_cost) FROM costs WHERE currency IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'usage_unit', NULL, usage_unit, NULL, sum(amortized_cost) FROM costs WHERE usage_unit IS NOT NULL GROUP BY 3\n"
 	"UNION ALL SELECT 'tag', k, v, NULL, cost FROM (\n"
 	"  SELECT k, v, sum(amortized_cost) AS cost FROM (\n"
 	"    SELECT unnest(map_keys(tags)) AS k, unnest(map_values(tags)) AS v, amortized_cost FROM costs WHERE cardinality(tags) > 0)\n"

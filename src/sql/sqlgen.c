@@ -214,9 +214,17 @@ static void add_where(struct gen *g, bool two_periods)
 	}
 	if (p->measure == MEASURE_USAGE) {
 		strbuf_addf(g->sql, "\n  AND %s", usage_rows);
+		bool family = false;
 		for (size_t i = 0; p->usage_unit[0] && i < sizeof(unit_families) / sizeof(unit_families[0]); i++)
-			if (strcmp(unit_families[i].unit, p->usage_unit) == 0)
+			if (strcmp(unit_families[i].unit, p->usage_unit) == 0) {
 				strbuf_addf(g->sql, "\n  AND lower(usage_unit) IN (%s)", unit_families[i].spellings);
+				family = true;
+			}
+		if (p->usage_unit[0] && !family) {
+			/* a unit of the data itself ("GB-Mo", "Lambda-GB-Second") */
+			strbuf_addstr(g->sql, "\n  AND usage_unit = ");
+			strbuf_add_sql_literal(g->sql, p->usage_unit);
+		}
 	}
 }
 
@@ -283,6 +291,14 @@ static void build_total(struct gen *g)
 		add_usage_unit_column(g);
 		add_where(g, false);
 		strbuf_addch(g->sql, ')');
+		return;
+	}
+	if (g->p->measure == MEASURE_USAGE && !g->p->usage_unit[0]) {
+		/* usage in different units is never added up: one total a unit */
+		add_sum(g);
+		strbuf_addf(g->sql, " AS %s, usage_unit AS unit", name);
+		add_where(g, false);
+		strbuf_addf(g->sql, "\nGROUP BY usage_unit\nORDER BY %s DESC, 2", name);
 		return;
 	}
 	add_sum(g);

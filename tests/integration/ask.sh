@@ -203,4 +203,13 @@ a = json.loads(sys.argv[1])
 assert a["plan"]["intent"] == "count" and a["columns"] == ["count"] and a["rows"][0][0] > 0, a
 ' "$OUT"
 
+run finq "$DB" ask --json --today "$TODAY" "EC2 usage last month"
+check "usage in several units is never added up" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+units = [r[1] for r in a["rows"]]
+assert len(units) == len(set(units)) > 1 and "Hrs" in units, a["rows"]
+assert "3 units" in a["message"] and not a["charts"], a
+' "$OUT"
+
 finish
