@@ -898,10 +898,13 @@ int api_data_summary(struct api *api, const struct req *req, struct resp *resp)
 	return 0;
 }
 
-/* Content types an upload may come as (besides none at all). */
+/* Content types an upload may come as. Not text/plain or none at all: a
+ * page on any site may send those without asking (no CORS preflight),
+ * and an upload replaces billing periods. multipart/form-data is such a
+ * type too; the Origin check (server.c) is what stops it from elsewhere. */
 static const char *const upload_types[] = {
 	"application/gzip", "application/octet-stream", "application/vnd.apache.parquet", "application/x-gzip",
-	"application/x-parquet", "multipart/form-data", "text/csv", "text/plain",
+	"application/x-parquet", "multipart/form-data",
 };
 
 /* The client's file name, reduced to a harmless label for messages. */
@@ -922,13 +925,14 @@ static void upload_label(const char *name, char *buf, size_t size)
 int api_data_upload(struct api *api, const struct req *req, struct resp *resp)
 {
 	const char *type = req_header(req, "Content-Type");
-	bool known = !type;
+	bool known = false;
 	for (size_t i = 0; i < sizeof(upload_types) / sizeof(upload_types[0]) && !known; i++)
 		known = content_type_is(type, upload_types[i]);
 	if (!known)
 		return resp_error(resp, 415, "unsupported_media_type",
-				  "send the file as the body (application/octet-stream) or as the one file of a "
-				  "multipart/form-data form, not '%.100s'", type);
+				  "send the file as the body (application/octet-stream, application/gzip or "
+				  "application/vnd.apache.parquet) or as the one file of a multipart/form-data form, "
+				  "not '%.100s'", type ? type : "(no content type)");
 	if (!req->body_file)
 		return resp_error(resp, 400, "invalid_body",
 				  content_type_is(type, "multipart/form-data") ? "the form has no file part"

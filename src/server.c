@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "http.h"
+#include "origin.h"
 #include "ratelimit.h"
 #include "state.h"
 #include "token.h"
@@ -55,6 +56,7 @@ struct server {
 	struct ratelimit *limits;  /* NULL: no rate limit */
 	unsigned rate_limit;
 	const char *cors_origin;   /* NULL: CORS off */
+	struct origin_policy origins; /* which Host and Origin headers are this server's */
 };
 
 static double monotonic_seconds(void)
@@ -160,10 +162,40 @@ static int answer_preflight(const struct req *req, struct resp *resp)
 	return -1;
 }
 
-/* Before the body: preflights, then the token, then the rate limit. */
+/* Methods that only read: no Origin check (CORS keeps other pages from
+ * reading the answers, and the Host check keeps rebound names out). */
+static bool method_is_safe(const char *method)
+{
+	static const char *const safe[] = { "GET", "HEAD", "OPTIONS" };
+	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		if (strcmp(method, safe[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The Host and Origin checks (origin.h); -1 with resp filled on refusal.
+ * A request without Host (HTTP/1.0 tools) cannot be a rebinding browser. */
+static int check_origin(struct server *srv, const struct req *req, struct resp *resp)
+{
+	const char *host = req_header(req, "Host"), *why;
+	if (host && !origin_host_allowed(&srv->origins, host))
+		return resp_error(resp, 421, "unknown_host",
+				  "this server does not answer to the host name '%.100s' (serve it with --allow-host "
+				  "NAME if it is yours)", host);
+	if (!method_is_safe(req->method) &&
+	    !origin_write_allowed(&srv->origins, req_header(req, "Origin"), host, req_header(req, "Sec-Fetch-Site"), &why))
+		return resp_error(resp, 403, "forbidden_origin", "refused: %s (Origin '%.100s')", why,
+				  req_header(req, "Origin") ? req_header(req, "Origin") : "none");
+	return 0;
+}
+
+/* Before the body: the Host and Origin, preflights, then the token, then
+ * the rate limit. */
 static int app_admit(void *arg, struct req *req, const char *route, struct resp *resp)
 {
 	struct server *srv = arg;
+	if (check_origin(srv, req, resp))
+		return -1;
 	if (is_preflight(srv, req))
 		return take_request(srv, "address", req->client, resp) ? -1 : answer_preflight(req, resp);
 	const char *authorization = req_header(req, "Authorization");
@@ -303,7 +335,11 @@ int server_run(const struct server_options *opt)
 	signal(SIGPIPE, SIG_IGN);
 	json_object_seed(0); /* before any thread makes objects */
 
-	srv.tokens_required = !http_host_is_loopback(opt->host);
+	srv.tokens_required = !http_host_is_loopback(opt->host) || opt->require_token;
+	srv.origins.bound = opt->host;
+	srv.origins.cors_origin = opt->cors_origin;
+	for (size_t i = 0; i < opt->nallow_hosts && i < (size_t)ORIGIN_HOSTS_MAX; i++)
+		srv.origins.hosts[srv.origins.nhosts++] = opt->allow_hosts[i];
 	srv.rate_limit = opt->rate_limit;
 	srv.cors_origin = opt->cors_origin;
 	pthread_mutex_init(&srv.tokens_lock, NULL);
@@ -317,6 +353,12 @@ int server_run(const struct server_options *opt)
 	state_tokens_release(&stored);
 	if (trc) {
 		rc = cli_fail(&e, EXIT_DATABASE);
+		goto out;
+	}
+	if (srv.tokens_required && ntokens == 0 && opt->require_token) {
+		fprintf(stderr, "finq: --require-token, but the state file holds no API token: create one with "
+				"'finq token create NAME' first\n");
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	if (srv.tokens_required && ntokens == 0) {
@@ -357,6 +399,9 @@ int server_run(const struct server_options *opt)
 		.ipv6 = ipv6,
 		.upload_dir = upload_dir,
 		.idle_timeout = opt->timeout,
+		.trusted_proxy = opt->trusted_proxy,
+		.head_timeout = opt->head_timeout,
+		.per_address_limit = opt->per_address,
 		.headers = security_headers,
 		.nheaders = sizeof(security_headers) / sizeof(security_headers[0]),
 		.app = { .arg = &srv, .body_limit = app_body_limit, .handle = app_handle, .done = app_done,

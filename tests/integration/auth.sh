@@ -198,9 +198,9 @@ python3 - "$PORT" "$TOKEN" >"$WORK/stall.out" 2>&1 <<'PY' &
 import socket, sys, time
 port, token = int(sys.argv[1]), sys.argv[2]
 results = []
-for head in (b"POST /api/v1/chat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode()
+for head in (b"POST /api/v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token.encode()
              + b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mess",
-             b"GET /api/v1/conversations HTTP/1.1\r\nHost: x\r\nAuthor"):
+             b"GET /api/v1/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthor"):
     s = socket.create_connection(("127.0.0.1", port))
     s.settimeout(20)
     start = time.monotonic()

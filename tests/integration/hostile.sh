@@ -112,9 +112,9 @@ def run_cli(args, stdin=b""):
                        timeout=120, env=env)
     return p.returncode, p.stdout + p.stderr
 
-def request(method, target, body, ctype, filename):
+def request(method, target, body, ctype, filename, extra=None):
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    headers = {}
+    headers = dict(extra or {})
     if filename is not None:
         boundary = uuid.uuid4().hex
         body = (b"--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
@@ -187,10 +187,15 @@ for channel, target, payload, ctype, expect, what in cases:
     before = state_counts()
     method, rest = target.split(" ", 1)
     filename = None
+    extra_headers = {}
+    while " header=" in rest:
+        rest, h = rest.rsplit(" header=", 1)
+        k, v = h.split(":", 1)
+        extra_headers[k.strip()] = v.strip()
     if " filename=" in rest:
         rest, filename = rest.split(" filename=", 1)
     body, _ = fixture_or(payload)
-    status, msg = request(method, rest, body, None if ctype == "-" else ctype, filename)
+    status, msg = request(method, rest, body, None if ctype == "-" else ctype, filename, extra_headers)
     extra = ""
     if srv.poll() is not None:
         extra = "the server exited (%d)" % srv.returncode

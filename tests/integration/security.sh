@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# security.sh: the real `finq serve` against the attacks of issue 14 (see
+# docs/security.md): another web page the user visits (a forged upload
+# posted as text/plain or a form, a DNS-rebound host name reading the
+# API), tokens required on loopback on request, X-Forwarded-For believed
+# from the trusted proxy only. Every check here failed before the fix it
+# names. The server starts with no cost data unless a section loads some;
+# the trap stops it.
+set -u
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DB=$WORK/sec.duckdb
+EVIL=https://evil.example
+# shellcheck source=tests/integration/http.sh
+. "$(dirname "$0")/http.sh"
+
+data_version() {
+	req GET /health
+	jget 'd["data_version"]'
+}
+
+# ---- 1. other web pages: DNS rebinding and cross-site writes -----------------------------------
+start_server "$DB" --allow-host finq.internal || finish
+version=$(data_version)
+req GET /api/v1/conversations -H "Host: evil.example:$PORT"
+check_error "a rebound host name cannot read the API" 421 unknown_host
+req POST /api/v1/sql -H "Host: evil.example:$PORT" -H 'Content-Type: application/json' --data-binary '{"sql": "SELECT 1"}'
+check_error "nor run SQL" 421 unknown_host
+check_eq "the refusal carries the security headers" nosniff "$(header X-Content-Type-Options)"
+req GET / -H "Host: evil.example"
+check_eq "nor load the page" 421 "$STATUS"
+req GET /api/v1/conversations -H "Host: localhost:$PORT"
+check_eq "localhost is this server" 200 "$STATUS"
+req GET /api/v1/conversations -H "Host: [::1]:$PORT"
+check_eq "so is ::1 on loopback" 200 "$STATUS"
+req GET /api/v1/conversations -H "Host: finq.internal:$PORT"
+check_eq "and a name given with --allow-host" 200 "$STATUS"
+req GET /api/v1/conversations -H "Host: 10.9.8.7:$PORT"
+check_error "another address is not" 421 unknown_host
+
+printf 'identity_line_item_id,bill_billing_period_start_date\nforged,2025-11-01\n' >"$WORK/forged.csv"
+req POST /api/v1/data -H 'Content-Type: text/plain' -H "Origin: $EVIL" --data-binary "@$WORK/forged.csv"
+check_error "a cross-site text/plain upload is refused before its body" 403 forbidden_origin
+req POST /api/v1/data -H 'Content-Type: text/plain' --data-binary "@$WORK/forged.csv"
+check_error "text/plain is no upload type, whatever the origin" 415 unsupported_media_type
+req POST /api/v1/data --data-binary "@$WORK/forged.csv" -H 'Content-Type:'
+check_error "nor is none at all" 415 unsupported_media_type
+req POST /api/v1/data -F "file=@$DATA/cur-dev/focus.csv.gz" -H "Origin: $EVIL"
+check_error "a cross-site multipart form is refused" 403 forbidden_origin
+req POST /api/v1/data -H 'Content-Type: application/octet-stream' -H 'Sec-Fetch-Site: cross-site' \
+	--data-binary "@$DATA/cur-dev/focus.csv.gz"
+check_error "a browser that says cross-site is refused without an Origin too" 403 forbidden_origin
+req POST /api/v1/data -F "file=@$DATA/cur-dev/focus.csv.gz" -H "Origin: null"
+check_error "an opaque origin (null) is refused" 403 forbidden_origin
+check_eq "none of them loaded anything" "$version" "$(data_version)"
+post_json /api/v1/conversations '{"title": "mine"}'
+CONV=$(jget 'd["id"]')
+req DELETE "/api/v1/conversations/$CONV" -H "Origin: $EVIL"
+check_error "a cross-site delete is refused" 403 forbidden_origin
+req PATCH "/api/v1/conversations/$CONV" -H "Origin: http://127.0.0.1:1" -H 'Content-Type: application/json' \
+	--data-binary '{"title": "x"}'
+check_error "so is another port of this host" 403 forbidden_origin
+req GET "/api/v1/conversations/$CONV" -H "Origin: $EVIL"
+check_eq "a read with a foreign Origin is answered (CORS keeps the page from it)" 200 "$STATUS"
+check_eq "without CORS headers" "" "$(header Access-Control-Allow-Origin)"
+req PATCH "/api/v1/conversations/$CONV" -H "Origin: $BASE" -H 'Content-Type: application/json' \
+	--data-binary '{"title": "renamed"}'
+check_eq "a same-origin write (the web UI) goes through" 200 "$STATUS"
+req POST /api/v1/data -F "file=@$DATA/cur-dev/focus.csv.gz" -H "Origin: $BASE" -H 'Sec-Fetch-Site: same-origin'
+check_eq "and so does the web UI's multipart upload" 200 "$STATUS"
+req POST /api/v1/data -H 'Content-Type: application/gzip' --data-binary "@$DATA/cur-dev/focus.csv.gz"
+check_eq "as does an explicit binary upload from a tool" 200 "$STATUS"
+stop_server
+
+# ---- 2. --require-token on loopback ------------------------------------------------------------
+run "$FINQ" --db "$DB" serve --port 0 --require-token
+check_eq "--require-token without a stored token refuses to start" 2 "$RC"
+check_contains "and says how to make one" "$ERR" "finq token create"
+run "$FINQ" --db "$DB" serve --allow-host 'evil.example:80'
+check_eq "--allow-host takes a name, not a host and port" 2 "$RC"
+run "$FINQ" --db "$DB" serve --trusted-proxy 'proxy.example'
+check_eq "--trusted-proxy takes an address" 2 "$RC"
+TOKEN=$("$FINQ" --db "$DB" token create sec 2>/dev/null)
+start_server "$DB" --require-token || finish
+req GET /api/v1/conversations
+check_error "on loopback, with --require-token, no token is 401" 401 unauthorized
+req GET /api/v1/conversations -H "Authorization: Bearer $TOKEN"
+check_eq "and a token is 200" 200 "$STATUS"
+req GET /
+check_eq "the page still loads (it asks for the token)" 200 "$STATUS"
+stop_server
+
+# ---- 3. X-Forwarded-For from the trusted proxy only ----------------------------------------------
+start_server "$DB" --rate-limit 3 || finish
+for ip in 198.51.100.1 198.51.100.2 198.51.100.3; do
+	req GET /api/v1/conversations -H "X-Forwarded-For: $ip"
+done
+check_error "without --trusted-proxy a forged X-Forwarded-For gets no bucket of its own" 429 rate_limited
+stop_server
+start_server "$DB" --rate-limit 3 --trusted-proxy 127.0.0.1 || finish
+statuses=
+for _ in 1 2 3 4; do
+	req GET /api/v1/conversations -H "X-Forwarded-For: 203.0.113.9, 198.51.100.1"
+	statuses="$statuses $STATUS"
+done
+check_eq "behind the trusted proxy the client's address has its bucket" " 200 200 200 429" "$statuses"
+req GET /api/v1/conversations -H "X-Forwarded-For: 198.51.100.2"
+check_eq "and another client has another" 200 "$STATUS"
+stop_server
+
+# ---- 4. slow clients: a deadline for the whole head, connections per address ----------------------
+start_server "$DB" --header-timeout 3 --timeout 10 --max-per-address 3 || finish
+python3 - "$PORT" >"$WORK/slow.out" 2>&1 <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.create_connection(("127.0.0.1", port))
+start = time.monotonic()
+head = b"GET /api/v1/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 40
+state = "open"
+try:
+    for b in head:  # one byte a second: never silent for the idle --timeout
+        s.sendall(bytes([b]))
+        time.sleep(1)
+except OSError:
+    pass
+s.settimeout(15)
+try:
+    while s.recv(4096):
+        pass
+    state = "closed"
+except OSError:
+    state = "closed"
+print("%s %.0f" % (state, time.monotonic() - start))
+PY
+slow=$!
+wait "$slow"
+check_match "a head trickled a byte a second is cut off after the 3 s deadline, not after 40 s" \
+	"$(cat "$WORK/slow.out")" '^closed [3-6]$'
+held=$(python3 - "$PORT" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+# three idle connections are this address's share; a fourth is closed at once
+socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+time.sleep(0.3)
+extra = socket.create_connection(("127.0.0.1", port))
+extra.settimeout(3)
+extra.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+try:
+    first = extra.recv(4096)
+except OSError:
+    first = b""
+# another address (127.0.0.2 reaches a loopback server too) is served meanwhile
+other = socket.socket()
+other.bind(("127.0.0.2", 0))
+other.connect(("127.0.0.1", port))
+other.settimeout(3)
+other.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+reply = other.recv(4096)
+print("fourth:%s other:%s" % ("refused" if not first else first.split(b"\r\n")[0].decode(),
+                              reply.split(b"\r\n")[0].decode()))
+PY
+)
+check_eq "a fourth connection from one address is refused while another address is served" \
+	"fourth:refused other:HTTP/1.1 200 OK" "$held"
+req GET /api/v1/conversations
+check_eq "and the server still answers" 200 "$STATUS"
+stop_server
+
+finish
