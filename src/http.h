@@ -56,6 +56,11 @@ struct req {
 	 * and the route is public (set by the application's admit): answer
 	 * only what anyone may know. */
 	bool restricted;
+	/* Who is asking (set by the application's admit): the API token's
+	 * name, "" without one; and its role (access.h), 0 (admin) without
+	 * a token: the local user on loopback, or a test. */
+	char actor[65];
+	int role;
 	/* path parameters ("{id}"), filled by the router */
 	size_t nparams;
 	char param_names[REQ_PARAMS_MAX][32];

@@ -9,6 +9,7 @@
  * not a signal).
  */
 #include "server.h"
+#include "access.h"
 #include "api.h"
 #include "cli.h"
 #include "engine.h"
@@ -76,10 +77,12 @@ static bool route_is_public(const char *method, const char *route)
 	return false;
 }
 
-/* Whose is this token? 1 with its name in name, 0 when no stored token
- * matches (unknown or revoked), -1 when the state file cannot say. Every
- * stored hash is compared, in constant time, whatever matched before. */
-static int token_owner(struct server *srv, const char *token, size_t n, char name[TOKEN_NAME_MAX + 1])
+/* Whose is this token? 1 with its name in name and its role in *role, 0
+ * when no stored token matches (unknown or revoked), -1 when the state
+ * file cannot say. Every stored hash is compared, in constant time,
+ * whatever matched before. */
+static int token_owner(struct server *srv, const char *token, size_t n, char name[TOKEN_NAME_MAX + 1],
+		       enum access_role *role)
 {
 	char hash[TOKEN_HASH_SIZE], recent[32];
 	struct state_tokens all = { 0 };
@@ -99,6 +102,8 @@ static int token_owner(struct server *srv, const char *token, size_t n, char nam
 			if (token_hash_equal(all.items[i].hash, hash) && !found) {
 				snprintf(name, TOKEN_NAME_MAX + 1, "%s", all.items[i].name);
 				noted = strcmp(all.items[i].last_used_at, recent) > 0;
+				if (!access_role_parse(all.items[i].role, role))
+					*role = ROLE_READ; /* the schema allows no other; if it did, the least */
 				found = 1;
 			}
 		/* no write to the state file for every request */
@@ -189,6 +194,26 @@ static int check_origin(struct server *srv, const struct req *req, struct resp *
 	return 0;
 }
 
+/* Whether the token's role may use the route (access.h); -1 with a 403
+ * in resp, and a line in the audit log, when it may not. */
+static int check_role(struct server *srv, const struct req *req, const char *route, struct resp *resp)
+{
+	enum access_role need = access_route_needs(req->method, route);
+	if (access_allows((enum access_role)req->role, need))
+		return 0;
+	char what[160];
+	struct err e = { 0 };
+	snprintf(what, sizeof(what), "%s %s", req->method, route);
+	struct state_audit a = { req->actor, req->client, "access.denied", what, access_role_name((enum access_role)req->role) };
+	pthread_mutex_lock(&srv->tokens_lock);
+	if (state_audit_add(srv->tokens, &a, &e))
+		fprintf(stderr, "finq: %s\n", e.msg);
+	pthread_mutex_unlock(&srv->tokens_lock);
+	return resp_error(resp, 403, "forbidden", "the token '%s' has the role %s; %s needs %s (finq token role %s %s)",
+			  req->actor, access_role_name((enum access_role)req->role), what, access_role_name(need),
+			  req->actor, access_role_name(need));
+}
+
 /* Before the body: the Host and Origin, preflights, then the token, then
  * the rate limit. */
 static int app_admit(void *arg, struct req *req, const char *route, struct resp *resp)
@@ -212,7 +237,8 @@ static int app_admit(void *arg, struct req *req, const char *route, struct resp 
 	const char *token;
 	size_t n;
 	char name[TOKEN_NAME_MAX + 1];
-	int owner = token_from_authorization(authorization, &token, &n) ? token_owner(srv, token, n, name) : 0;
+	enum access_role role = ROLE_READ;
+	int owner = token_from_authorization(authorization, &token, &n) ? token_owner(srv, token, n, name, &role) : 0;
 	if (owner < 0)
 		return resp_error(resp, 503, "unavailable", "cannot check the API token now; try again");
 	if (owner == 0) /* failed attempts count against the address */
@@ -221,7 +247,11 @@ static int app_admit(void *arg, struct req *req, const char *route, struct resp 
 			       : refuse_unauthorized(resp, "Bearer realm=\"finq\", error=\"invalid_token\"",
 						     "the API token is not valid: it is malformed, unknown or revoked "
 						     "(send 'Authorization: Bearer <token>')");
-	return take_request(srv, "token", name, resp);
+	snprintf(req->actor, sizeof(req->actor), "%s", name);
+	req->role = (int)role;
+	if (take_request(srv, "token", name, resp))
+		return -1;
+	return check_role(srv, req, route, resp);
 }
 
 /* CORS: the configured origin, and it alone, may read the responses. */

@@ -167,4 +167,113 @@ req GET /api/v1/conversations
 check_eq "and the server still answers" 200 "$STATUS"
 stop_server
 
+# ---- 5. who may do what: roles, owners, the audit log --------------------------------------------
+# (the database holds the focus export uploaded in section 1)
+mk() { "$FINQ" --db "$DB" token add "$1" --role "$2" 2>/dev/null; }
+ALICE=$(mk alice read)
+BOB=$(mk bob read)
+UP=$(mk up upload)
+ADM=$(mk adm admin)
+run finq "$DB" token add eve --role root
+check_eq "an unknown role is refused" 2 "$RC"
+run finq "$DB" --json token list
+check "list shows each token's role; sec, made without --role, is read" python3 -c '
+import json, sys
+roles = {t["name"]: t["role"] for t in json.loads(sys.argv[1])["tokens"]}
+assert roles == {"adm": "admin", "alice": "read", "bob": "read", "sec": "read", "up": "upload"}, roles
+' "$OUT"
+as() { local t=$1; shift; req "$@" -H "Authorization: Bearer $t"; }
+start_server "$DB" || finish
+as "$ALICE" POST /api/v1/chat -H 'Content-Type: application/json' --data-binary '{"message": "total cost in November 2025"}'
+check_eq "alice asks" 200 "$STATUS"
+CONV=$(jget 'd["conversation_id"]')
+MSG=$(jget 'd["message_id"]')
+as "$BOB" GET "/api/v1/conversations/$CONV"
+check_error "bob cannot read alice's conversation (as if it did not exist)" 404 not_found
+as "$BOB" GET "/api/v1/conversations/$CONV/export?format=md"
+check_error "nor export it" 404 not_found
+as "$BOB" PATCH "/api/v1/conversations/$CONV" -H 'Content-Type: application/json' --data-binary '{"title": "pwned"}'
+check_error "nor rename it" 404 not_found
+as "$BOB" DELETE "/api/v1/conversations/$CONV"
+check_error "nor delete it" 404 not_found
+as "$BOB" POST /api/v1/chat -H 'Content-Type: application/json' \
+	--data-binary "{\"message\": \"what about S3?\", \"conversation_id\": \"$CONV\"}"
+check_error "nor continue it" 404 not_found
+as "$BOB" POST /api/v1/chat/stream -H 'Content-Type: application/json' \
+	--data-binary "{\"message\": \"what about S3?\", \"conversation_id\": \"$CONV\"}"
+check_error "nor stream into it" 404 not_found
+as "$BOB" POST /api/v1/feedback -H 'Content-Type: application/json' \
+	--data-binary "{\"message_id\": \"$MSG\", \"helpful\": false}"
+check_error "nor give feedback on its answers" 404 not_found
+as "$BOB" GET /api/v1/conversations
+check_py "bob's list does not show it" 'assert all(c["id"] != sys.argv[3] for c in d["conversations"]), d' "$CONV"
+as "$ALICE" GET /api/v1/conversations
+check_py "alice's list shows hers, owned by her" \
+	'assert [c["owner"] for c in d["conversations"] if c["id"] == sys.argv[3]] == ["alice"], d' "$CONV"
+as "$ALICE" POST /api/v1/feedback -H 'Content-Type: application/json' \
+	--data-binary "{\"message_id\": \"$MSG\", \"helpful\": true}"
+check_eq "alice gives feedback on her answer" 201 "$STATUS"
+as "$ADM" GET "/api/v1/conversations/$CONV"
+check_eq "an admin token reads every conversation" 200 "$STATUS"
+req GET "/api/v1/conversations/$CONV"
+check_eq "so does the local user on loopback without a token" 200 "$STATUS"
+as "$ALICE" GET /api/v1/stats
+check_error "everyone's questions (/stats) are not for a read token" 403 forbidden
+as "$ADM" GET /api/v1/stats
+check_eq "but for an admin" 200 "$STATUS"
+before=$(data_version)
+as "$ALICE" POST /api/v1/data -H 'Content-Type: application/gzip' --data-binary "@$DATA/cur-dev/focus.csv.gz"
+check_error "a read token cannot upload (before the body)" 403 forbidden
+check_contains "and is told which role it needs" "$(jget 'd["error"]["message"]')" "needs upload"
+check_eq "nothing was loaded" "$before" "$(data_version)"
+as "$UP" POST /api/v1/data -H 'Content-Type: application/gzip' --data-binary "@$DATA/cur-dev/focus.csv.gz"
+check_eq "an upload token can" 200 "$STATUS"
+as "$ALICE" DELETE "/api/v1/conversations/$CONV"
+check_eq "alice deletes her conversation" 204 "$STATUS"
+stop_server
+run finq "$DB" --json audit
+check "the audit log says who did what to which object, from where" python3 -c '
+import json, sys
+log = json.loads(sys.argv[1])["audit"]
+def has(actor, action, obj=None, client="127.0.0.1", detail=None):
+    for a in log:
+        if a["actor"] == actor and a["action"] == action and (obj is None or a["object"] == obj) \
+           and a["client"] == client and (detail is None or detail in (a["detail"] or "")):
+            return
+    raise AssertionError("no %s %s %s in %s" % (actor, action, obj, log))
+has("cli", "token.create", "alice", client=None, detail="read")
+has("alice", "conversation.create", sys.argv[2])
+has("alice", "feedback.add", sys.argv[3])
+has("alice", "access.denied", "POST /api/v1/data", detail="read")
+has("up", "data.upload", "upload", detail="periods [2025-")
+has("up", "data.upload", detail="replaced ")
+has("local", "data.upload")
+has("alice", "conversation.delete", sys.argv[2])
+assert not any(a["actor"] == "bob" and a["action"].startswith("conversation.") for a in log), log
+' "$OUT" "$CONV" "$MSG"
+run finq "$DB" audit
+check_match "finq audit prints one line per entry" "$OUT" 'up +127\.0\.0\.1 +data\.upload'
+
+# a state file from before roles: its token keeps working, as admin
+OLDDB=$WORK/old.duckdb
+OLDTOKEN=$("$FINQ" --db "$OLDDB" token add legacy --role read 2>/dev/null)
+python3 - "$WORK/old.state.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("""
+ALTER TABLE api_tokens DROP COLUMN role;
+ALTER TABLE conversations DROP COLUMN owner;
+DROP TABLE audit_log;
+PRAGMA user_version = 2;
+""")
+db.commit()
+PY
+run finq "$OLDDB" --json token list
+BODY=$OUT
+check_py "a token made before roles is admin after the upgrade" 'assert d["tokens"][0]["role"] == "admin", d'
+start_server "$OLDDB" --require-token || finish
+req GET /api/v1/stats -H "Authorization: Bearer $OLDTOKEN"
+check_eq "and works as one" 200 "$STATUS"
+stop_server
+
 finish
