@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "headwatch.h"
 #include "origin.h"
+#include "strict.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -678,6 +679,37 @@ static void conn_req_headers_in(struct MHD_Connection *con, struct conn_req *r)
 	};
 }
 
+/* The head as strict.c sees it: names and values with their lengths. */
+struct head_list {
+	struct strict_header *h;
+	size_t n, alloc;
+};
+
+static enum MHD_Result collect_head(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				    const char *value, size_t value_size)
+{
+	struct head_list *l = cls;
+	(void)kind;
+	ALLOC_GROW(l->h, l->n + 1, l->alloc);
+	l->h[l->n++] = (struct strict_header){ key, key_size, value ? value : "", value ? value_size : 0 };
+	return MHD_YES;
+}
+
+/* strict.h's rules; -1 with the request failed when the head breaks one. */
+static int head_check(struct MHD_Connection *con, struct conn_req *r)
+{
+	struct head_list l = { 0 };
+	int status = 0;
+	const char *code = NULL;
+	char msg[200];
+	MHD_get_connection_values_n(con, MHD_HEADER_KIND, collect_head, &l);
+	int rc = strict_head_check(l.h, l.n, &status, &code, msg, sizeof(msg));
+	free(l.h);
+	if (rc)
+		conn_req_fail(r, status, code, "%s", msg);
+	return rc;
+}
+
 /* The connection's headwatch handle (set when it started), or NULL. */
 static struct headwatch_conn *conn_watch(struct MHD_Connection *con)
 {
@@ -701,6 +733,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 		pthread_mutex_unlock(&srv->lock);
 		r->limit = srv->cfg.app.body_limit(srv->cfg.app.arg, method, url, &r->to_file, &r->route);
 		conn_req_headers_in(con, r);
+		if (head_check(con, r))
+			return answer_failure(con, r);
 		if (srv->cfg.app.admit) {
 			struct resp resp;
 			resp_init(&resp);

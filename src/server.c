@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -254,11 +255,24 @@ static int app_admit(void *arg, struct req *req, const char *route, struct resp 
 	return check_role(srv, req, route, resp);
 }
 
-/* CORS: the configured origin, and it alone, may read the responses. */
+/* Whether resp already says how it may be cached. */
+static bool resp_has_cache_control(const struct resp *resp)
+{
+	for (size_t i = 0; i < resp->nheaders; i++)
+		if (strcasecmp(resp->headers[i].name, "Cache-Control") == 0)
+			return true;
+	return false;
+}
+
+/* No cache keeps an answer (the API's, errors included) unless the
+ * handler said otherwise (the web UI's files); CORS: the configured
+ * origin, and it alone, may read the responses. */
 static void app_decorate(void *arg, const struct req *req, struct resp *resp)
 {
 	struct server *srv = arg;
 	const char *origin = req_header(req, "Origin");
+	if (!resp_has_cache_control(resp))
+		resp_header(resp, "Cache-Control", "no-store");
 	if (!srv->cors_origin)
 		return;
 	resp_header(resp, "Vary", "Origin");

@@ -276,4 +276,76 @@ req GET /api/v1/stats -H "Authorization: Bearer $OLDTOKEN"
 check_eq "and works as one" 200 "$STATUS"
 stop_server
 
+# ---- 6. strict HTTP: heads read one way only, errors in finq's shape, nothing cached ---------------
+start_server "$DB" || finish
+python3 - "$PORT" >"$WORK/strict.out" 2>&1 <<'PY'
+import json, socket, sys
+port = int(sys.argv[1])
+H = b"Host: 127.0.0.1\r\n"
+def send(raw):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(5)
+    s.sendall(raw)
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    except OSError:
+        pass
+    s.close()
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1]) if lines[0] else 0
+    headers = {l.split(":", 1)[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:] if ":" in l}
+    return status, headers, body
+cases = [
+    ("two different Content-Lengths", 400, b"POST /api/v1/chat HTTP/1.1\r\n" + H +
+     b"Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 20\r\n\r\n{}"),
+    ("whitespace before a header colon", 400, b"GET /api/v1/conversations HTTP/1.1\r\n" + H +
+     b"Authorization : Bearer x\r\n\r\n"),
+    # (a NUL in a header value: libmicrohttpd 0.9.75 ends the value at the NUL
+    # and reports the shorter length, so finq never sees it; see
+    # docs/security.md. strict.c refuses it where lengths tell: test_strict.c)
+    ("two Authorization headers", 400, b"GET /api/v1/conversations HTTP/1.1\r\n" + H +
+     b"Authorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n"),
+    ("two Host headers", 400, b"GET /api/v1/conversations HTTP/1.1\r\n" + H + b"Host: evil.example\r\n\r\n"),
+    ("an unknown transfer coding", 501, b"POST /api/v1/chat HTTP/1.1\r\n" + H +
+     b"Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n{}"),
+    ("Transfer-Encoding with Content-Length", 400, b"POST /api/v1/chat HTTP/1.1\r\n" + H +
+     b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+    ("an API answer", 200, b"GET /api/v1/conversations HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"),
+    ("an unknown route", 404, b"GET /api/v1/nope HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"),
+]
+for name, want, raw in cases:
+    status, headers, body = send(raw)
+    problems = []
+    if status != want:
+        problems.append("status %d" % status)
+    if headers.get("x-content-type-options") != "nosniff" or "frame-ancestors 'none'" not in headers.get("content-security-policy", ""):
+        problems.append("no security headers")
+    if headers.get("cache-control") != "no-store":
+        problems.append("Cache-Control %r" % headers.get("cache-control"))
+    if want >= 400:
+        try:
+            err = json.loads(body)["error"]
+            assert err["code"] and err["message"]
+        except Exception:
+            problems.append("body %r" % body[:100])
+    print("%s: %s" % (name, "; ".join(problems) or "ok"))
+PY
+while IFS= read -r line; do
+	case $line in
+	*": ok") ok "strict HTTP: ${line%: ok} is answered as it should, with security headers, no-store and a JSON error" ;;
+	*) not_ok "strict HTTP: $line" ;;
+	esac
+done <"$WORK/strict.out"
+req GET /assets/app.js
+check_eq "the web UI's files keep their own caching" no-cache "$(header Cache-Control)"
+req GET /api/v1/conversations -H 'Host: 127.0.0.1'
+check_eq "and the server still answers" 200 "$STATUS"
+stop_server
+
 finish
