@@ -14,6 +14,7 @@
 #include "date.h"
 #include "engine.h"
 #include "insight.h"
+#include "safetext.h"
 #include "sandbox.h"
 #include "state.h"
 #include "strbuf.h"
@@ -856,17 +857,48 @@ int api_conversation_delete(struct api *api, const struct req *req, struct resp 
 	return 0;
 }
 
-/* Text for one line of markdown: no line breaks; in a table, no pipes. */
+/* Text for one line of markdown: no line breaks; in a table, no pipes;
+ * no HTML anywhere (a tag value such as <img onerror=...> stays text in
+ * any viewer that renders HTML in Markdown; safetext.h). */
 static void md_inline(struct strbuf *md, const char *s, bool cell)
 {
 	for (; s && *s; s++) {
+		const char *entity = safetext_html_entity(*s);
 		if (*s == '\n' || *s == '\r')
 			strbuf_addch(md, ' ');
 		else if (cell && *s == '|')
 			strbuf_addstr(md, "\\|");
+		else if (entity)
+			strbuf_addstr(md, entity);
 		else
 			strbuf_addch(md, *s);
 	}
+}
+
+/* The narrative keeps its lines (bullets) but not HTML. */
+static void md_lines(struct strbuf *md, const char *s)
+{
+	for (; s && *s; s++) {
+		const char *entity = safetext_html_entity(*s);
+		if (entity)
+			strbuf_addstr(md, entity);
+		else
+			strbuf_addch(md, *s);
+	}
+}
+
+/* A code fence longer than any run of backticks in text, so that a value
+ * quoted in the SQL cannot close it early. */
+static void md_fence(struct strbuf *md, const char *text)
+{
+	size_t longest = 2, run = 0;
+	for (const char *p = text; p && *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	for (size_t i = 0; i <= longest; i++)
+		strbuf_addch(md, '`');
 }
 
 static void md_value(struct strbuf *md, const json_t *v)
@@ -943,15 +975,21 @@ static void export_markdown(const json_t *conv, struct strbuf *md)
 		const char *narrative = json_string_value(json_object_get(a, "message"));
 		const char *interpretation = json_string_value(json_object_get(a, "interpretation"));
 		const char *sql = json_string_value(json_object_get(a, "sql"));
-		if (narrative)
-			strbuf_addf(md, "%s\n\n", narrative);
+		if (narrative) {
+			md_lines(md, narrative);
+			strbuf_addstr(md, "\n\n");
+		}
 		if (interpretation) {
 			strbuf_addstr(md, "**How I read it:** ");
 			md_inline(md, interpretation, false);
 			strbuf_addstr(md, "\n\n");
 		}
-		if (sql)
-			strbuf_addf(md, "```sql\n%s\n```\n\n", sql);
+		if (sql) {
+			md_fence(md, sql);
+			strbuf_addf(md, "sql\n%s\n", sql);
+			md_fence(md, sql);
+			strbuf_addstr(md, "\n\n");
+		}
 		md_table(md, json_object_get(a, "columns"), json_object_get(a, "rows"));
 	}
 }

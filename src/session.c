@@ -2,6 +2,7 @@
  * session: conversations across processes. See session.h.
  */
 #include "session.h"
+#include "safetext.h"
 #include "answer.h"
 #include "cli.h"
 #include "xalloc.h"
@@ -116,8 +117,18 @@ int session_ask(struct session *s, const char *question, int today, json_t **ans
 	return 0;
 }
 
-void session_print_answer(const json_t *answer, FILE *out, bool color)
+void session_print_answer(const json_t *given, FILE *out, bool color)
 {
+	/* Names and values from the bill are printed: no escape sequence in
+	 * them may reach the terminal (safetext.h). The narrative keeps its
+	 * line breaks. */
+	json_t *answer = json_deep_copy(given);
+	json_t *message = json_object_get(answer, "message");
+	json_incref(message);
+	json_object_del(answer, "message");
+	safetext_terminal_json(answer, false);
+	safetext_terminal_json(message, true);
+	json_object_set_new(answer, "message", message ? message : json_null());
 	struct plan plan;
 	if (plan_from_json(json_object_get(answer, "plan"), &plan))
 		plan_init(&plan);
@@ -133,4 +144,5 @@ void session_print_answer(const json_t *answer, FILE *out, bool color)
 			fprintf(out, "  - %s\n", json_string_value(json_array_get(suggestions, i)));
 	}
 	table_release(&t);
+	json_decref(answer);
 }

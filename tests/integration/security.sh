@@ -348,4 +348,44 @@ req GET /api/v1/conversations -H 'Host: 127.0.0.1'
 check_eq "and the server still answers" 200 "$STATUS"
 stop_server
 
+# ---- 7. outputs that cannot attack their readers: a bill with hostile tag values ---------------------
+HDB=$WORK/hostile-tags.duckdb
+python3 - "$DATA/cur-dev/focus.csv.gz" "$WORK/hostile-tags.csv" <<'PY'
+import csv, gzip, io, json, sys
+r = csv.reader(gzip.open(sys.argv[1], "rt", newline=""))
+header = next(r)
+rows = [next(r) for _ in range(60)]
+ti, ni = header.index("Tags"), header.index("SubAccountName")
+hostile = ["\x1b]0;pwned\x07\x1b[2Jteam-esc", "<img src=x onerror=alert(1)>", '=HYPERLINK("http://evil.example","x")',
+           "@SUM(1+1)", "-2+3", "+cmd|' /C calc'!A0"]
+for i, row in enumerate(rows):
+    row[ti] = json.dumps({"team": hostile[i % len(hostile)]})
+    row[ni] = hostile[(i + 1) % len(hostile)]
+w = csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n")
+w.writerow(header)
+w.writerows(rows)
+PY
+"$FINQ" --db "$HDB" load --no-progress "$WORK/hostile-tags.csv" >/dev/null 2>&1
+run finq "$HDB" --today 2025-12-04 ask "cost by team"
+check_contains "finq ask answers over the hostile tags" "$OUT" "team-esc"
+if grep -q $'\x1b' <<<"$OUT"; then not_ok "finq ask prints no escape sequence from the data" "$(cat -v <<<"$OUT" | head -3)"
+else ok "finq ask prints no escape sequence from the data"; fi
+run finq "$HDB" sql "SELECT tags['team'] AS team, chr(155) || '31m' AS c1, chr(27) || '[2J' AS esc FROM costs LIMIT 3"
+if grep -q $'\x1b\|\xc2\x9b' <<<"$OUT"; then not_ok "finq sql's table prints no escape or C1 control" "$(cat -v <<<"$OUT" | head -3)"
+else ok "finq sql's table prints no escape or C1 control"; fi
+run finq "$HDB" sql --csv "SELECT '=1+1' AS f, -5 AS n, -2.5 AS r, '-5' AS t, '@x' AS a, 'plain' AS p"
+check_eq "CSV: formula text gets an apostrophe, negative numbers stay numbers" \
+	"\"'=1+1\",-5,-2.5,\"'-5\",\"'@x\",plain" "$(sed -n 2p <<<"$OUT" | tr -d '\r')"
+run finq "$HDB" sql --csv "SELECT tags['team'] AS team FROM costs GROUP BY 1 ORDER BY 1"
+check_not_contains "CSV: no tag value starts a formula" "$(tr -d '\r' <<<"$OUT" | grep -E '^[=+@-]')" "("
+check_contains "CSV: the HYPERLINK value is kept, neutralised" "$OUT" "\"'=HYPERLINK(\"\"http://evil.example\"\""
+start_server "$HDB" || finish
+post_json /api/v1/chat '{"message": "cost by team", "today": "2025-12-04"}'
+CONV=$(jget 'd["conversation_id"]')
+req GET "/api/v1/conversations/$CONV/export?format=md"
+check_eq "the Markdown export is served" 200 "$STATUS"
+check_not_contains "the Markdown export holds no HTML from the data (table)" "$BODY" "<img"
+check_contains "it shows the value as text" "$BODY" "&lt;img src=x onerror=alert(1)&gt;"
+stop_server
+
 finish
