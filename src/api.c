@@ -18,6 +18,7 @@
 #include "sandbox.h"
 #include "state.h"
 #include "strbuf.h"
+#include "today.h"
 #include "web_assets.h"
 #include "xalloc.h"
 
@@ -339,6 +340,11 @@ static json_t *body_parse(const struct req *req, struct resp *resp, const struct
 		case FIELD_BOOL: ok = json_is_boolean(v); break;
 		case FIELD_INT: ok = json_is_integer(v); break;
 		case FIELD_DATE: ok = json_is_string(v) && date_parse(json_string_value(v), &d); break;
+		}
+		if (ok && f->type == FIELD_DATE && !today_in_window(d)) {
+			resp_field_error(resp, 400, "invalid_field", f->name, "'%s' must be a date from %d-01-01 to %d-12-31",
+					 f->name, TODAY_FIRST_YEAR, TODAY_LAST_YEAR);
+			goto fail;
 		}
 		if (!ok) {
 			resp_field_error(resp, 400, "invalid_field", f->name, "'%s' must be %s", f->name,
@@ -678,8 +684,9 @@ int api_insight(struct api *api, const struct req *req, struct resp *resp)
 	int d, flag = 0;
 	if (q.words && strlen(q.words) > API_MESSAGE_MAX)
 		return resp_field_error(resp, 400, "invalid_field", "q", "'q' is longer than %d bytes", API_MESSAGE_MAX);
-	if (today && !date_parse(today, &d))
-		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD");
+	if (today && (!date_parse(today, &d) || !today_in_window(d)))
+		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD from %d "
+					"to %d", TODAY_FIRST_YEAR, TODAY_LAST_YEAR);
 	if (query_count(req, resp, "months", 0, PLAN_MONTHS_MAX, &q.months) ||
 	    query_count(req, resp, "limit", 0, 10000, &q.limit))
 		return -1;
@@ -1031,8 +1038,9 @@ int api_data_summary(struct api *api, const struct req *req, struct resp *resp)
 	int d;
 	json_t *out;
 	struct err e = { 0 };
-	if (today && !date_parse(today, &d))
-		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD");
+	if (today && (!date_parse(today, &d) || !today_in_window(d)))
+		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD from %d "
+					"to %d", TODAY_FIRST_YEAR, TODAY_LAST_YEAR);
 	if (engine_summary(api->engine, today_of(api, today), &out, &e))
 		return fail(resp, &e);
 	resp_json(resp, 200, out);

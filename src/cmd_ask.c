@@ -4,6 +4,7 @@
  * conversation in the state store; --conversation ID continues one.
  */
 #include "cli.h"
+#include "today.h"
 #include "date.h"
 #include "sandbox.h"
 #include "session.h"
@@ -36,6 +37,9 @@ int cli_today(const struct cli *cli, int *today, struct err *e)
 	}
 	if (!date_parse(cli->today, today))
 		return err_set_code(e, EXIT_USAGE, "--today takes a date as YYYY-MM-DD, not '%s'", cli->today);
+	if (!today_in_window(*today))
+		return err_set_code(e, EXIT_USAGE, "--today must be a date from %d-01-01 to %d-12-31, not '%s'",
+				    TODAY_FIRST_YEAR, TODAY_LAST_YEAR, cli->today);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "origin.h"
 #include "server.h"
+#include "today.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -233,8 +234,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "finq: --threads takes a number from 1 to 256\n");
 		return EXIT_USAGE;
 	}
-	if (cli->today && !date_parse(cli->today, &opt.default_today)) {
-		fprintf(stderr, "finq: --today takes a date as YYYY-MM-DD, not '%s'\n", cli->today);
+	if (cli->today && (!date_parse(cli->today, &opt.default_today) || !today_in_window(opt.default_today))) {
+		fprintf(stderr, "finq: --today takes a date as YYYY-MM-DD from %d-01-01 to %d-12-31, not '%s'\n",
+			TODAY_FIRST_YEAR, TODAY_LAST_YEAR, cli->today);
 		return EXIT_USAGE;
 	}
 	return server_run(&opt);

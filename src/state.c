@@ -9,6 +9,7 @@
  * here, before anything is written, so that the messages are clear.
  */
 #include "state.h"
+#include "answercap.h"
 #include "cli.h"
 #include "strbuf.h"
 #include "token.h"
@@ -861,6 +862,7 @@ int state_message_add(struct state *s, const char *conversation_id, const char *
 {
 	struct strbuf title = STRBUF_INIT;
 	char id[STATE_ID_SIZE];
+	char *capped = NULL;
 	sqlite3_stmt *st;
 	bool exists;
 	int rc = -1;
@@ -895,7 +897,8 @@ int state_message_add(struct state *s, const char *conversation_id, const char *
 	bind_text(st, 2, conversation_id);
 	bind_text(st, 3, question);
 	bind_text(st, 4, plan_json);
-	bind_text(st, 5, answer_json);
+	capped = answercap_apply(answer_json, ANSWERCAP_MAX); /* NULL: it fits as it is */
+	bind_text(st, 5, capped ? capped : answer_json);
 	bind_text(st, 6, outcome);
 	bind_text(st, 7, intent);
 	sqlite3_bind_double(st, 8, elapsed_ms);
@@ -914,6 +917,7 @@ int state_message_add(struct state *s, const char *conversation_id, const char *
 fail:
 	txn_rollback(s);
 out:
+	free(capped);
 	strbuf_release(&title);
 	return rc;
 }
