@@ -18,6 +18,10 @@
  * that origin alone gets Access-Control-Allow-Origin and its preflights
  * are answered. Every response carries the security headers.
  *
+ * Roles (access.h): a token's role must reach its route (403 before the
+ * body); a request without a token is the local user (admin). An
+ * --trusted-proxy's X-Forwarded-For names the client (http.h).
+ *
  * Other web pages (origin.h): every request must carry a Host that names
  * this server (421 otherwise: DNS rebinding), and every request that
  * changes something (not GET, HEAD or OPTIONS) an Origin that is this
