@@ -1147,8 +1147,9 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 	if (rc == 0 && (!exists || (!sees_all(req) && strcmp(owner, req->actor) != 0))) {
 		/* another token's message: as unknown as one that is not there */
 		engine_release(api->engine, s);
-		json_decref(o);
-		return resp_error(resp, 404, "not_found", "unknown message '%.64s'", message_id);
+		resp_error(resp, 404, "not_found", "unknown message '%.64s'", message_id);
+		json_decref(o); /* message_id is in it */
+		return -1;
 	}
 	if (rc == 0)
 		rc = state_feedback_add(engine_slot_state(s), message_id, json_is_true(json_object_get(o, "helpful")),
