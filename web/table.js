@@ -115,7 +115,7 @@ function csvField(v) {
   if (v === null || v === undefined) return '';
   let s = String(v);
   // a spreadsheet would run a cell that starts like a formula
-  if (typeof v === 'string' && /^[=+@\t\r]/.test(s)) s = "'" + s;
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
   return /[",\n\r]/.test(s) || /^\s|\s$/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 

@@ -3,6 +3,7 @@
  * JSON output goes through jansson so that escaping is never hand-rolled.
  */
 #include "table.h"
+#include "safetext.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -132,6 +133,7 @@ static const char *text_cell(const struct table *t, size_t col, const struct cel
 		format_thousands(c->v.r, 2, buf, size);
 	else
 		cell_format(c, buf, size);
+	safetext_terminal(buf, false); /* a tag value must not drive the terminal */
 	return buf;
 }
 
@@ -139,8 +141,11 @@ static void print_text(const struct table *t, FILE *out)
 {
 	char buf[4096];
 	size_t *width = xcalloc(t->ncols, sizeof(*width));
-	for (size_t c = 0; c < t->ncols; c++)
-		width[c] = strlen(t->names[c]);
+	char **names = xcalloc(t->ncols, sizeof(*names)); /* as shown: no escapes from a PIVOT's values */
+	for (size_t c = 0; c < t->ncols; c++) {
+		names[c] = xstrdup(t->names[c]);
+		width[c] = safetext_terminal(names[c], false);
+	}
 	for (size_t r = 0; r < t->nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++) {
 			size_t n = strlen(text_cell(t, c, table_at(t, r, c), buf, sizeof(buf)));
@@ -148,7 +153,7 @@ static void print_text(const struct table *t, FILE *out)
 				width[c] = n > 60 ? 60 : n;
 		}
 	for (size_t c = 0; c < t->ncols; c++)
-		fprintf(out, "%s%-*s", c ? "  " : "", (int)width[c], t->names[c]);
+		fprintf(out, "%s%-*s", c ? "  " : "", (int)width[c], names[c]);
 	fputc('\n', out);
 	for (size_t c = 0; c < t->ncols; c++) {
 		fprintf(out, "%s", c ? "  " : "");
@@ -168,6 +173,9 @@ static void print_text(const struct table *t, FILE *out)
 	}
 	fprintf(out, "(%zu row%s%s)\n", t->nrows, t->nrows == 1 ? "" : "s",
 		t->truncated ? ", truncated by the row limit" : "");
+	for (size_t c = 0; c < t->ncols; c++)
+		free(names[c]);
+	free(names);
 	free(width);
 }
 
@@ -256,14 +264,19 @@ json_t *table_to_json(const struct table *t)
 	return obj;
 }
 
-/* RFC 4180: quote a field when it holds a separator, quote or line break. */
-static void csv_field(const char *s, FILE *out)
+/* RFC 4180: quote a field when it holds a separator, quote or line break.
+ * Text that a spreadsheet would run as a formula gets a leading
+ * apostrophe (safetext.h); numbers are never text here. */
+static void csv_field(const char *s, bool text, FILE *out)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	bool guard = text && safetext_csv_guard(s);
+	if (!guard && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, out);
 		return;
 	}
 	fputc('"', out);
+	if (guard)
+		fputc('\'', out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);
@@ -278,7 +291,7 @@ static void print_csv(const struct table *t, FILE *out)
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(',', out);
-		csv_field(t->names[c], out);
+		csv_field(t->names[c], true, out);
 	}
 	fputs("\r\n", out);
 	for (size_t r = 0; r < t->nrows; r++) {
@@ -290,7 +303,7 @@ static void print_csv(const struct table *t, FILE *out)
 				snprintf(buf, sizeof(buf), "%.17g", cell->v.r);
 			else
 				cell_format(cell, buf, sizeof(buf));
-			csv_field(buf, out);
+			csv_field(buf, cell->kind != CELL_INT && cell->kind != CELL_REAL, out);
 		}
 		fputs("\r\n", out);
 	}

@@ -8,6 +8,8 @@
 #include "sandbox.h"
 #include "state.h"
 #include "strbuf.h"
+#include "safetext.h"
+#include "today.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -46,6 +48,9 @@ int cli_today(const struct cli *cli, int *today, struct err *e)
 	}
 	if (!date_parse(cli->today, today))
 		return err_set_code(e, ERR_USAGE, "--today takes a date as YYYY-MM-DD, not '%s'", cli->today);
+	if (!today_in_window(*today))
+		return err_set_code(e, ERR_USAGE, "--today must be a date from %d-01-01 to %d-12-31, not '%s'",
+				    TODAY_FIRST_YEAR, TODAY_LAST_YEAR, cli->today);
 	return 0;
 }
 
@@ -130,8 +135,18 @@ void cli_print_reading(const json_t *reading, FILE *out)
 	}
 }
 
-void cli_print_answer(const json_t *answer, FILE *out, bool color)
+void cli_print_answer(const json_t *given, FILE *out, bool color)
 {
+	/* Names and values from the bill are printed: no escape sequence in
+	 * them may reach the terminal (safetext.h). The narrative keeps its
+	 * line breaks. */
+	json_t *answer = json_deep_copy(given);
+	json_t *message = json_object_get(answer, "message");
+	json_incref(message);
+	json_object_del(answer, "message");
+	safetext_terminal_json(answer, false);
+	safetext_terminal_json(message, true);
+	json_object_set_new(answer, "message", message ? message : json_null());
 	struct plan plan;
 	if (plan_from_json(json_object_get(answer, "plan"), &plan))
 		plan_init(&plan);
@@ -147,4 +162,5 @@ void cli_print_answer(const json_t *answer, FILE *out, bool color)
 			fprintf(out, "  - %s\n", json_string_value(json_array_get(suggestions, i)));
 	}
 	table_release(&t);
+	json_decref(answer);
 }

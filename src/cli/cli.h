@@ -49,6 +49,7 @@ int cmd_kb(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_sql(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
 
 /* The day questions are read from: --today, else the system clock. */
 int cli_today(const struct cli *cli, int *today, struct err *e);
@@ -70,6 +71,7 @@ struct state;
 struct state_action_options {
 	bool json;
 	int limit; /* kb search: at most this many hits; 0 for the default */
+	const char *role; /* token create: --role (access.h); NULL: read */
 };
 
 /* One action of a command that works on the state file. */

@@ -7,8 +7,11 @@
  */
 #include "cli.h"
 #include "date.h"
+#include "origin.h"
 #include "server.h"
+#include "today.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -22,7 +25,9 @@ static void serve_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: finq serve [--host 127.0.0.1] [--port 8080] [--threads N] [--max-upload SIZE]\n"
-		"                  [--rate-limit N] [--cors-origin ORIGIN] [--timeout SECONDS]\n\n"
+		"                  [--rate-limit N] [--cors-origin ORIGIN] [--timeout SECONDS]\n"
+		"                  [--allow-host NAME]... [--require-token] [--trusted-proxy ADDR]\n"
+		"                  [--header-timeout SECONDS] [--max-per-address N]\n\n"
 		"Serves the JSON API (/api/v1/..., described at /api/v1/openapi.json) and the web\n"
 		"chat at / on the loaded data. Starts without data too: upload an export then.\n"
 		"Stops on Ctrl-C or SIGTERM after the requests in flight have finished.\n\n"
@@ -39,8 +44,21 @@ static void serve_usage(FILE *out)
 		"                        call the API; CORS is off without it\n"
 		"  --timeout SECONDS     close a connection silent that long, a request half\n"
 		"                        sent included (default 120)\n"
+		"  --allow-host NAME     answer requests whose Host header is NAME (repeatable, up\n"
+		"                        to 16); without it only the address served on (and, on\n"
+		"                        loopback, localhost) is: other names get 421, which\n"
+		"                        stops DNS rebinding\n"
+		"  --require-token       ask for an API token on loopback too\n"
+		"  --trusted-proxy ADDR  the reverse proxy in front: take the client's address\n"
+		"                        from X-Forwarded-For on requests from ADDR, and only\n"
+		"                        from them (for the rate limit and the audit log)\n"
+		"  --header-timeout SECONDS  close a connection whose request head is not all in\n"
+		"                        that long after it could start, however it trickles\n"
+		"                        (default 30)\n"
+		"  --max-per-address N   connections at once from one address (default %d, or\n"
+		"                        no limit with --trusted-proxy; 0: no limit)\n"
 		"--today YYYY-MM-DD is the day questions are read from when they do not say.\n",
-		SERVER_RATE_LIMIT_DEFAULT);
+		SERVER_RATE_LIMIT_DEFAULT, SERVER_PER_ADDRESS_DEFAULT);
 }
 
 /* An origin as browsers send it: http or https, a host, perhaps a port;
@@ -106,6 +124,11 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "rate-limit", required_argument, NULL, 'l' },
 		{ "cors-origin", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "allow-host", required_argument, NULL, 'A' },
+		{ "require-token", no_argument, NULL, 'R' },
+		{ "trusted-proxy", required_argument, NULL, 'P' },
+		{ "header-timeout", required_argument, NULL, 'T' },
+		{ "max-per-address", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -119,7 +142,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		.rate_limit = SERVER_RATE_LIMIT_DEFAULT,
 	};
 	int c;
-	long n;
+	long n, per_address = -1; /* -1: not given */
+	char proxy[INET6_ADDRSTRLEN];
+	unsigned char addr[16];
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
@@ -154,6 +179,39 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			}
 			opt.timeout = (unsigned)n;
 			break;
+		case 'A':
+			if (!origin_host_name_valid(optarg) || opt.nallow_hosts >= ORIGIN_HOSTS_MAX) {
+				fprintf(stderr, "finq: --allow-host takes a host name such as finq.example.com (no "
+						"port or scheme, at most %d of them), not '%s'\n", ORIGIN_HOSTS_MAX, optarg);
+				return EXIT_USAGE;
+			}
+			opt.allow_hosts[opt.nallow_hosts++] = optarg;
+			break;
+		case 'R': opt.require_token = true; break;
+		case 'P': {
+			/* kept as inet_ntop writes it: compared with the peer's address as text */
+			int family = strchr(optarg, ':') ? AF_INET6 : AF_INET;
+			if (inet_pton(family, optarg, addr) != 1 || !inet_ntop(family, addr, proxy, sizeof(proxy))) {
+				fprintf(stderr, "finq: --trusted-proxy takes an IPv4 or IPv6 address, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			opt.trusted_proxy = proxy;
+			break;
+		}
+		case 'T':
+			if ((n = parse_count(optarg, 1, 3600)) < 0) {
+				fprintf(stderr, "finq: --header-timeout takes seconds from 1 to 3600, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			opt.head_timeout = (unsigned)n;
+			break;
+		case 'M':
+			if ((per_address = parse_count(optarg, 0, 100000)) < 0) {
+				fprintf(stderr, "finq: --max-per-address takes a number from 0 (no limit) to 100000, "
+						"not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'u':
 			if (parse_size(optarg, &opt.max_upload)) {
 				fprintf(stderr, "finq: --max-upload takes a size such as 512MB, 2GB or 100k, not '%s'\n",
@@ -165,6 +223,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		default: serve_usage(stderr); return EXIT_USAGE;
 		}
 	}
+	/* behind a proxy every client has the proxy's address */
+	opt.per_address = per_address >= 0 ? (unsigned)per_address
+					   : opt.trusted_proxy ? 0 : SERVER_PER_ADDRESS_DEFAULT;
 	if (optind < argc) {
 		fprintf(stderr, "finq: serve takes no arguments ('%s')\n", argv[optind]);
 		return EXIT_USAGE;
@@ -173,8 +234,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "finq: --threads takes a number from 1 to 256\n");
 		return EXIT_USAGE;
 	}
-	if (cli->today && !date_parse(cli->today, &opt.default_today)) {
-		fprintf(stderr, "finq: --today takes a date as YYYY-MM-DD, not '%s'\n", cli->today);
+	if (cli->today && (!date_parse(cli->today, &opt.default_today) || !today_in_window(opt.default_today))) {
+		fprintf(stderr, "finq: --today takes a date as YYYY-MM-DD from %d-01-01 to %d-12-31, not '%s'\n",
+			TODAY_FIRST_YEAR, TODAY_LAST_YEAR, cli->today);
 		return EXIT_USAGE;
 	}
 	return cli_exit_code(server_run(&opt));

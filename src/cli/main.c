@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "anomalies", cmd_insight, "unusual days and lasting level shifts in daily cost, with their impact" },
 	{ "architecture", cmd_insight, "what the bill implies about the architecture, with evidence" },
 	{ "ask", cmd_ask, "answer a question about the bill in plain English" },
+	{ "audit", cmd_audit, "who did what through 'finq serve' and to tokens: the audit log" },
 	{ "bench", cmd_bench, "time question answering on the loaded data ('bench ask')" },
 	{ "chat", cmd_chat, "an interactive conversation with the bill (history, \\sql, \\why)" },
 	{ "demo", cmd_demo, "generate realistic sample CUR 2.0 data and load it" },

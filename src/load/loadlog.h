@@ -31,7 +31,7 @@ int loadlog_ensure_schema(struct db *db, struct err *e);
 int loadlog_replace(struct db *db, long long load_id, int64_t *replaced, struct err *e);
 
 /* Undo load_id in a transaction of its own: its rows go, the rows it
- * replaced come back. Refused (EXIT_USAGE class, e says why) when a later
+ * replaced come back. Refused (ERR_USAGE class, e says why) when a later
  * load holds one of its periods, when its replaced rows are no longer kept,
  * or when it was undone already. *removed and *restored count rows. */
 int loadlog_undo(struct db *db, long long load_id, int64_t *removed, int64_t *restored, struct err *e);

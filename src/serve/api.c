@@ -9,12 +9,16 @@
  * step finishes.
  */
 #include "api.h"
+#include "access.h"
+#include "today.h"
 #include "date.h"
 #include "pool.h"
 #include "insight.h"
+#include "safetext.h"
 #include "sandbox.h"
 #include "state.h"
 #include "strbuf.h"
+#include "today.h"
 #include "web_assets.h"
 #include "xalloc.h"
 
@@ -337,6 +341,11 @@ static json_t *body_parse(const struct req *req, struct resp *resp, const struct
 		case FIELD_INT: ok = json_is_integer(v); break;
 		case FIELD_DATE: ok = json_is_string(v) && date_parse(json_string_value(v), &d); break;
 		}
+		if (ok && f->type == FIELD_DATE && !today_in_window(d)) {
+			resp_field_error(resp, 400, "invalid_field", f->name, "'%s' must be a date from %d-01-01 to %d-12-31",
+					 f->name, TODAY_FIRST_YEAR, TODAY_LAST_YEAR);
+			goto fail;
+		}
 		if (!ok) {
 			resp_field_error(resp, 400, "invalid_field", f->name, "'%s' must be %s", f->name,
 					 field_type_names[f->type]);
@@ -414,6 +423,69 @@ static struct engine_question question_of(const struct api *api, const json_t *o
 	return q;
 }
 
+/* ---- who may see what (access.h) ----------------------------------------- */
+
+/* An admin token, or no token at all (the local user): every conversation. */
+static bool sees_all(const struct req *req)
+{
+	return req->role == ROLE_ADMIN;
+}
+
+/* 0 when the caller may use conversation id; else -1 with a 404, as for
+ * one that does not exist: another token's conversation is not said to
+ * exist. */
+static int conversation_check(struct api *api, const struct req *req, const char *id, struct resp *resp)
+{
+	struct engine_slot *s;
+	struct err e = { 0 };
+	char owner[STATE_OWNER_SIZE];
+	bool exists = false;
+	if (sees_all(req) || !id)
+		return 0;
+	if (engine_acquire(api->engine, false, &s, &e))
+		return fail(resp, &e);
+	int rc = state_conversation_owner(engine_slot_state(s), id, owner, &exists, &e);
+	engine_release(api->engine, s);
+	if (rc)
+		return fail(resp, &e);
+	if (!exists || strcmp(owner, req->actor) != 0)
+		return resp_error(resp, 404, "not_found", "unknown conversation '%.64s'", id);
+	return 0;
+}
+
+/* A line in the audit log for what req did; a failure to write it is
+ * logged, not answered: the change is made. */
+static void audit(struct api *api, const char *actor, const char *client, const char *action, const char *object,
+		  const char *detail)
+{
+	struct engine_slot *s;
+	struct err e = { 0 };
+	struct state_audit a = { actor, client, action, object, detail };
+	if (engine_acquire(api->engine, false, &s, &e) == 0) {
+		state_audit_add(engine_slot_state(s), &a, &e);
+		engine_release(api->engine, s);
+	}
+	if (e.msg[0])
+		fprintf(stderr, "finq: audit log: %s\n", e.msg);
+}
+
+/* Make a conversation just created for a token that token's; one made
+ * without a token stays ownerless (the local user's). */
+static void conversation_claim(struct api *api, const char *actor, const char *client, const char *id)
+{
+	struct engine_slot *s;
+	struct err e = { 0 };
+	if (!actor || !*actor || !id)
+		return;
+	if (engine_acquire(api->engine, false, &s, &e) == 0) {
+		state_conversation_set_owner(engine_slot_state(s), id, actor, &e);
+		engine_release(api->engine, s);
+	}
+	if (e.msg[0])
+		fprintf(stderr, "finq: %s\n", e.msg);
+	audit(api, actor, client, "conversation.create", id, NULL);
+}
+
 /* ---- chat ---------------------------------------------------------------- */
 
 int api_chat(struct api *api, const struct req *req, struct resp *resp)
@@ -423,10 +495,18 @@ int api_chat(struct api *api, const struct req *req, struct resp *resp)
 	if (!o)
 		return -1;
 	struct engine_question q = question_of(api, o);
+	if (conversation_check(api, req, q.conversation_id, resp)) {
+		json_decref(o);
+		return -1;
+	}
 	int rc = engine_chat(api->engine, &q, NULL, &answer, &e);
+	bool created = !q.conversation_id;
 	json_decref(o);
 	if (rc)
 		return fail(resp, &e);
+	if (created)
+		conversation_claim(api, req->actor, req->client,
+				   json_string_value(json_object_get(answer, "conversation_id")));
 	resp_json(resp, 200, answer);
 	return 0;
 }
@@ -437,6 +517,8 @@ struct chat_job {
 	char *question;
 	char *conversation_id;
 	int today;
+	char actor[sizeof(((struct req *)0)->actor)]; /* the token's name, for the new conversation's owner */
+	char *client;
 	struct resp_sink *sink;
 	bool gone; /* the client left */
 };
@@ -494,6 +576,9 @@ static int chat_stream_run(void *arg, struct resp_sink *sink)
 		emit(job, event);
 		return -1;
 	}
+	if (!job->conversation_id)
+		conversation_claim(job->api, job->actor, job->client,
+				   json_string_value(json_object_get(answer, "conversation_id")));
 	json_t *event = json_pack("{s:s}", "event", "answer");
 	json_object_update(event, answer);
 	json_decref(answer);
@@ -506,6 +591,7 @@ static void chat_job_free(void *arg)
 	struct chat_job *job = arg;
 	free(job->question);
 	free(job->conversation_id);
+	free(job->client);
 	free(job);
 }
 
@@ -538,12 +624,18 @@ int api_chat_stream(struct api *api, const struct req *req, struct resp *resp)
 			json_decref(o);
 			return fail(resp, &e);
 		}
+		if (conversation_check(api, req, q.conversation_id, resp)) {
+			json_decref(o);
+			return -1;
+		}
 	}
 	struct chat_job *job = xcalloc(1, sizeof(*job));
 	job->api = api;
 	job->question = xstrdup(q.text);
 	job->conversation_id = q.conversation_id ? xstrdup(q.conversation_id) : NULL;
 	job->today = q.today;
+	snprintf(job->actor, sizeof(job->actor), "%s", req->actor);
+	job->client = req->client ? xstrdup(req->client) : NULL;
 	json_decref(o);
 	resp_stream(resp, 200, "application/x-ndjson", chat_stream_run, chat_job_free, job);
 	resp_header(resp, "Cache-Control", "no-store");
@@ -592,8 +684,9 @@ int api_insight(struct api *api, const struct req *req, struct resp *resp)
 	int d, flag = 0;
 	if (q.words && strlen(q.words) > API_MESSAGE_MAX)
 		return resp_field_error(resp, 400, "invalid_field", "q", "'q' is longer than %d bytes", API_MESSAGE_MAX);
-	if (today && !date_parse(today, &d))
-		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD");
+	if (today && (!date_parse(today, &d) || !today_in_window(d)))
+		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD from %d "
+					"to %d", TODAY_FIRST_YEAR, TODAY_LAST_YEAR);
 	if (query_count(req, resp, "months", 0, PLAN_MONTHS_MAX, &q.months) ||
 	    query_count(req, resp, "limit", 0, 10000, &q.limit))
 		return -1;
@@ -618,6 +711,10 @@ int api_plan(struct api *api, const struct req *req, struct resp *resp)
 	if (!o)
 		return -1;
 	struct engine_question q = question_of(api, o);
+	if (conversation_check(api, req, q.conversation_id, resp)) {
+		json_decref(o);
+		return -1;
+	}
 	int rc = engine_plan(api->engine, &q, &out, &e);
 	json_decref(o);
 	if (rc)
@@ -666,13 +763,17 @@ int api_conversations_list(struct api *api, const struct req *req, struct resp *
 	struct engine_slot *s;
 	struct err e = { 0 };
 	json_t *list;
-	(void)req;
 	if (engine_acquire(api->engine, false, &s, &e))
 		return fail(resp, &e);
 	int rc = state_conversation_list(engine_slot_state(s), &list, &e);
 	engine_release(api->engine, s);
 	if (rc)
 		return fail(resp, &e);
+	for (size_t i = json_array_size(list); !sees_all(req) && i-- > 0;) { /* a token sees its own */
+		const char *owner = json_string_value(json_object_get(json_array_get(list, i), "owner"));
+		if (!owner || strcmp(owner, req->actor) != 0)
+			json_array_remove(list, i);
+	}
 	resp_json(resp, 200, json_pack("{s:o}", "conversations", list));
 	return 0;
 }
@@ -691,6 +792,8 @@ int api_conversation_create(struct api *api, const struct req *req, struct resp 
 		return fail(resp, &e);
 	}
 	int rc = state_conversation_create(engine_slot_state(s), json_string_value(json_object_get(o, "title")), id, &e);
+	if (rc == 0 && req->actor[0])
+		rc = state_conversation_set_owner(engine_slot_state(s), id, req->actor, &e);
 	if (rc == 0)
 		rc = state_conversation_get(engine_slot_state(s), id, &conv, &e);
 	engine_release(api->engine, s);
@@ -698,6 +801,7 @@ int api_conversation_create(struct api *api, const struct req *req, struct resp 
 	if (rc)
 		return e.code == ERR_USAGE ? resp_field_error(resp, 400, "invalid_field", "title", "%s", e.msg)
 					    : fail(resp, &e);
+	audit(api, req->actor, req->client, "conversation.create", id, NULL);
 	char location[128];
 	snprintf(location, sizeof(location), "/api/v1/conversations/%s", id);
 	resp_json(resp, 201, conv);
@@ -708,7 +812,8 @@ int api_conversation_create(struct api *api, const struct req *req, struct resp 
 int api_conversation_get(struct api *api, const struct req *req, struct resp *resp)
 {
 	json_t *conv;
-	if (conversation_json(api, req_param(req, "id"), &conv, resp))
+	if (conversation_check(api, req, req_param(req, "id"), resp) ||
+	    conversation_json(api, req_param(req, "id"), &conv, resp))
 		return -1;
 	resp_json(resp, 200, conv);
 	return 0;
@@ -722,9 +827,10 @@ int api_conversation_rename(struct api *api, const struct req *req, struct resp 
 	struct err e = { 0 };
 	if (!o)
 		return -1;
-	if (engine_acquire(api->engine, false, &s, &e)) {
+	if (conversation_check(api, req, req_param(req, "id"), resp) ||
+	    engine_acquire(api->engine, false, &s, &e)) {
 		json_decref(o);
-		return fail(resp, &e);
+		return resp->body.len ? -1 : fail(resp, &e);
 	}
 	int rc = state_conversation_rename(engine_slot_state(s), req_param(req, "id"),
 					   json_string_value(json_object_get(o, "title")), &e);
@@ -735,6 +841,8 @@ int api_conversation_rename(struct api *api, const struct req *req, struct resp 
 	if (rc)
 		return e.code == ERR_USAGE ? resp_field_error(resp, 400, "invalid_field", "title", "%s", e.msg)
 					    : fail(resp, &e);
+	audit(api, req->actor, req->client, "conversation.rename", req_param(req, "id"),
+	      json_string_value(json_object_get(conv, "title")));
 	resp_json(resp, 200, conv);
 	return 0;
 }
@@ -743,27 +851,61 @@ int api_conversation_delete(struct api *api, const struct req *req, struct resp 
 {
 	struct engine_slot *s;
 	struct err e = { 0 };
+	if (conversation_check(api, req, req_param(req, "id"), resp))
+		return -1;
 	if (engine_acquire(api->engine, false, &s, &e))
 		return fail(resp, &e);
 	int rc = state_conversation_delete(engine_slot_state(s), req_param(req, "id"), &e);
 	engine_release(api->engine, s);
 	if (rc)
 		return fail(resp, &e);
+	audit(api, req->actor, req->client, "conversation.delete", req_param(req, "id"), NULL);
 	resp_text(resp, 204, "", "", 0);
 	return 0;
 }
 
-/* Text for one line of markdown: no line breaks; in a table, no pipes. */
+/* Text for one line of markdown: no line breaks; in a table, no pipes;
+ * no HTML anywhere (a tag value such as <img onerror=...> stays text in
+ * any viewer that renders HTML in Markdown; safetext.h). */
 static void md_inline(struct strbuf *md, const char *s, bool cell)
 {
 	for (; s && *s; s++) {
+		const char *entity = safetext_html_entity(*s);
 		if (*s == '\n' || *s == '\r')
 			strbuf_addch(md, ' ');
 		else if (cell && *s == '|')
 			strbuf_addstr(md, "\\|");
+		else if (entity)
+			strbuf_addstr(md, entity);
 		else
 			strbuf_addch(md, *s);
 	}
+}
+
+/* The narrative keeps its lines (bullets) but not HTML. */
+static void md_lines(struct strbuf *md, const char *s)
+{
+	for (; s && *s; s++) {
+		const char *entity = safetext_html_entity(*s);
+		if (entity)
+			strbuf_addstr(md, entity);
+		else
+			strbuf_addch(md, *s);
+	}
+}
+
+/* A code fence longer than any run of backticks in text, so that a value
+ * quoted in the SQL cannot close it early. */
+static void md_fence(struct strbuf *md, const char *text)
+{
+	size_t longest = 2, run = 0;
+	for (const char *p = text; p && *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	for (size_t i = 0; i <= longest; i++)
+		strbuf_addch(md, '`');
 }
 
 static void md_value(struct strbuf *md, const json_t *v)
@@ -840,15 +982,21 @@ static void export_markdown(const json_t *conv, struct strbuf *md)
 		const char *narrative = json_string_value(json_object_get(a, "message"));
 		const char *interpretation = json_string_value(json_object_get(a, "interpretation"));
 		const char *sql = json_string_value(json_object_get(a, "sql"));
-		if (narrative)
-			strbuf_addf(md, "%s\n\n", narrative);
+		if (narrative) {
+			md_lines(md, narrative);
+			strbuf_addstr(md, "\n\n");
+		}
 		if (interpretation) {
 			strbuf_addstr(md, "**How I read it:** ");
 			md_inline(md, interpretation, false);
 			strbuf_addstr(md, "\n\n");
 		}
-		if (sql)
-			strbuf_addf(md, "```sql\n%s\n```\n\n", sql);
+		if (sql) {
+			md_fence(md, sql);
+			strbuf_addf(md, "sql\n%s\n", sql);
+			md_fence(md, sql);
+			strbuf_addstr(md, "\n\n");
+		}
 		md_table(md, json_object_get(a, "columns"), json_object_get(a, "rows"));
 	}
 }
@@ -862,7 +1010,8 @@ int api_conversation_export(struct api *api, const struct req *req, struct resp 
 	if (strcmp(format, "md") != 0 && strcmp(format, "json") != 0)
 		return resp_field_error(resp, 400, "invalid_field", "format", "'format' must be md or json, not '%.32s'",
 					format);
-	if (conversation_json(api, req_param(req, "id"), &conv, resp))
+	if (conversation_check(api, req, req_param(req, "id"), resp) ||
+	    conversation_json(api, req_param(req, "id"), &conv, resp))
 		return -1;
 	char disposition[128];
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"finq-conversation-%.32s.%s\"",
@@ -889,18 +1038,22 @@ int api_data_summary(struct api *api, const struct req *req, struct resp *resp)
 	int d;
 	json_t *out;
 	struct err e = { 0 };
-	if (today && !date_parse(today, &d))
-		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD");
+	if (today && (!date_parse(today, &d) || !today_in_window(d)))
+		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD from %d "
+					"to %d", TODAY_FIRST_YEAR, TODAY_LAST_YEAR);
 	if (engine_summary(api->engine, today_of(api, today), &out, &e))
 		return fail(resp, &e);
 	resp_json(resp, 200, out);
 	return 0;
 }
 
-/* Content types an upload may come as (besides none at all). */
+/* Content types an upload may come as. Not text/plain or none at all: a
+ * page on any site may send those without asking (no CORS preflight),
+ * and an upload replaces billing periods. multipart/form-data is such a
+ * type too; the Origin check (server.c) is what stops it from elsewhere. */
 static const char *const upload_types[] = {
 	"application/gzip", "application/octet-stream", "application/vnd.apache.parquet", "application/x-gzip",
-	"application/x-parquet", "multipart/form-data", "text/csv", "text/plain",
+	"application/x-parquet", "multipart/form-data",
 };
 
 /* The client's file name, reduced to a harmless label for messages. */
@@ -918,16 +1071,37 @@ static void upload_label(const char *name, char *buf, size_t size)
 		snprintf(buf, size, "upload");
 }
 
+/* An upload in the audit log: its rows, the rows of earlier loads it
+ * replaced, and the billing periods it brought (those it replaced). */
+static void upload_audit(struct api *api, const struct req *req, const char *label, const json_t *report)
+{
+	json_t *out = NULL;
+	struct err e = { 0 };
+	const char *periods = NULL;
+	if (engine_sql(api->engine,
+		       "SELECT list_sort(list(DISTINCT billing_period::VARCHAR))::VARCHAR FROM costs"
+		       " WHERE load_id = (SELECT max(load_id) FROM costs)",
+		       1, SANDBOX_DEFAULT_TIMEOUT, &out, &e) == 0)
+		periods = json_string_value(json_array_get(json_array_get(json_object_get(out, "rows"), 0), 0));
+	char detail[512];
+	snprintf(detail, sizeof(detail), "rows %lld, replaced %lld, periods %s",
+		 (long long)json_integer_value(json_object_get(report, "rows")),
+		 (long long)json_integer_value(json_object_get(report, "replaced")), periods ? periods : "[]");
+	audit(api, req->actor, req->client, "data.upload", label, detail);
+	json_decref(out);
+}
+
 int api_data_upload(struct api *api, const struct req *req, struct resp *resp)
 {
 	const char *type = req_header(req, "Content-Type");
-	bool known = !type;
+	bool known = false;
 	for (size_t i = 0; i < sizeof(upload_types) / sizeof(upload_types[0]) && !known; i++)
 		known = content_type_is(type, upload_types[i]);
 	if (!known)
 		return resp_error(resp, 415, "unsupported_media_type",
-				  "send the file as the body (application/octet-stream) or as the one file of a "
-				  "multipart/form-data form, not '%.100s'", type);
+				  "send the file as the body (application/octet-stream, application/gzip or "
+				  "application/vnd.apache.parquet) or as the one file of a multipart/form-data form, "
+				  "not '%.100s'", type ? type : "(no content type)");
 	if (!req->body_file)
 		return resp_error(resp, 400, "invalid_body",
 				  content_type_is(type, "multipart/form-data") ? "the form has no file part"
@@ -936,8 +1110,11 @@ int api_data_upload(struct api *api, const struct req *req, struct resp *resp)
 	upload_label(req->upload_name, label, sizeof(label));
 	json_t *report, *summary = NULL;
 	struct err e = { 0 };
-	if (engine_load(api->engine, req->body_file, label, &report, &e))
+	if (engine_load(api->engine, req->body_file, label, &report, &e)) {
+		audit(api, req->actor, req->client, "data.upload.failed", label, e.msg);
 		return fail(resp, &e);
+	}
+	upload_audit(api, req, label, report);
 	struct err ignored = { 0 };
 	engine_summary(api->engine, today_of(api, NULL), &summary, &ignored);
 	resp_json(resp, 200, json_pack("{s:o, s:o}", "load", report, "summary", summary ? summary : json_null()));
@@ -963,9 +1140,24 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 		return fail(resp, &e);
 	}
 	const char *comment = json_string_value(json_object_get(o, "comment"));
-	int rc = state_feedback_add(engine_slot_state(s), json_string_value(json_object_get(o, "message_id")),
-				    json_is_true(json_object_get(o, "helpful")), comment, &e);
+	const char *message_id = json_string_value(json_object_get(o, "message_id"));
+	char owner[STATE_OWNER_SIZE];
+	bool exists = true;
+	int rc = sees_all(req) ? 0 : state_message_owner(engine_slot_state(s), message_id, owner, &exists, &e);
+	if (rc == 0 && (!exists || (!sees_all(req) && strcmp(owner, req->actor) != 0))) {
+		/* another token's message: as unknown as one that is not there */
+		engine_release(api->engine, s);
+		resp_error(resp, 404, "not_found", "unknown message '%.64s'", message_id);
+		json_decref(o); /* message_id is in it */
+		return -1;
+	}
+	if (rc == 0)
+		rc = state_feedback_add(engine_slot_state(s), message_id, json_is_true(json_object_get(o, "helpful")),
+					comment, &e);
 	engine_release(api->engine, s);
+	if (rc == 0)
+		audit(api, req->actor, req->client, "feedback.add", message_id,
+		      json_is_true(json_object_get(o, "helpful")) ? "helpful" : "not helpful");
 	if (rc) {
 		json_decref(o);
 		return e.code == ERR_USAGE ? resp_field_error(resp, 400, "invalid_field", "comment", "%s", e.msg)

@@ -13,6 +13,9 @@
  * Allow, 413 for a body or a field (named: a question) past its limit,
  * 415 for a JSON endpoint sent something else, 422 for an
  * upload that cannot be loaded, 500, 503 when no data is loaded.
+ * Owners (access.h): a token that is not admin sees only the
+ * conversations it made and their messages; another's are 404. Changes
+ * are written to the audit log (state.h).
  */
 #ifndef FINQ_API_H
 #define FINQ_API_H

@@ -11,6 +11,9 @@
  * goes out as one chunk as soon as it is written.
  */
 #include "http.h"
+#include "headwatch.h"
+#include "origin.h"
+#include "strict.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -254,6 +257,7 @@ int http_listen(const char *host, int port, int *fd, int *bound_port, bool *ipv6
 
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct headwatch *heads; /* request-head deadlines, or NULL */
 	struct http_config cfg;
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
@@ -659,6 +663,9 @@ static void conn_req_headers_in(struct MHD_Connection *con, struct conn_req *r)
 	MHD_get_connection_values(con, MHD_HEADER_KIND, collect_kv, r);
 	MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, collect_kv, r);
 	client_address(con, r);
+	if (r->srv->cfg.trusted_proxy && strcmp(r->client, r->srv->cfg.trusted_proxy) == 0)
+		origin_forwarded_for(MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-For"), r->client,
+				     sizeof(r->client));
 	r->req = (struct req){
 		.method = r->method,
 		.path = r->path,
@@ -671,6 +678,44 @@ static void conn_req_headers_in(struct MHD_Connection *con, struct conn_req *r)
 	};
 }
 
+/* The head as strict.c sees it: names and values with their lengths. */
+struct head_list {
+	struct strict_header *h;
+	size_t n, alloc;
+};
+
+static enum MHD_Result collect_head(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				    const char *value, size_t value_size)
+{
+	struct head_list *l = cls;
+	(void)kind;
+	ALLOC_GROW(l->h, l->n + 1, l->alloc);
+	l->h[l->n++] = (struct strict_header){ key, key_size, value ? value : "", value ? value_size : 0 };
+	return MHD_YES;
+}
+
+/* strict.h's rules; -1 with the request failed when the head breaks one. */
+static int head_check(struct MHD_Connection *con, struct conn_req *r)
+{
+	struct head_list l = { 0 };
+	int status = 0;
+	const char *code = NULL;
+	char msg[200];
+	MHD_get_connection_values_n(con, MHD_HEADER_KIND, collect_head, &l);
+	int rc = strict_head_check(l.h, l.n, &status, &code, msg, sizeof(msg));
+	free(l.h);
+	if (rc)
+		conn_req_fail(r, status, code, "%s", msg);
+	return rc;
+}
+
+/* The connection's headwatch handle (set when it started), or NULL. */
+static struct headwatch_conn *conn_watch(struct MHD_Connection *con)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info ? info->socket_context : NULL;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const char *url, const char *method,
 				 const char *version, const char *upload_data, size_t *upload_data_size,
 				 void **con_cls)
@@ -679,6 +724,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 	struct conn_req *r = *con_cls;
 	(void)version;
 	if (!r) {
+		headwatch_head_in(srv->heads, conn_watch(con));
 		r = conn_req_new(srv, method, url);
 		*con_cls = r;
 		pthread_mutex_lock(&srv->lock);
@@ -686,6 +732,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 		pthread_mutex_unlock(&srv->lock);
 		r->limit = srv->cfg.app.body_limit(srv->cfg.app.arg, method, url, &r->to_file, &r->route);
 		conn_req_headers_in(con, r);
+		if (head_check(con, r))
+			return answer_failure(con, r);
 		if (srv->cfg.app.admit) {
 			struct resp resp;
 			resp_init(&resp);
@@ -731,8 +779,8 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 {
 	struct http_server *srv = cls;
 	struct conn_req *r = *con_cls;
-	(void)con;
 	(void)toe;
+	headwatch_ready(srv->heads, conn_watch(con)); /* the next head's deadline runs from now */
 	if (!r)
 		return;
 	*con_cls = NULL;
@@ -744,6 +792,20 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	srv->inflight--;
 	pthread_cond_broadcast(&srv->idle);
 	pthread_mutex_unlock(&srv->lock);
+}
+
+/* Connections come and go: watched for their request heads meanwhile. */
+static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *srv = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = info ? headwatch_add(srv->heads, info->connect_fd) : NULL;
+	} else {
+		headwatch_remove(srv->heads, *socket_context);
+		*socket_context = NULL;
+	}
 }
 
 /* libmicrohttpd's own messages (a client that left mid-response, ...),
@@ -767,6 +829,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, s
 			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (cfg->ipv6)
 		flags |= MHD_USE_IPv6;
+	srv->heads = headwatch_new(cfg->head_timeout ? cfg->head_timeout : 30u);
 	/* The logger must be the first option, or libmicrohttpd complains
 	 * through its own logger about the options before it. */
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv,
@@ -775,8 +838,11 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, s
 				       MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit ? cfg->connection_limit : 256u,
 				       MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout ? cfg->idle_timeout : 120u,
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				       MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+				       MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address_limit,
 				       MHD_OPTION_END);
 	if (!srv->daemon) {
+		headwatch_free(srv->heads);
 		pthread_mutex_destroy(&srv->lock);
 		pthread_cond_destroy(&srv->idle);
 		free(srv);
@@ -819,6 +885,7 @@ void http_server_stop(struct http_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->daemon);
+	headwatch_free(s->heads);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->idle);
 	free(s);

@@ -56,6 +56,11 @@ struct req {
 	 * and the route is public (set by the application's admit): answer
 	 * only what anyone may know. */
 	bool restricted;
+	/* Who is asking (set by the application's admit): the API token's
+	 * name, "" without one; and its role (access.h), 0 (admin) without
+	 * a token: the local user on loopback, or a test. */
+	char actor[65];
+	int role;
 	/* path parameters ("{id}"), filled by the router */
 	size_t nparams;
 	char param_names[REQ_PARAMS_MAX][32];
@@ -142,7 +147,13 @@ struct http_config {
 	bool ipv6;
 	unsigned connection_limit;  /* 0: 256 */
 	unsigned idle_timeout;      /* seconds a connection may sit idle, a request half sent included; 0: 120 */
+	unsigned head_timeout;      /* seconds for a whole request head, however it trickles in (headwatch.h); 0: 30 */
+	unsigned per_address_limit; /* connections at once from one peer address; 0: no limit */
 	const char *upload_dir;     /* a folder the server owns, for uploads */
+	/* The reverse proxy's address: requests from it are taken to come
+	 * from the last address of their X-Forwarded-For (req.client); from
+	 * anyone else that header is ignored. NULL: no proxy is trusted. */
+	const char *trusted_proxy;
 	const struct http_kv *headers; /* added to every response */
 	size_t nheaders;
 	struct http_app app;

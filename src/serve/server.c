@@ -9,9 +9,11 @@
  * not a signal).
  */
 #include "server.h"
+#include "access.h"
 #include "api.h"
 #include "pool.h"
 #include "http.h"
+#include "origin.h"
 #include "ratelimit.h"
 #include "state.h"
 #include "apitoken.h"
@@ -27,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +58,7 @@ struct server {
 	struct ratelimit *limits;  /* NULL: no rate limit */
 	unsigned rate_limit;
 	const char *cors_origin;   /* NULL: CORS off */
+	struct origin_policy origins; /* which Host and Origin headers are this server's */
 };
 
 static double monotonic_seconds(void)
@@ -74,10 +78,12 @@ static bool route_is_public(const char *method, const char *route)
 	return false;
 }
 
-/* Whose is this token? 1 with its name in name, 0 when no stored token
- * matches (unknown or revoked), -1 when the state file cannot say. Every
- * stored hash is compared, in constant time, whatever matched before. */
-static int token_owner(struct server *srv, const char *token, size_t n, char name[TOKEN_NAME_MAX + 1])
+/* Whose is this token? 1 with its name in name and its role in *role, 0
+ * when no stored token matches (unknown or revoked), -1 when the state
+ * file cannot say. Every stored hash is compared, in constant time,
+ * whatever matched before. */
+static int token_owner(struct server *srv, const char *token, size_t n, char name[TOKEN_NAME_MAX + 1],
+		       enum access_role *role)
 {
 	char hash[TOKEN_HASH_SIZE], recent[32];
 	struct state_tokens all = { 0 };
@@ -97,6 +103,8 @@ static int token_owner(struct server *srv, const char *token, size_t n, char nam
 			if (token_hash_equal(all.items[i].hash, hash) && !found) {
 				snprintf(name, TOKEN_NAME_MAX + 1, "%s", all.items[i].name);
 				noted = strcmp(all.items[i].last_used_at, recent) > 0;
+				if (!access_role_parse(all.items[i].role, role))
+					*role = ROLE_READ; /* the schema allows no other; if it did, the least */
 				found = 1;
 			}
 		/* no write to the state file for every request */
@@ -160,10 +168,60 @@ static int answer_preflight(const struct req *req, struct resp *resp)
 	return -1;
 }
 
-/* Before the body: preflights, then the token, then the rate limit. */
+/* Methods that only read: no Origin check (CORS keeps other pages from
+ * reading the answers, and the Host check keeps rebound names out). */
+static bool method_is_safe(const char *method)
+{
+	static const char *const safe[] = { "GET", "HEAD", "OPTIONS" };
+	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		if (strcmp(method, safe[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The Host and Origin checks (origin.h); -1 with resp filled on refusal.
+ * A request without Host (HTTP/1.0 tools) cannot be a rebinding browser. */
+static int check_origin(struct server *srv, const struct req *req, struct resp *resp)
+{
+	const char *host = req_header(req, "Host"), *why;
+	if (host && !origin_host_allowed(&srv->origins, host))
+		return resp_error(resp, 421, "unknown_host",
+				  "this server does not answer to the host name '%.100s' (serve it with --allow-host "
+				  "NAME if it is yours)", host);
+	if (!method_is_safe(req->method) &&
+	    !origin_write_allowed(&srv->origins, req_header(req, "Origin"), host, req_header(req, "Sec-Fetch-Site"), &why))
+		return resp_error(resp, 403, "forbidden_origin", "refused: %s (Origin '%.100s')", why,
+				  req_header(req, "Origin") ? req_header(req, "Origin") : "none");
+	return 0;
+}
+
+/* Whether the token's role may use the route (access.h); -1 with a 403
+ * in resp, and a line in the audit log, when it may not. */
+static int check_role(struct server *srv, const struct req *req, const char *route, struct resp *resp)
+{
+	enum access_role need = access_route_needs(req->method, route);
+	if (access_allows((enum access_role)req->role, need))
+		return 0;
+	char what[160];
+	struct err e = { 0 };
+	snprintf(what, sizeof(what), "%s %s", req->method, route);
+	struct state_audit a = { req->actor, req->client, "access.denied", what, access_role_name((enum access_role)req->role) };
+	pthread_mutex_lock(&srv->tokens_lock);
+	if (state_audit_add(srv->tokens, &a, &e))
+		fprintf(stderr, "finq: %s\n", e.msg);
+	pthread_mutex_unlock(&srv->tokens_lock);
+	return resp_error(resp, 403, "forbidden", "the token '%s' has the role %s; %s needs %s (finq token role %s %s)",
+			  req->actor, access_role_name((enum access_role)req->role), what, access_role_name(need),
+			  req->actor, access_role_name(need));
+}
+
+/* Before the body: the Host and Origin, preflights, then the token, then
+ * the rate limit. */
 static int app_admit(void *arg, struct req *req, const char *route, struct resp *resp)
 {
 	struct server *srv = arg;
+	if (check_origin(srv, req, resp))
+		return -1;
 	if (is_preflight(srv, req))
 		return take_request(srv, "address", req->client, resp) ? -1 : answer_preflight(req, resp);
 	const char *authorization = req_header(req, "Authorization");
@@ -180,7 +238,8 @@ static int app_admit(void *arg, struct req *req, const char *route, struct resp 
 	const char *token;
 	size_t n;
 	char name[TOKEN_NAME_MAX + 1];
-	int owner = token_from_authorization(authorization, &token, &n) ? token_owner(srv, token, n, name) : 0;
+	enum access_role role = ROLE_READ;
+	int owner = token_from_authorization(authorization, &token, &n) ? token_owner(srv, token, n, name, &role) : 0;
 	if (owner < 0)
 		return resp_error(resp, 503, "unavailable", "cannot check the API token now; try again");
 	if (owner == 0) /* failed attempts count against the address */
@@ -189,14 +248,31 @@ static int app_admit(void *arg, struct req *req, const char *route, struct resp 
 			       : refuse_unauthorized(resp, "Bearer realm=\"finq\", error=\"invalid_token\"",
 						     "the API token is not valid: it is malformed, unknown or revoked "
 						     "(send 'Authorization: Bearer <token>')");
-	return take_request(srv, "token", name, resp);
+	snprintf(req->actor, sizeof(req->actor), "%s", name);
+	req->role = (int)role;
+	if (take_request(srv, "token", name, resp))
+		return -1;
+	return check_role(srv, req, route, resp);
 }
 
-/* CORS: the configured origin, and it alone, may read the responses. */
+/* Whether resp already says how it may be cached. */
+static bool resp_has_cache_control(const struct resp *resp)
+{
+	for (size_t i = 0; i < resp->nheaders; i++)
+		if (strcasecmp(resp->headers[i].name, "Cache-Control") == 0)
+			return true;
+	return false;
+}
+
+/* No cache keeps an answer (the API's, errors included) unless the
+ * handler said otherwise (the web UI's files); CORS: the configured
+ * origin, and it alone, may read the responses. */
 static void app_decorate(void *arg, const struct req *req, struct resp *resp)
 {
 	struct server *srv = arg;
 	const char *origin = req_header(req, "Origin");
+	if (!resp_has_cache_control(resp))
+		resp_header(resp, "Cache-Control", "no-store");
 	if (!srv->cors_origin)
 		return;
 	resp_header(resp, "Vary", "Origin");
@@ -315,7 +391,11 @@ enum err_status server_run(const struct server_options *opt)
 	signal(SIGPIPE, SIG_IGN);
 	json_object_seed(0); /* before any thread makes objects */
 
-	srv.tokens_required = !http_host_is_loopback(opt->host);
+	srv.tokens_required = !http_host_is_loopback(opt->host) || opt->require_token;
+	srv.origins.bound = opt->host;
+	srv.origins.cors_origin = opt->cors_origin;
+	for (size_t i = 0; i < opt->nallow_hosts && i < (size_t)ORIGIN_HOSTS_MAX; i++)
+		srv.origins.hosts[srv.origins.nhosts++] = opt->allow_hosts[i];
 	srv.rate_limit = opt->rate_limit;
 	srv.cors_origin = opt->cors_origin;
 	pthread_mutex_init(&srv.tokens_lock, NULL);
@@ -329,6 +409,12 @@ enum err_status server_run(const struct server_options *opt)
 	state_tokens_release(&stored);
 	if (trc) {
 		rc = server_fail(&e, ERR_DATABASE);
+		goto out;
+	}
+	if (srv.tokens_required && ntokens == 0 && opt->require_token) {
+		fprintf(stderr, "finq: --require-token, but the state file holds no API token: create one with "
+				"'finq token create NAME' first\n");
+		rc = ERR_USAGE;
 		goto out;
 	}
 	if (srv.tokens_required && ntokens == 0) {
@@ -373,6 +459,9 @@ enum err_status server_run(const struct server_options *opt)
 		.ipv6 = ipv6,
 		.upload_dir = upload_dir,
 		.idle_timeout = opt->timeout,
+		.trusted_proxy = opt->trusted_proxy,
+		.head_timeout = opt->head_timeout,
+		.per_address_limit = opt->per_address,
 		.headers = security_headers,
 		.nheaders = sizeof(security_headers) / sizeof(security_headers[0]),
 		.app = { .arg = &srv, .body_limit = app_body_limit, .handle = app_handle, .done = app_done,

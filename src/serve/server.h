@@ -17,6 +17,16 @@
  * against the address). CORS is off unless an origin is configured: then
  * that origin alone gets Access-Control-Allow-Origin and its preflights
  * are answered. Every response carries the security headers.
+ *
+ * Roles (access.h): a token's role must reach its route (403 before the
+ * body); a request without a token is the local user (admin). An
+ * --trusted-proxy's X-Forwarded-For names the client (http.h).
+ *
+ * Other web pages (origin.h): every request must carry a Host that names
+ * this server (421 otherwise: DNS rebinding), and every request that
+ * changes something (not GET, HEAD or OPTIONS) an Origin that is this
+ * server or the CORS origin, when it carries one (403 otherwise). These
+ * come before the token: they hold on loopback without one.
  */
 #ifndef FINQ_SERVER_H
 #define FINQ_SERVER_H
@@ -24,6 +34,7 @@
 #include "err.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct server_options {
@@ -38,9 +49,16 @@ struct server_options {
 	unsigned rate_limit;      /* requests a minute per token or address; 0: no limit */
 	const char *cors_origin;  /* the one origin other pages may call the API from, or NULL */
 	unsigned timeout;         /* seconds a connection may stay silent mid-request; 0: 120 */
+	bool require_token;       /* tokens even on loopback (--require-token) */
+	const char *allow_hosts[16]; /* --allow-host names the Host header may carry (ORIGIN_HOSTS_MAX) */
+	size_t nallow_hosts;
+	const char *trusted_proxy; /* the proxy's address, whose X-Forwarded-For is believed, or NULL */
+	unsigned head_timeout;    /* seconds for a whole request head; 0: 30 */
+	unsigned per_address;     /* connections at once from one address; 0: no limit */
 };
 
 #define SERVER_RATE_LIMIT_DEFAULT 600
+#define SERVER_PER_ADDRESS_DEFAULT 64 /* a browser opens 6; crash.sh and the soak test 50 */
 
 /* Serve until SIGINT or SIGTERM; returns ERR_OK, or the status of the
  * failure after printing "finq: <why>" on stderr (cmd_serve maps it to an

@@ -9,6 +9,7 @@
  * here, before anything is written, so that the messages are clear.
  */
 #include "state.h"
+#include "answercap.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -84,6 +85,21 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL,\n"
 	"  last_used_at TEXT\n"
 	");\n",
+	/* 2 -> 3: who may do what (access.h): a token's role (tokens made
+	 * before roles keep working as admin), a conversation's owner (the
+	 * token that made it; NULL: made without a token), the audit log */
+	"ALTER TABLE api_tokens ADD COLUMN role TEXT NOT NULL DEFAULT 'admin'"
+	" CHECK (role IN ('read', 'upload', 'admin'));\n"
+	"ALTER TABLE conversations ADD COLUMN owner TEXT;\n"
+	"CREATE TABLE IF NOT EXISTS audit_log (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  at TEXT NOT NULL,\n"
+	"  actor TEXT NOT NULL,\n"  /* a token's name, 'local' (no token) or 'cli' */
+	"  client TEXT,\n"          /* the client's address; NULL on the command line */
+	"  action TEXT NOT NULL,\n"
+	"  object TEXT,\n"
+	"  detail TEXT\n"
+	");\n",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -123,6 +139,12 @@ enum stmt {
 	ST_TOKEN_LIST,
 	ST_TOKEN_DELETE,
 	ST_TOKEN_USED,
+	ST_TOKEN_ROLE,
+	ST_CONV_OWNER,
+	ST_CONV_SET_OWNER,
+	ST_MSG_OWNER,
+	ST_AUDIT_INSERT,
+	ST_AUDIT_LIST,
 	ST__COUNT
 };
 
@@ -136,7 +158,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 			   " VALUES (?1, ?2, " NOW_SQL ", " NOW_SQL ", " NEXT_ACTIVITY_SQL ")",
 	[ST_CONV_EXISTS] = "SELECT 1 FROM conversations WHERE id = ?1",
 	[ST_CONV_LIST] = "SELECT c.id, c.title, c.created_at, c.updated_at,"
-			 " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+			 " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.owner"
 			 " FROM conversations c ORDER BY c.activity DESC",
 	[ST_CONV_GET] = "SELECT id, title, created_at, updated_at FROM conversations WHERE id = ?1",
 	[ST_CONV_MESSAGES] = "SELECT id, question, plan, answer, outcome, intent, elapsed_ms, created_at"
@@ -180,11 +202,20 @@ static const char *const stmt_sql[ST__COUNT] = {
 			 " WHERE a.name = ?1 ORDER BY t.position",
 	[ST_TOKEN_INSERT] = "INSERT INTO api_tokens (name, hash, created_at) VALUES (?1, ?2, " NOW_SQL ")"
 			    " ON CONFLICT DO NOTHING",
-	[ST_TOKEN_LIST] = "SELECT name, hash, created_at, last_used_at FROM api_tokens ORDER BY name",
+	[ST_TOKEN_LIST] = "SELECT name, hash, created_at, last_used_at, role FROM api_tokens ORDER BY name",
 	[ST_TOKEN_DELETE] = "DELETE FROM api_tokens WHERE name = ?1",
 	/* at most one write a minute per token, however busy it is */
 	[ST_TOKEN_USED] = "UPDATE api_tokens SET last_used_at = " NOW_SQL " WHERE name = ?1"
 			  " AND (last_used_at IS NULL OR last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds'))",
+	[ST_TOKEN_ROLE] = "UPDATE api_tokens SET role = ?2 WHERE name = ?1",
+	[ST_CONV_OWNER] = "SELECT coalesce(owner, '') FROM conversations WHERE id = ?1",
+	[ST_CONV_SET_OWNER] = "UPDATE conversations SET owner = ?2 WHERE id = ?1",
+	[ST_MSG_OWNER] = "SELECT coalesce(c.owner, '') FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+			 " WHERE m.id = ?1",
+	[ST_AUDIT_INSERT] = "INSERT INTO audit_log (at, actor, client, action, object, detail)"
+			    " VALUES (" NOW_SQL ", ?1, ?2, ?3, ?4, ?5)",
+	[ST_AUDIT_LIST] = "SELECT at, actor, client, action, object, detail FROM"
+			  " (SELECT * FROM audit_log ORDER BY id DESC LIMIT ?1) ORDER BY id",
 };
 
 /* The outcomes a message may have, as the CHECK constraint above lists them. */
@@ -690,6 +721,7 @@ int state_conversation_list(struct state *s, json_t **out, struct err *e)
 		json_object_set_new(c, "created_at", col_json_string(st, 2));
 		json_object_set_new(c, "updated_at", col_json_string(st, 3));
 		json_object_set_new(c, "messages", json_integer(sqlite3_column_int64(st, 4)));
+		json_object_set_new(c, "owner", col_json_string(st, 5));
 		json_array_append_new(list, c);
 	}
 	sqlite3_reset(st);
@@ -828,6 +860,7 @@ int state_message_add(struct state *s, const char *conversation_id, const char *
 {
 	struct strbuf title = STRBUF_INIT;
 	char id[STATE_ID_SIZE];
+	char *capped = NULL;
 	sqlite3_stmt *st;
 	bool exists;
 	int rc = -1;
@@ -862,7 +895,8 @@ int state_message_add(struct state *s, const char *conversation_id, const char *
 	bind_text(st, 2, conversation_id);
 	bind_text(st, 3, question);
 	bind_text(st, 4, plan_json);
-	bind_text(st, 5, answer_json);
+	capped = answercap_apply(answer_json, ANSWERCAP_MAX); /* NULL: it fits as it is */
+	bind_text(st, 5, capped ? capped : answer_json);
 	bind_text(st, 6, outcome);
 	bind_text(st, 7, intent);
 	sqlite3_bind_double(st, 8, elapsed_ms);
@@ -881,6 +915,7 @@ int state_message_add(struct state *s, const char *conversation_id, const char *
 fail:
 	txn_rollback(s);
 out:
+	free(capped);
 	strbuf_release(&title);
 	return rc;
 }
@@ -1369,6 +1404,7 @@ int state_token_list(struct state *s, struct state_tokens *out, struct err *e)
 		col_copy(st, 1, t->hash, sizeof(t->hash));
 		col_copy(st, 2, t->created_at, sizeof(t->created_at));
 		col_copy(st, 3, t->last_used_at, sizeof(t->last_used_at));
+		col_copy(st, 4, t->role, sizeof(t->role));
 	}
 	sqlite3_reset(st);
 	if (row < 0) {
@@ -1398,4 +1434,99 @@ int state_token_used(struct state *s, const char *name, struct err *e)
 		return -1;
 	bind_text(st, 1, name);
 	return stmt_finish(s, st, "note a token's use", e);
+}
+
+/* ---- access: roles, owners, the audit log ------------------------------------------ */
+
+int state_token_set_role(struct state *s, const char *name, const char *role, struct err *e)
+{
+	sqlite3_stmt *st = stmt_get(s, ST_TOKEN_ROLE, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, name);
+	bind_text(st, 2, role);
+	if (stmt_finish(s, st, "set a token's role", e))
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return err_set_code(e, ERR_FAILED, "no token named '%s' (see 'finq token list')", name);
+	return 0;
+}
+
+/* The owner of the row that statement which finds for key, "" for none. */
+static int owner_of(struct state *s, enum stmt which, const char *key, char owner[STATE_OWNER_SIZE], bool *exists,
+		    struct err *e)
+{
+	sqlite3_stmt *st = stmt_get(s, which, e);
+	*exists = false;
+	owner[0] = '\0';
+	if (!st)
+		return -1;
+	bind_text(st, 1, key);
+	int row = stmt_row(s, st, "look up an owner", e);
+	if (row == 1) {
+		col_copy(st, 0, owner, STATE_OWNER_SIZE);
+		*exists = true;
+	}
+	sqlite3_reset(st);
+	return row < 0 ? -1 : 0;
+}
+
+int state_conversation_owner(struct state *s, const char *id, char owner[STATE_OWNER_SIZE], bool *exists,
+			     struct err *e)
+{
+	return owner_of(s, ST_CONV_OWNER, id, owner, exists, e);
+}
+
+int state_message_owner(struct state *s, const char *message_id, char owner[STATE_OWNER_SIZE], bool *exists,
+			struct err *e)
+{
+	return owner_of(s, ST_MSG_OWNER, message_id, owner, exists, e);
+}
+
+int state_conversation_set_owner(struct state *s, const char *id, const char *owner, struct err *e)
+{
+	sqlite3_stmt *st = stmt_get(s, ST_CONV_SET_OWNER, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, id);
+	bind_text(st, 2, owner && *owner ? owner : NULL);
+	return stmt_finish(s, st, "set a conversation's owner", e);
+}
+
+int state_audit_add(struct state *s, const struct state_audit *a, struct err *e)
+{
+	sqlite3_stmt *st = stmt_get(s, ST_AUDIT_INSERT, e);
+	if (!st)
+		return -1;
+	bind_text(st, 1, a->actor && *a->actor ? a->actor : "local");
+	bind_text(st, 2, a->client);
+	bind_text(st, 3, a->action);
+	bind_text(st, 4, a->object);
+	bind_text(st, 5, a->detail);
+	return stmt_finish(s, st, "write the audit log", e);
+}
+
+int state_audit_list(struct state *s, int limit, json_t **out, struct err *e)
+{
+	static const char *const names[] = { "at", "actor", "client", "action", "object", "detail" };
+	sqlite3_stmt *st = stmt_get(s, ST_AUDIT_LIST, e);
+	json_t *list = json_array();
+	int row = -1;
+	*out = NULL;
+	if (st) {
+		sqlite3_bind_int(st, 1, limit);
+		while ((row = stmt_row(s, st, "read the audit log", e)) == 1) {
+			json_t *o = json_object();
+			for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+				json_object_set_new(o, names[i], col_json_string(st, i));
+			json_array_append_new(list, o);
+		}
+		sqlite3_reset(st);
+	}
+	if (row < 0) {
+		json_decref(list);
+		return -1;
+	}
+	*out = list;
+	return 0;
 }

@@ -103,6 +103,7 @@ struct state_token {
 	char hash[65];         /* 64 lowercase hex digits */
 	char created_at[32];
 	char last_used_at[32]; /* "" when never used */
+	char role[16];         /* "read", "upload" or "admin" (access.h) */
 };
 
 /* What state_token_list() fills; owns its items. Zero-initialise it. */
@@ -126,6 +127,41 @@ int state_token_revoke(struct state *s, const char *name, struct err *e);
 /* Note that the token called name was just used (last_used_at), at most
  * once a minute; an unknown name is not an error. */
 int state_token_used(struct state *s, const char *name, struct err *e);
+/* Give the token called name a role ("read", "upload", "admin"); an
+ * unknown name is an ERR_FAILED error. Tokens are made admin (what they
+ * were before roles): cmd_token.c sets the role it was asked for. */
+int state_token_set_role(struct state *s, const char *name, const char *role, struct err *e);
+
+/*
+ * Owners and the audit log (access.h). A conversation's owner is the name
+ * of the API token that made it, "" when it was made without one (the
+ * command line, loopback without a token).
+ */
+#define STATE_OWNER_SIZE 65
+/* The owner of conversation id (*exists false when there is none). */
+int state_conversation_owner(struct state *s, const char *id, char owner[STATE_OWNER_SIZE], bool *exists,
+			     struct err *e);
+/* The owner of the conversation holding message_id. */
+int state_message_owner(struct state *s, const char *message_id, char owner[STATE_OWNER_SIZE], bool *exists,
+			struct err *e);
+/* Make owner (a token's name; NULL or "": none) the owner of conversation id. */
+int state_conversation_set_owner(struct state *s, const char *id, const char *owner, struct err *e);
+
+/* One line of the audit log: who (a token's name; NULL or "": "local",
+ * a request without a token; "cli" for the command line), from where
+ * (an address, or NULL), what (an action such as "data.upload") to
+ * which object, and details. Strings are borrowed. */
+struct state_audit {
+	const char *actor;
+	const char *client;
+	const char *action;
+	const char *object;
+	const char *detail;
+};
+int state_audit_add(struct state *s, const struct state_audit *a, struct err *e);
+/* The last limit lines, oldest first, as a JSON array of objects (at,
+ * actor, client, action, object, detail). */
+int state_audit_list(struct state *s, int limit, struct json_t **out, struct err *e);
 
 /*
  * Messages: one question and what finq did with it.

@@ -141,7 +141,7 @@ run finq "$PAR" alias list
 check_eq "parallel adds: all 20 aliases" 20 "$(wc -l <<<"$OUT")"
 
 # The file itself, read by another SQLite client.
-check_eq "state file: WAL mode and the current schema version" "wal 2" \
+check_eq "state file: WAL mode and the current schema version" "wal 3" \
 	"$(python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 print(c.execute("PRAGMA journal_mode").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0])' "$STATE" 2>&1)"

@@ -52,14 +52,14 @@ run finq "$DB" token create old
 OLD=$OUT
 check_ne "two tokens differ" "$TOKEN" "$OLD"
 run finq "$DB" token list
-check_match "list shows the names, never used" "$OUT" '^ci +[0-9T:.-]+Z +never$'
+check_match "list shows the names, never used" "$OUT" '^ci +read +[0-9T:.-]+Z +never$'
 check_not_contains "list never shows a token" "$OUT" "finq_"
 run finq "$DB" --json token list
 check "list --json has names and times, no secret or hash" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert [t["name"] for t in d["tokens"]] == ["ci", "old"], d
-assert all(set(t) == {"name", "created_at", "last_used_at"} for t in d["tokens"]), d
+assert all(set(t) == {"name", "role", "created_at", "last_used_at"} for t in d["tokens"]), d
 ' "$OUT"
 STATE=$WORK/auth.state.sqlite
 if grep -aq "$TOKEN" "$STATE"* 2>/dev/null; then
@@ -108,7 +108,7 @@ check_error "another scheme: 401" 401 unauthorized
 with_token "$TOKEN" GET /api/v1/conversations
 check_eq "a valid token: 200" 200 "$STATUS"
 run finq "$DB" token list
-check_match "the token's use is noted" "$OUT" '^ci +[0-9T:.-]+Z +[0-9T:.-]+Z$'
+check_match "the token's use is noted" "$OUT" '^ci +read +[0-9T:.-]+Z +[0-9T:.-]+Z$'
 run finq "$DB" token create temp
 TEMP=$OUT
 with_token "$TEMP" GET /api/v1/conversations
@@ -198,9 +198,9 @@ python3 - "$PORT" "$TOKEN" >"$WORK/stall.out" 2>&1 <<'PY' &
 import socket, sys, time
 port, token = int(sys.argv[1]), sys.argv[2]
 results = []
-for head in (b"POST /api/v1/chat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode()
+for head in (b"POST /api/v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token.encode()
              + b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mess",
-             b"GET /api/v1/conversations HTTP/1.1\r\nHost: x\r\nAuthor"):
+             b"GET /api/v1/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthor"):
     s = socket.create_connection(("127.0.0.1", port))
     s.settimeout(20)
     start = time.monotonic()

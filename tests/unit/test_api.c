@@ -820,6 +820,15 @@ static void test_cache_and_load(void **state)
 	call_full(fx->api, &c, "POST", "/api/v1/data", "application/json", "{}", NULL, NULL);
 	assert_int_equal(c.resp.status, 415);
 	call_done(&c);
+	/* types any page may send without a preflight: refused, the file unread */
+	static const char *const simple_types[] = { NULL, "text/plain", "text/plain; charset=utf-8", "text/csv" };
+	for (size_t i = 0; i < sizeof(simple_types) / sizeof(simple_types[0]); i++) {
+		call_full(fx->api, &c, "POST", "/api/v1/data", simple_types[i], NULL, NULL, upload);
+		assert_int_equal(c.resp.status, 415);
+		call_done(&c);
+	}
+	engine_status(fx->engine, &after);
+	assert_int_equal(after.data_version, 1);
 	call_full(fx->api, &c, "POST", "/api/v1/data", "application/octet-stream", NULL, NULL, NULL);
 	assert_int_equal(c.resp.status, 400);
 	call_done(&c);
@@ -892,7 +901,7 @@ static void test_no_data(void **state)
 	/* an upload creates the database */
 	snprintf(upload, sizeof(upload), "%s/upload-1", f.root);
 	copy_file(DEV_FOCUS, upload);
-	call_full(f.api, &c, "POST", "/api/v1/data", NULL, NULL, NULL, upload);
+	call_full(f.api, &c, "POST", "/api/v1/data", "application/gzip", NULL, NULL, upload);
 	if (c.resp.status != 200)
 		fail_msg("upload: %d %s", c.resp.status, c.resp.body.buf);
 	call_done(&c);

@@ -147,7 +147,7 @@ static void test_schema_and_pragmas(void **state)
 {
 	struct fixture *f = *state;
 	struct err e = { 0 };
-	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 3);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -176,7 +176,7 @@ static void test_schema_and_pragmas(void **state)
 	state_close(other);
 	assert_int_equal(state_conversation_exists(f->s, id2, &exists, &e), 0);
 	assert_true(exists);
-	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 3);
 }
 
 static void test_newer_schema_refused(void **state)
@@ -190,7 +190,7 @@ static void test_newer_schema_refused(void **state)
 	assert_int_equal(state_open(&s, f->path, &e), -1);
 	assert_null(s);
 	assert_contains(e.msg, f->path);
-	assert_contains(e.msg, "schema version 99, newer than this finq knows (2)");
+	assert_contains(e.msg, "schema version 99, newer than this finq knows (3)");
 	assert_int_equal(e.code, ERR_DATABASE);
 }
 
@@ -205,14 +205,54 @@ static void test_upgrade_adds_tokens(void **state)
 	assert_int_equal(state_conversation_create(f->s, "from v1", id, &e), 0);
 	state_close(f->s);
 	f->s = NULL;
-	raw_exec(f->path, "DROP TABLE api_tokens; PRAGMA user_version = 1");
+	raw_exec(f->path, "DROP TABLE api_tokens; DROP TABLE audit_log; ALTER TABLE conversations DROP COLUMN owner;"
+			  " PRAGMA user_version = 1");
 	assert_int_equal(state_open(&f->s, f->path, &e), 0);
-	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 3);
 	bool exists = false;
 	assert_int_equal(state_conversation_exists(f->s, id, &exists, &e), 0);
 	assert_true(exists);
 	assert_int_equal(state_token_list(f->s, &list, &e), 0);
 	assert_int_equal(list.n, 0);
+}
+
+/* A version-2 file (tokens, no roles): its tokens become admin, as they
+ * were; its conversations have no owner; the audit log starts empty. */
+static void test_upgrade_roles(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	char id[STATE_ID_SIZE], owner[STATE_OWNER_SIZE];
+	bool exists = false;
+	struct state_tokens list = { 0 };
+	json_t *audit = NULL;
+	assert_int_equal(state_conversation_create(f->s, "from v2", id, &e), 0);
+	assert_int_equal(state_token_add(f->s, "old", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+					 &e), 0);
+	state_close(f->s);
+	f->s = NULL;
+	raw_exec(f->path, "ALTER TABLE api_tokens DROP COLUMN role; DROP TABLE audit_log;"
+			  " ALTER TABLE conversations DROP COLUMN owner; PRAGMA user_version = 2");
+	assert_int_equal(state_open(&f->s, f->path, &e), 0);
+	assert_int_equal(state_token_list(f->s, &list, &e), 0);
+	assert_int_equal(list.n, 1);
+	assert_string_equal(list.items[0].role, "admin");
+	state_tokens_release(&list);
+	assert_int_equal(state_conversation_owner(f->s, id, owner, &exists, &e), 0);
+	assert_true(exists);
+	assert_string_equal(owner, "");
+	assert_int_equal(state_token_set_role(f->s, "old", "read", &e), 0);
+	assert_int_equal(state_token_set_role(f->s, "old", "root", &e), -1); /* the CHECK */
+	assert_int_equal(state_token_set_role(f->s, "nobody", "read", &e), -1);
+	assert_int_equal(state_conversation_set_owner(f->s, id, "old", &e), 0);
+	assert_int_equal(state_conversation_owner(f->s, id, owner, &exists, &e), 0);
+	assert_string_equal(owner, "old");
+	struct state_audit a = { "old", "127.0.0.1", "conversation.rename", id, "x" };
+	assert_int_equal(state_audit_add(f->s, &a, &e), 0);
+	assert_int_equal(state_audit_list(f->s, 10, &audit, &e), 0);
+	assert_int_equal(json_array_size(audit), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(audit, 0), "action")), "conversation.rename");
+	json_decref(audit);
 }
 
 static void test_tokens(void **state)
@@ -972,6 +1012,7 @@ int main(void)
 		T(test_schema_and_pragmas),
 		T(test_newer_schema_refused),
 		T(test_upgrade_adds_tokens),
+		T(test_upgrade_roles),
 		T(test_tokens),
 		T(test_conversations),
 		T(test_messages_in_order),
@@ -993,3 +1034,4 @@ int main(void)
 #undef T
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
 }
+
