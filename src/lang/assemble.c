@@ -1,0 +1,879 @@
+/*
+ * assemble: a plan from a question's reading, as if it stood alone: the
+ * measure, grouping, filters, time, limit, threshold and intent, with the
+ * defaults of CONVENTIONS.md; the analyses of insight.h; counts.
+ */
+#include "parse_internal.h"
+#include "date.h"
+#include "lexicon.h"
+#include "strbuf.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void set_count(struct reading *r, struct plan *p, size_t i);
+
+/* ---- assembling the plan ---- */
+
+static void set_grain_from_cues(const struct reading *r, struct plan *p)
+{
+	static const struct {
+		enum cue cue;
+		enum grain grain;
+	} grains[] = {
+		{ CUE_DAILY, GRAIN_DAY }, { CUE_WEEKLY, GRAIN_WEEK }, { CUE_MONTHLY, GRAIN_MONTH },
+		{ CUE_QUARTERLY, GRAIN_QUARTER }, { CUE_YEARLY, GRAIN_YEAR },
+	};
+	for (size_t i = 0; i < sizeof(grains) / sizeof(grains[0]); i++)
+		if (parse_has_cue(r, grains[i].cue))
+			p->grain = grains[i].grain;
+}
+
+static void set_measure_from_cues(const struct reading *r, struct plan *p, bool *mentioned)
+{
+	static const struct {
+		enum cue cue;
+		enum measure measure;
+		const char *unit;
+	} measures[] = {
+		{ CUE_UNBLENDED, MEASURE_UNBLENDED, NULL }, { CUE_NET, MEASURE_NET, NULL },
+		{ CUE_LIST, MEASURE_LIST, NULL }, { CUE_AMORTIZED, MEASURE_AMORTIZED, NULL },
+		{ CUE_USAGE, MEASURE_USAGE, NULL }, { CUE_UNIT_GB, MEASURE_USAGE, "GB" },
+		{ CUE_UNIT_HOURS, MEASURE_USAGE, "Hrs" }, { CUE_UNIT_REQUESTS, MEASURE_USAGE, "Requests" },
+	};
+	*mentioned = false;
+	for (size_t i = 0; i < sizeof(measures) / sizeof(measures[0]); i++)
+		if (parse_has_cue(r, measures[i].cue)) {
+			p->measure = measures[i].measure;
+			if (measures[i].unit)
+				snprintf(p->usage_unit, sizeof(p->usage_unit), "%s", measures[i].unit);
+			*mentioned = true;
+		}
+}
+
+static void set_chart_from_cues(const struct reading *r, struct plan *p)
+{
+	static const struct {
+		enum cue cue;
+		enum chart_kind chart;
+	} charts[] = {
+		{ CUE_CHART_PIE, CHART_PIE }, { CUE_CHART_DOUGHNUT, CHART_DOUGHNUT }, { CUE_CHART_BAR, CHART_BAR }, { CUE_CHART_HBAR, CHART_HBAR },
+		{ CUE_CHART_LINE, CHART_LINE }, { CUE_CHART_AREA, CHART_AREA }, { CUE_CHART_TABLE, CHART_TABLE },
+	};
+	for (size_t i = 0; i < sizeof(charts) / sizeof(charts[0]); i++)
+		if (parse_has_cue(r, charts[i].cue))
+			p->chart = charts[i].chart;
+}
+
+/* "by team and env", "per account and service", "by service, then by
+ * region": a second dimension word joined to the grouping's. */
+static void find_second_grouping(struct reading *r, struct plan *p, const struct name_hit *first)
+{
+	static const char *const joiners[] = { "and", "by", "per", "then", "&", NULL };
+	for (size_t k = 0; k < r->nnames; k++) {
+		struct name_hit *h = &r->names[k];
+		if (h == first || !parse_is_dimension_hit(h) || h->qualifier || h->excluded || h->m.first <= first->m.last ||
+		    dim_ref_eq(&h->reading->col, &first->reading->col))
+			continue;
+		bool joined = h->m.first > first->m.last + 1;
+		for (size_t t = first->m.last + 1; t < h->m.first && joined; t++)
+			joined = tok_in(&r->toks, t, joiners) ||
+				 (r->toks.items[t].kind == TOK_PUNCT && r->toks.items[t].text.p[0] == ',');
+		if (joined) {
+			p->group2 = h->reading->col;
+			h->grouping = true;
+		}
+		return;
+	}
+}
+
+/* The grouping: a dimension word after "by", "per", "each", "which",
+ * "top N", "N most expensive", or before "breakdown". */
+static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
+{
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (!parse_is_dimension_hit(h) || h->qualifier || h->excluded)
+			continue;
+		/* "the total across all accounts": the sum over them, not one row each */
+		if (h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") &&
+		    (tok_is(&r->toks, h->m.first - 2, "across") || tok_is(&r->toks, h->m.first - 2, "over")) &&
+		    parse_has_cue(r, CUE_TOTAL)) {
+			h->scope = true;
+			continue;
+		}
+		enum cue before = parse_cue_before(r, h->m.first);
+		size_t j = h->m.first;
+		/* "per AWS account", "by EC2 instance type": a value in between */
+		for (size_t k = 0; before == CUE_NONE && k < r->nnames; k++)
+			if (r->names[k].m.last + 1 == j && !parse_is_dimension_hit(&r->names[k]))
+				before = parse_cue_before(r, r->names[k].m.first);
+		/* "top 5 services", "10 most expensive usage types", "which 3 accounts" */
+		if (before == CUE_NONE && j > 0 && parse_number_at(r, j - 1) > 0)
+			before = parse_cue_before(r, j - 1);
+		if (before == CUE_NONE && j > 0 && r->toks.items[j - 1].kind == TOK_NUMBER)
+			before = CUE_TOP;
+		bool follows_breakdown = false;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].cue == CUE_BREAKDOWN && r->cues[c].first == h->m.last + 1)
+				follows_breakdown = true;
+		/* "list accounts", "show services": a plural after a request */
+		bool listed = before == CUE_ASK && h->plural;
+		if (before == CUE_BY || before == CUE_EACH || before == CUE_WHICH || before == CUE_TOP ||
+		    before == CUE_BOTTOM || before == CUE_MOST || before == CUE_LEAST || before == CUE_BREAKDOWN ||
+		    follows_breakdown || listed) {
+			p->group = h->reading->col;
+			h->grouping = true;
+			*plural = h->plural;
+			find_second_grouping(r, p, h);
+			return true;
+		}
+	}
+	/* "team costs in October", "account spend by month": a dimension word
+	 * in front of a money word asks for one row each */
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (!parse_is_dimension_hit(h) || h->qualifier || h->excluded || h->m.last + 1 >= r->toks.n)
+			continue;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].first == h->m.last + 1 && r->cues[c].cue == CUE_COST) {
+				p->group = h->reading->col;
+				h->grouping = true;
+				*plural = true;
+				return true;
+			}
+	}
+	/* "services under $100", "regions in Q3": a plural dimension word
+	 * that names no value's column still asks for one row each */
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (parse_is_dimension_hit(h) && !h->qualifier && !h->excluded && !h->scope && h->plural) {
+			p->group = h->reading->col;
+			h->grouping = true;
+			*plural = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "the top 5 S3 buckets", "which Lambda functions cost most": resources
+ * ranked within their service; "spend on Lambda functions": the service. */
+static void apply_resource_nouns(struct reading *r, struct plan *p, bool *group_mentioned, bool *plural)
+{
+	for (size_t k = 0; k < r->nnouns; k++) {
+		const struct resource_noun *noun = r->nouns[k].noun;
+		size_t j = r->nouns[k].tok;
+		/* skip back over the names and numbers in front: "top 5 EBS volumes" */
+		size_t first = j;
+		while (first > 0 && (r->role[first - 1] == ROLE_NAME || parse_number_at(r, first - 1) > 0))
+			first--;
+		enum cue before = first > 0 ? parse_cue_before(r, first) : CUE_NONE;
+		bool plural_noun = r->toks.items[j].text.p[r->toks.items[j].text.n - 1] == 's';
+		/* "top 5 buckets", "which functions", "buckets over $500", "volumes by cost" */
+		bool by_cost = false;
+		for (size_t c = 0; c + 1 < r->ncues; c++)
+			by_cost |= r->cues[c].cue == CUE_BY && r->cues[c + 1].cue == CUE_COST &&
+				   r->cues[c + 1].first == r->cues[c].last + 1;
+		bool ranked = before == CUE_BY || before == CUE_EACH || (before == CUE_WHICH && tok_is(&r->toks, first - 1, "which")) ||
+			      parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM) || parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST) ||
+			      (plural_noun && (by_cost || p->has_threshold || (before == CUE_ASK && !parse_has_cue(r, CUE_COST))));
+		if (ranked && !*group_mentioned) {
+			p->group.dim = DIM_RESOURCE;
+			*group_mentioned = true;
+			*plural = plural_noun;
+
+		}
+		bool service_named = false;
+		for (int f = 0; f < p->nfilters; f++)
+			service_named |= p->filters[f].col.dim == DIM_SERVICE || p->filters[f].col.dim == DIM_CATEGORY;
+		if (noun->service && !service_named) {
+			struct dim_ref svc = { .dim = DIM_SERVICE };
+			struct filter *f = plan_set_filter(p, &svc, FILTER_IN);
+			if (f) {
+				snprintf(f->values[0], PLAN_NAME_MAX, "%s", noun->service);
+				f->nvalues = 1;
+			}
+		}
+		if (noun->usage_contains) {
+			struct dim_ref ut = { .dim = DIM_USAGE_TYPE };
+			struct filter *f = plan_set_filter(p, &ut, FILTER_CONTAINS);
+			if (f) {
+				snprintf(f->values[0], PLAN_NAME_MAX, "%s", noun->usage_contains);
+				f->nvalues = 1;
+			}
+		}
+	}
+}
+
+/* Filters from the names that are values. */
+static void add_filters(struct reading *r, struct plan *p)
+{
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		struct dim_ref col = { 0 };
+		enum filter_op op;
+		const char *const *values;
+		const char *one[1];
+		int nvalues;
+		if (h->resource[0]) {
+			col.dim = DIM_RESOURCE;
+			op = FILTER_IN;
+			one[0] = h->resource;
+			values = one;
+			nvalues = 1;
+		} else if (h->reading && h->reading->kind == VOCAB_VALUE) {
+			col = h->reading->col;
+			op = h->reading->op;
+			values = (const char *const *)h->reading->values;
+			nvalues = h->reading->nvalues;
+		} else if (parse_is_dimension_hit(h) && h->excluded && h->reading->col.dim == DIM_TAG) {
+			/* "without a team tag" */
+			plan_set_filter(p, &h->reading->col, FILTER_MISSING);
+			continue;
+		} else {
+			continue;
+		}
+		if (h->excluded)
+			op = op == FILTER_PREFIX ? FILTER_EXCLUDE_PREFIX : op == FILTER_IN ? FILTER_NOT_IN : op;
+		/* values of one column and sense accumulate: "EC2 and S3" */
+		struct filter *f = NULL;
+		for (int k = 0; k < p->nfilters; k++)
+			if (dim_ref_eq(&p->filters[k].col, &col) && p->filters[k].op == op)
+				f = &p->filters[k];
+		if (!f)
+			f = plan_set_filter(p, &col, op);
+		for (int v = 0; f && v < nvalues && f->nvalues < PLAN_MAX_VALUES; v++) {
+			bool dup = false;
+			for (int x = 0; x < f->nvalues; x++)
+				dup |= strcmp(f->values[x], values[v]) == 0;
+			if (!dup)
+				snprintf(f->values[f->nvalues++], PLAN_NAME_MAX, "%s", values[v]);
+		}
+	}
+	const struct cue_hit *untagged = parse_find_cue(r, CUE_UNTAGGED);
+	const struct cue_hit *tagged = parse_find_cue(r, CUE_TAG);
+	if (!untagged && tagged && tok_is(&r->toks, tagged->first, "tagged")) {
+		/* "tagged cost", "what share is tagged": cost with at least one tag,
+		 * unless a tag is named ("tagged team=payments") */
+		bool names_tag = false;
+		for (size_t i = 0; i < r->nnames; i++)
+			names_tag |= !r->names[i].resource[0] && r->names[i].reading && r->names[i].reading->col.dim == DIM_TAG;
+		struct dim_ref any_tag = { .dim = DIM_TAG };
+		if (!names_tag)
+			plan_set_filter(p, &any_tag, FILTER_TAGGED);
+	}
+	if (untagged) {
+		/* "excluding the untagged": tagged only; in a breakdown by a tag
+		 * key, rows with that key */
+		bool excluded = false;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].cue == CUE_EXCLUDE && r->cues[c].last < untagged->first &&
+			    untagged->first - r->cues[c].last <= 2)
+				excluded = true;
+		struct dim_ref any_tag = { .dim = DIM_TAG };
+		if (!excluded)
+			plan_set_filter(p, &any_tag, FILTER_UNTAGGED);
+		else if (p->group.dim == DIM_TAG)
+			plan_set_filter(p, &p->group, FILTER_PRESENT);
+		else
+			plan_set_filter(p, &any_tag, FILTER_TAGGED);
+	}
+}
+
+static struct period last_full_month(int today)
+{
+	struct period p;
+	memset(&p, 0, sizeof(p));
+	p.end_day = date_month_start(today);
+	p.start_day = date_add_months(p.end_day, -1);
+	p.unit = UNIT_MONTH;
+	p.count = 1;
+	int y, m, d;
+	date_to_ymd(p.start_day, &y, &m, &d);
+	static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December" };
+	snprintf(p.label, sizeof(p.label), "%s %d", months[m - 1], y);
+	return p;
+}
+
+/* The defaults of CONVENTIONS.md for a question without time words. */
+static struct period default_range(const struct plan *p, int today)
+{
+	struct period r;
+	memset(&r, 0, sizeof(r));
+	if ((p->intent == INTENT_TREND && (p->grain == GRAIN_DAY || p->grain == GRAIN_NONE)) || p->run_rate) {
+		r.start_day = today - 30;
+		r.end_day = today;
+		r.unit = UNIT_DAY;
+		r.count = 30;
+		snprintf(r.label, sizeof(r.label), "the last 30 days");
+		return r;
+	}
+	if (p->intent == INTENT_TREND || (p->intent == INTENT_AVERAGE_DAILY && p->grain == GRAIN_MONTH)) {
+		r.end_day = date_month_start(today);
+		r.start_day = date_add_months(r.end_day, -6);
+		r.unit = UNIT_MONTH;
+		r.count = 6;
+		snprintf(r.label, sizeof(r.label), "the last 6 months");
+		return r;
+	}
+	return last_full_month(today);
+}
+
+/* Two periods to compare, from what the question said. */
+static void set_periods(struct reading *r, struct plan *p, int today)
+{
+	if (r->ntimes >= 2) {
+		struct period a = r->times[0].period, b = r->times[1].period;
+		/* "last month vs the previous month": both words name the same
+		 * month; the second means the one before the first */
+		if (a.start_day == b.start_day && a.end_day == b.end_day)
+			b = period_previous(&a);
+		p->periods[0] = a.start_day <= b.start_day ? a : b;
+		p->periods[1] = a.start_day <= b.start_day ? b : a;
+	} else if (r->ntimes == 1 && r->times[0].is_span && r->times[0].to.start_day > r->times[0].from.start_day &&
+		   r->times[0].from.unit == r->times[0].to.unit && r->times[0].period.label[0] != 's') {
+		p->periods[0] = r->times[0].from;
+		p->periods[1] = r->times[0].to;
+	} else if (r->ntimes == 1) {
+		p->periods[1] = r->times[0].period;
+		p->periods[0] = period_previous(&p->periods[1]);
+	} else {
+		struct period last = last_full_month(today);
+		if (parse_has_cue(r, CUE_WOW)) {
+			last.end_day = date_week_start(today);
+			last.start_day = last.end_day - 7;
+			last.unit = UNIT_WEEK;
+			snprintf(last.label, sizeof(last.label), "last week");
+		} else if (parse_has_cue(r, CUE_QOQ)) {
+			last.end_day = date_quarter_start(today);
+			last.start_day = date_add_months(last.end_day, -3);
+			last.unit = UNIT_QUARTER;
+			int y, m, d;
+			date_to_ymd(last.start_day, &y, &m, &d);
+			snprintf(last.label, sizeof(last.label), "Q%d %d", (m - 1) / 3 + 1, y);
+		}
+		p->periods[1] = last;
+		if (parse_has_cue(r, CUE_YOY)) {
+			p->periods[0] = last;
+			p->periods[0].start_day = date_add_months(last.start_day, -12);
+			p->periods[0].end_day = date_add_months(last.start_day, -11);
+			int y, m, d;
+			date_to_ymd(p->periods[0].start_day, &y, &m, &d);
+			static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
+				"August", "September", "October", "November", "December" };
+			snprintf(p->periods[0].label, sizeof(p->periods[0].label), "%s %d", months[m - 1], y);
+		} else {
+			p->periods[0] = period_previous(&last);
+		}
+	}
+	p->range.start_day = p->periods[0].start_day;
+	p->range.end_day = p->periods[1].end_day;
+	p->range.unit = UNIT_SPAN;
+	period_describe_dates(&p->range, p->range.label, sizeof(p->range.label));
+}
+
+/* "top 5", "5 most expensive", "bottom 3", "the top one", "which 3
+ * services"; 0 if none. */
+static int find_limit(const struct reading *r, bool *ascending)
+{
+	/* a number right before the grouping dimension word */
+	for (size_t i = 0; i < r->nnames; i++) {
+		const struct name_hit *h = &r->names[i];
+		double n = h->grouping && h->m.first > 0 ? parse_number_at(r, h->m.first - 1) : -1;
+		if (n >= 1 && n <= 1000 && n == floor(n) && !r->toks.items[h->m.first - 1].money) {
+			*ascending = parse_has_cue(r, CUE_LEAST) || parse_has_cue(r, CUE_BOTTOM);
+			return (int)n;
+		}
+	}
+	for (size_t c = 0; c < r->ncues; c++) {
+		enum cue cue = r->cues[c].cue;
+		if (cue != CUE_TOP && cue != CUE_BOTTOM && cue != CUE_MOST && cue != CUE_LEAST)
+			continue;
+		double after = parse_number_at(r, r->cues[c].last + 1);
+		double before = r->cues[c].first > 0 ? parse_number_at(r, r->cues[c].first - 1) : -1;
+		double n = after > 0 ? after : before;
+		if (n < 1 || n > 1000 || n != floor(n)) {
+			if (cue == CUE_TOP || cue == CUE_BOTTOM)
+				n = tok_is(&r->toks, r->cues[c].last + 1, "one") ? 1 : 5;
+			else
+				continue;
+		}
+		*ascending = cue == CUE_BOTTOM || cue == CUE_LEAST;
+		return (int)n;
+	}
+	return 0;
+}
+
+/* "more than $2,000", "under 500" */
+static void find_threshold(const struct reading *r, struct plan *p)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		enum cue cue = r->cues[c].cue;
+		if (cue != CUE_MORE_THAN && cue != CUE_LESS_THAN)
+			continue;
+		size_t i = r->cues[c].last + 1;
+		if (i < r->toks.n && r->toks.items[i].kind == TOK_NUMBER && !r->toks.items[i].percent) {
+			p->has_threshold = true;
+			p->threshold = r->toks.items[i].number;
+			p->threshold_below = cue == CUE_LESS_THAN;
+			return;
+		}
+	}
+}
+
+/* Is the question about the bill at all? */
+bool parse_about_costs(const struct reading *r)
+{
+	static const enum cue topical[] = {
+		CUE_COST, CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_USAGE, CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_AMORTIZED,
+		CUE_TOP, CUE_BOTTOM, CUE_BREAKDOWN, CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_COMPARE,
+		CUE_VERSUS, CUE_MOM, CUE_YOY, CUE_INCREASE, CUE_DECREASE, CUE_UNTAGGED, CUE_TOTAL, CUE_AVERAGE,
+		CUE_MORE_THAN, CUE_LESS_THAN, CUE_MOST, CUE_LEAST, CUE_SHARE, CUE_RUN_RATE, CUE_SPIKE,
+	};
+	if (r->ntimes > 0)
+		return true;
+	for (size_t i = 0; i < sizeof(topical) / sizeof(topical[0]); i++)
+		if (parse_has_cue(r, topical[i]))
+			return true;
+	/* a value in the bill is a subject; a dimension word alone ("clouds",
+	 * "zones") is one only after a grouping cue ("by region", "which team") */
+	for (size_t i = 0; i < r->nnames; i++) {
+		const struct name_hit *h = &r->names[i];
+		if (!parse_is_dimension_hit(h))
+			return true;
+		enum cue before = parse_cue_before(r, h->m.first);
+		if (before == CUE_BY || before == CUE_EACH || before == CUE_WHICH || before == CUE_BREAKDOWN)
+			return true;
+	}
+	return false;
+}
+
+/* Does the question open by asking what something is or how it works
+ * ("what is", "what are", "what's", "explain", "how does")? */
+static bool asks_definition(const struct reading *r)
+{
+	static const struct {
+		const char *first, *second;
+	} openers[] = {
+		{ "what", "a" }, { "what", "an" }, { "what", "are" }, { "what", "is" }, { "whats", NULL },
+	};
+	if (parse_has_cue(r, CUE_EXPLAIN) || parse_has_cue(r, CUE_HOW_TO))
+		return true;
+	if (r->toks.n == 0)
+		return false;
+	for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++)
+		if (tok_is(&r->toks, 0, openers[i].first) &&
+		    (!openers[i].second || tok_is(&r->toks, 1, openers[i].second)))
+			return true;
+	/* the lexer drops a possessive "'s": "what's" is "what" and an apostrophe */
+	const char *after = r->text + r->toks.items[0].offset + r->toks.items[0].text.n;
+	return tok_is(&r->toks, 0, "what") && (after[0] == '\'' || strncmp(after, "\xe2\x80\x99", 3) == 0);
+}
+
+/* A question about a concept rather than about the data: "what is a
+ * savings plan", "explain amortized cost", "how does spot pricing work".
+ * Data vocabulary decides against it: a time, a grouping or ranking, a
+ * question about "my"/"our" spend, cost words without a measure's name. */
+static bool asks_knowledge(const struct reading *r)
+{
+	static const enum cue data_cues[] = {
+		CUE_TOP, CUE_BOTTOM, CUE_MOST, CUE_LEAST, CUE_BY, CUE_EACH, CUE_BREAKDOWN, CUE_TOTAL, CUE_TREND,
+		CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_COMPARE, CUE_VERSUS, CUE_MOM,
+		CUE_WOW, CUE_QOQ, CUE_YOY, CUE_AVERAGE, CUE_PER_DAY, CUE_SHARE, CUE_RUN_RATE, CUE_MORE_THAN,
+		CUE_LESS_THAN, CUE_USAGE, CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_UNIT_REQUESTS, CUE_UNTAGGED,
+	};
+	static const enum cue concept_measures[] = { CUE_AMORTIZED, CUE_UNBLENDED, CUE_NET, CUE_LIST };
+	static const char *const possessives[] = { "my", "our", "we", "us", NULL };
+	if (!asks_definition(r) || r->ntimes > 0 || parse_has_any_cue(r, data_cues, sizeof(data_cues) / sizeof(data_cues[0])))
+		return false;
+	bool values = false, dimensions = false, possessive = false;
+	for (size_t i = 0; i < r->nnames; i++) {
+		if (parse_is_dimension_hit(&r->names[i]))
+			dimensions = true;
+		else
+			values = true;
+	}
+	for (size_t i = 0; i < r->toks.n; i++)
+		possessive |= tok_in(&r->toks, i, possessives);
+	bool cost = parse_has_cue(r, CUE_COST);
+	bool measure = parse_has_any_cue(r, concept_measures, sizeof(concept_measures) / sizeof(concept_measures[0]));
+	if (possessive && (cost || values))
+		return false;
+	if (cost && !measure)
+		return false;
+	/* "what are the accounts" lists data; "how do I tag resources" asks how */
+	return !dimensions || parse_has_cue(r, CUE_EXPLAIN) || parse_has_cue(r, CUE_HOW_TO);
+}
+
+/* The analysis a question asks for, or NULL. ranked, grouped and compare
+ * say what the rest of the question asks: "which service spiked the
+ * most" ranks movers, "did EC2 jump from September to October" compares. */
+const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped, bool compare)
+{
+	static const enum cue changes[] = { CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_SPIKE };
+	static const enum cue horizons[] = {
+		CUE_HORIZON_MONTH, CUE_HORIZON_QUARTER, CUE_HORIZON_YEAR,
+		CUE_END_OF_MONTH, CUE_END_OF_QUARTER, CUE_END_OF_YEAR,
+	};
+	bool change = parse_has_any_cue(r, changes, sizeof(changes) / sizeof(changes[0]));
+	bool values = false;
+	for (size_t i = 0; i < r->nnames; i++)
+		values |= !parse_is_dimension_hit(&r->names[i]);
+	bool subject = parse_has_cue(r, CUE_COST) || values;
+	bool future = parse_has_cue(r, CUE_FUTURE) ||
+		      parse_has_any_cue(r, horizons, sizeof(horizons) / sizeof(horizons[0]));
+	const struct cue_hit *reduce = parse_find_cue(r, CUE_REDUCE);
+
+	if (parse_has_cue(r, CUE_ANOMALY))
+		return "anomalies";
+	/* "which five services contributed the most to our spend in October":
+	 * a ranking of one period's parts, not an explanation of a change */
+	bool share_of_one_period = parse_has_cue(r, CUE_DRIVER) && !parse_has_cue(r, CUE_WHY) && !change && grouped &&
+				   (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP));
+	if ((parse_has_cue(r, CUE_WHY) || parse_has_cue(r, CUE_DRIVER) || (parse_has_cue(r, CUE_EXPLAIN) && change)) &&
+	    (change || subject) && !share_of_one_period)
+		return "drivers";
+	/* "from September to October" names two periods to compare */
+	bool two_periods = r->ntimes >= 2 || (r->ntimes == 1 && r->times[0].is_span &&
+					      r->times[0].to.start_day > r->times[0].from.start_day);
+	if (parse_has_cue(r, CUE_SPIKE) && !ranked && !grouped && !compare && !two_periods)
+		return "anomalies";
+	if (parse_has_cue(r, CUE_FORECAST) || (future && subject))
+		return "forecast";
+	if (parse_has_cue(r, CUE_RECOMMEND) || (reduce && (parse_has_cue(r, CUE_HOW_TO) || reduce->first == 0)))
+		return "recommend";
+	if (parse_has_cue(r, CUE_OWNER))
+		return "owners";
+	if (parse_has_cue(r, CUE_ARCHITECTURE))
+		return "architecture";
+	if (asks_knowledge(r))
+		return "knowledge";
+	return NULL;
+}
+
+/* Months ahead a forecast question asks about: "end of the month" 0,
+ * "next quarter" 3, "next 6 months" 6, a named future period up to its
+ * last month; 0 when it does not say. */
+int parse_forecast_months(const struct reading *r, int today)
+{
+	static const struct {
+		enum cue cue;
+		int months; /* -1: to the end of this quarter, -2: of this year */
+	} horizons[] = {
+		{ CUE_END_OF_MONTH, 0 }, { CUE_END_OF_QUARTER, -1 }, { CUE_END_OF_YEAR, -2 },
+		{ CUE_HORIZON_MONTH, 1 }, { CUE_HORIZON_QUARTER, 3 }, { CUE_HORIZON_YEAR, 12 },
+	};
+	static const struct {
+		const char *unit;
+		int months;
+	} units[] = { { "month", 1 }, { "months", 1 }, { "quarter", 3 }, { "quarters", 3 }, { "year", 12 }, { "years", 12 } };
+	int y, m, d, months = 0;
+	date_to_ymd(today, &y, &m, &d);
+	for (size_t i = 0; i < sizeof(horizons) / sizeof(horizons[0]); i++)
+		if (parse_has_cue(r, horizons[i].cue)) {
+			months = horizons[i].months == -1 ? 2 - (m - 1) % 3 : horizons[i].months == -2 ? 12 - m : horizons[i].months;
+			goto out;
+		}
+	/* "the next 6 months", "the coming two quarters" */
+	const struct cue_hit *next = parse_find_cue(r, CUE_NEXT);
+	if (next) {
+		double n = parse_number_at(r, next->last + 1);
+		for (size_t u = 0; n >= 1 && n == floor(n) && u < sizeof(units) / sizeof(units[0]); u++)
+			if (tok_is(&r->toks, next->last + 2, units[u].unit)) {
+				months = (int)n * units[u].months;
+				goto out;
+			}
+	}
+	/* a period named in the future: up to its last month */
+	for (size_t k = 0; k < r->ntimes; k++) {
+		int ey, em, ed;
+		if (r->times[k].period.end_day <= today + 1)
+			continue;
+		date_to_ymd(r->times[k].period.end_day - 1, &ey, &em, &ed);
+		months = (ey * 12 + em) - (y * 12 + m);
+		break;
+	}
+out:
+	return months < 0 ? 0 : months > PLAN_MONTHS_MAX ? PLAN_MONTHS_MAX : months;
+}
+
+/* Turn a plan into a request for one analysis: its filters and measure
+ * stay as the scope; the time is the analysis' own unless the question
+ * named one (a forecast's named time is its horizon, not its history). */
+static void set_insight(struct reading *r, struct plan *p, const char *name)
+{
+	int today = r->in->today;
+	p->intent = INTENT_INSIGHT;
+	snprintf(p->insight, sizeof(p->insight), "%s", name);
+	p->group.dim = DIM_NONE;
+	p->grain = GRAIN_NONE;
+	p->has_threshold = false;
+	p->share_of_total = false;
+	p->run_rate = false;
+	if (p->measure == MEASURE_USAGE)
+		p->measure = MEASURE_AMORTIZED;
+	if (strcmp(name, "drivers") == 0) {
+		/* the change between two periods, the later one being the range */
+		set_periods(r, p, today);
+		p->range = p->periods[1];
+		p->range_defaulted = r->ntimes == 0;
+	} else if (strcmp(name, "forecast") == 0) {
+		p->months = parse_forecast_months(r, today);
+		p->range = default_range(p, today);
+		p->range_defaulted = true;
+	} else if (r->ntimes >= 1) {
+		p->range = r->times[0].period;
+		p->range_defaulted = false;
+	} else {
+		p->range = default_range(p, today);
+		p->range_defaulted = true;
+	}
+}
+
+/* Is the change asked for as a column beside the cost ("with their
+ * growth", "and the month-over-month change"), not as the ranking? */
+static bool change_as_column(const struct reading *r)
+{
+	static const char *const joiners[] = { "with", "and", "plus", "including", NULL };
+	for (size_t c = 0; c < r->ncues; c++) {
+		enum cue cue = r->cues[c].cue;
+		if (cue != CUE_INCREASE && cue != CUE_DECREASE && cue != CUE_CHANGE)
+			continue;
+		size_t i = r->cues[c].first;
+		/* skip back over "month over month", "their", "the" */
+		while (i > 0 && (r->role[i - 1] == ROLE_CUE || tok_is(&r->toks, i - 1, "their") ||
+				 tok_is(&r->toks, i - 1, "the") || tok_is(&r->toks, i - 1, "its")) &&
+		       !tok_in(&r->toks, i - 1, joiners))
+			i--;
+		if (i > 0 && tok_in(&r->toks, i - 1, joiners) && (parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BY)))
+			return true;
+	}
+	return false;
+}
+
+/* Build a plan as if the question stood alone. */
+void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentioned, bool *measure_mentioned,
+			    bool *limit_mentioned)
+{
+	int today = r->in->today;
+	bool plural = false;
+	set_measure_from_cues(r, p, measure_mentioned);
+	for (size_t i = 0; i < r->nnames; i++)
+		if (!r->names[i].resource[0] && r->names[i].reading && r->names[i].reading->kind == VOCAB_UNIT) {
+			/* "how many GB-Mo", "Lambda GB-seconds": usage in the data's unit */
+			p->measure = MEASURE_USAGE;
+			snprintf(p->usage_unit, sizeof(p->usage_unit), "%s", r->names[i].reading->values[0]);
+			*measure_mentioned = true;
+		}
+	set_chart_from_cues(r, p);
+	set_grain_from_cues(r, p);
+	*group_mentioned = find_grouping(r, p, &plural);
+	add_filters(r, p);
+	find_threshold(r, p);
+	apply_resource_nouns(r, p, group_mentioned, &plural);
+	bool ascending = false;
+	p->limit = find_limit(r, &ascending);
+	p->ascending = ascending;
+	*limit_mentioned = p->limit > 0;
+
+	bool increase = parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_SPIKE), decrease = parse_has_cue(r, CUE_DECREASE);
+	bool ranked = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_WHICH) || parse_has_cue(r, CUE_LEAST);
+	bool compare = parse_has_cue(r, CUE_COMPARE) || parse_has_cue(r, CUE_VERSUS) || parse_has_cue(r, CUE_MOM) ||
+		       parse_has_cue(r, CUE_WOW) || parse_has_cue(r, CUE_QOQ) || parse_has_cue(r, CUE_YOY);
+	/* "the month-over-month trend over the last six months": the series by
+	 * month, not two periods */
+	if (parse_has_cue(r, CUE_TREND) && !parse_has_cue(r, CUE_COMPARE) && !parse_has_cue(r, CUE_VERSUS) && r->ntimes <= 1 &&
+	    (parse_has_cue(r, CUE_MOM) || parse_has_cue(r, CUE_WOW) || parse_has_cue(r, CUE_QOQ))) {
+		compare = false;
+		p->grain = parse_has_cue(r, CUE_WOW) ? GRAIN_WEEK : parse_has_cue(r, CUE_QOQ) ? GRAIN_QUARTER : GRAIN_MONTH;
+	}
+
+	/* "EC2 vs S3": two values of one column side by side */
+	int compared_items = -1;
+	for (int k = 0; k < p->nfilters; k++)
+		if (p->filters[k].op == FILTER_IN && p->filters[k].nvalues >= 2)
+			compared_items = k;
+
+	/* "top 5 teams by cost with month-over-month growth": ranked by cost,
+	 * the change shown beside it, not ranked by the change */
+	if ((increase || decrease || parse_has_cue(r, CUE_CHANGE)) && change_as_column(r)) {
+		increase = decrease = false;
+		compare = true;
+	}
+	if ((increase || decrease || parse_has_cue(r, CUE_CHANGE)) && (ranked || *group_mentioned)) {
+		p->intent = INTENT_MOVERS;
+		p->ascending = decrease && !increase;
+		if (!*group_mentioned) {
+			p->group.dim = DIM_SERVICE;
+		}
+		if (!p->limit)
+			p->limit = plural ? 5 : 1;
+		set_periods(r, p, today);
+	} else if (compare && compared_items >= 0 && r->ntimes <= 1) {
+		p->intent = INTENT_BREAKDOWN;
+		p->group = p->filters[compared_items].col;
+		*group_mentioned = true;
+	} else if (compare || increase || decrease || (r->ntimes >= 2 && !parse_has_cue(r, CUE_TREND))) {
+		p->intent = INTENT_COMPARE_PERIODS;
+		set_periods(r, p, today);
+	} else if (parse_has_cue(r, CUE_RUN_RATE) ||
+		   (parse_has_cue(r, CUE_AVERAGE) && (parse_has_cue(r, CUE_DAILY) || parse_has_cue(r, CUE_PER_DAY) || p->grain == GRAIN_NONE)) ||
+		   (parse_has_cue(r, CUE_PER_DAY) && p->grain == GRAIN_NONE && !parse_has_cue(r, CUE_TREND) && !*group_mentioned)) {
+		p->intent = INTENT_AVERAGE_DAILY;
+		p->run_rate = parse_has_cue(r, CUE_RUN_RATE);
+		p->grain = GRAIN_NONE;
+	} else if (parse_has_cue(r, CUE_AVERAGE) && p->grain == GRAIN_MONTH && !parse_has_cue(r, CUE_RUN_RATE)) {
+		/* "average monthly spend this year": per calendar month */
+		p->intent = INTENT_AVERAGE_DAILY;
+	} else if (r->time_noun != GRAIN_NONE && parse_counted_token(r) == SIZE_MAX) {
+		/* "which day was the highest": the series at that grain, its peak
+		 * first; "days when ... above $5": the days over the threshold */
+		p->intent = INTENT_TREND;
+		p->grain = r->time_noun;
+		if (!p->limit && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) && !p->has_threshold)
+			p->limit = 1;
+		p->ascending = parse_has_cue(r, CUE_LEAST) || parse_has_cue(r, CUE_BOTTOM);
+		*limit_mentioned = p->limit > 0;
+	} else if (p->grain != GRAIN_NONE || parse_has_cue(r, CUE_TREND)) {
+		p->intent = INTENT_TREND;
+		/* daily unless asked, but a range told in months reads by month */
+		if (p->grain == GRAIN_NONE) {
+			enum time_unit unit = r->ntimes ? r->times[0].period.unit : UNIT_DAY;
+			bool long_range = unit == UNIT_QUARTER || unit == UNIT_HALF || unit == UNIT_YEAR ||
+					  (unit == UNIT_MONTH && r->times[0].period.count > 1);
+			p->grain = long_range ? GRAIN_MONTH : GRAIN_DAY;
+		}
+	} else if (*group_mentioned || parse_has_cue(r, CUE_BREAKDOWN)) {
+		p->intent = INTENT_BREAKDOWN;
+		if (!*group_mentioned) {
+			/* "EC2 breakdown": the next level down */
+			bool by_service = false;
+			for (int k = 0; k < p->nfilters; k++)
+				by_service |= p->filters[k].col.dim == DIM_SERVICE;
+			p->group.dim = by_service ? DIM_USAGE_TYPE : DIM_SERVICE;
+			*group_mentioned = true;
+		}
+		/* "which service cost the most", "the most expensive team": the one */
+		bool superlative_before = false;
+		for (size_t i = 0; i < r->nnames; i++)
+			if (r->names[i].grouping) {
+				enum cue b = parse_cue_before(r, r->names[i].m.first);
+				superlative_before = b == CUE_MOST || b == CUE_LEAST;
+			}
+		if (!p->limit && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) &&
+		    (parse_has_cue(r, CUE_WHICH) || superlative_before || p->group.dim == DIM_RESOURCE) && !plural) {
+			p->limit = 1;
+			p->ascending = parse_has_cue(r, CUE_LEAST);
+		}
+	} else if (p->limit) {
+		/* "top 3 last month": the top 3 of the usual grouping, services;
+		 * a follow-up keeps its own grouping (not "mentioned") */
+		p->intent = INTENT_BREAKDOWN;
+		p->group.dim = DIM_SERVICE;
+	} else {
+		p->intent = INTENT_TOTAL;
+		/* "what share of our spend is EC2?" */
+		p->share_of_total = parse_has_cue(r, CUE_SHARE) && p->nfilters > 0;
+	}
+
+	if (p->group2.dim != DIM_NONE && p->intent != INTENT_BREAKDOWN) {
+		/* only a breakdown holds two groupings: the second word is then
+		 * not read, and finq asks which (check_unused_dimensions) */
+		for (size_t i = 0; i < r->nnames; i++)
+			if (parse_is_dimension_hit(&r->names[i]) && dim_ref_eq(&r->names[i].reading->col, &p->group2))
+				r->names[i].grouping = false;
+		p->group2.dim = DIM_NONE;
+	}
+	if (p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
+		if (r->ntimes >= 1) {
+			p->range = r->times[0].period;
+		} else {
+			p->range = default_range(p, today);
+			p->range_defaulted = true;
+		}
+	}
+	size_t counted = parse_counted_token(r);
+	if (counted != SIZE_MAX) {
+		set_count(r, p, counted);
+		*group_mentioned = p->group.dim != DIM_NONE;
+		if (r->ntimes == 0) {
+			p->range = default_range(p, today);
+			p->range_defaulted = true;
+		} else {
+			p->range = r->times[0].period;
+			p->range_defaulted = false;
+		}
+		return;
+	}
+	const char *insight = parse_insight_of(r, ranked, *group_mentioned, compare);
+	if (insight) {
+		set_insight(r, p, insight);
+		*group_mentioned = false;
+	}
+}
+
+/* A token that names things one could count: a resource noun or a
+ * dimension word ("accounts", "days"). */
+static bool is_counted_thing(const struct reading *r, size_t i)
+{
+	for (size_t k = 0; k < r->nnouns; k++)
+		if (r->nouns[k].tok == i)
+			return true;
+	for (size_t k = 0; k < r->nnames; k++)
+		if (r->names[k].m.first == i && parse_is_dimension_hit(&r->names[k]))
+			return true;
+	static const char *const units[] = { "day", "days", "month", "months", "week", "weeks", NULL };
+	return tok_in(&r->toks, i, units);
+}
+
+/* "how many buckets", "number of accounts", "how many days": the token
+ * naming what is counted, or SIZE_MAX when the question counts nothing
+ * ("how many GB" asks for usage). */
+size_t parse_counted_token(const struct reading *r)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		bool how_many = r->cues[c].cue == CUE_USAGE && tok_is(&r->toks, r->cues[c].first, "how") &&
+				tok_is(&r->toks, r->cues[c].first + 1, "many");
+		if (!how_many && r->cues[c].cue != CUE_COUNT)
+			continue;
+		/* skip the names in front: "how many S3 buckets", "number of RDS databases" */
+		size_t i = r->cues[c].last + 1;
+		while (i < r->toks.n && !is_counted_thing(r, i) &&
+		       (r->role[i] == ROLE_NAME ||
+			(r->role[i] == ROLE_FREE && lexicon_is_function_word(&r->toks.items[i].text))))
+			i++;
+		if (i < r->toks.n && is_counted_thing(r, i))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* Make the plan a count of what token i names. */
+static void set_count(struct reading *r, struct plan *p, size_t i)
+{
+	p->intent = INTENT_COUNT;
+	p->limit = 0;
+	p->grain = GRAIN_NONE;
+	if (p->measure == MEASURE_USAGE) /* "how many" asked for a number of things, not usage */
+		p->measure = MEASURE_AMORTIZED;
+	for (size_t k = 0; k < r->nnouns; k++)
+		if (r->nouns[k].tok == i) {
+			p->group.dim = DIM_RESOURCE;
+			return;
+		}
+	for (size_t k = 0; k < r->nnames; k++)
+		if (r->names[k].m.first == i && parse_is_dimension_hit(&r->names[k])) {
+			p->group = r->names[k].reading->col;
+			r->names[k].grouping = true;
+			return;
+		}
+	p->group.dim = DIM_NONE; /* days */
+	r->role[i] = ROLE_CUE;
+}

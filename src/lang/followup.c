@@ -1,0 +1,339 @@
+/*
+ * followup: when a question leans on the previous answer ("what about
+ * S3?", "break it down by region", "the top one") and how it edits the
+ * previous plan; answers to a question back ("prod account").
+ */
+#include "parse_internal.h"
+#include "date.h"
+#include "lexicon.h"
+#include "strbuf.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* "the top one": the first item of the previous answer. */
+static bool names_top_one(const struct reading *r)
+{
+	for (size_t c = 0; c < r->ncues; c++)
+		if ((r->cues[c].cue == CUE_TOP || r->cues[c].cue == CUE_MOST) &&
+		    (tok_is(&r->toks, r->cues[c].last + 1, "one") || tok_is(&r->toks, r->cues[c].last, "one")))
+			return true;
+	/* "the first one", "that one", "this one": the item the last answer led with */
+	for (size_t i = 0; i + 1 < r->toks.n; i++)
+		if ((tok_is(&r->toks, i, "first") || tok_is(&r->toks, i, "that") || tok_is(&r->toks, i, "this")) &&
+		    tok_is(&r->toks, i + 1, "one"))
+			return true;
+	return false;
+}
+
+/* Does the question lean on the previous answer? */
+bool parse_looks_like_followup(const struct reading *r)
+{
+	static const enum cue edits[] = {
+		CUE_FOLLOWUP, CUE_INSTEAD, CUE_SAME, CUE_DRILL, CUE_CHART_PIE, CUE_CHART_DOUGHNUT,
+		CUE_CHART_BAR, CUE_CHART_HBAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
+	};
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++)
+		if (parse_has_cue(r, edits[i]))
+			return true;
+	if (parse_has_cue(r, CUE_ONLY) && !parse_has_cue(r, CUE_COST))
+		return true;
+	/* "just the top 3 by October spend", "its top three services",
+	 * "switch to on-demand equivalent": a new way to rank or measure the
+	 * same things */
+	bool names_value = false;
+	for (size_t i = 0; i < r->nnames; i++)
+		names_value |= !parse_is_dimension_hit(&r->names[i]);
+	if (!names_value && (parse_has_cue(r, CUE_ONLY) || parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM)) &&
+	    !parse_has_cue(r, CUE_WHICH) && (r->ntimes == 0 || (r->ntimes == 1 && !parse_has_cue(r, CUE_ASK))))
+		return true;
+	static const enum cue measures[] = { CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_AMORTIZED, CUE_USAGE };
+	if (!names_value && r->ntimes == 0 && !parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH) &&
+	    parse_has_any_cue(r, measures, sizeof(measures) / sizeof(measures[0])))
+		return true;
+	/* "now for the dev account", "and in November?", "also by region" */
+	static const char *const leading[] = { "now", "and", "also", "then", "ok", "okay", "so", "instead", NULL };
+	if (tok_in(&r->toks, 0, leading))
+		return true;
+	/* nothing new to ask about, only how to show it: "show me the top two" */
+	if (!parse_has_cue(r, CUE_COST) && r->nnames == 0 && r->ntimes == 0 &&
+	    (parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM) || parse_has_cue(r, CUE_PERIOD_BEFORE) ||
+	     parse_has_cue(r, CUE_DAILY) || parse_has_cue(r, CUE_WEEKLY) || parse_has_cue(r, CUE_MONTHLY) || parse_has_cue(r, CUE_BY)))
+		return true;
+	if (parse_has_cue(r, CUE_PRONOUN) && r->ntimes == 0)
+		return true;
+	/* nothing named but the time, a way to rank or the previous items:
+	 * "over the last 3 months", "what was it in September", "which grew
+	 * the most", "break the top one down by service" */
+	bool values = false;
+	for (size_t i = 0; i < r->nnames; i++)
+		values |= !parse_is_dimension_hit(&r->names[i]);
+	if (!values && !parse_has_cue(r, CUE_COST)) {
+		if (names_top_one(r) && r->in->previous_top_label)
+			return true;
+		if (r->ntimes > 0 && (parse_has_cue(r, CUE_PRONOUN) || (!parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH))))
+			return true;
+		/* "which day was the highest" after a trend */
+		if (r->time_noun != GRAIN_NONE && r->ntimes == 0)
+			return true;
+		/* "break down by instance type", "split by account" */
+		if (r->ntimes == 0 && !parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH) &&
+		    (parse_has_cue(r, CUE_BREAKDOWN) || parse_has_cue(r, CUE_BY)))
+			return true;
+		if (r->nnames == 0 && r->ntimes == 0 &&
+		    (parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_DECREASE) || parse_has_cue(r, CUE_SPIKE)) &&
+		    (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)))
+			return true;
+	}
+	/* a short phrase without a question of its own: "by region", "unblended" */
+	size_t words = 0;
+	for (size_t i = 0; i < r->toks.n; i++)
+		words += r->toks.items[i].kind != TOK_PUNCT;
+	return words <= 4 && !parse_has_cue(r, CUE_COST) && !parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH);
+}
+
+/* ---- follow-ups ---- */
+
+/* The next level down when drilling into one item of a grouping. */
+static enum dimension drill_dimension(enum dimension from)
+{
+	switch (from) {
+	case DIM_SERVICE: return DIM_USAGE_TYPE;
+	case DIM_USAGE_TYPE: return DIM_RESOURCE;
+	case DIM_OPERATION: return DIM_RESOURCE;
+	default: return DIM_SERVICE;
+	}
+}
+
+void parse_apply_followup(struct reading *r, const struct plan *prev, struct plan *now, bool group_mentioned,
+			   bool measure_mentioned, bool limit_mentioned)
+{
+	struct plan out = *prev;
+	out.message[0] = '\0';
+	out.nchoices = 0;
+	out.range_defaulted = prev->range_defaulted;
+
+	bool drill = parse_has_cue(r, CUE_DRILL) || (names_top_one(r) && group_mentioned);
+	if (drill && prev->group.dim != DIM_NONE && r->in->previous_top_label) {
+		/* "drill into the top one (by service)": "top one" is the item, not a limit */
+		const char *label = r->in->previous_top_label;
+		bool placeholder = strcmp(label, "(untagged)") == 0 || strcmp(label, "(none)") == 0;
+		plan_remove_filters(&out, &prev->group);
+		struct filter *f = plan_set_filter(&out, &prev->group, placeholder ? FILTER_MISSING : FILTER_IN);
+		if (f && !placeholder) {
+			snprintf(f->values[0], PLAN_NAME_MAX, "%s", label);
+			f->nvalues = 1;
+		}
+		limit_mentioned = false;
+		out.group.dim = group_mentioned ? now->group.dim : drill_dimension(prev->group.dim);
+		if (group_mentioned)
+			out.group = now->group;
+		out.intent = INTENT_BREAKDOWN;
+		out.limit = 0;
+		out.has_threshold = false;
+		group_mentioned = false;
+	}
+	if (measure_mentioned) {
+		out.measure = now->measure;
+		snprintf(out.usage_unit, sizeof(out.usage_unit), "%s", now->usage_unit);
+	}
+	/* filters: a column the follow-up names replaces the previous values */
+	for (int i = 0; i < now->nfilters; i++) {
+		const struct filter *f = &now->filters[i];
+		if (f->op == FILTER_IN || f->op == FILTER_CONTAINS || f->op == FILTER_PREFIX)
+			plan_remove_filters(&out, &f->col);
+		struct filter *slot = plan_set_filter(&out, &f->col, f->op);
+		if (slot)
+			*slot = *f;
+	}
+	if (now->nfilters && parse_has_cue(r, CUE_FOLLOWUP)) {
+		/* "What did we spend on EC2? -- What about S3?": the new subject
+		 * replaces the old one even when they sit in different columns */
+		for (int i = 0; i < prev->nfilters; i++) {
+			bool named = false;
+			for (int k = 0; k < now->nfilters; k++)
+				named |= dim_ref_eq(&now->filters[k].col, &prev->filters[i].col);
+			bool subject = prev->filters[i].col.dim == DIM_SERVICE || prev->filters[i].col.dim == DIM_USAGE_TYPE ||
+				       prev->filters[i].col.dim == DIM_CATEGORY;
+			bool new_subject = false;
+			for (int k = 0; k < now->nfilters; k++)
+				new_subject |= now->filters[k].col.dim == DIM_SERVICE || now->filters[k].col.dim == DIM_USAGE_TYPE ||
+					       now->filters[k].col.dim == DIM_CATEGORY;
+			if (!named && subject && new_subject && prev->filters[i].op != FILTER_NOT_IN)
+				plan_remove_filters(&out, &prev->filters[i].col);
+		}
+	}
+	/* "exclude the untagged" in a breakdown by a tag key: rows with that key */
+	if (out.group.dim == DIM_TAG)
+		for (int i = 0; i < out.nfilters; i++)
+			if (out.filters[i].op == FILTER_TAGGED) {
+				out.filters[i].op = FILTER_PRESENT;
+				out.filters[i].col = out.group;
+			}
+	if (group_mentioned) {
+		out.group = now->group;
+		out.group2 = now->group2;
+		/* "break it down by region" after an analysis: back to the data */
+		if (out.intent == INTENT_TOTAL || out.intent == INTENT_AVERAGE_DAILY || out.intent == INTENT_INSIGHT)
+			out.intent = INTENT_BREAKDOWN;
+		/* "monthly spend this year" then "by account": the trend, by account */
+	}
+	if (now->intent == INTENT_INSIGHT) {
+		/* "any anomalies there?", "and the forecast?": the analysis over
+		 * what was being discussed */
+		out.intent = INTENT_INSIGHT;
+		snprintf(out.insight, sizeof(out.insight), "%s", now->insight);
+		out.months = now->months;
+		out.group.dim = DIM_NONE;
+		if (now->range_defaulted && (strcmp(now->insight, "forecast") == 0 || prev->intent == INTENT_COMPARE_PERIODS ||
+					     prev->intent == INTENT_MOVERS)) {
+			out.range = now->range;
+			out.range_defaulted = true;
+		}
+		if (strcmp(now->insight, "drivers") == 0) {
+			out.periods[0] = now->periods[0];
+			out.periods[1] = now->periods[1];
+		}
+	}
+	if (now->grain != GRAIN_NONE) {
+		/* "show it daily", "by month": the same rows over time; a top N
+		 * stays the top N */
+		out.intent = INTENT_TREND;
+		out.grain = now->grain;
+	}
+	if (now->intent == INTENT_AVERAGE_DAILY) {
+		/* "per day on average", "what's the run rate" */
+		out.intent = INTENT_AVERAGE_DAILY;
+		out.run_rate = now->run_rate;
+		out.grain = now->grain == GRAIN_MONTH ? GRAIN_MONTH : GRAIN_NONE;
+	}
+	if (limit_mentioned) {
+		out.limit = now->limit;
+		out.ascending = now->ascending;
+		if (out.intent == INTENT_TOTAL) {
+			out.intent = INTENT_BREAKDOWN;
+			if (out.group.dim == DIM_NONE)
+				out.group.dim = DIM_SERVICE;
+		}
+	}
+	if (now->has_threshold) {
+		out.has_threshold = true;
+		out.threshold = now->threshold;
+		out.threshold_below = now->threshold_below;
+	}
+	if (now->chart != CHART_AUTO)
+		out.chart = now->chart;
+	if (parse_has_cue(r, CUE_PERIOD_BEFORE) && r->ntimes == 0 && now->intent != INTENT_COMPARE_PERIODS &&
+	    now->intent != INTENT_MOVERS) {
+		/* "what about the month before": the period before the one discussed */
+		out.range = period_previous(&prev->range);
+		out.range_defaulted = false;
+	} else if ((now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS) && r->ntimes == 1 &&
+		   !r->times[0].is_span && prev->intent != INTENT_COMPARE_PERIODS && prev->intent != INTENT_MOVERS) {
+		/* "compare with August": the period discussed against the one named */
+		struct period a = prev->range, b = r->times[0].period;
+		/* "last month" then "compare it with the previous month": the
+		 * month before the one discussed */
+		if (a.start_day == b.start_day && a.end_day == b.end_day)
+			b = period_previous(&a);
+		out.intent = now->intent == INTENT_MOVERS ? INTENT_MOVERS : INTENT_COMPARE_PERIODS;
+		out.periods[0] = a.start_day <= b.start_day ? a : b;
+		out.periods[1] = a.start_day <= b.start_day ? b : a;
+		out.range.start_day = out.periods[0].start_day;
+		out.range.end_day = out.periods[1].end_day;
+		out.range.unit = UNIT_SPAN;
+		period_describe_dates(&out.range, out.range.label, sizeof(out.range.label));
+	} else if (now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS) {
+		out.intent = now->intent == INTENT_MOVERS || prev->group.dim == DIM_NONE ? now->intent : INTENT_COMPARE_PERIODS;
+		out.periods[0] = now->periods[0];
+		out.periods[1] = now->periods[1];
+		out.range = now->range;
+		if (r->ntimes == 0 && (prev->intent == INTENT_COMPARE_PERIODS || prev->intent == INTENT_MOVERS)) {
+			/* "which grew the most" after a comparison: the same two periods */
+			out.periods[0] = prev->periods[0];
+			out.periods[1] = prev->periods[1];
+			out.range = prev->range;
+		} else if (r->ntimes == 0) {
+			/* "compare with the previous period" */
+			out.periods[1] = prev->range;
+			out.periods[0] = period_previous(&prev->range);
+			out.range.start_day = out.periods[0].start_day;
+			out.range.end_day = out.periods[1].end_day;
+		}
+	} else if (r->ntimes >= 1) {
+		if (out.intent == INTENT_COMPARE_PERIODS || out.intent == INTENT_MOVERS) {
+			out.periods[1] = r->times[0].period;
+			out.periods[0] = period_previous(&r->times[0].period);
+			out.range.start_day = out.periods[0].start_day;
+			out.range.end_day = out.periods[1].end_day;
+		} else if (out.intent == INTENT_INSIGHT && strcmp(out.insight, "forecast") == 0) {
+			out.months = now->months; /* a forecast's time is its horizon */
+		} else {
+			out.range = r->times[0].period;
+			out.range_defaulted = false;
+		}
+	}
+	if (out.intent != INTENT_INSIGHT)
+		out.insight[0] = '\0';
+	if (out.group2.dim != DIM_NONE && out.intent != INTENT_BREAKDOWN) {
+		parse_note(r, "shown by %s only: two groupings are for breakdowns%s", dimension_label(&out.group), "");
+		out.group2.dim = DIM_NONE;
+	}
+	*now = out;
+}
+
+/* The answer to "Did you mean X or Y?" is one of the choices: the
+ * clarified question is read again with the chosen name in place of the
+ * unknown word. Returns true when in->question was such an answer. */
+bool parse_answer_clarification(const struct parse_input *in, struct parse_result *out)
+{
+	const struct plan *prev = in->previous;
+	if (!prev || prev->intent != INTENT_CLARIFY || !prev->clarify_question[0])
+		return false;
+	char reply[PLAN_NAME_MAX], choice[PLAN_NAME_MAX];
+	vocab_normalize(in->question, reply, sizeof(reply));
+	for (int i = 0; i < prev->nchoices; i++) {
+		vocab_normalize(prev->choices[i], choice, sizeof(choice));
+		if (strcmp(reply, choice) != 0)
+			continue;
+		/* replace the word (case aside) in the original question */
+		const char *q = prev->clarify_question, *at = strcasestr(q, prev->clarify_word);
+		struct strbuf again;
+		strbuf_init(&again, 0);
+		if (at) {
+			strbuf_add(&again, q, (size_t)(at - q));
+			strbuf_addstr(&again, prev->choices[i]);
+			strbuf_addstr(&again, at + strlen(prev->clarify_word));
+		} else {
+			strbuf_addf(&again, "%s %s", q, prev->choices[i]);
+		}
+		struct parse_input retry = *in;
+		retry.question = again.buf;
+		retry.previous = NULL;
+		parse_question(&retry, out);
+		strbuf_release(&again);
+		out->followup = true;
+		return true;
+	}
+	return false;
+}
+
+/* Does a follow-up change anything in the previous plan? */
+bool parse_followup_says_something(const struct reading *r, const struct plan *now, bool group_mentioned,
+				    bool measure_mentioned, bool limit_mentioned)
+{
+	static const enum cue edits[] = {
+		CUE_DRILL, CUE_PERIOD_BEFORE, CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_HBAR, CUE_CHART_LINE,
+		CUE_CHART_AREA, CUE_CHART_TABLE, CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
+		CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_AVERAGE, CUE_PER_DAY, CUE_RUN_RATE, CUE_UNTAGGED,
+		CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_SHARE, CUE_TOTAL,
+	};
+	return group_mentioned || measure_mentioned || limit_mentioned || now->nfilters > 0 || r->ntimes > 0 ||
+	       now->has_threshold || now->intent == INTENT_INSIGHT ||
+	       parse_has_any_cue(r, edits, sizeof(edits) / sizeof(edits[0]));
+}

@@ -1,0 +1,654 @@
+/*
+ * reading: the first step of parse.c: a question's tokens read as time
+ * expressions (timex.c), the parser's own words (lexicon.c) and names
+ * from the vocabulary (vocab.c); resource nouns, bare years, days as
+ * things, typos in our own words corrected; each name's reading chosen
+ * (a dimension word next to a value decides). Pure, like all of parse.
+ */
+#include "parse_internal.h"
+#include "date.h"
+#include "lexicon.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- cue lookup ---- */
+
+static enum cue cue_lookup(const char *phrase)
+{
+	return lexicon_cue(phrase);
+}
+
+size_t parse_cue_table_disorder(void)
+{
+	return lexicon_cue_disorder();
+}
+
+bool parse_is_reserved(const struct slice *word)
+{
+	char buf[64];
+	if (word->n >= sizeof(buf))
+		return false;
+	memcpy(buf, word->p, word->n);
+	buf[word->n] = '\0';
+	if (cue_lookup(buf) != CUE_NONE)
+		return true;
+	/* plural of a cue word ("costs", "records") */
+	if (word->n > 3 && buf[word->n - 1] == 's') {
+		buf[word->n - 1] = '\0';
+		if (cue_lookup(buf) != CUE_NONE)
+			return true;
+	}
+	/* function words and time words are never names: not even typos of one */
+	return lexicon_is_function_word(word) || lexicon_is_time_word(word);
+}
+
+/* The longest cue at token i: its length in tokens, 0 if none. */
+static size_t cue_at(const struct reading *r, size_t i, enum cue *cue)
+{
+	char phrase[128];
+	for (size_t len = 4; len >= 1; len--) {
+		if (i + len > r->toks.n)
+			continue;
+		size_t o = 0;
+		bool ok = true;
+		for (size_t k = i; k < i + len && ok; k++) {
+			const struct token *t = &r->toks.items[k];
+			ok = r->role[k] == ROLE_FREE && (t->kind == TOK_WORD || (t->kind == TOK_PUNCT && len == 1)) &&
+			     o + t->text.n + 2 < sizeof(phrase);
+			if (!ok)
+				break;
+			if (o)
+				phrase[o++] = ' ';
+			memcpy(phrase + o, t->text.p, t->text.n);
+			o += t->text.n;
+			phrase[o] = '\0';
+		}
+		if (!ok)
+			continue;
+		*cue = cue_lookup(phrase);
+		if (*cue == CUE_NONE && o > 3 && phrase[o - 1] == 's') {
+			phrase[o - 1] = '\0';
+			*cue = cue_lookup(phrase);
+		}
+		if (*cue != CUE_NONE)
+			return len;
+	}
+	return 0;
+}
+
+/* ---- small helpers over the reading ---- */
+
+bool parse_has_cue(const struct reading *r, enum cue c)
+{
+	for (size_t i = 0; i < r->ncues; i++)
+		if (r->cues[i].cue == c)
+			return true;
+	return false;
+}
+
+const struct cue_hit *parse_find_cue(const struct reading *r, enum cue c)
+{
+	for (size_t i = 0; i < r->ncues; i++)
+		if (r->cues[i].cue == c)
+			return &r->cues[i];
+	return NULL;
+}
+
+/* The cue that ends right before token i, skipping articles. */
+enum cue parse_cue_before(const struct reading *r, size_t i)
+{
+	for (size_t k = r->ncues; k-- > 0;) {
+		if (r->cues[k].last >= i)
+			continue;
+		if (r->cues[k].cue == CUE_FILLER && r->cues[k].last + 1 == i) {
+			i = r->cues[k].first; /* "by the account": skip "the" */
+			continue;
+		}
+		return r->cues[k].last + 1 == i ? r->cues[k].cue : CUE_NONE;
+	}
+	return CUE_NONE;
+}
+
+/* A number at token i (digits or a number word); -1 if none. */
+double parse_number_at(const struct reading *r, size_t i)
+{
+	if (i >= r->toks.n)
+		return -1;
+	const struct token *t = &r->toks.items[i];
+	if (t->kind == TOK_NUMBER && r->role[i] == ROLE_FREE)
+		return t->number;
+	return t->kind == TOK_WORD ? lexicon_number_word(&t->text) : -1;
+}
+
+void parse_note(struct reading *r, const char *fmt, const char *a, const char *b)
+{
+	if (r->notes.len)
+		strbuf_addstr(&r->notes, "; ");
+	strbuf_addf(&r->notes, fmt, a, b);
+}
+
+/* Resource ids are recognised by their shape: i-0abc..., vol-..., arn:... */
+static bool resource_shape(const struct token *t)
+{
+	static const char *const prefixes[] = { "i-", "vol-", "snap-", "nat-", "eni-", "eipalloc-", "ami-", "arn:", "db:", NULL };
+	if (t->kind != TOK_WORD || t->text.n < 6)
+		return false;
+	for (const char *const *p = prefixes; *p; p++)
+		if (t->text.n > strlen(*p) && strncmp(t->text.p, *p, strlen(*p)) == 0)
+			return true;
+	return false;
+}
+
+/* ---- reading the words ---- */
+
+/* The data's own values spelled exactly as token i, as a match. */
+static bool data_value_named(const struct reading *r, size_t i, struct vocab_match *m)
+{
+	char word[64];
+	const struct token *t = &r->toks.items[i];
+	if (!r->in->vocab || t->kind != TOK_WORD || t->text.n >= sizeof(word))
+		return false;
+	snprintf(word, sizeof(word), "%.*s", (int)t->text.n, t->text.p);
+	const struct vocab_entry *found[6];
+	size_t n = vocab_lookup(r->in->vocab, word, found, 6);
+	memset(m, 0, sizeof(*m));
+	for (size_t k = 0; k < n; k++)
+		if (found[k]->kind == VOCAB_VALUE && found[k]->from_data)
+			m->entries[m->nentries++] = found[k];
+	m->first = m->last = i;
+	return m->nentries > 0;
+}
+
+/* Is token i a value of the column the dimension word next to it names
+ * ("Peak workload", "team Platform")? Fills m with that reading. */
+static bool value_next_to_dimension(const struct reading *r, size_t i, struct vocab_match *m)
+{
+	struct vocab_match values, dim;
+	if (!data_value_named(r, i, &values))
+		return false;
+	for (int side = -1; side <= 1; side += 2) {
+		if ((side < 0 && i == 0) || (side > 0 && i + 1 >= r->toks.n))
+			continue;
+		size_t j = side < 0 ? i - 1 : i + 1;
+		if (!vocab_match_at(r->in->vocab, &r->toks, j, NULL, false, &dim))
+			continue;
+		for (int k = 0; k < dim.nentries; k++)
+			for (int x = 0; dim.entries[k]->kind == VOCAB_DIMENSION && x < values.nentries; x++)
+				if (dim_ref_eq(&dim.entries[k]->col, &values.entries[x]->col)) {
+					*m = values;
+					m->entries[0] = values.entries[x];
+					m->nentries = 1;
+					return true;
+				}
+	}
+	return false;
+}
+
+static void read_tokens(struct reading *r)
+{
+	r->ntimes = timex_find(&r->toks, r->in->today, r->times, 8);
+	for (size_t k = 0; k < r->ntimes; k++)
+		for (size_t i = r->times[k].first; i <= r->times[k].last; i++)
+			r->role[i] = ROLE_TIME;
+
+	for (size_t i = 0; i < r->toks.n;) {
+		if (r->role[i] != ROLE_FREE) {
+			i++;
+			continue;
+		}
+		enum cue cue = CUE_NONE;
+		size_t cue_len = cue_at(r, i, &cue);
+		struct vocab_match m;
+		bool named = r->in->vocab && vocab_match_at(r->in->vocab, &r->toks, i, parse_is_reserved, r->fuzzy_names, &m);
+		/* the names must not reach into time words */
+		if (named)
+			for (size_t k = m.first; k <= m.last; k++)
+				if (r->role[k] != ROLE_FREE)
+					named = false;
+		size_t name_len = named ? m.last - m.first + 1 : 0;
+		if (resource_shape(&r->toks.items[i]) && r->nnames < MAX_ITEMS) {
+			struct name_hit *h = &r->names[r->nnames++];
+			memset(h, 0, sizeof(*h));
+			h->m.first = h->m.last = i;
+			/* ids keep the case the user typed */
+			size_t off = r->toks.items[i].offset, n = r->toks.items[i].text.n;
+			snprintf(h->resource, sizeof(h->resource), "%.*s", (int)n, r->text + off);
+			r->role[i] = ROLE_NAME;
+			i++;
+			continue;
+		}
+		/* "Peak workload", "Sales department": one of our words that the
+		 * data also has as a value of the column named next to it is
+		 * that value; so is a not-billing word the data has ("Sales") */
+		if (cue_len == 1 && (value_next_to_dimension(r, i, &m) ||
+				     (cue == CUE_NOT_BILLING && data_value_named(r, i, &m)))) {
+			named = true;
+			name_len = 1;
+			cue_len = 0;
+		}
+		if (cue_len && cue_len >= name_len) {
+			if (r->ncues < MAX_ITEMS) {
+				r->cues[r->ncues].first = i;
+				r->cues[r->ncues].last = i + cue_len - 1;
+				r->cues[r->ncues].cue = cue;
+				r->ncues++;
+			}
+			for (size_t k = i; k < i + cue_len; k++)
+				r->role[k] = ROLE_CUE;
+			i += cue_len;
+		} else if (named) {
+			if (r->nnames < MAX_ITEMS) {
+				struct name_hit *h = &r->names[r->nnames++];
+				memset(h, 0, sizeof(*h));
+				h->m = m;
+				const struct token *lastword = &r->toks.items[m.last];
+				h->plural = lastword->text.n > 2 && lastword->text.p[lastword->text.n - 1] == 's' &&
+					    m.entries[0]->phrase[strlen(m.entries[0]->phrase) - 1] != 's';
+			}
+			for (size_t k = m.first; k <= m.last; k++)
+				r->role[k] = ROLE_NAME;
+			i = m.last + 1;
+		} else {
+			i++;
+		}
+	}
+}
+
+/* "the next 6 months", "the coming two quarters": the number and the
+ * unit after "next" are a forecast's horizon, read by parse_forecast_months(). */
+static void mark_resource_nouns(struct reading *r)
+{
+	for (size_t i = 1; i < r->toks.n; i++) {
+		/* "DynamoDB tables": a service's tables, not a table to show */
+		if (!tok_is(&r->toks, i, "tables") || r->role[i - 1] != ROLE_NAME)
+			continue;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].first == i && r->cues[c].cue == CUE_CHART_TABLE)
+				r->cues[c].cue = CUE_FILLER;
+		r->role[i] = ROLE_FREE;
+	}
+	/* "RDS databases": after a service's name, a noun that a synonym
+	 * also claims ("database": the Databases category) is the service's
+	 * resources */
+	for (size_t k = 0; k < r->nnames; k++) {
+		struct name_hit *h = &r->names[k];
+		size_t i = h->m.first;
+		if (h->resource[0] || h->m.first != h->m.last || i == 0 || r->role[i - 1] != ROLE_NAME ||
+		    !lexicon_resource_noun(&r->toks.items[i].text) ||
+		    (h->m.entries[0]->from_data && h->m.entries[0]->col.dim != DIM_CATEGORY))
+			continue;
+		bool after_service = false;
+		for (size_t x = 0; x < r->nnames; x++)
+			after_service |= r->names[x].m.last + 1 == i && !r->names[x].resource[0] &&
+					 r->names[x].m.entries[0]->kind == VOCAB_VALUE &&
+					 r->names[x].m.entries[0]->col.dim == DIM_SERVICE;
+		if (!after_service)
+			continue;
+		memmove(h, h + 1, (r->nnames - k - 1) * sizeof(*h));
+		r->nnames--;
+		r->role[i] = ROLE_FREE;
+		k--;
+	}
+	for (size_t i = 0; i < r->toks.n && r->nnouns < 4; i++) {
+		const struct resource_noun *noun;
+		if (r->role[i] != ROLE_FREE || r->toks.items[i].kind != TOK_WORD ||
+		    !(noun = lexicon_resource_noun(&r->toks.items[i].text)))
+			continue;
+		r->role[i] = ROLE_CUE;
+		r->nouns[r->nnouns].tok = i;
+		r->nouns[r->nnouns].noun = noun;
+		r->nnouns++;
+	}
+}
+
+/* "2024 total spend", "what did 2018 cost us": a bare year is that
+ * calendar year, unless the number is an amount ("over 2000", "top 2025"). */
+static void mark_bare_years(struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n && r->ntimes < 8; i++) {
+		const struct token *t = &r->toks.items[i];
+		if (r->role[i] != ROLE_FREE || t->kind != TOK_NUMBER || t->money || t->percent || t->ordinal ||
+		    t->text.n != 4 || t->number < 1990 || t->number > 2100 || t->number != floor(t->number))
+			continue;
+		bool amount = false;
+		for (size_t c = 0; c < r->ncues; c++)
+			if (r->cues[c].last + 1 == i &&
+			    (r->cues[c].cue == CUE_MORE_THAN || r->cues[c].cue == CUE_LESS_THAN || r->cues[c].cue == CUE_TOP ||
+			     r->cues[c].cue == CUE_BOTTOM))
+				amount = true;
+		if (amount)
+			continue;
+		struct time_mention tm;
+		memset(&tm, 0, sizeof(tm));
+		tm.first = tm.last = i;
+		tm.period.start_day = date_from_ymd((int)t->number, 1, 1);
+		tm.period.end_day = date_from_ymd((int)t->number + 1, 1, 1);
+		tm.period.unit = UNIT_YEAR;
+		tm.period.count = 1;
+		snprintf(tm.period.label, sizeof(tm.period.label), "%d", (int)t->number);
+		/* keep the mentions in the order of the question */
+		size_t at = r->ntimes;
+		while (at > 0 && r->times[at - 1].first > i) {
+			r->times[at] = r->times[at - 1];
+			at--;
+		}
+		r->times[at] = tm;
+		r->ntimes++;
+		r->role[i] = ROLE_TIME;
+	}
+}
+
+/* "which day was the highest", "days in October when DynamoDB went above
+ * $5", "the peak month", "top 3 days": a unit of time named as the things
+ * asked about, ranked or filtered, not as a period. */
+static void mark_time_nouns(struct reading *r)
+{
+	static const struct {
+		const char *word;
+		enum grain grain;
+	} nouns[] = {
+		{ "day", GRAIN_DAY }, { "days", GRAIN_DAY }, { "week", GRAIN_WEEK }, { "weeks", GRAIN_WEEK },
+		{ "month", GRAIN_MONTH }, { "months", GRAIN_MONTH },
+	};
+	bool ranked_or_filtered = parse_has_cue(r, CUE_WHICH) || parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST) ||
+				  parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM) || parse_has_cue(r, CUE_MORE_THAN) ||
+				  parse_has_cue(r, CUE_LESS_THAN);
+	for (size_t i = 0; i < r->toks.n && ranked_or_filtered; i++) {
+		if (r->role[i] != ROLE_FREE)
+			continue;
+		for (size_t k = 0; k < sizeof(nouns) / sizeof(nouns[0]); k++)
+			if (tok_is(&r->toks, i, nouns[k].word)) {
+				r->role[i] = ROLE_CUE;
+				r->time_noun = nouns[k].grain;
+			}
+	}
+}
+
+static void mark_horizon_units(struct reading *r)
+{
+	static const char *const units[] = { "month", "months", "quarter", "quarters", "year", "years",
+		"week", "weeks", "day", "days", NULL };
+	for (size_t c = 0; c < r->ncues; c++) {
+		size_t n = r->cues[c].last + 1;
+		if (r->cues[c].cue != CUE_NEXT || n + 1 >= r->toks.n || parse_number_at(r, n) < 1 ||
+		    !tok_in(&r->toks, n + 1, units) || r->role[n + 1] != ROLE_FREE)
+			continue;
+		r->role[n + 1] = ROLE_CUE; /* the number stays free: parse_number_at() reads it */
+	}
+}
+
+/* Priority among readings of one word: the order people most often mean. */
+static int dimension_priority(enum dimension d)
+{
+	static const enum dimension order[] = {
+		DIM_SERVICE, DIM_ACCOUNT, DIM_REGION, DIM_TAG, DIM_AZ, DIM_CATEGORY, DIM_CHARGE_TYPE,
+		DIM_USAGE_TYPE, DIM_OPERATION, DIM_INSTANCE_TYPE, DIM_PRICING_TERM, DIM_PROVIDER, DIM_RESOURCE,
+	};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (order[i] == d)
+			return (int)i;
+	return 99;
+}
+
+bool parse_is_dimension_hit(const struct name_hit *h)
+{
+	return !h->resource[0] && h->reading && h->reading->kind == VOCAB_DIMENSION;
+}
+
+static bool is_key_value_sign(const struct token *t)
+{
+	return t->kind == TOK_PUNCT && (t->text.p[0] == '=' || t->text.p[0] == ':');
+}
+
+/* Read v as a value of the column the dimension word d names, if it can be. */
+static bool qualify(struct name_hit *v, const struct name_hit *d)
+{
+	for (int x = 0; x < v->m.nentries; x++) {
+		const struct vocab_entry *e = v->m.entries[x];
+		if (e->kind == VOCAB_VALUE && dim_ref_eq(&e->col, &d->reading->col)) {
+			v->reading = e;
+			v->qualified = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The name before cur in a list ("dev and sandbox", "EC2, S3 or RDS"). */
+static struct name_hit *list_item_before(struct reading *r, const struct name_hit *cur)
+{
+	for (size_t k = 0; k < r->nnames; k++) {
+		struct name_hit *w = &r->names[k];
+		if (w->m.last >= cur->m.first || w->resource[0])
+			continue;
+		size_t from = w->m.last + 1, to = cur->m.first;
+		bool glue = from < to;
+		for (size_t t = from; t < to && glue; t++)
+			glue = tok_is(&r->toks, t, "and") || tok_is(&r->toks, t, "or") ||
+			       (r->toks.items[t].kind == TOK_PUNCT && r->toks.items[t].text.p[0] == ',');
+		if (glue)
+			return w;
+	}
+	return NULL;
+}
+
+/* Choose each name's reading: a neighbouring dimension word decides ("the
+ * prod account", "team payments"); else the data's own value of the most
+ * usual dimension. A typo with several equally close names asks. */
+int parse_choose_readings(struct reading *r, struct plan *p)
+{
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		if (h->resource[0])
+			continue;
+		const struct vocab_match *m = &h->m;
+		if (m->fuzzy && m->nentries > 1) {
+			/* distinct values among the candidates? */
+			bool distinct = false;
+			/* one word in several columns ("stagging": an account and an env
+			 * value) is for the dimension word next to it, or asks later */
+			for (int k = 1; k < m->nentries; k++)
+				distinct |= strcmp(m->entries[k]->display, m->entries[0]->display) != 0 &&
+					    strcmp(m->entries[k]->phrase, m->entries[0]->phrase) != 0;
+			if (distinct) {
+				char word[64];
+				snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[m->first].text.n, r->toks.items[m->first].text.p);
+				p->intent = INTENT_CLARIFY;
+				p->nchoices = 0;
+				struct strbuf msg;
+				strbuf_init(&msg, 0);
+				strbuf_addf(&msg, "I don't know '%s'. Did you mean ", word);
+				for (int k = 0; k < m->nentries && p->nchoices < 6; k++) {
+					snprintf(p->choices[p->nchoices++], PLAN_NAME_MAX, "%s", m->entries[k]->display);
+					strbuf_addf(&msg, "%s%s", k == 0 ? "" : k == m->nentries - 1 ? " or " : ", ", m->entries[k]->display);
+				}
+				strbuf_addstr(&msg, "?");
+				snprintf(p->message, sizeof(p->message), "%s", msg.buf);
+				strbuf_release(&msg);
+				snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", r->text);
+				snprintf(p->clarify_word, sizeof(p->clarify_word), "%s", word);
+				return -1;
+			}
+		}
+		/* default: the first value reading by dimension priority, data first */
+		const struct vocab_entry *best = NULL;
+		for (int k = 0; k < m->nentries; k++) {
+			const struct vocab_entry *e = m->entries[k];
+			if (!best || (e->kind == VOCAB_DIMENSION && best->kind != VOCAB_DIMENSION) ||
+			    (e->kind == best->kind && e->from_data == best->from_data &&
+			     dimension_priority(e->col.dim) < dimension_priority(best->col.dim)))
+				best = e;
+		}
+		/* a unit of the data ("GB-seconds") is usage in it, not the
+		 * usage type that carries the same words */
+		for (int k = 0; best && best->kind == VOCAB_VALUE && k < m->nentries; k++)
+			if (m->entries[k]->kind == VOCAB_UNIT)
+				best = m->entries[k];
+		h->reading = best;
+		if (m->fuzzy) {
+			char word[64];
+			snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[m->first].text.n, r->toks.items[m->first].text.p);
+			parse_note(r, "read '%s' as %s", word, best->display);
+		}
+	}
+	/* a dimension word next to a value names its column */
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *d = &r->names[i];
+		if (!parse_is_dimension_hit(d))
+			continue;
+		for (size_t k = 0; k < r->nnames; k++) {
+			struct name_hit *v = &r->names[k];
+			if (k == i || v->resource[0] || v->qualifier || !v->reading)
+				continue;
+			bool adjacent = v->m.last + 1 == d->m.first || d->m.last + 1 == v->m.first ||
+					/* "team=payments", "env: production" */
+					(d->m.last + 2 == v->m.first && is_key_value_sign(&r->toks.items[d->m.last + 1]));
+			if (!adjacent)
+				continue;
+			if (!qualify(v, d))
+				continue;
+			d->qualifier = true;
+			/* "the dev and sandbox accounts": the word qualifies the list it ends */
+			for (struct name_hit *cur = v; cur && v->m.last < d->m.first;) {
+				struct name_hit *prev = list_item_before(r, cur);
+				cur = prev && qualify(prev, d) ? prev : NULL;
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
+/* "excluding taxes and credits": the exclusion runs over a list. */
+void parse_mark_exclusions(struct reading *r)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		if (r->cues[c].cue != CUE_EXCLUDE)
+			continue;
+		size_t next = r->cues[c].last + 1;
+		for (size_t k = 0; k < r->nnames; k++) {
+			struct name_hit *h = &r->names[k];
+			if (h->m.first < next)
+				continue;
+			/* only list glue between the exclusion and the name */
+			bool glue = true;
+			for (size_t t = next; t < h->m.first && glue; t++) {
+				const struct token *tok = &r->toks.items[t];
+				glue = (tok->kind == TOK_PUNCT && (tok->text.p[0] == ',' || (tok->text.p[0] == '.' && t == next))) ||
+				       tok_is(&r->toks, t, "and") ||
+				       tok_is(&r->toks, t, "or") || tok_is(&r->toks, t, "the") || tok_is(&r->toks, t, "a") ||
+				       tok_is(&r->toks, t, "an") || tok_is(&r->toks, t, "any") || tok_is(&r->toks, t, "nor") ||
+				       tok_is(&r->toks, t, "in") || tok_is(&r->toks, t, "for") || tok_is(&r->toks, t, "on") ||
+				       tok_is(&r->toks, t, "from");
+			}
+			if (!glue)
+				break;
+			h->excluded = true;
+			next = h->m.last + 1;
+		}
+	}
+}
+
+bool parse_has_any_cue(const struct reading *r, const enum cue *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (parse_has_cue(r, list[i]))
+			return true;
+	return false;
+}
+
+/* ---- small helpers used across the parser ---- */
+
+bool parse_previous_answered(const struct plan *prev)
+{
+	return prev && prev->intent != INTENT_REFUSE && prev->intent != INTENT_CLARIFY && prev->intent != INTENT_HELP;
+}
+
+/* Is the word part of some name the data knows (so not a typo of ours)? */
+static bool names_word(const struct vocab *v, const struct slice *w)
+{
+	if (!v)
+		return false;
+	for (size_t i = 0; i < v->n; i++) {
+		const char *p = v->items[i].phrase;
+		while (*p) {
+			size_t len = strcspn(p, " ");
+			if (len == w->n && memcmp(p, w->p, len) == 0)
+				return true;
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	return false;
+}
+
+/* Words left without a role that are one typo away from a closed-class
+ * word ("excludng", "lsat", "Ocotber"): the question with them corrected,
+ * or NULL when there is nothing to correct. The caller frees it. */
+char *parse_correct_spelling(const struct reading *r, struct spelling *fix)
+{
+	struct strbuf text;
+	strbuf_init(&text, 0);
+	size_t copied = 0;
+	int fixed = 0;
+	for (size_t i = 0; i < r->toks.n; i++) {
+		const struct token *t = &r->toks.items[i];
+		if (r->role[i] != ROLE_FREE || t->kind != TOK_WORD || lexicon_is_known_word(&t->text) ||
+		    lexicon_offtopic(&t->text) != OFFTOPIC_NONE || fix->n >= MAX_FIXES)
+			continue;
+		char to[48];
+		int d = lexicon_correct(&t->text, to, sizeof(to));
+		if (d < 0 || names_word(r->in->vocab, &t->text))
+			continue;
+		/* a name as close or closer is the name's typo ("acount": account, not amount) */
+		struct vocab_match m;
+		if (r->in->vocab && vocab_match_at(r->in->vocab, &r->toks, i, parse_is_reserved, true, &m) &&
+		    m.distance <= d)
+			continue;
+		snprintf(fix->from[fix->n], sizeof(fix->from[0]), "%.*s", (int)t->text.n, t->text.p);
+		snprintf(fix->to[fix->n], sizeof(fix->to[0]), "%s", to);
+		fix->n++;
+		strbuf_add(&text, r->text + copied, t->offset - copied);
+		strbuf_addstr(&text, to);
+		copied = t->offset + t->text.n;
+		fixed++;
+	}
+	if (!fixed) {
+		strbuf_release(&text);
+		return NULL;
+	}
+	strbuf_addstr(&text, r->text + copied);
+	return strbuf_detach(&text);
+}
+
+void reading_start(struct reading *r, const struct parse_input *in, const char *text, bool fuzzy_names)
+{
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->text = text;
+	r->fuzzy_names = fuzzy_names;
+	strbuf_init(&r->notes, 0);
+	lex(text, &r->toks);
+	r->role = calloc(r->toks.n + 1, sizeof(*r->role));
+	read_tokens(r);
+	mark_horizon_units(r);
+	mark_bare_years(r);
+	mark_time_nouns(r);
+	mark_resource_nouns(r);
+}
+
+void reading_release(struct reading *r)
+{
+	strbuf_release(&r->notes);
+	free(r->role);
+	token_list_release(&r->toks);
+}
