@@ -23,7 +23,7 @@ state() {
 }
 # jq-free: the value at a python expression over `loads --json`.
 loads_json() {
-	"$FINQ" --db "$DB" loads --json | python3 -c "import json, sys; l = json.load(sys.stdin); print($1)"
+	"$FINQ" --db "$DB" loads --json | python3 -c "import json, sys; l = json.load(sys.stdin)[\"loads\"]; print($1)"
 }
 
 run "$FINQ" --db "$WORK/none.duckdb" loads
