@@ -72,8 +72,10 @@ static int loads_list(struct db *db, bool json)
 	if (loadlog_list(db, &loads, &e))
 		return cli_fail(&e, ERR_DATABASE);
 	if (json) {
-		json_dumpf(loads, stdout, JSON_INDENT(2));
+		json_t *o = json_pack("{s:O}", "loads", loads);
+		json_dumpf(o, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
+		json_decref(o);
 	} else if (json_array_size(loads) == 0) {
 		printf("no loads yet\n");
 	} else {

@@ -111,7 +111,10 @@ int loadlog_replace(struct db *db, long long load_id, int64_t *replaced, struct 
 		    COSTS_KEY " IN (SELECT " PERIODS_KEY " FROM load_periods WHERE load_id = %lld) GROUP BY ALL) r "
 		    "WHERE load_periods.load_id = %lld AND billing_period = r.bp AND provider = r.pr AND payer_account_id = r.pa;\n",
 		    load_id, load_id, load_id);
-	strbuf_addstr(&sql, "INSERT INTO costs_replaced SELECT ");
+	/* by name: columns added to costs_replaced later come last */
+	strbuf_addstr(&sql, "INSERT INTO costs_replaced (");
+	add_columns(&sql);
+	strbuf_addstr(&sql, ", replaced_by) SELECT ");
 	add_columns(&sql);
 	strbuf_addf(&sql, ", %lld FROM costs WHERE load_id <> %lld AND " COSTS_KEY " IN (SELECT " PERIODS_KEY
 		    " FROM load_periods WHERE load_id = %lld)",

@@ -36,7 +36,8 @@ int loadlog_replace(struct db *db, long long load_id, int64_t *replaced, struct 
  * or when it was undone already. *removed and *restored count rows. */
 int loadlog_undo(struct db *db, long long load_id, int64_t *removed, int64_t *restored, struct err *e);
 
-/* Every load, newest first, as a JSON array the caller owns:
+/* Every load, newest first, as a JSON array the caller owns (`finq loads
+ * --json` prints it as {"loads": [...]}):
  * {"id", "loaded_at", "rows", "replaced", "seconds", "files": [{"path",
  * "format"}], "periods": [{"billing_period", "provider",
  * "payer_account_id", "rows", "replaced_rows", "replaced_loads": [id]}],

@@ -9,6 +9,8 @@
 #   - history is bounded: a period's replaced rows are kept until the next
 #     load of that period, then an undo of the older load is refused
 #   - an unknown id is a usage error; no database, no data
+#   - a database from before the load log (its tables missing, or
+#     costs_replaced without columns costs gained): loads and undoes
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -23,7 +25,7 @@ state() {
 }
 # jq-free: the value at a python expression over `loads --json`.
 loads_json() {
-	"$FINQ" --db "$DB" loads --json | python3 -c "import json, sys; l = json.load(sys.stdin); print($1)"
+	"$FINQ" --db "$DB" loads --json | python3 -c "import json, sys; l = json.load(sys.stdin)[\"loads\"]; print($1)"
 }
 
 run "$FINQ" --db "$WORK/none.duckdb" loads
@@ -93,6 +95,35 @@ check_eq "undo 99: exit 2" 2 "$RC"
 check_contains "undo 99: no such load" "$ERR" "there is no load 99"
 run finq "$DB" loads undo x
 check_eq "undo x: exit 2" 2 "$RC"
+
+# ---- a database written before the load log ----
+# No load_periods, load_undos or costs_replaced; then costs_replaced made
+# without two of costs' columns (as if costs had gained them since).
+DUCKEXEC=$WORK/duckexec
+duckdb_flags=()
+if [ -f "$REPO/deps/duckdb/include/duckdb.h" ]; then
+	duckdb_flags=(-isystem "$REPO/deps/duckdb/include" "-L$REPO/deps/duckdb" "-Wl,-rpath,$REPO/deps/duckdb")
+fi
+if cc -std=c17 -Wall -Wextra -Werror -O1 -o "$DUCKEXEC" "$TOOLS/duckexec.c" "${duckdb_flags[@]}" -lduckdb 2>"$WORK/duckexec.err"; then
+	ok "duckexec compiles against libduckdb"
+else
+	not_ok "duckexec compiles against libduckdb" "$(head -c 400 "$WORK/duckexec.err")"
+fi
+OLD=$WORK/old.duckdb
+run finq "$OLD" load --no-progress "$DEV/focus.csv.gz"
+check_eq "old database: load 1" 0 "$RC"
+O1=$(state "$OLD")
+run "$DUCKEXEC" "$OLD" "DROP TABLE costs_replaced" "DROP TABLE load_periods" "DROP TABLE load_undos" \
+	"CREATE TABLE costs_replaced AS SELECT * EXCLUDE (commitment_id, load_id), 1 AS replaced_by FROM costs LIMIT 0"
+check_eq "old database: made old" 0 "$RC"
+run finq "$OLD" load --no-progress "$DEV/cur1.csv.gz"
+check_eq "old database: load 2 over it" 0 "$RC"
+run finq "$OLD" loads undo 1
+check_eq "old database: load 1, from before the log, cannot be undone: exit 5" 5 "$RC"
+check_contains "old database: says why" "$ERR" "made before finq recorded what loads replace"
+run finq "$OLD" loads undo 2
+check_eq "old database: load 2 undone" 0 "$RC"
+check_eq "old database: exactly as after load 1, the columns costs_replaced lacked too" "$O1" "$(state "$OLD")"
 
 run "$FINQ" --help
 check_contains "finq --help lists loads" "$OUT" "loads "
