@@ -166,7 +166,8 @@ static void token_usage(FILE *out, bool full)
 	fprintf(out,
 		"\nAPI tokens for 'finq serve'. A server listening beyond loopback (--host 0.0.0.0)\n"
 		"needs at least one and refuses requests without a valid one; on loopback a\n"
-		"request may come without a token, but a wrong or revoked token is refused.\n"
+		"request may come without a token (unless serve --require-token), but a wrong\n"
+		"or revoked token is refused.\n"
 		"Clients send 'Authorization: Bearer <token>'.\n\n"
 		"  create NAME   make a token and print it once (only its SHA-256 is kept);\n"
 		"                names are 1 to %d letters, digits, '.', '_' or '-'; 'add'\n"

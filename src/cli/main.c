@@ -38,7 +38,7 @@ static const struct command commands[] = {
 	{ "recommend", cmd_insight, "savings recommendations with evidence and monthly savings" },
 	{ "serve", cmd_serve, "serve the JSON API and the web chat over HTTP (loopback by default)" },
 	{ "sql", cmd_sql, "run one read-only SELECT over the loaded data" },
-	{ "token", cmd_token, "create, list or revoke the API tokens 'finq serve' asks for" },
+	{ "token", cmd_token, "create, list and revoke 'finq serve' API tokens; set their roles" },
 };
 
 static void usage(FILE *out)

@@ -431,6 +431,9 @@ static bool sees_all(const struct req *req)
 	return req->role == ROLE_ADMIN;
 }
 
+static void audit(struct api *api, const char *actor, const char *client, const char *action, const char *object,
+		  const char *detail);
+
 /* 0 when the caller may use conversation id; else -1 with a 404, as for
  * one that does not exist: another token's conversation is not said to
  * exist. */
@@ -448,6 +451,8 @@ static int conversation_check(struct api *api, const struct req *req, const char
 	engine_release(api->engine, s);
 	if (rc)
 		return fail(resp, &e);
+	if (exists && strcmp(owner, req->actor) != 0) /* someone looking at another's: worth a line */
+		audit(api, req->actor, req->client, "access.denied", id, "another token's conversation");
 	if (!exists || strcmp(owner, req->actor) != 0)
 		return resp_error(resp, 404, "not_found", "unknown conversation '%.64s'", id);
 	return 0;
@@ -1147,6 +1152,8 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 	if (rc == 0 && (!exists || (!sees_all(req) && strcmp(owner, req->actor) != 0))) {
 		/* another token's message: as unknown as one that is not there */
 		engine_release(api->engine, s);
+		if (exists)
+			audit(api, req->actor, req->client, "access.denied", message_id, "another token's message");
 		resp_error(resp, 404, "not_found", "unknown message '%.64s'", message_id);
 		json_decref(o); /* message_id is in it */
 		return -1;

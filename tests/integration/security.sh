@@ -251,6 +251,8 @@ has("up", "data.upload", "upload", detail="periods [2025-")
 has("up", "data.upload", detail="replaced ")
 has("local", "data.upload")
 has("alice", "conversation.delete", sys.argv[2])
+has("bob", "access.denied", sys.argv[2], detail="another token")
+has("bob", "access.denied", sys.argv[3], detail="another token")
 assert not any(a["actor"] == "bob" and a["action"].startswith("conversation.") for a in log), log
 ' "$OUT" "$CONV" "$MSG"
 run finq "$DB" audit
