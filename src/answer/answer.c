@@ -470,9 +470,6 @@ const struct grain_word grain_words[GRAIN_YEAR + 1] = {
 	[GRAIN_QUARTER] = { "quarterly", "quarter", "quarters" }, [GRAIN_YEAR] = { "yearly", "year", "years" },
 };
 
-static const char *const month_names[] = { "January", "February", "March",     "April",   "May",      "June",
-					   "July",    "August",   "September", "October", "November", "December" };
-
 /* "on 2025-10-15", "in the week of 2025-10-06", "in October 2025", "in Q4 2025". */
 void bucket_phrase(enum grain g, const char *date, char *buf, size_t size)
 {
@@ -484,7 +481,7 @@ void bucket_phrase(enum grain g, const char *date, char *buf, size_t size)
 	date_to_ymd(day, &y, &m, &d);
 	switch (g) {
 	case GRAIN_WEEK: snprintf(buf, size, "in the week of %s", date); break;
-	case GRAIN_MONTH: snprintf(buf, size, "in %s %d", month_names[m - 1], y); break;
+	case GRAIN_MONTH: snprintf(buf, size, "in %s %d", date_month_name(m), y); break;
 	case GRAIN_QUARTER: snprintf(buf, size, "in Q%d %d", (m - 1) / 3 + 1, y); break;
 	case GRAIN_YEAR: snprintf(buf, size, "in %d", y); break;
 	case GRAIN_NONE:
