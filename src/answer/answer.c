@@ -11,6 +11,7 @@
  * follow-ups, prepositions, column formats) are tables near the top.
  */
 #include "answer_parts.h"
+#include "dims.h"
 #include "sqlgen.h"
 #include "date.h"
 #include "xalloc.h"
@@ -441,13 +442,6 @@ void add_filters(struct strbuf *md, const struct plan *p)
 	add_filters_as(md, p, true);
 }
 
-static const char *const dim_plurals[DIM_COUNT] = {
-	[DIM_SERVICE] = "services", [DIM_ACCOUNT] = "accounts", [DIM_REGION] = "regions",
-	[DIM_AZ] = "availability zones", [DIM_USAGE_TYPE] = "usage types", [DIM_OPERATION] = "operations",
-	[DIM_INSTANCE_TYPE] = "instance types", [DIM_RESOURCE] = "resources", [DIM_CHARGE_TYPE] = "charge types",
-	[DIM_CATEGORY] = "service categories", [DIM_PRICING_TERM] = "pricing terms", [DIM_PROVIDER] = "providers",
-};
-
 /* "12 services", "1 region", "5 team values". */
 void count_phrase(const struct dim_ref *d, size_t n, char *buf, size_t size)
 {
@@ -456,12 +450,12 @@ void count_phrase(const struct dim_ref *d, size_t n, char *buf, size_t size)
 	else if (n == 1 || d->dim <= DIM_NONE || d->dim >= DIM_TAG)
 		snprintf(buf, size, "%zu %s", n, dimension_label(d));
 	else
-		snprintf(buf, size, "%zu %s", n, dim_plurals[d->dim]);
+		snprintf(buf, size, "%zu %s", n, dim_info(d->dim)->plural);
 }
 
 const char *plural_of(const struct dim_ref *d)
 {
-	return d->dim > DIM_NONE && d->dim < DIM_TAG ? dim_plurals[d->dim] : NULL;
+	return d->dim > DIM_NONE && d->dim < DIM_TAG ? dim_info(d->dim)->plural : NULL;
 }
 
 const struct grain_word grain_words[GRAIN_YEAR + 1] = {
@@ -469,9 +463,6 @@ const struct grain_word grain_words[GRAIN_YEAR + 1] = {
 	[GRAIN_WEEK] = { "weekly", "week", "weeks" },   [GRAIN_MONTH] = { "monthly", "month", "months" },
 	[GRAIN_QUARTER] = { "quarterly", "quarter", "quarters" }, [GRAIN_YEAR] = { "yearly", "year", "years" },
 };
-
-static const char *const month_names[] = { "January", "February", "March",     "April",   "May",      "June",
-					   "July",    "August",   "September", "October", "November", "December" };
 
 /* "on 2025-10-15", "in the week of 2025-10-06", "in October 2025", "in Q4 2025". */
 void bucket_phrase(enum grain g, const char *date, char *buf, size_t size)
@@ -484,7 +475,7 @@ void bucket_phrase(enum grain g, const char *date, char *buf, size_t size)
 	date_to_ymd(day, &y, &m, &d);
 	switch (g) {
 	case GRAIN_WEEK: snprintf(buf, size, "in the week of %s", date); break;
-	case GRAIN_MONTH: snprintf(buf, size, "in %s %d", month_names[m - 1], y); break;
+	case GRAIN_MONTH: snprintf(buf, size, "in %s %d", date_month_name(m), y); break;
 	case GRAIN_QUARTER: snprintf(buf, size, "in Q%d %d", (m - 1) / 3 + 1, y); break;
 	case GRAIN_YEAR: snprintf(buf, size, "in %d", y); break;
 	case GRAIN_NONE:

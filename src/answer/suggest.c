@@ -4,6 +4,7 @@
  * suggestion (a table), each made concrete from the plan and the rows.
  */
 #include "answer_parts.h"
+#include "dims.h"
 #include "date.h"
 #include "sqlgen.h"
 #include "xalloc.h"
@@ -37,23 +38,6 @@ static const enum suggestion suggestion_plans[SHAPE_COUNT][7] = {
 	[SHAPE_SPLIT_SERIES] = { SUG_DRILL, SUG_GRAIN, SUG_REGROUP, SUG_PREVIOUS },
 	[SHAPE_PERIODS] = { SUG_REGROUP, SUG_MOVERS, SUG_TREND, SUG_REGROUP },
 	[SHAPE_PERIODS_BY_ITEM] = { SUG_DRILL, SUG_TREND, SUG_REGROUP, SUG_MOVERS },
-};
-
-/* Where to look inside one group, in order of preference. */
-static const enum dimension drill_targets[DIM_COUNT][3] = {
-	[DIM_SERVICE] = { DIM_USAGE_TYPE, DIM_REGION, DIM_ACCOUNT },
-	[DIM_ACCOUNT] = { DIM_SERVICE, DIM_REGION, DIM_USAGE_TYPE },
-	[DIM_REGION] = { DIM_SERVICE, DIM_USAGE_TYPE, DIM_ACCOUNT },
-	[DIM_AZ] = { DIM_SERVICE, DIM_USAGE_TYPE, DIM_RESOURCE },
-	[DIM_USAGE_TYPE] = { DIM_RESOURCE, DIM_OPERATION, DIM_ACCOUNT },
-	[DIM_OPERATION] = { DIM_USAGE_TYPE, DIM_RESOURCE, DIM_ACCOUNT },
-	[DIM_INSTANCE_TYPE] = { DIM_ACCOUNT, DIM_REGION, DIM_RESOURCE },
-	[DIM_RESOURCE] = { DIM_USAGE_TYPE, DIM_OPERATION },
-	[DIM_CHARGE_TYPE] = { DIM_SERVICE, DIM_ACCOUNT },
-	[DIM_CATEGORY] = { DIM_SERVICE, DIM_ACCOUNT },
-	[DIM_PRICING_TERM] = { DIM_SERVICE, DIM_INSTANCE_TYPE },
-	[DIM_PROVIDER] = { DIM_SERVICE, DIM_ACCOUNT },
-	[DIM_TAG] = { DIM_SERVICE, DIM_ACCOUNT, DIM_REGION },
 };
 
 /* Other groupings to offer, in order of preference. */
@@ -168,8 +152,8 @@ static void suggest_one(struct suggester *sg, enum suggestion what)
 	case SUG_DRILL: {
 		if (!sg->top[0] || p->group.dim <= DIM_NONE || p->group.dim >= DIM_COUNT)
 			return;
-		for (size_t i = 0; i < COUNT(drill_targets[0]); i++) {
-			enum dimension d = drill_targets[p->group.dim][i];
+		for (size_t i = 0; i < DIM_MAX_DRILL; i++) {
+			enum dimension d = dim_info(p->group.dim)->drill[i];
 			if (dim_offerable(sg, d)) {
 				struct dim_ref ref = { .dim = d };
 				sg->offered[d] = true;

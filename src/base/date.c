@@ -102,3 +102,17 @@ int date_today(void)
 {
 	return (int)(time(NULL) / 86400);
 }
+
+const char *date_month_name(int month)
+{
+	static const char *const names[] = { "January", "February", "March",     "April",   "May",      "June",
+					     "July",    "August",   "September", "October", "November", "December" };
+	return month >= 1 && month <= 12 ? names[month - 1] : "?";
+}
+
+void date_month_label(int d, char *buf, size_t size)
+{
+	int y, m, day;
+	date_to_ymd(d, &y, &m, &day);
+	snprintf(buf, size, "%s %d", date_month_name(m), y);
+}

@@ -30,4 +30,9 @@ int date_week_start(int d); /* the Monday of d's ISO week */
 /* Today from the system clock (UTC). */
 int date_today(void);
 
+/* "January" for 1 .. "December" for 12: the one copy of the month names. */
+const char *date_month_name(int month);
+/* "November 2025": the month and year of day d. */
+void date_month_label(int d, char *buf, size_t size);
+
 #endif

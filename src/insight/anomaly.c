@@ -48,11 +48,7 @@ const char *anomaly_period_charges_words(void)
 
 void anomaly_month_label(int day, char *buf, size_t size)
 {
-	static const char *const months[] = { "January", "February", "March",     "April",   "May",      "June",
-					      "July",    "August",   "September", "October", "November", "December" };
-	int y, m, d;
-	date_to_ymd(day, &y, &m, &d);
-	snprintf(buf, size, "%s %d", months[m - 1], y);
+	date_month_label(day, buf, size);
 }
 
 static json_t *money_format(const char *currency)

@@ -294,11 +294,7 @@ static struct period last_full_month(int today)
 	p.start_day = date_add_months(p.end_day, -1);
 	p.unit = UNIT_MONTH;
 	p.count = 1;
-	int y, m, d;
-	date_to_ymd(p.start_day, &y, &m, &d);
-	static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
-		"August", "September", "October", "November", "December" };
-	snprintf(p.label, sizeof(p.label), "%s %d", months[m - 1], y);
+	date_month_label(p.start_day, p.label, sizeof(p.label));
 	return p;
 }
 
@@ -364,11 +360,7 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 			p->periods[0] = last;
 			p->periods[0].start_day = date_add_months(last.start_day, -12);
 			p->periods[0].end_day = date_add_months(last.start_day, -11);
-			int y, m, d;
-			date_to_ymd(p->periods[0].start_day, &y, &m, &d);
-			static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
-				"August", "September", "October", "November", "December" };
-			snprintf(p->periods[0].label, sizeof(p->periods[0].label), "%s %d", months[m - 1], y);
+			date_month_label(p->periods[0].start_day, p->periods[0].label, sizeof(p->periods[0].label));
 		} else {
 			p->periods[0] = period_previous(&last);
 		}

@@ -4,6 +4,7 @@
  * previous plan; answers to a question back ("prod account").
  */
 #include "parse_internal.h"
+#include "dims.h"
 #include "date.h"
 #include "lexicon.h"
 #include "strbuf.h"
@@ -99,17 +100,6 @@ bool parse_looks_like_followup(const struct reading *r)
 
 /* ---- follow-ups ---- */
 
-/* The next level down when drilling into one item of a grouping. */
-static enum dimension drill_dimension(enum dimension from)
-{
-	switch (from) {
-	case DIM_SERVICE: return DIM_USAGE_TYPE;
-	case DIM_USAGE_TYPE: return DIM_RESOURCE;
-	case DIM_OPERATION: return DIM_RESOURCE;
-	default: return DIM_SERVICE;
-	}
-}
-
 void parse_apply_followup(struct reading *r, const struct plan *prev, struct plan *now, bool group_mentioned,
 			   bool measure_mentioned, bool limit_mentioned)
 {
@@ -130,7 +120,7 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 			f->nvalues = 1;
 		}
 		limit_mentioned = false;
-		out.group.dim = group_mentioned ? now->group.dim : drill_dimension(prev->group.dim);
+		out.group.dim = group_mentioned ? now->group.dim : dim_info(prev->group.dim)->drill[0];
 		if (group_mentioned)
 			out.group = now->group;
 		out.intent = INTENT_BREAKDOWN;

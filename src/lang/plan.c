@@ -2,33 +2,13 @@
  * plan: names, words and JSON for plans. See plan.h.
  */
 #include "plan.h"
+#include "dims.h"
 #include "date.h"
 #include "strbuf.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-
-static const struct {
-	enum dimension dim;
-	const char *name;  /* in JSON */
-	const char *label; /* in words */
-} dims[] = {
-	{ DIM_NONE, "none", "total" },
-	{ DIM_SERVICE, "service", "service" },
-	{ DIM_ACCOUNT, "account", "account" },
-	{ DIM_REGION, "region", "region" },
-	{ DIM_AZ, "availability_zone", "availability zone" },
-	{ DIM_USAGE_TYPE, "usage_type", "usage type" },
-	{ DIM_OPERATION, "operation", "operation" },
-	{ DIM_INSTANCE_TYPE, "instance_type", "instance type" },
-	{ DIM_RESOURCE, "resource", "resource" },
-	{ DIM_CHARGE_TYPE, "charge_type", "charge type" },
-	{ DIM_CATEGORY, "service_category", "service category" },
-	{ DIM_PRICING_TERM, "pricing_term", "pricing term" },
-	{ DIM_PROVIDER, "provider", "provider" },
-	{ DIM_TAG, "tag", "tag" },
-};
 
 static const char *const measure_names[] = {
 	[MEASURE_AMORTIZED] = "amortized", [MEASURE_UNBLENDED] = "unblended", [MEASURE_NET] = "net",
@@ -82,28 +62,20 @@ void plan_init(struct plan *p)
 
 const char *dimension_name(enum dimension d)
 {
-	for (size_t i = 0; i < COUNT(dims); i++)
-		if (dims[i].dim == d)
-			return dims[i].name;
-	return "none";
+	return dim_info(d)->name;
 }
 
 enum dimension dimension_from_name(const char *name)
 {
-	for (size_t i = 0; i < COUNT(dims); i++)
-		if (strcmp(dims[i].name, name) == 0)
-			return dims[i].dim;
+	for (int d = DIM_NONE; d < DIM_COUNT; d++)
+		if (strcmp(dim_info((enum dimension)d)->name, name) == 0)
+			return (enum dimension)d;
 	return DIM_NONE;
 }
 
 const char *dimension_label(const struct dim_ref *d)
 {
-	if (d->dim == DIM_TAG)
-		return d->tag_key;
-	for (size_t i = 0; i < COUNT(dims); i++)
-		if (dims[i].dim == d->dim)
-			return dims[i].label;
-	return "total";
+	return d->dim == DIM_TAG ? d->tag_key : dim_info(d->dim)->label;
 }
 
 const char *measure_name(enum measure m) { return measure_names[m]; }

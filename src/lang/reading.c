@@ -6,6 +6,7 @@
  * (a dimension word next to a value decides). Pure, like all of parse.
  */
 #include "parse_internal.h"
+#include "dims.h"
 #include "date.h"
 #include "lexicon.h"
 #include "strbuf.h"
@@ -385,19 +386,6 @@ static void mark_horizon_units(struct reading *r)
 	}
 }
 
-/* Priority among readings of one word: the order people most often mean. */
-static int dimension_priority(enum dimension d)
-{
-	static const enum dimension order[] = {
-		DIM_SERVICE, DIM_ACCOUNT, DIM_REGION, DIM_TAG, DIM_AZ, DIM_CATEGORY, DIM_CHARGE_TYPE,
-		DIM_USAGE_TYPE, DIM_OPERATION, DIM_INSTANCE_TYPE, DIM_PRICING_TERM, DIM_PROVIDER, DIM_RESOURCE,
-	};
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (order[i] == d)
-			return (int)i;
-	return 99;
-}
-
 bool parse_is_dimension_hit(const struct name_hit *h)
 {
 	return !h->resource[0] && h->reading && h->reading->kind == VOCAB_DIMENSION;
@@ -484,7 +472,7 @@ int parse_choose_readings(struct reading *r, struct plan *p)
 			const struct vocab_entry *e = m->entries[k];
 			if (!best || (e->kind == VOCAB_DIMENSION && best->kind != VOCAB_DIMENSION) ||
 			    (e->kind == best->kind && e->from_data == best->from_data &&
-			     dimension_priority(e->col.dim) < dimension_priority(best->col.dim)))
+			     dim_info(e->col.dim)->reading_rank < dim_info(best->col.dim)->reading_rank))
 				best = e;
 		}
 		/* a unit of the data ("GB-seconds") is usage in it, not the

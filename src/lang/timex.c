@@ -32,11 +32,6 @@ static const struct {
 	{ "aug", 8 }, { "sep", 9 }, { "sept", 9 }, { "oct", 10 }, { "nov", 11 }, { "dec", 12 },
 };
 
-static const char *const month_labels[] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December",
-};
-
 static bool is(const struct reader *r, size_t ahead, const char *w)
 {
 	return tok_is(r->t, r->pos + ahead, w);
@@ -101,7 +96,7 @@ static void label_month(struct period *p)
 {
 	int y, m, d;
 	date_to_ymd(p->start_day, &y, &m, &d);
-	snprintf(p->label, sizeof(p->label), "%s %d", month_labels[m - 1], y);
+	snprintf(p->label, sizeof(p->label), "%s %d", date_month_name(m), y);
 }
 
 /* The most recent month `month` that has begun on or before today. */
@@ -164,7 +159,7 @@ static bool read_month(struct reader *r, struct period *p, bool *explicit_year)
 		}
 		int at = date_from_ymd(y, m, day);
 		set_period(p, at, at + 1, UNIT_DAY, 1);
-		snprintf(p->label, sizeof(p->label), "%s %d, %d", month_labels[m - 1], day, y);
+		snprintf(p->label, sizeof(p->label), "%s %d, %d", date_month_name(m), day, y);
 	} else {
 		set_period(p, start, date_add_months(start, 1), UNIT_MONTH, 1);
 		label_month(p);
@@ -634,7 +629,7 @@ struct period period_previous(const struct period *p)
 	}
 	date_to_ymd(prev.start_day, &y, &m, &d);
 	if (prev.unit == UNIT_MONTH && prev.count <= 1)
-		snprintf(prev.label, sizeof(prev.label), "%s %d", month_labels[m - 1], y);
+		snprintf(prev.label, sizeof(prev.label), "%s %d", date_month_name(m), y);
 	else if (prev.unit == UNIT_QUARTER && prev.count <= 1)
 		snprintf(prev.label, sizeof(prev.label), "Q%d %d", (m - 1) / 3 + 1, y);
 	else if (prev.unit == UNIT_YEAR && prev.count <= 1)

@@ -5,6 +5,7 @@
  * refused, a dimension word the plan does not use is asked about.
  */
 #include "parse_internal.h"
+#include "dims.h"
 #include "date.h"
 #include "lexicon.h"
 #include "strbuf.h"
@@ -279,16 +280,6 @@ bool parse_says_nothing(const struct reading *r)
 	return true;
 }
 
-/* The columns whose values people name as things of their own: two of
- * them sharing a word is an ambiguity. A usage type or operation that
- * shares a word with one of them ("Tax") is a detail of it, and the
- * dimension priority decides. */
-static bool names_an_owner(enum dimension d)
-{
-	return d == DIM_SERVICE || d == DIM_ACCOUNT || d == DIM_REGION || d == DIM_TAG || d == DIM_CATEGORY ||
-	       d == DIM_PROVIDER;
-}
-
 /* Words that ../shared/eval/CONVENTIONS.md reads one way whatever else
  * they could name. */
 static const struct {
@@ -329,7 +320,7 @@ bool parse_check_ambiguity(struct reading *r, struct plan *p)
 		bool from_data = false;
 		for (int k = 0; k < h->m.nentries; k++) {
 			const struct vocab_entry *e = h->m.entries[k];
-			if (e->kind != VOCAB_VALUE || !names_an_owner(e->col.dim))
+			if (e->kind != VOCAB_VALUE || !dim_info(e->col.dim)->owner)
 				continue;
 			from_data |= e->from_data;
 			bool seen = false;

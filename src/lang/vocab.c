@@ -7,6 +7,7 @@
  * is sorted by phrase.
  */
 #include "vocab.h"
+#include "dims.h"
 #include "lexicon.h"
 #include "xalloc.h"
 
@@ -16,44 +17,6 @@
 #include <string.h>
 
 #define MAX_PHRASE_TOKENS 6
-
-/* Words for dimensions, in the singular (plurals fold when matching). */
-static const struct {
-	const char *phrase;
-	enum dimension dim;
-} dimension_words[] = {
-	{ "account", DIM_ACCOUNT },
-	{ "acct", DIM_ACCOUNT },
-	{ "availability zone", DIM_AZ },
-	{ "az", DIM_AZ },
-	{ "billing account", DIM_ACCOUNT },
-	{ "category", DIM_CATEGORY },
-	{ "charge category", DIM_CHARGE_TYPE },
-	{ "charge type", DIM_CHARGE_TYPE },
-	{ "cloud", DIM_PROVIDER },
-	{ "cloud provider", DIM_PROVIDER },
-	{ "instance size", DIM_INSTANCE_TYPE },
-	{ "instance type", DIM_INSTANCE_TYPE },
-	{ "line item type", DIM_CHARGE_TYPE },
-	{ "linked account", DIM_ACCOUNT },
-	{ "location", DIM_REGION },
-	{ "member account", DIM_ACCOUNT },
-	{ "operation", DIM_OPERATION },
-	{ "pricing model", DIM_PRICING_TERM },
-	{ "pricing term", DIM_PRICING_TERM },
-	{ "product", DIM_SERVICE },
-	{ "provider", DIM_PROVIDER },
-	{ "purchase option", DIM_PRICING_TERM },
-	{ "region", DIM_REGION },
-	{ "resource id", DIM_RESOURCE },
-	{ "service", DIM_SERVICE },
-	{ "service category", DIM_CATEGORY },
-	{ "sub account", DIM_ACCOUNT },
-	{ "subscription", DIM_ACCOUNT },
-	{ "svc", DIM_SERVICE },
-	{ "usage type", DIM_USAGE_TYPE },
-	{ "zone", DIM_AZ },
-};
 
 /* Other names for values; several values are separated by ';'. */
 static const struct {
@@ -421,12 +384,15 @@ static bool same_reading(const struct vocab_entry *a, const struct vocab_entry *
 
 void vocab_finish(struct vocab *v)
 {
-	for (size_t i = 0; i < sizeof(dimension_words) / sizeof(dimension_words[0]); i++) {
-		struct dim_ref col = { .dim = dimension_words[i].dim };
-		struct vocab_entry *e = add_entry(v, dimension_words[i].phrase, VOCAB_DIMENSION, &col, FILTER_IN, 0, false);
-		if (e)
-			e->display = xstrdup(dimension_name(col.dim));
-	}
+	/* the words for each dimension (dims.c), in the singular: plurals fold */
+	for (int d = DIM_NONE + 1; d < DIM_COUNT; d++)
+		for (size_t w = 0; w < DIM_MAX_WORDS && dim_info((enum dimension)d)->words[w]; w++) {
+			struct dim_ref col = { .dim = (enum dimension)d };
+			struct vocab_entry *e =
+				add_entry(v, dim_info(col.dim)->words[w], VOCAB_DIMENSION, &col, FILTER_IN, 0, false);
+			if (e)
+				e->display = xstrdup(dimension_name(col.dim));
+		}
 	for (size_t i = 0; i < sizeof(value_synonyms) / sizeof(value_synonyms[0]); i++) {
 		struct dim_ref col = { .dim = value_synonyms[i].dim };
 		struct vocab_entry *e = add_entry(v, value_synonyms[i].phrase, VOCAB_VALUE, &col, value_synonyms[i].op, 0, false);

@@ -18,11 +18,7 @@
 
 static void month_name(int month_start, char *buf, size_t size)
 {
-	static const char *const names[] = { "January", "February", "March", "April", "May", "June", "July",
-					     "August", "September", "October", "November", "December" };
-	int y, m, d;
-	date_to_ymd(month_start, &y, &m, &d);
-	snprintf(buf, size, "%s %d", names[m - 1], y);
+	date_month_label(month_start, buf, size);
 }
 
 static json_t *date_json(int day)

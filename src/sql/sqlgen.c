@@ -7,25 +7,10 @@
  * labels of a comparison), since users read them.
  */
 #include "sqlgen.h"
+#include "dims.h"
 #include "date.h"
 
 #include <string.h>
-
-/* Indexed by enum dimension. */
-static const char *const dim_columns[DIM_COUNT] = {
-	[DIM_SERVICE] = "service_code",
-	[DIM_ACCOUNT] = "account_id",
-	[DIM_REGION] = "region",
-	[DIM_AZ] = "availability_zone",
-	[DIM_USAGE_TYPE] = "usage_type",
-	[DIM_OPERATION] = "operation",
-	[DIM_INSTANCE_TYPE] = "instance_type",
-	[DIM_RESOURCE] = "resource_id",
-	[DIM_CHARGE_TYPE] = "charge_type",
-	[DIM_CATEGORY] = "service_category",
-	[DIM_PRICING_TERM] = "pricing_term",
-	[DIM_PROVIDER] = "provider",
-};
 
 static const struct {
 	const char *column; /* in costs */
@@ -64,7 +49,7 @@ const char *sqlgen_measure_column(enum measure m)
 
 const char *sqlgen_column(enum dimension dim)
 {
-	return dim > DIM_NONE && dim < DIM_COUNT ? dim_columns[dim] : NULL;
+	return dim > DIM_NONE && dim < DIM_COUNT ? dim_info(dim)->column : NULL;
 }
 
 /* The raw value of a grouping column (NULL where the row has none). */
@@ -73,7 +58,7 @@ static void add_column(struct gen *g, const struct dim_ref *col)
 	if (col->dim == DIM_TAG)
 		g->d->tag_value(g->sql, col->tag_key);
 	else
-		strbuf_addstr(g->sql, dim_columns[col->dim]);
+		strbuf_addstr(g->sql, dim_info(col->dim)->column);
 }
 
 /* The group label: rows without a value form one group of their own. */
