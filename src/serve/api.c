@@ -4,7 +4,7 @@
  * A JSON endpoint describes its body as a table of fields (name, type,
  * required, limits); body_parse() checks the content type, parses, and
  * names the first field at fault. Engine errors become statuses through
- * the table in fail(). The stream of /chat/stream runs engine_chat on the
+ * the table in fail(). The stream of /chat/stream runs pool_chat on the
  * stream's own thread (http.c) and writes one JSON object per line as each
  * step finishes.
  */
@@ -77,7 +77,7 @@ struct status_count {
 };
 
 struct api {
-	struct engine *engine;
+	struct pool *pool;
 	struct api_options opt;
 	time_t started;
 	pthread_mutex_t lock; /* the counters below */
@@ -98,10 +98,10 @@ static uint64_t fnv1a(const unsigned char *p, size_t n)
 	return h;
 }
 
-struct api *api_new(struct engine *en, const struct api_options *opt)
+struct api *api_new(struct pool *en, const struct api_options *opt)
 {
 	struct api *api = xcalloc(1, sizeof(*api));
-	api->engine = en;
+	api->pool = en;
 	api->opt = *opt;
 	if (!api->opt.max_upload)
 		api->opt.max_upload = API_UPLOAD_DEFAULT;
@@ -413,9 +413,9 @@ static const struct field question_fields[] = {
 };
 #define NQUESTION_FIELDS (sizeof(question_fields) / sizeof(question_fields[0]))
 
-static struct engine_question question_of(const struct api *api, const json_t *o)
+static struct pool_question question_of(const struct api *api, const json_t *o)
 {
-	struct engine_question q = {
+	struct pool_question q = {
 		.text = json_string_value(json_object_get(o, "message")),
 		.conversation_id = json_string_value(json_object_get(o, "conversation_id")),
 		.today = today_of(api, json_string_value(json_object_get(o, "today"))),
@@ -439,16 +439,16 @@ static void audit(struct api *api, const char *actor, const char *client, const 
  * exist. */
 static int conversation_check(struct api *api, const struct req *req, const char *id, struct resp *resp)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	char owner[STATE_OWNER_SIZE];
 	bool exists = false;
 	if (sees_all(req) || !id)
 		return 0;
-	if (engine_acquire(api->engine, false, &s, &e))
+	if (pool_acquire(api->pool, false, &s, &e))
 		return fail(resp, &e);
-	int rc = state_conversation_owner(engine_slot_state(s), id, owner, &exists, &e);
-	engine_release(api->engine, s);
+	int rc = state_conversation_owner(pool_slot_state(s), id, owner, &exists, &e);
+	pool_release(api->pool, s);
 	if (rc)
 		return fail(resp, &e);
 	if (exists && strcmp(owner, req->actor) != 0) /* someone looking at another's: worth a line */
@@ -463,12 +463,12 @@ static int conversation_check(struct api *api, const struct req *req, const char
 static void audit(struct api *api, const char *actor, const char *client, const char *action, const char *object,
 		  const char *detail)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	struct state_audit a = { actor, client, action, object, detail };
-	if (engine_acquire(api->engine, false, &s, &e) == 0) {
-		state_audit_add(engine_slot_state(s), &a, &e);
-		engine_release(api->engine, s);
+	if (pool_acquire(api->pool, false, &s, &e) == 0) {
+		state_audit_add(pool_slot_state(s), &a, &e);
+		pool_release(api->pool, s);
 	}
 	if (e.msg[0])
 		fprintf(stderr, "finq: audit log: %s\n", e.msg);
@@ -478,13 +478,13 @@ static void audit(struct api *api, const char *actor, const char *client, const 
  * without a token stays ownerless (the local user's). */
 static void conversation_claim(struct api *api, const char *actor, const char *client, const char *id)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	if (!actor || !*actor || !id)
 		return;
-	if (engine_acquire(api->engine, false, &s, &e) == 0) {
-		state_conversation_set_owner(engine_slot_state(s), id, actor, &e);
-		engine_release(api->engine, s);
+	if (pool_acquire(api->pool, false, &s, &e) == 0) {
+		state_conversation_set_owner(pool_slot_state(s), id, actor, &e);
+		pool_release(api->pool, s);
 	}
 	if (e.msg[0])
 		fprintf(stderr, "finq: %s\n", e.msg);
@@ -499,12 +499,12 @@ int api_chat(struct api *api, const struct req *req, struct resp *resp)
 	struct err e = { 0 };
 	if (!o)
 		return -1;
-	struct engine_question q = question_of(api, o);
+	struct pool_question q = question_of(api, o);
 	if (conversation_check(api, req, q.conversation_id, resp)) {
 		json_decref(o);
 		return -1;
 	}
-	int rc = engine_chat(api->engine, &q, NULL, &answer, &e);
+	int rc = pool_chat(api->pool, &q, NULL, &answer, &e);
 	bool created = !q.conversation_id;
 	json_decref(o);
 	if (rc)
@@ -564,12 +564,12 @@ static void on_rows(void *arg, const json_t *columns, const json_t *rows)
 static int chat_stream_run(void *arg, struct resp_sink *sink)
 {
 	struct chat_job *job = arg;
-	struct engine_events ev = { on_understood, on_sql, on_rows, job };
-	struct engine_question q = { job->question, job->conversation_id, job->today };
+	struct pool_events ev = { on_understood, on_sql, on_rows, job };
+	struct pool_question q = { job->question, job->conversation_id, job->today };
 	struct err e = { 0 };
 	json_t *answer;
 	job->sink = sink;
-	if (engine_chat(job->api->engine, &q, &ev, &answer, &e)) {
+	if (pool_chat(job->api->pool, &q, &ev, &answer, &e)) {
 		struct resp tmp;
 		resp_init(&tmp);
 		fail(&tmp, &e);
@@ -606,22 +606,22 @@ int api_chat_stream(struct api *api, const struct req *req, struct resp *resp)
 	struct err e = { 0 };
 	if (!o)
 		return -1;
-	struct engine_question q = question_of(api, o);
+	struct pool_question q = question_of(api, o);
 	/* what would fail at once fails with its status, before the stream */
-	struct engine_status st;
-	engine_status(api->engine, &st);
+	struct pool_status st;
+	pool_status(api->pool, &st);
 	if (!st.data_loaded) {
 		json_decref(o);
 		return resp_error(resp, 503, "no_data",
 				  "no cost data is loaded yet: upload a billing export first (POST /api/v1/data)");
 	}
 	if (q.conversation_id) {
-		struct engine_slot *s;
+		struct pool_slot *s;
 		bool exists = false;
-		int rc = engine_acquire(api->engine, false, &s, &e);
+		int rc = pool_acquire(api->pool, false, &s, &e);
 		if (rc == 0) {
-			rc = state_conversation_exists(engine_slot_state(s), q.conversation_id, &exists, &e);
-			engine_release(api->engine, s);
+			rc = state_conversation_exists(pool_slot_state(s), q.conversation_id, &exists, &e);
+			pool_release(api->pool, s);
 		}
 		if (rc || !exists) {
 			if (rc == 0)
@@ -684,7 +684,7 @@ static int query_count(const struct req *req, struct resp *resp, const char *nam
 /* GET /api/v1/insights/{name}?q=WORDS&months=N&backtest=1&limit=N&today=DATE */
 int api_insight(struct api *api, const struct req *req, struct resp *resp)
 {
-	struct engine_insight_query q = { .name = req_param(req, "name"), .words = req_query(req, "q") };
+	struct pool_insight_query q = { .name = req_param(req, "name"), .words = req_query(req, "q") };
 	const char *today = req_query(req, "today"), *backtest = req_query(req, "backtest");
 	int d, flag = 0;
 	if (q.words && strlen(q.words) > API_MESSAGE_MAX)
@@ -701,7 +701,7 @@ int api_insight(struct api *api, const struct req *req, struct resp *resp)
 	q.today = today_of(api, today);
 	json_t *out;
 	struct err e = { 0 };
-	if (engine_insight(api->engine, &q, &out, &e))
+	if (pool_insight(api->pool, &q, &out, &e))
 		return fail(resp, &e);
 	resp_json(resp, 200, out);
 	return 0;
@@ -715,12 +715,12 @@ int api_plan(struct api *api, const struct req *req, struct resp *resp)
 	struct err e = { 0 };
 	if (!o)
 		return -1;
-	struct engine_question q = question_of(api, o);
+	struct pool_question q = question_of(api, o);
 	if (conversation_check(api, req, q.conversation_id, resp)) {
 		json_decref(o);
 		return -1;
 	}
-	int rc = engine_plan(api->engine, &q, &out, &e);
+	int rc = pool_plan(api->pool, &q, &out, &e);
 	json_decref(o);
 	if (rc)
 		return fail(resp, &e);
@@ -740,7 +740,7 @@ int api_sql(struct api *api, const struct req *req, struct resp *resp)
 		return -1;
 	json_t *max = json_object_get(o, "max_rows");
 	size_t max_rows = json_is_integer(max) ? (size_t)json_integer_value(max) : SANDBOX_DEFAULT_MAX_ROWS;
-	int rc = engine_sql(api->engine, json_string_value(json_object_get(o, "sql")), max_rows,
+	int rc = pool_sql(api->pool, json_string_value(json_object_get(o, "sql")), max_rows,
 			    SANDBOX_DEFAULT_TIMEOUT, &out, &e);
 	json_decref(o);
 	if (rc)
@@ -754,24 +754,24 @@ int api_sql(struct api *api, const struct req *req, struct resp *resp)
 /* The conversation id as a JSON object from a held slot, or a 404/500. */
 static int conversation_json(struct api *api, const char *id, json_t **out, struct resp *resp)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
-	if (engine_acquire(api->engine, false, &s, &e))
+	if (pool_acquire(api->pool, false, &s, &e))
 		return fail(resp, &e);
-	int rc = state_conversation_get(engine_slot_state(s), id, out, &e);
-	engine_release(api->engine, s);
+	int rc = state_conversation_get(pool_slot_state(s), id, out, &e);
+	pool_release(api->pool, s);
 	return rc ? fail(resp, &e) : 0;
 }
 
 int api_conversations_list(struct api *api, const struct req *req, struct resp *resp)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	json_t *list;
-	if (engine_acquire(api->engine, false, &s, &e))
+	if (pool_acquire(api->pool, false, &s, &e))
 		return fail(resp, &e);
-	int rc = state_conversation_list(engine_slot_state(s), &list, &e);
-	engine_release(api->engine, s);
+	int rc = state_conversation_list(pool_slot_state(s), &list, &e);
+	pool_release(api->pool, s);
 	if (rc)
 		return fail(resp, &e);
 	for (size_t i = json_array_size(list); !sees_all(req) && i-- > 0;) { /* a token sees its own */
@@ -787,21 +787,21 @@ int api_conversation_create(struct api *api, const struct req *req, struct resp 
 {
 	static const struct field fields[] = { { "title", FIELD_STRING, false, STATE_TITLE_MAX, 0, 0 } };
 	json_t *o = body_parse(req, resp, fields, 1), *conv;
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	char id[STATE_ID_SIZE];
 	if (!o)
 		return -1;
-	if (engine_acquire(api->engine, false, &s, &e)) {
+	if (pool_acquire(api->pool, false, &s, &e)) {
 		json_decref(o);
 		return fail(resp, &e);
 	}
-	int rc = state_conversation_create(engine_slot_state(s), json_string_value(json_object_get(o, "title")), id, &e);
+	int rc = state_conversation_create(pool_slot_state(s), json_string_value(json_object_get(o, "title")), id, &e);
 	if (rc == 0 && req->actor[0])
-		rc = state_conversation_set_owner(engine_slot_state(s), id, req->actor, &e);
+		rc = state_conversation_set_owner(pool_slot_state(s), id, req->actor, &e);
 	if (rc == 0)
-		rc = state_conversation_get(engine_slot_state(s), id, &conv, &e);
-	engine_release(api->engine, s);
+		rc = state_conversation_get(pool_slot_state(s), id, &conv, &e);
+	pool_release(api->pool, s);
 	json_decref(o);
 	if (rc)
 		return e.code == ERR_USAGE ? resp_field_error(resp, 400, "invalid_field", "title", "%s", e.msg)
@@ -828,20 +828,20 @@ int api_conversation_rename(struct api *api, const struct req *req, struct resp 
 {
 	static const struct field fields[] = { { "title", FIELD_STRING, true, STATE_TITLE_MAX, 0, 0 } };
 	json_t *o = body_parse(req, resp, fields, 1), *conv;
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	if (!o)
 		return -1;
 	if (conversation_check(api, req, req_param(req, "id"), resp) ||
-	    engine_acquire(api->engine, false, &s, &e)) {
+	    pool_acquire(api->pool, false, &s, &e)) {
 		json_decref(o);
 		return resp->body.len ? -1 : fail(resp, &e);
 	}
-	int rc = state_conversation_rename(engine_slot_state(s), req_param(req, "id"),
+	int rc = state_conversation_rename(pool_slot_state(s), req_param(req, "id"),
 					   json_string_value(json_object_get(o, "title")), &e);
 	if (rc == 0)
-		rc = state_conversation_get(engine_slot_state(s), req_param(req, "id"), &conv, &e);
-	engine_release(api->engine, s);
+		rc = state_conversation_get(pool_slot_state(s), req_param(req, "id"), &conv, &e);
+	pool_release(api->pool, s);
 	json_decref(o);
 	if (rc)
 		return e.code == ERR_USAGE ? resp_field_error(resp, 400, "invalid_field", "title", "%s", e.msg)
@@ -854,14 +854,14 @@ int api_conversation_rename(struct api *api, const struct req *req, struct resp 
 
 int api_conversation_delete(struct api *api, const struct req *req, struct resp *resp)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	if (conversation_check(api, req, req_param(req, "id"), resp))
 		return -1;
-	if (engine_acquire(api->engine, false, &s, &e))
+	if (pool_acquire(api->pool, false, &s, &e))
 		return fail(resp, &e);
-	int rc = state_conversation_delete(engine_slot_state(s), req_param(req, "id"), &e);
-	engine_release(api->engine, s);
+	int rc = state_conversation_delete(pool_slot_state(s), req_param(req, "id"), &e);
+	pool_release(api->pool, s);
 	if (rc)
 		return fail(resp, &e);
 	audit(api, req->actor, req->client, "conversation.delete", req_param(req, "id"), NULL);
@@ -1046,7 +1046,7 @@ int api_data_summary(struct api *api, const struct req *req, struct resp *resp)
 	if (today && (!date_parse(today, &d) || !today_in_window(d)))
 		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD from %d "
 					"to %d", TODAY_FIRST_YEAR, TODAY_LAST_YEAR);
-	if (engine_summary(api->engine, today_of(api, today), &out, &e))
+	if (pool_summary(api->pool, today_of(api, today), &out, &e))
 		return fail(resp, &e);
 	resp_json(resp, 200, out);
 	return 0;
@@ -1083,7 +1083,7 @@ static void upload_audit(struct api *api, const struct req *req, const char *lab
 	json_t *out = NULL;
 	struct err e = { 0 };
 	const char *periods = NULL;
-	if (engine_sql(api->engine,
+	if (pool_sql(api->pool,
 		       "SELECT list_sort(list(DISTINCT billing_period::VARCHAR))::VARCHAR FROM costs"
 		       " WHERE load_id = (SELECT max(load_id) FROM costs)",
 		       1, SANDBOX_DEFAULT_TIMEOUT, &out, &e) == 0)
@@ -1115,13 +1115,13 @@ int api_data_upload(struct api *api, const struct req *req, struct resp *resp)
 	upload_label(req->upload_name, label, sizeof(label));
 	json_t *report, *summary = NULL;
 	struct err e = { 0 };
-	if (engine_load(api->engine, req->body_file, label, &report, &e)) {
+	if (pool_load(api->pool, req->body_file, label, &report, &e)) {
 		audit(api, req->actor, req->client, "data.upload.failed", label, e.msg);
 		return fail(resp, &e);
 	}
 	upload_audit(api, req, label, report);
 	struct err ignored = { 0 };
-	engine_summary(api->engine, today_of(api, NULL), &summary, &ignored);
+	pool_summary(api->pool, today_of(api, NULL), &summary, &ignored);
 	resp_json(resp, 200, json_pack("{s:o, s:o}", "load", report, "summary", summary ? summary : json_null()));
 	return 0;
 }
@@ -1136,11 +1136,11 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 		{ "comment", FIELD_STRING, false, STATE_COMMENT_MAX, 0, 0 },
 	};
 	json_t *o = body_parse(req, resp, fields, sizeof(fields) / sizeof(fields[0]));
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	if (!o)
 		return -1;
-	if (engine_acquire(api->engine, false, &s, &e)) {
+	if (pool_acquire(api->pool, false, &s, &e)) {
 		json_decref(o);
 		return fail(resp, &e);
 	}
@@ -1148,10 +1148,10 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 	const char *message_id = json_string_value(json_object_get(o, "message_id"));
 	char owner[STATE_OWNER_SIZE];
 	bool exists = true;
-	int rc = sees_all(req) ? 0 : state_message_owner(engine_slot_state(s), message_id, owner, &exists, &e);
+	int rc = sees_all(req) ? 0 : state_message_owner(pool_slot_state(s), message_id, owner, &exists, &e);
 	if (rc == 0 && (!exists || (!sees_all(req) && strcmp(owner, req->actor) != 0))) {
 		/* another token's message: as unknown as one that is not there */
-		engine_release(api->engine, s);
+		pool_release(api->pool, s);
 		if (exists)
 			audit(api, req->actor, req->client, "access.denied", message_id, "another token's message");
 		resp_error(resp, 404, "not_found", "unknown message '%.64s'", message_id);
@@ -1159,9 +1159,9 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 		return -1;
 	}
 	if (rc == 0)
-		rc = state_feedback_add(engine_slot_state(s), message_id, json_is_true(json_object_get(o, "helpful")),
+		rc = state_feedback_add(pool_slot_state(s), message_id, json_is_true(json_object_get(o, "helpful")),
 					comment, &e);
-	engine_release(api->engine, s);
+	pool_release(api->pool, s);
 	if (rc == 0)
 		audit(api, req->actor, req->client, "feedback.add", message_id,
 		      json_is_true(json_object_get(o, "helpful")) ? "helpful" : "not helpful");
@@ -1180,8 +1180,8 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 /* The server's counters: requests by status, cache, answers, uptime. */
 static json_t *server_stats(struct api *api)
 {
-	struct engine_status st;
-	engine_status(api->engine, &st);
+	struct pool_status st;
+	pool_status(api->pool, &st);
 	json_t *by_status = json_object(), *outcomes = json_object();
 	uint64_t total;
 	pthread_mutex_lock(&api->lock);
@@ -1195,7 +1195,7 @@ static json_t *server_stats(struct api *api)
 	}
 	pthread_mutex_unlock(&api->lock);
 	for (int o = 0; o < OUTCOME_COUNT; o++)
-		json_object_set_new(outcomes, engine_outcome_name((enum engine_outcome)o),
+		json_object_set_new(outcomes, pool_outcome_name((enum pool_outcome)o),
 				    json_integer((json_int_t)st.answers[o]));
 	return json_pack("{s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I}, s:I, s:b}", "uptime_seconds",
 			 (json_int_t)(time(NULL) - api->started), "requests", (json_int_t)total, "requests_by_status",
@@ -1206,14 +1206,14 @@ static json_t *server_stats(struct api *api)
 
 int api_stats(struct api *api, const struct req *req, struct resp *resp)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	struct err e = { 0 };
 	json_t *o;
 	(void)req;
-	if (engine_acquire(api->engine, false, &s, &e))
+	if (pool_acquire(api->pool, false, &s, &e))
 		return fail(resp, &e);
-	int rc = state_stats(engine_slot_state(s), &o, &e);
-	engine_release(api->engine, s);
+	int rc = state_stats(pool_slot_state(s), &o, &e);
+	pool_release(api->pool, s);
 	if (rc)
 		return fail(resp, &e);
 	json_object_set_new(o, "server", server_stats(api));
@@ -1223,16 +1223,16 @@ int api_stats(struct api *api, const struct req *req, struct resp *resp)
 
 int api_health(struct api *api, const struct req *req, struct resp *resp)
 {
-	struct engine_status st;
-	engine_status(api->engine, &st);
-	bool state_ok = engine_state_ok(api->engine), ok = st.engine_ok && state_ok;
+	struct pool_status st;
+	pool_status(api->pool, &st);
+	bool state_ok = pool_state_ok(api->pool), ok = st.pool_ok && state_ok;
 	if (req->restricted) { /* for load balancers: up or not, nothing about the data */
 		resp_json(resp, ok ? 200 : 503, json_pack("{s:s}", "status", ok ? "ok" : "unavailable"));
 		return 0;
 	}
 	resp_json(resp, ok ? 200 : 503,
 		  json_pack("{s:s, s:b, s:b, s:b, s:b, s:I, s:I}", "status", ok ? "ok" : "unavailable", "engine",
-			    st.engine_ok, "state", state_ok, "data_loaded", st.data_loaded, "loading", st.loading,
+			    st.pool_ok, "state", state_ok, "data_loaded", st.data_loaded, "loading", st.loading,
 			    "rows", (json_int_t)st.rows, "data_version", (json_int_t)st.data_version));
 	return 0;
 }
@@ -1240,10 +1240,10 @@ int api_health(struct api *api, const struct req *req, struct resp *resp)
 int api_metrics(struct api *api, const struct req *req, struct resp *resp)
 {
 	struct strbuf m;
-	struct engine_status st;
+	struct pool_status st;
 	(void)req;
 	strbuf_init(&m, 0);
-	engine_status(api->engine, &st);
+	pool_status(api->pool, &st);
 	pthread_mutex_lock(&api->lock);
 	strbuf_addstr(&m, "# HELP finq_http_requests_total HTTP requests answered, by route and status.\n"
 			  "# TYPE finq_http_requests_total counter\n");
@@ -1273,7 +1273,7 @@ int api_metrics(struct api *api, const struct req *req, struct resp *resp)
 	strbuf_addstr(&m, "# HELP finq_answers_total Answers to questions, by outcome.\n"
 			  "# TYPE finq_answers_total counter\n");
 	for (int o = 0; o < OUTCOME_COUNT; o++)
-		strbuf_addf(&m, "finq_answers_total{outcome=\"%s\"} %llu\n", engine_outcome_name((enum engine_outcome)o),
+		strbuf_addf(&m, "finq_answers_total{outcome=\"%s\"} %llu\n", pool_outcome_name((enum pool_outcome)o),
 			    (unsigned long long)st.answers[o]);
 	strbuf_addf(&m,
 		    "# HELP finq_answer_cache_hits_total Answers served from the cache of (plan, data version).\n"

@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct engine;
+struct pool;
 struct api;
 
 #define API_JSON_MAX (64 * 1024)        /* bytes in a JSON request body */
@@ -50,7 +50,7 @@ extern const struct api_route api_routes[];
 extern const size_t api_routes_count;
 
 /* The API over an open engine (borrowed; it must outlive the api). */
-struct api *api_new(struct engine *en, const struct api_options *opt);
+struct api *api_new(struct pool *en, const struct api_options *opt);
 void api_free(struct api *api);
 
 /* Route and answer one request: 404 for an unknown path, 405 with Allow for

@@ -375,7 +375,7 @@ enum err_status server_run(const struct server_options *opt)
 	enum err_status rc = ERR_OK;
 	bool ipv6 = false;
 	char *upload_dir = NULL;
-	struct engine *en = NULL;
+	struct pool *en = NULL;
 	struct http_server *http = NULL;
 	struct server srv = { 0 };
 	sigset_t stop;
@@ -442,12 +442,12 @@ enum err_status server_run(const struct server_options *opt)
 		rc = ERR_DATABASE;
 		goto out;
 	}
-	struct engine_config ecfg = {
+	struct pool_config ecfg = {
 		.db_path = opt->db_path,
 		.memory_limit = opt->memory_limit,
 		.slots = opt->workers,
 	};
-	if (engine_open(&en, &ecfg, &e)) {
+	if (pool_open(&en, &ecfg, &e)) {
 		rc = server_fail(&e, ERR_DATABASE);
 		close(fd);
 		goto out;
@@ -472,8 +472,8 @@ enum err_status server_run(const struct server_options *opt)
 		close(fd);
 		goto out;
 	}
-	struct engine_status st;
-	engine_status(en, &st);
+	struct pool_status st;
+	pool_status(en, &st);
 	if (!st.data_loaded)
 		fprintf(stderr, "finq: no cost data in '%s' yet: upload an export in the web UI or POST it to "
 				"/api/v1/data\n", opt->db_path);
@@ -499,7 +499,7 @@ enum err_status server_run(const struct server_options *opt)
 out:
 	http_server_stop(http);
 	api_free(srv.api);
-	engine_close(en);
+	pool_close(en);
 	upload_dir_remove(upload_dir);
 	ratelimit_free(srv.limits);
 	state_close(srv.tokens);

@@ -40,10 +40,10 @@
 
 /* Measured with bench/serve.sh on 2 cores: 1 slot 206 requests/s, 2: 367,
  * 4: 406, 8: 427; a slot costs ~0.3 MB on the sample data. */
-#define ENGINE_MIN_SLOTS 4
+#define POOL_MIN_SLOTS 4
 
-struct engine_slot {
-	struct db db;           /* handle borrowed from engine.db, connection its own */
+struct pool_slot {
+	struct db db;           /* handle borrowed from pool.db, connection its own */
 	bool connected;
 	struct ask_context ctx;
 	bool ctx_ready;
@@ -59,7 +59,7 @@ struct cache_entry {
 	uint64_t used;          /* tick of the last use: the smallest goes first */
 };
 
-struct engine {
+struct pool {
 	char *db_path;
 	char *memory_limit;
 	int duckdb_threads;
@@ -71,7 +71,7 @@ struct engine {
 
 	pthread_mutex_t pool_lock;
 	pthread_cond_t pool_free;
-	struct engine_slot *slots;
+	struct pool_slot *slots;
 	size_t nslots;
 
 	pthread_mutex_t cache_lock;
@@ -93,7 +93,7 @@ struct engine {
 	struct state *health_state;
 };
 
-const char *engine_outcome_name(enum engine_outcome o)
+const char *pool_outcome_name(enum pool_outcome o)
 {
 	static const char *const names[OUTCOME_COUNT] = {
 		[OUTCOME_ANSWERED] = STATE_OUTCOME_ANSWERED,
@@ -104,11 +104,11 @@ const char *engine_outcome_name(enum engine_outcome o)
 	return (unsigned)o < OUTCOME_COUNT ? names[o] : "unknown";
 }
 
-static enum engine_outcome outcome_from_name(const char *name)
+static enum pool_outcome outcome_from_name(const char *name)
 {
 	for (int o = 0; o < OUTCOME_COUNT; o++)
-		if (name && strcmp(name, engine_outcome_name((enum engine_outcome)o)) == 0)
-			return (enum engine_outcome)o;
+		if (name && strcmp(name, pool_outcome_name((enum pool_outcome)o)) == 0)
+			return (enum pool_outcome)o;
 	return OUTCOME_ANSWERED;
 }
 
@@ -126,7 +126,7 @@ static uint64_t fnv1a(const char *s)
 
 /* The key of a plan at the current data version (the caller holds the
  * data lock, so the version cannot move); the caller frees it. */
-static char *cache_key(struct engine *en, const json_t *plan)
+static char *cache_key(struct pool *en, const json_t *plan)
 {
 	char *text = json_dumps(plan, JSON_COMPACT | JSON_SORT_KEYS);
 	pthread_mutex_lock(&en->stat_lock);
@@ -138,7 +138,7 @@ static char *cache_key(struct engine *en, const json_t *plan)
 }
 
 /* A copy of the cached answer for key, or NULL; counts the hit or miss. */
-static json_t *cache_get(struct engine *en, const char *key)
+static json_t *cache_get(struct pool *en, const char *key)
 {
 	uint64_t h = fnv1a(key);
 	json_t *found = NULL;
@@ -160,9 +160,9 @@ static json_t *cache_get(struct engine *en, const char *key)
 }
 
 /* Keep a copy of answer under key, evicting the least recently used. */
-static void cache_put(struct engine *en, const char *key, const json_t *answer)
+static void cache_put(struct pool *en, const char *key, const json_t *answer)
 {
-	if (en->cache_max == 0 || json_array_size(json_object_get(answer, "rows")) > ENGINE_CACHE_ROWS_MAX)
+	if (en->cache_max == 0 || json_array_size(json_object_get(answer, "rows")) > POOL_CACHE_ROWS_MAX)
 		return;
 	json_t *copy = json_deep_copy(answer);
 	json_object_del(copy, "conversation_id");
@@ -193,7 +193,7 @@ static void cache_put(struct engine *en, const char *key, const json_t *answer)
 }
 
 /* Drop every cached answer and the summary (after a load). */
-static void cache_clear(struct engine *en)
+static void cache_clear(struct pool *en)
 {
 	pthread_mutex_lock(&en->cache_lock);
 	for (size_t i = 0; i < en->cache_n; i++) {
@@ -208,7 +208,7 @@ static void cache_clear(struct engine *en)
 
 /* ---- slots and the data -------------------------------------------------- */
 
-static void slot_close_data(struct engine_slot *s)
+static void slot_close_data(struct pool_slot *s)
 {
 	if (s->ctx_ready)
 		ask_context_release(&s->ctx);
@@ -220,7 +220,7 @@ static void slot_close_data(struct engine_slot *s)
 }
 
 /* Connect the slot to the open database and build its vocabulary. */
-static int slot_open_data(struct engine *en, struct engine_slot *s, struct err *e)
+static int slot_open_data(struct pool *en, struct pool_slot *s, struct err *e)
 {
 	memset(&s->db, 0, sizeof(s->db));
 	s->db.handle = en->db.handle;
@@ -242,7 +242,7 @@ fail:
 	return err_recode(e, e->code ? e->code : ERR_DATABASE);
 }
 
-static void data_close(struct engine *en)
+static void data_close(struct pool *en)
 {
 	for (size_t i = 0; i < en->nslots; i++)
 		slot_close_data(&en->slots[i]);
@@ -253,9 +253,9 @@ static void data_close(struct engine *en)
 }
 
 /* Open the database sandboxed (if it exists) and the slots on it; with no
- * file or no rows, the engine has no data but is fine. Holds the data
+ * file or no rows, the pool has no data but is fine. Holds the data
  * lock for writing, or runs before any request. */
-static int data_open(struct engine *en, struct err *e)
+static int data_open(struct pool *en, struct err *e)
 {
 	struct stat st;
 	int64_t rows = 0;
@@ -283,9 +283,9 @@ static int data_open(struct engine *en, struct err *e)
 	return 0;
 }
 
-int engine_open(struct engine **out, const struct engine_config *cfg, struct err *e)
+int pool_open(struct pool **out, const struct pool_config *cfg, struct err *e)
 {
-	struct engine *en = xcalloc(1, sizeof(*en));
+	struct pool *en = xcalloc(1, sizeof(*en));
 	pthread_rwlockattr_t attr;
 	pthread_rwlockattr_init(&attr);
 	/* a load must not wait forever behind a stream of questions */
@@ -302,9 +302,9 @@ int engine_open(struct engine **out, const struct engine_config *cfg, struct err
 	en->duckdb_threads = cfg->duckdb_threads;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	en->nslots = cfg->slots > 0 ? (size_t)cfg->slots
-				    : (size_t)(2 * cpus > ENGINE_MIN_SLOTS ? 2 * cpus : ENGINE_MIN_SLOTS);
+				    : (size_t)(2 * cpus > POOL_MIN_SLOTS ? 2 * cpus : POOL_MIN_SLOTS);
 	en->slots = xcalloc(en->nslots, sizeof(*en->slots));
-	en->cache_max = cfg->cache_entries ? cfg->cache_entries : ENGINE_CACHE_DEFAULT;
+	en->cache_max = cfg->cache_entries ? cfg->cache_entries : POOL_CACHE_DEFAULT;
 	en->cache = xcalloc(en->cache_max, sizeof(*en->cache));
 	*out = NULL;
 
@@ -315,11 +315,11 @@ int engine_open(struct engine **out, const struct engine_config *cfg, struct err
 	free(state_path);
 	if (rc) {
 		err_recode(e, ERR_DATABASE);
-		engine_close(en);
+		pool_close(en);
 		return -1;
 	}
 	if (data_open(en, e)) {
-		engine_close(en);
+		pool_close(en);
 		return err_recode(e, e->code ? e->code : ERR_DATABASE);
 	}
 	en->version = en->have_data ? 1 : 0;
@@ -327,7 +327,7 @@ int engine_open(struct engine **out, const struct engine_config *cfg, struct err
 	return 0;
 }
 
-void engine_close(struct engine *en)
+void pool_close(struct pool *en)
 {
 	if (!en)
 		return;
@@ -349,16 +349,16 @@ void engine_close(struct engine *en)
 	free(en);
 }
 
-const char *engine_db_path(const struct engine *en)
+const char *pool_db_path(const struct pool *en)
 {
 	return en->db_path;
 }
 
-void engine_status(struct engine *en, struct engine_status *out)
+void pool_status(struct pool *en, struct pool_status *out)
 {
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&en->stat_lock);
-	out->engine_ok = !en->broken;
+	out->pool_ok = !en->broken;
 	out->data_loaded = en->stat_have_data;
 	out->loading = en->loading > 0;
 	out->rows = en->rows;
@@ -372,7 +372,7 @@ void engine_status(struct engine *en, struct engine_status *out)
 	pthread_mutex_unlock(&en->cache_lock);
 }
 
-bool engine_state_ok(struct engine *en)
+bool pool_state_ok(struct pool *en)
 {
 	bool exists = false, ok;
 	struct err e = { 0 };
@@ -382,7 +382,7 @@ bool engine_state_ok(struct engine *en)
 	return ok;
 }
 
-int engine_acquire(struct engine *en, bool need_data, struct engine_slot **out, struct err *e)
+int pool_acquire(struct pool *en, bool need_data, struct pool_slot **out, struct err *e)
 {
 	*out = NULL;
 	if (need_data) {
@@ -393,7 +393,7 @@ int engine_acquire(struct engine *en, bool need_data, struct engine_slot **out, 
 					    "no cost data is loaded yet: upload a billing export first (POST /api/v1/data)");
 		}
 	}
-	struct engine_slot *s = NULL;
+	struct pool_slot *s = NULL;
 	pthread_mutex_lock(&en->pool_lock);
 	for (;;) {
 		for (size_t i = 0; i < en->nslots && !s; i++)
@@ -410,7 +410,7 @@ int engine_acquire(struct engine *en, bool need_data, struct engine_slot **out, 
 	return 0;
 }
 
-void engine_release(struct engine *en, struct engine_slot *s)
+void pool_release(struct pool *en, struct pool_slot *s)
 {
 	if (!s)
 		return;
@@ -424,14 +424,14 @@ void engine_release(struct engine *en, struct engine_slot *s)
 		pthread_rwlock_unlock(&en->data_lock);
 }
 
-struct state *engine_slot_state(struct engine_slot *s)
+struct state *pool_slot_state(struct pool_slot *s)
 {
 	return s->state;
 }
 
 /* ---- questions ----------------------------------------------------------- */
 
-static void count_outcome(struct engine *en, enum engine_outcome o)
+static void count_outcome(struct pool *en, enum pool_outcome o)
 {
 	pthread_mutex_lock(&en->stat_lock);
 	en->answers[o]++;
@@ -441,8 +441,8 @@ static void count_outcome(struct engine *en, enum engine_outcome o)
 /* What a question through the server adds to a turn: the answer cache,
  * the outcome counts and the stream's events. */
 struct chat_turn {
-	struct engine *en;
-	const struct engine_events *ev;
+	struct pool *en;
+	const struct pool_events *ev;
 	char *key; /* the plan's cache key, once looked up */
 };
 
@@ -484,12 +484,12 @@ static void chat_rows(void *arg, const json_t *columns, const json_t *rows)
 	t->ev->rows(t->ev->arg, columns, rows);
 }
 
-int engine_chat(struct engine *en, const struct engine_question *q, const struct engine_events *ev,
+int pool_chat(struct pool *en, const struct pool_question *q, const struct pool_events *ev,
 		json_t **answer, struct err *e)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	*answer = NULL;
-	if (engine_acquire(en, true, &s, e))
+	if (pool_acquire(en, true, &s, e))
 		return -1;
 	char conv[STATE_ID_SIZE];
 	struct ask_previous prev;
@@ -506,20 +506,20 @@ int engine_chat(struct engine *en, const struct engine_question *q, const struct
 	int rc = conversation_begin(s->state, q->conversation_id, true, conv, &prev, e);
 	if (rc == 0)
 		rc = conversation_turn(&s->ctx, s->state, conv, q->text, q->today, &prev, &hooks, answer, e);
-	engine_release(en, s);
+	pool_release(en, s);
 	free(turn.key);
 	return rc;
 }
 
-int engine_insight(struct engine *en, const struct engine_insight_query *q, json_t **out, struct err *e)
+int pool_insight(struct pool *en, const struct pool_insight_query *q, json_t **out, struct err *e)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	*out = NULL;
 	const struct insight *in = insight_find(q->name);
 	if (!in)
 		return err_set_code(e, ERR_FAILED, "no analysis '%s' in this build (GET /api/v1/insights lists them)",
 				    q->name);
-	if (engine_acquire(en, true, &s, e))
+	if (pool_acquire(en, true, &s, e))
 		return -1;
 	const char *words = q->words ? q->words : "";
 	json_t *query = json_pack("{s:s, s:s, s:i, s:i, s:b, s:i}", "insight", in->name, "words", words, "today",
@@ -545,15 +545,15 @@ int engine_insight(struct engine *en, const struct engine_insight_query *q, json
 		}
 	}
 	free(key);
-	engine_release(en, s);
+	pool_release(en, s);
 	return rc;
 }
 
-int engine_plan(struct engine *en, const struct engine_question *q, json_t **out, struct err *e)
+int pool_plan(struct pool *en, const struct pool_question *q, json_t **out, struct err *e)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	*out = NULL;
-	if (engine_acquire(en, true, &s, e))
+	if (pool_acquire(en, true, &s, e))
 		return -1;
 	char conv[STATE_ID_SIZE];
 	struct ask_previous prev;
@@ -574,16 +574,16 @@ int engine_plan(struct engine *en, const struct engine_question *q, json_t **out
 	strbuf_release(&sql);
 	rc = 0;
 out:
-	engine_release(en, s);
+	pool_release(en, s);
 	return rc;
 }
 
-int engine_sql(struct engine *en, const char *sql, size_t max_rows, double timeout_seconds, json_t **out,
+int pool_sql(struct pool *en, const char *sql, size_t max_rows, double timeout_seconds, json_t **out,
 	       struct err *e)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	*out = NULL;
-	if (engine_acquire(en, true, &s, e))
+	if (pool_acquire(en, true, &s, e))
 		return -1;
 	struct sandbox_limits limits = { max_rows, timeout_seconds };
 	struct table t;
@@ -594,15 +594,15 @@ int engine_sql(struct engine *en, const char *sql, size_t max_rows, double timeo
 	else if (!e->code)
 		e->code = ERR_REFUSED;
 	table_release(&t);
-	engine_release(en, s);
+	pool_release(en, s);
 	return rc;
 }
 
-int engine_summary(struct engine *en, int today, json_t **out, struct err *e)
+int pool_summary(struct pool *en, int today, json_t **out, struct err *e)
 {
-	struct engine_slot *s;
+	struct pool_slot *s;
 	*out = NULL;
-	if (engine_acquire(en, true, &s, e))
+	if (pool_acquire(en, true, &s, e))
 		return -1;
 	pthread_mutex_lock(&en->stat_lock);
 	uint64_t version = en->version;
@@ -623,7 +623,7 @@ int engine_summary(struct engine *en, int today, json_t **out, struct err *e)
 		en->summary_today = today;
 		pthread_mutex_unlock(&en->cache_lock);
 	}
-	engine_release(en, s);
+	pool_release(en, s);
 	return rc;
 }
 
@@ -656,7 +656,7 @@ static const char *kind_problem(enum file_kind k)
 	}
 }
 
-int engine_load(struct engine *en, const char *path, const char *name, json_t **out, struct err *e)
+int pool_load(struct pool *en, const char *path, const char *name, json_t **out, struct err *e)
 {
 	const char *label = name && *name ? name : "the upload";
 	struct sniff sn;

@@ -1,7 +1,5 @@
 /*
- * pool: the server's cost data and the slots that answer from it (its
- * functions keep their engine_* names for now: renaming them touches
- * every handler in serve/api.c).
+ * pool: the server's cost data and the slots that answer from it.
  *
  * Owns the DuckDB database of `finq serve`, opened like sandbox_open()
  * (read-only, external access off, configuration locked), and a pool of
@@ -12,7 +10,7 @@
  * takes a slot for its duration; when all are busy it waits.
  *
  * A read-write lock guards the data: questions hold it for reading; a load
- * (engine_load) takes it for writing, so questions in flight finish first
+ * (pool_load) takes it for writing, so questions in flight finish first
  * and new ones wait (the lock prefers writers). The load closes the
  * sandboxed database, opens it read-write (load_open_db), runs load_paths,
  * reopens it sandboxed, rebuilds every slot's connection and vocabulary,
@@ -23,20 +21,20 @@
  * Answers are cached by (canonical plan JSON, data version) in a small
  * LRU: the answer object minus conversation_id / message_id, with
  * interpretation, followup and elapsed_ms redone per question (they depend
- * on the wording, not the plan). Answers of more than ENGINE_CACHE_ROWS_MAX
+ * on the wording, not the plan). Answers of more than POOL_CACHE_ROWS_MAX
  * rows are not kept.
  *
- * With no database file yet, the engine still opens (no data loaded): the
+ * With no database file yet, the pool still opens (no data loaded): the
  * first load creates the file.
  *
  * Errors: 0 / -1 with e->code a status (err.h) the API maps to an HTTP status:
  * ERR_NO_DATA (no data loaded), ERR_FAILED (an unknown conversation or
  * message), ERR_USAGE (a bad argument), ERR_REFUSED (SQL refused by the
  * sandbox), ERR_BAD_INPUT (an upload that cannot be loaded; the data is
- * unchanged), ERR_DATABASE (the engine or the state store failed).
+ * unchanged), ERR_DATABASE (the database or the state store failed).
  */
-#ifndef FINQ_ENGINE_H
-#define FINQ_ENGINE_H
+#ifndef FINQ_POOL_H
+#define FINQ_POOL_H
 
 #include "err.h"
 
@@ -46,26 +44,26 @@
 
 struct json_t;
 struct state;
-struct engine;
-struct engine_slot;
+struct pool;
+struct pool_slot;
 
-#define ENGINE_CACHE_DEFAULT 256
-#define ENGINE_CACHE_ROWS_MAX 5000
+#define POOL_CACHE_DEFAULT 256
+#define POOL_CACHE_ROWS_MAX 5000
 
-struct engine_config {
+struct pool_config {
 	const char *db_path;      /* the DuckDB file (need not exist yet) */
 	const char *memory_limit; /* DuckDB's, or NULL */
 	int duckdb_threads;       /* DuckDB's worker threads; 0: its default */
 	int slots;                /* concurrent requests on the data; 0: twice the CPUs, at least 4 */
-	size_t cache_entries;     /* 0: ENGINE_CACHE_DEFAULT */
+	size_t cache_entries;     /* 0: POOL_CACHE_DEFAULT */
 };
 
 /* Outcomes of answers, as counted for /metrics. */
-enum engine_outcome { OUTCOME_ANSWERED, OUTCOME_CLARIFIED, OUTCOME_REFUSED, OUTCOME_FAILED, OUTCOME_COUNT };
-const char *engine_outcome_name(enum engine_outcome o);
+enum pool_outcome { OUTCOME_ANSWERED, OUTCOME_CLARIFIED, OUTCOME_REFUSED, OUTCOME_FAILED, OUTCOME_COUNT };
+const char *pool_outcome_name(enum pool_outcome o);
 
-struct engine_status {
-	bool engine_ok;     /* the database opened (or there is none yet) */
+struct pool_status {
+	bool pool_ok;     /* the database opened (or there is none yet) */
 	bool data_loaded;
 	bool loading;       /* a load holds the data */
 	int64_t rows;       /* in `costs` */
@@ -76,38 +74,38 @@ struct engine_status {
 };
 
 /* One question. */
-struct engine_question {
+struct pool_question {
 	const char *text;
-	const char *conversation_id; /* NULL: a new conversation (engine_chat) or none (engine_plan) */
+	const char *conversation_id; /* NULL: a new conversation (pool_chat) or none (pool_plan) */
 	int today;                   /* day number (date.h) */
 };
 
-/* Progress of engine_chat, for streaming; every callback may be NULL.
+/* Progress of pool_chat, for streaming; every callback may be NULL.
  * The JSON passed is borrowed for the call. */
-struct engine_events {
+struct pool_events {
 	void (*understood)(void *arg, const struct json_t *plan, const char *interpretation);
 	void (*sql)(void *arg, const char *sql); /* NULL when the plan runs no query */
 	void (*rows)(void *arg, const struct json_t *columns, const struct json_t *rows);
 	void *arg;
 };
 
-/* Open the engine; *out is the caller's, freed with engine_close(). */
-int engine_open(struct engine **out, const struct engine_config *cfg, struct err *e);
+/* Open the pool; *out is the caller's, freed with pool_close(). */
+int pool_open(struct pool **out, const struct pool_config *cfg, struct err *e);
 /* Close the databases; no request may be running. NULL is fine. */
-void engine_close(struct engine *en);
+void pool_close(struct pool *en);
 
-const char *engine_db_path(const struct engine *en);
-void engine_status(struct engine *en, struct engine_status *out);
+const char *pool_db_path(const struct pool *en);
+void pool_status(struct pool *en, struct pool_status *out);
 /* Whether the state store answers a query (for /health). */
-bool engine_state_ok(struct engine *en);
+bool pool_state_ok(struct pool *en);
 
 /* Take a slot: with need_data, also the data (read lock), failing with
- * ERR_NO_DATA when none is loaded. Give it back with engine_release() on
+ * ERR_NO_DATA when none is loaded. Give it back with pool_release() on
  * the same thread. */
-int engine_acquire(struct engine *en, bool need_data, struct engine_slot **out, struct err *e);
-void engine_release(struct engine *en, struct engine_slot *slot);
+int pool_acquire(struct pool *en, bool need_data, struct pool_slot **out, struct err *e);
+void pool_release(struct pool *en, struct pool_slot *slot);
 /* The slot's state handle (valid while the slot is held). */
-struct state *engine_slot_state(struct engine_slot *slot);
+struct state *pool_slot_state(struct pool_slot *slot);
 
 /*
  * Answer one question in a conversation and remember it: *answer (the
@@ -115,11 +113,11 @@ struct state *engine_slot_state(struct engine_slot *slot);
  * and message_id. An unknown conversation fails with ERR_FAILED; a failed
  * query is logged with the outcome "failed" and fails with ERR_DATABASE.
  */
-int engine_chat(struct engine *en, const struct engine_question *q, const struct engine_events *ev,
+int pool_chat(struct pool *en, const struct pool_question *q, const struct pool_events *ev,
 		struct json_t **answer, struct err *e);
 /* One analysis of insight.h's table, asked for by name with the words
  * that narrow it (read as a question's scope: ask_insight_request). */
-struct engine_insight_query {
+struct pool_insight_query {
 	const char *name;  /* "anomalies", ... */
 	const char *words; /* "CloudWatch in October"; NULL or "": no scope */
 	int today;         /* day number (date.h) */
@@ -135,13 +133,13 @@ struct engine_insight_query {
  * resource, no data in the range), fails with ERR_FAILED; an unusable
  * request with ERR_USAGE; any other failure with ERR_DATABASE.
  */
-int engine_insight(struct engine *en, const struct engine_insight_query *q, struct json_t **out, struct err *e);
+int pool_insight(struct pool *en, const struct pool_insight_query *q, struct json_t **out, struct err *e);
 
 /* Read a question without running it: {plan, interpretation, sql, followup}
  * (sql null when the plan runs no query). Nothing is stored. */
-int engine_plan(struct engine *en, const struct engine_question *q, struct json_t **out, struct err *e);
+int pool_plan(struct pool *en, const struct pool_question *q, struct json_t **out, struct err *e);
 /* Run one statement in the sandbox: {columns, rows[, truncated]}. */
-int engine_sql(struct engine *en, const char *sql, size_t max_rows, double timeout_seconds,
+int pool_sql(struct pool *en, const char *sql, size_t max_rows, double timeout_seconds,
 	       struct json_t **out, struct err *e);
 /*
  * What is loaded: the sections of `finq info --json` plus date_range,
@@ -151,7 +149,7 @@ int engine_sql(struct engine *en, const char *sql, size_t max_rows, double timeo
  * parser reads as intended) and data_version. Kept per (data version,
  * today).
  */
-int engine_summary(struct engine *en, int today, struct json_t **out, struct err *e);
+int pool_summary(struct pool *en, int today, struct json_t **out, struct err *e);
 /*
  * Load the file at path (saved by the server; name is what the client
  * called it, used in messages instead of the path) like `finq load`:
@@ -159,6 +157,6 @@ int engine_summary(struct engine *en, int today, struct json_t **out, struct err
  * A file that cannot be loaded fails with ERR_BAD_INPUT and the loader's
  * message; the data is then as it was.
  */
-int engine_load(struct engine *en, const char *path, const char *name, struct json_t **out, struct err *e);
+int pool_load(struct pool *en, const char *path, const char *name, struct json_t **out, struct err *e);
 
 #endif

@@ -12,7 +12,7 @@
  * included. Uploads (bodies the server saves to a file) are left out: a
  * load per input would measure DuckDB, not our parsing. Every answer
  * must be a well-formed response, and a 5xx only from a handler that
- * reports a failure of the engine, never from bad input: 500 aborts.
+ * reports a failure of the pool, never from bad input: 500 aborts.
  */
 #include "fuzz.h"
 
@@ -26,14 +26,14 @@
 #include <unistd.h>
 
 static char root[256];
-static struct engine *engine;
+static struct pool *pool;
 static struct api *api;
 
 static void teardown(void)
 {
 	char cmd[320];
 	api_free(api);
-	engine_close(engine);
+	pool_close(pool);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		fprintf(stderr, "fuzz_api: cannot remove %s\n", root);
@@ -67,13 +67,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	db_close(&db);
-	struct engine_config cfg = { .db_path = db_path, .slots = 2 };
-	if (engine_open(&engine, &cfg, &e)) {
+	struct pool_config cfg = { .db_path = db_path, .slots = 2 };
+	if (pool_open(&pool, &cfg, &e)) {
 		fprintf(stderr, "fuzz_api: engine: %s\n", e.msg);
 		abort();
 	}
 	struct api_options opt = { .default_today = date_from_ymd(2025, 12, 4) };
-	api = api_new(engine, &opt);
+	api = api_new(pool, &opt);
 	atexit(teardown);
 	return 0;
 }

@@ -32,7 +32,7 @@
 struct fixture {
 	char root[256];
 	char db_path[320];
-	struct engine *engine;
+	struct pool *pool;
 	struct api *api;
 };
 
@@ -57,11 +57,11 @@ static int open_api(struct fixture *f, struct err *e)
 {
 	int today;
 	date_parse(TODAY, &today);
-	struct engine_config cfg = { .db_path = f->db_path, .slots = 2 };
-	if (engine_open(&f->engine, &cfg, e))
+	struct pool_config cfg = { .db_path = f->db_path, .slots = 2 };
+	if (pool_open(&f->pool, &cfg, e))
 		return -1;
 	struct api_options opt = { .default_today = today };
-	f->api = api_new(f->engine, &opt);
+	f->api = api_new(f->pool, &opt);
 	return 0;
 }
 
@@ -94,7 +94,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	api_free(fx->api);
-	engine_close(fx->engine);
+	pool_close(fx->pool);
 	remove_root(fx->root);
 	free(fx);
 	return 0;
@@ -782,19 +782,19 @@ static void copy_file(const char *src, const char *dst)
 
 static void test_cache_and_load(void **state)
 {
-	struct engine_status before, after;
+	struct pool_status before, after;
 	struct call c = { 0 };
 	char upload[400];
 	(void)state;
-	engine_status(fx->engine, &before);
+	pool_status(fx->pool, &before);
 	json_t *first = ask("top 4 services in October 2025", NULL, 200);
-	engine_status(fx->engine, &after);
+	pool_status(fx->pool, &after);
 	assert_int_equal(after.cache_misses, before.cache_misses + 1);
 	assert_int_equal(after.cache_hits, before.cache_hits);
 
 	/* the same plan in other words, in another conversation: a hit */
 	json_t *second = ask("which 4 services cost the most in October 2025", NULL, 200);
-	engine_status(fx->engine, &before);
+	pool_status(fx->pool, &before);
 	assert_int_equal(before.cache_hits, after.cache_hits + 1);
 	assert_true(json_equal(json_object_get(first, "rows"), json_object_get(second, "rows")));
 	assert_true(json_equal(json_object_get(first, "plan"), json_object_get(second, "plan")));
@@ -813,7 +813,7 @@ static void test_cache_and_load(void **state)
 	assert_contains(error_message(&c), "focus.csv.gz"); /* the client's name, not the server's path */
 	assert_not_contains(error_message(&c), fx->root);
 	call_done(&c);
-	engine_status(fx->engine, &after);
+	pool_status(fx->pool, &after);
 	assert_int_equal(after.data_version, 1);
 	assert_int_equal(after.rows, 161869);
 
@@ -827,7 +827,7 @@ static void test_cache_and_load(void **state)
 		assert_int_equal(c.resp.status, 415);
 		call_done(&c);
 	}
-	engine_status(fx->engine, &after);
+	pool_status(fx->pool, &after);
 	assert_int_equal(after.data_version, 1);
 	call_full(fx->api, &c, "POST", "/api/v1/data", "application/octet-stream", NULL, NULL, NULL);
 	assert_int_equal(c.resp.status, 400);
@@ -846,11 +846,11 @@ static void test_cache_and_load(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(c.json, "summary"), "data_version")), 2);
 	call_done(&c);
 
-	engine_status(fx->engine, &before);
+	pool_status(fx->pool, &before);
 	assert_int_equal(before.data_version, 2);
 	assert_int_equal(before.cache_entries, 0);
 	json_t *third = ask("top 4 services in October 2025", NULL, 200);
-	engine_status(fx->engine, &after);
+	pool_status(fx->pool, &after);
 	assert_int_equal(after.cache_hits, before.cache_hits);
 	assert_int_equal(after.cache_misses, before.cache_misses + 1);
 	/* October is not in the FOCUS file: the same rows */
@@ -915,7 +915,7 @@ static void test_no_data(void **state)
 	call_done(&c);
 
 	api_free(f.api);
-	engine_close(f.engine);
+	pool_close(f.pool);
 	remove_root(f.root);
 }
 
