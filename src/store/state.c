@@ -1,6 +1,7 @@
 /*
  * state: conversations, messages, feedback, aliases and API tokens in SQLite.
- * See state.h.
+ * See state.h. This file opens, migrates and closes the store and runs its
+ * statements; state_conversations.c and state_access.c hold the rest.
  *
  * Every statement is a constant in stmt_sql[] below, prepared once per
  * handle (lazily) and run with bound parameters; the only SQL text not in
@@ -8,7 +9,7 @@
  * open. Validation of what callers pass in (lengths, outcomes, JSON) happens
  * here, before anything is written, so that the messages are clear.
  */
-#include "state.h"
+#include "state_internal.h"
 #include "answercap.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -25,9 +26,9 @@
 #include <unistd.h>
 
 #define STATE_BUSY_TIMEOUT_MS 5000
-#define STATE_TOP_INTENTS 10
-#define STATE_SLOWEST 5
+
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
 /* Timestamps tie within a millisecond; this counter never does. */
 #define NEXT_ACTIVITY_SQL "(SELECT coalesce(max(activity), 0) + 1 FROM conversations)"
 
@@ -104,50 +105,6 @@ static const char *const migrations[] = {
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-/* Every statement finq runs on the state file, prepared on first use. */
-enum stmt {
-	ST_BEGIN_READ,
-	ST_BEGIN_WRITE,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_USER_VERSION,
-	ST_CONV_INSERT,
-	ST_CONV_EXISTS,
-	ST_CONV_LIST,
-	ST_CONV_GET,
-	ST_CONV_MESSAGES,
-	ST_CONV_RENAME,
-	ST_CONV_DELETE,
-	ST_CONV_TOUCH,
-	ST_MSG_INSERT,
-	ST_LAST_TURN,
-	ST_FEEDBACK_INSERT,
-	ST_STATS_COUNTS,
-	ST_STATS_OUTCOMES,
-	ST_STATS_ELAPSED,
-	ST_STATS_INTENTS,
-	ST_STATS_SERVICES,
-	ST_STATS_SLOWEST,
-	ST_STATS_FEEDBACK,
-	ST_ALIAS_UPSERT,
-	ST_ALIAS_CLEAR_TARGETS,
-	ST_ALIAS_ADD_TARGET,
-	ST_ALIAS_DELETE,
-	ST_ALIAS_LIST,
-	ST_ALIAS_GET,
-	ST_TOKEN_INSERT,
-	ST_TOKEN_LIST,
-	ST_TOKEN_DELETE,
-	ST_TOKEN_USED,
-	ST_TOKEN_ROLE,
-	ST_CONV_OWNER,
-	ST_CONV_SET_OWNER,
-	ST_MSG_OWNER,
-	ST_AUDIT_INSERT,
-	ST_AUDIT_LIST,
-	ST__COUNT
-};
-
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_BEGIN_READ] = "BEGIN",
 	[ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -218,20 +175,6 @@ static const char *const stmt_sql[ST__COUNT] = {
 			  " (SELECT * FROM audit_log ORDER BY id DESC LIMIT ?1) ORDER BY id",
 };
 
-/* The outcomes a message may have, as the CHECK constraint above lists them. */
-static const char *const outcomes[] = {
-	STATE_OUTCOME_ANSWERED,
-	STATE_OUTCOME_CLARIFIED,
-	STATE_OUTCOME_REFUSED,
-	STATE_OUTCOME_FAILED,
-};
-
-struct state {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *stmts[ST__COUNT];
-};
-
 /* ---- path ---------------------------------------------------------------- */
 
 char *state_path_for(const char *db_path)
@@ -256,7 +199,7 @@ static int state_db_fail(struct state *s, const char *what, struct err *e)
 }
 
 /* The cached statement id, reset and with no bindings; NULL with e set. */
-static sqlite3_stmt *stmt_get(struct state *s, enum stmt id, struct err *e)
+sqlite3_stmt *state_stmt_get(struct state *s, enum stmt id, struct err *e)
 {
 	if (!s->stmts[id] &&
 	    sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmts[id], NULL) != SQLITE_OK) {
@@ -270,7 +213,7 @@ static sqlite3_stmt *stmt_get(struct state *s, enum stmt id, struct err *e)
 }
 
 /* Bind text (NULL binds SQL NULL); the text must outlive the step. */
-static void bind_text(sqlite3_stmt *st, int i, const char *text)
+void state_bind_text(sqlite3_stmt *st, int i, const char *text)
 {
 	if (text)
 		sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
@@ -279,7 +222,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *text)
 }
 
 /* Step a statement that returns no rows, then reset it. */
-static int stmt_finish(struct state *s, sqlite3_stmt *st, const char *what, struct err *e)
+int state_stmt_finish(struct state *s, sqlite3_stmt *st, const char *what, struct err *e)
 {
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -294,12 +237,12 @@ static int stmt_finish(struct state *s, sqlite3_stmt *st, const char *what, stru
 /* Run a statement without parameters or rows (BEGIN, COMMIT, ...). */
 static int stmt_run(struct state *s, enum stmt id, const char *what, struct err *e)
 {
-	sqlite3_stmt *st = stmt_get(s, id, e);
-	return st ? stmt_finish(s, st, what, e) : -1;
+	sqlite3_stmt *st = state_stmt_get(s, id, e);
+	return st ? state_stmt_finish(s, st, what, e) : -1;
 }
 
 /* Step a query: 1 for a row, 0 at the end, -1 with e set (and st reset). */
-static int stmt_row(struct state *s, sqlite3_stmt *st, const char *what, struct err *e)
+int state_stmt_row(struct state *s, sqlite3_stmt *st, const char *what, struct err *e)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -312,33 +255,33 @@ static int stmt_row(struct state *s, sqlite3_stmt *st, const char *what, struct 
 }
 
 /* Step a query that always returns one row (an aggregate). */
-static int stmt_one_row(struct state *s, sqlite3_stmt *st, const char *what, struct err *e)
+int state_stmt_one_row(struct state *s, sqlite3_stmt *st, const char *what, struct err *e)
 {
-	int row = stmt_row(s, st, what, e);
+	int row = state_stmt_row(s, st, what, e);
 	if (row == 0)
 		return err_set_code(e, ERR_DATABASE, "cannot %s in state file '%s': no result", what, s->path);
 	return row == 1 ? 0 : -1;
 }
 
-static int txn_begin(struct state *s, bool write, struct err *e)
+int state_txn_begin(struct state *s, bool write, struct err *e)
 {
 	return stmt_run(s, write ? ST_BEGIN_WRITE : ST_BEGIN_READ, "start a transaction", e);
 }
 
-static int txn_commit(struct state *s, struct err *e)
+int state_txn_commit(struct state *s, struct err *e)
 {
 	return stmt_run(s, ST_COMMIT, "commit", e);
 }
 
 /* Undo an open transaction after a failure; the caller's error stays. */
-static void txn_rollback(struct state *s)
+void state_txn_rollback(struct state *s)
 {
 	struct err ignored = { 0 };
 	if (!sqlite3_get_autocommit(s->db))
 		stmt_run(s, ST_ROLLBACK, "roll back", &ignored);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+char *state_col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? xstrdup((const char *)t) : NULL;
@@ -360,14 +303,14 @@ static json_t *json_text(const char *t)
 	return v;
 }
 
-static json_t *col_json_string(sqlite3_stmt *st, int i)
+json_t *state_col_json_string(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? json_text((const char *)t) : json_null();
 }
 
 /* A stored JSON text, parsed; a text that does not parse comes back as a string. */
-static json_t *col_json_parsed(sqlite3_stmt *st, int i)
+json_t *state_col_json_parsed(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	if (!t)
@@ -380,9 +323,9 @@ static json_t *col_json_parsed(sqlite3_stmt *st, int i)
 
 static int schema_version_read(struct state *s, int *version, struct err *e)
 {
-	sqlite3_stmt *st = stmt_get(s, ST_USER_VERSION, e);
+	sqlite3_stmt *st = state_stmt_get(s, ST_USER_VERSION, e);
 	int row;
-	if (!st || (row = stmt_row(s, st, "read the schema version", e)) < 0)
+	if (!st || (row = state_stmt_row(s, st, "read the schema version", e)) < 0)
 		return -1;
 	*version = row ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_reset(st);
@@ -400,7 +343,7 @@ static int schema_migrate(struct state *s, struct err *e)
 		return 0;
 	/* Take the write lock, then look again: another process may have
 	 * migrated the file meanwhile. */
-	if (version < SCHEMA_VERSION && (txn_begin(s, true, e) || schema_version_read(s, &version, e)))
+	if (version < SCHEMA_VERSION && (state_txn_begin(s, true, e) || schema_version_read(s, &version, e)))
 		goto fail;
 	if (version > SCHEMA_VERSION) {
 		err_set_code(e, ERR_DATABASE, "state file '%s' has schema version %d, newer than this finq knows (%d)",
@@ -418,11 +361,11 @@ static int schema_migrate(struct state *s, struct err *e)
 		state_db_fail(s, "set the schema version", e);
 		goto fail;
 	}
-	if (txn_commit(s, e))
+	if (state_txn_commit(s, e))
 		goto fail;
 	return 0;
 fail:
-	txn_rollback(s);
+	state_txn_rollback(s);
 	return -1;
 }
 
@@ -543,7 +486,7 @@ static bool is_space_or_control(unsigned char c)
 }
 
 /* Trim, and fold every run of whitespace or control bytes into one space. */
-static void text_fold(struct strbuf *out, const char *in)
+void state_text_fold(struct strbuf *out, const char *in)
 {
 	bool gap = false;
 	strbuf_reset(out);
@@ -561,7 +504,7 @@ static void text_fold(struct strbuf *out, const char *in)
 
 /* Cut a folded text to at most max characters (UTF-8 code points), at the
  * last space that fits when there is one. */
-static void text_cut_words(struct strbuf *sb, size_t max)
+void state_text_cut_words(struct strbuf *sb, size_t max)
 {
 	size_t chars = 0, cut = sb->len;
 	for (size_t i = 0; i < sb->len; i++) {
@@ -587,7 +530,7 @@ static void text_cut_words(struct strbuf *sb, size_t max)
 }
 
 /* Does s hold a control byte (other than whitespace, when space_ok)? */
-static bool has_control(const char *s, bool space_ok)
+bool state_has_control(const char *s, bool space_ok)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if ((*p < ' ' && !(space_ok && isspace(*p))) || *p == 0x7f)
@@ -596,7 +539,7 @@ static bool has_control(const char *s, bool space_ok)
 }
 
 /* Well-formed UTF-8 lead and continuation bytes (jansson checks the rest). */
-static bool utf8_valid(const char *s)
+bool state_utf8_valid(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
@@ -610,7 +553,7 @@ static bool utf8_valid(const char *s)
 }
 
 /* Copy s without leading and trailing whitespace into out. */
-static void text_trim(struct strbuf *out, const char *s)
+void state_text_trim(struct strbuf *out, const char *s)
 {
 	strbuf_reset(out);
 	while (*s && isspace((unsigned char)*s))
@@ -622,7 +565,7 @@ static void text_trim(struct strbuf *out, const char *s)
 /* ---- ids -------------------------------------------------------------------- */
 
 /* 16 random bytes as 32 lowercase hex digits. */
-static int id_new(char id[STATE_ID_SIZE], struct err *e)
+int state_id_new(char id[STATE_ID_SIZE], struct err *e)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char raw[(STATE_ID_SIZE - 1) / 2];
@@ -649,884 +592,5 @@ static int id_new(char id[STATE_ID_SIZE], struct err *e)
 		id[2 * i + 1] = hex[raw[i] & 15];
 	}
 	id[STATE_ID_SIZE - 1] = '\0';
-	return 0;
-}
-
-/* ---- conversations ---------------------------------------------------------- */
-
-/* A title folded into sb; empty_ok says whether "" (no title) is allowed. */
-static int title_check(struct strbuf *sb, const char *title, bool empty_ok, struct err *e)
-{
-	text_fold(sb, title ? title : "");
-	if (!utf8_valid(sb->buf))
-		return err_set_code(e, ERR_USAGE, "a conversation title must be UTF-8");
-	if (!sb->len && !empty_ok)
-		return err_set_code(e, ERR_USAGE, "a conversation title cannot be empty");
-	if (sb->len > STATE_TITLE_MAX)
-		return err_set_code(e, ERR_USAGE, "a conversation title is at most %d bytes, this one has %zu",
-				    STATE_TITLE_MAX, sb->len);
-	return 0;
-}
-
-int state_conversation_create(struct state *s, const char *title, char id[STATE_ID_SIZE], struct err *e)
-{
-	struct strbuf t = STRBUF_INIT;
-	sqlite3_stmt *st;
-	int rc = -1;
-	strbuf_init(&t, 0);
-	if (title_check(&t, title, true, e) || id_new(id, e))
-		goto out;
-	if (!(st = stmt_get(s, ST_CONV_INSERT, e)))
-		goto out;
-	bind_text(st, 1, id);
-	bind_text(st, 2, t.len ? t.buf : NULL);
-	rc = stmt_finish(s, st, "create a conversation", e);
-out:
-	strbuf_release(&t);
-	return rc;
-}
-
-int state_conversation_exists(struct state *s, const char *id, bool *exists, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_CONV_EXISTS, e);
-	*exists = false;
-	if (!st)
-		return -1;
-	bind_text(st, 1, id);
-	int row = stmt_row(s, st, "look up a conversation", e);
-	sqlite3_reset(st);
-	if (row < 0)
-		return -1;
-	*exists = row == 1;
-	return 0;
-}
-
-static int conversation_unknown(const char *id, struct err *e)
-{
-	return err_set_code(e, ERR_FAILED, "unknown conversation '%.64s'", id);
-}
-
-int state_conversation_list(struct state *s, json_t **out, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_CONV_LIST, e);
-	json_t *list = json_array();
-	int row;
-	*out = NULL;
-	if (!st)
-		goto fail;
-	while ((row = stmt_row(s, st, "list the conversations", e)) == 1) {
-		json_t *c = json_object();
-		json_object_set_new(c, "id", col_json_string(st, 0));
-		json_object_set_new(c, "title", col_json_string(st, 1));
-		json_object_set_new(c, "created_at", col_json_string(st, 2));
-		json_object_set_new(c, "updated_at", col_json_string(st, 3));
-		json_object_set_new(c, "messages", json_integer(sqlite3_column_int64(st, 4)));
-		json_object_set_new(c, "owner", col_json_string(st, 5));
-		json_array_append_new(list, c);
-	}
-	sqlite3_reset(st);
-	if (row < 0)
-		goto fail;
-	*out = list;
-	return 0;
-fail:
-	json_decref(list);
-	return -1;
-}
-
-/* The conversation's messages as a JSON array into conv["messages"]. */
-static int conversation_messages(struct state *s, const char *id, json_t *conv, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_CONV_MESSAGES, e);
-	json_t *list = json_array();
-	int row = -1;
-	json_object_set_new(conv, "messages", list);
-	if (!st)
-		return -1;
-	bind_text(st, 1, id);
-	while ((row = stmt_row(s, st, "read the messages", e)) == 1) {
-		json_t *m = json_object();
-		json_object_set_new(m, "id", col_json_string(st, 0));
-		json_object_set_new(m, "question", col_json_string(st, 1));
-		json_object_set_new(m, "plan", col_json_parsed(st, 2));
-		json_object_set_new(m, "answer", col_json_parsed(st, 3));
-		json_object_set_new(m, "outcome", col_json_string(st, 4));
-		json_object_set_new(m, "intent", col_json_string(st, 5));
-		json_object_set_new(m, "elapsed_ms", json_real(sqlite3_column_double(st, 6)));
-		json_object_set_new(m, "created_at", col_json_string(st, 7));
-		json_array_append_new(list, m);
-	}
-	sqlite3_reset(st);
-	return row < 0 ? -1 : 0;
-}
-
-int state_conversation_get(struct state *s, const char *id, json_t **out, struct err *e)
-{
-	json_t *conv = NULL;
-	sqlite3_stmt *st;
-	int row;
-	*out = NULL;
-	if (txn_begin(s, false, e))
-		return -1;
-	if (!(st = stmt_get(s, ST_CONV_GET, e)))
-		goto fail;
-	bind_text(st, 1, id);
-	if ((row = stmt_row(s, st, "read a conversation", e)) < 0)
-		goto fail;
-	if (row == 0) {
-		sqlite3_reset(st);
-		conversation_unknown(id, e);
-		goto fail;
-	}
-	conv = json_object();
-	json_object_set_new(conv, "id", col_json_string(st, 0));
-	json_object_set_new(conv, "title", col_json_string(st, 1));
-	json_object_set_new(conv, "created_at", col_json_string(st, 2));
-	json_object_set_new(conv, "updated_at", col_json_string(st, 3));
-	sqlite3_reset(st);
-	if (conversation_messages(s, id, conv, e) || txn_commit(s, e))
-		goto fail;
-	*out = conv;
-	return 0;
-fail:
-	txn_rollback(s);
-	json_decref(conv);
-	return -1;
-}
-
-int state_conversation_rename(struct state *s, const char *id, const char *title, struct err *e)
-{
-	struct strbuf t = STRBUF_INIT;
-	sqlite3_stmt *st;
-	int rc = -1;
-	strbuf_init(&t, 0);
-	if (title_check(&t, title, false, e) || !(st = stmt_get(s, ST_CONV_RENAME, e)))
-		goto out;
-	bind_text(st, 1, id);
-	bind_text(st, 2, t.buf);
-	if (stmt_finish(s, st, "rename a conversation", e))
-		goto out;
-	if (sqlite3_changes(s->db) == 0) {
-		conversation_unknown(id, e);
-		goto out;
-	}
-	rc = 0;
-out:
-	strbuf_release(&t);
-	return rc;
-}
-
-int state_conversation_delete(struct state *s, const char *id, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_CONV_DELETE, e);
-	if (!st)
-		return -1;
-	bind_text(st, 1, id);
-	if (stmt_finish(s, st, "delete a conversation", e))
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return conversation_unknown(id, e);
-	return 0;
-}
-
-/* ---- messages --------------------------------------------------------------- */
-
-static bool outcome_known(const char *outcome)
-{
-	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
-		if (strcmp(outcomes[i], outcome) == 0)
-			return true;
-	return false;
-}
-
-/* NULL, or a text that parses as JSON. */
-static int json_text_check(const char *text, const char *what, struct err *e)
-{
-	json_error_t jerr;
-	if (!text)
-		return 0;
-	json_t *v = json_loads(text, JSON_DECODE_ANY, &jerr);
-	if (!v)
-		return err_set_code(e, ERR_USAGE, "the %s is not valid JSON: %s at line %d column %d", what,
-				    jerr.text, jerr.line, jerr.column);
-	json_decref(v);
-	return 0;
-}
-
-int state_message_add(struct state *s, const char *conversation_id, const char *question,
-		      const char *plan_json, const char *answer_json, const char *outcome,
-		      const char *intent, double elapsed_ms, char message_id[STATE_ID_SIZE],
-		      struct err *e)
-{
-	struct strbuf title = STRBUF_INIT;
-	char id[STATE_ID_SIZE];
-	char *capped = NULL;
-	sqlite3_stmt *st;
-	bool exists;
-	int rc = -1;
-	strbuf_init(&title, 0);
-
-	if (!question || !*question)
-		return err_set_code(e, ERR_USAGE, "a message needs a question");
-	if (!outcome || !outcome_known(outcome))
-		return err_set_code(e, ERR_USAGE,
-				    "unknown outcome '%.32s' (answered, clarified, refused or failed)",
-				    outcome ? outcome : "");
-	if (!(elapsed_ms >= 0)) /* also NaN */
-		return err_set_code(e, ERR_USAGE, "elapsed time %g ms is not a duration", elapsed_ms);
-	if (json_text_check(plan_json, "plan", e) || json_text_check(answer_json, "answer", e))
-		return -1;
-	if (id_new(id, e))
-		return -1;
-	text_fold(&title, question);
-	text_cut_words(&title, STATE_AUTO_TITLE_CHARS);
-
-	if (txn_begin(s, true, e))
-		goto out;
-	if (state_conversation_exists(s, conversation_id, &exists, e))
-		goto fail;
-	if (!exists) {
-		conversation_unknown(conversation_id, e);
-		goto fail;
-	}
-	if (!(st = stmt_get(s, ST_MSG_INSERT, e)))
-		goto fail;
-	bind_text(st, 1, id);
-	bind_text(st, 2, conversation_id);
-	bind_text(st, 3, question);
-	bind_text(st, 4, plan_json);
-	capped = answercap_apply(answer_json, ANSWERCAP_MAX); /* NULL: it fits as it is */
-	bind_text(st, 5, capped ? capped : answer_json);
-	bind_text(st, 6, outcome);
-	bind_text(st, 7, intent);
-	sqlite3_bind_double(st, 8, elapsed_ms);
-	if (stmt_finish(s, st, "add a message", e))
-		goto fail;
-	if (!(st = stmt_get(s, ST_CONV_TOUCH, e)))
-		goto fail;
-	bind_text(st, 1, conversation_id);
-	bind_text(st, 2, title.len ? title.buf : NULL);
-	if (stmt_finish(s, st, "update a conversation", e) || txn_commit(s, e))
-		goto fail;
-	if (message_id)
-		memcpy(message_id, id, STATE_ID_SIZE);
-	rc = 0;
-	goto out;
-fail:
-	txn_rollback(s);
-out:
-	free(capped);
-	strbuf_release(&title);
-	return rc;
-}
-
-int state_last_turn(struct state *s, const char *conversation_id, char **plan_json, char **answer_json,
-		    struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_LAST_TURN, e);
-	bool exists;
-	int row;
-	if (plan_json)
-		*plan_json = NULL;
-	if (answer_json)
-		*answer_json = NULL;
-	if (!st)
-		return -1;
-	bind_text(st, 1, conversation_id);
-	if ((row = stmt_row(s, st, "read the last message", e)) < 0)
-		return -1;
-	if (row == 1) {
-		if (plan_json)
-			*plan_json = col_dup(st, 0);
-		if (answer_json)
-			*answer_json = col_dup(st, 1);
-		sqlite3_reset(st);
-		return 0;
-	}
-	sqlite3_reset(st);
-	if (state_conversation_exists(s, conversation_id, &exists, e))
-		return -1;
-	return exists ? 0 : conversation_unknown(conversation_id, e);
-}
-
-/* ---- feedback --------------------------------------------------------------- */
-
-int state_feedback_add(struct state *s, const char *message_id, bool helpful, const char *comment,
-		       struct err *e)
-{
-	struct strbuf c = STRBUF_INIT;
-	sqlite3_stmt *st;
-	int rc = -1;
-	strbuf_init(&c, 0);
-	text_trim(&c, comment ? comment : "");
-	if (c.len > STATE_COMMENT_MAX) {
-		err_set_code(e, ERR_USAGE, "a feedback comment is at most %d bytes, this one has %zu",
-			     STATE_COMMENT_MAX, c.len);
-		goto out;
-	}
-	if (!(st = stmt_get(s, ST_FEEDBACK_INSERT, e)))
-		goto out;
-	bind_text(st, 1, message_id);
-	sqlite3_bind_int(st, 2, helpful ? 1 : 0);
-	bind_text(st, 3, c.len ? c.buf : NULL);
-	if (stmt_finish(s, st, "record feedback", e))
-		goto out;
-	if (sqlite3_changes(s->db) == 0) {
-		err_set_code(e, ERR_FAILED, "unknown message '%.64s'", message_id);
-		goto out;
-	}
-	rc = 0;
-out:
-	strbuf_release(&c);
-	return rc;
-}
-
-/* ---- stats ------------------------------------------------------------------ */
-
-/* The p-th percentile of sorted v[0..n-1], interpolating linearly between
- * the closest ranks (rank = p/100 * (n - 1)); n > 0. */
-static double percentile(const double *v, size_t n, double p)
-{
-	double rank = p / 100.0 * (double)(n - 1);
-	size_t lo = (size_t)rank;
-	if (lo + 1 >= n)
-		return v[n - 1];
-	return v[lo] + (rank - (double)lo) * (v[lo + 1] - v[lo]);
-}
-
-static int stats_counts(struct state *s, json_t *out, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_STATS_COUNTS, e);
-	if (!st || stmt_one_row(s, st, "count the messages", e))
-		return -1;
-	json_object_set_new(out, "messages", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(out, "conversations", json_integer(sqlite3_column_int64(st, 1)));
-	sqlite3_reset(st);
-
-	json_t *by = json_object();
-	json_object_set_new(out, "outcomes", by);
-	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
-		json_object_set_new(by, outcomes[i], json_integer(0));
-	if (!(st = stmt_get(s, ST_STATS_OUTCOMES, e)))
-		return -1;
-	int row;
-	while ((row = stmt_row(s, st, "count the outcomes", e)) == 1)
-		json_object_set_new(by, (const char *)sqlite3_column_text(st, 0),
-				    json_integer(sqlite3_column_int64(st, 1)));
-	sqlite3_reset(st);
-	if (row < 0)
-		return -1;
-
-	if (!(st = stmt_get(s, ST_STATS_FEEDBACK, e)) || stmt_one_row(s, st, "count the feedback", e))
-		return -1;
-	json_t *fb = json_object();
-	json_object_set_new(fb, "helpful", json_integer(sqlite3_column_int64(st, 0)));
-	json_object_set_new(fb, "not_helpful", json_integer(sqlite3_column_int64(st, 1)));
-	json_object_set_new(out, "feedback", fb);
-	sqlite3_reset(st);
-	return 0;
-}
-
-static int stats_latency(struct state *s, json_t *out, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_STATS_ELAPSED, e);
-	double *v = NULL;
-	size_t n = 0, alloc = 0;
-	int row;
-	if (!st)
-		return -1;
-	while ((row = stmt_row(s, st, "read the response times", e)) == 1) {
-		ALLOC_GROW(v, n + 1, alloc);
-		v[n++] = sqlite3_column_double(st, 0);
-	}
-	sqlite3_reset(st);
-	if (row < 0) {
-		free(v);
-		return -1;
-	}
-	if (n == 0) {
-		json_object_set_new(out, "latency_ms", json_null());
-	} else {
-		json_t *lat = json_object();
-		json_object_set_new(lat, "p50", json_real(percentile(v, n, 50)));
-		json_object_set_new(lat, "p90", json_real(percentile(v, n, 90)));
-		json_object_set_new(lat, "p99", json_real(percentile(v, n, 99)));
-		json_object_set_new(lat, "max", json_real(v[n - 1]));
-		json_object_set_new(out, "latency_ms", lat);
-	}
-	free(v);
-	return 0;
-}
-
-/* A "most frequent first" list: rows of (text, count) from statement id,
- * limited to limit, as [{key: text, "count": n}] under out's key list. */
-static int stats_counted(struct state *s, enum stmt id, int limit, json_t *out, const char *list,
-			 const char *key, const char *what, struct err *e)
-{
-	json_t *items = json_array();
-	json_object_set_new(out, list, items);
-	sqlite3_stmt *st = stmt_get(s, id, e);
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 1, limit);
-	int row;
-	while ((row = stmt_row(s, st, what, e)) == 1) {
-		json_t *i = json_object();
-		json_object_set_new(i, key, col_json_string(st, 0));
-		json_object_set_new(i, "count", json_integer(sqlite3_column_int64(st, 1)));
-		json_array_append_new(items, i);
-	}
-	sqlite3_reset(st);
-	return row < 0 ? -1 : 0;
-}
-
-static int stats_lists(struct state *s, json_t *out, struct err *e)
-{
-	json_t *slowest = json_array();
-	json_object_set_new(out, "slowest", slowest);
-	if (stats_counted(s, ST_STATS_INTENTS, STATE_TOP_INTENTS, out, "top_intents", "intent", "count the intents", e) ||
-	    stats_counted(s, ST_STATS_SERVICES, STATE_TOP_INTENTS, out, "top_services", "service",
-			  "count the services asked about", e))
-		return -1;
-	sqlite3_stmt *st = stmt_get(s, ST_STATS_SLOWEST, e);
-	if (!st)
-		return -1;
-	int row;
-	sqlite3_bind_int(st, 1, STATE_SLOWEST);
-	while ((row = stmt_row(s, st, "find the slowest questions", e)) == 1) {
-		json_t *m = json_object();
-		json_object_set_new(m, "message_id", col_json_string(st, 0));
-		json_object_set_new(m, "conversation_id", col_json_string(st, 1));
-		json_object_set_new(m, "question", col_json_string(st, 2));
-		json_object_set_new(m, "elapsed_ms", json_real(sqlite3_column_double(st, 3)));
-		json_object_set_new(m, "created_at", col_json_string(st, 4));
-		json_array_append_new(slowest, m);
-	}
-	sqlite3_reset(st);
-	return row < 0 ? -1 : 0;
-}
-
-int state_stats(struct state *s, json_t **out, struct err *e)
-{
-	json_t *stats = json_object();
-	*out = NULL;
-	if (txn_begin(s, false, e))
-		goto fail;
-	if (stats_counts(s, stats, e) || stats_latency(s, stats, e) || stats_lists(s, stats, e) ||
-	    txn_commit(s, e))
-		goto fail;
-	*out = stats;
-	return 0;
-fail:
-	txn_rollback(s);
-	json_decref(stats);
-	return -1;
-}
-
-/* ---- aliases ---------------------------------------------------------------- */
-
-void state_aliases_init(struct state_aliases *list)
-{
-	list->items = NULL;
-	list->n = list->alloc = 0;
-}
-
-void state_aliases_release(struct state_aliases *list)
-{
-	for (size_t i = 0; i < list->n; i++) {
-		struct state_alias *a = &list->items[i];
-		for (int t = 0; t < a->ntargets; t++)
-			free(a->targets[t]);
-		free(a->targets);
-		free(a->name);
-	}
-	free(list->items);
-	state_aliases_init(list);
-}
-
-/* An alias name, normalised into sb and checked. */
-static int alias_name_check(struct strbuf *sb, const char *name, struct err *e)
-{
-	if (name && has_control(name, true))
-		return err_set_code(e, ERR_USAGE, "an alias name cannot hold control characters");
-	text_fold(sb, name ? name : "");
-	for (size_t i = 0; i < sb->len; i++)
-		sb->buf[i] = (char)tolower((unsigned char)sb->buf[i]);
-	if (!sb->len)
-		return err_set_code(e, ERR_USAGE, "an alias name cannot be empty");
-	if (sb->len > STATE_ALIAS_NAME_MAX)
-		return err_set_code(e, ERR_USAGE, "alias name '%.*s...' is longer than %d bytes",
-				    STATE_ALIAS_NAME_MAX, sb->buf, STATE_ALIAS_NAME_MAX);
-	if (strchr(sb->buf, ','))
-		return err_set_code(e, ERR_USAGE, "alias name '%s' cannot hold a comma", sb->buf);
-	if (!utf8_valid(sb->buf))
-		return err_set_code(e, ERR_USAGE, "alias name is not valid UTF-8");
-	return 0;
-}
-
-/* Check and trim the targets into out[] (xstrdup'd, duplicates dropped);
- * *nout is how many. */
-static int alias_targets_check(const char *name, const char *const *targets, int ntargets, char **out,
-			       int *nout, struct err *e)
-{
-	struct strbuf t = STRBUF_INIT;
-	int rc = -1;
-	*nout = 0;
-	strbuf_init(&t, 0);
-	if (ntargets < 1 || ntargets > STATE_ALIAS_TARGETS_MAX) {
-		err_set_code(e, ERR_USAGE, "alias '%s' needs 1 to %d targets, not %d", name,
-			     STATE_ALIAS_TARGETS_MAX, ntargets);
-		goto out;
-	}
-	for (int i = 0; i < ntargets; i++) {
-		text_trim(&t, targets[i] ? targets[i] : "");
-		if (!t.len) {
-			err_set_code(e, ERR_USAGE, "alias '%s': target %d is empty", name, i + 1);
-			goto out;
-		}
-		if (t.len > STATE_ALIAS_TARGET_MAX) {
-			err_set_code(e, ERR_USAGE, "alias '%s': target '%.40s...' is longer than %d bytes", name,
-				     t.buf, STATE_ALIAS_TARGET_MAX);
-			goto out;
-		}
-		if (has_control(t.buf, false)) {
-			err_set_code(e, ERR_USAGE, "alias '%s': target %d holds control characters", name, i + 1);
-			goto out;
-		}
-		if (!utf8_valid(t.buf)) {
-			err_set_code(e, ERR_USAGE, "alias '%s': target %d is not valid UTF-8", name, i + 1);
-			goto out;
-		}
-		bool seen = false;
-		for (int k = 0; k < *nout && !seen; k++)
-			seen = strcmp(out[k], t.buf) == 0;
-		if (!seen)
-			out[(*nout)++] = xstrdup(t.buf);
-	}
-	rc = 0;
-out:
-	strbuf_release(&t);
-	return rc;
-}
-
-int state_alias_set(struct state *s, const char *name, const char *const *targets, int ntargets,
-		    struct err *e)
-{
-	struct strbuf n = STRBUF_INIT;
-	char *clean[STATE_ALIAS_TARGETS_MAX];
-	int nclean = 0, rc = -1;
-	sqlite3_stmt *st;
-	strbuf_init(&n, 0);
-	if (alias_name_check(&n, name, e) || alias_targets_check(n.buf, targets, ntargets, clean, &nclean, e))
-		goto out;
-	if (txn_begin(s, true, e))
-		goto out;
-	if (!(st = stmt_get(s, ST_ALIAS_UPSERT, e)))
-		goto fail;
-	bind_text(st, 1, n.buf);
-	if (stmt_finish(s, st, "save an alias", e) || !(st = stmt_get(s, ST_ALIAS_CLEAR_TARGETS, e)))
-		goto fail;
-	bind_text(st, 1, n.buf);
-	if (stmt_finish(s, st, "save an alias", e))
-		goto fail;
-	for (int i = 0; i < nclean; i++) {
-		if (!(st = stmt_get(s, ST_ALIAS_ADD_TARGET, e)))
-			goto fail;
-		bind_text(st, 1, n.buf);
-		sqlite3_bind_int(st, 2, i + 1);
-		bind_text(st, 3, clean[i]);
-		if (stmt_finish(s, st, "save an alias", e))
-			goto fail;
-	}
-	if (txn_commit(s, e))
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	txn_rollback(s);
-out:
-	for (int i = 0; i < nclean; i++)
-		free(clean[i]);
-	strbuf_release(&n);
-	return rc;
-}
-
-int state_alias_remove(struct state *s, const char *name, struct err *e)
-{
-	struct strbuf n = STRBUF_INIT;
-	sqlite3_stmt *st;
-	int rc = -1;
-	strbuf_init(&n, 0);
-	if (alias_name_check(&n, name, e) || !(st = stmt_get(s, ST_ALIAS_DELETE, e)))
-		goto out;
-	bind_text(st, 1, n.buf);
-	if (stmt_finish(s, st, "remove an alias", e))
-		goto out;
-	if (sqlite3_changes(s->db) == 0) {
-		err_set_code(e, ERR_FAILED, "unknown alias '%s'", n.buf);
-		goto out;
-	}
-	rc = 0;
-out:
-	strbuf_release(&n);
-	return rc;
-}
-
-/* Gather the (name, target) rows of st, ordered by name, into out. */
-static int aliases_read(struct state *s, sqlite3_stmt *st, struct state_aliases *out, struct err *e)
-{
-	size_t talloc = 0;
-	int row;
-	while ((row = stmt_row(s, st, "read the aliases", e)) == 1) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		struct state_alias *a = out->n ? &out->items[out->n - 1] : NULL;
-		if (!a || strcmp(a->name, name) != 0) {
-			ALLOC_GROW(out->items, out->n + 1, out->alloc);
-			a = &out->items[out->n++];
-			a->name = xstrdup(name);
-			a->targets = NULL;
-			a->ntargets = 0;
-			talloc = 0;
-		}
-		ALLOC_GROW(a->targets, (size_t)a->ntargets + 1, talloc);
-		a->targets[a->ntargets++] = col_dup(st, 1);
-	}
-	sqlite3_reset(st);
-	if (row < 0) {
-		state_aliases_release(out);
-		return -1;
-	}
-	return 0;
-}
-
-int state_alias_list(struct state *s, struct state_aliases *out, struct err *e)
-{
-	sqlite3_stmt *st;
-	state_aliases_release(out);
-	if (!(st = stmt_get(s, ST_ALIAS_LIST, e)))
-		return -1;
-	return aliases_read(s, st, out, e);
-}
-
-int state_alias_get(struct state *s, const char *name, struct state_aliases *out, struct err *e)
-{
-	struct strbuf n = STRBUF_INIT;
-	sqlite3_stmt *st;
-	int rc = -1;
-	strbuf_init(&n, 0);
-	state_aliases_release(out);
-	if (alias_name_check(&n, name, e) || !(st = stmt_get(s, ST_ALIAS_GET, e)))
-		goto out;
-	bind_text(st, 1, n.buf);
-	if (aliases_read(s, st, out, e))
-		goto out;
-	if (out->n == 0) {
-		err_set_code(e, ERR_FAILED, "unknown alias '%s'", n.buf);
-		goto out;
-	}
-	rc = 0;
-out:
-	strbuf_release(&n);
-	return rc;
-}
-
-/* ---- API tokens ------------------------------------------------------------------ */
-
-void state_tokens_release(struct state_tokens *list)
-{
-	free(list->items);
-	list->items = NULL;
-	list->n = list->alloc = 0;
-}
-
-static bool hash_well_formed(const char *hash)
-{
-	size_t n = hash ? strlen(hash) : 0;
-	return n == STATE_TOKEN_HASH_LEN && strspn(hash, "0123456789abcdef") == n;
-}
-
-int state_token_name_check(const char *name, struct err *e)
-{
-	size_t n = name ? strlen(name) : 0;
-	if (n == 0)
-		return err_set_code(e, ERR_USAGE, "a token needs a name");
-	if (n > STATE_TOKEN_NAME_MAX)
-		return err_set_code(e, ERR_USAGE, "token name '%.*s...' is longer than %d bytes", 16, name,
-				    STATE_TOKEN_NAME_MAX);
-	for (const char *p = name; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("._-", c)))
-			return err_set_code(e, ERR_USAGE,
-					    "token name '%s' may hold only letters, digits, '.', '_' and '-'", name);
-	}
-	return 0;
-}
-
-int state_token_add(struct state *s, const char *name, const char *hash, struct err *e)
-{
-	sqlite3_stmt *st;
-	if (state_token_name_check(name, e))
-		return -1;
-	if (!hash_well_formed(hash))
-		return err_set_code(e, ERR_USAGE, "a token hash is 64 lowercase hex digits");
-	if (!(st = stmt_get(s, ST_TOKEN_INSERT, e)))
-		return -1;
-	bind_text(st, 1, name);
-	bind_text(st, 2, hash);
-	if (stmt_finish(s, st, "save a token", e))
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return err_set_code(e, ERR_USAGE,
-				    "a token named '%s' exists already: revoke it first ('finq token revoke %s') or "
-				    "choose another name",
-				    name, name);
-	return 0;
-}
-
-/* Copy a column into a fixed field, cut to fit. */
-static void col_copy(sqlite3_stmt *st, int i, char *out, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	snprintf(out, size, "%s", t ? (const char *)t : "");
-}
-
-int state_token_list(struct state *s, struct state_tokens *out, struct err *e)
-{
-	sqlite3_stmt *st;
-	int row;
-	state_tokens_release(out);
-	if (!(st = stmt_get(s, ST_TOKEN_LIST, e)))
-		return -1;
-	while ((row = stmt_row(s, st, "read the tokens", e)) == 1) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		struct state_token *t = &out->items[out->n++];
-		col_copy(st, 0, t->name, sizeof(t->name));
-		col_copy(st, 1, t->hash, sizeof(t->hash));
-		col_copy(st, 2, t->created_at, sizeof(t->created_at));
-		col_copy(st, 3, t->last_used_at, sizeof(t->last_used_at));
-		col_copy(st, 4, t->role, sizeof(t->role));
-	}
-	sqlite3_reset(st);
-	if (row < 0) {
-		state_tokens_release(out);
-		return -1;
-	}
-	return 0;
-}
-
-int state_token_revoke(struct state *s, const char *name, struct err *e)
-{
-	sqlite3_stmt *st;
-	if (state_token_name_check(name, e) || !(st = stmt_get(s, ST_TOKEN_DELETE, e)))
-		return -1;
-	bind_text(st, 1, name);
-	if (stmt_finish(s, st, "revoke a token", e))
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return err_set_code(e, ERR_FAILED, "no token named '%s' (see 'finq token list')", name);
-	return 0;
-}
-
-int state_token_used(struct state *s, const char *name, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_TOKEN_USED, e);
-	if (!st)
-		return -1;
-	bind_text(st, 1, name);
-	return stmt_finish(s, st, "note a token's use", e);
-}
-
-/* ---- access: roles, owners, the audit log ------------------------------------------ */
-
-int state_token_set_role(struct state *s, const char *name, const char *role, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_TOKEN_ROLE, e);
-	if (!st)
-		return -1;
-	bind_text(st, 1, name);
-	bind_text(st, 2, role);
-	if (stmt_finish(s, st, "set a token's role", e))
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return err_set_code(e, ERR_FAILED, "no token named '%s' (see 'finq token list')", name);
-	return 0;
-}
-
-/* The owner of the row that statement which finds for key, "" for none. */
-static int owner_of(struct state *s, enum stmt which, const char *key, char owner[STATE_OWNER_SIZE], bool *exists,
-		    struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, which, e);
-	*exists = false;
-	owner[0] = '\0';
-	if (!st)
-		return -1;
-	bind_text(st, 1, key);
-	int row = stmt_row(s, st, "look up an owner", e);
-	if (row == 1) {
-		col_copy(st, 0, owner, STATE_OWNER_SIZE);
-		*exists = true;
-	}
-	sqlite3_reset(st);
-	return row < 0 ? -1 : 0;
-}
-
-int state_conversation_owner(struct state *s, const char *id, char owner[STATE_OWNER_SIZE], bool *exists,
-			     struct err *e)
-{
-	return owner_of(s, ST_CONV_OWNER, id, owner, exists, e);
-}
-
-int state_message_owner(struct state *s, const char *message_id, char owner[STATE_OWNER_SIZE], bool *exists,
-			struct err *e)
-{
-	return owner_of(s, ST_MSG_OWNER, message_id, owner, exists, e);
-}
-
-int state_conversation_set_owner(struct state *s, const char *id, const char *owner, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_CONV_SET_OWNER, e);
-	if (!st)
-		return -1;
-	bind_text(st, 1, id);
-	bind_text(st, 2, owner && *owner ? owner : NULL);
-	return stmt_finish(s, st, "set a conversation's owner", e);
-}
-
-int state_audit_add(struct state *s, const struct state_audit *a, struct err *e)
-{
-	sqlite3_stmt *st = stmt_get(s, ST_AUDIT_INSERT, e);
-	if (!st)
-		return -1;
-	bind_text(st, 1, a->actor && *a->actor ? a->actor : "local");
-	bind_text(st, 2, a->client);
-	bind_text(st, 3, a->action);
-	bind_text(st, 4, a->object);
-	bind_text(st, 5, a->detail);
-	return stmt_finish(s, st, "write the audit log", e);
-}
-
-int state_audit_list(struct state *s, int limit, json_t **out, struct err *e)
-{
-	static const char *const names[] = { "at", "actor", "client", "action", "object", "detail" };
-	sqlite3_stmt *st = stmt_get(s, ST_AUDIT_LIST, e);
-	json_t *list = json_array();
-	int row = -1;
-	*out = NULL;
-	if (st) {
-		sqlite3_bind_int(st, 1, limit);
-		while ((row = stmt_row(s, st, "read the audit log", e)) == 1) {
-			json_t *o = json_object();
-			for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
-				json_object_set_new(o, names[i], col_json_string(st, i));
-			json_array_append_new(list, o);
-		}
-		sqlite3_reset(st);
-	}
-	if (row < 0) {
-		json_decref(list);
-		return -1;
-	}
-	*out = list;
 	return 0;
 }
