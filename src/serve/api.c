@@ -8,7 +8,7 @@
  * stream's own thread (http.c) and writes one JSON object per line as each
  * step finishes.
  */
-#include "api.h"
+#include "api_internal.h"
 #include "access.h"
 #include "today.h"
 #include "date.h"
@@ -30,6 +30,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+/* Latency histogram buckets, seconds. */
+static const double buckets[API_NBUCKETS] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
 
 /* Sorted by pattern, then method (test_api checks). */
 const struct api_route api_routes[] = {
@@ -59,34 +62,6 @@ const struct api_route api_routes[] = {
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
 #define UNMATCHED api_routes_count /* the route index of unknown paths */
-
-/* Latency histogram buckets, seconds. */
-static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
-#define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
-
-struct route_stats {
-	uint64_t count;
-	double sum;
-	uint64_t in_bucket[NBUCKETS]; /* per bucket, not cumulative */
-};
-
-struct status_count {
-	size_t route;
-	int status;
-	uint64_t n;
-};
-
-struct api {
-	struct pool *pool;
-	struct api_options opt;
-	time_t started;
-	pthread_mutex_t lock; /* the counters below */
-	struct route_stats *routes; /* api_routes_count + 1 */
-	struct status_count *counts;
-	size_t ncounts, alloc_counts;
-	uint64_t requests;
-	char (*etags)[24]; /* one per web asset */
-};
 
 static uint64_t fnv1a(const unsigned char *p, size_t n)
 {
@@ -249,9 +224,9 @@ void api_record(struct api *api, const char *route, int status, double seconds)
 	rs->count++;
 	rs->sum += seconds;
 	size_t b = 0;
-	while (b < NBUCKETS && seconds > buckets[b])
+	while (b < API_NBUCKETS && seconds > buckets[b])
 		b++;
-	if (b < NBUCKETS)
+	if (b < API_NBUCKETS)
 		rs->in_bucket[b]++;
 	struct status_count *c = NULL;
 	for (size_t i = 0; i < api->ncounts && !c; i++)
@@ -267,19 +242,6 @@ void api_record(struct api *api, const char *route, int status, double seconds)
 	c->n++;
 	pthread_mutex_unlock(&api->lock);
 }
-
-/* ---- bodies and errors ----------------------------------------------------- */
-
-enum field_type { FIELD_STRING, FIELD_BOOL, FIELD_INT, FIELD_DATE };
-
-/* One field of a JSON body. null counts as absent. */
-struct field {
-	const char *name;
-	enum field_type type;
-	bool required;
-	size_t max_len;        /* FIELD_STRING: bytes, 0: no limit */
-	json_int_t min, max;   /* FIELD_INT */
-};
 
 static const char *const field_type_names[] = {
 	[FIELD_STRING] = "a string",
@@ -300,7 +262,7 @@ static bool content_type_is(const char *value, const char *type)
 
 /* The body as a JSON object checked against fields, or NULL with resp
  * filled (415, 400 naming the field). An empty body is {}. */
-static json_t *body_parse(const struct req *req, struct resp *resp, const struct field *fields, size_t nfields)
+json_t *api_body_parse(const struct req *req, struct resp *resp, const struct field *fields, size_t nfields)
 {
 	json_t *o;
 	if (req->body_len == 0) {
@@ -376,7 +338,7 @@ fail:
 }
 
 /* An engine or state error as a response; returns -1. */
-static int fail(struct resp *resp, const struct err *e)
+int api_fail(struct resp *resp, const struct err *e)
 {
 	static const struct {
 		enum err_status code;
@@ -398,7 +360,7 @@ static int fail(struct resp *resp, const struct err *e)
 
 /* The day a question is read from: its "today", the server's --today, or
  * the clock. */
-static int today_of(const struct api *api, const char *text)
+int api_today_of(const struct api *api, const char *text)
 {
 	int d;
 	if (text && date_parse(text, &d))
@@ -406,53 +368,36 @@ static int today_of(const struct api *api, const char *text)
 	return api->opt.default_today >= 0 ? api->opt.default_today : date_today();
 }
 
-static const struct field question_fields[] = {
-	{ "message", FIELD_STRING, true, API_MESSAGE_MAX, 0, 0 },
-	{ "conversation_id", FIELD_STRING, false, 64, 0, 0 },
-	{ "today", FIELD_DATE, false, 0, 0, 0 },
-};
-#define NQUESTION_FIELDS (sizeof(question_fields) / sizeof(question_fields[0]))
-
-static struct pool_question question_of(const struct api *api, const json_t *o)
-{
-	struct pool_question q = {
-		.text = json_string_value(json_object_get(o, "message")),
-		.conversation_id = json_string_value(json_object_get(o, "conversation_id")),
-		.today = today_of(api, json_string_value(json_object_get(o, "today"))),
-	};
-	return q;
-}
-
 /* ---- who may see what (access.h) ----------------------------------------- */
 
 /* An admin token, or no token at all (the local user): every conversation. */
-static bool sees_all(const struct req *req)
+bool api_sees_all(const struct req *req)
 {
 	return req->role == ROLE_ADMIN;
 }
 
-static void audit(struct api *api, const char *actor, const char *client, const char *action, const char *object,
+void api_audit(struct api *api, const char *actor, const char *client, const char *action, const char *object,
 		  const char *detail);
 
 /* 0 when the caller may use conversation id; else -1 with a 404, as for
  * one that does not exist: another token's conversation is not said to
  * exist. */
-static int conversation_check(struct api *api, const struct req *req, const char *id, struct resp *resp)
+int api_conversation_check(struct api *api, const struct req *req, const char *id, struct resp *resp)
 {
 	struct pool_slot *s;
 	struct err e = { 0 };
 	char owner[STATE_OWNER_SIZE];
 	bool exists = false;
-	if (sees_all(req) || !id)
+	if (api_sees_all(req) || !id)
 		return 0;
 	if (pool_acquire(api->pool, false, &s, &e))
-		return fail(resp, &e);
+		return api_fail(resp, &e);
 	int rc = state_conversation_owner(pool_slot_state(s), id, owner, &exists, &e);
 	pool_release(api->pool, s);
 	if (rc)
-		return fail(resp, &e);
+		return api_fail(resp, &e);
 	if (exists && strcmp(owner, req->actor) != 0) /* someone looking at another's: worth a line */
-		audit(api, req->actor, req->client, "access.denied", id, "another token's conversation");
+		api_audit(api, req->actor, req->client, "access.denied", id, "another token's conversation");
 	if (!exists || strcmp(owner, req->actor) != 0)
 		return resp_error(resp, 404, "not_found", "unknown conversation '%.64s'", id);
 	return 0;
@@ -460,7 +405,7 @@ static int conversation_check(struct api *api, const struct req *req, const char
 
 /* A line in the audit log for what req did; a failure to write it is
  * logged, not answered: the change is made. */
-static void audit(struct api *api, const char *actor, const char *client, const char *action, const char *object,
+void api_audit(struct api *api, const char *actor, const char *client, const char *action, const char *object,
 		  const char *detail)
 {
 	struct pool_slot *s;
@@ -476,7 +421,7 @@ static void audit(struct api *api, const char *actor, const char *client, const 
 
 /* Make a conversation just created for a token that token's; one made
  * without a token stays ownerless (the local user's). */
-static void conversation_claim(struct api *api, const char *actor, const char *client, const char *id)
+void api_conversation_claim(struct api *api, const char *actor, const char *client, const char *id)
 {
 	struct pool_slot *s;
 	struct err e = { 0 };
@@ -488,164 +433,7 @@ static void conversation_claim(struct api *api, const char *actor, const char *c
 	}
 	if (e.msg[0])
 		fprintf(stderr, "finq: %s\n", e.msg);
-	audit(api, actor, client, "conversation.create", id, NULL);
-}
-
-/* ---- chat ---------------------------------------------------------------- */
-
-int api_chat(struct api *api, const struct req *req, struct resp *resp)
-{
-	json_t *o = body_parse(req, resp, question_fields, NQUESTION_FIELDS), *answer;
-	struct err e = { 0 };
-	if (!o)
-		return -1;
-	struct pool_question q = question_of(api, o);
-	if (conversation_check(api, req, q.conversation_id, resp)) {
-		json_decref(o);
-		return -1;
-	}
-	int rc = pool_chat(api->pool, &q, NULL, &answer, &e);
-	bool created = !q.conversation_id;
-	json_decref(o);
-	if (rc)
-		return fail(resp, &e);
-	if (created)
-		conversation_claim(api, req->actor, req->client,
-				   json_string_value(json_object_get(answer, "conversation_id")));
-	resp_json(resp, 200, answer);
-	return 0;
-}
-
-/* A /chat/stream in progress. */
-struct chat_job {
-	struct api *api;
-	char *question;
-	char *conversation_id;
-	int today;
-	char actor[sizeof(((struct req *)0)->actor)]; /* the token's name, for the new conversation's owner */
-	char *client;
-	struct resp_sink *sink;
-	bool gone; /* the client left */
-};
-
-/* Write one event (stolen) as a line. */
-static void emit(struct chat_job *job, json_t *event)
-{
-	char *text = json_dumps(event, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	json_decref(event);
-	if (!text)
-		return;
-	struct strbuf line;
-	strbuf_init(&line, 0);
-	strbuf_addstr(&line, text);
-	strbuf_addch(&line, '\n');
-	if (!job->gone && job->sink->write(job->sink, line.buf, line.len))
-		job->gone = true;
-	strbuf_release(&line);
-	free(text);
-}
-
-static void on_understood(void *arg, const json_t *plan, const char *interpretation)
-{
-	emit(arg, json_pack("{s:s, s:s, s:O}", "event", "understood", "interpretation", interpretation, "plan",
-			    (json_t *)plan));
-}
-
-static void on_sql(void *arg, const char *sql)
-{
-	emit(arg, json_pack("{s:s, s:o}", "event", "sql", "sql", sql ? json_string(sql) : json_null()));
-}
-
-static void on_rows(void *arg, const json_t *columns, const json_t *rows)
-{
-	emit(arg, json_pack("{s:s, s:O, s:O}", "event", "rows", "columns", (json_t *)columns, "rows", (json_t *)rows));
-}
-
-static int chat_stream_run(void *arg, struct resp_sink *sink)
-{
-	struct chat_job *job = arg;
-	struct pool_events ev = { on_understood, on_sql, on_rows, job };
-	struct pool_question q = { job->question, job->conversation_id, job->today };
-	struct err e = { 0 };
-	json_t *answer;
-	job->sink = sink;
-	if (pool_chat(job->api->pool, &q, &ev, &answer, &e)) {
-		struct resp tmp;
-		resp_init(&tmp);
-		fail(&tmp, &e);
-		json_t *err = json_loads(tmp.body.buf, 0, NULL);
-		json_t *event = json_pack("{s:s}", "event", "error");
-		json_object_update(event, err);
-		json_decref(err);
-		resp_release(&tmp);
-		emit(job, event);
-		return -1;
-	}
-	if (!job->conversation_id)
-		conversation_claim(job->api, job->actor, job->client,
-				   json_string_value(json_object_get(answer, "conversation_id")));
-	json_t *event = json_pack("{s:s}", "event", "answer");
-	json_object_update(event, answer);
-	json_decref(answer);
-	emit(job, event);
-	return 0;
-}
-
-static void chat_job_free(void *arg)
-{
-	struct chat_job *job = arg;
-	free(job->question);
-	free(job->conversation_id);
-	free(job->client);
-	free(job);
-}
-
-int api_chat_stream(struct api *api, const struct req *req, struct resp *resp)
-{
-	json_t *o = body_parse(req, resp, question_fields, NQUESTION_FIELDS);
-	struct err e = { 0 };
-	if (!o)
-		return -1;
-	struct pool_question q = question_of(api, o);
-	/* what would fail at once fails with its status, before the stream */
-	struct pool_status st;
-	pool_status(api->pool, &st);
-	if (!st.data_loaded) {
-		json_decref(o);
-		return resp_error(resp, 503, "no_data",
-				  "no cost data is loaded yet: upload a billing export first (POST /api/v1/data)");
-	}
-	if (q.conversation_id) {
-		struct pool_slot *s;
-		bool exists = false;
-		int rc = pool_acquire(api->pool, false, &s, &e);
-		if (rc == 0) {
-			rc = state_conversation_exists(pool_slot_state(s), q.conversation_id, &exists, &e);
-			pool_release(api->pool, s);
-		}
-		if (rc || !exists) {
-			if (rc == 0)
-				err_set_code(&e, ERR_FAILED, "unknown conversation '%.64s'", q.conversation_id);
-			json_decref(o);
-			return fail(resp, &e);
-		}
-		if (conversation_check(api, req, q.conversation_id, resp)) {
-			json_decref(o);
-			return -1;
-		}
-	}
-	struct chat_job *job = xcalloc(1, sizeof(*job));
-	job->api = api;
-	job->question = xstrdup(q.text);
-	job->conversation_id = q.conversation_id ? xstrdup(q.conversation_id) : NULL;
-	job->today = q.today;
-	snprintf(job->actor, sizeof(job->actor), "%s", req->actor);
-	job->client = req->client ? xstrdup(req->client) : NULL;
-	json_decref(o);
-	resp_stream(resp, 200, "application/x-ndjson", chat_stream_run, chat_job_free, job);
-	resp_header(resp, "Cache-Control", "no-store");
-	resp_header(resp, "X-Accel-Buffering", "no");
-	return 0;
+	api_audit(api, actor, client, "conversation.create", id, NULL);
 }
 
 /* ---- analyses --------------------------------------------------------------- */
@@ -698,32 +486,11 @@ int api_insight(struct api *api, const struct req *req, struct resp *resp)
 	if (backtest && strcmp(backtest, "true") && strcmp(backtest, "false") && query_count(req, resp, "backtest", 0, 1, &flag))
 		return -1;
 	q.backtest = backtest && (strcmp(backtest, "true") == 0 || flag == 1);
-	q.today = today_of(api, today);
+	q.today = api_today_of(api, today);
 	json_t *out;
 	struct err e = { 0 };
 	if (pool_insight(api->pool, &q, &out, &e))
-		return fail(resp, &e);
-	resp_json(resp, 200, out);
-	return 0;
-}
-
-/* ---- plan and sql ----------------------------------------------------------- */
-
-int api_plan(struct api *api, const struct req *req, struct resp *resp)
-{
-	json_t *o = body_parse(req, resp, question_fields, NQUESTION_FIELDS), *out;
-	struct err e = { 0 };
-	if (!o)
-		return -1;
-	struct pool_question q = question_of(api, o);
-	if (conversation_check(api, req, q.conversation_id, resp)) {
-		json_decref(o);
-		return -1;
-	}
-	int rc = pool_plan(api->pool, &q, &out, &e);
-	json_decref(o);
-	if (rc)
-		return fail(resp, &e);
+		return api_fail(resp, &e);
 	resp_json(resp, 200, out);
 	return 0;
 }
@@ -734,7 +501,7 @@ int api_sql(struct api *api, const struct req *req, struct resp *resp)
 		{ "sql", FIELD_STRING, true, 0, 0, 0 },
 		{ "max_rows", FIELD_INT, false, 0, 1, SANDBOX_DEFAULT_MAX_ROWS },
 	};
-	json_t *o = body_parse(req, resp, fields, sizeof(fields) / sizeof(fields[0])), *out;
+	json_t *o = api_body_parse(req, resp, fields, sizeof(fields) / sizeof(fields[0])), *out;
 	struct err e = { 0 };
 	if (!o)
 		return -1;
@@ -744,294 +511,8 @@ int api_sql(struct api *api, const struct req *req, struct resp *resp)
 			    SANDBOX_DEFAULT_TIMEOUT, &out, &e);
 	json_decref(o);
 	if (rc)
-		return fail(resp, &e);
+		return api_fail(resp, &e);
 	resp_json(resp, 200, out);
-	return 0;
-}
-
-/* ---- conversations ---------------------------------------------------------- */
-
-/* The conversation id as a JSON object from a held slot, or a 404/500. */
-static int conversation_json(struct api *api, const char *id, json_t **out, struct resp *resp)
-{
-	struct pool_slot *s;
-	struct err e = { 0 };
-	if (pool_acquire(api->pool, false, &s, &e))
-		return fail(resp, &e);
-	int rc = state_conversation_get(pool_slot_state(s), id, out, &e);
-	pool_release(api->pool, s);
-	return rc ? fail(resp, &e) : 0;
-}
-
-int api_conversations_list(struct api *api, const struct req *req, struct resp *resp)
-{
-	struct pool_slot *s;
-	struct err e = { 0 };
-	json_t *list;
-	if (pool_acquire(api->pool, false, &s, &e))
-		return fail(resp, &e);
-	int rc = state_conversation_list(pool_slot_state(s), &list, &e);
-	pool_release(api->pool, s);
-	if (rc)
-		return fail(resp, &e);
-	for (size_t i = json_array_size(list); !sees_all(req) && i-- > 0;) { /* a token sees its own */
-		const char *owner = json_string_value(json_object_get(json_array_get(list, i), "owner"));
-		if (!owner || strcmp(owner, req->actor) != 0)
-			json_array_remove(list, i);
-	}
-	resp_json(resp, 200, json_pack("{s:o}", "conversations", list));
-	return 0;
-}
-
-int api_conversation_create(struct api *api, const struct req *req, struct resp *resp)
-{
-	static const struct field fields[] = { { "title", FIELD_STRING, false, STATE_TITLE_MAX, 0, 0 } };
-	json_t *o = body_parse(req, resp, fields, 1), *conv;
-	struct pool_slot *s;
-	struct err e = { 0 };
-	char id[STATE_ID_SIZE];
-	if (!o)
-		return -1;
-	if (pool_acquire(api->pool, false, &s, &e)) {
-		json_decref(o);
-		return fail(resp, &e);
-	}
-	int rc = state_conversation_create(pool_slot_state(s), json_string_value(json_object_get(o, "title")), id, &e);
-	if (rc == 0 && req->actor[0])
-		rc = state_conversation_set_owner(pool_slot_state(s), id, req->actor, &e);
-	if (rc == 0)
-		rc = state_conversation_get(pool_slot_state(s), id, &conv, &e);
-	pool_release(api->pool, s);
-	json_decref(o);
-	if (rc)
-		return e.code == ERR_USAGE ? resp_field_error(resp, 400, "invalid_field", "title", "%s", e.msg)
-					    : fail(resp, &e);
-	audit(api, req->actor, req->client, "conversation.create", id, NULL);
-	char location[128];
-	snprintf(location, sizeof(location), "/api/v1/conversations/%s", id);
-	resp_json(resp, 201, conv);
-	resp_header(resp, "Location", location);
-	return 0;
-}
-
-int api_conversation_get(struct api *api, const struct req *req, struct resp *resp)
-{
-	json_t *conv;
-	if (conversation_check(api, req, req_param(req, "id"), resp) ||
-	    conversation_json(api, req_param(req, "id"), &conv, resp))
-		return -1;
-	resp_json(resp, 200, conv);
-	return 0;
-}
-
-int api_conversation_rename(struct api *api, const struct req *req, struct resp *resp)
-{
-	static const struct field fields[] = { { "title", FIELD_STRING, true, STATE_TITLE_MAX, 0, 0 } };
-	json_t *o = body_parse(req, resp, fields, 1), *conv;
-	struct pool_slot *s;
-	struct err e = { 0 };
-	if (!o)
-		return -1;
-	if (conversation_check(api, req, req_param(req, "id"), resp) ||
-	    pool_acquire(api->pool, false, &s, &e)) {
-		json_decref(o);
-		return resp->body.len ? -1 : fail(resp, &e);
-	}
-	int rc = state_conversation_rename(pool_slot_state(s), req_param(req, "id"),
-					   json_string_value(json_object_get(o, "title")), &e);
-	if (rc == 0)
-		rc = state_conversation_get(pool_slot_state(s), req_param(req, "id"), &conv, &e);
-	pool_release(api->pool, s);
-	json_decref(o);
-	if (rc)
-		return e.code == ERR_USAGE ? resp_field_error(resp, 400, "invalid_field", "title", "%s", e.msg)
-					    : fail(resp, &e);
-	audit(api, req->actor, req->client, "conversation.rename", req_param(req, "id"),
-	      json_string_value(json_object_get(conv, "title")));
-	resp_json(resp, 200, conv);
-	return 0;
-}
-
-int api_conversation_delete(struct api *api, const struct req *req, struct resp *resp)
-{
-	struct pool_slot *s;
-	struct err e = { 0 };
-	if (conversation_check(api, req, req_param(req, "id"), resp))
-		return -1;
-	if (pool_acquire(api->pool, false, &s, &e))
-		return fail(resp, &e);
-	int rc = state_conversation_delete(pool_slot_state(s), req_param(req, "id"), &e);
-	pool_release(api->pool, s);
-	if (rc)
-		return fail(resp, &e);
-	audit(api, req->actor, req->client, "conversation.delete", req_param(req, "id"), NULL);
-	resp_text(resp, 204, "", "", 0);
-	return 0;
-}
-
-/* Text for one line of markdown: no line breaks; in a table, no pipes;
- * no HTML anywhere (a tag value such as <img onerror=...> stays text in
- * any viewer that renders HTML in Markdown; safetext.h). */
-static void md_inline(struct strbuf *md, const char *s, bool cell)
-{
-	for (; s && *s; s++) {
-		const char *entity = safetext_html_entity(*s);
-		if (*s == '\n' || *s == '\r')
-			strbuf_addch(md, ' ');
-		else if (cell && *s == '|')
-			strbuf_addstr(md, "\\|");
-		else if (entity)
-			strbuf_addstr(md, entity);
-		else
-			strbuf_addch(md, *s);
-	}
-}
-
-/* The narrative keeps its lines (bullets) but not HTML. */
-static void md_lines(struct strbuf *md, const char *s)
-{
-	for (; s && *s; s++) {
-		const char *entity = safetext_html_entity(*s);
-		if (entity)
-			strbuf_addstr(md, entity);
-		else
-			strbuf_addch(md, *s);
-	}
-}
-
-/* A code fence longer than any run of backticks in text, so that a value
- * quoted in the SQL cannot close it early. */
-static void md_fence(struct strbuf *md, const char *text)
-{
-	size_t longest = 2, run = 0;
-	for (const char *p = text; p && *p; p++) {
-		run = *p == '`' ? run + 1 : 0;
-		if (run > longest)
-			longest = run;
-	}
-	for (size_t i = 0; i <= longest; i++)
-		strbuf_addch(md, '`');
-}
-
-static void md_value(struct strbuf *md, const json_t *v)
-{
-	if (json_is_string(v)) {
-		md_inline(md, json_string_value(v), true);
-	} else if (json_is_integer(v)) {
-		strbuf_addf(md, "%lld", (long long)json_integer_value(v));
-	} else if (json_is_real(v)) {
-		strbuf_addf(md, "%.2f", json_real_value(v));
-	} else if (json_is_boolean(v)) {
-		strbuf_addstr(md, json_is_true(v) ? "true" : "false");
-	} else if (!json_is_null(v)) {
-		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		md_inline(md, text, true);
-		free(text);
-	}
-}
-
-#define EXPORT_ROWS_MAX 200
-
-static void md_table(struct strbuf *md, const json_t *columns, const json_t *rows)
-{
-	size_t ncols = json_array_size(columns), nrows = json_array_size(rows);
-	if (!ncols)
-		return;
-	strbuf_addch(md, '|');
-	for (size_t c = 0; c < ncols; c++) {
-		strbuf_addch(md, ' ');
-		md_value(md, json_array_get(columns, c));
-		strbuf_addstr(md, " |");
-	}
-	strbuf_addstr(md, "\n|");
-	for (size_t c = 0; c < ncols; c++)
-		strbuf_addstr(md, "---|");
-	strbuf_addch(md, '\n');
-	for (size_t r = 0; r < nrows && r < EXPORT_ROWS_MAX; r++) {
-		json_t *row = json_array_get(rows, r);
-		strbuf_addch(md, '|');
-		for (size_t c = 0; c < ncols; c++) {
-			strbuf_addch(md, ' ');
-			md_value(md, json_array_get(row, c));
-			strbuf_addstr(md, " |");
-		}
-		strbuf_addch(md, '\n');
-	}
-	if (nrows > EXPORT_ROWS_MAX)
-		strbuf_addf(md, "\n*... and %zu more rows*\n", nrows - EXPORT_ROWS_MAX);
-	if (nrows == 0)
-		strbuf_addstr(md, "\n*(no rows)*\n");
-	strbuf_addch(md, '\n');
-}
-
-/* A readable transcript: each question, its narrative, how it was read,
- * the SQL and the table. */
-static void export_markdown(const json_t *conv, struct strbuf *md)
-{
-	const char *title = json_string_value(json_object_get(conv, "title"));
-	strbuf_addstr(md, "# ");
-	md_inline(md, title ? title : "Untitled conversation", false);
-	strbuf_addf(md, "\n\nA conversation with finq, started %s (id `%s`).\n\n",
-		    json_string_value(json_object_get(conv, "created_at")),
-		    json_string_value(json_object_get(conv, "id")));
-	json_t *messages = json_object_get(conv, "messages");
-	for (size_t i = 0; i < json_array_size(messages); i++) {
-		json_t *m = json_array_get(messages, i), *a = json_object_get(m, "answer");
-		strbuf_addf(md, "## %zu. ", i + 1);
-		md_inline(md, json_string_value(json_object_get(m, "question")), false);
-		strbuf_addf(md, "\n\n*Asked %s.*\n\n", json_string_value(json_object_get(m, "created_at")));
-		if (!json_is_object(a)) {
-			strbuf_addf(md, "No answer (%s).\n\n", json_string_value(json_object_get(m, "outcome")));
-			continue;
-		}
-		const char *narrative = json_string_value(json_object_get(a, "message"));
-		const char *interpretation = json_string_value(json_object_get(a, "interpretation"));
-		const char *sql = json_string_value(json_object_get(a, "sql"));
-		if (narrative) {
-			md_lines(md, narrative);
-			strbuf_addstr(md, "\n\n");
-		}
-		if (interpretation) {
-			strbuf_addstr(md, "**How I read it:** ");
-			md_inline(md, interpretation, false);
-			strbuf_addstr(md, "\n\n");
-		}
-		if (sql) {
-			md_fence(md, sql);
-			strbuf_addf(md, "sql\n%s\n", sql);
-			md_fence(md, sql);
-			strbuf_addstr(md, "\n\n");
-		}
-		md_table(md, json_object_get(a, "columns"), json_object_get(a, "rows"));
-	}
-}
-
-int api_conversation_export(struct api *api, const struct req *req, struct resp *resp)
-{
-	const char *format = req_query(req, "format");
-	json_t *conv;
-	if (!format)
-		format = "md";
-	if (strcmp(format, "md") != 0 && strcmp(format, "json") != 0)
-		return resp_field_error(resp, 400, "invalid_field", "format", "'format' must be md or json, not '%.32s'",
-					format);
-	if (conversation_check(api, req, req_param(req, "id"), resp) ||
-	    conversation_json(api, req_param(req, "id"), &conv, resp))
-		return -1;
-	char disposition[128];
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"finq-conversation-%.32s.%s\"",
-		 json_string_value(json_object_get(conv, "id")), format);
-	if (strcmp(format, "json") == 0) {
-		resp_json(resp, 200, conv);
-	} else {
-		struct strbuf md;
-		strbuf_init(&md, 0);
-		export_markdown(conv, &md);
-		resp_text(resp, 200, "text/markdown; charset=utf-8", md.buf, md.len);
-		strbuf_release(&md);
-		json_decref(conv);
-	}
-	resp_header(resp, "Content-Disposition", disposition);
 	return 0;
 }
 
@@ -1046,8 +527,8 @@ int api_data_summary(struct api *api, const struct req *req, struct resp *resp)
 	if (today && (!date_parse(today, &d) || !today_in_window(d)))
 		return resp_field_error(resp, 400, "invalid_field", "today", "'today' must be a date as YYYY-MM-DD from %d "
 					"to %d", TODAY_FIRST_YEAR, TODAY_LAST_YEAR);
-	if (pool_summary(api->pool, today_of(api, today), &out, &e))
-		return fail(resp, &e);
+	if (pool_summary(api->pool, api_today_of(api, today), &out, &e))
+		return api_fail(resp, &e);
 	resp_json(resp, 200, out);
 	return 0;
 }
@@ -1092,7 +573,7 @@ static void upload_audit(struct api *api, const struct req *req, const char *lab
 	snprintf(detail, sizeof(detail), "rows %lld, replaced %lld, periods %s",
 		 (long long)json_integer_value(json_object_get(report, "rows")),
 		 (long long)json_integer_value(json_object_get(report, "replaced")), periods ? periods : "[]");
-	audit(api, req->actor, req->client, "data.upload", label, detail);
+	api_audit(api, req->actor, req->client, "data.upload", label, detail);
 	json_decref(out);
 }
 
@@ -1116,12 +597,12 @@ int api_data_upload(struct api *api, const struct req *req, struct resp *resp)
 	json_t *report, *summary = NULL;
 	struct err e = { 0 };
 	if (pool_load(api->pool, req->body_file, label, &report, &e)) {
-		audit(api, req->actor, req->client, "data.upload.failed", label, e.msg);
-		return fail(resp, &e);
+		api_audit(api, req->actor, req->client, "data.upload.failed", label, e.msg);
+		return api_fail(resp, &e);
 	}
 	upload_audit(api, req, label, report);
 	struct err ignored = { 0 };
-	pool_summary(api->pool, today_of(api, NULL), &summary, &ignored);
+	pool_summary(api->pool, api_today_of(api, NULL), &summary, &ignored);
 	resp_json(resp, 200, json_pack("{s:o, s:o}", "load", report, "summary", summary ? summary : json_null()));
 	return 0;
 }
@@ -1135,25 +616,25 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 		{ "helpful", FIELD_BOOL, true, 0, 0, 0 },
 		{ "comment", FIELD_STRING, false, STATE_COMMENT_MAX, 0, 0 },
 	};
-	json_t *o = body_parse(req, resp, fields, sizeof(fields) / sizeof(fields[0]));
+	json_t *o = api_body_parse(req, resp, fields, sizeof(fields) / sizeof(fields[0]));
 	struct pool_slot *s;
 	struct err e = { 0 };
 	if (!o)
 		return -1;
 	if (pool_acquire(api->pool, false, &s, &e)) {
 		json_decref(o);
-		return fail(resp, &e);
+		return api_fail(resp, &e);
 	}
 	const char *comment = json_string_value(json_object_get(o, "comment"));
 	const char *message_id = json_string_value(json_object_get(o, "message_id"));
 	char owner[STATE_OWNER_SIZE];
 	bool exists = true;
-	int rc = sees_all(req) ? 0 : state_message_owner(pool_slot_state(s), message_id, owner, &exists, &e);
-	if (rc == 0 && (!exists || (!sees_all(req) && strcmp(owner, req->actor) != 0))) {
+	int rc = api_sees_all(req) ? 0 : state_message_owner(pool_slot_state(s), message_id, owner, &exists, &e);
+	if (rc == 0 && (!exists || (!api_sees_all(req) && strcmp(owner, req->actor) != 0))) {
 		/* another token's message: as unknown as one that is not there */
 		pool_release(api->pool, s);
 		if (exists)
-			audit(api, req->actor, req->client, "access.denied", message_id, "another token's message");
+			api_audit(api, req->actor, req->client, "access.denied", message_id, "another token's message");
 		resp_error(resp, 404, "not_found", "unknown message '%.64s'", message_id);
 		json_decref(o); /* message_id is in it */
 		return -1;
@@ -1163,12 +644,12 @@ int api_feedback(struct api *api, const struct req *req, struct resp *resp)
 					comment, &e);
 	pool_release(api->pool, s);
 	if (rc == 0)
-		audit(api, req->actor, req->client, "feedback.add", message_id,
+		api_audit(api, req->actor, req->client, "feedback.add", message_id,
 		      json_is_true(json_object_get(o, "helpful")) ? "helpful" : "not helpful");
 	if (rc) {
 		json_decref(o);
 		return e.code == ERR_USAGE ? resp_field_error(resp, 400, "invalid_field", "comment", "%s", e.msg)
-					    : fail(resp, &e);
+					    : api_fail(resp, &e);
 	}
 	resp_json(resp, 201, json_pack("{s:O, s:O, s:o}", "message_id", json_object_get(o, "message_id"), "helpful",
 				       json_object_get(o, "helpful"), "comment",
@@ -1211,11 +692,11 @@ int api_stats(struct api *api, const struct req *req, struct resp *resp)
 	json_t *o;
 	(void)req;
 	if (pool_acquire(api->pool, false, &s, &e))
-		return fail(resp, &e);
+		return api_fail(resp, &e);
 	int rc = state_stats(pool_slot_state(s), &o, &e);
 	pool_release(api->pool, s);
 	if (rc)
-		return fail(resp, &e);
+		return api_fail(resp, &e);
 	json_object_set_new(o, "server", server_stats(api));
 	resp_json(resp, 200, o);
 	return 0;
@@ -1258,7 +739,7 @@ int api_metrics(struct api *api, const struct req *req, struct resp *resp)
 		uint64_t cumulative = 0;
 		if (!rs->count)
 			continue;
-		for (size_t b = 0; b < NBUCKETS; b++) {
+		for (size_t b = 0; b < API_NBUCKETS; b++) {
 			cumulative += rs->in_bucket[b];
 			strbuf_addf(&m, "finq_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
 				    route_label(r), buckets[b], (unsigned long long)cumulative);
