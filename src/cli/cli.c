@@ -111,6 +111,24 @@ int cli_run_state_action(const struct cli *cli, const char *command, const struc
 	return rc;
 }
 
+int cli_question_from_args(int argc, char **argv, int first, struct strbuf *out)
+{
+	strbuf_init(out, CLI_QUESTION_MAX);
+	for (int i = first; i < argc; i++) {
+		if (i > first)
+			strbuf_addch(out, ' ');
+		strbuf_addstr(out, argv[i]);
+	}
+	const char *why = out->overflow ? "the question is longer than " CLI_QUESTION_MAX_TEXT " bytes"
+			  : out->buf[strspn(out->buf, " \t\r\n")] == '\0' ? "the question is empty"
+									: NULL;
+	if (!why)
+		return EXIT_OK;
+	fprintf(stderr, "finq: %s\n", why);
+	strbuf_release(out);
+	return EXIT_USAGE;
+}
+
 void cli_print_reading(const json_t *reading, FILE *out)
 {
 	size_t i, width = 4;

@@ -94,6 +94,15 @@ int cli_run_state_action(const struct cli *cli, const char *command, const struc
 /* The exit code for a status: ERR_OK is EXIT_OK, ERR_USAGE is EXIT_USAGE... */
 int cli_exit_code(enum err_status status);
 
+/* The question of `finq ask` and `finq explain`: the words of argv[first..]
+ * joined by spaces into *out (initialised here, capped at CLI_QUESTION_MAX
+ * bytes). EXIT_OK, or EXIT_USAGE after saying why (too long, or empty),
+ * with *out released. */
+#define CLI_QUESTION_MAX 4096
+#define CLI_QUESTION_MAX_TEXT "4096"
+struct strbuf;
+int cli_question_from_args(int argc, char **argv, int first, struct strbuf *out);
+
 struct json_t;
 /* Print how a question was read (the "reading" array of an answer): one
  * line a word with its role and what it was read as. */

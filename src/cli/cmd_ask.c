@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define QUESTION_MAX 4096
 
 static void ask_usage(FILE *out)
 {
@@ -53,31 +52,18 @@ int cmd_ask(struct cli *cli, int argc, char **argv)
 		ask_usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* Refused before a conversation is created for it, or the state would
+	 * keep an empty one. */
 	struct strbuf question;
-	strbuf_init(&question, QUESTION_MAX);
-	for (int i = optind; i < argc; i++) {
-		if (i > optind)
-			strbuf_addch(&question, ' ');
-		strbuf_addstr(&question, argv[i]);
-	}
+	if (cli_question_from_args(argc, argv, optind, &question) != EXIT_OK)
+		return EXIT_USAGE;
 	struct err e = { 0 };
 	int today, rc = EXIT_OK;
 	struct db db;
 	struct ask_context ctx;
 	struct conversation session;
 	json_t *answer = NULL;
-	if (question.overflow) {
-		fprintf(stderr, "finq: the question is longer than %d bytes\n", QUESTION_MAX);
-		rc = EXIT_USAGE;
-		goto out_question;
-	}
-	/* Refused before a conversation is created for it, or the state would
-	 * keep an empty one. */
-	if (question.buf[strspn(question.buf, " \t\r\n")] == '\0') {
-		fprintf(stderr, "finq: the question is empty\n");
-		rc = EXIT_USAGE;
-		goto out_question;
-	}
+
 	rc = cli_open_for_questions(cli, &today, &db, &ctx);
 	if (rc != EXIT_OK)
 		goto out_question;

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define QUESTION_MAX 4096
 
 static void explain_usage(FILE *out)
 {
@@ -51,17 +50,8 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct strbuf question;
-	strbuf_init(&question, QUESTION_MAX);
-	for (int i = optind; i < argc; i++) {
-		if (i > optind)
-			strbuf_addch(&question, ' ');
-		strbuf_addstr(&question, argv[i]);
-	}
-	if (question.overflow) {
-		fprintf(stderr, "finq: the question is longer than %d bytes\n", QUESTION_MAX);
-		strbuf_release(&question);
+	if (cli_question_from_args(argc, argv, optind, &question) != EXIT_OK)
 		return EXIT_USAGE;
-	}
 	int today;
 	struct db db;
 	struct ask_context ctx;
