@@ -62,11 +62,17 @@ static void add_column(struct gen *g, const struct dim_ref *col)
 }
 
 /* The group label: rows without a value form one group of their own. */
+/* The placeholder label of a grouping's rows without a value. */
+static const char *placeholder(const struct dim_ref *col)
+{
+	return col->dim == DIM_TAG ? "(untagged)" : "(none)";
+}
+
 static void add_label(struct gen *g, const struct dim_ref *col)
 {
 	strbuf_addstr(g->sql, "coalesce(");
 	add_column(g, col);
-	strbuf_addstr(g->sql, col->dim == DIM_TAG ? ", '(untagged)')" : ", '(none)')");
+	strbuf_addf(g->sql, ", '%s')", placeholder(col));
 }
 
 static void add_label_name(struct gen *g, const struct dim_ref *col)
@@ -290,12 +296,6 @@ static void build_total(struct gen *g)
 	strbuf_addf(g->sql, " AS %s", name);
 	add_usage_unit_column(g);
 	add_where(g, false);
-}
-
-/* The placeholder label of a grouping's rows without a value. */
-static const char *placeholder(const struct dim_ref *col)
-{
-	return col->dim == DIM_TAG ? "(untagged)" : "(none)";
 }
 
 static void build_breakdown(struct gen *g)
