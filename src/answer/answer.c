@@ -49,13 +49,13 @@ enum shape shape_of(const struct plan *p)
 
 static const struct cols no_cols = {
 	.label = -1, .name = -1, .value = -1, .share = -1, .unit = -1, .period = -1, .period_label = -1,
-	.total = -1, .days = -1, .before = -1, .after = -1, .change = -1, .change_pct = -1,
+	.total = -1, .days = -1, .whole = -1, .before = -1, .after = -1, .change = -1, .change_pct = -1,
 };
 
 static bool col_taken(const struct cols *c, int col)
 {
 	const int all[] = { c->label, c->name,  c->value,  c->share, c->unit,   c->period,     c->period_label,
-			    c->total, c->days, c->before, c->after, c->change, c->change_pct };
+			    c->total, c->days, c->whole, c->before, c->after, c->change, c->change_pct };
 	for (size_t i = 0; i < COUNT(all); i++)
 		if (all[i] == col)
 			return true;
@@ -97,6 +97,8 @@ void find_cols(const struct plan *p, const struct table *t, struct cols *c)
 	else if (p->group.dim == DIM_SERVICE)
 		c->name = table_column(t, "service_name");
 	c->share = table_column(t, "share_pct");
+	snprintf(name, sizeof(name), "all_%s", m);
+	c->whole = table_column(t, name);
 	c->unit = table_column(t, "unit");
 	if (s == SHAPE_SERIES || s == SHAPE_SPLIT_SERIES || s == SHAPE_PERIODS)
 		c->period = table_column(t, "period");

@@ -37,6 +37,7 @@ struct cols {
 	int period;       /* trend bucket, or period start of a comparison */
 	int period_label; /* "October 2025" of an ungrouped comparison */
 	int total, days;  /* averages: total_* and days */
+	int whole;        /* all_*: the whole a share or a top N is part of */
 	int before, after, change, change_pct; /* grouped comparisons */
 };
 

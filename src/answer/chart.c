@@ -268,9 +268,7 @@ static json_t *chart_parts(const struct chart_in *in, enum chart_kind kind)
 	/* A ring of a top N (or of the groups over a threshold) would fill the
 	 * whole circle with a part: the rest of the cost in scope is its own
 	 * "Other" slice, from the shares of the whole sqlgen computes. */
-	char all_name[64];
-	snprintf(all_name, sizeof(all_name), "all_%s", sqlgen_measure_column(in->p->measure));
-	int all = table_column(t, all_name);
+	int all = in->c.whole;
 	if (round && (in->p->limit > 0 || in->p->has_threshold) && all >= 0 && t->nrows > 0) {
 		double rest = num(t, 0, all) - total;
 		if (rest > 0.005 * fabs(num(t, 0, all))) {

@@ -293,9 +293,7 @@ static void narrate_number(struct narration *n)
 		strbuf_addf(n->md, " %s was ", n->when);
 		add_key_value(n, v);
 		strbuf_addch(n->md, '.');
-		char all_name[64];
-		snprintf(all_name, sizeof(all_name), "all_%s", sqlgen_measure_column(p->measure));
-		int all = table_column(n->t, all_name);
+		int all = n->c.whole;
 		if (all >= 0 && n->c.share >= 0) {
 			char pct[32];
 			format_pct(num(n->t, 0, n->c.share), false, pct, sizeof(pct));
