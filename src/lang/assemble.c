@@ -724,7 +724,7 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 	} else if (parse_has_cue(r, CUE_AVERAGE) && p->grain == GRAIN_MONTH && !parse_has_cue(r, CUE_RUN_RATE)) {
 		/* "average monthly spend this year": per calendar month */
 		p->intent = INTENT_AVERAGE_DAILY;
-	} else if (r->time_noun != GRAIN_NONE && parse_counted_token(r) == SIZE_MAX) {
+	} else if (r->time_noun != GRAIN_NONE && r->counted == SIZE_MAX) {
 		/* "which day was the highest": the series at that grain, its peak
 		 * first; "days when ... above $5": the days over the threshold */
 		p->intent = INTENT_TREND;
@@ -791,9 +791,8 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 			p->range_defaulted = true;
 		}
 	}
-	size_t counted = parse_counted_token(r);
-	if (counted != SIZE_MAX) {
-		set_count(r, p, counted);
+	if (r->counted != SIZE_MAX) {
+		set_count(r, p, r->counted);
 		*group_mentioned = p->group.dim != DIM_NONE;
 		if (r->ntimes == 0) {
 			p->range = default_range(p, today);

@@ -149,9 +149,9 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	out->status = PARSE_UNKNOWN;
 	if (parse_choose_readings(&r, p))
 		goto out;
-	size_t counted = parse_counted_token(&r);
-	if (counted != SIZE_MAX && r.role[counted] == ROLE_FREE)
-		r.role[counted] = ROLE_CUE; /* "how many days": what is counted, not a time word */
+	r.counted = parse_counted_token(&r);
+	if (r.counted != SIZE_MAX && r.role[r.counted] == ROLE_FREE)
+		r.role[r.counted] = ROLE_CUE; /* "how many days": what is counted, not a time word */
 	if (parse_check_unknown(&r, p))
 		goto out;
 	out->status = PARSE_AMBIGUOUS;

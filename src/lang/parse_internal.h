@@ -56,6 +56,7 @@ struct reading {
 	} nouns[4]; /* "buckets", "functions": resources of a service */
 	size_t nnouns;
 	enum grain time_noun; /* "which day", "days when ... above $5", "the peak month": the days themselves */
+	size_t counted;       /* the token naming what "how many" counts; SIZE_MAX: none */
 	struct strbuf notes;
 };
 

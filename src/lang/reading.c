@@ -624,6 +624,7 @@ void reading_start(struct reading *r, const struct parse_input *in, const char *
 	r->in = in;
 	r->text = text;
 	r->fuzzy_names = fuzzy_names;
+	r->counted = SIZE_MAX;
 	strbuf_init(&r->notes, 0);
 	lex(text, &r->toks);
 	r->role = calloc(r->toks.n + 1, sizeof(*r->role));
