@@ -11,6 +11,7 @@
 #include "safetext.h"
 #include "today.h"
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,26 @@ int cli_run_state_action(const struct cli *cli, const char *command, const struc
 	}
 	free(path);
 	return rc;
+}
+
+int cli_json_options(const struct cli *cli, int argc, char **argv, void (*usage)(FILE *out), bool *json)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*json = cli->json;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = true; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	return -1;
 }
 
 int cli_question_from_args(int argc, char **argv, int first, struct strbuf *out)

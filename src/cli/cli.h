@@ -94,6 +94,12 @@ int cli_run_state_action(const struct cli *cli, const char *command, const struc
 /* The exit code for a status: ERR_OK is EXIT_OK, ERR_USAGE is EXIT_USAGE... */
 int cli_exit_code(enum err_status status);
 
+/* The options of a command that takes only --json and --help (info,
+ * explain, loads): read from argv, optind left at the first operand.
+ * Returns -1 to go on with *json set, or the exit code to return (after
+ * printing usage to stdout for --help, to stderr for a bad option). */
+int cli_json_options(const struct cli *cli, int argc, char **argv, void (*usage)(FILE *out), bool *json);
+
 /* The question of `finq ask` and `finq explain`: the words of argv[first..]
  * joined by spaces into *out (initialised here, capped at CLI_QUESTION_MAX
  * bytes). EXIT_OK, or EXIT_USAGE after saying why (too long, or empty),

@@ -30,21 +30,10 @@ static void explain_usage(FILE *out)
 
 int cmd_explain(struct cli *cli, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool json = cli->json;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': explain_usage(stdout); return EXIT_OK;
-		default: explain_usage(stderr); return EXIT_USAGE;
-		}
-	}
+	bool json;
+	int rc = cli_json_options(cli, argc, argv, explain_usage, &json);
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc) {
 		explain_usage(stderr);
 		return EXIT_USAGE;
@@ -55,7 +44,7 @@ int cmd_explain(struct cli *cli, int argc, char **argv)
 	int today;
 	struct db db;
 	struct ask_context ctx;
-	int rc = cli_open_for_questions(cli, &today, &db, &ctx);
+	rc = cli_open_for_questions(cli, &today, &db, &ctx);
 	if (rc != EXIT_OK) {
 		strbuf_release(&question);
 		return rc;

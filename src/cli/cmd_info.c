@@ -8,7 +8,6 @@
 #include "info.h"
 #include "sandbox.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -21,21 +20,10 @@ static void info_usage(FILE *out)
 
 int cmd_info(struct cli *cli, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool json = cli->json;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': info_usage(stdout); return EXIT_OK;
-		default: info_usage(stderr); return EXIT_USAGE;
-		}
-	}
+	bool json;
+	int rc = cli_json_options(cli, argc, argv, info_usage, &json);
+	if (rc >= 0)
+		return rc;
 
 	struct db db;
 	struct err e = { 0 };
@@ -48,7 +36,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 			cli->db_path);
 		return EXIT_NO_DATA;
 	}
-	int rc = EXIT_OK;
+	rc = EXIT_OK;
 	if (json) {
 		json_t *out = NULL;
 		if (info_collect(&db, &out, &e)) {

@@ -111,21 +111,10 @@ static int loads_undo(struct db *db, const char *arg, bool json)
 
 int cmd_loads(struct cli *cli, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool json = cli->json;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': loads_usage(stdout); return EXIT_OK;
-		default: loads_usage(stderr); return EXIT_USAGE;
-		}
-	}
+	bool json;
+	int rc = cli_json_options(cli, argc, argv, loads_usage, &json);
+	if (rc >= 0)
+		return rc;
 	int nargs = argc - optind;
 	bool undo = nargs == 2 && strcmp(argv[optind], "undo") == 0;
 	if (nargs != 0 && !undo) {
@@ -142,7 +131,7 @@ int cmd_loads(struct cli *cli, int argc, char **argv)
 	struct err e = { 0 };
 	if (load_open_db(&db, cli->db_path, cli->memory_limit, cli->threads, &e))
 		return cli_fail(&e, ERR_DATABASE);
-	int rc = undo ? loads_undo(&db, argv[optind + 1], json) : loads_list(&db, json);
+	rc = undo ? loads_undo(&db, argv[optind + 1], json) : loads_list(&db, json);
 	db_close(&db);
 	return rc;
 }
