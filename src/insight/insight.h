@@ -100,7 +100,9 @@ void insight_add_suggestion(struct json_t *result, const char *question);
 void insight_set_table(struct json_t *result, const struct table *t);
 
 /* Run one printf-formatted query into *out (initialised by the caller) and
- * append its SQL to result's "sql". The caller escapes what it formats in
+ * append its SQL to result's "sql". The text spells what differs between
+ * engines as dialect macros ($sum_if, $date, ...: dialect.h), expanded
+ * here for req->dialect. The caller escapes what it formats in
  * (strbuf_add_sql_literal). */
 int insight_query(const struct insight_request *req, struct json_t *result, struct table *out,
 		  struct err *e, const char *fmt, ...) __attribute__((format(printf, 5, 6)));

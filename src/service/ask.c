@@ -4,6 +4,7 @@
 #include "ask.h"
 #include "answer.h"
 #include "date.h"
+#include "dialect.h"
 #include "insight.h"
 #include "parse.h"
 #include "sandbox.h"
@@ -13,7 +14,9 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -53,13 +56,35 @@ static int load_vocabulary(struct ask_context *ctx, struct err *e)
 	return 0;
 }
 
+const struct sql_dialect *ask_dialect(const struct db *db)
+{
+	/* The one backend is DuckDB (db.h), so its dialect: the one place the
+	 * engine is chosen. Everything else gets it from here. */
+	(void)db;
+	return &sql_dialect_duckdb;
+}
+
+int ask_queryf(const struct sql_dialect *dialect, struct db *db, struct table *out, struct err *e, const char *fmt,
+	       ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	struct strbuf sql = STRBUF_INIT;
+	int rc = sql_expand(dialect, text, &sql, e);
+	free(text);
+	if (rc == 0)
+		rc = db_query(db, sql.buf, out, 0, e);
+	strbuf_release(&sql);
+	return rc;
+}
+
 int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->db = db;
-	/* The one backend is DuckDB (db.h), so its dialect: the one place the
-	 * engine is chosen. Everything below gets it from here. */
-	ctx->dialect = &sql_dialect_duckdb;
+	ctx->dialect = ask_dialect(db);
 	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
 	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
 	vocab_init(&ctx->vocab);

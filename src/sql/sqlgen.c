@@ -7,6 +7,7 @@
  * labels of a comparison), since users read them.
  */
 #include "sqlgen.h"
+#include "dialect.h"
 #include "dims.h"
 #include "date.h"
 
@@ -254,15 +255,15 @@ static void add_group_columns(struct gen *g)
 		strbuf_addstr(g->sql, ") AS item");
 	}
 	if (g->p->group.dim == DIM_ACCOUNT)
-		strbuf_addstr(g->sql, ", any_value(account_name) AS account_name");
+		strbuf_addstr(g->sql, ", $any(account_name) AS account_name");
 	if (g->p->group.dim == DIM_SERVICE)
-		strbuf_addstr(g->sql, ", any_value(service_name) AS service_name");
+		strbuf_addstr(g->sql, ", $any(service_name) AS service_name");
 }
 
 static void add_usage_unit_column(struct gen *g)
 {
 	if (g->p->measure == MEASURE_USAGE)
-		strbuf_addstr(g->sql, ", string_agg(DISTINCT usage_unit, ', ') AS unit");
+		strbuf_addstr(g->sql, ", $distinct_list(usage_unit) AS unit");
 }
 
 static void build_total(struct gen *g)
@@ -273,8 +274,9 @@ static void build_total(struct gen *g)
 		/* the part and the whole in one pass, the share from them */
 		strbuf_addf(g->sql, "part AS %s, whole AS all_%s, round(100 * part / nullif(whole, 0), 2) AS share_pct%s\n"
 			    "FROM (SELECT coalesce(", name, name, g->p->measure == MEASURE_USAGE ? ", unit" : "");
-		add_sum(g);
-		strbuf_addstr(g->sql, " FILTER (WHERE ");
+		strbuf_addstr(g->sql, "$sum_if(");
+		add_measure(g);
+		strbuf_addstr(g->sql, ", ");
 		add_filter_conjunction(g);
 		strbuf_addstr(g->sql, "), 0) AS part, ");
 		add_sum(g);
@@ -532,22 +534,21 @@ void sqlgen_filters(const struct plan *p, const struct sql_dialect *d, struct st
 	add_filter_conjunction(&g);
 }
 
-int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
+static int build(struct gen *g)
 {
-	struct gen g = { p, d, sql };
-	switch (p->intent) {
+	switch (g->p->intent) {
 	case INTENT_TOTAL:
-		if (p->group.dim != DIM_NONE)
-			build_breakdown(&g);
+		if (g->p->group.dim != DIM_NONE)
+			build_breakdown(g);
 		else
-			build_total(&g);
+			build_total(g);
 		return 0;
-	case INTENT_BREAKDOWN: build_breakdown(&g); return 0;
-	case INTENT_TREND: build_trend(&g); return 0;
+	case INTENT_BREAKDOWN: build_breakdown(g); return 0;
+	case INTENT_TREND: build_trend(g); return 0;
 	case INTENT_COMPARE_PERIODS:
-	case INTENT_MOVERS: build_compare(&g); return 0;
-	case INTENT_AVERAGE_DAILY: build_average_daily(&g); return 0;
-	case INTENT_COUNT: build_count(&g); return 0;
+	case INTENT_MOVERS: build_compare(g); return 0;
+	case INTENT_AVERAGE_DAILY: build_average_daily(g); return 0;
+	case INTENT_COUNT: build_count(g); return 0;
 	case INTENT_CLARIFY:
 	case INTENT_REFUSE:
 	case INTENT_HELP:
@@ -555,4 +556,17 @@ int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbu
 		return -1;
 	}
 	return -1;
+}
+
+int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
+{
+	/* written with the dialect's functions and macros, then expanded */
+	struct strbuf text = STRBUF_INIT;
+	struct gen g = { p, d, &text };
+	struct err e = { 0 };
+	int rc = build(&g);
+	if (rc == 0)
+		rc = sql_expand(d, text.buf, sql, &e);
+	strbuf_release(&text);
+	return rc;
 }
