@@ -47,6 +47,8 @@ enum cue {
 	CUE_REDUCE, CUE_RECOMMEND, CUE_HOW_TO,
 	CUE_OWNER, CUE_ARCHITECTURE,
 	CUE_COUNT,       /* "number of", "count": how many things */
+	CUE_TO_DATE,     /* "so far", "to date": a period that has begun ends today */
+	CUE_DIFFERENCE,  /* "difference": between periods or things a comparison; alone, a concept */
 };
 
 /* The cue a phrase (lower-case words joined by single spaces) is, or

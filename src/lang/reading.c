@@ -347,6 +347,24 @@ static void mark_bare_years(struct reading *r)
 	}
 }
 
+/* "Q4 so far", "2025 to date": a period that has begun and not ended ends
+ * today ("the year so far" is read whole by timex). */
+static void read_to_date(struct reading *r)
+{
+	if (!parse_has_cue(r, CUE_TO_DATE))
+		return;
+	int today = r->in->today;
+	for (size_t k = 0; k < r->ntimes; k++) {
+		struct period *p = &r->times[k].period;
+		if (p->start_day > today || p->end_day <= today + 1)
+			continue;
+		p->end_day = today + 1;
+		size_t n = strlen(p->label);
+		if (!strstr(p->label, "to date") && n + 9 < sizeof(p->label))
+			snprintf(p->label + n, sizeof(p->label) - n, " to date");
+	}
+}
+
 /* "which day was the highest", "days in October when DynamoDB went above
  * $5", "the peak month", "top 3 days": a unit of time named as the things
  * asked about, ranked or filtered, not as a period. */
@@ -631,6 +649,7 @@ void reading_start(struct reading *r, const struct parse_input *in, const char *
 	read_tokens(r);
 	mark_horizon_units(r);
 	mark_bare_years(r);
+	read_to_date(r);
 	mark_time_nouns(r);
 	mark_resource_nouns(r);
 }

@@ -344,6 +344,7 @@ static void label_unit(struct period *p, enum time_unit unit, const char *other)
  *           | ("next") ...                                        not billing history: no
  *           | "today" | "yesterday"
  *           | ("month"|"quarter"|"year"|"week") "to" "date" | "mtd" | "qtd" | "ytd" | "wtd"
+ *           | ["the"] UNIT ("so" "far" | "to" "date")               this one, to date
  *           | NUMBER UNIT "ago"
  * "last N days" are the N days before today: [today - N, today).
  */
@@ -383,6 +384,13 @@ static bool read_relative(struct reader *r, struct period *p)
 	}
 	if (is_any(r, 0, this_words) && unit_at(r, 1, &unit) && unit != UNIT_DAY) {
 		r->pos += 2;
+		goto to_date;
+	}
+	/* "the year so far", "the quarter to date" */
+	size_t the = is(r, 0, "the") ? 1 : 0;
+	if (unit_at(r, the, &unit) && unit != UNIT_DAY &&
+	    ((is(r, the + 1, "so") && is(r, the + 2, "far")) || (is(r, the + 1, "to") && is(r, the + 2, "date")))) {
+		r->pos += the + 3;
 		goto to_date;
 	}
 	if (is_any(r, 0, last_words)) {

@@ -442,3 +442,48 @@ bool parse_check_unused_dimensions(struct reading *r, struct plan *p)
 	}
 	return false;
 }
+
+/* The words of cue hit c as written. */
+static void cue_words(const struct reading *r, size_t c, char *buf, size_t size)
+{
+	const struct token *a = &r->toks.items[r->cues[c].first], *b = &r->toks.items[r->cues[c].last];
+	snprintf(buf, size, "%.*s", (int)(b->offset + b->text.n - a->offset), r->text + a->offset);
+}
+
+/* "net unblended cost" is the net cost: one measure, qualified. */
+static bool measures_agree(enum measure a, enum measure b)
+{
+	return a == b || (a == MEASURE_NET && b == MEASURE_UNBLENDED) || (a == MEASURE_UNBLENDED && b == MEASURE_NET);
+}
+
+/* "on-demand priced usage cost": two measures named and nothing says
+ * which one the answer is in. Picking one is a confident wrong answer
+ * half the time; ask instead. */
+bool parse_check_measure_conflict(struct reading *r, struct plan *p)
+{
+	size_t first = SIZE_MAX;
+	for (size_t c = 0; c < r->ncues; c++) {
+		const struct measure_cue *m = parse_measure_of_cue(r, c);
+		if (!m)
+			continue;
+		if (first == SIZE_MAX) {
+			first = c;
+			continue;
+		}
+		const struct measure_cue *f = parse_measure_of_cue(r, first);
+		if (measures_agree(f->measure, m->measure))
+			continue;
+		char a[64], b[64];
+		cue_words(r, first, a, sizeof(a));
+		cue_words(r, c, b, sizeof(b));
+		plan_init(p);
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message),
+			 "You named two measures: '%s' (%s) and '%s' (%s). Which one should the answer be in? "
+			 "Ask again with only one of them.",
+			 a, measure_label(f->measure), b, measure_label(m->measure));
+		snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", r->text);
+		return true;
+	}
+	return false;
+}
