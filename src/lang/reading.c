@@ -533,9 +533,33 @@ int parse_choose_readings(struct reading *r, struct plan *p)
 	return 0;
 }
 
+/* "not tagged with a team", "untagged with any project": the key is
+ * missing (as "without a team tag"), not "no tags at all". */
+static void mark_untagged_keys(struct reading *r)
+{
+	static const char *const glue[] = { "with", "a", "an", "any", NULL };
+	for (size_t c = 0; c < r->ncues; c++) {
+		if (r->cues[c].cue != CUE_UNTAGGED)
+			continue;
+		size_t t = r->cues[c].last + 1;
+		while (t < r->toks.n && tok_in(&r->toks, t, glue))
+			t++;
+		if (t == r->cues[c].last + 1)
+			continue;
+		for (size_t k = 0; k < r->nnames; k++) {
+			struct name_hit *h = &r->names[k];
+			if (h->m.first == t && parse_is_dimension_hit(h) && h->reading->col.dim == DIM_TAG) {
+				h->excluded = true;
+				r->cues[c].cue = CUE_FILLER;
+			}
+		}
+	}
+}
+
 /* "excluding taxes and credits": the exclusion runs over a list. */
 void parse_mark_exclusions(struct reading *r)
 {
+	mark_untagged_keys(r);
 	for (size_t c = 0; c < r->ncues; c++) {
 		if (r->cues[c].cue != CUE_EXCLUDE)
 			continue;
