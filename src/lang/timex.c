@@ -108,7 +108,7 @@ static int recent_month_start(int today, int month)
 }
 
 /*
- * day_or_month := MONTH [ORDINAL|DAYNUM] [","] [YEAR]
+ * day_or_month := MONTH [ORDINAL|DAYNUM] [","] [YEAR] ["month"]
  *              |  DAYNUM ["of"] MONTH [YEAR]
  * "October", "Oct 10", "October 10th, 2025", "10 October", "March 2025".
  */
@@ -148,6 +148,8 @@ static bool read_month(struct reader *r, struct period *p, bool *explicit_year)
 	}
 	*explicit_year = year_at(r, 0, &year);
 	if (*explicit_year)
+		r->pos++;
+	if (!day && is(r, 0, "month")) /* "the August month" */
 		r->pos++;
 	int start = *explicit_year ? date_from_ymd(year, month, 1) : recent_month_start(r->today, month);
 	if (day) {
@@ -210,9 +212,10 @@ static bool read_quarter_or_half(struct reader *r, struct period *p, bool *expli
 	} else if ((is(r, 0, "first") || is(r, 0, "second")) && is(r, 1, "half")) {
 		half = is(r, 0, "first") ? 1 : 2;
 		r->pos += 2;
-	} else if (is(r, 0, "quarter") && peek(r, 1) && peek(r, 1)->kind == TOK_NUMBER &&
-		   peek(r, 1)->number >= 1 && peek(r, 1)->number <= 4 && !year_at(r, 1, &year)) {
-		q = (int)peek(r, 1)->number;
+	} else if (is(r, 0, "quarter") && count_at(r, 1) >= 1 && count_at(r, 1) <= 4 &&
+		   count_at(r, 1) == floor(count_at(r, 1)) && !year_at(r, 1, &year)) {
+		/* "quarter 3", "quarter three" */
+		q = (int)count_at(r, 1);
 		r->pos += 2;
 	} else {
 		for (size_t i = 0; i < sizeof(quarter_words) / sizeof(quarter_words[0]) && !q; i++) {
