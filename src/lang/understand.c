@@ -304,6 +304,47 @@ static bool convention_decides(struct reading *r, struct name_hit *h)
 	return false;
 }
 
+/* Only list glue between tokens from and to (exclusive): "and", "or",
+ * "vs", a comma. */
+static bool coordinated(const struct reading *r, size_t from, size_t to)
+{
+	static const char *const glue[] = { "and", "or", "vs", "versus", "against", "&", "nor", NULL };
+	if (from >= to)
+		return false;
+	for (size_t t = from; t < to; t++)
+		if (!tok_in(&r->toks, t, glue) && !(r->toks.items[t].kind == TOK_PUNCT && r->toks.items[t].text.p[0] == ','))
+			return false;
+	return true;
+}
+
+/* "production vs staging": a name listed with another whose column is
+ * certain is read in that column, when it can be. */
+static bool sibling_decides(struct reading *r, struct name_hit *h)
+{
+	for (size_t k = 0; k < r->nnames; k++) {
+		const struct name_hit *w = &r->names[k];
+		if (w == h || w->resource[0] || !w->reading || w->reading->kind != VOCAB_VALUE || w->m.fuzzy)
+			continue;
+		if (!coordinated(r, w->m.last + 1, h->m.first) && !coordinated(r, h->m.last + 1, w->m.first))
+			continue;
+		bool certain = w->qualified;
+		if (!certain) {
+			certain = true;
+			for (int x = 0; x < w->m.nentries; x++)
+				if (w->m.entries[x]->kind == VOCAB_VALUE && !dim_ref_eq(&w->m.entries[x]->col, &w->reading->col))
+					certain = false;
+		}
+		if (!certain)
+			continue;
+		for (int x = 0; x < h->m.nentries; x++)
+			if (h->m.entries[x]->kind == VOCAB_VALUE && dim_ref_eq(&h->m.entries[x]->col, &w->reading->col)) {
+				h->reading = h->m.entries[x];
+				return true;
+			}
+	}
+	return false;
+}
+
 /* Readings of one name that only a dimension word can tell apart: values
  * found in the data in two or more columns ("prod": an account and an env
  * tag). Asks with labelled choices unless a neighbour named the column. */
@@ -313,7 +354,7 @@ bool parse_check_ambiguity(struct reading *r, struct plan *p)
 		struct name_hit *h = &r->names[i];
 		if (h->resource[0] || h->qualified || h->m.fuzzy || !h->reading || h->reading->kind != VOCAB_VALUE)
 			continue;
-		if (convention_decides(r, h))
+		if (convention_decides(r, h) || sibling_decides(r, h))
 			continue;
 		const struct vocab_entry *cols[6];
 		int ncols = 0;
