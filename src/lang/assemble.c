@@ -694,6 +694,12 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 
 	bool increase = parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_SPIKE), decrease = parse_has_cue(r, CUE_DECREASE);
 	bool ranked = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_WHICH) || parse_has_cue(r, CUE_LEAST);
+	/* "which teams cut their spend the most month over month": "cut" is a
+	 * fall between two periods when things are ranked by it */
+	if (parse_has_cue(r, CUE_REDUCE) && ranked &&
+	    (parse_has_cue(r, CUE_MOM) || parse_has_cue(r, CUE_WOW) || parse_has_cue(r, CUE_QOQ) || parse_has_cue(r, CUE_YOY) ||
+	     r->ntimes >= 2))
+		decrease = true;
 	/* "the difference between October and November" compares; "the
 	 * difference between amortized and unblended" never gets here (a concept) */
 	bool compare = parse_has_cue(r, CUE_COMPARE) || parse_has_cue(r, CUE_VERSUS) || parse_has_cue(r, CUE_MOM) ||

@@ -510,6 +510,46 @@ static void describe_span(struct period *whole)
  *       | ("since"|"starting") period
  * The end's year follows the start's when it has none and would come first.
  */
+/* "between the 5th and the 12th of October", "from 3 to 9 November": a
+ * bare day first takes the month (and year) of the day that ends the span.
+ * r is past "between"/"from"; on failure r is left where it was. */
+static bool read_day_span(struct reader *r, struct time_mention *m, bool between)
+{
+	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
+	size_t save = r->pos;
+	size_t at = is(r, 0, "the") ? 1 : 0;
+	const struct token *day = peek(r, at);
+	if (!day || day->kind != TOK_NUMBER || day->money || day->percent || day->number < 1 || day->number > 31 ||
+	    day->number != floor(day->number))
+		return false;
+	r->pos += at + 1;
+	bool joined = between ? is(r, 0, "and") : (is_any(r, 0, to_words) ||
+		      (peek(r, 0) && peek(r, 0)->kind == TOK_PUNCT && peek(r, 0)->text.p[0] == '-'));
+	if (!joined) {
+		r->pos = save;
+		return false;
+	}
+	r->pos += is(r, 1, "the") ? 2 : 1;
+	bool end_year;
+	if (!read_period(r, &m->to, &end_year) || m->to.unit != UNIT_DAY) {
+		r->pos = save;
+		return false;
+	}
+	int y, mo, d;
+	date_to_ymd(m->to.start_day, &y, &mo, &d);
+	if ((int)day->number > d) {
+		r->pos = save;
+		return false;
+	}
+	int start = date_from_ymd(y, mo, (int)day->number);
+	set_period(&m->from, start, start + 1, UNIT_DAY, 1);
+	snprintf(m->from.label, sizeof(m->from.label), "%s %d, %d", date_month_name(mo), (int)day->number, y);
+	m->is_span = true;
+	set_period(&m->period, start, m->to.end_day, UNIT_SPAN, 1);
+	describe_span(&m->period);
+	return true;
+}
+
 static bool read_span(struct reader *r, struct time_mention *m)
 {
 	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
@@ -533,6 +573,8 @@ static bool read_span(struct reader *r, struct time_mention *m)
 			goto read;
 		}
 	}
+	if ((between || from) && read_day_span(r, m, between))
+		return true;
 	if (!read_period(r, &m->from, &start_year)) {
 		r->pos = save;
 		return false;
