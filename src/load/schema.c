@@ -44,6 +44,32 @@ const char schema_vocabulary_sql[] =
 	"UNION ALL SELECT 'tag_key', k, NULL, NULL, sum(amortized_cost) FROM (\n"
 	"  SELECT unnest(map_keys(tags)) AS k, amortized_cost FROM costs WHERE cardinality(tags) > 0) GROUP BY k;\n";
 
+/*
+ * The summary tables most questions are answered from (sqlgen picks the
+ * smallest that holds every column a plan reads): daily sums of every
+ * measure over the dimensions a question names, without resources and
+ * tags. costs_day_detail keeps usage type, operation, instance type and
+ * zone; costs_day drops them and is several times smaller again. Rebuilt
+ * with the vocabulary by every load and undo; summary_state says which
+ * loads they reflect, so that an ask never reads stale sums (ask.c).
+ */
+const char schema_summaries_sql[] =
+	"CREATE OR REPLACE TABLE costs_day_detail AS\n"
+	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
+	"  service_category, region, availability_zone, usage_type, operation, instance_type, charge_type,\n"
+	"  pricing_term, usage_unit, currency, sum(usage_amount) AS usage_amount, sum(unblended_cost) AS unblended_cost,\n"
+	"  sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost, sum(list_cost) AS list_cost,\n"
+	"  count(*) AS line_items\n"
+	"FROM costs GROUP BY ALL ORDER BY usage_date;\n"
+	"CREATE OR REPLACE TABLE costs_day AS\n"
+	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
+	"  service_category, region, charge_type, pricing_term, usage_unit, currency, sum(usage_amount) AS usage_amount,\n"
+	"  sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost,\n"
+	"  sum(list_cost) AS list_cost, sum(line_items) AS line_items\n"
+	"FROM costs_day_detail GROUP BY ALL ORDER BY usage_date;\n"
+	"CREATE OR REPLACE TABLE summary_state AS\n"
+	"SELECT (SELECT count(*) FROM loads) AS loads, (SELECT count(*) FROM load_undos) AS undos;\n";
+
 const char *const costs_columns[] = {
 	"usage_date", "charge_start", "billing_period", "provider", "payer_account_id",
 	"account_id", "account_name", "service_code", "service_name", "service_category",

@@ -80,11 +80,30 @@ int ask_queryf(const struct sql_dialect *dialect, struct db *db, struct table *o
 	return rc;
 }
 
+/* The daily summaries (sqlgen.h) that reflect every load and undo so far;
+ * none when the database predates them or FINQ_SUMMARIES=off (to compare
+ * answers with and without them). */
+static unsigned fresh_summaries(struct db *db)
+{
+	const char *setting = getenv("FINQ_SUMMARIES");
+	if (setting && strcmp(setting, "off") == 0)
+		return 0;
+	int64_t fresh = 0;
+	struct err ignored = { 0 };
+	if (db_query_int(db,
+			 "SELECT count(*) FROM summary_state WHERE loads = (SELECT count(*) FROM loads)"
+			 " AND undos = (SELECT count(*) FROM load_undos)",
+			 &fresh, &ignored) || fresh != 1)
+		return 0;
+	return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL;
+}
+
 int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->db = db;
 	ctx->dialect = ask_dialect(db);
+	ctx->summaries = fresh_summaries(db);
 	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
 	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
 	vocab_init(&ctx->vocab);
@@ -135,7 +154,7 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	table_init(&t);
 	struct err ignored = { 0 };
 	struct sandbox_limits limits = { 1, ctx->timeout_seconds };
-	bool ok = sqlgen_build(&prev, ctx->dialect, &sql) == 0 &&
+	bool ok = sqlgen_build_on(&prev, ctx->dialect, ctx->summaries, &sql) == 0 &&
 		  sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored) == 0 && t.nrows == 1 &&
 		  table_at(&t, 0, 0)->kind != CELL_NULL;
 	if (ok) {
@@ -394,7 +413,7 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	struct table t;
 	table_init(&t);
 	int rc = 0;
-	bool runs = sqlgen_build(p, ctx->dialect, &sql) == 0;
+	bool runs = sqlgen_build_on(p, ctx->dialect, ctx->summaries, &sql) == 0;
 	if (runs) {
 		struct sandbox_limits limits = { ctx->max_rows, ctx->timeout_seconds };
 		if (sandbox_query(ctx->db, sql.buf, &limits, &t, e)) {

@@ -30,6 +30,7 @@ struct insight_request;
 struct ask_context {
 	struct db *db;     /* opened with sandbox_open(): read-only, locked down */
 	const struct sql_dialect *dialect; /* how db's engine spells SQL (dialect.h) */
+	unsigned summaries; /* the fresh daily summaries sqlgen may read (SQL_SUMMARY_*) */
 	struct vocab vocab;
 	bool vocab_loaded;
 	double timeout_seconds;

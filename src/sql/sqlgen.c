@@ -41,6 +41,7 @@ struct gen {
 	const struct plan *p;
 	const struct sql_dialect *d;
 	struct strbuf *sql;
+	const char *from; /* the table read: costs or a summary of it */
 };
 
 const char *sqlgen_measure_column(enum measure m)
@@ -120,7 +121,7 @@ static void add_filter(struct gen *g, const struct filter *f)
 {
 	struct strbuf col;
 	strbuf_init(&col, 0);
-	struct gen cg = { g->p, g->d, &col };
+	struct gen cg = { g->p, g->d, &col, g->from };
 	add_column(&cg, &f->col);
 	strbuf_addch(g->sql, '(');
 	switch (f->op) {
@@ -190,7 +191,7 @@ static void add_filter_conjunction(struct gen *g)
 static void add_where(struct gen *g, bool two_periods)
 {
 	const struct plan *p = g->p;
-	strbuf_addstr(g->sql, "\nFROM costs\nWHERE ");
+	strbuf_addf(g->sql, "\nFROM %s\nWHERE ", g->from);
 	if (two_periods) {
 		strbuf_addstr(g->sql, "((");
 		add_in_period(g, &p->periods[0]);
@@ -530,7 +531,7 @@ static void build_average_daily(struct gen *g)
 
 void sqlgen_filters(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
 {
-	struct gen g = { p, d, sql };
+	struct gen g = { p, d, sql, "costs" };
 	add_filter_conjunction(&g);
 }
 
@@ -558,11 +559,52 @@ static int build(struct gen *g)
 	return -1;
 }
 
+/* Which summaries hold each dimension's column (SQL_SUMMARY_* bits);
+ * resources and tags are only in the line items. */
+static const unsigned char dim_summaries[DIM_COUNT] = {
+	[DIM_NONE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_SERVICE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_ACCOUNT] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_REGION] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_CHARGE_TYPE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_CATEGORY] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_PRICING_TERM] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_PROVIDER] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_AZ] = SQL_SUMMARY_DAY_DETAIL,
+	[DIM_USAGE_TYPE] = SQL_SUMMARY_DAY_DETAIL,
+	[DIM_OPERATION] = SQL_SUMMARY_DAY_DETAIL,
+	[DIM_INSTANCE_TYPE] = SQL_SUMMARY_DAY_DETAIL,
+	[DIM_RESOURCE] = 0,
+	[DIM_TAG] = 0,
+};
+
+const char *sqlgen_source(const struct plan *p, unsigned summaries)
+{
+	unsigned have = summaries;
+	have &= dim_summaries[p->group.dim];
+	have &= dim_summaries[p->group2.dim];
+	for (int i = 0; i < p->nfilters; i++) {
+		have &= dim_summaries[p->filters[i].col.dim];
+		if (p->filters[i].op == FILTER_UNTAGGED || p->filters[i].op == FILTER_TAGGED)
+			have = 0;
+	}
+	if (have & SQL_SUMMARY_DAY)
+		return "costs_day";
+	if (have & SQL_SUMMARY_DAY_DETAIL)
+		return "costs_day_detail";
+	return "costs";
+}
+
 int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
+{
+	return sqlgen_build_on(p, d, 0, sql);
+}
+
+int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned summaries, struct strbuf *sql)
 {
 	/* written with the dialect's functions and macros, then expanded */
 	struct strbuf text = STRBUF_INIT;
-	struct gen g = { p, d, &text };
+	struct gen g = { p, d, &text, sqlgen_source(p, summaries) };
 	struct err e = { 0 };
 	int rc = build(&g);
 	if (rc == 0)
