@@ -26,6 +26,9 @@ struct sql_dialect {
 	/* col contains / starts with the text */
 	void (*contains)(struct strbuf *sql, const char *col, const char *text);
 	void (*starts_with)(struct strbuf *sql, const char *col, const char *text);
+	/* the instance family of an instance type column: c5.xlarge -> c5,
+	 * db.r6g.large -> db.r6g (all but the last dotted part) */
+	void (*instance_family)(struct strbuf *sql, const char *col);
 };
 
 /* DuckDB: dialect_duckdb.c */

@@ -48,6 +48,11 @@ static void duckdb_starts_with(struct strbuf *sql, const char *col, const char *
 	strbuf_addch(sql, ')');
 }
 
+static void duckdb_instance_family(struct strbuf *sql, const char *col)
+{
+	strbuf_addf(sql, "regexp_replace(%s, '\\.[^.]*$', '')", col);
+}
+
 const struct sql_dialect sql_dialect_duckdb = {
 	.name = "duckdb",
 	.date_literal = duckdb_date_literal,
@@ -56,4 +61,5 @@ const struct sql_dialect sql_dialect_duckdb = {
 	.untagged = duckdb_untagged,
 	.contains = duckdb_contains,
 	.starts_with = duckdb_starts_with,
+	.instance_family = duckdb_instance_family,
 };
