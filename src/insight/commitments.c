@@ -77,12 +77,14 @@ struct figures {
 
 #define SUMS_PER_KIND 5
 
-/* What covered usage saved against on-demand, less commitment paid for and
- * not used: over a whole bill, on-demand equivalent - commitment. The form
- * also holds for a part of it that holds no fee line (a service, a family). */
+/* What covered usage saved against on-demand, less what the commitment
+ * cost, unused part included. A part of the bill that holds no fee line (a
+ * service, an instance family, an account that bought nothing) has no
+ * commitment to subtract: there it is what its covered usage saved (its
+ * on-demand equivalent less its effective cost). */
 static double net_savings(const struct figures *f)
 {
-	return f->covered - f->covered_cost - (f->commitment - f->used);
+	return f->covered - (f->commitment > 0 ? f->commitment : f->covered_cost);
 }
 
 /* The sums of one kind, in the order struct figures holds them. */
@@ -226,7 +228,7 @@ static json_t *figures_json(const struct figures *f)
 	json_object_set_new(o, "utilization_pct", f->commitment > 0 ? json_real(ratio_pct(f->used, f->commitment)) : json_null());
 	json_object_set_new(o, "covered_on_demand", json_real(f->covered));
 	json_object_set_new(o, "eligible_on_demand", json_real(f->eligible));
-	json_object_set_new(o, "coverage_pct", json_real(ratio_pct(f->covered, f->eligible)));
+	json_object_set_new(o, "coverage_pct", f->eligible > 0 ? json_real(ratio_pct(f->covered, f->eligible)) : json_null());
 	json_object_set_new(o, "covered_cost", json_real(f->covered_cost));
 	json_object_set_new(o, "net_savings", json_real(net_savings(f)));
 	return o;
@@ -248,9 +250,12 @@ static void arithmetic(const struct insight_request *req, const struct figures *
 			    ratio_pct(f->used, f->commitment));
 	strbuf_addf(out, "coverage = covered on-demand %s / eligible on-demand %s = %.2f%%", covered, elig,
 		    ratio_pct(f->covered, f->eligible));
-	if (f->commitment > 0 || f->covered > 0)
-		strbuf_addf(out, "; net savings = covered on-demand %s - what it cost %s - unused commitment %s = %s",
-			    covered, cost, unused, net);
+	if (f->commitment > 0)
+		strbuf_addf(out, "; net savings = covered on-demand %s - commitment %s (unused %s included) = %s", covered,
+			    commit, unused, net);
+	else if (f->covered > 0)
+		strbuf_addf(out, "; savings = covered on-demand %s - what it cost %s = %s (the commitment's fee is billed "
+			    "elsewhere)", covered, cost, net);
 }
 
 static const char *const table_names[] = { "commitment_type", "commitment", "used", "utilization_pct",
@@ -270,7 +275,9 @@ static void add_table_row(struct table *t, const char *group, enum kind k, const
 	i++;
 	cell_set_money(&c[i++], f->covered);
 	cell_set_money(&c[i++], f->eligible);
-	c[i++] = (struct cell){ CELL_REAL, { .r = round(ratio_pct(f->covered, f->eligible) * 100) / 100 } };
+	if (f->eligible > 0)
+		c[i] = (struct cell){ CELL_REAL, { .r = round(ratio_pct(f->covered, f->eligible) * 100) / 100 } };
+	i++;
 	cell_set_money(&c[i++], net_savings(f));
 }
 
