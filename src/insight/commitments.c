@@ -17,6 +17,8 @@
  * or RI lines in the scope selects that kind instead of filtering rows;
  * the scope's other filters apply to every query. It runs SELECTs only.
  */
+#include "commitments.h"
+
 #include "analysis.h"
 #include "date.h"
 #include "dialect.h"
@@ -166,35 +168,57 @@ static void split_scope(const struct plan *scope, struct plan *rest, int *only)
 
 /* One query: the figures of every kind, by month (and by group when g has
  * an expression). Rows: month, group, then KIND_COUNT x SUMS_PER_KIND numbers. */
+/* The figures' SELECT over [start_day, end_day) for the filters of rest,
+ * by month or not, by a group expression or not (NULL). */
+static void figures_sql(const struct sql_dialect *d, const struct plan *rest, int start_day, int end_day,
+			const char *group_expr, bool by_month, struct strbuf *sql)
+{
+	strbuf_addstr(sql, "SELECT ");
+	if (by_month)
+		d->date_bucket(sql, GRAIN_MONTH, "usage_date");
+	else
+		strbuf_addstr(sql, "NULL");
+	strbuf_addstr(sql, " AS month, ");
+	strbuf_addstr(sql, group_expr && *group_expr ? group_expr : "NULL");
+	strbuf_addstr(sql, " AS grp");
+	for (int k = 0; k < KIND_COUNT; k++)
+		add_kind_sums(d, (enum kind)k, sql);
+	strbuf_addstr(sql, "\nFROM costs\nWHERE usage_date >= ");
+	d->date_literal(sql, start_day);
+	strbuf_addstr(sql, " AND usage_date < ");
+	d->date_literal(sql, end_day);
+	if (rest->nfilters) {
+		strbuf_addstr(sql, " AND (");
+		sqlgen_filters(rest, d, sql);
+		strbuf_addch(sql, ')');
+	}
+	strbuf_addstr(sql, "\nGROUP BY 1, 2 ORDER BY 1, 2");
+}
+
 static int query_figures(const struct insight_request *req, const struct plan *rest, const struct analysis_window *w,
 			 const struct grouping *g, bool by_month, json_t *result, struct table *t, struct err *e)
 {
-	const struct sql_dialect *d = req->dialect;
 	struct strbuf sql = STRBUF_INIT;
-	strbuf_addstr(&sql, "SELECT ");
-	if (by_month)
-		d->date_bucket(&sql, GRAIN_MONTH, "usage_date");
-	else
-		strbuf_addstr(&sql, "NULL");
-	strbuf_addstr(&sql, " AS month, ");
-	strbuf_addstr(&sql, g && g->expr.len ? g->expr.buf : "NULL");
-	strbuf_addstr(&sql, " AS grp");
-	for (int k = 0; k < KIND_COUNT; k++)
-		add_kind_sums(d, (enum kind)k, &sql);
-	strbuf_addstr(&sql, "\nFROM costs\nWHERE usage_date >= ");
-	d->date_literal(&sql, w->start_day);
-	strbuf_addstr(&sql, " AND usage_date < ");
-	d->date_literal(&sql, w->end_day);
-	if (rest->nfilters) {
-		strbuf_addstr(&sql, " AND (");
-		sqlgen_filters(rest, d, &sql);
-		strbuf_addch(&sql, ')');
-	}
-	strbuf_addstr(&sql, "\nGROUP BY 1, 2 ORDER BY 1, 2");
+	figures_sql(req->dialect, rest, w->start_day, w->end_day, g ? g->expr.buf : NULL, by_month, &sql);
 	table_init(t);
 	int rc = insight_query(req, result, t, e, "%s", sql.buf);
 	strbuf_release(&sql);
 	return rc;
+}
+
+void commitments_plan_sql(const struct plan *scope, const struct sql_dialect *d, struct strbuf *sql)
+{
+	struct plan rest;
+	int only;
+	split_scope(scope, &rest, &only);
+	struct insight_request req;
+	insight_request_init(&req);
+	req.dialect = d;
+	struct grouping g;
+	grouping_of(&req, &scope->group, NULL, &g);
+	figures_sql(d, &rest, scope->range.start_day, scope->range.end_day, g.expr.buf, scope->group.dim == DIM_NONE,
+		    sql);
+	strbuf_release(&g.expr);
 }
 
 static void read_figures(const struct table *t, size_t row, struct figures f[KIND_COUNT])
@@ -295,6 +319,17 @@ static void set_columns(struct table *t, const char *group)
 	table_set_columns(t, n, names, kinds_of);
 }
 
+/* "RI utilization by account": the words ask about utilization only, so a
+ * breakdown lists the groups that hold a commitment. */
+static bool asks_utilization_only(const struct insight_request *req)
+{
+	static const char *const words[] = { "utiliz", "utilis", NULL };
+	bool utilization = false;
+	for (size_t i = 0; words[i] && req->text; i++)
+		utilization |= strcasestr(req->text, words[i]) != NULL;
+	return utilization && !strcasestr(req->text ? req->text : "", "coverage");
+}
+
 static bool kind_shown(int only, int k)
 {
 	return only < 0 || only == k;
@@ -327,7 +362,8 @@ static int breakdown(const struct insight_request *req, const struct plan *rest,
 			cell_format(c, label, sizeof(label));
 		/* one row per group: the kind asked for, else all commitments */
 		for (int k = 0; k < KIND_COUNT; k++) {
-			if (k != (only >= 0 ? only : KIND_ALL) || !has_figures(&f[k]))
+			if (k != (only >= 0 ? only : KIND_ALL) || !has_figures(&f[k]) ||
+			    (asks_utilization_only(req) && !(f[k].commitment > 0)))
 				continue;
 			json_t *o = figures_json(&f[k]);
 			json_object_set_new(o, name, json_string(label));
@@ -440,8 +476,11 @@ static int commitments_run(const struct insight_request *req, json_t **out, stru
 	}
 	table_release(&t);
 
+	/* in words, the scope without the kind (the title names it) */
 	char scope[512];
-	insight_scope_words(req, scope, sizeof(scope));
+	struct insight_request narrowed = *req;
+	narrowed.scope = rest;
+	insight_scope_words(&narrowed, scope, sizeof(scope));
 	bool none = only >= 0 ? !(tot[only].commitment != 0 || tot[only].covered != 0)
 			      : !(tot[KIND_ALL].commitment != 0 || tot[KIND_ALL].covered != 0);
 	if (none) {

@@ -11,6 +11,8 @@
 #     commitment, used, utilization and coverage per month, to the cent
 #   - GET /api/v1/insights/commitments answers as the CLI does
 #   - data without any commitment: an honest "none", exit code 6
+#   - questions ("RI utilization by account", "SP coverage last month")
+#     reach the analysis; on data without commitments they say so
 #
 #   FINQ=/abs/path/finq tests/integration/run.sh commitments.sh
 set -u
@@ -188,6 +190,23 @@ check_eq "a bill without commitment lines loads" 0 "$RC"
 run finq "$WORK/plain.duckdb" --today "$TODAY" commitments
 check_eq "commitments on it exits 6 (no data)" 6 "$RC"
 check_contains "and says there are none" "$ERR" "no Savings Plan or Reserved Instance lines"
+
+# --- as questions ------------------------------------------------------------
+run finq "$DB" --today "$TODAY" ask --json "RI utilization by account last month"
+check_py_out "a question: RI utilization by account is the analysis' table, one row per account holding an RI" '
+assert d["columns"][:2] == ["account", "commitment_type"], d["columns"]
+assert [r[0] for r in d["rows"]] == ["210987654321"], d["rows"]
+assert d["rows"][0][1] == "Reservation" and 99 < d["rows"][0][4] < 100, d["rows"]'
+run finq "$DB" --today "$TODAY" ask --json "what is our savings plan utilization"
+check_py_out "a question: savings plan utilization answers the Savings Plan alone" '
+assert [r[0] for r in d["rows"]] == ["Savings Plan"], d["rows"]'
+run finq "$WORK/plain.duckdb" --today "$TODAY" ask --json "SP coverage last month"
+check_py_out "a question the data cannot answer: no rows, and says no Savings Plan is present" '
+assert d["rows"] == [], d["rows"]
+assert "no Savings Plan lines" in d["message"], d["message"]'
+run finq "$DB" --today "$TODAY" ask --json "what is our cpu utilization"
+check_py_out "utilization of anything but a commitment is still refused" '
+assert d["rows"] == [] and "billing data" in d["message"], d["message"]'
 
 # --- the API -----------------------------------------------------------------
 # shellcheck source=tests/integration/http.sh
