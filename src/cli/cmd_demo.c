@@ -39,7 +39,12 @@ static void demo_usage(FILE *out)
 		"  --out FILE        where to write (default: finq-demo.parquet or\n"
 		"                    finq-demo.csv.gz next to the --db database)\n"
 		"  --no-load         write the file only\n"
-		"  --print-sql       print the SQL that generates the data, and stop\n",
+		"  --print-sql       print the SQL that generates the data, and stop\n"
+		"\n"
+		"With --json (a global option) it prints what it made, the ground truth\n"
+		"for tests: totals, injected events, and \"commitments\" (per month and\n"
+		"kind: commitment, used, utilization, covered and eligible on-demand\n"
+		"cost, coverage; docs/commitments.md).\n",
 		DEMO_ROWS_PER_SCALE);
 }
 
