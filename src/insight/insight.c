@@ -19,6 +19,7 @@
 const struct insight *const insight_table[] = {
 	&insight_anomalies,
 	&insight_architecture,
+	&insight_commitments,
 	&insight_drivers,
 	&insight_forecast,
 	&insight_knowledge,

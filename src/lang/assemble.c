@@ -556,6 +556,11 @@ const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped,
 		return "anomalies";
 	if (parse_has_cue(r, CUE_FORECAST) || (future && subject))
 		return "forecast";
+	/* "SP coverage", "RI utilization", "what did the reserved instances
+	 * save us"; utilization without a commitment word was refused before */
+	if (parse_has_cue(r, CUE_COMMITMENT) || parse_has_cue(r, CUE_UTILIZATION) ||
+	    (reduce && !parse_has_cue(r, CUE_HOW_TO) && !parse_has_cue(r, CUE_RECOMMEND) && parse_says_commitment(r)))
+		return "commitments";
 	if (parse_has_cue(r, CUE_RECOMMEND) || (reduce && (parse_has_cue(r, CUE_HOW_TO) || reduce->first == 0)))
 		return "recommend";
 	if (parse_has_cue(r, CUE_OWNER))
@@ -621,7 +626,9 @@ static void set_insight(struct reading *r, struct plan *p, const char *name)
 	int today = r->in->today;
 	p->intent = INTENT_INSIGHT;
 	snprintf(p->insight, sizeof(p->insight), "%s", name);
-	p->group.dim = DIM_NONE;
+	/* "RI utilization by account": the commitments analysis breaks down */
+	if (strcmp(name, "commitments") != 0)
+		p->group.dim = DIM_NONE;
 	p->grain = GRAIN_NONE;
 	p->has_threshold = false;
 	p->share_of_total = false;

@@ -45,10 +45,12 @@ static const struct {
 	{ "changed", CUE_CHANGE }, { "charge", CUE_COST }, { "charged", CUE_COST }, { "charges", CUE_COST },
 	{ "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN }, { "cheapest", CUE_LEAST },
 	{ "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL }, { "coming", CUE_NEXT },
+	{ "commitment", CUE_COMMITMENT }, { "commitments", CUE_COMMITMENT },
 	{ "compare", CUE_COMPARE }, { "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS },
 	{ "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE }, { "compute model", CUE_ARCHITECTURE },
 	{ "contributed", CUE_DRIVER }, { "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST },
 	{ "costliest", CUE_MOST }, { "could", CUE_FILLER }, { "count", CUE_COUNT }, { "count of", CUE_COUNT },
+	{ "cover", CUE_COMMITMENT }, { "coverage", CUE_COMMITMENT },
 	{ "cpu", CUE_NOT_BILLING }, { "customers", CUE_NOT_BILLING }, { "cut", CUE_REDUCE },
 	{ "cutting", CUE_REDUCE }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY }, { "decline", CUE_DECREASE },
 	{ "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE },
@@ -60,7 +62,7 @@ static const struct {
 	{ "drive", CUE_DRIVER }, { "driven", CUE_DRIVER }, { "driver", CUE_DRIVER }, { "driving", CUE_DRIVER },
 	{ "drop", CUE_DECREASE }, { "dropped", CUE_DECREASE }, { "drove", CUE_DRIVER }, { "each", CUE_EACH },
 	{ "each day", CUE_DAILY }, { "each month", CUE_MONTHLY }, { "each week", CUE_WEEKLY },
-	{ "effective", CUE_AMORTIZED }, { "emissions", CUE_NOT_BILLING }, { "end of month", CUE_END_OF_MONTH },
+	{ "effective", CUE_AMORTIZED }, { "eligible", CUE_COMMITMENT }, { "emissions", CUE_NOT_BILLING }, { "end of month", CUE_END_OF_MONTH },
 	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the month", CUE_END_OF_MONTH },
 	{ "end of the quarter", CUE_END_OF_QUARTER }, { "end of the year", CUE_END_OF_YEAR },
 	{ "end of year", CUE_END_OF_YEAR }, { "engineers", CUE_NOT_BILLING }, { "eom", CUE_END_OF_MONTH },
@@ -105,7 +107,8 @@ static const struct {
 	{ "month before", CUE_PERIOD_BEFORE }, { "month by month", CUE_MONTHLY }, { "month end", CUE_END_OF_MONTH },
 	{ "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN },
 	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "move", CUE_CHANGE }, { "moved", CUE_CHANGE },
-	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "never mind", CUE_FILLER },
+	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "net savings", CUE_COMMITMENT },
+	{ "never mind", CUE_FILLER },
 	{ "nevermind", CUE_FILLER }, { "next", CUE_NEXT }, { "next month", CUE_HORIZON_MONTH },
 	{ "next quarter", CUE_HORIZON_QUARTER }, { "next year", CUE_HORIZON_YEAR }, { "no", CUE_EXCLUDE },
 	{ "no tag", CUE_UNTAGGED }, { "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE },
@@ -159,8 +162,8 @@ static const struct {
 	{ "trim", CUE_REDUCE }, { "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED },
 	{ "under", CUE_LESS_THAN }, { "unexpected", CUE_ANOMALY }, { "untagged", CUE_UNTAGGED },
 	{ "unusual", CUE_ANOMALY }, { "up", CUE_FILLER }, { "uptime", CUE_NOT_BILLING }, { "us", CUE_FILLER },
-	{ "usage", CUE_USAGE }, { "users", CUE_NOT_BILLING }, { "utilisation", CUE_NOT_BILLING },
-	{ "utilization", CUE_NOT_BILLING }, { "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "w/o", CUE_EXCLUDE },
+	{ "usage", CUE_USAGE }, { "users", CUE_NOT_BILLING }, { "utilisation", CUE_UTILIZATION },
+	{ "utilization", CUE_UTILIZATION }, { "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "w/o", CUE_EXCLUDE },
 	{ "was", CUE_FILLER }, { "waste", CUE_REDUCE }, { "wasted", CUE_REDUCE }, { "way to", CUE_HOW_TO },
 	{ "ways to", CUE_HOW_TO }, { "we", CUE_FILLER }, { "week before", CUE_PERIOD_BEFORE },
 	{ "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY },
@@ -363,6 +366,16 @@ int lexicon_number_word(const struct slice *word)
 bool lexicon_is_time_word(const struct slice *word)
 {
 	return in_sorted(time_words, COUNT(time_words), word);
+}
+
+/* Sorted. */
+static const char *const commitment_words[] = {
+	"commitment", "commitments", "reservation", "reservations", "reserved", "ri", "ris", "savings", "sp", "sps",
+};
+
+bool lexicon_is_commitment_word(const struct slice *word)
+{
+	return in_sorted(commitment_words, COUNT(commitment_words), word);
 }
 
 bool lexicon_is_mutation_verb(const struct slice *word)

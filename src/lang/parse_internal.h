@@ -70,6 +70,8 @@ struct spelling {
 };
 
 bool parse_has_cue(const struct reading *r, enum cue c);
+/* "SP", "RI", "savings", "reserved", "commitment": a commitment is named */
+bool parse_says_commitment(const struct reading *r);
 const struct cue_hit *parse_find_cue(const struct reading *r, enum cue c);
 enum cue parse_cue_before(const struct reading *r, size_t i);
 double parse_number_at(const struct reading *r, size_t i);

@@ -87,6 +87,15 @@ static size_t cue_at(const struct reading *r, size_t i, enum cue *cue)
 
 /* ---- small helpers over the reading ---- */
 
+/* A word naming a commitment: "SP", "RI", "savings", "reserved". */
+bool parse_says_commitment(const struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n; i++)
+		if (r->toks.items[i].kind == TOK_WORD && lexicon_is_commitment_word(&r->toks.items[i].text))
+			return true;
+	return false;
+}
+
 bool parse_has_cue(const struct reading *r, enum cue c)
 {
 	for (size_t i = 0; i < r->ncues; i++)

@@ -97,6 +97,9 @@ bool parse_check_refusal(struct reading *r, struct plan *p)
 		return true;
 	}
 	const struct cue_hit *nb = parse_find_cue(r, CUE_NOT_BILLING);
+	/* "utilization" is a bill's only as a commitment's ("RI utilization") */
+	if (!nb && parse_has_cue(r, CUE_UTILIZATION) && !parse_says_commitment(r))
+		nb = parse_find_cue(r, CUE_UTILIZATION);
 	if (nb) {
 		char word[64];
 		snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[nb->first].text.n, r->toks.items[nb->first].text.p);

@@ -47,6 +47,9 @@ struct sql_dialect {
 	/* the macros of hand-written statements, sorted by name */
 	const struct sql_macro *macros;
 	size_t nmacros;
+	/* the instance family of an instance type column: c5.xlarge -> c5,
+	 * db.r6g.large -> db.r6g (all but the last dotted part) */
+	void (*instance_family)(struct strbuf *sql, const char *col);
 };
 
 /* Append sql to out with every `$name(...)` macro expanded for d (macros may

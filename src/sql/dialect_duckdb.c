@@ -49,6 +49,11 @@ static void duckdb_starts_with(struct strbuf *sql, const char *col, const char *
 	strbuf_addch(sql, ')');
 }
 
+static void duckdb_instance_family(struct strbuf *sql, const char *col)
+{
+	strbuf_addf(sql, "regexp_replace(%s, '\\.[^.]*$', '')", col);
+}
+
 /* Sorted by name (sql_dialect_macro searches them); test_dialect checks. */
 static const struct sql_macro duckdb_macros[] = {
 	{ "add_days", 2, "($1 + $2)" },
@@ -79,4 +84,5 @@ const struct sql_dialect sql_dialect_duckdb = {
 	.starts_with = duckdb_starts_with,
 	.macros = duckdb_macros,
 	.nmacros = sizeof(duckdb_macros) / sizeof(duckdb_macros[0]),
+	.instance_family = duckdb_instance_family,
 };
