@@ -679,11 +679,6 @@ static void conn_req_headers_in(struct MHD_Connection *con, struct conn_req *r)
 	MHD_get_connection_values(con, MHD_HEADER_KIND, collect_kv, r);
 	MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, collect_kv, r);
 	client_address(con, r);
-	const union MHD_ConnectionInfo *fd_info = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (fd_info) {
-		r->req.client_socket = fd_info->connect_fd;
-		r->req.has_client_socket = true;
-	}
 	if (r->srv->cfg.trusted_proxy && strcmp(r->client, r->srv->cfg.trusted_proxy) == 0)
 		origin_forwarded_for(MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-For"), r->client,
 				     sizeof(r->client));
@@ -697,6 +692,11 @@ static void conn_req_headers_in(struct MHD_Connection *con, struct conn_req *r)
 		.body = "",
 		.client = r->client[0] ? r->client : NULL,
 	};
+	const union MHD_ConnectionInfo *fd_info = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (fd_info) {
+		r->req.client_socket = fd_info->connect_fd;
+		r->req.has_client_socket = true;
+	}
 }
 
 /* The head as strict.c sees it: names and values with their lengths. */
