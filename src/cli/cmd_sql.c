@@ -6,6 +6,7 @@
 #include "sandbox.h"
 #include "strbuf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -63,6 +64,23 @@ static void hard_deadline_arm(double seconds)
 	alarm((unsigned)ceil(seconds) + 1);
 }
 
+/* A number from min to max (whole unless min is a fraction), or a usage
+ * message: a negative --max-rows once meant "every row". */
+static int parse_limit(const char *option, const char *text, double min, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	bool whole = min == floor(min);
+	if (errno || end == text || *end || v < min || v > max || (whole && v != floor(v))) {
+		fprintf(stderr, "finq: %s takes a%s number from %.15g to %.15g, not '%s'\n", option,
+			whole ? " whole" : "", min, max, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int read_all(FILE *in, struct strbuf *sb)
 {
 	char buf[8192];
@@ -88,6 +106,7 @@ int cmd_sql(struct cli *cli, int argc, char **argv)
 					 .timeout_seconds = SANDBOX_DEFAULT_TIMEOUT };
 	enum table_format fmt = cli->json ? TABLE_JSON : TABLE_TEXT;
 	struct err e = { 0 };
+	double value;
 	int c;
 
 	optind = 1;
@@ -95,10 +114,25 @@ int cmd_sql(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'j': fmt = TABLE_JSON; break;
 		case 'c': fmt = TABLE_CSV; break;
-		case 'n': limits.max_rows = strtoul(optarg, NULL, 10); break;
-		case 't': limits.timeout_seconds = strtod(optarg, NULL); break;
-		case 's': limits.max_text_bytes = strtoul(optarg, NULL, 10); break;
-		case 'r': limits.max_result_bytes = (size_t)strtoul(optarg, NULL, 10) << 20; break;
+		case 'n':
+			if (parse_limit("--max-rows", optarg, 0, 1e9, &value))
+				return EXIT_USAGE;
+			limits.max_rows = (size_t)value;
+			break;
+		case 't':
+			if (parse_limit("--timeout", optarg, 0.001, 86400, &limits.timeout_seconds))
+				return EXIT_USAGE;
+			break;
+		case 's':
+			if (parse_limit("--max-statement", optarg, 1, SQL_TEXT_MAX, &value))
+				return EXIT_USAGE;
+			limits.max_text_bytes = (size_t)value;
+			break;
+		case 'r':
+			if (parse_limit("--max-result", optarg, 1, 65536, &value))
+				return EXIT_USAGE;
+			limits.max_result_bytes = (size_t)value << 20;
+			break;
 		case 'h': sql_usage(stdout); return EXIT_OK;
 		default: sql_usage(stderr); return EXIT_USAGE;
 		}
