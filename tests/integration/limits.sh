@@ -13,6 +13,9 @@
 #   4. the temp folder: a symlink planted in <db>.tmp cannot be read; a
 #      <db>.tmp that is a symlink is refused; <db>.tmp is made private;
 #      DuckDB spills into a fresh private folder, capped, removed at exit
+#   5. a gzip of junk (8 MB inflating to 8 GB) is refused from its head, by
+#      `finq load` and by an upload; a truncated export still fails the
+#      load, which keeps nothing
 # Timing checks are generous: "returns within 4x the limit".
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -108,6 +111,34 @@ check_eq "a <db>.tmp that is a symlink is refused: exit 4" 4 "$RC"
 check_match "saying why" "$ERR" "refusing the temp folder .*symbolic link"
 rm -f "$DB.tmp"
 
+# ---- 5. gzip judged by its head ----------------------------------------------------------------
+# 8 MB of gzip that inflates to 8 GB of NUL bytes (128 members of 64 MB),
+# its last trailer broken: sniffed from its head it is no export; only a
+# sniff that inflated all of it would reach the break (22 s of CPU before).
+python3 - "$WORK" <<'PY'
+import gzip, sys
+member = gzip.compress(bytes(64 << 20), compresslevel=9)
+data = member * 128
+open(sys.argv[1] + "/junk.csv.gz", "wb").write(data[:-8] + b"garbage!")
+PY
+before=$(snapshot "$DB")
+t0=$(now)
+run finq "$DB" load --no-progress "$WORK/junk.csv.gz"
+t1=$(now)
+check_eq "load: a gzip of junk is refused: exit 3" 3 "$RC"
+check_match "load: judged by its head, not inflated to its broken end" "$ERR" "not a billing export: it is neither Parquet nor"
+check "load: it returns within a few seconds, not after inflating 8 GB" within "$t0" "$t1" 8
+# a real export cut short still fails the load, which reads it whole
+python3 - "$WORK" "$DATA" <<'PY'
+import sys
+whole = open(sys.argv[2] + "/cur-dev/focus.csv.gz", "rb").read()
+open(sys.argv[1] + "/cut.csv.gz", "wb").write(whole[: len(whole) * 2 // 3])
+PY
+run finq "$DB" load --no-progress "$WORK/cut.csv.gz"
+check_eq "load: a truncated gzip export is refused: exit 3" 3 "$RC"
+check_match "load: saying so" "$ERR" "corrupt or truncated gzip"
+check_eq "load: nothing was kept" "$before" "$(snapshot "$DB")"
+
 # ---- 1 and 2 through the server --------------------------------------------------------------
 # shellcheck source=tests/integration/http.sh
 . "$(dirname "$0")/http.sh"
@@ -122,6 +153,12 @@ check_match "server: the message says it took longer than the limit" "$(jget 'd[
 check "server: it returns within 4x the limit" within "$t0" "$t1" 12
 post_json /api/v1/sql '{"sql": "SELECT 41 + 1 AS n"}'
 check_eq "server: the next statement runs" '[[42]]' "$(jget 'd["rows"]')"
+t0=$(now)
+req POST /api/v1/data -H 'Content-Type: application/gzip' --data-binary "@$WORK/junk.csv.gz"
+t1=$(now)
+check_error "server: an upload of 8 MB of gzip junk is refused" 422 unprocessable
+check_match "server: judged by its head" "$(jget 'd["error"]["message"]')" "neither Parquet nor"
+check "server: at once, not after inflating 8 GB" within "$t0" "$t1" 8
 stop_server
 
 # The client leaves after a second; the server's limit is a minute.
