@@ -150,7 +150,10 @@ t1=$(now)
 check_error "server: levenshtein of long strings is cancelled" 400 refused
 check_match "server: the message says it took longer than the limit" "$(jget 'd["error"]["message"]')" \
 	"took longer than the time limit of 3 s"
-check "server: it returns within 4x the limit" within "$t0" "$t1" 12
+# The call itself cannot be interrupted (docs/security.md, Known limits):
+# the server answers when it returns, about 4.5 s here on a quiet machine
+# (before: 200 with the distance); the bound allows a loaded one, ASan too.
+check "server: it returns when the call does (within 8x the limit)" within "$t0" "$t1" 24
 post_json /api/v1/sql '{"sql": "SELECT 41 + 1 AS n"}'
 check_eq "server: the next statement runs" '[[42]]' "$(jget 'd["rows"]')"
 t0=$(now)
