@@ -495,10 +495,10 @@ int api_insight(struct api *api, const struct req *req, struct resp *resp)
 	return 0;
 }
 
-/* The statement stops when whoever asked for it has gone. */
-static bool client_gone(void *arg)
+/* A statement stops when whoever asked for it has gone. */
+bool api_client_gone(void *req)
 {
-	return req_client_gone(arg);
+	return req_client_gone(req);
 }
 
 int api_sql(struct api *api, const struct req *req, struct resp *resp)
@@ -513,7 +513,7 @@ int api_sql(struct api *api, const struct req *req, struct resp *resp)
 		return -1;
 	json_t *max = json_object_get(o, "max_rows");
 	size_t max_rows = json_is_integer(max) ? (size_t)json_integer_value(max) : SANDBOX_DEFAULT_MAX_ROWS;
-	int rc = pool_sql(api->pool, json_string_value(json_object_get(o, "sql")), max_rows, client_gone,
+	int rc = pool_sql(api->pool, json_string_value(json_object_get(o, "sql")), max_rows, api_client_gone,
 			  (void *)req, &out, &e);
 	json_decref(o);
 	if (rc)

@@ -507,8 +507,12 @@ int pool_chat(struct pool *en, const struct pool_question *q, const struct pool_
 		.outcome = chat_outcome,
 	};
 	int rc = conversation_begin(s->state, q->conversation_id, true, conv, &prev, e);
+	s->ctx.cancelled = q->cancelled;
+	s->ctx.cancel_arg = q->cancel_arg;
 	if (rc == 0)
 		rc = conversation_turn(&s->ctx, s->state, conv, q->text, q->today, &prev, &hooks, answer, e);
+	s->ctx.cancelled = NULL;
+	s->ctx.cancel_arg = NULL;
 	pool_release(en, s);
 	free(turn.key);
 	return rc;

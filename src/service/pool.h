@@ -79,6 +79,10 @@ struct pool_question {
 	const char *text;
 	const char *conversation_id; /* NULL: a new conversation (pool_chat) or none (pool_plan) */
 	int today;                   /* day number (date.h) */
+	/* asked while its query runs; true interrupts it (the client left);
+	 * NULL: never */
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 };
 
 /* Progress of pool_chat, for streaming; every callback may be NULL.
