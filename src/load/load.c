@@ -239,6 +239,20 @@ static const char *kind_description(enum file_kind k)
 	}
 }
 
+/* A text file that will be loaded, read to its end: a gzip stream must
+ * be whole (only now, not while sniffing: junk is refused from its head
+ * without inflating it all), and DuckDB pads a short last line with
+ * NULLs, so a file cut short would load its first part. */
+static int check_text_whole(struct load_file *f, struct err *e)
+{
+	if (f->sniff.gzip && sniff_gzip_check(f->path, &f->sniff, e))
+		return err_recode(e, ERR_BAD_INPUT);
+	if (loadcheck_tail(f->path, f->sniff.gzip, f->sniff.tail, f->sniff.tail_len, f->sniff.nfields,
+			   f->sniff.delimiter, e))
+		return err_recode(e, ERR_BAD_INPUT);
+	return 0;
+}
+
 /* First pass over a file: what is it, and what are its columns? */
 static int inspect_file(struct load_state *st, struct load_file *f, struct err *e)
 {
@@ -251,11 +265,6 @@ static int inspect_file(struct load_state *st, struct load_file *f, struct err *
 		break;
 	case KIND_TEXT:
 		set_names(f, copy_fields(f->sniff.fields, f->sniff.nfields), f->sniff.nfields);
-		/* DuckDB pads a short last line with NULLs: a file cut short
-		 * would load its first part */
-		if (loadcheck_tail(f->path, f->sniff.gzip, f->sniff.tail, f->sniff.tail_len, f->sniff.nfields,
-				   f->sniff.delimiter, e))
-			return err_recode(e, ERR_BAD_INPUT);
 		break;
 	default:
 		if (f->named)
@@ -269,6 +278,8 @@ static int inspect_file(struct load_state *st, struct load_file *f, struct err *
 	if (f->format == FORMAT_UNKNOWN && f->sniff.kind == KIND_TEXT &&
 	    (f->sniff.delimiter == '\x01' || st->opt->header_from))
 		f->headerless = true;
+	if (f->sniff.kind == KIND_TEXT && (f->format != FORMAT_UNKNOWN || f->headerless))
+		return check_text_whole(f, e);
 	return 0;
 }
 

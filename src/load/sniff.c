@@ -76,11 +76,12 @@ char **sniff_split_line(const char *line, char delim, size_t *count)
 	return fields;
 }
 
-/* Inflate the whole gzip stream (all members) to check it is complete;
- * counts the uncompressed bytes and keeps the last SNIFF_TAIL of them in
- * s->tail (whether the text itself was cut short is loadcheck.c's). */
-static int gzip_check(const char *path, uint64_t *text_bytes, struct sniff *s, struct err *e)
+int sniff_gzip_check(const char *path, struct sniff *s, struct err *e)
 {
+	uint64_t *text_bytes = &s->text_bytes;
+	free(s->tail);
+	s->tail = NULL;
+	s->tail_len = 0;
 	gzFile gz = gzopen(path, "rb");
 	if (!gz)
 		return err_set(e, "cannot open '%s': %s", path, strerror(errno));
@@ -113,21 +114,33 @@ static int gzip_check(const char *path, uint64_t *text_bytes, struct sniff *s, s
 }
 
 /* Read the first line (up to HEAD_MAX bytes) and the bytes after it, to
- * estimate the average line length. */
-static int read_head(const char *path, struct strbuf *head, struct err *e)
+ * estimate the average line length. Of a gzip stream only that much is
+ * inflated: its size is estimated from how many compressed bytes it took.
+ * Fails when even the head cannot be inflated. */
+static int read_head(const char *path, struct sniff *s, struct strbuf *head, struct err *e)
 {
 	gzFile gz = gzopen(path, "rb"); /* also reads plain files */
 	if (!gz)
 		return err_set(e, "cannot open '%s': %s", path, strerror(errno));
 	char buf[65536];
-	int n;
+	int n = 0;
 	while (head->len < HEAD_MAX && (n = gzread(gz, buf, sizeof(buf))) > 0) {
 		strbuf_add(head, buf, (size_t)n);
 		if (memchr(buf, '\n', (size_t)n) && head->len > 65536)
 			break;
 	}
+	int rc = 0;
+	int zerr = Z_OK;
+	const char *msg = gzerror(gz, &zerr);
+	if (s->gzip && (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)))
+		rc = err_set(e, "'%s' is a corrupt or truncated gzip file (%s)", path, msg);
+	long consumed = s->gzip ? gzoffset(gz) : 0;
+	if (s->gzip && n > 0 && consumed > 0) /* stopped before the end */
+		s->text_bytes = (uint64_t)((double)s->bytes * ((double)head->len / (double)consumed));
+	else if (s->gzip)
+		s->text_bytes = head->len;
 	gzclose(gz);
-	return 0;
+	return rc;
 }
 
 static bool looks_binary(const char *p, size_t n)
@@ -161,14 +174,15 @@ int sniff_file(const char *path, struct sniff *s, struct err *e)
 		return 0;
 	}
 	s->gzip = got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-	if (s->gzip && gzip_check(path, &s->text_bytes, s, e))
-		return -1;
 	if (!s->gzip)
 		s->text_bytes = s->bytes;
 
 	struct strbuf head;
 	strbuf_init(&head, 0);
-	read_head(path, &head, e);
+	if (read_head(path, s, &head, e)) {
+		strbuf_release(&head);
+		return -1;
+	}
 	const char *text = head.buf;
 	size_t len = head.len;
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {

@@ -495,6 +495,12 @@ int api_insight(struct api *api, const struct req *req, struct resp *resp)
 	return 0;
 }
 
+/* A statement stops when whoever asked for it has gone. */
+bool api_client_gone(void *req)
+{
+	return req_client_gone(req);
+}
+
 int api_sql(struct api *api, const struct req *req, struct resp *resp)
 {
 	static const struct field fields[] = {
@@ -507,8 +513,8 @@ int api_sql(struct api *api, const struct req *req, struct resp *resp)
 		return -1;
 	json_t *max = json_object_get(o, "max_rows");
 	size_t max_rows = json_is_integer(max) ? (size_t)json_integer_value(max) : SANDBOX_DEFAULT_MAX_ROWS;
-	int rc = pool_sql(api->pool, json_string_value(json_object_get(o, "sql")), max_rows,
-			    SANDBOX_DEFAULT_TIMEOUT, &out, &e);
+	int rc = pool_sql(api->pool, json_string_value(json_object_get(o, "sql")), max_rows, api_client_gone,
+			  (void *)req, &out, &e);
 	json_decref(o);
 	if (rc)
 		return api_fail(resp, &e);
@@ -567,7 +573,7 @@ static void upload_audit(struct api *api, const struct req *req, const char *lab
 	if (pool_sql(api->pool,
 		       "SELECT list_sort(list(DISTINCT billing_period::VARCHAR))::VARCHAR FROM costs"
 		       " WHERE load_id = (SELECT max(load_id) FROM costs)",
-		       1, SANDBOX_DEFAULT_TIMEOUT, &out, &e) == 0)
+		       1, NULL, NULL, &out, &e) == 0)
 		periods = json_string_value(json_array_get(json_array_get(json_object_get(out, "rows"), 0), 0));
 	char detail[512];
 	snprintf(detail, sizeof(detail), "rows %lld, replaced %lld, periods %s",

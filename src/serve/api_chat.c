@@ -43,6 +43,8 @@ int api_chat(struct api *api, const struct req *req, struct resp *resp)
 	if (!o)
 		return -1;
 	struct pool_question q = question_of(api, o);
+	q.cancelled = api_client_gone;
+	q.cancel_arg = (void *)req;
 	if (api_conversation_check(api, req, q.conversation_id, resp)) {
 		json_decref(o);
 		return -1;
@@ -108,7 +110,7 @@ static int chat_stream_run(void *arg, struct resp_sink *sink)
 {
 	struct chat_job *job = arg;
 	struct pool_events ev = { on_understood, on_sql, on_rows, job };
-	struct pool_question q = { job->question, job->conversation_id, job->today };
+	struct pool_question q = { .text = job->question, .conversation_id = job->conversation_id, .today = job->today };
 	struct err e = { 0 };
 	json_t *answer;
 	job->sink = sink;

@@ -60,6 +60,8 @@ json_t *api_body_parse(const struct req *req, struct resp *resp, const struct fi
 int api_fail(struct resp *resp, const struct err *e);
 int api_today_of(const struct api *api, const char *text);
 bool api_sees_all(const struct req *req);
+/* req_client_gone() for a guard's cancelled(arg), arg being the request. */
+bool api_client_gone(void *req);
 void api_audit(struct api *api, const char *actor, const char *client, const char *action, const char *object,
 		  const char *detail);
 

@@ -24,6 +24,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -645,6 +646,21 @@ static enum MHD_Result answer(struct MHD_Connection *con, struct conn_req *r)
 	return send_resp(con, r, &resp);
 }
 
+/* Nobody else reads the socket meanwhile: with a thread per connection,
+ * its thread is the one running the handler. */
+bool req_client_gone(const struct req *r)
+{
+	if (!r->has_client_socket)
+		return false;
+	struct pollfd p = { .fd = r->client_socket, .events = POLLIN | POLLRDHUP };
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	if (p.revents & (POLLHUP | POLLERR | POLLRDHUP | POLLNVAL))
+		return true;
+	char c;
+	return (p.revents & POLLIN) && recv(r->client_socket, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 /* The peer's address as text into r->client ("" when unknown). */
 static void client_address(struct MHD_Connection *con, struct conn_req *r)
 {
@@ -676,6 +692,11 @@ static void conn_req_headers_in(struct MHD_Connection *con, struct conn_req *r)
 		.body = "",
 		.client = r->client[0] ? r->client : NULL,
 	};
+	const union MHD_ConnectionInfo *fd_info = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (fd_info) {
+		r->req.client_socket = fd_info->connect_fd;
+		r->req.has_client_socket = true;
+	}
 }
 
 /* The head as strict.c sees it: names and values with their lengths. */

@@ -52,6 +52,8 @@ struct req {
 	const char *body_file;          /* an upload saved by the server, or NULL */
 	const char *upload_name;        /* the file name the client gave, for messages only; may be NULL */
 	const char *client;             /* the peer's address ("127.0.0.1", "::1"), or NULL */
+	int client_socket;              /* the connection, for req_client_gone() ... */
+	bool has_client_socket;         /* ... when this is set (not in tests) */
 	/* The client showed no credentials to a server that asks for them
 	 * and the route is public (set by the application's admit): answer
 	 * only what anyone may know. */
@@ -72,6 +74,12 @@ struct req {
 const char *req_query(const struct req *r, const char *name);
 const char *req_header(const struct req *r, const char *name);
 const char *req_param(const struct req *r, const char *name);
+
+/* Whether the client has closed its connection (or reset it) while the
+ * request is being answered: a handler running something long stops then.
+ * A client that only half-closes (shuts down its sending side) counts as
+ * gone too. False when the request came from no connection. */
+bool req_client_gone(const struct req *r);
 
 /* Where a streamed response writes; write returns 0, or -1 once the
  * client has gone (the producer may stop early). */

@@ -446,6 +446,7 @@ enum err_status server_run(const struct server_options *opt)
 		.db_path = opt->db_path,
 		.memory_limit = opt->memory_limit,
 		.slots = opt->workers,
+		.statement_timeout = opt->timeout,
 	};
 	if (pool_open(&en, &ecfg, &e)) {
 		rc = server_fail(&e, ERR_DATABASE);

@@ -48,7 +48,8 @@ struct server_options {
 	double drain_seconds;     /* how long a stop waits for requests in flight; 0: 60 */
 	unsigned rate_limit;      /* requests a minute per token or address; 0: no limit */
 	const char *cors_origin;  /* the one origin other pages may call the API from, or NULL */
-	unsigned timeout;         /* seconds a connection may stay silent mid-request; 0: 120 */
+	unsigned timeout;         /* seconds a connection may stay silent mid-request (0: 120), and
+				   * a statement may run (0: SANDBOX_DEFAULT_TIMEOUT) */
 	bool require_token;       /* tokens even on loopback (--require-token) */
 	const char *allow_hosts[16]; /* --allow-host names the Host header may carry (ORIGIN_HOSTS_MAX) */
 	size_t nallow_hosts;

@@ -153,7 +153,8 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	struct table t;
 	table_init(&t);
 	struct err ignored = { 0 };
-	struct sandbox_limits limits = { 1, ctx->timeout_seconds };
+	struct sandbox_limits limits = { .max_rows = 1, .timeout_seconds = ctx->timeout_seconds,
+					 .cancelled = ctx->cancelled, .cancel_arg = ctx->cancel_arg };
 	bool ok = sqlgen_build_on(&prev, ctx->dialect, ctx->summaries, &sql) == 0 &&
 		  sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored) == 0 && t.nrows == 1 &&
 		  table_at(&t, 0, 0)->kind != CELL_NULL;
@@ -415,7 +416,8 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	int rc = 0;
 	bool runs = sqlgen_build_on(p, ctx->dialect, ctx->summaries, &sql) == 0;
 	if (runs) {
-		struct sandbox_limits limits = { ctx->max_rows, ctx->timeout_seconds };
+		struct sandbox_limits limits = { .max_rows = ctx->max_rows, .timeout_seconds = ctx->timeout_seconds,
+						 .cancelled = ctx->cancelled, .cancel_arg = ctx->cancel_arg };
 		if (sandbox_query(ctx->db, sql.buf, &limits, &t, e)) {
 			rc = err_prefix(e, "the query failed");
 			goto out;

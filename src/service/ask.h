@@ -35,6 +35,10 @@ struct ask_context {
 	bool vocab_loaded;
 	double timeout_seconds;
 	size_t max_rows;
+	/* asked while a query runs; true interrupts it (the HTTP client left);
+	 * NULL: never. Set per request by pool.c. */
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 	char currency[16]; /* of most of the cost, from the vocabulary table */
 	struct state *state; /* the knowledge base for the analyses; NULL: none (borrowed) */
 };

@@ -62,6 +62,7 @@ struct cache_entry {
 struct pool {
 	char *db_path;
 	char *memory_limit;
+	double statement_timeout;
 	int duckdb_threads;
 
 	pthread_rwlock_t data_lock;
@@ -231,6 +232,7 @@ static int slot_open_data(struct pool *en, struct pool_slot *s, struct err *e)
 	if (ask_context_init(&s->ctx, &s->db, e))
 		goto fail;
 	s->ctx_ready = true;
+	s->ctx.timeout_seconds = en->statement_timeout;
 	s->ctx.state = s->state; /* the knowledge base, for the analyses */
 	if (conversation_add_aliases(s->state, &s->ctx, e))
 		goto fail;
@@ -305,6 +307,7 @@ int pool_open(struct pool **out, const struct pool_config *cfg, struct err *e)
 				    : (size_t)(2 * cpus > POOL_MIN_SLOTS ? 2 * cpus : POOL_MIN_SLOTS);
 	en->slots = xcalloc(en->nslots, sizeof(*en->slots));
 	en->cache_max = cfg->cache_entries ? cfg->cache_entries : POOL_CACHE_DEFAULT;
+	en->statement_timeout = cfg->statement_timeout > 0 ? cfg->statement_timeout : SANDBOX_DEFAULT_TIMEOUT;
 	en->cache = xcalloc(en->cache_max, sizeof(*en->cache));
 	*out = NULL;
 
@@ -504,8 +507,12 @@ int pool_chat(struct pool *en, const struct pool_question *q, const struct pool_
 		.outcome = chat_outcome,
 	};
 	int rc = conversation_begin(s->state, q->conversation_id, true, conv, &prev, e);
+	s->ctx.cancelled = q->cancelled;
+	s->ctx.cancel_arg = q->cancel_arg;
 	if (rc == 0)
 		rc = conversation_turn(&s->ctx, s->state, conv, q->text, q->today, &prev, &hooks, answer, e);
+	s->ctx.cancelled = NULL;
+	s->ctx.cancel_arg = NULL;
 	pool_release(en, s);
 	free(turn.key);
 	return rc;
@@ -578,14 +585,15 @@ out:
 	return rc;
 }
 
-int pool_sql(struct pool *en, const char *sql, size_t max_rows, double timeout_seconds, json_t **out,
-	       struct err *e)
+int pool_sql(struct pool *en, const char *sql, size_t max_rows, bool (*cancelled)(void *arg), void *cancel_arg,
+	     json_t **out, struct err *e)
 {
 	struct pool_slot *s;
 	*out = NULL;
 	if (pool_acquire(en, true, &s, e))
 		return -1;
-	struct sandbox_limits limits = { max_rows, timeout_seconds };
+	struct sandbox_limits limits = { .max_rows = max_rows, .timeout_seconds = en->statement_timeout,
+					 .cancelled = cancelled, .cancel_arg = cancel_arg };
 	struct table t;
 	table_init(&t);
 	int rc = sandbox_query(&s->db, sql, &limits, &t, e);

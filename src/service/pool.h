@@ -56,6 +56,7 @@ struct pool_config {
 	int duckdb_threads;       /* DuckDB's worker threads; 0: its default */
 	int slots;                /* concurrent requests on the data; 0: twice the CPUs, at least 4 */
 	size_t cache_entries;     /* 0: POOL_CACHE_DEFAULT */
+	double statement_timeout; /* seconds a statement (SQL, a question's) may run; 0: SANDBOX_DEFAULT_TIMEOUT */
 };
 
 /* Outcomes of answers, as counted for /metrics. */
@@ -78,6 +79,10 @@ struct pool_question {
 	const char *text;
 	const char *conversation_id; /* NULL: a new conversation (pool_chat) or none (pool_plan) */
 	int today;                   /* day number (date.h) */
+	/* asked while its query runs; true interrupts it (the client left);
+	 * NULL: never */
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 };
 
 /* Progress of pool_chat, for streaming; every callback may be NULL.
@@ -138,9 +143,11 @@ int pool_insight(struct pool *en, const struct pool_insight_query *q, struct jso
 /* Read a question without running it: {plan, interpretation, sql, followup}
  * (sql null when the plan runs no query). Nothing is stored. */
 int pool_plan(struct pool *en, const struct pool_question *q, struct json_t **out, struct err *e);
-/* Run one statement in the sandbox: {columns, rows[, truncated]}. */
-int pool_sql(struct pool *en, const char *sql, size_t max_rows, double timeout_seconds,
-	       struct json_t **out, struct err *e);
+/* Run one statement in the sandbox: {columns, rows[, truncated]}. The
+ * time limit is the pool's statement_timeout; cancelled(cancel_arg), when
+ * given, is asked while it runs (the client went away). */
+int pool_sql(struct pool *en, const char *sql, size_t max_rows, bool (*cancelled)(void *arg), void *cancel_arg,
+	     struct json_t **out, struct err *e);
 /*
  * What is loaded: the sections of `finq info --json` plus date_range,
  * month_to_date {as_of, month, amount, same_days_last_month, change_pct},

@@ -8,6 +8,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -15,13 +16,111 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static int set_option(duckdb_config cfg, const char *name, const char *value, struct err *e)
 {
 	if (duckdb_set_config(cfg, name, value) == DuckDBError)
 		return err_set(e, "cannot set database option '%s' to '%s'", name, value);
 	return 0;
+}
+
+/*
+ * The parent of the sandbox's spill folders: made private if missing;
+ * refused when it is a symlink (a planted one would point DuckDB's
+ * temp files, which the sandbox may read, anywhere), not a folder or not
+ * ours. Returns 0, 1 when it cannot be made here (a read-only folder:
+ * use $TMPDIR), -1 when refused.
+ */
+static int temp_parent_check(const char *dir, struct err *e)
+{
+	struct stat st;
+	if (lstat(dir, &st) != 0) {
+		if (errno != ENOENT)
+			return 1;
+		if (mkdir(dir, 0700) != 0)
+			return errno == EEXIST ? temp_parent_check(dir, e) : 1;
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode))
+		return err_set(e, "refusing the temp folder '%s': it is a symbolic link", dir);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, "refusing the temp folder '%s': it is not a folder", dir);
+	if (st.st_uid != geteuid())
+		return err_set(e, "refusing the temp folder '%s': it belongs to another user", dir);
+	if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
+		return err_set(e, "cannot make the temp folder '%s' private: %s", dir, strerror(errno));
+	return 0;
+}
+
+/* A fresh private (0700) spill folder for one sandboxed open: inside
+ * "<db>.tmp", or in $TMPDIR where that cannot be made. */
+static char *sandbox_temp_dir(const char *db_path, struct err *e)
+{
+	if (db_path) {
+		char *parent = xasprintf("%s.tmp", db_path);
+		int verdict = temp_parent_check(parent, e);
+		char *dir = verdict == 0 ? xasprintf("%s/sandbox-XXXXXX", parent) : NULL;
+		free(parent);
+		if (verdict < 0)
+			return NULL;
+		if (dir && mkdtemp(dir))
+			return dir;
+		free(dir);
+	}
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/finq-sandbox-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(dir))
+		return dir;
+	err_set(e, "cannot make a temp folder '%s': %s", dir, strerror(errno));
+	free(dir);
+	return NULL;
+}
+
+/* Empty and remove a spill folder; links are removed, never followed. */
+static void temp_dir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *ent;
+		while ((ent = readdir(d)))
+			if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
+				unlinkat(dirfd(d), ent->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* DB_SANDBOX_MEMORY_SHARE of physical memory, as DuckDB reads a size. */
+static void default_memory_limit(char *buf, size_t size)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	unsigned long long mb = pages > 0 && page > 0
+					? (unsigned long long)((double)pages * (double)page * DB_SANDBOX_MEMORY_SHARE / (1 << 20))
+					: 1024;
+	snprintf(buf, size, "%lluMB", mb > 256 ? mb : 256);
+}
+
+/* The sandbox's settings: no file or network access, its own spill
+ * folder and caps, and the configuration locked. */
+static int set_sandbox_options(duckdb_config config, struct db *db, const struct db_config *cfg,
+			       struct err *e)
+{
+	char memory[32];
+	if (!cfg->memory_limit) {
+		default_memory_limit(memory, sizeof(memory));
+		if (set_option(config, "memory_limit", memory, e))
+			return -1;
+	}
+	if (!(db->temp_dir = sandbox_temp_dir(cfg->path, e)))
+		return -1;
+	return set_option(config, "temp_directory", db->temp_dir, e) ||
+	       set_option(config, "max_temp_directory_size", DB_SANDBOX_MAX_SPILL, e) ||
+	       set_option(config, "enable_external_access", "false", e) ||
+	       set_option(config, "allow_community_extensions", "false", e) ||
+	       set_option(config, "lock_configuration", "true", e) ? -1 : 0;
 }
 
 int db_open(struct db *db, const struct db_config *cfg, struct err *e)
@@ -47,10 +146,7 @@ int db_open(struct db *db, const struct db_config *cfg, struct err *e)
 	if (set_option(config, "autoinstall_known_extensions", "false", e) ||
 	    set_option(config, "autoload_known_extensions", "false", e))
 		goto out;
-	if (cfg->sandbox &&
-	    (set_option(config, "enable_external_access", "false", e) ||
-	     set_option(config, "allow_community_extensions", "false", e) ||
-	     set_option(config, "lock_configuration", "true", e)))
+	if (cfg->sandbox && set_sandbox_options(config, db, cfg, e))
 		goto out;
 
 	if (duckdb_open_ext(cfg->path, &db->handle, config, &open_error) == DuckDBError) {
@@ -69,6 +165,11 @@ int db_open(struct db *db, const struct db_config *cfg, struct err *e)
 	rc = 0;
 out:
 	duckdb_destroy_config(&config);
+	if (rc && db->temp_dir) {
+		temp_dir_remove(db->temp_dir);
+		free(db->temp_dir);
+		db->temp_dir = NULL;
+	}
 	return rc;
 }
 
@@ -78,6 +179,10 @@ void db_close(struct db *db)
 		duckdb_disconnect(&db->con);
 	if (db->handle)
 		duckdb_close(&db->handle);
+	if (db->temp_dir) {
+		temp_dir_remove(db->temp_dir);
+		free(db->temp_dir);
+	}
 	memset(db, 0, sizeof(*db));
 }
 
@@ -401,12 +506,21 @@ static void vector_cell(struct cell *c, duckdb_vector vec, duckdb_logical_type t
 	c->v.s = strbuf_detach(&sb);
 }
 
-void db_result_to_table(duckdb_result *res, struct table *out, size_t max_rows)
+/* What a cell holds in memory, for the result's byte cap. */
+static size_t cell_bytes(const struct cell *c)
+{
+	bool text = c->kind == CELL_TEXT || c->kind == CELL_DATE || c->kind == CELL_JSON;
+	return sizeof(*c) + (text && c->v.s ? strlen(c->v.s) + 1 : 0);
+}
+
+int db_result_to_table(duckdb_result *res, struct table *out, size_t max_rows, size_t max_bytes)
 {
 	idx_t ncols = duckdb_column_count(res);
 	const char **names = xcalloc(ncols, sizeof(*names));
 	enum cell_kind *kinds = xcalloc(ncols, sizeof(*kinds));
 	duckdb_logical_type *types = xcalloc(ncols, sizeof(*types));
+	size_t bytes = 0;
+	bool too_large = false;
 	for (idx_t c = 0; c < ncols; c++) {
 		names[c] = duckdb_column_name(res, c);
 		types[c] = duckdb_column_logical_type(res, c);
@@ -414,7 +528,7 @@ void db_result_to_table(duckdb_result *res, struct table *out, size_t max_rows)
 	}
 	table_set_columns(out, ncols, names, kinds);
 
-	for (;;) {
+	while (!too_large) {
 		duckdb_data_chunk chunk = duckdb_fetch_chunk(*res);
 		if (!chunk)
 			break;
@@ -423,14 +537,17 @@ void db_result_to_table(duckdb_result *res, struct table *out, size_t max_rows)
 			duckdb_destroy_data_chunk(&chunk);
 			break;
 		}
-		for (idx_t r = 0; r < n; r++) {
+		for (idx_t r = 0; r < n && !too_large; r++) {
 			if (max_rows && out->nrows >= max_rows) {
 				out->truncated = true;
 				break;
 			}
 			struct cell *row = table_add_row(out);
-			for (idx_t c = 0; c < ncols; c++)
+			for (idx_t c = 0; c < ncols; c++) {
 				vector_cell(&row[c], duckdb_data_chunk_get_vector(chunk, c), types[c], r);
+				bytes += cell_bytes(&row[c]);
+			}
+			too_large = max_bytes && bytes > max_bytes;
 		}
 		duckdb_destroy_data_chunk(&chunk);
 		if (out->truncated)
@@ -441,6 +558,7 @@ void db_result_to_table(duckdb_result *res, struct table *out, size_t max_rows)
 	free(types);
 	free(kinds);
 	free(names);
+	return too_large ? -1 : 0;
 }
 
 int db_query(struct db *db, const char *sql, struct table *out, size_t max_rows, struct err *e)
@@ -463,58 +581,115 @@ int db_query_int(struct db *db, const char *sql, int64_t *out, struct err *e)
 
 /* ---- running with a time limit and progress ---- */
 
-struct watchdog {
+/* How often the guard asks whether the client still wants the answer. */
+#define GUARD_POLL_SECONDS 0.1
+
+struct db_guard {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t done_cond;
-	bool done, fired;
-	double seconds;
+	bool done;
+	enum db_guard_verdict verdict;
+	double seconds; /* 0: no time limit */
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 	duckdb_connection con;
 };
 
-static void *watchdog_main(void *arg)
+static struct timespec timespec_after(double seconds)
 {
-	struct watchdog *w = arg;
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	double whole = floor(w->seconds);
-	deadline.tv_sec += (time_t)whole;
-	deadline.tv_nsec += (long)((w->seconds - whole) * 1e9);
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	double whole = floor(seconds);
+	t.tv_sec += (time_t)whole;
+	t.tv_nsec += (long)((seconds - whole) * 1e9);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&w->lock);
-	while (!w->done) {
-		if (pthread_cond_timedwait(&w->done_cond, &w->lock, &deadline) == ETIMEDOUT) {
-			w->fired = true;
-			duckdb_interrupt(w->con);
+	return t;
+}
+
+static bool timespec_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static void *guard_main(void *arg)
+{
+	struct db_guard *g = arg;
+	struct timespec deadline = timespec_after(g->seconds > 0 ? g->seconds : 86400.0 * 365);
+	pthread_mutex_lock(&g->lock);
+	while (!g->done) {
+		struct timespec wake = deadline;
+		if (g->cancelled) {
+			struct timespec poll = timespec_after(GUARD_POLL_SECONDS);
+			if (timespec_before(&poll, &wake))
+				wake = poll;
+		}
+		int rc = pthread_cond_timedwait(&g->done_cond, &g->lock, &wake);
+		if (g->done)
+			break;
+		if (rc == ETIMEDOUT && !timespec_before(&wake, &deadline) && g->seconds > 0)
+			g->verdict = DB_GUARD_TIMED_OUT;
+		else if (g->cancelled && g->cancelled(g->cancel_arg))
+			g->verdict = DB_GUARD_CANCELLED;
+		if (g->verdict != DB_GUARD_QUIET) {
+			duckdb_interrupt(g->con);
 			break;
 		}
 	}
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&g->lock);
 	return NULL;
 }
 
-static void watchdog_start(struct watchdog *w, duckdb_connection con, double seconds)
+struct db_guard *db_guard_start(struct db *db, double timeout_seconds, bool (*cancelled)(void *arg),
+				void *cancel_arg)
 {
-	memset(w, 0, sizeof(*w));
-	w->con = con;
-	w->seconds = seconds;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->done_cond, NULL);
-	pthread_create(&w->thread, NULL, watchdog_main, w);
+	if (timeout_seconds <= 0 && !cancelled)
+		return NULL;
+	struct db_guard *g = xcalloc(1, sizeof(*g));
+	g->con = db->con;
+	g->seconds = timeout_seconds;
+	g->cancelled = cancelled;
+	g->cancel_arg = cancel_arg;
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->done_cond, NULL);
+	pthread_create(&g->thread, NULL, guard_main, g);
+	return g;
 }
 
-static void watchdog_stop(struct watchdog *w)
+bool db_guard_fired(struct db_guard *g)
 {
-	pthread_mutex_lock(&w->lock);
-	w->done = true;
-	pthread_cond_signal(&w->done_cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->done_cond);
+	if (!g)
+		return false;
+	pthread_mutex_lock(&g->lock);
+	bool fired = g->verdict != DB_GUARD_QUIET;
+	pthread_mutex_unlock(&g->lock);
+	return fired;
+}
+
+enum db_guard_verdict db_guard_stop(struct db_guard *g)
+{
+	if (!g)
+		return DB_GUARD_QUIET;
+	pthread_mutex_lock(&g->lock);
+	g->done = true;
+	pthread_cond_signal(&g->done_cond);
+	pthread_mutex_unlock(&g->lock);
+	pthread_join(g->thread, NULL);
+	enum db_guard_verdict v = g->verdict;
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->done_cond);
+	free(g);
+	return v;
+}
+
+int db_guard_fail(enum db_guard_verdict v, double timeout_seconds, struct err *e)
+{
+	if (v == DB_GUARD_CANCELLED)
+		return err_set(e, "statement cancelled: the client went away");
+	return err_set(e, "statement cancelled: it took longer than the time limit of %g s", timeout_seconds);
 }
 
 static double now_seconds(void)
@@ -529,13 +704,10 @@ int db_run_prepared(struct db *db, duckdb_prepared_statement stmt,
 {
 	duckdb_pending_result pending = NULL;
 	duckdb_result res;
-	struct watchdog dog;
-	bool have_dog = opt->timeout_seconds > 0;
+	struct db_guard *guard = db_guard_start(db, opt->timeout_seconds, opt->cancelled, opt->cancel_arg);
 	bool have_result = false;
 	int rc = -1;
 
-	if (have_dog)
-		watchdog_start(&dog, db->con, opt->timeout_seconds);
 	if (duckdb_pending_prepared_streaming(stmt, &pending) == DuckDBError) {
 		const char *msg = duckdb_pending_error(pending);
 		err_set(e, "%s", msg ? msg : "cannot start the query");
@@ -570,8 +742,10 @@ int db_run_prepared(struct db *db, duckdb_prepared_statement stmt,
 		goto out;
 	}
 	have_result = true;
-	if (out)
-		db_result_to_table(&res, out, opt->max_rows);
+	if (out && db_result_to_table(&res, out, opt->max_rows, opt->max_result_bytes)) {
+		err_set_code(e, ERR_REFUSED, DB_RESULT_TOO_LARGE, (double)opt->max_result_bytes / (1 << 20));
+		goto out;
+	}
 	/* A streaming result can still fail while its chunks are fetched. */
 	if (duckdb_result_error(&res)) {
 		err_set(e, "%s", duckdb_result_error(&res));
@@ -583,10 +757,12 @@ out:
 		duckdb_destroy_result(&res);
 	if (pending)
 		duckdb_destroy_pending(&pending);
-	if (have_dog) {
-		watchdog_stop(&dog);
-		if (rc && dog.fired)
-			err_set(e, "query cancelled after the time limit of %g s", opt->timeout_seconds);
+	enum db_guard_verdict v = db_guard_stop(guard);
+	/* a statement that outlived its limit fails even when the call that
+	 * overran (one long function call) finished after all */
+	if (v != DB_GUARD_QUIET) {
+		db_guard_fail(v, opt->timeout_seconds, e);
+		rc = -1;
 	}
 	return rc;
 }

@@ -6,6 +6,7 @@
  * literals and odd spacing cannot fool it.
  */
 #include "sandbox.h"
+#include "sqlcost.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -86,13 +87,38 @@ out:
 	return verdict;
 }
 
+/* Refuse, before DuckDB parses it, a statement that could cost too much
+ * to parse or plan. */
+static int check_cost(const char *sql, const struct sandbox_limits *limits, struct err *e)
+{
+	size_t max_text = limits->max_text_bytes ? limits->max_text_bytes : SANDBOX_DEFAULT_MAX_TEXT;
+	size_t len = strlen(sql);
+	if (len > max_text)
+		return err_set_code(e, ERR_REFUSED, "refused: the statement is %zu bytes, more than the limit of %zu",
+				    len, max_text);
+	struct sqlcost cost;
+	sqlcost_measure(sql, &cost);
+	if (cost.ctes > SANDBOX_MAX_CTES)
+		return err_set_code(e, ERR_REFUSED, "refused: the statement names %zu subqueries (WITH ... AS), "
+				    "more than the limit of %d", cost.ctes, SANDBOX_MAX_CTES);
+	if (cost.max_depth > SANDBOX_MAX_DEPTH)
+		return err_set_code(e, ERR_REFUSED, "refused: the statement nests parentheses %zu deep, more than "
+				    "the limit of %d", cost.max_depth, SANDBOX_MAX_DEPTH);
+	return 0;
+}
+
 int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *limits,
 		  struct table *out, struct err *e)
 {
 	duckdb_extracted_statements stmts = NULL;
 	duckdb_prepared_statement stmt = NULL;
+	struct db_guard *guard = NULL;
 	int rc = -1;
 
+	if (check_cost(sql, limits, e))
+		return -1;
+	/* from here on: parsing and constant folding can take long too */
+	guard = db_guard_start(db, limits->timeout_seconds, limits->cancelled, limits->cancel_arg);
 	idx_t n = duckdb_extract_statements(db->con, sql, &stmts);
 	if (n == 0) {
 		const char *msg = duckdb_extract_statements_error(stmts);
@@ -112,6 +138,8 @@ int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *l
 		err_set_code(e, ERR_REFUSED, "%s", msg ? msg : "cannot prepare the statement");
 		goto out;
 	}
+	if (db_guard_fired(guard))
+		goto out;
 	duckdb_statement_type type = duckdb_prepared_statement_type(stmt);
 	if (type == DUCKDB_STATEMENT_TYPE_SELECT && parses_as_select(db, sql) != 1)
 		type = DUCKDB_STATEMENT_TYPE_PRAGMA;
@@ -121,8 +149,8 @@ int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *l
 		goto out;
 	}
 	struct db_run_options opt = {
-		.timeout_seconds = limits->timeout_seconds,
 		.max_rows = limits->max_rows,
+		.max_result_bytes = limits->max_result_bytes ? limits->max_result_bytes : SANDBOX_DEFAULT_MAX_RESULT,
 	};
 	if (db_run_prepared(db, stmt, &opt, out, e)) {
 		e->code = ERR_REFUSED;
@@ -133,5 +161,14 @@ out:
 	if (stmt)
 		duckdb_destroy_prepare(&stmt);
 	duckdb_destroy_extracted(&stmts);
+	enum db_guard_verdict v = db_guard_stop(guard);
+	/* whatever else went wrong, an interrupted statement says why */
+	if (v != DB_GUARD_QUIET) {
+		table_release(out);
+		table_init(out);
+		db_guard_fail(v, limits->timeout_seconds, e);
+		e->code = ERR_REFUSED;
+		rc = -1;
+	}
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * fuzz_sniff: format detection of an uploaded file. The input is written
- * to a file (sniff_file reads paths, and checks gzip streams whole), then
- * sniffed; a text file's header line is split and its export format
+ * to a file (sniff_file reads paths), then sniffed, and a gzip stream
+ * checked whole as the load does; a text file's header line is split and its export format
  * identified from the names, as load.c does. Also the pure pieces on the
  * input's first line directly.
  */
@@ -43,6 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sniff_file(path, &s, &e) == 0) {
 		if (s.kind == KIND_TEXT)
 			schema_identify((const char *const *)s.fields, s.nfields);
+		if (s.gzip && sniff_gzip_check(path, &s, &e) != 0 && !e.msg[0])
+			abort();
 		sniff_release(&s);
 	} else if (!e.msg[0]) {
 		abort(); /* a failure must say why */

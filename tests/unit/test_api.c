@@ -9,7 +9,8 @@
  * summary, health and the Prometheus text, the OpenAPI document against
  * the route table (both ways), the web files with ETags, the answer cache
  * (a second identical plan is a hit; a load invalidates it), uploads (good
- * and bad), and an engine that starts with no data at all.
+ * and bad), an engine that starts with no data at all, and a long SQL
+ * statement stopped when its client's connection (a socket pair) closes.
  */
 #include "unit.h"
 
@@ -22,6 +23,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -919,6 +921,43 @@ static void test_no_data(void **state)
 	remove_root(f.root);
 }
 
+/* req_client_gone on a socket pair; then /api/v1/sql with a statement
+ * that would run for minutes stops because the client has gone (before:
+ * it ran to the 30 s time limit and said so). */
+static void test_sql_client_gone(void **state)
+{
+	(void)state;
+	int pair[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+	struct req req = { .method = "POST", .path = "/api/v1/sql" };
+	assert_false(req_client_gone(&req)); /* no socket: never gone */
+	req.client_socket = pair[0];
+	req.has_client_socket = true;
+	assert_false(req_client_gone(&req));
+	assert_int_equal(write(pair[1], "x", 1), 1); /* data waiting is no hang-up */
+	assert_false(req_client_gone(&req));
+	close(pair[1]);
+	assert_true(req_client_gone(&req));
+
+	struct http_kv type = { "Content-Type", "application/json" };
+	static const char body[] = "{\"sql\": \"SELECT count(*) FROM range(1000000000) a, range(100) b "
+				   "WHERE (a.range * b.range) % 7 = 3\"}";
+	req.headers = &type;
+	req.nheaders = 1;
+	req.body = body;
+	req.body_len = strlen(body);
+	struct call c = { 0 };
+	resp_init(&c.resp);
+	api_handle(fx->api, &req, &c.resp);
+	c.json = json_loadb(c.resp.body.buf, c.resp.body.len, 0, NULL);
+	assert_int_equal(c.resp.status, 400);
+	assert_string_equal(error_code(&c), "refused");
+	assert_contains(json_string_value(json_object_get(json_object_get(c.json, "error"), "message")),
+			"the client went away");
+	call_done(&c);
+	close(pair[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -928,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_chat),
 		cmocka_unit_test(test_chat_stream),
 		cmocka_unit_test(test_plan_and_sql),
+		cmocka_unit_test(test_sql_client_gone),
 		cmocka_unit_test(test_conversations),
 		cmocka_unit_test(test_feedback_and_stats),
 		cmocka_unit_test(test_summary),

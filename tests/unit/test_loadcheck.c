@@ -50,11 +50,14 @@ static char *write_text(const char *name, const char *text, bool gz)
 	return path;
 }
 
-/* loadcheck_tail through sniff_file, as load.c calls it. */
+/* loadcheck_tail through sniff_file and sniff_gzip_check, as load.c
+ * calls them. */
 static int tail_check(const char *path, struct err *e)
 {
 	struct sniff s;
 	assert_int_equal(sniff_file(path, &s, e), 0);
+	if (s.gzip)
+		assert_int_equal(sniff_gzip_check(path, &s, e), 0);
 	int rc = loadcheck_tail(path, s.gzip, s.tail, s.tail_len, s.nfields, s.delimiter, e);
 	sniff_release(&s);
 	return rc;

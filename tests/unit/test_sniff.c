@@ -224,16 +224,79 @@ static void test_sniff_truncated_gzip_fails(void **state)
 	struct err e = { 0 };
 	assert_int_equal(sniff_file(full, &s, &e), 0);
 	assert_true(s.gzip);
+	/* from the head, an estimate; after the whole check, exact */
+	assert_true(s.text_bytes > text.n / 2 && s.text_bytes < text.n * 2);
+	assert_null(s.tail);
+	assert_int_equal(sniff_gzip_check(full, &s, &e), 0);
 	assert_int_equal(s.text_bytes, text.n);
+	assert_non_null(s.tail);
+	assert_int_equal(s.tail_len, SNIFF_TAIL);
+	assert_memory_equal(s.tail, text.p + text.n - SNIFF_TAIL, SNIFF_TAIL);
 	sniff_release(&s);
 
-	assert_int_equal(sniff_file(cut, &s, &e), -1);
+	/* the head of the cut file is whole: sniffing it works, the check
+	 * the load makes before reading it fails */
+	assert_int_equal(sniff_file(cut, &s, &e), 0);
+	assert_int_equal(s.kind, KIND_TEXT);
+	assert_int_equal(sniff_gzip_check(cut, &s, &e), -1);
 	assert_contains(e.msg, "cut.csv.gz");
 	assert_contains(e.msg, "truncated");
 	sniff_release(&s);
 	free(full);
 	free(cut);
 	free(text.p);
+}
+
+/*
+ * An upload of junk is refused from its head: the sniff inflates at most
+ * a few MB, however large the stream (8 MB of gzip inflating to gigabytes
+ * took 22 s of CPU before its 422). Here the junk is followed by a
+ * corrupt end, which only a sniff that inflated everything would see.
+ */
+static void test_sniff_gzip_reads_only_the_head(void **state)
+{
+	const struct dir *d = *state;
+	char *path = NULL;
+	assert_true(asprintf(&path, "%s/junk.gz", d->path) > 0);
+	gzFile gz = gzopen(path, "wb9");
+	assert_non_null(gz);
+	static char zeros[1 << 20];
+	for (int i = 0; i < 64; i++) /* 64 MB of NUL bytes, about 64 kB of gzip */
+		assert_int_equal(gzwrite(gz, zeros, sizeof(zeros)), (int)sizeof(zeros));
+	assert_int_equal(gzclose(gz), Z_OK);
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, -8, SEEK_END), 0); /* the CRC and length */
+	assert_int_equal(fwrite("garbage!", 1, 8, f), 8);
+	fclose(f);
+
+	struct sniff s;
+	struct err e = { 0 };
+	assert_int_equal(sniff_file(path, &s, &e), 0);
+	assert_true(s.gzip);
+	assert_int_equal(s.kind, KIND_UNKNOWN);
+	sniff_release(&s);
+	/* the whole check still finds it */
+	assert_int_equal(sniff_file(path, &s, &e), 0);
+	assert_int_equal(sniff_gzip_check(path, &s, &e), -1);
+	assert_contains(e.msg, "corrupt");
+	sniff_release(&s);
+	free(path);
+}
+
+/* A gzip whose very first block is broken fails the sniff itself. */
+static void test_sniff_gzip_broken_head_fails(void **state)
+{
+	const struct dir *d = *state;
+	static const unsigned char broken[] = { 0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03,
+						0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	char *path = write_file(d, "broken.csv.gz", broken, sizeof(broken));
+	struct sniff s;
+	struct err e = { 0 };
+	assert_int_equal(sniff_file(path, &s, &e), -1);
+	assert_contains(e.msg, "broken.csv.gz");
+	assert_contains(e.msg, "gzip");
+	free(path);
 }
 
 static void test_sniff_kinds(void **state)
@@ -303,6 +366,8 @@ int main(void)
 		cmocka_unit_test(test_sniff_csv_with_bom_and_crlf),
 		cmocka_unit_test(test_sniff_gzip_x01),
 		cmocka_unit_test(test_sniff_truncated_gzip_fails),
+		cmocka_unit_test(test_sniff_gzip_reads_only_the_head),
+		cmocka_unit_test(test_sniff_gzip_broken_head_fails),
 		cmocka_unit_test(test_sniff_kinds),
 	};
 	int failed = cmocka_run_group_tests_name("sniff", pure, NULL, NULL);
