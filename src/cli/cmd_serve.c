@@ -27,7 +27,8 @@ static void serve_usage(FILE *out)
 		"usage: finq serve [--host 127.0.0.1] [--port 8080] [--threads N] [--max-upload SIZE]\n"
 		"                  [--rate-limit N] [--cors-origin ORIGIN] [--timeout SECONDS]\n"
 		"                  [--allow-host NAME]... [--require-token] [--trusted-proxy ADDR]\n"
-		"                  [--header-timeout SECONDS] [--max-per-address N]\n\n"
+		"                  [--header-timeout SECONDS] [--max-per-address N]\n"
+		"                  [--tls-cert FILE --tls-key FILE]\n\n"
 		"Serves the JSON API (/api/v1/..., described at /api/v1/openapi.json) and the web\n"
 		"chat at / on the loaded data. Starts without data too: upload an export then.\n"
 		"Stops on Ctrl-C or SIGTERM after the requests in flight have finished.\n\n"
@@ -57,6 +58,11 @@ static void serve_usage(FILE *out)
 		"                        (default 30)\n"
 		"  --max-per-address N   connections at once from one address (default %d, or\n"
 		"                        no limit with --trusted-proxy; 0: no limit)\n"
+		"  --tls-cert FILE       serve https with this PEM certificate (the server's first,\n"
+		"                        then its chain); responses then carry\n"
+		"                        Strict-Transport-Security\n"
+		"  --tls-key FILE        the certificate's unencrypted PEM private key (both or\n"
+		"                        neither; a file that cannot be used stops the start)\n"
 		"--today YYYY-MM-DD is the day questions are read from when they do not say.\n",
 		SERVER_RATE_LIMIT_DEFAULT, SERVER_PER_ADDRESS_DEFAULT);
 }
@@ -129,6 +135,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "trusted-proxy", required_argument, NULL, 'P' },
 		{ "header-timeout", required_argument, NULL, 'T' },
 		{ "max-per-address", required_argument, NULL, 'M' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -188,6 +196,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			opt.allow_hosts[opt.nallow_hosts++] = optarg;
 			break;
 		case 'R': opt.require_token = true; break;
+		case 'C': opt.tls_cert = optarg; break;
+		case 'K': opt.tls_key = optarg; break;
 		case 'P': {
 			/* kept as inet_ntop writes it: compared with the peer's address as text */
 			int family = strchr(optarg, ':') ? AF_INET6 : AF_INET;
