@@ -366,6 +366,22 @@ static void upload_dir_remove(char *dir)
 	free(dir);
 }
 
+/* Delete the conversations past their time (state.h), under the audit
+ * log's name "system"; said on stderr too. */
+static void conversations_sweep(struct server *srv, unsigned days)
+{
+	struct err e = { 0 };
+	int deleted = 0;
+	pthread_mutex_lock(&srv->tokens_lock);
+	int rc = state_conversations_expire(srv->tokens, time(NULL), days, "system", &deleted, &e);
+	pthread_mutex_unlock(&srv->tokens_lock);
+	if (rc)
+		fprintf(stderr, "finq: %s\n", e.msg);
+	else if (deleted)
+		fprintf(stderr, "finq: deleted %d conversation%s unchanged for %u days (--conversation-ttl)\n", deleted,
+			deleted == 1 ? "" : "s", days);
+}
+
 /* Say why serving failed, as the CLI does; the status of the error, or
  * fallback when it carries none. */
 static enum err_status server_fail(const struct err *e, enum err_status fallback)
@@ -502,6 +518,7 @@ enum err_status server_run(const struct server_options *opt)
 		close(fd);
 		goto out;
 	}
+	conversations_sweep(&srv, opt->conversation_ttl);
 	struct pool_status st;
 	pool_status(en, &st);
 	if (!st.data_loaded)
@@ -513,9 +530,13 @@ enum err_status server_run(const struct server_options *opt)
 	if (srv.tokens_required)
 		fprintf(stderr, "finq: API tokens required (%zu stored; 'finq token list')\n", ntokens);
 
-	int sig = 0;
-	while (sigwait(&stop, &sig) != 0)
-		;
+	int sig = -1;
+	struct timespec sweep_every = { SERVER_SWEEP_SECONDS, 0 };
+	while (sig < 0) {
+		sig = sigtimedwait(&stop, NULL, &sweep_every);
+		if (sig < 0 && errno == EAGAIN)
+			conversations_sweep(&srv, opt->conversation_ttl);
+	}
 	fprintf(stderr, "finq: %s: no new connections; finishing the requests in flight\n",
 		sig == SIGINT ? "interrupted" : "terminated");
 	http_server_quiesce(http);

@@ -4,7 +4,8 @@
 # posted as text/plain or a form, a DNS-rebound host name reading the
 # API), tokens required on loopback on request, X-Forwarded-For believed
 # from the trusted proxy only, finq's own errors for heads too large,
-# https with a certificate the script makes (openssl). Every check here failed before the fix it
+# https with a certificate the script makes (openssl), conversations that
+# expire. Every check here failed before the fix it
 # names. The server starts with no cost data unless a section loads some;
 # the trap stops it.
 set -u
@@ -456,5 +457,63 @@ else
 	stop_server
 	BASE=
 fi
+
+# ---- 9. conversations expire ------------------------------------------------------------------------
+STATE=$WORK/sec.state.sqlite
+age() { # ID DAYS: the conversation last changed DAYS ago
+	python3 - "$STATE" "$1" "$2" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?) WHERE id = ?",
+           ("-%s days" % sys.argv[3], sys.argv[2]))
+db.commit()
+PY
+}
+start_server "$DB" || finish
+post_json /api/v1/conversations '{"title": "old"}'
+OLD=$(jget 'd["id"]')
+post_json /api/v1/conversations '{"title": "middle"}'
+MIDDLE=$(jget 'd["id"]')
+stop_server
+age "$OLD" 100
+age "$MIDDLE" 10
+run "$FINQ" --db "$DB" serve --conversation-ttl soon
+check_eq "--conversation-ttl takes days" 2 "$RC"
+start_server "$DB" --conversation-ttl 0 || finish
+req GET "/api/v1/conversations/$OLD"
+check_eq "--conversation-ttl 0 keeps a conversation unchanged for 100 days" 200 "$STATUS"
+stop_server
+: >"$LOG"
+start_server "$DB" || finish
+req GET "/api/v1/conversations/$OLD"
+check_error "by default (90 days) it is deleted when the server starts" 404 not_found
+req GET "/api/v1/conversations/$MIDDLE"
+check_eq "one unchanged for 10 days is kept" 200 "$STATUS"
+check_contains "the server says how many went" "$(cat "$LOG")" "deleted 1 conversation unchanged for 90 days"
+stop_server
+start_server "$DB" --conversation-ttl 5 || finish
+req GET "/api/v1/conversations/$MIDDLE"
+check_error "with --conversation-ttl 5 the 10-day one goes too" 404 not_found
+stop_server
+check_eq "its messages went with it (no message of a missing conversation)" 0 \
+	"$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM messages WHERE conversation_id NOT IN (SELECT id FROM conversations)").fetchone()[0])' "$STATE")"
+run "$FINQ" --db "$DB" --today 2025-12-04 ask --json "total cost in November 2025"
+BODY=$OUT
+CLICONV=$(jget 'd["conversation_id"]')
+age "$CLICONV" 100
+run env FINQ_CONVERSATION_TTL=soon "$FINQ" --db "$DB" --today 2025-12-04 ask "total cost in November 2025"
+check_eq "a FINQ_CONVERSATION_TTL that is not days is a usage error" 2 "$RC"
+run "$FINQ" --db "$DB" --today 2025-12-04 ask "total cost in November 2025"
+check_eq "finq ask answers" 0 "$RC"
+run "$FINQ" --db "$DB" --today 2025-12-04 ask --conversation "$CLICONV" "what about S3?"
+check_eq "and has deleted the command line's conversation unchanged for 100 days" 2 "$RC"
+run finq "$DB" --json audit
+check "the audit log has each sweep: who, how many, the cut-off" python3 -c '
+import json, sys
+log = [a for a in json.loads(sys.argv[1])["audit"] if a["action"] == "conversation.expire"]
+details = [(a["actor"], a["detail"].split(" last")[0], a["detail"].split("(")[1]) for a in log]
+assert details == [("system", "1 conversation", "kept 90 days)"), ("system", "1 conversation", "kept 5 days)"),
+                   ("cli", "1 conversation", "kept 90 days)")], details
+' "$OUT"
 
 finish
