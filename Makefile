@@ -194,7 +194,7 @@ FUZZ_SECONDS ?= 30
 # libFuzzer's -seed: 0 picks a new one each run (`make fuzz` explores);
 # check fixes it, so that what CI found is found again by the same command.
 FUZZ_SEED    ?= 0
-FUZZERS      := api lexparse plan_json sniff timex
+FUZZERS      := api http lexparse plan_json sniff timex
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # '=' not ':=': DUCKDB_CFLAGS is known only once scripts/deps.sh has run.
 FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g $(DUCKDB_CFLAGS) $(FUZZ_FLAGS)
