@@ -702,7 +702,7 @@ static enum MHD_Result collect_head(void *cls, enum MHD_ValueKind kind, const ch
 }
 
 /* strict.h's rules; -1 with the request failed when the head breaks one. */
-static int head_check(struct MHD_Connection *con, struct conn_req *r)
+static int head_check(struct MHD_Connection *con, struct conn_req *r, const char *version)
 {
 	struct head_list l = { 0 };
 	int status = 0;
@@ -713,6 +713,8 @@ static int head_check(struct MHD_Connection *con, struct conn_req *r)
 	for (size_t i = 0; i < r->nkv[1]; i++) /* the query as MHD decoded it: "?name=value&" */
 		target += strlen(r->kv[1][i].name) + (r->kv[1][i].value ? strlen(r->kv[1][i].value) : 0) + 2;
 	int rc = strict_size_check(target, l.h, l.n, &status, &code, msg, sizeof(msg));
+	if (rc == 0)
+		rc = strict_version_check(version, l.h, l.n, &status, &code, msg, sizeof(msg));
 	if (rc == 0)
 		rc = strict_head_check(l.h, l.n, &status, &code, msg, sizeof(msg));
 	free(l.h);
@@ -734,7 +736,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 {
 	struct http_server *srv = cls;
 	struct conn_req *r = *con_cls;
-	(void)version;
 	if (!r) {
 		headwatch_head_in(srv->heads, conn_watch(con));
 		r = conn_req_new(srv, method, url);
@@ -744,7 +745,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 		pthread_mutex_unlock(&srv->lock);
 		r->limit = srv->cfg.app.body_limit(srv->cfg.app.arg, method, url, &r->to_file, &r->route);
 		conn_req_headers_in(con, r);
-		if (head_check(con, r))
+		if (head_check(con, r, version))
 			return answer_failure(con, r);
 		if (srv->cfg.app.admit) {
 			struct resp resp;

@@ -118,3 +118,17 @@ int strict_size_check(size_t target_len, const struct strict_header *h, size_t n
 	}
 	return 0;
 }
+
+int strict_version_check(const char *version, const struct strict_header *h, size_t n, int *status,
+			 const char **code, char *msg, size_t size)
+{
+	if (!version || strcmp(version, "HTTP/1.0") == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (name_is(&h[i], "Host"))
+			return 0;
+	*status = 400;
+	*code = "bad_request";
+	snprintf(msg, size, "an %.16s request needs a Host header", version);
+	return -1;
+}

@@ -11,6 +11,8 @@
  *     same value, and is digits (400);
  *   - Transfer-Encoding is "chunked" or absent (501 for any other coding),
  *     and never together with Content-Length (400);
+ *   - an HTTP/1.1 request has a Host (400; RFC 9112 section 3.2: a proxy
+ *     and finq would otherwise disagree on which site it is for);
  *   - the request target is at most STRICT_TARGET_MAX bytes (414), the
  *     head at most STRICT_HEAD_MAX bytes in at most STRICT_HEADERS_MAX
  *     lines (431): finq's own limits, well under what libmicrohttpd is
@@ -38,6 +40,12 @@ struct strict_header {
  * header in msg. */
 int strict_head_check(const struct strict_header *h, size_t n, int *status, const char **code, char *msg,
 		      size_t size);
+
+/* 0 when the request line's version ("HTTP/1.0", "HTTP/1.1") and the
+ * headers agree: any version after 1.0 needs a Host; else -1 as
+ * strict_head_check. */
+int strict_version_check(const char *version, const struct strict_header *h, size_t n, int *status,
+			 const char **code, char *msg, size_t size);
 
 #define STRICT_TARGET_MAX (8 * 1024)  /* the path and query: browsers send 2 KB at most */
 #define STRICT_HEAD_MAX (32 * 1024)   /* what libmicrohttpd's default memory took */

@@ -1,8 +1,8 @@
 /*
  * fuzz_http: the request side of the server before any handler runs: the
  * raw head a client sends, split as libmicrohttpd splits it, then every
- * check finq makes on it (http.c's order): the size limits and the
- * one-reading rules (strict.h), the Host and Origin checks under a
+ * check finq makes on it (http.c's order): the size limits, Host for
+ * HTTP/1.1 and the one-reading rules (strict.h), the Host and Origin checks under a
  * loopback, a wildcard and a named server (origin.h), X-Forwarded-For
  * behind a trusted proxy, the Bearer token of Authorization (apitoken.h),
  * the role a route needs (access.h), the router's methods for the path
@@ -43,13 +43,15 @@ static void check_message(const char *msg)
 			abort(); /* it goes into a JSON error and a log line */
 }
 
-static void check_strict(size_t target_len, const struct strict_header *h, size_t n)
+static void check_strict(const char *version, size_t target_len, const struct strict_header *h, size_t n)
 {
 	static const int statuses[] = { 400, 414, 431, 501 };
 	int status = 0, again = 0;
 	const char *code = NULL, *code2 = NULL;
 	char msg[200], msg2[200];
 	int rc = strict_size_check(target_len, h, n, &status, &code, msg, sizeof(msg));
+	if (rc == 0)
+		rc = strict_version_check(version, h, n, &status, &code, msg, sizeof(msg));
 	if (rc == 0)
 		rc = strict_head_check(h, n, &status, &code, msg, sizeof(msg));
 	if (rc != 0 && rc != -1)
@@ -63,6 +65,8 @@ static void check_strict(size_t target_len, const struct strict_header *h, size_
 		abort();
 	check_message(msg);
 	int rc2 = strict_size_check(target_len, h, n, &again, &code2, msg2, sizeof(msg2));
+	if (rc2 == 0)
+		rc2 = strict_version_check(version, h, n, &again, &code2, msg2, sizeof(msg2));
 	if (rc2 == 0)
 		rc2 = strict_head_check(h, n, &again, &code2, msg2, sizeof(msg2));
 	if (rc2 != rc || again != status || strcmp(msg, msg2) != 0)
@@ -204,8 +208,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sp1)
 		*sp1 = '\0';
 	char *sp2 = strchr(target, ' ');
-	if (sp2)
+	const char *version = "HTTP/1.0"; /* what libmicrohttpd takes a line without one for */
+	if (sp2) {
 		*sp2 = '\0';
+		version = sp2 + 1;
+	}
 	const char *method = line;
 	/* header lines up to an empty one; values keep their NULs */
 	while (rest < end && n < HEADERS_MAX) {
@@ -228,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		rest = nl ? nl + 1 : (char *)end;
 	}
-	check_strict(strlen(target), h, n);
+	check_strict(version, strlen(target), h, n);
 
 	char *host = header_dup(h, n, "Host"), *origin = header_dup(h, n, "Origin");
 	char *fetch_site = header_dup(h, n, "Sec-Fetch-Site"), *xff = header_dup(h, n, "X-Forwarded-For");

@@ -317,6 +317,7 @@ cases = [
     # docs/security.md. strict.c refuses it where lengths tell: test_strict.c)
     ("two Authorization headers", 400, b"GET /api/v1/conversations HTTP/1.1\r\n" + H +
      b"Authorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n"),
+    ("HTTP/1.1 without Host", 400, b"GET /api/v1/conversations HTTP/1.1\r\nConnection: close\r\n\r\n"),
     ("two Host headers", 400, b"GET /api/v1/conversations HTTP/1.1\r\n" + H + b"Host: evil.example\r\n\r\n"),
     ("an unknown transfer coding", 501, b"POST /api/v1/chat HTTP/1.1\r\n" + H +
      b"Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n{}"),

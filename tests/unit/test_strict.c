@@ -4,7 +4,8 @@
  * second Authorization or Host, two different Content-Lengths, a
  * non-numeric one, Transfer-Encoding other than chunked (501) and
  * Transfer-Encoding with Content-Length are refused, naming the header;
- * a request target or head over finq's size limits is 414 or 431.
+ * a request target or head over finq's size limits is 414 or 431; an
+ * HTTP/1.1 request without Host is 400, an HTTP/1.0 one is not.
  */
 #include "unit.h"
 
@@ -95,12 +96,31 @@ static void test_sizes(void **state)
 	assert_non_null(strstr(msg, "lines"));
 }
 
+static void test_version(void **state)
+{
+	const struct strict_header host[] = { H("Host", "127.0.0.1") }, other[] = { H("Accept", "*/*") };
+	const char *code = NULL;
+	int status = 0;
+	char msg[200];
+	(void)state;
+	assert_int_equal(strict_version_check("HTTP/1.1", host, 1, &status, &code, msg, sizeof(msg)), 0);
+	assert_int_equal(strict_version_check("HTTP/1.0", other, 1, &status, &code, msg, sizeof(msg)), 0);
+	assert_int_equal(strict_version_check("HTTP/1.0", NULL, 0, &status, &code, msg, sizeof(msg)), 0);
+	assert_int_equal(strict_version_check("HTTP/1.1", other, 1, &status, &code, msg, sizeof(msg)), -1);
+	assert_int_equal(status, 400);
+	assert_string_equal(msg, "an HTTP/1.1 request needs a Host header");
+	status = 0;
+	assert_int_equal(strict_version_check("HTTP/1.2", NULL, 0, &status, &code, msg, sizeof(msg)), -1);
+	assert_int_equal(status, 400);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_version),
 	};
 	return cmocka_run_group_tests_name("strict", tests, NULL, NULL);
 }
