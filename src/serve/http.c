@@ -262,6 +262,9 @@ int http_listen(const char *host, int port, int *fd, int *bound_port, bool *ipv6
  * with its JSON errors. Pages are touched only as a head fills them. */
 #define HTTP_CONNECTION_MEMORY (256u * 1024u)
 
+/* GnuTLS's defaults without TLS 1.0 and 1.1 (deprecated by RFC 8996). */
+#define HTTP_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct headwatch *heads; /* request-head deadlines, or NULL */
@@ -865,6 +868,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, s
 		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address_limit, NULL },
 		{ cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)(uintptr_t)cfg->tls_cert },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)cfg->tls_key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)HTTP_TLS_PRIORITIES },
 		{ MHD_OPTION_END, 0, NULL },
 	};
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, options,

@@ -466,6 +466,8 @@ enum err_status server_run(const struct server_options *opt)
 		rc = server_fail(&e, ERR_USAGE);
 		goto out;
 	}
+	if (tls.key_shared) /* said, not refused: the owner may have reasons (a group for the service) */
+		fprintf(stderr, "finq: warning: other users may read the TLS key '%s' (chmod 600 it)\n", opt->tls_key);
 	memcpy(headers, security_headers, sizeof(security_headers));
 	if (opt->tls_cert)
 		headers[NSECURITY_HEADERS] = hsts_header;

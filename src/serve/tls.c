@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The whole file as text; NULL with e set when it cannot be read. */
 static char *pem_read(const char *what, const char *path, struct err *e)
@@ -114,6 +115,8 @@ int tls_files_load(struct tls_files *t, const char *cert_path, const char *key_p
 		tls_files_release(t);
 		return -1;
 	}
+	struct stat st;
+	t->key_shared = stat(key_path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH));
 	return 0;
 }
 

@@ -16,11 +16,14 @@
 
 #include "err.h"
 
+#include <stdbool.h>
+
 #define TLS_FILE_MAX (1024 * 1024) /* a certificate chain or key is a few KB */
 
 struct tls_files {
 	char *cert; /* PEM text, NUL-terminated; owned */
 	char *key;
+	bool key_shared; /* the key file may be read by other users (group or other read bits) */
 };
 
 /* Read and check both files. 0 with t filled (release it), or -1 with t

@@ -441,6 +441,7 @@ else
 		sleep 0.1
 	done
 	check_contains "the start line says https://" "$(cat "$WORK/tls.log")" "at https://127.0.0.1:$PORT/"
+	check_not_contains "a key only its owner reads draws no warning" "$(cat "$WORK/tls.log")" "warning"
 	req GET /api/v1/conversations --cacert "$WORK/tls.crt"
 	check_eq "the API answers over https, the certificate checked against the one made here" 200 "$STATUS"
 	check_eq "with Strict-Transport-Security" "max-age=31536000" "$(header Strict-Transport-Security)"
@@ -455,6 +456,11 @@ else
 	check_eq "a client that trusts another certificate refuses the connection" 000 "$STATUS"
 	STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health")
 	check_eq "plain http on the TLS port gets no HTTP answer" 000 "$STATUS"
+	cp "$WORK/tls.key" "$WORK/shared.key"
+	chmod 644 "$WORK/shared.key"
+	# (on the port in use: the files are checked first, then it stops)
+	run timeout 60 "$FINQ" --db "$DB" serve --port "$PORT" --tls-cert "$WORK/tls.crt" --tls-key "$WORK/shared.key"
+	check_contains "a key other users may read is warned about" "$ERR" "other users may read the TLS key '$WORK/shared.key'"
 	stop_server
 	BASE=
 fi
