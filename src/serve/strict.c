@@ -129,6 +129,8 @@ int strict_version_check(const char *version, const struct strict_header *h, siz
 			return 0;
 	*status = 400;
 	*code = "bad_request";
-	snprintf(msg, size, "an %.16s request needs a Host header", version);
+	/* not the version as sent: libmicrohttpd passes only HTTP/1.x, but a
+	 * message never quotes bytes nobody checked */
+	snprintf(msg, size, "an HTTP/1.1 request needs a Host header");
 	return -1;
 }
