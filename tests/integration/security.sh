@@ -486,6 +486,7 @@ age "$OLD" 100
 age "$MIDDLE" 10
 run "$FINQ" --db "$DB" serve --conversation-ttl soon
 check_eq "--conversation-ttl takes days" 2 "$RC"
+check_contains "and says so" "$ERR" "--conversation-ttl takes days from 0"
 start_server "$DB" --conversation-ttl 0 || finish
 req GET "/api/v1/conversations/$OLD"
 check_eq "--conversation-ttl 0 keeps a conversation unchanged for 100 days" 200 "$STATUS"
