@@ -20,7 +20,7 @@ DUCKDB_RPATH  := -Wl,-rpath,'$$ORIGIN/$(DUCKDB_DIR)' -Wl,-rpath,$(CURDIR)/$(DUCK
 DUCKDB_LIBS   = $(if $(wildcard $(DUCKDB_DIR)/libduckdb.so),-L$(DUCKDB_DIR) $(DUCKDB_RPATH)) -lduckdb
 PKGS    := jansson sqlite3 zlib
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(DUCKDB_CFLAGS)
-LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -ledit -lz -lpthread -lm -lcrypto
+LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -lgnutls -ledit -lz -lpthread -lm -lcrypto
 
 # src/ is one folder per layer; docs/architecture.md draws the map. Each
 # folder is compiled with -I for itself and for the folders it may use, so
@@ -194,7 +194,7 @@ FUZZ_SECONDS ?= 30
 # libFuzzer's -seed: 0 picks a new one each run (`make fuzz` explores);
 # check fixes it, so that what CI found is found again by the same command.
 FUZZ_SEED    ?= 0
-FUZZERS      := api lexparse plan_json sniff timex
+FUZZERS      := api http lexparse plan_json sniff timex
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # '=' not ':=': DUCKDB_CFLAGS is known only once scripts/deps.sh has run.
 FUZZ_CFLAGS   = $(CSTD) $(WARN) -O1 -g $(DUCKDB_CFLAGS) $(FUZZ_FLAGS)

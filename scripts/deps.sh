@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(gcc make pkg-config zlib1g-dev libsqlite3-dev libjansson-dev
                  libmicrohttpd-dev libcurl4-openssl-dev libedit-dev libcmocka-dev
-                 libssl-dev chromium curl wrk)
+                 libssl-dev libgnutls28-dev chromium curl wrk)
 # Commands, and the Debian package that provides each when it is missing
 # (node's own npm counts: Debian's npm would conflict with it).
-DEBIAN_COMMANDS=(npm:npm python3:python3 gzip:gzip)
+DEBIAN_COMMANDS=(npm:npm python3:python3 gzip:gzip openssl:openssl)
 DUCKDB_LIB_PKG='@duckdb/node-bindings-linux-x64@1.4.4-r.4'
 DUCKDB_HDR_PKG='duckdb@1.4.4'
 

@@ -9,6 +9,7 @@
 #include "date.h"
 #include "origin.h"
 #include "server.h"
+#include "state.h"
 #include "today.h"
 
 #include <arpa/inet.h>
@@ -27,7 +28,8 @@ static void serve_usage(FILE *out)
 		"usage: finq serve [--host 127.0.0.1] [--port 8080] [--threads N] [--max-upload SIZE]\n"
 		"                  [--rate-limit N] [--cors-origin ORIGIN] [--timeout SECONDS]\n"
 		"                  [--allow-host NAME]... [--require-token] [--trusted-proxy ADDR]\n"
-		"                  [--header-timeout SECONDS] [--max-per-address N]\n\n"
+		"                  [--header-timeout SECONDS] [--max-per-address N]\n"
+		"                  [--tls-cert FILE --tls-key FILE] [--conversation-ttl DAYS]\n\n"
 		"Serves the JSON API (/api/v1/..., described at /api/v1/openapi.json) and the web\n"
 		"chat at / on the loaded data. Starts without data too: upload an export then.\n"
 		"Stops on Ctrl-C or SIGTERM after the requests in flight have finished.\n\n"
@@ -59,8 +61,17 @@ static void serve_usage(FILE *out)
 		"                        (default 30)\n"
 		"  --max-per-address N   connections at once from one address (default %d, or\n"
 		"                        no limit with --trusted-proxy; 0: no limit)\n"
+		"  --tls-cert FILE       serve https with this PEM certificate (the server's first,\n"
+		"                        then its chain); responses then carry\n"
+		"                        Strict-Transport-Security\n"
+		"  --tls-key FILE        the certificate's unencrypted PEM private key (both or\n"
+		"                        neither; a file that cannot be used stops the start)\n"
+		"  --conversation-ttl DAYS  delete a conversation (its answers and feedback too)\n"
+		"                        DAYS after its last change, at the start and hourly\n"
+		"                        (default $FINQ_CONVERSATION_TTL, else %d; 0: keep all);\n"
+		"                        'finq audit' shows what went\n"
 		"--today YYYY-MM-DD is the day questions are read from when they do not say.\n",
-		SERVER_RATE_LIMIT_DEFAULT, SERVER_PER_ADDRESS_DEFAULT);
+		SERVER_RATE_LIMIT_DEFAULT, SERVER_PER_ADDRESS_DEFAULT, STATE_CONVERSATION_TTL_DAYS);
 }
 
 /* An origin as browsers send it: http or https, a host, perhaps a port;
@@ -131,6 +142,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "trusted-proxy", required_argument, NULL, 'P' },
 		{ "header-timeout", required_argument, NULL, 'T' },
 		{ "max-per-address", required_argument, NULL, 'M' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "conversation-ttl", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -144,7 +158,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		.rate_limit = SERVER_RATE_LIMIT_DEFAULT,
 	};
 	int c;
-	long n, per_address = -1; /* -1: not given */
+	long n, per_address = -1, ttl = -2; /* -1: not given; -2 (ttl): not given */
 	char proxy[INET6_ADDRSTRLEN];
 	unsigned char addr[16];
 	optind = 1;
@@ -190,6 +204,15 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			opt.allow_hosts[opt.nallow_hosts++] = optarg;
 			break;
 		case 'R': opt.require_token = true; break;
+		case 'C': opt.tls_cert = optarg; break;
+		case 'K': opt.tls_key = optarg; break;
+		case 'E':
+			if ((ttl = parse_count(optarg, 0, STATE_CONVERSATION_TTL_MAX)) < 0) {
+				fprintf(stderr, "finq: --conversation-ttl takes days from 0 (keep every conversation) to "
+						"%d, not '%s'\n", STATE_CONVERSATION_TTL_MAX, optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'P': {
 			/* kept as inet_ntop writes it: compared with the peer's address as text */
 			int family = strchr(optarg, ':') ? AF_INET6 : AF_INET;
@@ -228,6 +251,12 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	/* behind a proxy every client has the proxy's address */
 	opt.per_address = per_address >= 0 ? (unsigned)per_address
 					   : opt.trusted_proxy ? 0 : SERVER_PER_ADDRESS_DEFAULT;
+	if (ttl == -2 && (ttl = state_conversation_ttl_default()) < 0) {
+		fprintf(stderr, "finq: FINQ_CONVERSATION_TTL takes days from 0 (keep every conversation) to %d, not "
+				"'%s'\n", STATE_CONVERSATION_TTL_MAX, getenv("FINQ_CONVERSATION_TTL"));
+		return EXIT_USAGE;
+	}
+	opt.conversation_ttl = (unsigned)ttl;
 	if (optind < argc) {
 		fprintf(stderr, "finq: serve takes no arguments ('%s')\n", argv[optind]);
 		return EXIT_USAGE;

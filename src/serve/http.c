@@ -256,6 +256,16 @@ int http_listen(const char *host, int port, int *fd, int *bound_port, bool *ipv6
 
 /* ---- the server --------------------------------------------------------- */
 
+/* libmicrohttpd's memory for one connection, the request head included
+ * (its default is 32 KB). A head that does not fit gets its own HTML 431
+ * or 414 page, which finq cannot dress; so it is given far more than
+ * strict.h's limits, and finq refuses the heads between those and this
+ * with its JSON errors. Pages are touched only as a head fills them. */
+#define HTTP_CONNECTION_MEMORY (256u * 1024u)
+
+/* GnuTLS's defaults without TLS 1.0 and 1.1 (deprecated by RFC 8996). */
+#define HTTP_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct headwatch *heads; /* request-head deadlines, or NULL */
@@ -716,14 +726,21 @@ static enum MHD_Result collect_head(void *cls, enum MHD_ValueKind kind, const ch
 }
 
 /* strict.h's rules; -1 with the request failed when the head breaks one. */
-static int head_check(struct MHD_Connection *con, struct conn_req *r)
+static int head_check(struct MHD_Connection *con, struct conn_req *r, const char *version)
 {
 	struct head_list l = { 0 };
 	int status = 0;
 	const char *code = NULL;
 	char msg[200];
 	MHD_get_connection_values_n(con, MHD_HEADER_KIND, collect_head, &l);
-	int rc = strict_head_check(l.h, l.n, &status, &code, msg, sizeof(msg));
+	size_t target = strlen(r->path);
+	for (size_t i = 0; i < r->nkv[1]; i++) /* the query as MHD decoded it: "?name=value&" */
+		target += strlen(r->kv[1][i].name) + (r->kv[1][i].value ? strlen(r->kv[1][i].value) : 0) + 2;
+	int rc = strict_size_check(target, l.h, l.n, &status, &code, msg, sizeof(msg));
+	if (rc == 0)
+		rc = strict_version_check(version, l.h, l.n, &status, &code, msg, sizeof(msg));
+	if (rc == 0)
+		rc = strict_head_check(l.h, l.n, &status, &code, msg, sizeof(msg));
 	free(l.h);
 	if (rc)
 		conn_req_fail(r, status, code, "%s", msg);
@@ -743,7 +760,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 {
 	struct http_server *srv = cls;
 	struct conn_req *r = *con_cls;
-	(void)version;
 	if (!r) {
 		headwatch_head_in(srv->heads, conn_watch(con));
 		r = conn_req_new(srv, method, url);
@@ -753,7 +769,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *con, const ch
 		pthread_mutex_unlock(&srv->lock);
 		r->limit = srv->cfg.app.body_limit(srv->cfg.app.arg, method, url, &r->to_file, &r->route);
 		conn_req_headers_in(con, r);
-		if (head_check(con, r))
+		if (head_check(con, r, version))
 			return answer_failure(con, r);
 		if (srv->cfg.app.admit) {
 			struct resp resp;
@@ -840,6 +856,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	fprintf(stderr, "finq: http: %s\n", msg);
 }
 
+bool http_tls_supported(void)
+{
+	return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
+
 int http_server_start(struct http_server **out, const struct http_config *cfg, struct err *e)
 {
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
@@ -850,17 +871,28 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, s
 			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (cfg->ipv6)
 		flags |= MHD_USE_IPv6;
+	if (cfg->tls_cert)
+		flags |= MHD_USE_TLS;
 	srv->heads = headwatch_new(cfg->head_timeout ? cfg->head_timeout : 30u);
 	/* The logger must be the first option, or libmicrohttpd complains
-	 * through its own logger about the options before it. */
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv,
-				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				       MHD_OPTION_LISTEN_SOCKET, (MHD_socket)cfg->listen_fd,
-				       MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit ? cfg->connection_limit : 256u,
-				       MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout ? cfg->idle_timeout : 120u,
-				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-				       MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-				       MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address_limit,
+	 * through its own logger about the options before it. The TLS pair
+	 * comes last, and only with TLS: MHD_OPTION_END ends the list early
+	 * without it. */
+	struct MHD_OptionItem options[] = {
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
+		{ MHD_OPTION_LISTEN_SOCKET, (intptr_t)cfg->listen_fd, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit ? cfg->connection_limit : 256u, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout ? cfg->idle_timeout : 120u, NULL },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, srv },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, srv },
+		{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address_limit, NULL },
+		{ cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)(uintptr_t)cfg->tls_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)cfg->tls_key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)HTTP_TLS_PRIORITIES },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_access, srv, MHD_OPTION_ARRAY, options,
 				       MHD_OPTION_END);
 	if (!srv->daemon) {
 		headwatch_free(srv->heads);
@@ -868,7 +900,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, s
 		pthread_cond_destroy(&srv->idle);
 		free(srv);
 		*out = NULL;
-		return err_set_code(e, ERR_FAILED, "cannot start the HTTP server");
+		return err_set_code(e, ERR_FAILED, "cannot start the HTTP%s server", cfg->tls_cert ? "S (TLS)" : "");
 	}
 	*out = srv;
 	return 0;

@@ -162,6 +162,10 @@ struct http_config {
 	 * from the last address of their X-Forwarded-For (req.client); from
 	 * anyone else that header is ignored. NULL: no proxy is trusted. */
 	const char *trusted_proxy;
+	/* TLS (https): the certificate chain and the private key as PEM
+	 * text, both or neither (tls.h checks them first); borrowed until
+	 * http_server_start returns. NULL: plain HTTP. */
+	const char *tls_cert, *tls_key;
 	const struct http_kv *headers; /* added to every response */
 	size_t nheaders;
 	struct http_app app;
@@ -174,6 +178,9 @@ struct http_server;
 int http_listen(const char *host, int port, int *fd, int *bound_port, bool *ipv6, struct err *e);
 /* True when host names a loopback address (127.0.0.0/8, ::1, localhost). */
 bool http_host_is_loopback(const char *host);
+
+/* Whether this libmicrohttpd was built with TLS (GnuTLS). */
+bool http_tls_supported(void);
 
 /* Start serving on cfg->listen_fd; *out is the caller's until
  * http_server_stop(). */

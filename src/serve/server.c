@@ -16,6 +16,7 @@
 #include "origin.h"
 #include "ratelimit.h"
 #include "state.h"
+#include "tls.h"
 #include "apitoken.h"
 #include "uploaddir.h"
 #include "xalloc.h"
@@ -44,6 +45,11 @@ static const struct http_kv security_headers[] = {
 				     "form-action 'self'; frame-ancestors 'none'" },
 	{ "Referrer-Policy", "no-referrer" },
 };
+
+/* Over TLS, also: browsers that have seen it once never speak plain HTTP
+ * to this host again (a year), so nobody on the path can strip TLS. */
+static const struct http_kv hsts_header = { "Strict-Transport-Security", "max-age=31536000" };
+#define NSECURITY_HEADERS (sizeof(security_headers) / sizeof(security_headers[0]))
 
 /* Routes anyone may GET (or HEAD) without a token: the web UI's files,
  * which must load to ask for one, and /health, for load balancers. The
@@ -360,6 +366,22 @@ static void upload_dir_remove(char *dir)
 	free(dir);
 }
 
+/* Delete the conversations past their time (state.h), under the audit
+ * log's name "system"; said on stderr too. */
+static void conversations_sweep(struct server *srv, unsigned days)
+{
+	struct err e = { 0 };
+	int deleted = 0;
+	pthread_mutex_lock(&srv->tokens_lock);
+	int rc = state_conversations_expire(srv->tokens, time(NULL), days, "system", &deleted, &e);
+	pthread_mutex_unlock(&srv->tokens_lock);
+	if (rc)
+		fprintf(stderr, "finq: %s\n", e.msg);
+	else if (deleted)
+		fprintf(stderr, "finq: deleted %d conversation%s unchanged for %u days (--conversation-ttl)\n", deleted,
+			deleted == 1 ? "" : "s", days);
+}
+
 /* Say why serving failed, as the CLI does; the status of the error, or
  * fallback when it carries none. */
 static enum err_status server_fail(const struct err *e, enum err_status fallback)
@@ -378,6 +400,8 @@ enum err_status server_run(const struct server_options *opt)
 	struct pool *en = NULL;
 	struct http_server *http = NULL;
 	struct server srv = { 0 };
+	struct tls_files tls = { 0 };
+	struct http_kv headers[NSECURITY_HEADERS + 1];
 	sigset_t stop;
 
 	sigemptyset(&stop);
@@ -426,6 +450,27 @@ enum err_status server_run(const struct server_options *opt)
 		rc = ERR_USAGE;
 		goto out;
 	}
+	if (!opt->tls_cert != !opt->tls_key) {
+		fprintf(stderr, "finq: --tls-cert and --tls-key go together: give both for https, or neither\n");
+		rc = ERR_USAGE;
+		goto out;
+	}
+	if (opt->tls_cert && !http_tls_supported()) {
+		fprintf(stderr, "finq: cannot serve https: this libmicrohttpd was built without TLS (GnuTLS); "
+				"install one with it (Debian's libmicrohttpd12 has it) or serve plain HTTP behind a TLS "
+				"proxy\n");
+		rc = ERR_USAGE;
+		goto out;
+	}
+	if (opt->tls_cert && tls_files_load(&tls, opt->tls_cert, opt->tls_key, &e)) {
+		rc = server_fail(&e, ERR_USAGE);
+		goto out;
+	}
+	if (tls.key_shared) /* said, not refused: the owner may have reasons (a group for the service) */
+		fprintf(stderr, "finq: warning: other users may read the TLS key '%s' (chmod 600 it)\n", opt->tls_key);
+	memcpy(headers, security_headers, sizeof(security_headers));
+	if (opt->tls_cert)
+		headers[NSECURITY_HEADERS] = hsts_header;
 	if (opt->rate_limit)
 		srv.limits = ratelimit_new(opt->rate_limit, 0);
 	if (http_listen(opt->host, opt->port, &fd, &port, &ipv6, &e)) {
@@ -463,30 +508,38 @@ enum err_status server_run(const struct server_options *opt)
 		.trusted_proxy = opt->trusted_proxy,
 		.head_timeout = opt->head_timeout,
 		.per_address_limit = opt->per_address,
-		.headers = security_headers,
-		.nheaders = sizeof(security_headers) / sizeof(security_headers[0]),
+		.tls_cert = tls.cert,
+		.tls_key = tls.key,
+		.headers = headers,
+		.nheaders = NSECURITY_HEADERS + (tls.cert ? 1 : 0),
 		.app = { .arg = &srv, .body_limit = app_body_limit, .handle = app_handle, .done = app_done,
 			 .admit = app_admit, .decorate = app_decorate },
 	};
+	/* (libmicrohttpd keeps pointers to the PEM text: tls lives until the end) */
 	if (http_server_start(&http, &hcfg, &e)) {
 		rc = server_fail(&e, ERR_FAILED);
 		close(fd);
 		goto out;
 	}
+	conversations_sweep(&srv, opt->conversation_ttl);
 	struct pool_status st;
 	pool_status(en, &st);
 	if (!st.data_loaded)
 		fprintf(stderr, "finq: no cost data in '%s' yet: upload an export in the web UI or POST it to "
 				"/api/v1/data\n", opt->db_path);
 	bool literal6 = strchr(opt->host, ':') != NULL;
-	fprintf(stderr, "finq: serving %s at http://%s%s%s:%d/ (Ctrl-C to stop)\n", opt->db_path,
-		literal6 ? "[" : "", opt->host, literal6 ? "]" : "", port);
+	fprintf(stderr, "finq: serving %s at %s://%s%s%s:%d/ (Ctrl-C to stop)\n", opt->db_path,
+		opt->tls_cert ? "https" : "http", literal6 ? "[" : "", opt->host, literal6 ? "]" : "", port);
 	if (srv.tokens_required)
 		fprintf(stderr, "finq: API tokens required (%zu stored; 'finq token list')\n", ntokens);
 
-	int sig = 0;
-	while (sigwait(&stop, &sig) != 0)
-		;
+	int sig = -1;
+	struct timespec sweep_every = { SERVER_SWEEP_SECONDS, 0 };
+	while (sig < 0) {
+		sig = sigtimedwait(&stop, NULL, &sweep_every);
+		if (sig < 0 && errno == EAGAIN)
+			conversations_sweep(&srv, opt->conversation_ttl);
+	}
 	fprintf(stderr, "finq: %s: no new connections; finishing the requests in flight\n",
 		sig == SIGINT ? "interrupted" : "terminated");
 	http_server_quiesce(http);
@@ -498,6 +551,7 @@ enum err_status server_run(const struct server_options *opt)
 	http = NULL;
 	fprintf(stderr, "finq: stopped\n");
 out:
+	tls_files_release(&tls);
 	http_server_stop(http);
 	api_free(srv.api);
 	pool_close(en);

@@ -56,15 +56,22 @@ struct server_options {
 	const char *trusted_proxy; /* the proxy's address, whose X-Forwarded-For is believed, or NULL */
 	unsigned head_timeout;    /* seconds for a whole request head; 0: 30 */
 	unsigned per_address;     /* connections at once from one address; 0: no limit */
+	const char *tls_cert;     /* PEM certificate (chain) file for https, or NULL; both or neither */
+	const char *tls_key;      /* PEM private key file for https, or NULL */
+	unsigned conversation_ttl; /* days a conversation is kept after its last change; 0: for ever */
 };
 
 #define SERVER_RATE_LIMIT_DEFAULT 600
+#define SERVER_SWEEP_SECONDS 3600 /* how often expired conversations are looked for */
 #define SERVER_PER_ADDRESS_DEFAULT 64 /* a browser opens 6; crash.sh and the soak test 50 */
 
 /* Serve until SIGINT or SIGTERM; returns ERR_OK, or the status of the
  * failure after printing "finq: <why>" on stderr (cmd_serve maps it to an
  * exit code). Prints "finq: serving DB at http://HOST:PORT/ (Ctrl-C to
- * stop)" on stderr once ready. */
+ * stop)" on stderr once ready (https:// with TLS, whose responses also
+ * carry Strict-Transport-Security). A TLS file that cannot be used stops
+ * it before anything listens. Conversations older than conversation_ttl
+ * are deleted at the start and every SERVER_SWEEP_SECONDS (state.h). */
 enum err_status server_run(const struct server_options *opt);
 
 #endif

@@ -95,3 +95,42 @@ int strict_head_check(const struct strict_header *h, size_t n, int *status, cons
 	}
 	return 0;
 }
+
+int strict_size_check(size_t target_len, const struct strict_header *h, size_t n, int *status, const char **code,
+		      char *msg, size_t size)
+{
+	size_t head = target_len;
+	for (size_t i = 0; i < n; i++)
+		head += h[i].name_len + h[i].value_len + 4; /* ": " and CRLF */
+	if (target_len > STRICT_TARGET_MAX) {
+		*status = 414;
+		*code = "uri_too_long";
+		snprintf(msg, size, "the request's path and query are %zu bytes; this server takes at most %d", target_len,
+			 STRICT_TARGET_MAX);
+		return -1;
+	}
+	if (head > STRICT_HEAD_MAX || n > STRICT_HEADERS_MAX) {
+		*status = 431;
+		*code = "header_too_large";
+		snprintf(msg, size, "the request head is %zu bytes in %zu header lines; this server takes at most %d "
+			 "bytes in %d lines", head, n, STRICT_HEAD_MAX, STRICT_HEADERS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int strict_version_check(const char *version, const struct strict_header *h, size_t n, int *status,
+			 const char **code, char *msg, size_t size)
+{
+	if (!version || strcmp(version, "HTTP/1.0") == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (name_is(&h[i], "Host"))
+			return 0;
+	*status = 400;
+	*code = "bad_request";
+	/* not the version as sent: libmicrohttpd passes only HTTP/1.x, but a
+	 * message never quotes bytes nobody checked */
+	snprintf(msg, size, "an HTTP/1.1 request needs a Host header");
+	return -1;
+}

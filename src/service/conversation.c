@@ -154,6 +154,18 @@ int conversation_open(struct conversation *c, const char *db_path, struct ask_co
 	free(path);
 	if (rc)
 		return err_recode(e, ERR_DATABASE);
+	long ttl = state_conversation_ttl_default();
+	int expired = 0;
+	struct err sweep = { 0 };
+	if (ttl < 0) {
+		err_set_code(e, ERR_USAGE, "FINQ_CONVERSATION_TTL takes days from 0 (keep every conversation) to %d, "
+			     "not '%s'", STATE_CONVERSATION_TTL_MAX, getenv("FINQ_CONVERSATION_TTL"));
+		goto fail;
+	}
+	/* Old conversations go here as they do in the server. A file another
+	 * process holds locked is no reason not to answer: the next open
+	 * sweeps. */
+	state_conversations_expire(c->state, time(NULL), (unsigned)ttl, "cli", &expired, &sweep);
 	ctx->state = c->state; /* the knowledge base, for the analyses */
 	if (conversation_add_aliases(c->state, ctx, e))
 		goto fail;

@@ -173,6 +173,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 			    " VALUES (" NOW_SQL ", ?1, ?2, ?3, ?4, ?5)",
 	[ST_AUDIT_LIST] = "SELECT at, actor, client, action, object, detail FROM"
 			  " (SELECT * FROM audit_log ORDER BY id DESC LIMIT ?1) ORDER BY id",
+	/* messages and their feedback go with them (ON DELETE CASCADE) */
+	[ST_CONV_EXPIRE] = "DELETE FROM conversations WHERE updated_at < ?1",
 };
 
 /* ---- path ---------------------------------------------------------------- */

@@ -34,6 +34,7 @@
 #include "err.h"
 
 #include <stdbool.h>
+#include <time.h>
 #include <stddef.h>
 
 struct json_t;
@@ -90,6 +91,26 @@ int state_conversation_get(struct state *s, const char *id, struct json_t **out,
 int state_conversation_rename(struct state *s, const char *id, const char *title, struct err *e);
 /* Delete the conversation with its messages and their feedback. */
 int state_conversation_delete(struct state *s, const char *id, struct err *e);
+
+/*
+ * Expiry: a conversation is kept for a number of days after its last
+ * change (updated_at: made, asked in, renamed), then deleted with its
+ * messages and their feedback. `finq serve --conversation-ttl DAYS` sets
+ * it; $FINQ_CONVERSATION_TTL is the default of the server and what the
+ * command line's ask and chat use; 0 keeps everything.
+ */
+#define STATE_CONVERSATION_TTL_DAYS 90
+#define STATE_CONVERSATION_TTL_MAX 36500
+/* Days from $FINQ_CONVERSATION_TTL (0 to STATE_CONVERSATION_TTL_MAX),
+ * else STATE_CONVERSATION_TTL_DAYS; -1 when it is set but not such a
+ * number. */
+long state_conversation_ttl_default(void);
+/* Delete the conversations last changed more than days days before now;
+ * *deleted says how many. days 0: nothing (no expiry). When any went, a
+ * line "conversation.expire" by actor (as state_audit) goes to the audit
+ * log, with the count and the cut-off. */
+int state_conversations_expire(struct state *s, time_t now, unsigned days, const char *actor, int *deleted,
+			       struct err *e);
 
 /*
  * API tokens (serve/apitoken.h): a name and the SHA-256 of the token,

@@ -8,6 +8,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -197,6 +198,50 @@ int state_conversation_delete(struct state *s, const char *id, struct err *e)
 	if (sqlite3_changes(s->db) == 0)
 		return conversation_unknown(id, e);
 	return 0;
+}
+
+/* ---- expiry ----------------------------------------------------------------- */
+
+long state_conversation_ttl_default(void)
+{
+	const char *env = getenv("FINQ_CONVERSATION_TTL");
+	char *end;
+	if (!env || !*env)
+		return STATE_CONVERSATION_TTL_DAYS;
+	errno = 0;
+	long days = strtol(env, &end, 10);
+	if (errno || *end || days < 0 || days > STATE_CONVERSATION_TTL_MAX)
+		return -1;
+	return days;
+}
+
+int state_conversations_expire(struct state *s, time_t now, unsigned days, const char *actor, int *deleted,
+			       struct err *e)
+{
+	char cutoff[32], detail[160];
+	struct tm tm;
+	*deleted = 0;
+	if (days == 0)
+		return 0;
+	if (days > STATE_CONVERSATION_TTL_MAX)
+		days = STATE_CONVERSATION_TTL_MAX;
+	time_t before = now - (time_t)days * 86400;
+	gmtime_r(&before, &tm);
+	/* compares as the stored times do: 2025-01-02T03:04:05.678Z */
+	strftime(cutoff, sizeof(cutoff), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+	sqlite3_stmt *st = state_stmt_get(s, ST_CONV_EXPIRE, e);
+	if (!st)
+		return -1;
+	state_bind_text(st, 1, cutoff);
+	if (state_stmt_finish(s, st, "delete expired conversations", e))
+		return -1;
+	*deleted = sqlite3_changes(s->db);
+	if (*deleted == 0)
+		return 0;
+	snprintf(detail, sizeof(detail), "%d conversation%s last changed before %s (kept %u days)", *deleted,
+		 *deleted == 1 ? "" : "s", cutoff, days);
+	struct state_audit a = { actor, NULL, "conversation.expire", NULL, detail };
+	return state_audit_add(s, &a, e);
 }
 
 /* ---- messages --------------------------------------------------------------- */

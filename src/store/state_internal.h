@@ -59,6 +59,7 @@ enum stmt {
 	ST_MSG_OWNER,
 	ST_AUDIT_INSERT,
 	ST_AUDIT_LIST,
+	ST_CONV_EXPIRE,
 	ST__COUNT
 };
 

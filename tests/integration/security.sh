@@ -3,7 +3,9 @@
 # docs/security.md): another web page the user visits (a forged upload
 # posted as text/plain or a form, a DNS-rebound host name reading the
 # API), tokens required on loopback on request, X-Forwarded-For believed
-# from the trusted proxy only. Every check here failed before the fix it
+# from the trusted proxy only, finq's own errors for heads too large,
+# https with a certificate the script makes (openssl), conversations that
+# expire. Every check here failed before the fix it
 # names. The server starts with no cost data unless a section loads some;
 # the trap stops it.
 set -u
@@ -315,11 +317,19 @@ cases = [
     # docs/security.md. strict.c refuses it where lengths tell: test_strict.c)
     ("two Authorization headers", 400, b"GET /api/v1/conversations HTTP/1.1\r\n" + H +
      b"Authorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n"),
+    ("HTTP/1.1 without Host", 400, b"GET /api/v1/conversations HTTP/1.1\r\nConnection: close\r\n\r\n"),
     ("two Host headers", 400, b"GET /api/v1/conversations HTTP/1.1\r\n" + H + b"Host: evil.example\r\n\r\n"),
     ("an unknown transfer coding", 501, b"POST /api/v1/chat HTTP/1.1\r\n" + H +
      b"Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n{}"),
     ("Transfer-Encoding with Content-Length", 400, b"POST /api/v1/chat HTTP/1.1\r\n" + H +
      b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+    # finq's own size limits (strict.h), under libmicrohttpd's memory: these
+    # were libmicrohttpd's HTML pages without the headers
+    ("a 40 KB header", 431, b"GET /api/v1/conversations HTTP/1.1\r\n" + H +
+     b"X-Big: " + b"a" * 40000 + b"\r\n\r\n"),
+    ("150 header lines", 431, b"GET /api/v1/conversations HTTP/1.1\r\n" + H +
+     b"".join(b"X-%d: v\r\n" % i for i in range(150)) + b"\r\n"),
+    ("a 20 KB query", 414, b"GET /api/v1/conversations?q=" + b"a" * 20000 + b" HTTP/1.1\r\n" + H + b"\r\n"),
     ("an API answer", 200, b"GET /api/v1/conversations HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"),
     ("an unknown route", 404, b"GET /api/v1/nope HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"),
 ]
@@ -391,5 +401,135 @@ check_eq "the Markdown export is served" 200 "$STATUS"
 check_not_contains "the Markdown export holds no HTML from the data (table)" "$BODY" "<img"
 check_contains "it shows the value as text" "$BODY" "&lt;img src=x onerror=alert(1)&gt;"
 stop_server
+
+# ---- 8. TLS: https with a certificate made here ----------------------------------------------------
+TLS_OK=1
+for pair in tls:localhost other:other; do
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=${pair#*:}" \
+		-addext "subjectAltName=DNS:${pair#*:},IP:127.0.0.1" \
+		-keyout "$WORK/${pair%%:*}.key" -out "$WORK/${pair%%:*}.crt" >/dev/null 2>&1 || TLS_OK=
+done
+if [ -z "$TLS_OK" ]; then
+	not_ok "openssl makes a self-signed certificate" "openssl req failed"
+else
+	# (timeout: a server that started anyway would not return)
+	tls_refused() { # NAME WANT-IN-MESSAGE serve-args...
+		local name=$1 want=$2
+		shift 2
+		run timeout 60 "$FINQ" --db "$DB" serve --port 0 "$@"
+		if [ "$RC" = 2 ] && [[ $ERR == *"$want"* ]] && [[ $ERR != *serving* ]]; then ok "$name"
+		else not_ok "$name" "rc $RC: $ERR"; fi
+	}
+	tls_refused "--tls-cert without --tls-key is refused" "go together" --tls-cert "$WORK/tls.crt"
+	tls_refused "--tls-key without --tls-cert is refused" "go together" --tls-key "$WORK/tls.key"
+	tls_refused "a certificate file that cannot be read is named, nothing served" "'$WORK/missing.crt'" \
+		--tls-cert "$WORK/missing.crt" --tls-key "$WORK/tls.key"
+	tls_refused "a certificate file that holds no certificate is named" "certificate '$WORK/tls.key' holds no" \
+		--tls-cert "$WORK/tls.key" --tls-key "$WORK/tls.key"
+	tls_refused "a key file that holds no key is named" "key '$WORK/tls.crt' is not" \
+		--tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.crt"
+	tls_refused "a key that is not the certificate's is refused" \
+		"key '$WORK/other.key' does not belong to the certificate '$WORK/tls.crt'" \
+		--tls-cert "$WORK/tls.crt" --tls-key "$WORK/other.key"
+	PORT=$(free_port)
+	BASE=https://localhost:$PORT
+	: >"$WORK/tls.log"
+	"$FINQ" --db "$DB" serve --port "$PORT" --tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key" 2>"$WORK/tls.log" &
+	SERVER_PID=$!
+	for _ in $(seq 1 300); do
+		curl -s -o /dev/null --cacert "$WORK/tls.crt" "$BASE/health" && break
+		sleep 0.1
+	done
+	tls_log=$(cat "$WORK/tls.log")
+	if [[ $tls_log == *"at https://127.0.0.1:$PORT/"* && $tls_log != *warning* ]]; then
+		ok "the start line says https://, and a key only its owner reads draws no warning"
+	else
+		not_ok "the start line says https://, and a key only its owner reads draws no warning" "$tls_log"
+	fi
+	req GET /api/v1/conversations --cacert "$WORK/tls.crt"
+	check_eq "the API answers over https, the certificate checked against the one made here" 200 "$STATUS"
+	check_eq "with Strict-Transport-Security" "max-age=31536000" "$(header Strict-Transport-Security)"
+	check_eq "and the other security headers" nosniff "$(header X-Content-Type-Options)"
+	req POST /api/v1/conversations --cacert "$WORK/tls.crt" -H "Origin: $BASE" -H 'Content-Type: application/json' \
+		--data-binary '{"title": "over tls"}'
+	check_eq "a same-origin https write goes through" 201 "$STATUS"
+	req GET /api/v1/nope --cacert "$WORK/tls.crt"
+	check_error "errors are finq's over https too" 404 not_found
+	check_eq "with Strict-Transport-Security" "max-age=31536000" "$(header Strict-Transport-Security)"
+	req GET /health --cacert "$WORK/other.crt"
+	refused=$STATUS
+	req GET /health --cacert "$WORK/tls.crt"
+	check_eq "a client that trusts another certificate refuses the connection (one that trusts this one does not)" \
+		"000 200" "$refused $STATUS"
+	plain=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health")
+	req GET /health --cacert "$WORK/tls.crt"
+	check_eq "plain http on the TLS port gets no HTTP answer (https on it does)" "000 200" "$plain $STATUS"
+	cp "$WORK/tls.key" "$WORK/shared.key"
+	chmod 644 "$WORK/shared.key"
+	# (on the port in use: the files are checked first, then it stops)
+	run timeout 60 "$FINQ" --db "$DB" serve --port "$PORT" --tls-cert "$WORK/tls.crt" --tls-key "$WORK/shared.key"
+	check_contains "a key other users may read is warned about" "$ERR" "other users may read the TLS key '$WORK/shared.key'"
+	stop_server
+	BASE=
+fi
+
+# ---- 9. conversations expire ------------------------------------------------------------------------
+STATE=$WORK/sec.state.sqlite
+age() { # ID DAYS: the conversation last changed DAYS ago
+	python3 - "$STATE" "$1" "$2" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?) WHERE id = ?",
+           ("-%s days" % sys.argv[3], sys.argv[2]))
+db.commit()
+PY
+}
+start_server "$DB" || finish
+post_json /api/v1/conversations '{"title": "old"}'
+OLD=$(jget 'd["id"]')
+post_json /api/v1/conversations '{"title": "middle"}'
+MIDDLE=$(jget 'd["id"]')
+stop_server
+age "$OLD" 100
+age "$MIDDLE" 10
+run "$FINQ" --db "$DB" serve --conversation-ttl soon
+check_eq "--conversation-ttl takes days" 2 "$RC"
+check_contains "and says so" "$ERR" "--conversation-ttl takes days from 0"
+start_server "$DB" --conversation-ttl 0 || finish
+req GET "/api/v1/conversations/$OLD"
+check_eq "--conversation-ttl 0 keeps a conversation unchanged for 100 days" 200 "$STATUS"
+stop_server
+: >"$LOG"
+start_server "$DB" || finish
+req GET "/api/v1/conversations/$OLD"
+check_error "by default (90 days) it is deleted when the server starts" 404 not_found
+req GET "/api/v1/conversations/$MIDDLE"
+check_eq "one unchanged for 10 days is kept" 200 "$STATUS"
+check_contains "the server says how many went" "$(cat "$LOG")" "deleted 1 conversation unchanged for 90 days"
+stop_server
+start_server "$DB" --conversation-ttl 5 || finish
+req GET "/api/v1/conversations/$MIDDLE"
+check_error "with --conversation-ttl 5 the 10-day one goes too" 404 not_found
+stop_server
+check_eq "its messages went with it (no message of a missing conversation)" 0 \
+	"$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM messages WHERE conversation_id NOT IN (SELECT id FROM conversations)").fetchone()[0])' "$STATE")"
+run "$FINQ" --db "$DB" --today 2025-12-04 ask --json "total cost in November 2025"
+BODY=$OUT
+CLICONV=$(jget 'd["conversation_id"]')
+age "$CLICONV" 100
+run env FINQ_CONVERSATION_TTL=soon "$FINQ" --db "$DB" --today 2025-12-04 ask "total cost in November 2025"
+check_eq "a FINQ_CONVERSATION_TTL that is not days is a usage error" 2 "$RC"
+run "$FINQ" --db "$DB" --today 2025-12-04 ask "total cost in November 2025"
+check_eq "finq ask answers" 0 "$RC"
+run "$FINQ" --db "$DB" --today 2025-12-04 ask --conversation "$CLICONV" "what about S3?"
+check_eq "and has deleted the command line's conversation unchanged for 100 days" 2 "$RC"
+run finq "$DB" --json audit
+check "the audit log has each sweep: who, how many, the cut-off" python3 -c '
+import json, sys
+log = [a for a in json.loads(sys.argv[1])["audit"] if a["action"] == "conversation.expire"]
+details = [(a["actor"], a["detail"].split(" last")[0], a["detail"].split("(")[1]) for a in log]
+assert details == [("system", "1 conversation", "kept 90 days)"), ("system", "1 conversation", "kept 5 days)"),
+                   ("cli", "1 conversation", "kept 90 days)")], details
+' "$OUT"
 
 finish

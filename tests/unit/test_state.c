@@ -4,7 +4,8 @@
  * conversations (create, list, get, rename, delete with cascade), messages
  * in order and the title taken from the first question, the last turn
  * across close and reopen, four threads with a handle each writing to one
- * conversation, feedback, the numbers of state_stats() for
+ * conversation, feedback, expiry after a number of days from the last
+ * change (with controlled times), the numbers of state_stats() for
  * known inputs, aliases and their validation, and files that cannot be
  * used (garbage, a folder, a read-only folder or file, a newer schema),
  * whose messages must name the path.
@@ -652,6 +653,70 @@ static void test_feedback_and_cascade(void **state)
 	assert_int_equal(state_feedback_add(f->s, m, true, NULL, &e), -1);
 }
 
+/* ---- expiry ---------------------------------------------------------------------- */
+
+static void test_expiry(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	char old[STATE_ID_SIZE], recent[STATE_ID_SIZE], fresh[STATE_ID_SIZE], m[STATE_ID_SIZE];
+	char sql[256];
+	int deleted = -1;
+	time_t now = time(NULL);
+	assert_int_equal(state_conversation_create(f->s, "old", old, &e), 0);
+	add_msg(f->s, old, "q1", "answered", "total", 1, m);
+	assert_int_equal(state_feedback_add(f->s, m, true, NULL, &e), 0);
+	assert_int_equal(state_conversation_create(f->s, "recent", recent, &e), 0);
+	assert_int_equal(state_conversation_create(f->s, "fresh", fresh, &e), 0);
+	/* last changed 100 and 80 days ago; made long ago but asked in today */
+	snprintf(sql, sizeof(sql), "UPDATE conversations SET updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', "
+		 "'now', '-100 days') WHERE id = '%s'", old);
+	raw_exec(f->path, sql);
+	snprintf(sql, sizeof(sql), "UPDATE conversations SET updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', "
+		 "'now', '-80 days') WHERE id = '%s'", recent);
+	raw_exec(f->path, sql);
+	snprintf(sql, sizeof(sql), "UPDATE conversations SET created_at = '2001-01-01T00:00:00.000Z' WHERE id = '%s'",
+		 fresh);
+	raw_exec(f->path, sql);
+
+	assert_int_equal(state_conversations_expire(f->s, now, 0, "cli", &deleted, &e), 0);
+	assert_int_equal(deleted, 0); /* 0 days: nothing expires */
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM conversations"), 3);
+	assert_int_equal(state_conversations_expire(f->s, now, 90, "cli", &deleted, &e), 0);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM conversations"), 2);
+	bool exists = true;
+	assert_int_equal(state_conversation_exists(f->s, old, &exists, &e), 0);
+	assert_false(exists);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM messages"), 0);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM feedback"), 0);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit_log WHERE action = 'conversation.expire'"
+				 " AND actor = 'cli' AND detail LIKE '1 conversation last changed before %(kept 90 days)'"),
+			 1);
+	/* again: nothing more to do, and no line for it */
+	assert_int_equal(state_conversations_expire(f->s, now, 90, "cli", &deleted, &e), 0);
+	assert_int_equal(deleted, 0);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit_log"), 1);
+	/* ten days on, the 80-day one is past 90 too; the fresh one is not */
+	assert_int_equal(state_conversations_expire(f->s, now + 10 * 86400 + 60, 90, "", &deleted, &e), 0);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(state_conversation_exists(f->s, fresh, &exists, &e), 0);
+	assert_true(exists);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit_log WHERE actor = 'local'"
+				 " AND detail LIKE '1 conversation %'"), 1);
+
+	setenv("FINQ_CONVERSATION_TTL", "7", 1);
+	assert_int_equal(state_conversation_ttl_default(), 7);
+	setenv("FINQ_CONVERSATION_TTL", "0", 1);
+	assert_int_equal(state_conversation_ttl_default(), 0);
+	setenv("FINQ_CONVERSATION_TTL", "soon", 1);
+	assert_int_equal(state_conversation_ttl_default(), -1);
+	setenv("FINQ_CONVERSATION_TTL", "-3", 1);
+	assert_int_equal(state_conversation_ttl_default(), -1);
+	unsetenv("FINQ_CONVERSATION_TTL");
+	assert_int_equal(state_conversation_ttl_default(), STATE_CONVERSATION_TTL_DAYS);
+}
+
 /* ---- stats ---------------------------------------------------------------------- */
 
 static void test_stats_empty(void **state)
@@ -1021,6 +1086,7 @@ int main(void)
 		T(test_last_turn_persists),
 		T(test_threads),
 		T(test_feedback_and_cascade),
+		T(test_expiry),
 		T(test_stats_empty),
 		T(test_stats_services),
 		T(test_stats_numbers),

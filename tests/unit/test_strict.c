@@ -3,7 +3,9 @@
  * whitespace before a colon, a NUL or a control character in a value, a
  * second Authorization or Host, two different Content-Lengths, a
  * non-numeric one, Transfer-Encoding other than chunked (501) and
- * Transfer-Encoding with Content-Length are refused, naming the header.
+ * Transfer-Encoding with Content-Length are refused, naming the header;
+ * a request target or head over finq's size limits is 414 or 431; an
+ * HTTP/1.1 request without Host is 400, an HTTP/1.0 one is not.
  */
 #include "unit.h"
 
@@ -63,11 +65,62 @@ static void test_refused(void **state)
 	}
 }
 
+static void test_sizes(void **state)
+{
+	static char big[STRICT_HEAD_MAX];
+	const char *code = NULL;
+	int status = 0;
+	char msg[200];
+	(void)state;
+	memset(big, 'a', sizeof(big));
+	const struct strict_header one[] = { H("Host", "127.0.0.1") };
+	assert_int_equal(strict_size_check(STRICT_TARGET_MAX, one, 1, &status, &code, msg, sizeof(msg)), 0);
+	assert_int_equal(strict_size_check(STRICT_TARGET_MAX + 1, one, 1, &status, &code, msg, sizeof(msg)), -1);
+	assert_int_equal(status, 414);
+	assert_string_equal(code, "uri_too_long");
+
+	const struct strict_header fits[] = { { "X-Big", 5, big, STRICT_HEAD_MAX - 100 } };
+	assert_int_equal(strict_size_check(10, fits, 1, &status, &code, msg, sizeof(msg)), 0);
+	const struct strict_header over[] = { { "X-Big", 5, big, STRICT_HEAD_MAX } };
+	assert_int_equal(strict_size_check(10, over, 1, &status, &code, msg, sizeof(msg)), -1);
+	assert_int_equal(status, 431);
+	assert_string_equal(code, "header_too_large");
+
+	struct strict_header many[STRICT_HEADERS_MAX + 1];
+	for (size_t i = 0; i < STRICT_HEADERS_MAX + 1; i++)
+		many[i] = (struct strict_header){ "X-A", 3, "v", 1 };
+	assert_int_equal(strict_size_check(10, many, STRICT_HEADERS_MAX, &status, &code, msg, sizeof(msg)), 0);
+	status = 0;
+	assert_int_equal(strict_size_check(10, many, STRICT_HEADERS_MAX + 1, &status, &code, msg, sizeof(msg)), -1);
+	assert_int_equal(status, 431);
+	assert_non_null(strstr(msg, "lines"));
+}
+
+static void test_version(void **state)
+{
+	const struct strict_header host[] = { H("Host", "127.0.0.1") }, other[] = { H("Accept", "*/*") };
+	const char *code = NULL;
+	int status = 0;
+	char msg[200];
+	(void)state;
+	assert_int_equal(strict_version_check("HTTP/1.1", host, 1, &status, &code, msg, sizeof(msg)), 0);
+	assert_int_equal(strict_version_check("HTTP/1.0", other, 1, &status, &code, msg, sizeof(msg)), 0);
+	assert_int_equal(strict_version_check("HTTP/1.0", NULL, 0, &status, &code, msg, sizeof(msg)), 0);
+	assert_int_equal(strict_version_check("HTTP/1.1", other, 1, &status, &code, msg, sizeof(msg)), -1);
+	assert_int_equal(status, 400);
+	assert_string_equal(msg, "an HTTP/1.1 request needs a Host header");
+	status = 0;
+	assert_int_equal(strict_version_check("HTTP/1.2", NULL, 0, &status, &code, msg, sizeof(msg)), -1);
+	assert_int_equal(status, 400);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_version),
 	};
 	return cmocka_run_group_tests_name("strict", tests, NULL, NULL);
 }
