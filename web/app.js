@@ -10,6 +10,7 @@ import { renderChart, forgetCharts, watchColourScheme } from './charts.js';
 import { renderTable, downloadCsv } from './table.js';
 import { answerFormat, formatValue, formatChange, formatDate, formatMonth, formatWhen } from './format.js';
 import { setupInsights } from './insights.js';
+import { setServiceNames, withServiceNames, relabelTextNodes } from './names.js';
 
 const STORAGE_KEY = 'finq.conversation';
 const DEFAULT_STARTERS = [
@@ -236,10 +237,12 @@ function answerMessage(answer, question) {
   art.append(body);
 
   const text = el('div', 'markdown');
-  text.append(renderMarkdown(answer.message || ''));
+  text.append(relabelTextNodes(renderMarkdown(answer.message || '')));
   body.append(text);
 
-  const suggestions = Array.isArray(answer.suggestions) ? answer.suggestions.filter((s) => typeof s === 'string' && s) : [];
+  // the parser reads service names as well as codes: a chip asks what it shows
+  const suggestions = Array.isArray(answer.suggestions)
+    ? answer.suggestions.filter((s) => typeof s === 'string' && s).map(withServiceNames) : [];
   if (outcome === 'clarified') {
     // the choices are also bullets in the message; chips are the way to pick
     text.querySelectorAll('ul').forEach((ul) => {
@@ -773,6 +776,7 @@ function rangeOf(s) {
 }
 
 function renderSummary(s) {
+  setServiceNames(s.service_names);
   const summary = s.summary || {};
   state.currency = summary.currency || s.currency || state.currency;
   const money = (v) => formatValue(v, { format: 'currency', currency: state.currency });
@@ -801,6 +805,7 @@ function renderSummary(s) {
   const top = topServiceOf(s);
   if (top?.name) {
     setText('top-value', top.name);
+    $('top-value').title = top.name;
     const bits = [];
     if (typeof top.amount === 'number') bits.push(money(top.amount));
     if (typeof top.share === 'number') bits.push(`${formatValue(top.share, { format: 'percent' })} of spend`);
@@ -843,6 +848,7 @@ async function refreshSummary() {
 function uploadStatus(text, kind) {
   ui.uploadStatus.hidden = !text;
   ui.uploadStatus.textContent = text || '';
+  ui.uploadStatus.title = text || ''; // the whole of it when the header shortens it
   ui.uploadStatus.className = 'upload-status' + (kind ? ' is-' + kind : '');
 }
 
@@ -984,9 +990,13 @@ function start() {
     if (id !== state.conversationId) openConversation(id);
   });
 
-  refreshSummary();
+  // the summary brings the service names the answers are shown with
+  const named = refreshSummary();
   refreshConversations();
-  openConversation(idFromHash() || storedId(), { quiet: true });
+  named.finally(() => {
+    // unless a question was asked meanwhile (or a conversation picked)
+    if (!state.loadSeq && !ui.thread.querySelector('.message')) openConversation(idFromHash() || storedId(), { quiet: true });
+  });
   if (!phone.matches) ui.question.focus(); // not on phones: it would pop the keyboard up
 }
 

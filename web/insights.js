@@ -14,6 +14,7 @@ import { renderMarkdown } from './markdown.js';
 import { renderChart } from './charts.js';
 import { renderTable } from './table.js';
 import { answerFormat, formatValue, formatDate } from './format.js';
+import { withServiceNames } from './names.js';
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -81,7 +82,7 @@ function renderAnomalies(result, body, ask, fmt) {
   for (const item of items) {
     const li = el('li', 'anomaly');
     const date = str(item, 'date', 'day', 'start', 'first_day', 'from');
-    const subject = str(item, 'series_name', 'service', 'label', 'subject', 'name', 'title') || 'Total cost';
+    const subject = withServiceNames(str(item, 'series_name', 'service', 'label', 'subject', 'name', 'title')) || 'Total cost';
     const expected = num(item, 'expected', 'baseline', 'expected_cost');
     const end = str(item, 'end', 'to');
     const actual = num(item, 'actual', 'observed', 'cost', 'actual_cost');

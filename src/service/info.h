@@ -27,4 +27,10 @@ extern const size_t info_sections_count;
  *  ...}. Fails with e set when a query fails. */
 int info_collect(struct db *db, struct json_t **out, struct err *e);
 
+/* The name of every service code loaded, from the vocabulary, into a new
+ * JSON object (the caller's): {"AmazonEC2": "Amazon Elastic Compute
+ * Cloud", ...}. The web UI shows the names where a person reads and keeps
+ * the codes where a machine does (SQL, CSV). */
+int info_service_names(struct db *db, struct json_t **out, struct err *e);
+
 #endif

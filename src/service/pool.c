@@ -16,6 +16,7 @@
 #include "pool.h"
 #include "ask.h"
 #include "conversation.h"
+#include "info.h"
 #include "insight.h"
 #include "load.h"
 #include "parse.h"
@@ -613,6 +614,14 @@ int pool_summary(struct pool *en, int today, json_t **out, struct err *e)
 	pthread_mutex_unlock(&en->cache_lock);
 	int rc = 0;
 	if (!*out && (rc = summary_build(&s->ctx, today, out, e)) == 0) {
+		json_t *names;
+		if ((rc = info_service_names(s->ctx.db, &names, e)) != 0) {
+			json_decref(*out);
+			*out = NULL;
+			pool_release(en, s);
+			return rc;
+		}
+		json_object_set_new(*out, "service_names", names);
 		pthread_mutex_lock(&en->stat_lock);
 		json_object_set_new(*out, "data_version", json_integer((json_int_t)en->version));
 		pthread_mutex_unlock(&en->stat_lock);
