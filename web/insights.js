@@ -101,7 +101,11 @@ function renderAnomalies(result, body, ask, fmt) {
     }
     const kind = str(item, 'kind', 'type');
     if (kind) li.dataset.kind = kind;
-    const question = str(item, 'question') || `Why did ${subject === 'Total cost' ? 'our cost' : subject} spike${date ? ' on ' + date : ''}?`;
+    // the server's question compares the event with as many days before it
+    // (a level shift: the level before against the level after), see
+    // anomaly.c's add_why; asked with the names a person reads
+    const question = withServiceNames(str(item, 'question')) ||
+      `What drove ${subject === 'Total cost' ? 'our cost' : subject}${date ? ' on ' + date : ''}?`;
     li.append(askButton('Why?', question, ask));
     list.append(li);
   }
