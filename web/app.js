@@ -865,7 +865,8 @@ async function upload(file) {
       uploadStatus(f < 1 ? `Uploading ${file.name}… ${Math.round(f * 100)}%` : `Loading ${file.name} into finq…`);
     });
     const n = loadedRows(report);
-    uploadStatus(`Loaded ${file.name}${typeof n === 'number' ? `: ${formatValue(n, { format: 'integer' })} rows` : ''}`, 'ok');
+    // the count first: the header may shorten the end of it
+    uploadStatus(`Loaded ${typeof n === 'number' ? `${formatValue(n, { format: 'integer' })} rows from ` : ''}${file.name}`, 'ok');
     if (report?.summary) renderSummary(report.summary.summary ? report.summary : { ...report, summary: report.summary });
     await refreshSummary();
     insights?.reset(); // the analyses are of the new data from now on

@@ -60,7 +60,12 @@ function colour(type, data, options, t) {
   datasets.forEach((ds, i) => {
     if (ROUND_TYPES.has(type)) {
       const n = (ds.data || []).length;
-      ds.backgroundColor ??= Array.from({ length: n }, (_, k) => t.palette[k % t.palette.length]);
+      // "Other" (the tail of a top N) is the rest, not one more item: the
+      // grey (--chart-9), which no named slice takes
+      const grey = t.palette[8];
+      const named = t.palette.filter((_, i) => i !== 8);
+      ds.backgroundColor ??= Array.from({ length: n }, (_, k) =>
+        data.labels?.[k] === 'Other' && k === n - 1 ? grey : named[k % named.length]);
       ds.borderColor ??= t.surface;
       ds.borderWidth ??= 2;
       ds.hoverOffset ??= 6;
