@@ -10,7 +10,7 @@ import { renderChart, forgetCharts, watchColourScheme } from './charts.js';
 import { renderTable, downloadCsv } from './table.js';
 import { answerFormat, formatValue, formatChange, formatDate, formatMonth, formatWhen } from './format.js';
 import { setupInsights } from './insights.js';
-import { setServiceNames, withServiceNames, relabelTextNodes } from './names.js';
+import { setServiceNames, questionWithServiceNames, relabelTextNodes } from './names.js';
 
 const STORAGE_KEY = 'finq.conversation';
 const DEFAULT_STARTERS = [
@@ -242,7 +242,7 @@ function answerMessage(answer, question) {
 
   // the parser reads service names as well as codes: a chip asks what it shows
   const suggestions = Array.isArray(answer.suggestions)
-    ? answer.suggestions.filter((s) => typeof s === 'string' && s).map(withServiceNames) : [];
+    ? answer.suggestions.filter((s) => typeof s === 'string' && s).map(questionWithServiceNames) : [];
   if (outcome === 'clarified') {
     // the choices are also bullets in the message; chips are the way to pick
     text.querySelectorAll('ul').forEach((ul) => {
@@ -776,7 +776,7 @@ function rangeOf(s) {
 }
 
 function renderSummary(s) {
-  setServiceNames(s.service_names);
+  setServiceNames(s.service_names, s.service_names_unread);
   const summary = s.summary || {};
   state.currency = summary.currency || s.currency || state.currency;
   const money = (v) => formatValue(v, { format: 'currency', currency: state.currency });

@@ -14,7 +14,7 @@ import { renderMarkdown } from './markdown.js';
 import { renderChart } from './charts.js';
 import { renderTable } from './table.js';
 import { answerFormat, formatValue, formatDate } from './format.js';
-import { withServiceNames } from './names.js';
+import { withServiceNames, questionWithServiceNames } from './names.js';
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -104,7 +104,7 @@ function renderAnomalies(result, body, ask, fmt) {
     // the server's question compares the event with as many days before it
     // (a level shift: the level before against the level after), see
     // anomaly.c's add_why; asked with the names a person reads
-    const question = withServiceNames(str(item, 'question')) ||
+    const question = questionWithServiceNames(str(item, 'question')) ||
       `What drove ${subject === 'Total cost' ? 'our cost' : subject}${date ? ' on ' + date : ''}?`;
     li.append(askButton('Why?', question, ask));
     list.append(li);

@@ -6,19 +6,24 @@
 // summary's service_names (GET /api/v1/data/summary), set by app.js on
 // every summary, so an upload brings its own names. The parser reads the
 // names as well as the codes, so a suggestion shown with names asks the
-// same question. No DOM here except relabelTextNodes().
+// same question; the few names it does not read back (the summary's
+// service_names_unread: "AWS Support (Business)") keep their code in a
+// question. No DOM here except relabelTextNodes().
 
 let names = new Map(); // product code -> service name
 let pattern = null; // the codes as one whole-word regular expression
+let unread = new Set(); // codes whose name the parser does not read
 
 function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 // map: {"AmazonEC2": "Amazon Elastic Compute Cloud", ...}; anything else
-// forgets the names (the codes are then shown as they are).
-export function setServiceNames(map) {
+// forgets the names (the codes are then shown as they are). unreadCodes:
+// the codes a question must keep.
+export function setServiceNames(map, unreadCodes = []) {
   names = new Map();
+  unread = new Set(Array.isArray(unreadCodes) ? unreadCodes : []);
   if (map && typeof map === 'object') {
     for (const [code, name] of Object.entries(map)) {
       if (typeof name === 'string' && name && name !== code) names.set(code, name);
@@ -41,6 +46,13 @@ export function serviceName(code) {
 export function withServiceNames(text) {
   if (typeof text !== 'string' || !pattern) return text;
   return text.replace(pattern, (code) => names.get(code) ?? code);
+}
+
+// The same for a question finq will read: codes whose name it does not read
+// stay codes.
+export function questionWithServiceNames(text) {
+  if (typeof text !== 'string' || !pattern) return text;
+  return text.replace(pattern, (code) => (unread.has(code) ? code : names.get(code) ?? code));
 }
 
 // The same, on the text of an element already built (a rendered narrative);

@@ -65,10 +65,13 @@ async function main() {
     await page.goto(base + '/');
     await page.waitForFunction(() => /2024/.test(document.getElementById('range-value').textContent));
     await page.locator('#welcome').waitFor({ state: 'visible' });
-    const names = (await (await page.request.get(`${base}/api/v1/data/summary`)).json()).service_names || {};
+    const summary = await (await page.request.get(`${base}/api/v1/data/summary`)).json();
+    const names = summary.service_names || {};
+    const unread = summary.service_names_unread || []; // questions keep these codes
 
     await check('the summary names the services (service_names)', async () => {
       assertEq(names.AmazonEC2, 'Amazon Elastic Compute Cloud', 'the name of AmazonEC2');
+      assert(unread.every((c) => c in names) && !unread.includes('AmazonEC2'), `service_names_unread: ${unread}`);
     });
 
     await check('the top-N doughnut shows service names and the rest as "Other"; the table keeps the codes', async () => {
@@ -98,7 +101,8 @@ async function main() {
       assert(text.includes(rows[0][name]), `the narrative does not name '${rows[0][name]}'`);
       const chips = await a.locator('ul.chips .chip').allTextContents();
       assert(chips.length > 0, 'no suggestions');
-      assertEq(codesIn(chips.join(' | '), names).join(','), '', `product codes in the suggestions ${chips.join(' | ')}`);
+      const chipCodes = codesIn(chips.join(' | '), names).filter((c) => !unread.includes(c));
+      assertEq(chipCodes.join(','), '', `product codes in the suggestions ${chips.join(' | ')}`);
       await a.locator('figure.chart').first().screenshot({ path: path.join(OUT, 'top-n.png') });
     });
 
@@ -111,6 +115,15 @@ async function main() {
       const b = await waitAnswer(page, before);
       assertEq((await page.locator('.message-user').last().textContent()).trim(), q, 'the question asked');
       assertEq(await b.getAttribute('data-outcome'), 'answered', `outcome of '${q}'`);
+    });
+
+    await check('a question keeps the code of a service whose name the parser does not read', async () => {
+      const got = await page.evaluate(async (codes) => {
+        const m = await import('/assets/names.js'); // the page's own instance, names set
+        return [m.questionWithServiceNames('what drove AmazonEC2?'), ...codes.map((c) => m.questionWithServiceNames(`what drove ${c}?`))];
+      }, unread);
+      assertEq(got[0], `what drove ${names.AmazonEC2}?`, 'a name the parser reads');
+      unread.forEach((c, i) => assertEq(got[i + 1], `what drove ${c}?`, `the question about ${c}`));
     });
 
     await page.locator('#tab-insights').click();

@@ -198,9 +198,9 @@ export async function columnsOf(answer) {
 }
 
 // Text with every product code of names ({code: name}) replaced by its
-// name, as web/names.js shows it.
-export function withNames(text, names) {
-  const codes = Object.keys(names || {}).sort((a, b) => b.length - a.length);
+// name but those of keep, as web/names.js shows a question.
+export function withNames(text, names, keep = []) {
+  const codes = Object.keys(names || {}).filter((c) => !keep.includes(c)).sort((a, b) => b.length - a.length);
   if (!codes.length || typeof text !== 'string') return text;
   const esc = codes.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return text.replace(new RegExp(`(?<![\\w-])(${esc.join('|')})(?![\\w-])`, 'g'), (c) => names[c]);

@@ -270,8 +270,8 @@ async function run(context, base, expect) {
     const chip = first.locator('ul.chips .chip').first();
     suggestion = (await chip.textContent()).trim();
     // shown (and asked) with service names where the server's text has codes
-    const names = (await (await page.request.get(`${base}/api/v1/data/summary`)).json()).service_names;
-    assertEq(suggestion, withNames(expect.top.suggestions[0], names), 'the first suggestion');
+    const summary = await (await page.request.get(`${base}/api/v1/data/summary`)).json();
+    assertEq(suggestion, withNames(expect.top.suggestions[0], summary.service_names, summary.service_names_unread), 'the first suggestion');
     const before = await answers(page);
     await chip.click();
     const a = await waitAnswer(page, before);

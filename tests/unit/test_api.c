@@ -637,6 +637,16 @@ static void test_summary_service_names(void **state)
 		assert_string_not_equal(json_string_value(name), code);
 	assert_string_equal(json_string_value(json_object_get(names, "AmazonEC2")), "Amazon Elastic Compute Cloud");
 	assert_string_equal(json_string_value(json_object_get(names, "AWSLambda")), "AWS Lambda");
+	/* the names the parser does not read back: each one of the names, EC2's read */
+	json_t *unread = json_object_get(c.json, "service_names_unread");
+	assert_true(json_is_array(unread));
+	size_t i;
+	json_t *u;
+	json_array_foreach(unread, i, u) {
+		assert_non_null(json_object_get(names, json_string_value(u)));
+		assert_string_not_equal(json_string_value(u), "AmazonEC2");
+	}
+	assert_true(json_array_size(unread) < json_object_size(names) / 2);
 	call_done(&c);
 }
 
