@@ -57,6 +57,7 @@ function withAlpha(hex, alpha) {
 function colour(type, data, options, t) {
   const datasets = data.datasets || [];
   const stacked = !!(options.scales?.y?.stacked || options.scales?.x?.stacked);
+  let shown = 0; // datasets with a legend entry: each takes the next colour
   datasets.forEach((ds, i) => {
     if (ROUND_TYPES.has(type)) {
       const n = (ds.data || []).length;
@@ -71,7 +72,10 @@ function colour(type, data, options, t) {
       ds.hoverOffset ??= 6;
       return;
     }
-    const c = t.palette[i % t.palette.length];
+    // a dataset without a legend entry (an anomaly's marked days) belongs
+    // to the one before it: same colour, so a mark sits on its own line
+    const previous = i > 0 ? datasets[i - 1].borderColor : null;
+    const c = ds.legend === false && typeof previous === 'string' ? previous : t.palette[shown++ % t.palette.length];
     ds.borderColor ??= c;
     if (type === 'line') {
       const filled = ds.fill !== undefined && ds.fill !== false;

@@ -4,7 +4,8 @@
 //     into "Other" in a colour no named slice has; the narrative and the suggestions name services, the
 //     table and the CSV keep the product codes;
 //   - the owners panel shows its confidence as a percent, never money;
-//   - the anomalies panel names services, and "Why?" on the manifest's
+//   - the anomalies panel names services, marks an anomaly's days in the
+//     colour of its own line, and "Why?" on the manifest's
 //     level shift compares the level before the step with the level after
 //     it (equal windows either side) and names the manifest's driver;
 //   - at 1400x900, after an upload, no text of the header overlaps
@@ -143,6 +144,19 @@ async function main() {
       assert(cells.length > 0, 'no rows');
       const bad = cells.filter((t) => !/^\d{1,3}%$/.test(t));
       assertEq(bad.join(' | '), '', 'confidence cells that are not a percent');
+    }, 100000);
+
+    await check('an anomaly\'s marked days have the colour of their own line', async () => {
+      await ready('anomalies');
+      const sec = page.locator('#insight-anomalies');
+      await chartDrawn(sec);
+      const sets = await sec.locator('canvas').first().evaluate((c) =>
+        window.Chart.getChart(c).data.datasets.map((d) => ({ legend: d.legend, colour: d.borderColor })));
+      const marks = sets.map((d, i) => [d, i]).filter(([d, i]) => d.legend === false && i > 0);
+      assert(marks.length > 0, 'no marked days in the chart');
+      for (const [d, i] of marks) assertEq(d.colour, sets[i - 1].colour, `the colour of dataset ${i}`);
+      const lines = sets.filter((d) => d.legend !== false).map((d) => d.colour);
+      assertEq(new Set(lines).size, lines.length, 'lines sharing a colour');
     }, 100000);
 
     await check('Why? on the level shift compares the level before with the level after and names its driver', async () => {
