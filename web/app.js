@@ -10,6 +10,7 @@ import { renderChart, forgetCharts, watchColourScheme } from './charts.js';
 import { renderTable, downloadCsv } from './table.js';
 import { answerFormat, formatValue, formatChange, formatDate, formatMonth, formatWhen } from './format.js';
 import { setupInsights } from './insights.js';
+import { setServiceNames, questionWithServiceNames, relabelTextNodes } from './names.js';
 
 const STORAGE_KEY = 'finq.conversation';
 const DEFAULT_STARTERS = [
@@ -236,10 +237,12 @@ function answerMessage(answer, question) {
   art.append(body);
 
   const text = el('div', 'markdown');
-  text.append(renderMarkdown(answer.message || ''));
+  text.append(relabelTextNodes(renderMarkdown(answer.message || '')));
   body.append(text);
 
-  const suggestions = Array.isArray(answer.suggestions) ? answer.suggestions.filter((s) => typeof s === 'string' && s) : [];
+  // the parser reads service names as well as codes: a chip asks what it shows
+  const suggestions = Array.isArray(answer.suggestions)
+    ? answer.suggestions.filter((s) => typeof s === 'string' && s).map(questionWithServiceNames) : [];
   if (outcome === 'clarified') {
     // the choices are also bullets in the message; chips are the way to pick
     text.querySelectorAll('ul').forEach((ul) => {
@@ -773,6 +776,7 @@ function rangeOf(s) {
 }
 
 function renderSummary(s) {
+  setServiceNames(s.service_names, s.service_names_unread);
   const summary = s.summary || {};
   state.currency = summary.currency || s.currency || state.currency;
   const money = (v) => formatValue(v, { format: 'currency', currency: state.currency });
@@ -801,6 +805,7 @@ function renderSummary(s) {
   const top = topServiceOf(s);
   if (top?.name) {
     setText('top-value', top.name);
+    $('top-value').title = top.name;
     const bits = [];
     if (typeof top.amount === 'number') bits.push(money(top.amount));
     if (typeof top.share === 'number') bits.push(`${formatValue(top.share, { format: 'percent' })} of spend`);
@@ -843,6 +848,7 @@ async function refreshSummary() {
 function uploadStatus(text, kind) {
   ui.uploadStatus.hidden = !text;
   ui.uploadStatus.textContent = text || '';
+  ui.uploadStatus.title = text || ''; // the whole of it when the header shortens it
   ui.uploadStatus.className = 'upload-status' + (kind ? ' is-' + kind : '');
 }
 
@@ -859,7 +865,8 @@ async function upload(file) {
       uploadStatus(f < 1 ? `Uploading ${file.name}… ${Math.round(f * 100)}%` : `Loading ${file.name} into finq…`);
     });
     const n = loadedRows(report);
-    uploadStatus(`Loaded ${file.name}${typeof n === 'number' ? `: ${formatValue(n, { format: 'integer' })} rows` : ''}`, 'ok');
+    // the count first: the header may shorten the end of it
+    uploadStatus(`Loaded ${typeof n === 'number' ? `${formatValue(n, { format: 'integer' })} rows from ` : ''}${file.name}`, 'ok');
     if (report?.summary) renderSummary(report.summary.summary ? report.summary : { ...report, summary: report.summary });
     await refreshSummary();
     insights?.reset(); // the analyses are of the new data from now on
@@ -984,9 +991,13 @@ function start() {
     if (id !== state.conversationId) openConversation(id);
   });
 
-  refreshSummary();
+  // the summary brings the service names the answers are shown with
+  const named = refreshSummary();
   refreshConversations();
-  openConversation(idFromHash() || storedId(), { quiet: true });
+  named.finally(() => {
+    // unless a question was asked meanwhile (or a conversation picked)
+    if (!state.loadSeq && !ui.thread.querySelector('.message')) openConversation(idFromHash() || storedId(), { quiet: true });
+  });
   if (!phone.matches) ui.question.focus(); // not on phones: it would pop the keyboard up
 }
 

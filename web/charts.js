@@ -4,9 +4,11 @@
 // this module turns those into Chart.js callbacks, colours the datasets from
 // the page's theme and draws on a <canvas>. Type "kpi" is not Chart.js: it is
 // drawn as a card. Chart.js itself is the UMD build loaded by index.html
-// (window.Chart); this module does not fetch anything.
+// (window.Chart); this module does not fetch anything. Labels are for
+// people: product codes in them are shown as service names (names.js).
 
 import { formatValue, formatCompact, formatChange } from './format.js';
+import { withServiceNames } from './names.js';
 
 const FORMAT_KEYS = ['format', 'currency', 'unit'];
 const CHART_TYPES = new Set(['bar', 'line', 'doughnut', 'pie', 'polarArea', 'radar']);
@@ -55,16 +57,25 @@ function withAlpha(hex, alpha) {
 function colour(type, data, options, t) {
   const datasets = data.datasets || [];
   const stacked = !!(options.scales?.y?.stacked || options.scales?.x?.stacked);
+  let shown = 0; // datasets with a legend entry: each takes the next colour
   datasets.forEach((ds, i) => {
     if (ROUND_TYPES.has(type)) {
       const n = (ds.data || []).length;
-      ds.backgroundColor ??= Array.from({ length: n }, (_, k) => t.palette[k % t.palette.length]);
+      // "Other" (the tail of a top N) is the rest, not one more item: the
+      // grey (--chart-9), which no named slice takes
+      const grey = t.palette[8];
+      const named = t.palette.filter((_, i) => i !== 8);
+      ds.backgroundColor ??= Array.from({ length: n }, (_, k) =>
+        data.labels?.[k] === 'Other' && k === n - 1 ? grey : named[k % named.length]);
       ds.borderColor ??= t.surface;
       ds.borderWidth ??= 2;
       ds.hoverOffset ??= 6;
       return;
     }
-    const c = t.palette[i % t.palette.length];
+    // a dataset without a legend entry (an anomaly's marked days) belongs
+    // to the one before it: same colour, so a mark sits on its own line
+    const previous = i > 0 ? datasets[i - 1].borderColor : null;
+    const c = ds.legend === false && typeof previous === 'string' ? previous : t.palette[shown++ % t.palette.length];
     ds.borderColor ??= c;
     if (type === 'line') {
       const filled = ds.fill !== undefined && ds.fill !== false;
@@ -164,6 +175,8 @@ export function chartConfig(spec, view = { type: spec.type }, narrow = false) {
   const options = clone(spec.options) || {};
   const from = spec.type;
   data.datasets ??= [];
+  if (Array.isArray(data.labels)) data.labels = data.labels.map(withServiceNames);
+  for (const ds of data.datasets) if (ds && typeof ds.label === 'string') ds.label = withServiceNames(ds.label);
 
   if (ROUND_TYPES.has(from) && !ROUND_TYPES.has(type)) {
     // a share of total seen as bars: a value axis in the tooltip's format
@@ -240,7 +253,7 @@ function applyDefaults(Chart) {
 function kpiCard(spec) {
   const fmt = { format: spec.format || 'number', currency: spec.currency, unit: spec.unit };
   const card = el('div', 'kpi');
-  card.append(el('div', 'kpi-label', spec.label || spec.title || ''));
+  card.append(el('div', 'kpi-label', withServiceNames(spec.label || spec.title || '')));
   const value = el('div', 'kpi-value', formatValue(spec.value, fmt));
   value.dataset.value = String(spec.value);
   card.append(value);
@@ -286,7 +299,7 @@ function viewsOf(spec) {
 export function renderChart(spec) {
   const fig = el('figure', 'chart');
   const head = el('div', 'chart-head');
-  const caption = el('figcaption', 'chart-title', spec.title || spec.options?.plugins?.title?.text || '');
+  const caption = el('figcaption', 'chart-title', withServiceNames(spec.title || spec.options?.plugins?.title?.text || ''));
   head.append(caption);
   fig.append(head);
   if (spec.type === 'kpi') {
@@ -298,7 +311,7 @@ export function renderChart(spec) {
   const box = el('div', 'chart-box');
   const canvas = el('canvas');
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', spec.title || 'chart');
+  canvas.setAttribute('aria-label', withServiceNames(spec.title || 'chart'));
   box.append(canvas);
   fig.append(box);
   if (!Chart) {

@@ -120,8 +120,19 @@ function findFormat(spec) {
   return null;
 }
 
-// How a table column is shown: "text", "currency", "number", "percent",
-// "integer" (counts) or "year"-like codes kept as they are.
+// How a table column is shown, from its name, first rule that fits; sorted
+// by how specific a rule is, not alphabetically. A "ratio" is a share or a
+// probability between 0 and 1 (an owner's confidence): a percent, never money.
+const COLUMN_KINDS = [
+  [/(_pct|pct|percent|%)$|^share$/, 'percent'],
+  [/(^|_)(confidence|probability|ratio|fraction|likelihood)$/, 'ratio'],
+  [/^(year|month|day|rank)$/, 'code'],
+  [/(^|_)(rows|count|days|accounts|services|resources|lines|n)$/, 'integer'],
+  [/(^|_)(usage|quantity|hours|amount_used)($|_)/, 'number'],
+];
+
+// "text", "currency", "number", "percent", "ratio", "integer" (counts) or
+// "code" (year-like numbers kept as they are).
 export function columnKind(name, rows, index, fmt) {
   let numeric = false;
   for (const r of rows) {
@@ -132,11 +143,8 @@ export function columnKind(name, rows, index, fmt) {
   }
   if (!numeric) return 'text';
   const n = String(name).toLowerCase();
-  if (/(_pct|pct|percent|%)$/.test(n) || n === 'share') return 'percent';
-  if (/^(year|month|day|rank)$/.test(n)) return 'code';
-  if (/(^|_)(rows|count|days|accounts|services|resources|lines|n)$/.test(n)) return 'integer';
-  if (/(^|_)(usage|quantity|hours|amount_used)($|_)/.test(n)) return 'number';
-  if (/cost|spend|amount|change|saving|total|price|charge|value/.test(n)) return fmt.format === 'currency' ? 'currency' : 'number';
+  const rule = COLUMN_KINDS.find(([re]) => re.test(n));
+  if (rule) return rule[1];
   return fmt.format === 'currency' ? 'currency' : 'number';
 }
 
@@ -145,6 +153,7 @@ export function formatCell(v, kind, fmt) {
   switch (kind) {
     case 'currency': return formatValue(v, { format: 'currency', currency: fmt.currency });
     case 'percent': return formatValue(v, { format: 'percent' });
+    case 'ratio': return nf({ style: 'percent', maximumFractionDigits: 0 }).format(v);
     case 'integer': return formatValue(v, { format: 'integer' });
     case 'number': return formatValue(v, { format: 'number' });
     default: return String(v);

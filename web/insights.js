@@ -15,6 +15,7 @@ import { renderMarkdown } from './markdown.js';
 import { renderChart } from './charts.js';
 import { renderTable } from './table.js';
 import { answerFormat, formatValue, formatDate } from './format.js';
+import { withServiceNames, questionWithServiceNames } from './names.js';
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -82,7 +83,7 @@ function renderAnomalies(result, body, ask, fmt) {
   for (const item of items) {
     const li = el('li', 'anomaly');
     const date = str(item, 'date', 'day', 'start', 'first_day', 'from');
-    const subject = str(item, 'series_name', 'service', 'label', 'subject', 'name', 'title') || 'Total cost';
+    const subject = withServiceNames(str(item, 'series_name', 'service', 'label', 'subject', 'name', 'title')) || 'Total cost';
     const expected = num(item, 'expected', 'baseline', 'expected_cost');
     const end = str(item, 'end', 'to');
     const actual = num(item, 'actual', 'observed', 'cost', 'actual_cost');
@@ -101,7 +102,11 @@ function renderAnomalies(result, body, ask, fmt) {
     }
     const kind = str(item, 'kind', 'type');
     if (kind) li.dataset.kind = kind;
-    const question = str(item, 'question') || `Why did ${subject === 'Total cost' ? 'our cost' : subject} spike${date ? ' on ' + date : ''}?`;
+    // the server's question compares the event with as many days before it
+    // (a level shift: the level before against the level after), see
+    // anomaly.c's add_why; asked with the names a person reads
+    const question = questionWithServiceNames(str(item, 'question')) ||
+      `What drove ${subject === 'Total cost' ? 'our cost' : subject}${date ? ' on ' + date : ''}?`;
     li.append(askButton('Why?', question, ask));
     list.append(li);
   }

@@ -5,7 +5,7 @@
 
 import { columnKind, formatCell } from './format.js';
 
-const NUMERIC = new Set(['currency', 'number', 'percent', 'integer']);
+const NUMERIC = new Set(['currency', 'number', 'percent', 'ratio', 'integer']);
 const FIRST_ROWS = 200; // drawn at once; the rest behind "Show all"
 
 function el(tag, cls, text) {

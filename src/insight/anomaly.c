@@ -377,6 +377,82 @@ static json_t *jmoney(double v)
 	return isfinite(v) ? json_real(round(v * 100) / 100) : json_null();
 }
 
+/*
+ * The windows a "Why?" compares, as days: an event against as many days
+ * just before it. A level shift is a new level, not a day: its first
+ * ATTRIBUTION_DAYS days (fewer where the data or the days before it end)
+ * against as many before the step, the windows the shift was found with.
+ * A spike or a drop: its days against as many days before. False when
+ * there are no days before the event.
+ */
+static bool why_windows(const struct run *r, const struct series_event *ev, int before[2], int after[2])
+{
+	int start = r->first_day + (int)ev->start, end = r->first_day + (int)ev->end;
+	int last = r->first_day + r->ndays - 1;
+	int n = end - start + 1;
+	if (ev->kind == SERIES_LEVEL_SHIFT) {
+		n = ATTRIBUTION_DAYS;
+		if (n > last - start + 1)
+			n = last - start + 1;
+	}
+	if (n > start - r->first_day)
+		n = start - r->first_day;
+	if (n < 1)
+		return false;
+	before[0] = start - n;
+	before[1] = start - 1;
+	after[0] = start;
+	after[1] = start + n - 1;
+	return true;
+}
+
+/* "AmazonEC2 NatGateway-Bytes account 210987654321": the series' own keys,
+ * as the parser reads names (attributed keys are findings, not the scope). */
+static void series_words(const struct watched *s, struct strbuf *sb)
+{
+	static const char *const prefix[F_COUNT] = { [F_SERVICE] = "", [F_ACCOUNT] = "account ", [F_USAGE_TYPE] = "" };
+	for (int k = 0; k < s->level->nkeys; k++) {
+		enum field f = s->level->keys[k];
+		if (s->key[f])
+			strbuf_addf(sb, "%s%s%s", sb->len ? " " : "", prefix[f], s->key[f]);
+	}
+}
+
+/* A day or a span of days, as the parser reads it: "2025-06-09",
+ * "2025-07-21 to 2025-08-17". */
+static void days_words(const int days[2], struct strbuf *sb)
+{
+	char d0[16], d1[16];
+	date_format(days[0], d0, sizeof(d0));
+	date_format(days[1], d1, sizeof(d1));
+	if (days[0] == days[1])
+		strbuf_addstr(sb, d0);
+	else
+		strbuf_addf(sb, "%s to %s", d0, d1);
+}
+
+/* The item's "why", its question and windows: the web UI's "Why?" asks it
+ * ("what drove AmazonEC2 NatGateway-Bytes, 2025-07-21 to 2025-08-17 vs
+ * 2025-08-18 to 2025-09-14?"), which the drivers analysis answers. */
+static void add_why(const struct run *r, const struct alert *al, json_t *j)
+{
+	int before[2], after[2];
+	if (!why_windows(r, al->ev, before, after))
+		return;
+	struct strbuf scope = STRBUF_INIT, q = STRBUF_INIT;
+	series_words(al->series, &scope);
+	strbuf_addf(&q, "what drove %s, ", scope.len ? scope.buf : "the cost");
+	strbuf_release(&scope);
+	days_words(before, &q);
+	strbuf_addstr(&q, " vs ");
+	days_words(after, &q);
+	strbuf_addch(&q, '?');
+	json_object_set_new(j, "question", json_string(q.buf));
+	json_object_set_new(j, "why_before", json_pack("{s:o, s:o}", "start", jdate(before[0]), "end", jdate(before[1])));
+	json_object_set_new(j, "why_after", json_pack("{s:o, s:o}", "start", jdate(after[0]), "end", jdate(after[1])));
+	strbuf_release(&q);
+}
+
 static json_t *alert_json(const struct run *r, const struct alert *al, size_t index)
 {
 	const struct series_event *ev = al->ev;
@@ -419,6 +495,7 @@ static json_t *alert_json(const struct run *r, const struct alert *al, size_t in
 						jmoney(o->ev->impact)));
 	}
 	json_object_set_new(j, "evidence", evidence);
+	add_why(r, al, j);
 	return j;
 }
 

@@ -329,6 +329,14 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 		strbuf_addf(&md, " (%+.1f%%)", 100 * change / fabs(total0));
 	strbuf_addf(&md, " = %s - %s.", m1, m0);
 	int days0 = p0.end_day - p0.start_day, days1 = p1.end_day - p1.start_day;
+	if (days0 == days1 && days0 > 1) {
+		/* windows either side of a step (an anomaly's "Why?"): the level
+		 * before against the level after */
+		char a0[48], a1[48];
+		insight_money(req, total0 / days0, a0, sizeof(a0));
+		insight_money(req, total1 / days1, a1, sizeof(a1));
+		strbuf_addf(&md, " A day on average over %d days each: **%s** before, **%s** after.", days0, a0, a1);
+	}
 	if (days0 != days1 && days0 > 0) {
 		char cal[48];
 		money_signed(req, total0 / days0 * (days1 - days0), cal, sizeof(cal));
@@ -452,10 +460,11 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 	json_object_set_new(result, "dimensions", dims);
 	free(cs);
 	json_object_set_new(result, "periods",
-			    json_pack("{s:{s:s, s:s, s:s, s:o}, s:{s:s, s:s, s:s, s:o}, s:o}", "before", "label",
-				      p0.label, "start", s0, "end", l0, "cost", jmoney(total0), "after", "label",
-				      p1.label, "start", s1, "end", l1, "cost", jmoney(total1), "change",
-				      jmoney(change)));
+			    json_pack("{s:{s:s, s:s, s:s, s:o, s:i, s:o}, s:{s:s, s:s, s:s, s:o, s:i, s:o}, s:o}",
+				      "before", "label", p0.label, "start", s0, "end", l0, "cost", jmoney(total0),
+				      "days", days0, "daily", jmoney(days0 > 0 ? total0 / days0 : NAN), "after",
+				      "label", p1.label, "start", s1, "end", l1, "cost", jmoney(total1), "days", days1,
+				      "daily", jmoney(days1 > 0 ? total1 / days1 : NAN), "change", jmoney(change)));
 	insight_set_message(result, md.buf);
 	strbuf_release(&md);
 

@@ -69,3 +69,24 @@ int info_collect(struct db *db, json_t **out, struct err *e)
 	*out = o;
 	return 0;
 }
+
+int info_service_names(struct db *db, json_t **out, struct err *e)
+{
+	struct table t;
+	table_init(&t);
+	*out = NULL;
+	if (db_query(db, "SELECT value, name FROM vocabulary WHERE dim = 'service' AND name IS NOT NULL"
+		     " AND name <> '' AND name <> value ORDER BY value", &t, 0, e)) {
+		table_release(&t);
+		return -1;
+	}
+	json_t *names = json_object();
+	for (size_t row = 0; row < t.nrows; row++) {
+		const struct cell *code = table_at(&t, row, 0), *name = table_at(&t, row, 1);
+		if (code->kind == CELL_TEXT && name->kind == CELL_TEXT)
+			json_object_set_new(names, code->v.s, json_string(name->v.s));
+	}
+	table_release(&t);
+	*out = names;
+	return 0;
+}

@@ -29,4 +29,10 @@ int info_section_query(struct db *db, size_t i, struct table *out, struct err *e
  *  ...}. Fails with e set when a query fails. */
 int info_collect(struct db *db, struct json_t **out, struct err *e);
 
+/* The name of every service code loaded, from the vocabulary, into a new
+ * JSON object (the caller's): {"AmazonEC2": "Amazon Elastic Compute
+ * Cloud", ...}. The web UI shows the names where a person reads and keeps
+ * the codes where a machine does (SQL, CSV). */
+int info_service_names(struct db *db, struct json_t **out, struct err *e);
+
 #endif

@@ -16,6 +16,7 @@
 #include "pool.h"
 #include "ask.h"
 #include "conversation.h"
+#include "info.h"
 #include "insight.h"
 #include "load.h"
 #include "parse.h"
@@ -606,6 +607,39 @@ int pool_sql(struct pool *en, const char *sql, size_t max_rows, bool (*cancelled
 	return rc;
 }
 
+/*
+ * The summary's service_names (info_service_names) and
+ * service_names_unread: the codes whose name the parser does not read
+ * back as that service ("AWS Support (Business)"), so that the web UI
+ * keeps their code in the questions it asks while it shows the name.
+ */
+static int summary_add_service_names(struct ask_context *ctx, int today, json_t *summary, struct err *e)
+{
+	json_t *names;
+	if (info_service_names(ctx->db, &names, e))
+		return -1;
+	json_t *unread = json_array();
+	const char *code;
+	json_t *name;
+	struct ask_previous none = { 0 };
+	struct parse_result *parsed = xmalloc(sizeof(*parsed));
+	json_object_foreach(names, code, name) {
+		char question[PLAN_NAME_MAX + 32];
+		snprintf(question, sizeof(question), "how much did %s cost", json_string_value(name));
+		ask_read(ctx, question, today, &none, parsed);
+		const struct plan *p = &parsed->plan;
+		bool read = parsed->status == PARSE_ANSWERED && p->nfilters == 1 &&
+			    p->filters[0].col.dim == DIM_SERVICE && p->filters[0].nvalues == 1 &&
+			    strcmp(p->filters[0].values[0], code) == 0;
+		if (!read)
+			json_array_append_new(unread, json_string(code));
+	}
+	free(parsed);
+	json_object_set_new(summary, "service_names", names);
+	json_object_set_new(summary, "service_names_unread", unread);
+	return 0;
+}
+
 int pool_summary(struct pool *en, int today, json_t **out, struct err *e)
 {
 	struct pool_slot *s;
@@ -620,7 +654,8 @@ int pool_summary(struct pool *en, int today, json_t **out, struct err *e)
 		*out = json_deep_copy(en->summary);
 	pthread_mutex_unlock(&en->cache_lock);
 	int rc = 0;
-	if (!*out && (rc = summary_build(&s->ctx, today, out, e)) == 0) {
+	if (!*out && (rc = summary_build(&s->ctx, today, out, e)) == 0 &&
+	    (rc = summary_add_service_names(&s->ctx, today, *out, e)) == 0) {
 		pthread_mutex_lock(&en->stat_lock);
 		json_object_set_new(*out, "data_version", json_integer((json_int_t)en->version));
 		pthread_mutex_unlock(&en->stat_lock);
@@ -630,6 +665,9 @@ int pool_summary(struct pool *en, int today, json_t **out, struct err *e)
 		en->summary_version = version;
 		en->summary_today = today;
 		pthread_mutex_unlock(&en->cache_lock);
+	} else if (rc) {
+		json_decref(*out);
+		*out = NULL;
 	}
 	pool_release(en, s);
 	return rc;

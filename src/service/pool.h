@@ -152,7 +152,9 @@ int pool_sql(struct pool *en, const char *sql, size_t max_rows, bool (*cancelled
  * What is loaded: the sections of `finq info --json` plus date_range,
  * month_to_date {as_of, month, amount, same_days_last_month, change_pct},
  * top_service {service, name, amount, share_pct, month} of the month to
- * date, starter_questions (5 questions about this data, each one the
+ * date, service_names {code: name} (info_service_names) with
+ * service_names_unread [code] (names the parser does not read back),
+ * starter_questions (5 questions about this data, each one the
  * parser reads as intended) and data_version. Kept per (data version,
  * today).
  */

@@ -22,138 +22,20 @@
 // The expected answers come from `finq ask --json` on a copy of FINQ_DB, run
 // before the server starts (DuckDB lets one process write a database).
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const OUT = path.join(HERE, 'out');
-const FINQ = process.env.FINQ;
-const DB = process.env.FINQ_DB;
-const TODAY = process.env.FINQ_TODAY || '2025-12-04';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import {
+  OUT, FINQ, DB, TODAY, CHROMIUM, CHROMIUM_ARGS, report, check, assert, assertEq, finishRun, money,
+  stopServer, startServer, ANSWERS, answers, ask, waitAnswer, chartDrawn, firstRow, columnsOf, withNames,
+} from './lib.mjs';
 
 const Q_TOP = 'top 5 services last month';
 const Q_FOLLOW = 'what about by account';
 const Q_TOTAL = 'total cost last month';
 const Q_CLARIFY = 'how much did we spend on amazonecx';
-
-// ---- reporting ----
-
-let passed = 0;
-let failed = 0;
-
-function report(name, err) {
-  if (!err) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    const msg = String(err?.message || err).split('\n').filter(Boolean).slice(0, 4).join(' | ');
-    console.log(`not ok - ${name}: ${msg}`);
-  }
-}
-
-async function check(name, fn, timeoutMs = 45000) {
-  let timer;
-  try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    report(name);
-  } catch (err) {
-    report(name, err);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEq(got, want, what) {
-  if (got !== want) throw new Error(`${what}: want ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-}
-
-const money = (v) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(v);
-
-// ---- the server ----
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-let server = null; // the child process, while it runs
-
-function stopServerSync() {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    try {
-      server.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const t = setTimeout(() => stopServerSync(), 10000);
-  await exited;
-  clearTimeout(t);
-}
-
-process.on('exit', stopServerSync);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    stopServerSync();
-    process.exit(130);
-  });
-}
-
-async function startServer(host = '127.0.0.1', logName = 'server.log') {
-  const port = await freePort();
-  const log = fs.openSync(path.join(OUT, logName), 'w');
-  const args = ['--db', DB, '--today', TODAY, 'serve', '--host', host, '--port', String(port)];
-  server = spawn(FINQ, args, { stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  let exitInfo = null;
-  server.once('exit', (code, signal) => {
-    exitInfo = { code, signal };
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60000;
-  while (Date.now() < deadline) {
-    if (exitInfo) throw new Error(`'${FINQ} ${args.join(' ')}' exited (${exitInfo.code ?? exitInfo.signal}); see tests/browser/out/server.log`);
-    try {
-      const r = await fetch(url + '/health', { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return url;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`the server did not answer ${url}/health within 60 s; see tests/browser/out/server.log`);
-}
 
 // ---- what the CLI answers, for comparison ----
 
@@ -174,57 +56,6 @@ function expectations() {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-// ---- page helpers ----
-
-const ANSWERS = '.message-answer:not(.thinking)';
-
-async function answers(page) {
-  return page.locator(ANSWERS).count();
-}
-
-// Types `q`, presses Enter and waits for the new answer; returns its locator.
-async function ask(page, q) {
-  const before = await answers(page);
-  await page.locator('#question').fill(q);
-  await page.locator('#question').press('Enter');
-  return waitAnswer(page, before);
-}
-
-async function waitAnswer(page, before) {
-  await page.waitForFunction(
-    ([sel, n]) => document.querySelectorAll(sel).length > n && !document.querySelector('.thinking'),
-    [ANSWERS, before], { timeout: 30000 });
-  return page.locator(ANSWERS).nth(before);
-}
-
-// True once the canvas has a Chart.js chart and painted pixels.
-async function chartDrawn(answer) {
-  const canvas = answer.locator('canvas').first();
-  await canvas.waitFor();
-  const handle = await canvas.elementHandle();
-  await handle.evaluate(async (c) => {
-    const painted = () => {
-      if (!window.Chart?.getChart(c) || !c.width || !c.height) return 0;
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    };
-    const until = Date.now() + 10000;
-    let n = 0;
-    while (Date.now() < until && (n = painted()) < 500) await new Promise((r) => setTimeout(r, 100));
-    if (n < 500) throw new Error(`the chart canvas is blank (${n} painted pixels; chart instance: ${!!window.Chart?.getChart(c)})`);
-  });
-}
-
-async function firstRow(answer) {
-  return answer.locator('table.result tbody tr').first().locator('td').allTextContents();
-}
-
-async function columnsOf(answer) {
-  return answer.locator('table.result thead th').evaluateAll((ths) => ths.map((th) => th.dataset.column));
 }
 
 function parseCsv(text) {
@@ -438,7 +269,9 @@ async function run(context, base, expect) {
   await check('clicking a suggestion asks it in the same conversation', async () => {
     const chip = first.locator('ul.chips .chip').first();
     suggestion = (await chip.textContent()).trim();
-    assertEq(suggestion, expect.top.suggestions[0], 'the first suggestion');
+    // shown (and asked) with service names where the server's text has codes
+    const summary = await (await page.request.get(`${base}/api/v1/data/summary`)).json();
+    assertEq(suggestion, withNames(expect.top.suggestions[0], summary.service_names, summary.service_names_unread), 'the first suggestion');
     const before = await answers(page);
     await chip.click();
     const a = await waitAnswer(page, before);
@@ -837,7 +670,5 @@ async function runWithToken(context) {
 try {
   await main();
 } finally {
-  stopServerSync();
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed ? 1 : 0;
+  finishRun();
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # run.sh: the browser tests of finq's web UI (see run.mjs for what they check).
 #
-#   FINQ=/abs/path/finq tests/browser/run.sh
+#   FINQ=/abs/path/finq tests/browser/run.sh [SPEC.mjs...]
 #
-# Loads the sample CUR 2.0 data into a temp database, then runs run.mjs, which
-# starts `finq serve` on a free loopback port with --today 2025-12-04 and
-# drives Debian's chromium with playwright-core. Installs playwright-core
+# Loads the sample CUR 2.0 data into a temp database, then runs each spec
+# (default: run.mjs, the conversation, and honest.mjs, issue 15's honest
+# labels, header and anomaly "Why?"; their helpers are lib.mjs), each of
+# which starts `finq serve` on a free loopback port with --today 2025-12-04
+# and drives Debian's chromium with playwright-core. Installs playwright-core
 # from tests/browser/package-lock.json when it is missing (never a browser:
 # PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1). Exits 77 (skipped) when
 # /usr/bin/chromium or node is missing, 1 when a check failed.
@@ -60,6 +62,13 @@ fi
 
 export FINQ CHROMIUM
 export FINQ_DB=$tmp/finq.duckdb FINQ_TODAY=2025-12-04 FINQ_UPLOAD=$DATA
+export FINQ_MANIFEST=$SHARED/data/cur-dev/manifest.json
 export TMPDIR=$tmp
 cd "$here"
-node run.mjs
+[ $# -gt 0 ] || set -- run.mjs honest.mjs
+status=0
+for spec in "$@"; do
+	echo "# $spec"
+	node "$spec" || status=1
+done
+exit $status

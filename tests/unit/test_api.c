@@ -622,6 +622,36 @@ static void test_summary(void **state)
 	call_done(&c);
 }
 
+/* The names the web UI shows for product codes: every service loaded. */
+static void test_summary_service_names(void **state)
+{
+	struct call c = { 0 };
+	(void)state;
+	call(fx->api, &c, "GET", "/api/v1/data/summary", NULL);
+	assert_int_equal(c.resp.status, 200);
+	json_t *names = json_object_get(c.json, "service_names");
+	assert_true(json_is_object(names));
+	/* 24 services; CloudWatch and the Savings Plan are named by their codes in the data */
+	assert_int_equal(json_object_size(names), 22);
+	const char *code;
+	json_t *name;
+	json_object_foreach(names, code, name)
+		assert_string_not_equal(json_string_value(name), code);
+	assert_string_equal(json_string_value(json_object_get(names, "AmazonEC2")), "Amazon Elastic Compute Cloud");
+	assert_string_equal(json_string_value(json_object_get(names, "AWSLambda")), "AWS Lambda");
+	/* the names the parser does not read back: each one of the names, EC2's read */
+	json_t *unread = json_object_get(c.json, "service_names_unread");
+	assert_true(json_is_array(unread));
+	size_t i;
+	json_t *u;
+	json_array_foreach(unread, i, u) {
+		assert_non_null(json_object_get(names, json_string_value(u)));
+		assert_string_not_equal(json_string_value(u), "AmazonEC2");
+	}
+	assert_true(json_array_size(unread) < json_object_size(names) / 2);
+	call_done(&c);
+}
+
 /* ---- health, metrics, documents, web ---- */
 
 static void test_health_and_metrics(void **state)
@@ -975,7 +1005,8 @@ int main(void)
 		cmocka_unit_test(test_openapi),
 		cmocka_unit_test(test_web),
 		cmocka_unit_test(test_cache_and_load),
-		cmocka_unit_test(test_no_data),
+		cmocka_unit_test(test_summary_service_names),
+		cmocka_unit_test(test_no_data), /* last: it unloads the data */
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
