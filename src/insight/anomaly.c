@@ -165,9 +165,9 @@ static int load_level(struct run *r, const struct level *lv, struct err *e)
 	struct table t;
 	table_init(&t);
 	int rc = insight_query(r->req, r->result, &t, e,
-			       "SELECT %s(usage_date - DATE '1970-01-01')::INTEGER AS day, sum(%s) AS cost\n"
-			       "FROM costs WHERE %s\nGROUP BY ALL ORDER BY ALL",
-			       cols.buf, r->cost, r->where.buf);
+			       "SELECT %s$day_number(usage_date) AS day, sum(%s) AS cost\n"
+			       "FROM costs WHERE %s\nGROUP BY %susage_date ORDER BY %susage_date",
+			       cols.buf, r->cost, r->where.buf, cols.buf, cols.buf);
 	strbuf_release(&cols);
 	if (rc) {
 		table_release(&t);
@@ -243,9 +243,11 @@ static int attribute(struct run *r, struct alert *al, struct err *e)
 		if (!has)
 			missing[nmissing++] = (enum field)f;
 	}
-	struct strbuf cols = STRBUF_INIT, cond = STRBUF_INIT;
-	for (int k = 0; k < nmissing; k++)
+	struct strbuf cols = STRBUF_INIT, cond = STRBUF_INIT, group = STRBUF_INIT;
+	for (int k = 0; k < nmissing; k++) {
 		strbuf_addf(&cols, "%s, ", fields[missing[k]].column);
+		strbuf_addf(&group, "%s%s", k ? ", " : "\nGROUP BY ", fields[missing[k]].column);
+	}
 	for (int k = 0; k < s->level->nkeys; k++)
 		add_key_condition(&cond, s->level->keys[k], s->key[s->level->keys[k]]);
 	char d0[16], d1[16], b0[16], b1[16];
@@ -256,11 +258,12 @@ static int attribute(struct run *r, struct alert *al, struct err *e)
 	struct table t;
 	table_init(&t);
 	int rc = insight_query(r->req, r->result, &t, e,
-			       "SELECT %ssum(%s) FILTER (WHERE usage_date >= DATE '%s') AS during,\n"
-			       "  sum(%s) FILTER (WHERE usage_date < DATE '%s') AS before\n"
-			       "FROM costs WHERE %s%s AND usage_date BETWEEN DATE '%s' AND DATE '%s'\nGROUP BY ALL",
-			       cols.buf, r->cost, d0, r->cost, d0, r->where.buf, cond.buf, b0, d1);
+			       "SELECT %s$sum_if(%s, usage_date >= $date('%s')) AS during,\n"
+			       "  $sum_if(%s, usage_date < $date('%s')) AS before\n"
+			       "FROM costs WHERE %s%s AND usage_date BETWEEN $date('%s') AND $date('%s')%s",
+			       cols.buf, r->cost, d0, r->cost, d0, r->where.buf, cond.buf, b0, d1, group.buf);
 	strbuf_release(&cols);
+	strbuf_release(&group);
 	strbuf_release(&cond);
 	if (rc) {
 		table_release(&t);
@@ -759,8 +762,8 @@ static int anomalies_run(const struct insight_request *req, json_t **out, struct
 	struct table span;
 	table_init(&span);
 	int rc = insight_query(req, r.result, &span, e,
-			       "SELECT (min(usage_date) - DATE '1970-01-01')::INTEGER AS first_day,\n"
-			       "  (max(usage_date) - DATE '1970-01-01')::INTEGER AS last_day, sum(%s) AS total\n"
+			       "SELECT $day_number(min(usage_date)) AS first_day,\n"
+			       "  $day_number(max(usage_date)) AS last_day, sum(%s) AS total\n"
 			       "FROM costs WHERE %s",
 			       r.cost, r.where.buf);
 	if (rc == 0 && (span.nrows == 0 || table_at(&span, 0, 0)->kind == CELL_NULL)) {

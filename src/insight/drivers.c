@@ -227,10 +227,12 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 	date_format(p1.end_day, e1, sizeof(e1));
 	date_format(p1.end_day - 1, l1, sizeof(l1));
 	const char *cost = insight_cost_column(req);
-	struct strbuf where = STRBUF_INIT, cols = STRBUF_INIT;
+	struct strbuf where = STRBUF_INIT, cols = STRBUF_INIT, group = STRBUF_INIT;
 	insight_scope_sql(req, &where);
-	for (int k = 0; k < K_COUNT; k++)
+	for (int k = 0; k < K_COUNT; k++) {
 		strbuf_addf(&cols, "coalesce(%s, '') AS %s, ", keys[k].column, keys[k].json);
+		strbuf_addf(&group, "%scoalesce(%s, '')", k ? ", " : "", keys[k].column);
+	}
 	/* usage on usage lines only (CONVENTIONS.md) */
 	static const char usage_rows[] = "charge_type IN ('Usage', 'SavingsPlanCoveredUsage', 'DiscountedUsage')";
 	struct table t;
@@ -238,17 +240,18 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 	int rc = insight_query(
 		req, result, &t, e,
 		"SELECT %s\n"
-		"  sum(%s) FILTER (WHERE usage_date < DATE '%s') AS cost_before,\n"
-		"  sum(%s) FILTER (WHERE usage_date >= DATE '%s') AS cost_after,\n"
-		"  sum(usage_amount) FILTER (WHERE usage_date < DATE '%s' AND %s) AS usage_before,\n"
-		"  sum(usage_amount) FILTER (WHERE usage_date >= DATE '%s' AND %s) AS usage_after,\n"
-		"  count(*) FILTER (WHERE usage_date < DATE '%s') AS rows_before,\n"
-		"  count(*) FILTER (WHERE usage_date >= DATE '%s') AS rows_after\n"
+		"  $sum_if(%s, usage_date < $date('%s')) AS cost_before,\n"
+		"  $sum_if(%s, usage_date >= $date('%s')) AS cost_after,\n"
+		"  $sum_if(usage_amount, usage_date < $date('%s') AND %s) AS usage_before,\n"
+		"  $sum_if(usage_amount, usage_date >= $date('%s') AND %s) AS usage_after,\n"
+		"  $count_if(usage_date < $date('%s')) AS rows_before,\n"
+		"  $count_if(usage_date >= $date('%s')) AS rows_after\n"
 		"FROM costs WHERE %s\n"
-		"  AND (usage_date >= DATE '%s' AND usage_date < DATE '%s' OR usage_date >= DATE '%s' AND usage_date < DATE '%s')\n"
-		"GROUP BY ALL",
-		cols.buf, cost, e0, cost, s1, e0, usage_rows, s1, usage_rows, e0, s1, where.buf, s0, e0, s1, e1);
+		"  AND (usage_date >= $date('%s') AND usage_date < $date('%s') OR usage_date >= $date('%s') AND usage_date < $date('%s'))\n"
+		"GROUP BY %s",
+		cols.buf, cost, e0, cost, s1, e0, usage_rows, s1, usage_rows, e0, s1, where.buf, s0, e0, s1, e1, group.buf);
 	strbuf_release(&cols);
+	strbuf_release(&group);
 	strbuf_release(&where);
 	if (rc) {
 		table_release(&t);
