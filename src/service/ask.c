@@ -5,6 +5,7 @@
 #include "answer.h"
 #include "date.h"
 #include "dialect.h"
+#include "engine.h"
 #include "insight.h"
 #include "parse.h"
 #include "sandbox.h"
@@ -56,17 +57,27 @@ static int load_vocabulary(struct ask_context *ctx, struct err *e)
 	return 0;
 }
 
+/* The dialects finq speaks, by the name of the engine that reads them. */
+static const struct sql_dialect *const dialects[] = { &sql_dialect_duckdb };
+
 const struct sql_dialect *ask_dialect(const struct db *db)
 {
-	/* The one backend is DuckDB (db.h), so its dialect: the one place the
-	 * engine is chosen. Everything else gets it from here. */
-	(void)db;
-	return &sql_dialect_duckdb;
+	/* The one place the engine's dialect is chosen: the embedded DuckDB,
+	 * or the one named like the engine attached to db (engine.h).
+	 * Everything else gets it from here. */
+	const char *name = db->engine ? db->engine->name : "duckdb";
+	for (size_t i = 0; i < sizeof(dialects) / sizeof(dialects[0]); i++)
+		if (strcmp(dialects[i]->name, name) == 0)
+			return dialects[i];
+	return NULL;
 }
 
 int ask_queryf(const struct sql_dialect *dialect, struct db *db, struct table *out, struct err *e, const char *fmt,
 	       ...)
 {
+	if (!dialect)
+		return err_set_code(e, ERR_USAGE, "finq has no SQL dialect for the engine '%s'",
+				    db->engine ? db->engine->name : "duckdb");
 	va_list ap;
 	va_start(ap, fmt);
 	char *text = xvasprintf(fmt, ap);
@@ -103,6 +114,8 @@ int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->db = db;
 	ctx->dialect = ask_dialect(db);
+	if (!ctx->dialect)
+		return err_set_code(e, ERR_USAGE, "finq has no SQL dialect for the engine '%s'", db->engine->name);
 	ctx->summaries = fresh_summaries(db);
 	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
 	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;

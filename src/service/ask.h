@@ -50,7 +50,8 @@ struct ask_previous {
 	char top_label[PLAN_NAME_MAX]; /* the first label of its answer */
 };
 
-/* How db's engine spells SQL: the one place the engine is chosen. */
+/* How db's engine spells SQL: the one place the engine's dialect is
+ * chosen; NULL when finq has no dialect for it. */
 const struct sql_dialect *ask_dialect(const struct db *db);
 /* Run one printf-formatted statement written with dialect macros ($date,
  * $sum_if, ...: dialect.h), expanded for dialect. The caller escapes what

@@ -5,6 +5,7 @@
  * logical type, nested types (LIST, STRUCT, MAP) recursively into text.
  */
 #include "db.h"
+#include "engine.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -173,8 +174,16 @@ out:
 	return rc;
 }
 
+void db_attach_engine(struct db *db, const struct db_engine *engine, void *state)
+{
+	db->engine = engine;
+	db->engine_state = state;
+}
+
 void db_close(struct db *db)
 {
+	if (db->engine && db->engine->close)
+		db->engine->close(db->engine_state);
 	if (db->con)
 		duckdb_disconnect(&db->con);
 	if (db->handle)
@@ -781,6 +790,13 @@ static bool trace_sql(void)
 int db_run(struct db *db, const char *sql, const struct db_run_options *opt,
 	   struct table *out, struct err *e)
 {
+	if (db->engine) {
+		struct table ignored;
+		table_init(&ignored);
+		int rc = db->engine->run(db->engine_state, sql, opt, out ? out : &ignored, e);
+		table_release(&ignored);
+		return rc;
+	}
 	duckdb_prepared_statement stmt = NULL;
 	double started = now_seconds();
 	int rc;

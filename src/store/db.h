@@ -18,11 +18,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct db_engine;
+
 struct db {
 	duckdb_database handle;
 	duckdb_connection con;
 	bool read_only;
 	char *temp_dir; /* the sandbox's private spill folder, removed at close; NULL otherwise */
+	/* an engine other than the embedded DuckDB that the cost data's
+	 * queries go to (engine.h); NULL: this DuckDB file */
+	const struct db_engine *engine;
+	void *engine_state;
 };
 
 struct db_config {

@@ -6,6 +6,7 @@
  * literals and odd spacing cannot fool it.
  */
 #include "sandbox.h"
+#include "engine.h"
 #include "sqlcost.h"
 
 #include <string.h>
@@ -117,6 +118,19 @@ int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *l
 
 	if (check_cost(sql, limits, e))
 		return -1;
+	if (db->engine) {
+		/* the engine parses, limits and keeps it read-only itself */
+		struct db_run_options opt = {
+			.max_rows = limits->max_rows,
+			.timeout_seconds = limits->timeout_seconds,
+			.max_result_bytes = limits->max_result_bytes ? limits->max_result_bytes : SANDBOX_DEFAULT_MAX_RESULT,
+			.cancelled = limits->cancelled,
+			.cancel_arg = limits->cancel_arg,
+		};
+		if (db->engine->run(db->engine_state, sql, &opt, out, e))
+			return err_recode(e, ERR_REFUSED);
+		return 0;
+	}
 	/* from here on: parsing and constant folding can take long too */
 	guard = db_guard_start(db, limits->timeout_seconds, limits->cancelled, limits->cancel_arg);
 	idx_t n = duckdb_extract_statements(db->con, sql, &stmts);
