@@ -5,9 +5,15 @@
 #     November, its fees booked on the 1st) against November's truth;
 #   - `forecast --backtest`'s month-end backtest: every 1st to 10th of the
 #     last six full months as today, its error and interval coverage;
-#   - the month-end forecast of a month whose fees are not booked yet adds
-#     the usual lump and says so.
-# The dev data is loaded once.
+#   - the forecast of a month whose fees are not booked yet carries them;
+#   - partial comparisons: "the last 30 days" asked four days after the data
+#     ends compares the same 27 days, "this month" on the 4th compares Nov
+#     1-4 with Oct 1-4, a year loaded in part is named and gets no change
+#     against a year loaded in part, a comparison of such years is
+#     qualified;
+#   - relative dates on the 2018 export asked in 2026: the data's own
+#     latest period, said so; a written year is kept.
+# The dev data and the 2018 export are loaded once.
 . "$(dirname "$0")/lib.sh"
 
 DEV=$DATA/cur-dev
@@ -72,5 +78,48 @@ PY
 echo "# month-end backtest: MAPE and 80% coverage: ${report#* }"
 check_match "60 month-end forecasts (1st-10th, June-November 2025), truth from the manifest, MAPE under 2%" "$report" "^ok "
 check_match "the backtest is told in words" "$(json_get message "$OUT")" "Month-end backtest.*inside the 80% interval"
+
+# --- partial comparisons ----------------------------------------------------
+run finq "$DB" --today 2025-12-04 ask --json "show me my AWS costs for the last 30 days"
+msg=$(json_get message "$OUT")
+check_match "the last 30 days: 27 of 30 days are loaded, said" "$msg" "Only 2025-11-04 to 2025-11-30 of the last 30 days is loaded \(27 of 30 days\)"
+check_contains "the change compares the same days" "$msg" "Nov 4-30 against Oct 5-31"
+check_not_contains "not 27 days against 30 (down 22.6%)" "$msg" "22.6%"
+same=$(sql_row "$DB" "SELECT round(sum(amortized_cost), 2) FROM costs WHERE usage_date BETWEEN DATE '2025-10-05' AND DATE '2025-10-31' AND provider = 'AWS'")
+check_contains "against the total of Oct 5-31 (finq sql: $same)" "$msg" "$(python3 -c 'import sys; print(f"${float(sys.argv[1]):,.2f}")' "$same")"
+
+run finq "$DB" --today 2025-11-04 ask --json "total cost this month"
+msg=$(json_get message "$OUT")
+check_contains "this month on the 4th: Nov 1-4 against Oct 1-4" "$msg" "Nov 1-4 against Oct 1-4"
+check_not_contains "not against the whole of October (down 75.8%)" "$msg" "75.8%"
+
+run finq "$DB" --today 2025-12-04 ask --json "total cost in 2024"
+check_contains "a year loaded in part is named" "$(json_get message "$OUT")" "Only November to December 2024 of 2024 is loaded"
+run finq "$DB" --today 2025-12-04 ask --json "total cost in 2025"
+msg=$(json_get message "$OUT")
+check_contains "2025 is named as loaded in part" "$msg" "Only January to November 2025 of 2025 is loaded"
+check_not_contains "and gets no change against a year loaded in part" "$msg" "%"
+run finq "$DB" --today 2025-12-04 ask --json "compare 2024 and 2025"
+check_contains "a comparison of years loaded in part is qualified" "$(json_get message "$OUT")" "not like for like"
+
+# --- relative dates on data that ended long ago ------------------------------
+OLD=$WORK/wal2018.duckdb
+run finq "$OLD" load "$DATA/real/wal-workshop-cur-parquet"
+check_eq "the 2018 export loads" 0 "$RC"
+dec2018=$(python3 -c 'import sys; print(round(float(sys.argv[1]), 2))' "$(sql_row "$OLD" "SELECT sum(amortized_cost) FROM costs WHERE usage_date >= DATE '2018-12-01'")")
+run finq "$OLD" --today 2026-12-07 ask --json "how much did I spend last month"
+rows=$(python3 -c 'import json, sys; d = json.load(sys.stdin); print(round(d["rows"][0][0], 2), d["plan"]["range"]["start"])' <<<"$OUT")
+check_eq "last month of a 2018 export asked in 2026 is December 2018" "$dec2018 2018-12-01" "$rows"
+check_contains "and the answer says so" "$(json_get message "$OUT")" "Your data ends on 2018-12-31"
+check_not_contains "never blames the loaded periods" "$(json_get message "$OUT")" "Check which billing periods"
+run finq "$OLD" --today 2026-12-07 ask --json "compare last month with the month before"
+periods=$(python3 -c 'import json, sys; p = json.load(sys.stdin)["plan"]["periods"]; print(p[0]["start"], p[1]["start"])' <<<"$OUT" 2>/dev/null)
+check_eq "compare last month with the one before: November and December 2018" "2018-11-01 2018-12-01" "$periods"
+run finq "$OLD" --today 2026-12-07 ask --json "total cost from October to November 2018"
+range=$(python3 -c 'import json, sys; r = json.load(sys.stdin)["plan"]["range"]; print(r["start"], r["end"])' <<<"$OUT")
+check_eq "October to November 2018 keeps its year" "2018-10-01 2018-12-01" "$range"
+check_not_contains "and is not moved" "$(json_get message "$OUT")" "Your data ends"
+run finq "$OLD" --today 2026-12-07 ask --json "cost in November 2026"
+check_not_contains "a written year is never moved" "$(json_get message "$OUT")" "December 2018"
 
 finish
