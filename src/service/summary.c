@@ -7,7 +7,7 @@
  * Queries only; pool.c caches the result per data version.
  */
 #include "summary.h"
-#include "anomaly.h"
+#include "charges.h"
 #include "date.h"
 #include "info.h"
 #include "parse.h"
@@ -42,7 +42,7 @@ static struct day_text day_text(int day)
 	return d;
 }
 
-/* Month to date like for like: fees (anomaly_charges_sql's once-a-month
+/* Month to date like for like: fees (charges_monthly_sql's once-a-month
  * charges, booked on the 1st) would make the 1st of any month look like a
  * spike, so the change compares the daily charges of [m0, as_of] with those
  * of the same days a month earlier, and the fees booked this month with the
@@ -56,7 +56,7 @@ static int summary_month_to_date(struct ask_context *ctx, int as_of, int today, 
 	int offset = as_of - m0, plen = date_days_in_month(py, pm);
 	int p_end = p0 + (offset < plen - 1 ? offset : plen - 1);
 	struct strbuf daily = STRBUF_INIT;
-	anomaly_charges_sql(&daily, true);
+	charges_monthly_sql(&daily, true);
 	struct table t;
 	table_init(&t);
 	int rc = db_queryf(ctx->db, &t, e, /* dates finq wrote itself; the predicate is finq's own */

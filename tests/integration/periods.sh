@@ -102,6 +102,24 @@ check_not_contains "and gets no change against a year loaded in part" "$msg" "%"
 run finq "$DB" --today 2025-12-04 ask --json "compare 2024 and 2025"
 check_contains "a comparison of years loaded in part is qualified" "$(json_get message "$OUT")" "not like for like"
 
+# --- the run rate ------------------------------------------------------------
+# Asked four days after the data ends: 27 days of data and no 1st in the
+# range; the run rate counts the days with data and one month of fees.
+run finq "$DB" --today 2025-12-04 ask --json "what is my run rate"
+verdict=$(python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+months = json.load(open(sys.argv[1]))["months"]
+cols = d["columns"]
+row = dict(zip(cols, d["rows"][0]))
+rate = row["monthly_run_rate"]
+real = [m["amortized"] for m in months.values()]
+nov = months["2025-11-01"]["amortized"]
+ok = rate >= min(real) and abs(rate - nov) / nov < 0.05 and row["days_with_data"] == 27
+print("ok" if ok else "bad", round(rate, 2), "min month", round(min(real), 2), "November", nov)' "$MANIFEST" <<<"$OUT")
+check_match "the run rate is not below every real month, within 5% of November ($verdict)" "$verdict" "^ok "
+check_contains "the run rate says what it is made of" "$(json_get message "$OUT")" "27 days with data"
+
 # --- relative dates on data that ended long ago ------------------------------
 OLD=$WORK/wal2018.duckdb
 run finq "$OLD" load "$DATA/real/wal-workshop-cur-parquet"
