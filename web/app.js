@@ -792,10 +792,9 @@ function renderSummary(s) {
       change.textContent = '';
     }
     // the change compares daily usage only (mtd.compared says which days); the fees booked on the 1st apart
-    setText('mtd-sub', typeof mtd.same_days_last_month === 'number'
-      ? `usage vs ${money(mtd.same_days_last_month)}, ${mtd.compared || 'same days last month'}` : '');
-    $('mtd-sub').title = typeof mtd.fees === 'number'
-      ? `Fees booked this month ${money(mtd.fees)}; last month ${money(mtd.fees_last_month ?? 0)}` : '';
+    setText('mtd-sub', mtd.compared || (typeof mtd.same_days_last_month === 'number' ? 'vs same days last month' : ''));
+    $('mtd-sub').title = typeof mtd.usage === 'number'
+      ? `Usage ${money(mtd.usage)} vs ${money(mtd.same_days_last_month)} the same days last month; fees booked this month ${money(mtd.fees)}, last month ${money(mtd.fees_last_month ?? 0)}` : '';
     const asof = mtd.as_of ? `to ${formatDate(mtd.as_of, { year: false })}` : '';
     setText('mtd-asof', mtd.past_month && mtd.month_label ? ` · ${mtd.month_label}, ${asof}` : asof ? ` · ${asof}` : '');
     $('glance-mtd').hidden = false;

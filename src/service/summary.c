@@ -77,7 +77,7 @@ static int summary_month_to_date(struct ask_context *ctx, int as_of, int today, 
 	char now[32], then[32], compared[96], label[32];
 	date_span_label(m0, as_of, now, sizeof(now));
 	date_span_label(p0, p_end, then, sizeof(then));
-	snprintf(compared, sizeof(compared), "%s against %s, monthly fees excluded", now, then);
+	snprintf(compared, sizeof(compared), "%s vs %s, fees excluded", now, then);
 	month_name(m0, label, sizeof(label));
 	json_t *mtd = json_object();
 	json_object_set_new(mtd, "as_of", date_json(as_of));

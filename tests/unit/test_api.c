@@ -620,7 +620,7 @@ static void test_summary(void **state)
 	call(fx->api, &c, "GET", "/api/v1/data/summary?today=2025-11-04", NULL);
 	mtd = json_object_get(c.json, "month_to_date");
 	assert_string_equal(json_string_value(json_object_get(mtd, "compared")),
-			    "Nov 1-4 against Oct 1-4, monthly fees excluded");
+			    "Nov 1-4 vs Oct 1-4, fees excluded");
 	assert_true(fabs(json_number_value(json_object_get(mtd, "change_pct"))) < 5);
 	assert_true(json_number_value(json_object_get(mtd, "fees")) > 5000);
 	assert_true(json_number_value(json_object_get(mtd, "fees_last_month")) > 5000);
