@@ -5,7 +5,8 @@
 #     November, its fees booked on the 1st) against November's truth;
 #   - `forecast --backtest`'s month-end backtest: every 1st to 10th of the
 #     last six full months as today, its error and interval coverage;
-#   - the forecast of a month whose fees are not booked yet carries them;
+#   - the forecast of a month whose fees are not booked yet carries them,
+#     and the header's month to date on it compares usage with usage;
 #   - partial comparisons: "the last 30 days" asked four days after the data
 #     ends compares the same 27 days, "this month" on the 4th compares Nov
 #     1-4 with Oct 1-4, a year loaded in part is named and gets no change
@@ -15,6 +16,8 @@
 #     latest period, said so; a written year is kept.
 # The dev data and the 2018 export are loaded once.
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/http.sh
+. "$(dirname "$0")/http.sh"
 
 DEV=$DATA/cur-dev
 DB=$WORK/dev.duckdb
@@ -71,6 +74,19 @@ check_rel "fees not booked yet: November forecast within 3% of the manifest's $n
 check "and the truth is inside its interval ($lower to $upper)" \
 	awk -v l="$lower" -v u="$upper" -v t="$nov" 'BEGIN { exit !(l <= t && t <= u) }'
 check_contains "the pending fees are said" "$(json_get message "$OUT")" "of monthly fees not booked yet"
+
+# The header's month to date on the same data, Nov 1-4: October's 1st
+# carried its fees, November's are not in; with the fees in, it read about
+# -45% on a flat daily spend.
+start_server "$NOFEES" || finish
+req GET "/api/v1/data/summary?today=2025-11-04"
+check_eq "summary is 200" 200 "$STATUS"
+check_py "month to date compares usage with usage: a small change, named days, fees apart" '
+m = d["month_to_date"]
+assert abs(m["change_pct"]) < 5, m
+assert m["compared"] == "Nov 1-4 vs Oct 1-4, fees excluded", m
+assert m["fees"] == 0 and m["fees_last_month"] > 5000, m'
+stop_server
 
 # --- the month-end backtest -----------------------------------------------
 run finq "$DB" --today 2025-12-04 forecast --backtest --json
