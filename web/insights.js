@@ -1,7 +1,8 @@
 // The Insights view: finq's analyses (GET /api/v1/insights/{name}) as panels:
 // anomalies on a timeline with their dates, expected and actual cost and
 // impact; recommendations sorted by monthly savings with their total, each
-// opening to its evidence and arithmetic; the forecast chart with its band;
+// opening to its evidence and arithmetic; Savings Plan and RI utilization,
+// coverage and net savings with their arithmetic; the forecast chart with its band;
 // the architecture and the likely owners of untagged spend. Clicking an
 // item, or one of a panel's suggestions, asks about it in the chat (the
 // caller's ask). An analysis the server lacks says so in its panel. The
@@ -184,6 +185,52 @@ function renderForecast(result, body, ask, fmt) {
   }
 }
 
+// Savings Plan and RI utilization, coverage and net savings, per kind, with
+// the arithmetic of each figure (the analysis' own text, one figure a line),
+// the chart of eligible usage covered and not, and the figures by month.
+function percent(v) {
+  return v === null ? '–' : formatValue(v, { format: 'percent' });
+}
+
+function renderCommitments(result, body, ask, fmt) {
+  const items = itemsOf(result);
+  const kpis = el('div', 'commit-kpis');
+  for (const item of items) {
+    const box = el('div', 'commit-kpi');
+    box.dataset.kind = str(item, 'kind') || '';
+    box.append(el('h3', 'commit-kind', str(item, 'label', 'kind') || 'Commitments'));
+    const dl = el('dl', 'commit-figures');
+    const figures = [
+      ['Utilization', percent(num(item, 'utilization_pct')), 'commit-utilization'],
+      ['Coverage', percent(num(item, 'coverage_pct')), 'commit-coverage'],
+      ['Net savings', money(num(item, 'net_savings') ?? 0, fmt), 'commit-savings'],
+    ];
+    for (const [label, value, cls] of figures) {
+      const row = el('div', `commit-figure ${cls}`);
+      row.append(el('dt', null, label), el('dd', null, value));
+      dl.append(row);
+    }
+    box.append(dl);
+    const arithmetic = str(item, 'arithmetic');
+    if (arithmetic) {
+      const pre = el('pre', 'rec-arithmetic commit-arithmetic');
+      pre.append(el('code', null, arithmetic.split('; ').join('\n')));
+      box.append(pre);
+    }
+    kpis.append(box);
+  }
+  body.append(kpis);
+  const spec = firstChart(result);
+  if (spec) body.append(renderChart(spec));
+  const months = Array.isArray(result.months) ? result.months.filter((m) => m && m.month) : [];
+  if (months.length > 1) {
+    const columns = ['month', 'sp_utilization_pct', 'sp_coverage_pct', 'ri_utilization_pct', 'ri_coverage_pct', 'net_savings'];
+    const rows = months.map((m) => [m.month, m.sp?.utilization_pct ?? null, m.sp?.coverage_pct ?? null,
+      m.ri?.utilization_pct ?? null, m.ri?.coverage_pct ?? null, m.all?.net_savings ?? null]);
+    body.append(renderTable(columns, rows, fmt));
+  }
+}
+
 function renderSummary(result, body, ask, fmt) {
   const columns = Array.isArray(result.columns) ? result.columns : [];
   const rows = Array.isArray(result.rows) ? result.rows : [];
@@ -193,6 +240,7 @@ function renderSummary(result, body, ask, fmt) {
 const SECTIONS = [
   { name: 'anomalies', title: 'Anomalies', render: renderAnomalies },
   { name: 'recommend', title: 'Recommendations', render: renderRecommendations },
+  { name: 'commitments', title: 'Commitments: Savings Plans and RIs', render: renderCommitments, saysWhyEmpty: true },
   { name: 'forecast', title: 'Forecast', render: renderForecast },
   { name: 'architecture', title: 'Architecture', render: renderSummary },
   { name: 'owners', title: 'Owners of untagged spend', render: renderSummary },
@@ -233,14 +281,18 @@ function fill(sec, section, result, ask, currency) {
   sec.dataset.state = 'ready';
 }
 
-function failed(sec, err) {
+function failed(sec, err, section) {
   const body = sec.querySelector('.insight-body');
   const missing = err?.status === 404;
-  sec.dataset.state = missing ? 'missing' : 'error';
+  // an analysis with nothing to measure says why ("the bill has no
+  // Savings Plan or Reserved Instance lines ..."), it did not fail
+  const nothing = err?.status === 503 && section?.saysWhyEmpty && err.message;
+  sec.dataset.state = missing ? 'missing' : nothing ? 'empty' : 'error';
   const text = missing ? 'This analysis is not part of this build of finq.'
-    : err?.status === 503 ? 'No cost data is loaded yet: upload a billing export first.'
-      : `It could not be worked out: ${err?.message || err}`;
-  body.replaceChildren(el('p', missing ? 'insight-empty' : 'insight-error', text));
+    : nothing ? err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.'
+      : err?.status === 503 ? 'No cost data is loaded yet: upload a billing export first.'
+        : `It could not be worked out: ${err?.message || err}`;
+  body.replaceChildren(el('p', missing || nothing ? 'insight-empty' : 'insight-error', text));
 }
 
 // Set up the view in root; ask(question) asks in the chat. Returns
@@ -275,7 +327,7 @@ export function setupInsights(root, { ask, currency = () => 'USD' }) {
         if (listed && !listed.has(s.name)) throw Object.assign(new Error('not in this build'), { status: 404 });
         fill(sec, s, await API.runInsight(s.name), ask, currency());
       } catch (err) {
-        failed(sec, err);
+        failed(sec, err, s);
       } finally {
         sec.removeAttribute('aria-busy');
       }

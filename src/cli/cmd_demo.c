@@ -39,7 +39,12 @@ static void demo_usage(FILE *out)
 		"  --out FILE        where to write (default: finq-demo.parquet or\n"
 		"                    finq-demo.csv.gz next to the --db database)\n"
 		"  --no-load         write the file only\n"
-		"  --print-sql       print the SQL that generates the data, and stop\n",
+		"  --print-sql       print the SQL that generates the data, and stop\n"
+		"\n"
+		"With --json (a global option) it prints what it made, the ground truth\n"
+		"for tests: totals, injected events, and \"commitments\" (per month and\n"
+		"kind: commitment, used, utilization, covered and eligible on-demand\n"
+		"cost, coverage; docs/commitments.md).\n",
 		DEMO_ROWS_PER_SCALE);
 }
 
@@ -119,6 +124,19 @@ static void print_json(const struct demo_options *opt, const struct demo_report 
 		json_array_append_new(evs, j);
 	}
 	json_object_set_new(o, "events", evs);
+	/* per month and kind; percentages unrounded, null without a base */
+	json_t *commitments = json_array();
+	for (int i = 0; i < rep->ncommitments; i++) {
+		const struct demo_commitment *c = &rep->commitments[i];
+		json_array_append_new(
+			commitments,
+			json_pack("{s:s, s:s, s:f, s:f, s:o, s:f, s:f, s:o}", "month", c->month, "kind", c->kind,
+				  "commitment", c->commitment, "used", c->used, "utilization_pct",
+				  c->commitment > 0 ? json_real(100 * c->used / c->commitment) : json_null(),
+				  "covered_on_demand", c->covered, "eligible_on_demand", c->eligible, "coverage_pct",
+				  c->eligible > 0 ? json_real(100 * c->covered / c->eligible) : json_null()));
+	}
+	json_object_set_new(o, "commitments", commitments);
 	if (loaded) {
 		json_object_set_new(o, "database", json_string(db_path));
 		json_object_set_new(o, "loaded_rows", json_integer(load->rows));

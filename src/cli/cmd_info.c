@@ -52,7 +52,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < info_sections_count; i++) {
 		struct table t;
 		table_init(&t);
-		if (db_query(&db, info_sections[i].sql, &t, 0, &e)) {
+		if (info_section_query(&db, i, &t, &e)) {
 			rc = cli_fail(&e, ERR_DATABASE);
 			table_release(&t);
 			break;

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, "who did what through 'finq serve' and to tokens: the audit log" },
 	{ "bench", cmd_bench, "time question answering on the loaded data ('bench ask')" },
 	{ "chat", cmd_chat, "an interactive conversation with the bill (history, \\sql, \\why)" },
+	{ "commitments", cmd_insight, "Savings Plan and RI utilization, coverage and net savings" },
 	{ "demo", cmd_demo, "generate realistic sample CUR 2.0 data and load it" },
 	{ "drivers", cmd_insight, "what drove the change between two periods (accounts, usage, rates)" },
 	{ "explain", cmd_explain, "show how a question is read, word by word, without running it" },

@@ -364,6 +364,32 @@ static void report_events(const struct plan *p, struct demo_report *rep)
 	}
 }
 
+static int report_commitments(struct db *db, struct demo_report *rep, struct err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct table t;
+	table_init(&t);
+	sql_commitments(&sb);
+	int rc = db_query(db, sb.buf, &t, 0, e);
+	strbuf_release(&sb);
+	if (rc < 0) {
+		err_prefix(e, "summarising the demo's commitments");
+		e->code = ERR_FAILED;
+	}
+	for (size_t r = 0; rc == 0 && r < t.nrows && rep->ncommitments < DEMO_MAX_COMMITMENTS; r++) {
+		struct demo_commitment *c = &rep->commitments[rep->ncommitments++];
+		char buf[64];
+		copy_text(c->month, sizeof(c->month), cell_format(table_at(&t, r, 0), buf, sizeof(buf)));
+		copy_text(c->kind, sizeof(c->kind), cell_format(table_at(&t, r, 1), buf, sizeof(buf)));
+		c->commitment = cell_number(table_at(&t, r, 2));
+		c->used = cell_number(table_at(&t, r, 3));
+		c->covered = cell_number(table_at(&t, r, 4));
+		c->eligible = cell_number(table_at(&t, r, 5));
+	}
+	table_release(&t);
+	return rc;
+}
+
 int demo_generate(const struct demo_options *opt, struct demo_report *rep, struct err *e)
 {
 	struct plan p;
@@ -440,6 +466,8 @@ int demo_generate(const struct demo_options *opt, struct demo_report *rep, struc
 	rep->unblended = cell_number(table_at(&t, 0, 4));
 	rep->amortized = cell_number(table_at(&t, 0, 5));
 	report_events(&p, rep);
+	if (report_commitments(&db, rep, e) < 0)
+		goto out;
 	rep->seconds = now_seconds() - t0;
 	rc = 0;
 out:

@@ -44,6 +44,17 @@ struct demo_event {
 	double factor;         /* usage multiplier (spike: extra resources, 0) */
 };
 
+/* The commitments of one month, the ground truth for `finq commitments`
+ * (docs/commitments.md): money in the currency of the data. */
+struct demo_commitment {
+	char month[11];        /* "YYYY-MM-01" (or the range's first day) */
+	char kind[16];         /* "Savings Plan" or "Reservation" */
+	double commitment, used; /* bought and used in the month */
+	double covered, eligible; /* on-demand equivalent of covered / eligible usage */
+};
+
+#define DEMO_MAX_COMMITMENTS 240 /* 10 years of two kinds */
+
 struct demo_report {
 	int64_t rows;          /* line items written */
 	int64_t resources;     /* distinct resources (including per-account meters) */
@@ -52,6 +63,8 @@ struct demo_report {
 	double seconds;        /* generation and writing */
 	int nevents;
 	struct demo_event events[DEMO_MAX_EVENTS];
+	int ncommitments;      /* the first DEMO_MAX_COMMITMENTS months x kinds */
+	struct demo_commitment commitments[DEMO_MAX_COMMITMENTS];
 };
 
 /* Rows that --scale 1.0 aims at over 395 days (13 months). */

@@ -48,6 +48,11 @@
 #define SP_HEADROOM 1.03    /* commitment = busiest day's covered cost x this */
 #define TAX_RATE 0.0625
 #define RI_TERM_HOURS 26280 /* 3 years */
+/* Usage types a Savings Plan / a reservation could cover (regular
+ * expressions over the usage type), for the manifest's coverage: AWS's
+ * rules as docs/commitments.md states them; Spot is neither. */
+#define SP_ELIGIBLE "BoxUsage|DedicatedUsage|HostUsage|Fargate-vCPU-Hours|Fargate-GB-Hours|Lambda-GB-Second"
+#define RI_ELIGIBLE "BoxUsage|DedicatedUsage|HostUsage|InstanceUsage|Multi-AZUsage|NodeUsage|ESInstance|Node:"
 #define P_FROM_START 0.70   /* resources that exist on the first day */
 #define P_TO_END 0.80       /* resources still running on the last day */
 #define ROWS_DAYS 395.0     /* the period DEMO_ROWS_PER_SCALE is for */
@@ -240,6 +245,7 @@ int orphan_end(const struct plan *p);
 void sql_usage_view(struct script *s, const struct plan *p);
 void sql_copy(struct strbuf *sb, const struct plan *p, const char *path);
 void sql_summary(struct strbuf *sb);
+void sql_commitments(struct strbuf *sb);
 void build_script(struct script *s, const struct plan *p);
 void sql_catalogue(struct script *s, const struct plan *p);
 

@@ -545,9 +545,15 @@ static void sql_aggregate(struct script *s)
 	 * of threads (floating-point sums depend on the order). */
 	strbuf_addstr(&sb, "CREATE MACRO nano(x) AS round(coalesce(x, 0) * 1e9)::BIGINT");
 	script_add(s, &sb);
+	/* sp_ok, ri_ok and od_n (on-demand equivalent) are for the manifest's
+	 * coverage; every other reader sums over them. */
 	strbuf_addstr(&sb, "CREATE TABLE agg AS\n"
-			   "SELECT a, product_code, d, lt, count(*) AS n, sum(nano(cost)) AS cost_n,\n"
-			   "  sum(nano(sp_effective)) AS sp_n, sum(nano(ri_upfront + ri_recurring)) AS ri_n\n"
+			   "SELECT a, product_code, d, lt,\n"
+			   "  regexp_matches(usage_type, '" SP_ELIGIBLE "') AS sp_ok,\n"
+			   "  regexp_matches(usage_type, '" RI_ELIGIBLE "') AS ri_ok,\n"
+			   "  count(*) AS n, sum(nano(cost)) AS cost_n,\n"
+			   "  sum(nano(sp_effective)) AS sp_n, sum(nano(ri_upfront + ri_recurring)) AS ri_n,\n"
+			   "  sum(nano(od_cost)) AS od_n\n"
 			   "FROM u GROUP BY ALL ORDER BY ALL");
 	script_add(s, &sb);
 }
@@ -864,6 +870,45 @@ void sql_summary(struct strbuf *sb)
 		      "          THEN reservation_unused_amortized_upfront_fee_for_billing_period + reservation_unused_recurring_fee\n"
 		      "        WHEN line_item_line_item_type = 'Fee' AND reservation_reservation_a_r_n IS NOT NULL THEN 0\n"
 		      "        ELSE line_item_unblended_cost END)), 0) FROM extra)) / 1e9 AS amortized");
+}
+
+/*
+ * The commitments the generator made, per month and kind (the manifest's
+ * ground truth for `finq commitments`), from its own model rather than
+ * from the lines it wrote: the Savings Plan's hourly commitment and the
+ * covered cost it absorbed each day; each reservation's fees and the hours
+ * its resource ran; the on-demand equivalent of covered and of eligible
+ * usage (SP_ELIGIBLE, RI_ELIGIBLE). Rows: month, kind, commitment, used,
+ * covered, eligible.
+ */
+void sql_commitments(struct strbuf *sb)
+{
+	strbuf_addstr(sb,
+		      "WITH usage_by_month AS (\n"
+		      "  SELECT dy.m,\n"
+		      "    sum(CASE WHEN lt = 1 THEN od_n ELSE 0 END) / 1e9 AS sp_covered,\n"
+		      "    sum(CASE WHEN lt = 2 THEN od_n ELSE 0 END) / 1e9 AS ri_covered,\n"
+		      "    sum(CASE WHEN sp_ok OR lt = 1 THEN od_n ELSE 0 END) / 1e9 AS sp_eligible,\n"
+		      "    sum(CASE WHEN ri_ok OR lt = 2 THEN od_n ELSE 0 END) / 1e9 AS ri_eligible\n"
+		      "  FROM agg JOIN days dy USING (d) GROUP BY dy.m),\n"
+		      "sp_by_month AS (\n"
+		      "  SELECT dy.m, sum(24 * sp.hourly) AS commitment, sum(least(coalesce(us.used, 0), 24 * sp.hourly)) AS used\n"
+		      "  FROM days dy CROSS JOIN sp\n"
+		      "    LEFT JOIN (SELECT d, sum(sp_n) / 1e9 AS used FROM agg WHERE lt = 1 GROUP BY d) us ON us.d = dy.d\n"
+		      "  WHERE sp.hourly > 0 GROUP BY dy.m),\n"
+		      "ri_by_month AS (\n"
+		      "  SELECT mo.m, sum((ri.uh + ri.rh) * mo.days_in * 24.0) AS commitment,\n"
+		      "    sum((ri.uh + ri.rh) * greatest(0, least(ri.end_day, mo.first_d + mo.days_in)\n"
+		      "      - greatest(ri.start_day, mo.first_d)) * 24.0) AS used\n"
+		      "  FROM ri CROSS JOIN months mo GROUP BY mo.m)\n"
+		      "SELECT strftime(mo.bp0, '%Y-%m-%d') AS month, 'Savings Plan' AS kind,\n"
+		      "  coalesce(s.commitment, 0), coalesce(s.used, 0), coalesce(u.sp_covered, 0), coalesce(u.sp_eligible, 0)\n"
+		      "FROM months mo LEFT JOIN sp_by_month s USING (m) LEFT JOIN usage_by_month u USING (m)\n"
+		      "UNION ALL\n"
+		      "SELECT strftime(mo.bp0, '%Y-%m-%d'), 'Reservation',\n"
+		      "  coalesce(r.commitment, 0), coalesce(r.used, 0), coalesce(u.ri_covered, 0), coalesce(u.ri_eligible, 0)\n"
+		      "FROM months mo LEFT JOIN ri_by_month r USING (m) LEFT JOIN usage_by_month u USING (m)\n"
+		      "ORDER BY 1, 2 DESC");
 }
 
 void build_script(struct script *s, const struct plan *p)

@@ -209,8 +209,8 @@ static int architecture_run(const struct insight_request *req, json_t **out, str
 	table_init(&t);
 	int rc = insight_query(req, result, &t, e,
 			       "SELECT service_code, usage_type, region, sum(%s) AS cost, count(DISTINCT resource_id) AS resources\n"
-			       "FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s' AND charge_type <> 'Tax'%s\n"
-			       "GROUP BY ALL HAVING sum(%s) <> 0 ORDER BY cost DESC, service_code, usage_type, region",
+			       "FROM costs WHERE usage_date >= $date('%s') AND usage_date < $date('%s') AND charge_type <> 'Tax'%s\n"
+			       "GROUP BY service_code, usage_type, region HAVING sum(%s) <> 0 ORDER BY cost DESC, service_code, usage_type, region",
 			       insight_cost_column(req), w.start, w.end, scope.buf, insight_cost_column(req));
 	strbuf_release(&scope);
 	if (rc < 0) {

@@ -6,6 +6,7 @@
 #include "insight.h"
 
 #include "answer.h"
+#include "dialect.h"
 #include "sqlgen.h"
 #include "xalloc.h"
 
@@ -18,6 +19,7 @@
 const struct insight *const insight_table[] = {
 	&insight_anomalies,
 	&insight_architecture,
+	&insight_commitments,
 	&insight_drivers,
 	&insight_forecast,
 	&insight_knowledge,
@@ -77,12 +79,16 @@ int insight_query(const struct insight_request *req, json_t *result, struct tabl
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *sql = xvasprintf(fmt, ap);
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
-	int rc = db_query(req->db, sql, out, 0, e);
-	if (result)
-		json_array_append_new(json_object_get(result, "sql"), json_string(sql));
-	free(sql);
+	struct strbuf sql = STRBUF_INIT;
+	int rc = sql_expand(req->dialect, text, &sql, e);
+	free(text);
+	if (rc == 0)
+		rc = db_query(req->db, sql.buf, out, 0, e);
+	if (result && sql.len)
+		json_array_append_new(json_object_get(result, "sql"), json_string(sql.buf));
+	strbuf_release(&sql);
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
  * insight: analyses that take more than one query: anomalies, the drivers
  * of a change, forecasts, savings recommendations, the architecture and the
- * owners of untagged spend implied by the bill, and the knowledge base.
+ * owners of untagged spend implied by the bill, Savings Plan and RI
+ * utilization and coverage, and the knowledge base.
  *
  * Each analysis is a `struct insight` listed in insight_table[] (insight.c).
  * The CLI (cmd_insight.c: `finq anomalies`, `finq forecast`, ...), the API
@@ -81,6 +82,7 @@ extern const struct insight *const insight_table[];
 /* The analyses, each defined by its own module and listed in the table. */
 extern const struct insight insight_anomalies;    /* anomaly.c */
 extern const struct insight insight_architecture; /* architecture.c */
+extern const struct insight insight_commitments;  /* commitments.c */
 extern const struct insight insight_drivers;      /* drivers.c */
 extern const struct insight insight_forecast;     /* forecast.c */
 extern const struct insight insight_knowledge;    /* kb.c */
@@ -100,7 +102,9 @@ void insight_add_suggestion(struct json_t *result, const char *question);
 void insight_set_table(struct json_t *result, const struct table *t);
 
 /* Run one printf-formatted query into *out (initialised by the caller) and
- * append its SQL to result's "sql". The caller escapes what it formats in
+ * append its SQL to result's "sql". The text spells what differs between
+ * engines as dialect macros ($sum_if, $date, ...: dialect.h), expanded
+ * here for req->dialect. The caller escapes what it formats in
  * (strbuf_add_sql_literal). */
 int insight_query(const struct insight_request *req, struct json_t *result, struct table *out,
 		  struct err *e, const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -101,7 +101,7 @@ static int read_resources(struct owners *o, json_t *result, const struct analysi
 	table_init(&t);
 	int rc = insight_query(
 		o->req, result, &t, e,
-		"WITH units AS (SELECT resource_id, mode(usage_unit) AS unit FROM costs\n"
+		"WITH units AS (SELECT resource_id, $mode(usage_unit) AS unit FROM costs\n"
 		"  WHERE resource_id IS NOT NULL AND usage_amount > 0\n"
 		"    AND charge_type IN ('Usage', 'SavingsPlanCoveredUsage', 'DiscountedUsage') GROUP BY resource_id),\n"
 		"daily AS (SELECT c.resource_id, c.usage_date, sum(c.usage_amount) AS usage, min(c.charge_start) AS first_start\n"
@@ -111,18 +111,18 @@ static int read_resources(struct owners *o, json_t *result, const struct analysi
 		"firsts AS (SELECT resource_id, min(usage_date) AS d0 FROM daily WHERE usage > 0 GROUP BY resource_id),\n"
 		/* a full day: the same kind of day (weekday or weekend) in the next four weeks, the same month first */
 		"launch AS (SELECT f.resource_id, f.d0,\n"
-		"    any_value(d.usage) FILTER (WHERE d.usage_date = f.d0) AS u0,\n"
-		"    coalesce(median(d.usage) FILTER (WHERE d.usage_date > f.d0 AND date_trunc('month', d.usage_date) = date_trunc('month', f.d0)\n"
-		"               AND (isodow(d.usage_date) >= 6) = (isodow(f.d0) >= 6)),\n"
-		"             median(d.usage) FILTER (WHERE d.usage_date > f.d0 AND (isodow(d.usage_date) >= 6) = (isodow(f.d0) >= 6))) AS full_day,\n"
-		"    hour(any_value(d.first_start) FILTER (WHERE d.usage_date = f.d0)) AS start_hour\n"
-		"  FROM firsts f JOIN daily d ON d.resource_id = f.resource_id AND d.usage_date <= f.d0 + 28\n"
+		"    $any_if(d.usage, d.usage_date = f.d0) AS u0,\n"
+		"    coalesce($median_if(d.usage, d.usage_date > f.d0 AND $month_start(d.usage_date) = $month_start(f.d0)\n"
+		"               AND $is_weekend(d.usage_date) = $is_weekend(f.d0)),\n"
+		"             $median_if(d.usage, d.usage_date > f.d0 AND $is_weekend(d.usage_date) = $is_weekend(f.d0))) AS full_day,\n"
+		"    $hour($any_if(d.first_start, d.usage_date = f.d0)) AS start_hour\n"
+		"  FROM firsts f JOIN daily d ON d.resource_id = f.resource_id AND d.usage_date <= $add_days(f.d0, 28)\n"
 		"  GROUP BY f.resource_id, f.d0),\n"
-		"res AS (SELECT resource_id, any_value(account_id) AS account_id, any_value(availability_zone) AS zone,\n"
-		"  any_value(region) AS region, any_value(service_code) AS service,\n"
-		"  max(tags[%s]) AS owner, max(tags['project']) AS project,\n"
-		"  coalesce(sum(%s) FILTER (WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'%s), 0) AS cost,\n"
-		"  count(*) FILTER (WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'%s) > 0 AS in_scope\n"
+		"res AS (SELECT resource_id, $any(account_id) AS account_id, $any(availability_zone) AS zone,\n"
+		"  $any(region) AS region, $any(service_code) AS service,\n"
+		"  max($tag(%s)) AS owner, max($tag('project')) AS project,\n"
+		"  coalesce($sum_if(%s, usage_date >= $date('%s') AND usage_date < $date('%s')%s), 0) AS cost,\n"
+		"  $count_if(usage_date >= $date('%s') AND usage_date < $date('%s')%s) > 0 AS in_scope\n"
 		"  FROM costs WHERE resource_id IS NOT NULL AND resource_id <> '' GROUP BY resource_id)\n"
 		"SELECT res.*, l.d0 AS first_day, l.u0 AS first_usage, l.full_day, l.start_hour\n"
 		"FROM res LEFT JOIN launch l ON l.resource_id = res.resource_id ORDER BY cost DESC, res.resource_id",

@@ -104,16 +104,16 @@ static int detect_where(const struct rule *r, const struct rule_context *ctx, co
 	struct strbuf scope = STRBUF_INIT, running = STRBUF_INIT;
 	analysis_add_scope(ctx->req, &scope);
 	if (r->running_only)
-		strbuf_addf(&running, " AND resource_id IN (SELECT resource_id FROM win WHERE usage_date = DATE '%s')",
+		strbuf_addf(&running, " AND resource_id IN (SELECT resource_id FROM win WHERE usage_date = $date('%s'))",
 			    w->last);
 	struct table t;
 	table_init(&t);
 	int rc = insight_query(ctx->req, ctx->result, &t, e,
-			       "WITH win AS (SELECT * FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s')\n"
+			       "WITH win AS (SELECT * FROM costs WHERE usage_date >= $date('%s') AND usage_date < $date('%s'))\n"
 			       "SELECT resource_id, account_id, region, usage_type,\n"
-			       "  coalesce(any_value(instance_type), nullif(split_part(usage_type, ':', 2), '')) AS instance_type,\n"
-			       "  any_value(usage_unit) AS unit,\n"
-			       "  coalesce(sum(usage_amount) FILTER (WHERE " USAGE_LINES "), 0) AS usage,\n"
+			       "  coalesce($any(instance_type), nullif($split_part(usage_type, ':', 2), '')) AS instance_type,\n"
+			       "  $any(usage_unit) AS unit,\n"
+			       "  coalesce($sum_if(usage_amount, " USAGE_LINES "), 0) AS usage,\n"
 			       "  sum(%s) AS cost\n"
 			       "FROM win WHERE (%s)%s%s\n"
 			       "GROUP BY resource_id, account_id, region, usage_type\n"
@@ -184,8 +184,8 @@ static int detect_spot_candidates(const struct rule *r, const struct rule_contex
 		strbuf_add_sql_literal(&words, non_production[i]);
 	}
 	strbuf_addf(&where,
-		    "%s AND CASE WHEN coalesce(tags['env'], tags['environment'], tags['stage']) IS NOT NULL\n"
-		    "  THEN lower(coalesce(tags['env'], tags['environment'], tags['stage'])) IN (%s)\n"
+		    "%s AND CASE WHEN coalesce($tag('env'), $tag('environment'), $tag('stage')) IS NOT NULL\n"
+		    "  THEN lower(coalesce($tag('env'), $tag('environment'), $tag('stage'))) IN (%s)\n"
 		    "  ELSE lower(coalesce(account_name, '')) IN (%s) END",
 		    r->where, words.buf, words.buf);
 	int rc = detect_where(r, ctx, where.buf, ctx->cost, f, e);
@@ -206,9 +206,9 @@ static int detect_savings_plan(const struct rule *r, const struct rule_context *
 	table_init(&t);
 	int rc = insight_query(ctx->req, ctx->result, &t, e,
 			       "WITH od AS (SELECT usage_date, service_code, usage_type, usage_unit, usage_amount, %s AS cost\n"
-			       "  FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s' AND (%s)%s),\n"
+			       "  FROM costs WHERE usage_date >= $date('%s') AND usage_date < $date('%s') AND (%s)%s),\n"
 			       "days AS (SELECT usage_date, sum(cost) AS cost FROM od GROUP BY usage_date)\n"
-			       "SELECT service_code, any_value(usage_unit) AS unit, sum(usage_amount) AS usage, sum(cost) AS cost,\n"
+			       "SELECT service_code, $any(usage_unit) AS unit, sum(usage_amount) AS usage, sum(cost) AS cost,\n"
 			       "  (SELECT min(cost) FROM days) AS floor, (SELECT count(*) FROM days) AS ndays\n"
 			       "FROM od GROUP BY service_code HAVING sum(cost) > 0 ORDER BY cost DESC, service_code",
 			       ctx->cost, w->start, w->end, r->where, scope.buf);
@@ -251,13 +251,13 @@ static int detect_snapshot_growth(const struct rule *r, const struct rule_contex
 	struct table t;
 	table_init(&t);
 	int rc = insight_query(ctx->req, ctx->result, &t, e,
-			       "SELECT account_id, region, usage_type, any_value(usage_unit) AS unit,\n"
-			       "  coalesce(sum(usage_amount) FILTER (WHERE usage_date >= DATE '%s'), 0) AS usage,\n"
-			       "  coalesce(sum(%s) FILTER (WHERE usage_date >= DATE '%s'), 0) AS cost,\n"
-			       "  coalesce(sum(usage_amount) FILTER (WHERE usage_date < DATE '%s'), 0) AS earlier\n"
-			       "FROM costs WHERE ((usage_date >= DATE '%s' AND usage_date < DATE '%s')\n"
-			       "  OR (usage_date >= DATE '%s' AND usage_date < DATE '%s')) AND (%s) AND " USAGE_LINES "%s\n"
-			       "GROUP BY ALL HAVING cost > 0 ORDER BY cost DESC, account_id, region",
+			       "SELECT account_id, region, usage_type, $any(usage_unit) AS unit,\n"
+			       "  coalesce($sum_if(usage_amount, usage_date >= $date('%s')), 0) AS usage,\n"
+			       "  coalesce($sum_if(%s, usage_date >= $date('%s')), 0) AS cost,\n"
+			       "  coalesce($sum_if(usage_amount, usage_date < $date('%s')), 0) AS earlier\n"
+			       "FROM costs WHERE ((usage_date >= $date('%s') AND usage_date < $date('%s'))\n"
+			       "  OR (usage_date >= $date('%s') AND usage_date < $date('%s'))) AND (%s) AND " USAGE_LINES "%s\n"
+			       "GROUP BY account_id, region, usage_type HAVING cost > 0 ORDER BY cost DESC, account_id, region",
 			       w->start, ctx->cost, w->start, before_end, w->start, w->end, before_start, before_end,
 			       r->where, scope.buf);
 	for (size_t i = 0; rc == 0 && i < t.nrows; i++) {
@@ -601,8 +601,8 @@ const struct rule recommend_rules[] = {
 		"bucket's bytes are assumed not read for 30 days",
 		"service_code = 'AmazonS3' AND usage_type LIKE '%TimedStorage-ByteHrs' AND resource_id IN (\n"
 		"  SELECT resource_id FROM win WHERE service_code = 'AmazonS3' GROUP BY resource_id\n"
-		"  HAVING coalesce(sum(amortized_cost) FILTER (WHERE usage_type LIKE '%Requests%'), 0)\n"
-		"    < 0.05 * sum(amortized_cost) FILTER (WHERE usage_type LIKE '%TimedStorage-ByteHrs'))",
+		"  HAVING coalesce($sum_if(amortized_cost, usage_type LIKE '%Requests%'), 0)\n"
+		"    < 0.05 * $sum_if(amortized_cost, usage_type LIKE '%TimedStorage-ByteHrs'))",
 		true, 0.4, detect_lines, saving_s3_class,
 	},
 	{

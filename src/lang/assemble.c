@@ -34,26 +34,43 @@ static void set_grain_from_cues(const struct reading *r, struct plan *p)
 			p->grain = grains[i].grain;
 }
 
+static const struct measure_cue measure_cues[] = {
+	{ CUE_UNBLENDED, MEASURE_UNBLENDED, NULL }, { CUE_NET, MEASURE_NET, NULL },
+	{ CUE_LIST, MEASURE_LIST, NULL }, { CUE_AMORTIZED, MEASURE_AMORTIZED, NULL },
+	{ CUE_USAGE, MEASURE_USAGE, NULL }, { CUE_UNIT_GB, MEASURE_USAGE, "GB" },
+	{ CUE_UNIT_HOURS, MEASURE_USAGE, "Hrs" }, { CUE_UNIT_REQUESTS, MEASURE_USAGE, "Requests" },
+};
+
+/* The measure cue hit c names, NULL for none. "usage cost", "usage
+ * charges": the cost of the usage, not the usage, so no measure. */
+const struct measure_cue *parse_measure_of_cue(const struct reading *r, size_t c)
+{
+	const struct cue_hit *h = &r->cues[c];
+	for (size_t i = 0; i < sizeof(measure_cues) / sizeof(measure_cues[0]); i++) {
+		if (measure_cues[i].cue != h->cue)
+			continue;
+		if (h->cue == CUE_USAGE)
+			for (size_t k = 0; k < r->ncues; k++)
+				if (r->cues[k].cue == CUE_COST && r->cues[k].first == h->last + 1)
+					return NULL;
+		return &measure_cues[i];
+	}
+	return NULL;
+}
+
+/* The later entry of measure_cues[] wins ("net unblended" is net);
+ * parse_check_measure_conflict() has asked when two measures disagree. */
 static void set_measure_from_cues(const struct reading *r, struct plan *p, bool *mentioned)
 {
-	static const struct {
-		enum cue cue;
-		enum measure measure;
-		const char *unit;
-	} measures[] = {
-		{ CUE_UNBLENDED, MEASURE_UNBLENDED, NULL }, { CUE_NET, MEASURE_NET, NULL },
-		{ CUE_LIST, MEASURE_LIST, NULL }, { CUE_AMORTIZED, MEASURE_AMORTIZED, NULL },
-		{ CUE_USAGE, MEASURE_USAGE, NULL }, { CUE_UNIT_GB, MEASURE_USAGE, "GB" },
-		{ CUE_UNIT_HOURS, MEASURE_USAGE, "Hrs" }, { CUE_UNIT_REQUESTS, MEASURE_USAGE, "Requests" },
-	};
 	*mentioned = false;
-	for (size_t i = 0; i < sizeof(measures) / sizeof(measures[0]); i++)
-		if (parse_has_cue(r, measures[i].cue)) {
-			p->measure = measures[i].measure;
-			if (measures[i].unit)
-				snprintf(p->usage_unit, sizeof(p->usage_unit), "%s", measures[i].unit);
-			*mentioned = true;
-		}
+	for (size_t i = 0; i < sizeof(measure_cues) / sizeof(measure_cues[0]); i++)
+		for (size_t c = 0; c < r->ncues; c++)
+			if (parse_measure_of_cue(r, c) == &measure_cues[i]) {
+				p->measure = measure_cues[i].measure;
+				if (measure_cues[i].unit)
+					snprintf(p->usage_unit, sizeof(p->usage_unit), "%s", measure_cues[i].unit);
+				*mentioned = true;
+			}
 }
 
 static void set_chart_from_cues(const struct reading *r, struct plan *p)
@@ -558,6 +575,11 @@ const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped,
 		return "anomalies";
 	if (parse_has_cue(r, CUE_FORECAST) || (future && subject))
 		return "forecast";
+	/* "SP coverage", "RI utilization", "what did the reserved instances
+	 * save us"; utilization without a commitment word was refused before */
+	if (parse_has_cue(r, CUE_COMMITMENT) || parse_has_cue(r, CUE_UTILIZATION) ||
+	    (reduce && !parse_has_cue(r, CUE_HOW_TO) && !parse_has_cue(r, CUE_RECOMMEND) && parse_says_commitment(r)))
+		return "commitments";
 	if (parse_has_cue(r, CUE_RECOMMEND) || (reduce && (parse_has_cue(r, CUE_HOW_TO) || reduce->first == 0)))
 		return "recommend";
 	if (parse_has_cue(r, CUE_OWNER))
@@ -623,7 +645,9 @@ static void set_insight(struct reading *r, struct plan *p, const char *name)
 	int today = r->in->today;
 	p->intent = INTENT_INSIGHT;
 	snprintf(p->insight, sizeof(p->insight), "%s", name);
-	p->group.dim = DIM_NONE;
+	/* "RI utilization by account": the commitments analysis breaks down */
+	if (strcmp(name, "commitments") != 0)
+		p->group.dim = DIM_NONE;
 	p->grain = GRAIN_NONE;
 	p->has_threshold = false;
 	p->share_of_total = false;
@@ -696,8 +720,17 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 
 	bool increase = parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_SPIKE), decrease = parse_has_cue(r, CUE_DECREASE);
 	bool ranked = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_WHICH) || parse_has_cue(r, CUE_LEAST);
+	/* "which teams cut their spend the most month over month": "cut" is a
+	 * fall between two periods when things are ranked by it */
+	if (parse_has_cue(r, CUE_REDUCE) && ranked &&
+	    (parse_has_cue(r, CUE_MOM) || parse_has_cue(r, CUE_WOW) || parse_has_cue(r, CUE_QOQ) || parse_has_cue(r, CUE_YOY) ||
+	     r->ntimes >= 2))
+		decrease = true;
+	/* "the difference between October and November" compares; "the
+	 * difference between amortized and unblended" never gets here (a concept) */
 	bool compare = parse_has_cue(r, CUE_COMPARE) || parse_has_cue(r, CUE_VERSUS) || parse_has_cue(r, CUE_MOM) ||
-		       parse_has_cue(r, CUE_WOW) || parse_has_cue(r, CUE_QOQ) || parse_has_cue(r, CUE_YOY);
+		       parse_has_cue(r, CUE_WOW) || parse_has_cue(r, CUE_QOQ) || parse_has_cue(r, CUE_YOY) ||
+		       parse_has_cue(r, CUE_DIFFERENCE);
 	/* "the month-over-month trend over the last six months": the series by
 	 * month, not two periods */
 	if (parse_has_cue(r, CUE_TREND) && !parse_has_cue(r, CUE_COMPARE) && !parse_has_cue(r, CUE_VERSUS) && r->ntimes <= 1 &&

@@ -100,6 +100,42 @@ bool parse_looks_like_followup(const struct reading *r)
 
 /* ---- follow-ups ---- */
 
+/* "... >> also exclude support >> and tax": after an exclusion, a bare
+ * "and X" may add X to what is excluded or make X the subject. Either
+ * reading answers with a confident number; ask instead. */
+bool parse_check_followup_and(const struct reading *r, const struct plan *prev, struct plan *p)
+{
+	static const char *const joiners[] = { "and", "also", "plus", NULL };
+	if (!tok_in(&r->toks, 0, joiners) || parse_has_cue(r, CUE_EXCLUDE) || parse_has_cue(r, CUE_ONLY) ||
+	    parse_has_cue(r, CUE_FOLLOWUP) || r->ntimes > 0 || r->nnames == 0)
+		return false;
+	/* "EC2 excluding tax >> and S3?" switches the subject, as always */
+	bool excludes = false, subject = false;
+	for (int i = 0; i < prev->nfilters; i++) {
+		enum filter_op op = prev->filters[i].op;
+		excludes |= op == FILTER_NOT_IN || op == FILTER_EXCLUDE_PREFIX;
+		subject |= op == FILTER_IN || op == FILTER_CONTAINS || op == FILTER_PREFIX;
+	}
+	if (!excludes || subject)
+		return false;
+	for (size_t i = 0; i < r->nnames; i++)
+		if (r->names[i].resource[0] || parse_is_dimension_hit(&r->names[i]) || r->names[i].excluded)
+			return false;
+	/* the words after the joiner: only the names */
+	for (size_t t = 1; t < r->toks.n; t++)
+		if (r->role[t] != ROLE_NAME && r->toks.items[t].kind != TOK_PUNCT && !tok_is(&r->toks, t, "the"))
+			return false;
+	char words[96];
+	const struct token *a = &r->toks.items[1], *b = &r->toks.items[r->toks.n - 1];
+	snprintf(words, sizeof(words), "%.*s", (int)(b->offset + b->text.n - a->offset), r->text + a->offset);
+	plan_init(p);
+	p->intent = INTENT_CLARIFY;
+	snprintf(p->message, sizeof(p->message),
+		 "Should I exclude %s as well, or show only %s? Say 'also exclude %s' or 'only %s'.", words, words, words,
+		 words);
+	return true;
+}
+
 void parse_apply_followup(struct reading *r, const struct plan *prev, struct plan *now, bool group_mentioned,
 			   bool measure_mentioned, bool limit_mentioned)
 {
@@ -132,14 +168,28 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.measure = now->measure;
 		snprintf(out.usage_unit, sizeof(out.usage_unit), "%s", now->usage_unit);
 	}
-	/* filters: a column the follow-up names replaces the previous values */
+	/* filters: a column the follow-up names replaces the previous values;
+	 * exclusions add up ("excluding tax" then "also exclude credits") */
 	for (int i = 0; i < now->nfilters; i++) {
 		const struct filter *f = &now->filters[i];
 		if (f->op == FILTER_IN || f->op == FILTER_CONTAINS || f->op == FILTER_PREFIX)
 			plan_remove_filters(&out, &f->col);
+		struct filter kept = { 0 };
+		if (f->op == FILTER_NOT_IN || f->op == FILTER_EXCLUDE_PREFIX)
+			for (int k = 0; k < out.nfilters; k++)
+				if (dim_ref_eq(&out.filters[k].col, &f->col) && out.filters[k].op == f->op)
+					kept = out.filters[k];
 		struct filter *slot = plan_set_filter(&out, &f->col, f->op);
-		if (slot)
-			*slot = *f;
+		if (!slot)
+			continue;
+		*slot = kept.nvalues ? kept : *f;
+		for (int v = 0; kept.nvalues && v < f->nvalues && slot->nvalues < PLAN_MAX_VALUES; v++) {
+			bool dup = false;
+			for (int x = 0; x < slot->nvalues; x++)
+				dup |= strcmp(slot->values[x], f->values[v]) == 0;
+			if (!dup)
+				snprintf(slot->values[slot->nvalues++], PLAN_NAME_MAX, "%s", f->values[v]);
+		}
 	}
 	if (now->nfilters && parse_has_cue(r, CUE_FOLLOWUP)) {
 		/* "What did we spend on EC2? -- What about S3?": the new subject

@@ -45,22 +45,24 @@ static const struct {
 	{ "changed", CUE_CHANGE }, { "charge", CUE_COST }, { "charged", CUE_COST }, { "charges", CUE_COST },
 	{ "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN }, { "cheapest", CUE_LEAST },
 	{ "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL }, { "coming", CUE_NEXT },
+	{ "commitment", CUE_COMMITMENT }, { "commitments", CUE_COMMITMENT },
 	{ "compare", CUE_COMPARE }, { "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS },
 	{ "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE }, { "compute model", CUE_ARCHITECTURE },
 	{ "contributed", CUE_DRIVER }, { "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST },
 	{ "costliest", CUE_MOST }, { "could", CUE_FILLER }, { "count", CUE_COUNT }, { "count of", CUE_COUNT },
+	{ "cover", CUE_COMMITMENT }, { "coverage", CUE_COMMITMENT },
 	{ "cpu", CUE_NOT_BILLING }, { "customers", CUE_NOT_BILLING }, { "cut", CUE_REDUCE },
 	{ "cutting", CUE_REDUCE }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY }, { "decline", CUE_DECREASE },
 	{ "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE },
 	{ "decreasing", CUE_DECREASE }, { "define", CUE_EXPLAIN }, { "definition", CUE_EXPLAIN },
-	{ "did", CUE_FILLER }, { "difference", CUE_FILLER }, { "dig into", CUE_DRILL },
+	{ "did", CUE_FILLER }, { "difference", CUE_DIFFERENCE }, { "dig into", CUE_DRILL },
 	{ "disk space", CUE_NOT_BILLING }, { "display", CUE_ASK }, { "do", CUE_FILLER }, { "does", CUE_FILLER },
 	{ "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT }, { "doughnut", CUE_CHART_DOUGHNUT },
 	{ "down", CUE_FILLER }, { "drill", CUE_DRILL }, { "drill down", CUE_DRILL }, { "drill into", CUE_DRILL },
 	{ "drive", CUE_DRIVER }, { "driven", CUE_DRIVER }, { "driver", CUE_DRIVER }, { "driving", CUE_DRIVER },
 	{ "drop", CUE_DECREASE }, { "dropped", CUE_DECREASE }, { "drove", CUE_DRIVER }, { "each", CUE_EACH },
 	{ "each day", CUE_DAILY }, { "each month", CUE_MONTHLY }, { "each week", CUE_WEEKLY },
-	{ "effective", CUE_AMORTIZED }, { "emissions", CUE_NOT_BILLING }, { "end of month", CUE_END_OF_MONTH },
+	{ "effective", CUE_AMORTIZED }, { "eligible", CUE_COMMITMENT }, { "emissions", CUE_NOT_BILLING }, { "end of month", CUE_END_OF_MONTH },
 	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the month", CUE_END_OF_MONTH },
 	{ "end of the quarter", CUE_END_OF_QUARTER }, { "end of the year", CUE_END_OF_YEAR },
 	{ "end of year", CUE_END_OF_YEAR }, { "engineers", CUE_NOT_BILLING }, { "eom", CUE_END_OF_MONTH },
@@ -105,7 +107,8 @@ static const struct {
 	{ "month before", CUE_PERIOD_BEFORE }, { "month by month", CUE_MONTHLY }, { "month end", CUE_END_OF_MONTH },
 	{ "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN },
 	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "move", CUE_CHANGE }, { "moved", CUE_CHANGE },
-	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "never mind", CUE_FILLER },
+	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "net savings", CUE_COMMITMENT },
+	{ "never mind", CUE_FILLER },
 	{ "nevermind", CUE_FILLER }, { "next", CUE_NEXT }, { "next month", CUE_HORIZON_MONTH },
 	{ "next quarter", CUE_HORIZON_QUARTER }, { "next year", CUE_HORIZON_YEAR }, { "no", CUE_EXCLUDE },
 	{ "no tag", CUE_UNTAGGED }, { "not", CUE_EXCLUDE }, { "not counting", CUE_EXCLUDE },
@@ -145,7 +148,7 @@ static const struct {
 	{ "savings opportunities", CUE_RECOMMEND }, { "savings opportunity", CUE_RECOMMEND }, { "see", CUE_ASK },
 	{ "share", CUE_SHARE }, { "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE },
 	{ "shrinking", CUE_DECREASE }, { "side by side", CUE_COMPARE }, { "smallest", CUE_LEAST },
-	{ "so", CUE_FILLER }, { "so far", CUE_FILLER }, { "solely", CUE_ONLY }, { "sort", CUE_ASK },
+	{ "so", CUE_FILLER }, { "so far", CUE_TO_DATE }, { "solely", CUE_ONLY }, { "sort", CUE_ASK },
 	{ "sorted by", CUE_BY }, { "spend", CUE_COST }, { "spending", CUE_COST }, { "spends", CUE_COST },
 	{ "spent", CUE_COST }, { "spike", CUE_SPIKE }, { "spiked", CUE_SPIKE }, { "split", CUE_BREAKDOWN },
 	{ "split by", CUE_BY }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE }, { "table", CUE_CHART_TABLE },
@@ -153,13 +156,14 @@ static const struct {
 	{ "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
 	{ "the one before", CUE_PERIOD_BEFORE }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN },
 	{ "then", CUE_FILLER }, { "there", CUE_FILLER }, { "these", CUE_PRONOUN }, { "those", CUE_PRONOUN },
-	{ "through", CUE_FILLER }, { "time series", CUE_TREND }, { "to", CUE_FILLER }, { "top", CUE_TOP },
+	{ "through", CUE_FILLER }, { "time series", CUE_TREND }, { "to", CUE_FILLER }, { "to date", CUE_TO_DATE },
+	{ "top", CUE_TOP },
 	{ "total", CUE_TOTAL }, { "trend", CUE_TREND }, { "trended", CUE_TREND }, { "trending", CUE_TREND },
 	{ "trim", CUE_REDUCE }, { "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED },
 	{ "under", CUE_LESS_THAN }, { "unexpected", CUE_ANOMALY }, { "untagged", CUE_UNTAGGED },
 	{ "unusual", CUE_ANOMALY }, { "up", CUE_FILLER }, { "uptime", CUE_NOT_BILLING }, { "us", CUE_FILLER },
-	{ "usage", CUE_USAGE }, { "users", CUE_NOT_BILLING }, { "utilisation", CUE_NOT_BILLING },
-	{ "utilization", CUE_NOT_BILLING }, { "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "w/o", CUE_EXCLUDE },
+	{ "usage", CUE_USAGE }, { "users", CUE_NOT_BILLING }, { "utilisation", CUE_UTILIZATION },
+	{ "utilization", CUE_UTILIZATION }, { "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "w/o", CUE_EXCLUDE },
 	{ "was", CUE_FILLER }, { "waste", CUE_REDUCE }, { "wasted", CUE_REDUCE }, { "way to", CUE_HOW_TO },
 	{ "ways to", CUE_HOW_TO }, { "we", CUE_FILLER }, { "week before", CUE_PERIOD_BEFORE },
 	{ "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY },
@@ -203,7 +207,7 @@ static const char *const function_words[] = {
 	"incur", "incurred", "incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know",
 	"like", "look", "looking", "make", "may", "might", "mine", "much", "must", "myself", "need", "nice", "nor",
 	"ok", "okay", "once", "onto", "ours", "ourselves", "out", "own", "perfect", "perhaps", "pls", "plus", "plz",
-	"precisely", "provide", "pull", "put", "quick", "quickly", "quite", "rather", "really", "regarding",
+	"precisely", "priced", "provide", "pull", "put", "quick", "quickly", "quite", "rather", "really", "regarding",
 	"review", "roughly", "saw", "shall", "she", "should", "since", "single", "some", "such", "sure", "switch",
 	"thank", "thanks", "thats", "theirs", "themselves", "they", "this", "though", "thru", "thx", "together",
 	"too", "toward", "towards", "traffic", "turn", "upon", "use", "used", "using", "value", "values", "very",
@@ -362,6 +366,16 @@ int lexicon_number_word(const struct slice *word)
 bool lexicon_is_time_word(const struct slice *word)
 {
 	return in_sorted(time_words, COUNT(time_words), word);
+}
+
+/* Sorted. */
+static const char *const commitment_words[] = {
+	"commitment", "commitments", "reservation", "reservations", "reserved", "ri", "ris", "savings", "sp", "sps",
+};
+
+bool lexicon_is_commitment_word(const struct slice *word)
+{
+	return in_sorted(commitment_words, COUNT(commitment_words), word);
 }
 
 bool lexicon_is_mutation_verb(const struct slice *word)

@@ -46,7 +46,11 @@ enum cue {
 	CUE_END_OF_MONTH, CUE_END_OF_QUARTER, CUE_END_OF_YEAR,
 	CUE_REDUCE, CUE_RECOMMEND, CUE_HOW_TO,
 	CUE_OWNER, CUE_ARCHITECTURE,
+	CUE_COMMITMENT,  /* "coverage", "commitments": Savings Plans and RIs */
+	CUE_UTILIZATION, /* a commitment's utilization; not billing data alone ("CPU utilization") */
 	CUE_COUNT,       /* "number of", "count": how many things */
+	CUE_TO_DATE,     /* "so far", "to date": a period that has begun ends today */
+	CUE_DIFFERENCE,  /* "difference": between periods or things a comparison; alone, a concept */
 };
 
 /* The cue a phrase (lower-case words joined by single spaces) is, or
@@ -67,6 +71,10 @@ int lexicon_number_word(const struct slice *word);
 /* Words of time expressions ("last", "october", "quarter", "ytd"): known
  * to the spelling dictionary; timex.c decides what they mean together. */
 bool lexicon_is_time_word(const struct slice *word);
+
+/* Words that make "utilization" a commitment's ("sp", "ri", "savings",
+ * "reserved", "commitment"): without one it is not in a bill. */
+bool lexicon_is_commitment_word(const struct slice *word);
 
 /* Verbs that would change data ("delete", "update", ...). */
 bool lexicon_is_mutation_verb(const struct slice *word);

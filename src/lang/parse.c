@@ -177,8 +177,16 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	out->status = PARSE_ANSWERED;
 	bool group_mentioned, measure_mentioned, limit_mentioned;
 	parse_plan_standalone(&r, p, &group_mentioned, &measure_mentioned, &limit_mentioned);
+	if (p->intent != INTENT_INSIGHT && parse_check_measure_conflict(&r, p)) {
+		out->status = PARSE_AMBIGUOUS;
+		goto out;
+	}
 	if (parse_check_unused_dimensions(&r, p)) {
 		out->status = PARSE_UNKNOWN;
+		goto out;
+	}
+	if (followup && parse_check_followup_and(&r, in->previous, p)) {
+		out->status = PARSE_AMBIGUOUS;
 		goto out;
 	}
 	if (followup) {

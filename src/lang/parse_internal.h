@@ -70,6 +70,8 @@ struct spelling {
 };
 
 bool parse_has_cue(const struct reading *r, enum cue c);
+/* "SP", "RI", "savings", "reserved", "commitment": a commitment is named */
+bool parse_says_commitment(const struct reading *r);
 const struct cue_hit *parse_find_cue(const struct reading *r, enum cue c);
 enum cue parse_cue_before(const struct reading *r, size_t i);
 double parse_number_at(const struct reading *r, size_t i);
@@ -96,6 +98,17 @@ bool parse_check_offtopic(struct reading *r, struct plan *p);
 bool parse_check_unknown(struct reading *r, struct plan *p);
 bool parse_says_nothing(const struct reading *r);
 bool parse_check_ambiguity(struct reading *r, struct plan *p);
+/* "and tax" after an exclusion: add to it or make it the subject? Ask. */
+bool parse_check_followup_and(const struct reading *r, const struct plan *prev, struct plan *p);
+/* Two different measures named ("on-demand price ... usage"): ask which. */
+bool parse_check_measure_conflict(struct reading *r, struct plan *p);
+struct measure_cue {
+	enum cue cue;
+	enum measure measure;
+	const char *unit; /* of a usage measure ("GB"), else NULL */
+};
+/* The measure cue hit c names, NULL for none. */
+const struct measure_cue *parse_measure_of_cue(const struct reading *r, size_t c);
 size_t parse_counted_token(const struct reading *r);
 bool parse_check_unused_dimensions(struct reading *r, struct plan *p);
 bool parse_followup_says_something(const struct reading *r, const struct plan *now, bool group_mentioned,

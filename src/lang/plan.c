@@ -166,6 +166,7 @@ static void describe_insight(const struct plan *p, struct strbuf *sb)
 		const char *name, *words;
 	} analyses[] = {
 		{ "anomalies", "anomalies in" }, { "architecture", "the architecture behind" },
+		{ "commitments", "Savings Plan and RI utilization and coverage of" },
 		{ "drivers", "what drove the change in" }, { "forecast", "forecast of" },
 		{ "owners", "likely owners of" }, { "recommend", "savings recommendations on" },
 	};

@@ -87,6 +87,15 @@ static size_t cue_at(const struct reading *r, size_t i, enum cue *cue)
 
 /* ---- small helpers over the reading ---- */
 
+/* A word naming a commitment: "SP", "RI", "savings", "reserved". */
+bool parse_says_commitment(const struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n; i++)
+		if (r->toks.items[i].kind == TOK_WORD && lexicon_is_commitment_word(&r->toks.items[i].text))
+			return true;
+	return false;
+}
+
 bool parse_has_cue(const struct reading *r, enum cue c)
 {
 	for (size_t i = 0; i < r->ncues; i++)
@@ -347,6 +356,24 @@ static void mark_bare_years(struct reading *r)
 	}
 }
 
+/* "Q4 so far", "2025 to date": a period that has begun and not ended ends
+ * today ("the year so far" is read whole by timex). */
+static void read_to_date(struct reading *r)
+{
+	if (!parse_has_cue(r, CUE_TO_DATE))
+		return;
+	int today = r->in->today;
+	for (size_t k = 0; k < r->ntimes; k++) {
+		struct period *p = &r->times[k].period;
+		if (p->start_day > today || p->end_day <= today + 1)
+			continue;
+		p->end_day = today + 1;
+		size_t n = strlen(p->label);
+		if (!strstr(p->label, "to date") && n + 9 < sizeof(p->label))
+			snprintf(p->label + n, sizeof(p->label) - n, " to date");
+	}
+}
+
 /* "which day was the highest", "days in October when DynamoDB went above
  * $5", "the peak month", "top 3 days": a unit of time named as the things
  * asked about, ranked or filtered, not as a period. */
@@ -515,9 +542,33 @@ int parse_choose_readings(struct reading *r, struct plan *p)
 	return 0;
 }
 
+/* "not tagged with a team", "untagged with any project": the key is
+ * missing (as "without a team tag"), not "no tags at all". */
+static void mark_untagged_keys(struct reading *r)
+{
+	static const char *const glue[] = { "with", "a", "an", "any", NULL };
+	for (size_t c = 0; c < r->ncues; c++) {
+		if (r->cues[c].cue != CUE_UNTAGGED)
+			continue;
+		size_t t = r->cues[c].last + 1;
+		while (t < r->toks.n && tok_in(&r->toks, t, glue))
+			t++;
+		if (t == r->cues[c].last + 1)
+			continue;
+		for (size_t k = 0; k < r->nnames; k++) {
+			struct name_hit *h = &r->names[k];
+			if (h->m.first == t && parse_is_dimension_hit(h) && h->reading->col.dim == DIM_TAG) {
+				h->excluded = true;
+				r->cues[c].cue = CUE_FILLER;
+			}
+		}
+	}
+}
+
 /* "excluding taxes and credits": the exclusion runs over a list. */
 void parse_mark_exclusions(struct reading *r)
 {
+	mark_untagged_keys(r);
 	for (size_t c = 0; c < r->ncues; c++) {
 		if (r->cues[c].cue != CUE_EXCLUDE)
 			continue;
@@ -631,6 +682,7 @@ void reading_start(struct reading *r, const struct parse_input *in, const char *
 	read_tokens(r);
 	mark_horizon_units(r);
 	mark_bare_years(r);
+	read_to_date(r);
 	mark_time_nouns(r);
 	mark_resource_nouns(r);
 }

@@ -108,7 +108,7 @@ static int recent_month_start(int today, int month)
 }
 
 /*
- * day_or_month := MONTH [ORDINAL|DAYNUM] [","] [YEAR]
+ * day_or_month := MONTH [ORDINAL|DAYNUM] [","] [YEAR] ["month"]
  *              |  DAYNUM ["of"] MONTH [YEAR]
  * "October", "Oct 10", "October 10th, 2025", "10 October", "March 2025".
  */
@@ -148,6 +148,8 @@ static bool read_month(struct reader *r, struct period *p, bool *explicit_year)
 	}
 	*explicit_year = year_at(r, 0, &year);
 	if (*explicit_year)
+		r->pos++;
+	if (!day && is(r, 0, "month")) /* "the August month" */
 		r->pos++;
 	int start = *explicit_year ? date_from_ymd(year, month, 1) : recent_month_start(r->today, month);
 	if (day) {
@@ -210,9 +212,10 @@ static bool read_quarter_or_half(struct reader *r, struct period *p, bool *expli
 	} else if ((is(r, 0, "first") || is(r, 0, "second")) && is(r, 1, "half")) {
 		half = is(r, 0, "first") ? 1 : 2;
 		r->pos += 2;
-	} else if (is(r, 0, "quarter") && peek(r, 1) && peek(r, 1)->kind == TOK_NUMBER &&
-		   peek(r, 1)->number >= 1 && peek(r, 1)->number <= 4 && !year_at(r, 1, &year)) {
-		q = (int)peek(r, 1)->number;
+	} else if (is(r, 0, "quarter") && count_at(r, 1) >= 1 && count_at(r, 1) <= 4 &&
+		   count_at(r, 1) == floor(count_at(r, 1)) && !year_at(r, 1, &year)) {
+		/* "quarter 3", "quarter three" */
+		q = (int)count_at(r, 1);
 		r->pos += 2;
 	} else {
 		for (size_t i = 0; i < sizeof(quarter_words) / sizeof(quarter_words[0]) && !q; i++) {
@@ -344,6 +347,7 @@ static void label_unit(struct period *p, enum time_unit unit, const char *other)
  *           | ("next") ...                                        not billing history: no
  *           | "today" | "yesterday"
  *           | ("month"|"quarter"|"year"|"week") "to" "date" | "mtd" | "qtd" | "ytd" | "wtd"
+ *           | ["the"] UNIT ("so" "far" | "to" "date")               this one, to date
  *           | NUMBER UNIT "ago"
  * "last N days" are the N days before today: [today - N, today).
  */
@@ -383,6 +387,13 @@ static bool read_relative(struct reader *r, struct period *p)
 	}
 	if (is_any(r, 0, this_words) && unit_at(r, 1, &unit) && unit != UNIT_DAY) {
 		r->pos += 2;
+		goto to_date;
+	}
+	/* "the year so far", "the quarter to date" */
+	size_t the = is(r, 0, "the") ? 1 : 0;
+	if (unit_at(r, the, &unit) && unit != UNIT_DAY &&
+	    ((is(r, the + 1, "so") && is(r, the + 2, "far")) || (is(r, the + 1, "to") && is(r, the + 2, "date")))) {
+		r->pos += the + 3;
 		goto to_date;
 	}
 	if (is_any(r, 0, last_words)) {
@@ -499,6 +510,46 @@ static void describe_span(struct period *whole)
  *       | ("since"|"starting") period
  * The end's year follows the start's when it has none and would come first.
  */
+/* "between the 5th and the 12th of October", "from 3 to 9 November": a
+ * bare day first takes the month (and year) of the day that ends the span.
+ * r is past "between"/"from"; on failure r is left where it was. */
+static bool read_day_span(struct reader *r, struct time_mention *m, bool between)
+{
+	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
+	size_t save = r->pos;
+	size_t at = is(r, 0, "the") ? 1 : 0;
+	const struct token *day = peek(r, at);
+	if (!day || day->kind != TOK_NUMBER || day->money || day->percent || day->number < 1 || day->number > 31 ||
+	    day->number != floor(day->number))
+		return false;
+	r->pos += at + 1;
+	bool joined = between ? is(r, 0, "and") : (is_any(r, 0, to_words) ||
+		      (peek(r, 0) && peek(r, 0)->kind == TOK_PUNCT && peek(r, 0)->text.p[0] == '-'));
+	if (!joined) {
+		r->pos = save;
+		return false;
+	}
+	r->pos += is(r, 1, "the") ? 2 : 1;
+	bool end_year;
+	if (!read_period(r, &m->to, &end_year) || m->to.unit != UNIT_DAY) {
+		r->pos = save;
+		return false;
+	}
+	int y, mo, d;
+	date_to_ymd(m->to.start_day, &y, &mo, &d);
+	if ((int)day->number > d) {
+		r->pos = save;
+		return false;
+	}
+	int start = date_from_ymd(y, mo, (int)day->number);
+	set_period(&m->from, start, start + 1, UNIT_DAY, 1);
+	snprintf(m->from.label, sizeof(m->from.label), "%s %d, %d", date_month_name(mo), (int)day->number, y);
+	m->is_span = true;
+	set_period(&m->period, start, m->to.end_day, UNIT_SPAN, 1);
+	describe_span(&m->period);
+	return true;
+}
+
 static bool read_span(struct reader *r, struct time_mention *m)
 {
 	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
@@ -522,6 +573,8 @@ static bool read_span(struct reader *r, struct time_mention *m)
 			goto read;
 		}
 	}
+	if ((between || from) && read_day_span(r, m, between))
+		return true;
 	if (!read_period(r, &m->from, &start_year)) {
 		r->pos = save;
 		return false;

@@ -97,6 +97,9 @@ bool parse_check_refusal(struct reading *r, struct plan *p)
 		return true;
 	}
 	const struct cue_hit *nb = parse_find_cue(r, CUE_NOT_BILLING);
+	/* "utilization" is a bill's only as a commitment's ("RI utilization") */
+	if (!nb && parse_has_cue(r, CUE_UTILIZATION) && !parse_says_commitment(r))
+		nb = parse_find_cue(r, CUE_UTILIZATION);
 	if (nb) {
 		char word[64];
 		snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[nb->first].text.n, r->toks.items[nb->first].text.p);
@@ -304,6 +307,47 @@ static bool convention_decides(struct reading *r, struct name_hit *h)
 	return false;
 }
 
+/* Only list glue between tokens from and to (exclusive): "and", "or",
+ * "vs", a comma. */
+static bool coordinated(const struct reading *r, size_t from, size_t to)
+{
+	static const char *const glue[] = { "and", "or", "vs", "versus", "against", "&", "nor", NULL };
+	if (from >= to)
+		return false;
+	for (size_t t = from; t < to; t++)
+		if (!tok_in(&r->toks, t, glue) && !(r->toks.items[t].kind == TOK_PUNCT && r->toks.items[t].text.p[0] == ','))
+			return false;
+	return true;
+}
+
+/* "production vs staging": a name listed with another whose column is
+ * certain is read in that column, when it can be. */
+static bool sibling_decides(struct reading *r, struct name_hit *h)
+{
+	for (size_t k = 0; k < r->nnames; k++) {
+		const struct name_hit *w = &r->names[k];
+		if (w == h || w->resource[0] || !w->reading || w->reading->kind != VOCAB_VALUE || w->m.fuzzy)
+			continue;
+		if (!coordinated(r, w->m.last + 1, h->m.first) && !coordinated(r, h->m.last + 1, w->m.first))
+			continue;
+		bool certain = w->qualified;
+		if (!certain) {
+			certain = true;
+			for (int x = 0; x < w->m.nentries; x++)
+				if (w->m.entries[x]->kind == VOCAB_VALUE && !dim_ref_eq(&w->m.entries[x]->col, &w->reading->col))
+					certain = false;
+		}
+		if (!certain)
+			continue;
+		for (int x = 0; x < h->m.nentries; x++)
+			if (h->m.entries[x]->kind == VOCAB_VALUE && dim_ref_eq(&h->m.entries[x]->col, &w->reading->col)) {
+				h->reading = h->m.entries[x];
+				return true;
+			}
+	}
+	return false;
+}
+
 /* Readings of one name that only a dimension word can tell apart: values
  * found in the data in two or more columns ("prod": an account and an env
  * tag). Asks with labelled choices unless a neighbour named the column. */
@@ -313,7 +357,7 @@ bool parse_check_ambiguity(struct reading *r, struct plan *p)
 		struct name_hit *h = &r->names[i];
 		if (h->resource[0] || h->qualified || h->m.fuzzy || !h->reading || h->reading->kind != VOCAB_VALUE)
 			continue;
-		if (convention_decides(r, h))
+		if (convention_decides(r, h) || sibling_decides(r, h))
 			continue;
 		const struct vocab_entry *cols[6];
 		int ncols = 0;
@@ -438,6 +482,51 @@ bool parse_check_unused_dimensions(struct reading *r, struct plan *p)
 			snprintf(p->choices[0], PLAN_NAME_MAX, "by %s", word);
 			p->nchoices = 1;
 		}
+		return true;
+	}
+	return false;
+}
+
+/* The words of cue hit c as written. */
+static void cue_words(const struct reading *r, size_t c, char *buf, size_t size)
+{
+	const struct token *a = &r->toks.items[r->cues[c].first], *b = &r->toks.items[r->cues[c].last];
+	snprintf(buf, size, "%.*s", (int)(b->offset + b->text.n - a->offset), r->text + a->offset);
+}
+
+/* "net unblended cost" is the net cost: one measure, qualified. */
+static bool measures_agree(enum measure a, enum measure b)
+{
+	return a == b || (a == MEASURE_NET && b == MEASURE_UNBLENDED) || (a == MEASURE_UNBLENDED && b == MEASURE_NET);
+}
+
+/* "on-demand priced usage cost": two measures named and nothing says
+ * which one the answer is in. Picking one is a confident wrong answer
+ * half the time; ask instead. */
+bool parse_check_measure_conflict(struct reading *r, struct plan *p)
+{
+	size_t first = SIZE_MAX;
+	for (size_t c = 0; c < r->ncues; c++) {
+		const struct measure_cue *m = parse_measure_of_cue(r, c);
+		if (!m)
+			continue;
+		if (first == SIZE_MAX) {
+			first = c;
+			continue;
+		}
+		const struct measure_cue *f = parse_measure_of_cue(r, first);
+		if (measures_agree(f->measure, m->measure))
+			continue;
+		char a[64], b[64];
+		cue_words(r, first, a, sizeof(a));
+		cue_words(r, c, b, sizeof(b));
+		plan_init(p);
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message),
+			 "You named two measures: '%s' (%s) and '%s' (%s). Which one should the answer be in? "
+			 "Ask again with only one of them.",
+			 a, measure_label(f->measure), b, measure_label(m->measure));
+		snprintf(p->clarify_question, sizeof(p->clarify_question), "%s", r->text);
 		return true;
 	}
 	return false;

@@ -106,6 +106,7 @@ static const struct {
 	{ "serverless", DIM_SERVICE, FILTER_IN, "AWSLambda" },
 	{ "singapore", DIM_REGION, FILTER_IN, "ap-southeast-1" },
 	{ "snapshot", DIM_USAGE_TYPE, FILTER_CONTAINS, "Snapshot" },
+	{ "sp", DIM_CHARGE_TYPE, FILTER_IN, "SavingsPlanCoveredUsage;SavingsPlanRecurringFee;SavingsPlanNegation;SavingsPlanUpfrontFee" },
 	{ "sp fee", DIM_CHARGE_TYPE, FILTER_IN, "SavingsPlanRecurringFee;SavingsPlanUpfrontFee" },
 	{ "spot", DIM_USAGE_TYPE, FILTER_CONTAINS, "SpotUsage" },
 	{ "sqs", DIM_SERVICE, FILTER_IN, "AWSQueueService" },

@@ -681,7 +681,7 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 		if (rc)
 			goto fail;
 	}
-	if (db_exec(st->db, "COMMIT", e))
+	if (db_exec(st->db, schema_summaries_sql, e) || db_exec(st->db, "COMMIT", e))
 		goto fail;
 	if (notes) {
 		if (st->opt->progress && isatty(STDERR_FILENO))

@@ -234,6 +234,7 @@ int loadlog_undo(struct db *db, long long load_id, int64_t *removed, int64_t *re
 		    "INSERT INTO load_undos VALUES (%lld, now()::TIMESTAMP);\n",
 		    load_id, load_id);
 	strbuf_addstr(&sql, schema_vocabulary_sql);
+	strbuf_addstr(&sql, schema_summaries_sql);
 	if (db_exec(db, sql.buf, e) || db_exec(db, "COMMIT", e))
 		goto fail;
 	strbuf_release(&sql);

@@ -44,13 +44,40 @@ const char schema_vocabulary_sql[] =
 	"UNION ALL SELECT 'tag_key', k, NULL, NULL, sum(amortized_cost) FROM (\n"
 	"  SELECT unnest(map_keys(tags)) AS k, amortized_cost FROM costs WHERE cardinality(tags) > 0) GROUP BY k;\n";
 
+/*
+ * The summary tables most questions are answered from (sqlgen picks the
+ * smallest that holds every column a plan reads): daily sums of every
+ * measure over the dimensions a question names, without resources and
+ * tags. costs_day_detail keeps usage type, operation, instance type and
+ * zone; costs_day drops them and is several times smaller again. Rebuilt
+ * with the vocabulary by every load and undo; summary_state says which
+ * loads they reflect, so that an ask never reads stale sums (ask.c).
+ */
+const char schema_summaries_sql[] =
+	"CREATE OR REPLACE TABLE costs_day_detail AS\n"
+	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
+	"  service_category, region, availability_zone, usage_type, operation, instance_type, charge_type,\n"
+	"  pricing_term, usage_unit, currency, sum(usage_amount) AS usage_amount, sum(unblended_cost) AS unblended_cost,\n"
+	"  sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost, sum(list_cost) AS list_cost,\n"
+	"  count(*) AS line_items\n"
+	"FROM costs GROUP BY ALL ORDER BY usage_date;\n"
+	"CREATE OR REPLACE TABLE costs_day AS\n"
+	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
+	"  service_category, region, charge_type, pricing_term, usage_unit, currency, sum(usage_amount) AS usage_amount,\n"
+	"  sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost,\n"
+	"  sum(list_cost) AS list_cost, sum(line_items) AS line_items\n"
+	"FROM costs_day_detail GROUP BY ALL ORDER BY usage_date;\n"
+	"CREATE OR REPLACE TABLE summary_state AS\n"
+	"SELECT (SELECT count(*) FROM loads) AS loads, (SELECT count(*) FROM load_undos) AS undos;\n";
+
 const char *const costs_columns[] = {
 	"usage_date", "charge_start", "billing_period", "provider", "payer_account_id",
 	"account_id", "account_name", "service_code", "service_name", "service_category",
 	"region", "availability_zone", "usage_type", "operation", "resource_id",
 	"instance_type", "charge_type", "pricing_term", "usage_amount", "usage_unit",
 	"unblended_cost", "net_cost", "amortized_cost", "list_cost", "currency", "tags",
-	"source", "description", "product_family", "commitment_id", "load_id", NULL,
+	"source", "description", "product_family", "commitment_id", "commitment_kind",
+	"commitment_cost", "commitment_used", "load_id", NULL,
 };
 
 const char schema_ddl[] =
@@ -85,8 +112,15 @@ const char schema_ddl[] =
 	"  description VARCHAR,\n"
 	"  product_family VARCHAR,\n"
 	"  commitment_id VARCHAR,\n"
+	"  commitment_kind VARCHAR,\n"
+	"  commitment_cost DOUBLE,\n"
+	"  commitment_used DOUBLE,\n"
 	"  load_id INTEGER NOT NULL\n"
 	");\n"
+	/* a database made before the commitment columns gains them */
+	"ALTER TABLE costs ADD COLUMN IF NOT EXISTS commitment_kind VARCHAR;\n"
+	"ALTER TABLE costs ADD COLUMN IF NOT EXISTS commitment_cost DOUBLE;\n"
+	"ALTER TABLE costs ADD COLUMN IF NOT EXISTS commitment_used DOUBLE;\n"
 	"CREATE TABLE IF NOT EXISTS loads (\n"
 	"  load_id INTEGER PRIMARY KEY,\n"
 	"  loaded_at TIMESTAMP NOT NULL,\n"
@@ -320,6 +354,7 @@ static const struct needed_column cur_needs[] = {
 	{ "product_region", V_TEXT, false, "product_region_code" },
 	{ "product_region_code", V_TEXT, false, NULL },
 	{ "product_servicename", V_TEXT, false, "product_product_name" },
+	{ "reservation_amortized_upfront_fee_for_billing_period", V_NUMBER, false, NULL },
 	{ "reservation_effective_cost", V_NUMBER, false, NULL },
 	{ "reservation_reservation_a_r_n", V_TEXT, false, NULL },
 	{ "reservation_unused_amortized_upfront_fee_for_billing_period", V_NUMBER, false, NULL },
@@ -341,6 +376,7 @@ static const struct needed_column focus_needs[] = {
 	{ "charge_description", V_TEXT, false, NULL },
 	{ "charge_period_start", V_TIMESTAMP, true, NULL },
 	{ "commitment_discount_id", V_TEXT, false, NULL },
+	{ "commitment_discount_type", V_TEXT, false, NULL },
 	{ "consumed_quantity", V_NUMBER, false, NULL },
 	{ "consumed_unit", V_TEXT, false, NULL },
 	{ "effective_cost", V_NUMBER, false, NULL },
@@ -624,7 +660,20 @@ static void add_cur_stage2(struct strbuf *sql)
 		"  source_file,\n"
 		"  line_item_line_item_description,\n"
 		"  product_product_family,\n"
-		"  coalesce(savings_plan_savings_plan_a_r_n, reservation_reservation_a_r_n),\n");
+		"  coalesce(savings_plan_savings_plan_a_r_n, reservation_reservation_a_r_n),\n"
+		/* The commitment columns (docs/commitments.md): summed over any
+		 * rows they give the commitment bought and the part of it used;
+		 * in a CUR both sit on the fee lines. */
+		"  CASE WHEN line_item_line_item_type LIKE 'SavingsPlan%' THEN 'Savings Plan'\n"
+		"    WHEN line_item_line_item_type IN ('DiscountedUsage', 'RIFee') THEN 'Reservation'\n"
+		"    WHEN line_item_line_item_type = 'Fee' AND reservation_reservation_a_r_n IS NOT NULL THEN 'Reservation' END,\n"
+		"  CASE line_item_line_item_type\n"
+		"    WHEN 'SavingsPlanRecurringFee' THEN savings_plan_total_commitment_to_date\n"
+		"    WHEN 'RIFee' THEN coalesce(reservation_amortized_upfront_fee_for_billing_period, 0) + coalesce(line_item_unblended_cost, 0) END,\n"
+		"  CASE line_item_line_item_type\n"
+		"    WHEN 'SavingsPlanRecurringFee' THEN savings_plan_used_commitment\n"
+		"    WHEN 'RIFee' THEN coalesce(reservation_amortized_upfront_fee_for_billing_period, 0) + coalesce(line_item_unblended_cost, 0)\n"
+		"      - coalesce(reservation_unused_amortized_upfront_fee_for_billing_period, 0) - coalesce(reservation_unused_recurring_fee, 0) END,\n");
 }
 
 static void add_focus_stage2(struct strbuf *sql)
@@ -659,7 +708,17 @@ static void add_focus_stage2(struct strbuf *sql)
 		"  source_file,\n"
 		"  charge_description,\n"
 		"  resource_type,\n"
-		"  commitment_discount_id,\n");
+		"  commitment_discount_id,\n"
+		/* FOCUS 1.0 has no commitment totals: a commitment is what its
+		 * usage used (EffectiveCost of covered usage) plus what went
+		 * unused (EffectiveCost of its purchase rows). */
+		"  CASE WHEN commitment_discount_id IS NULL THEN NULL\n"
+		"    WHEN lower(commitment_discount_type) LIKE '%savings%' THEN 'Savings Plan'\n"
+		"    WHEN lower(commitment_discount_type) LIKE '%reserv%' THEN 'Reservation'\n"
+		"    ELSE commitment_discount_type END,\n"
+		"  CASE WHEN commitment_discount_id IS NOT NULL AND charge_category IN ('Usage', 'Purchase') THEN coalesce(effective_cost, 0) END,\n"
+		"  CASE WHEN commitment_discount_id IS NOT NULL AND charge_category = 'Usage' THEN coalesce(effective_cost, 0)\n"
+		"    WHEN commitment_discount_id IS NOT NULL AND charge_category = 'Purchase' THEN 0 END,\n");
 }
 
 static void add_azure_stage2(struct strbuf *sql)
@@ -694,7 +753,10 @@ static void add_azure_stage2(struct strbuf *sql)
 		"  source_file,\n"
 		"  product,\n"
 		"  service_family,\n"
-		"  reservation_id,\n");
+		"  reservation_id,\n"
+		"  CASE pricing_model WHEN 'Reservation' THEN 'Reservation' WHEN 'SavingsPlan' THEN 'Savings Plan' END,\n"
+		"  CAST(NULL AS DOUBLE),\n"
+		"  CAST(NULL AS DOUBLE),\n");
 }
 
 static const struct needed_column *family_needs(enum format_family family)

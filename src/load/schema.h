@@ -77,6 +77,9 @@ size_t schema_typed_columns(enum export_format f, const struct source_column *co
 extern const char schema_ddl[];
 /* Rebuilds the `vocabulary` table from `costs` (run inside each load). */
 extern const char schema_vocabulary_sql[];
+/* Rebuild the daily summary tables (costs_day, costs_day_detail) and
+ * summary_state; run after the loads and load_undos rows are written. */
+extern const char schema_summaries_sql[];
 /* Macros the mapping SQL uses; run on every connection that loads. */
 extern const char schema_macros[];
 

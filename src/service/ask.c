@@ -4,6 +4,7 @@
 #include "ask.h"
 #include "answer.h"
 #include "date.h"
+#include "dialect.h"
 #include "insight.h"
 #include "parse.h"
 #include "sandbox.h"
@@ -13,7 +14,9 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -53,13 +56,54 @@ static int load_vocabulary(struct ask_context *ctx, struct err *e)
 	return 0;
 }
 
+const struct sql_dialect *ask_dialect(const struct db *db)
+{
+	/* The one backend is DuckDB (db.h), so its dialect: the one place the
+	 * engine is chosen. Everything else gets it from here. */
+	(void)db;
+	return &sql_dialect_duckdb;
+}
+
+int ask_queryf(const struct sql_dialect *dialect, struct db *db, struct table *out, struct err *e, const char *fmt,
+	       ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	struct strbuf sql = STRBUF_INIT;
+	int rc = sql_expand(dialect, text, &sql, e);
+	free(text);
+	if (rc == 0)
+		rc = db_query(db, sql.buf, out, 0, e);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* The daily summaries (sqlgen.h) that reflect every load and undo so far;
+ * none when the database predates them or FINQ_SUMMARIES=off (to compare
+ * answers with and without them). */
+static unsigned fresh_summaries(struct db *db)
+{
+	const char *setting = getenv("FINQ_SUMMARIES");
+	if (setting && strcmp(setting, "off") == 0)
+		return 0;
+	int64_t fresh = 0;
+	struct err ignored = { 0 };
+	if (db_query_int(db,
+			 "SELECT count(*) FROM summary_state WHERE loads = (SELECT count(*) FROM loads)"
+			 " AND undos = (SELECT count(*) FROM load_undos)",
+			 &fresh, &ignored) || fresh != 1)
+		return 0;
+	return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL;
+}
+
 int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->db = db;
-	/* The one backend is DuckDB (db.h), so its dialect: the one place the
-	 * engine is chosen. Everything below gets it from here. */
-	ctx->dialect = &sql_dialect_duckdb;
+	ctx->dialect = ask_dialect(db);
+	ctx->summaries = fresh_summaries(db);
 	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
 	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
 	vocab_init(&ctx->vocab);
@@ -137,7 +181,7 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	table_init(&t);
 	struct err ignored = { 0 };
 	struct sandbox_limits limits = { 1, ctx->timeout_seconds };
-	bool ok = sqlgen_build(&prev, ctx->dialect, &sql) == 0 &&
+	bool ok = sqlgen_build_on(&prev, ctx->dialect, ctx->summaries, &sql) == 0 &&
 		  sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored) == 0 && t.nrows == 1 &&
 		  table_at(&t, 0, 0)->kind != CELL_NULL;
 	if (ok) {
@@ -401,7 +445,7 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	struct table t;
 	table_init(&t);
 	int rc = 0;
-	bool runs = sqlgen_build(p, ctx->dialect, &sql) == 0;
+	bool runs = sqlgen_build_on(p, ctx->dialect, ctx->summaries, &sql) == 0;
 	if (runs) {
 		struct sandbox_limits limits = { ctx->max_rows, ctx->timeout_seconds };
 		if (sandbox_query(ctx->db, sql.buf, &limits, &t, e)) {

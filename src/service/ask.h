@@ -31,6 +31,7 @@ struct insight_request;
 struct ask_context {
 	struct db *db;     /* opened with sandbox_open(): read-only, locked down */
 	const struct sql_dialect *dialect; /* how db's engine spells SQL (dialect.h) */
+	unsigned summaries; /* the fresh daily summaries sqlgen may read (SQL_SUMMARY_*) */
 	struct vocab vocab;
 	bool vocab_loaded;
 	double timeout_seconds;
@@ -46,6 +47,14 @@ struct ask_previous {
 	struct plan plan;
 	char top_label[PLAN_NAME_MAX]; /* the first label of its answer */
 };
+
+/* How db's engine spells SQL: the one place the engine is chosen. */
+const struct sql_dialect *ask_dialect(const struct db *db);
+/* Run one printf-formatted statement written with dialect macros ($date,
+ * $sum_if, ...: dialect.h), expanded for dialect. The caller escapes what
+ * it formats in (strbuf_add_sql_literal). */
+int ask_queryf(const struct sql_dialect *dialect, struct db *db, struct table *out, struct err *e, const char *fmt,
+	       ...) __attribute__((format(printf, 5, 6)));
 
 /* Prepare a context on an open database (the caller keeps ownership). */
 int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e);

@@ -96,7 +96,7 @@ int conversation_turn(struct ask_context *ctx, struct state *st, const char *con
 	if (h && h->sql) {
 		struct strbuf sql;
 		strbuf_init(&sql, 0);
-		bool runs = sqlgen_build(&parsed.plan, ctx->dialect, &sql) == 0;
+		bool runs = sqlgen_build_on(&parsed.plan, ctx->dialect, ctx->summaries, &sql) == 0;
 		h->sql(h->arg, runs ? sql.buf : NULL);
 		strbuf_release(&sql);
 	}

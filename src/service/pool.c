@@ -566,7 +566,7 @@ int pool_plan(struct pool *en, const struct pool_question *q, json_t **out, stru
 	ask_interpretation(&parsed, interpretation, sizeof(interpretation));
 	struct strbuf sql;
 	strbuf_init(&sql, 0);
-	bool runs = sqlgen_build(&parsed.plan, s->ctx.dialect, &sql) == 0;
+	bool runs = sqlgen_build_on(&parsed.plan, s->ctx.dialect, s->ctx.summaries, &sql) == 0;
 	*out = json_pack("{s:o, s:s, s:o, s:b, s:s, s:o}", "plan", plan_to_json(&parsed.plan), "interpretation",
 			 interpretation, "sql", runs ? json_string(sql.buf) : json_null(), "followup",
 			 parsed.followup, "status", parse_status_name(parsed.status), "reading",

@@ -1,5 +1,6 @@
 /*
- * dialect_duckdb: how finq's SQL is spelled for DuckDB. See dialect.h.
+ * dialect_duckdb: how finq's SQL is spelled for DuckDB. See dialect.h: the
+ * functions serve sqlgen, the macros the hand-written analyses.
  */
 #include "dialect.h"
 #include "date.h"
@@ -48,6 +49,31 @@ static void duckdb_starts_with(struct strbuf *sql, const char *col, const char *
 	strbuf_addch(sql, ')');
 }
 
+static void duckdb_instance_family(struct strbuf *sql, const char *col)
+{
+	strbuf_addf(sql, "regexp_replace(%s, '\\.[^.]*$', '')", col);
+}
+
+/* Sorted by name (sql_dialect_macro searches them); test_dialect checks. */
+static const struct sql_macro duckdb_macros[] = {
+	{ "add_days", 2, "($1 + $2)" },
+	{ "any", 1, "any_value($1)" },
+	{ "any_if", 2, "any_value($1) FILTER (WHERE $2)" },
+	{ "count_if", 1, "count(*) FILTER (WHERE $1)" },
+	{ "date", 1, "DATE $1" },
+	{ "day_number", 1, "CAST(($1) - DATE '1970-01-01' AS INTEGER)" },
+	{ "distinct_list", 1, "string_agg(DISTINCT $1, ', ')" },
+	{ "each_tag_key", 0, "unnest(map_keys(tags))" },
+	{ "hour", 1, "hour($1)" },
+	{ "is_weekend", 1, "(isodow($1) >= 6)" },
+	{ "median_if", 2, "median($1) FILTER (WHERE $2)" },
+	{ "mode", 1, "mode($1)" },
+	{ "month_start", 1, "CAST(date_trunc('month', $1) AS DATE)" },
+	{ "split_part", 3, "split_part($1, $2, $3)" },
+	{ "sum_if", 2, "sum($1) FILTER (WHERE $2)" },
+	{ "tag", 1, "tags[$1]" },
+};
+
 const struct sql_dialect sql_dialect_duckdb = {
 	.name = "duckdb",
 	.date_literal = duckdb_date_literal,
@@ -56,4 +82,7 @@ const struct sql_dialect sql_dialect_duckdb = {
 	.untagged = duckdb_untagged,
 	.contains = duckdb_contains,
 	.starts_with = duckdb_starts_with,
+	.macros = duckdb_macros,
+	.nmacros = sizeof(duckdb_macros) / sizeof(duckdb_macros[0]),
+	.instance_family = duckdb_instance_family,
 };

@@ -9,6 +9,7 @@
 #include "sqlgen.h"
 #include "charges.h"
 #include "date.h"
+#include "dialect.h"
 #include "dims.h"
 
 #include <string.h>
@@ -41,6 +42,7 @@ struct gen {
 	const struct plan *p;
 	const struct sql_dialect *d;
 	struct strbuf *sql;
+	const char *from; /* the table read: costs or a summary of it */
 };
 
 const char *sqlgen_measure_column(enum measure m)
@@ -120,7 +122,7 @@ static void add_filter(struct gen *g, const struct filter *f)
 {
 	struct strbuf col;
 	strbuf_init(&col, 0);
-	struct gen cg = { g->p, g->d, &col };
+	struct gen cg = { g->p, g->d, &col, g->from };
 	add_column(&cg, &f->col);
 	strbuf_addch(g->sql, '(');
 	switch (f->op) {
@@ -190,7 +192,7 @@ static void add_filter_conjunction(struct gen *g)
 static void add_where(struct gen *g, bool two_periods)
 {
 	const struct plan *p = g->p;
-	strbuf_addstr(g->sql, "\nFROM costs\nWHERE ");
+	strbuf_addf(g->sql, "\nFROM %s\nWHERE ", g->from);
 	if (two_periods) {
 		strbuf_addstr(g->sql, "((");
 		add_in_period(g, &p->periods[0]);
@@ -255,15 +257,15 @@ static void add_group_columns(struct gen *g)
 		strbuf_addstr(g->sql, ") AS item");
 	}
 	if (g->p->group.dim == DIM_ACCOUNT)
-		strbuf_addstr(g->sql, ", any_value(account_name) AS account_name");
+		strbuf_addstr(g->sql, ", $any(account_name) AS account_name");
 	if (g->p->group.dim == DIM_SERVICE)
-		strbuf_addstr(g->sql, ", any_value(service_name) AS service_name");
+		strbuf_addstr(g->sql, ", $any(service_name) AS service_name");
 }
 
 static void add_usage_unit_column(struct gen *g)
 {
 	if (g->p->measure == MEASURE_USAGE)
-		strbuf_addstr(g->sql, ", string_agg(DISTINCT usage_unit, ', ') AS unit");
+		strbuf_addstr(g->sql, ", $distinct_list(usage_unit) AS unit");
 }
 
 static void build_total(struct gen *g)
@@ -274,8 +276,9 @@ static void build_total(struct gen *g)
 		/* the part and the whole in one pass, the share from them */
 		strbuf_addf(g->sql, "part AS %s, whole AS all_%s, round(100 * part / nullif(whole, 0), 2) AS share_pct%s\n"
 			    "FROM (SELECT coalesce(", name, name, g->p->measure == MEASURE_USAGE ? ", unit" : "");
-		add_sum(g);
-		strbuf_addstr(g->sql, " FILTER (WHERE ");
+		strbuf_addstr(g->sql, "$sum_if(");
+		add_measure(g);
+		strbuf_addstr(g->sql, ", ");
 		add_filter_conjunction(g);
 		strbuf_addstr(g->sql, "), 0) AS part, ");
 		add_sum(g);
@@ -500,7 +503,7 @@ static void add_sum_when(struct gen *g, int start, int end, int charges)
  * used on one day of thirty runs at a thirtieth of its daily rate). */
 static void add_days_with_data(struct gen *g)
 {
-	strbuf_addstr(g->sql, "greatest(1, (SELECT count(DISTINCT usage_date) FROM costs WHERE ");
+	strbuf_addf(g->sql, "greatest(1, (SELECT count(DISTINCT usage_date) FROM %s WHERE ", g->from);
 	add_in_period(g, &g->p->range);
 	strbuf_addstr(g->sql, "))");
 }
@@ -567,7 +570,7 @@ static void build_run_rate(struct gen *g)
 	/* the rows of the range, and the monthly charges of the two months */
 	int m1 = date_month_start(end - 1);
 	struct period fees = { .start_day = date_add_months(m1, -1), .end_day = date_add_months(m1, 1) };
-	strbuf_addstr(g->sql, "\nFROM costs\nWHERE ((");
+	strbuf_addf(g->sql, "\nFROM %s\nWHERE ((", g->from);
 	add_in_period(g, &p->range);
 	strbuf_addstr(g->sql, ") OR (");
 	add_in_period(g, &fees);
@@ -630,26 +633,25 @@ static void build_average_daily(struct gen *g)
 
 void sqlgen_filters(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
 {
-	struct gen g = { p, d, sql };
+	struct gen g = { p, d, sql, "costs" };
 	add_filter_conjunction(&g);
 }
 
-int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
+static int build(struct gen *g)
 {
-	struct gen g = { p, d, sql };
-	switch (p->intent) {
+	switch (g->p->intent) {
 	case INTENT_TOTAL:
-		if (p->group.dim != DIM_NONE)
-			build_breakdown(&g);
+		if (g->p->group.dim != DIM_NONE)
+			build_breakdown(g);
 		else
-			build_total(&g);
+			build_total(g);
 		return 0;
-	case INTENT_BREAKDOWN: build_breakdown(&g); return 0;
-	case INTENT_TREND: build_trend(&g); return 0;
+	case INTENT_BREAKDOWN: build_breakdown(g); return 0;
+	case INTENT_TREND: build_trend(g); return 0;
 	case INTENT_COMPARE_PERIODS:
-	case INTENT_MOVERS: build_compare(&g); return 0;
-	case INTENT_AVERAGE_DAILY: build_average_daily(&g); return 0;
-	case INTENT_COUNT: build_count(&g); return 0;
+	case INTENT_MOVERS: build_compare(g); return 0;
+	case INTENT_AVERAGE_DAILY: build_average_daily(g); return 0;
+	case INTENT_COUNT: build_count(g); return 0;
 	case INTENT_CLARIFY:
 	case INTENT_REFUSE:
 	case INTENT_HELP:
@@ -657,4 +659,58 @@ int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbu
 		return -1;
 	}
 	return -1;
+}
+
+/* Which summaries hold each dimension's column (SQL_SUMMARY_* bits);
+ * resources and tags are only in the line items. */
+static const unsigned char dim_summaries[DIM_COUNT] = {
+	[DIM_NONE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_SERVICE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_ACCOUNT] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_REGION] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_CHARGE_TYPE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_CATEGORY] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_PRICING_TERM] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_PROVIDER] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_AZ] = SQL_SUMMARY_DAY_DETAIL,
+	[DIM_USAGE_TYPE] = SQL_SUMMARY_DAY_DETAIL,
+	[DIM_OPERATION] = SQL_SUMMARY_DAY_DETAIL,
+	[DIM_INSTANCE_TYPE] = SQL_SUMMARY_DAY_DETAIL,
+	[DIM_RESOURCE] = 0,
+	[DIM_TAG] = 0,
+};
+
+const char *sqlgen_source(const struct plan *p, unsigned summaries)
+{
+	unsigned have = summaries;
+	have &= dim_summaries[p->group.dim];
+	have &= dim_summaries[p->group2.dim];
+	for (int i = 0; i < p->nfilters; i++) {
+		have &= dim_summaries[p->filters[i].col.dim];
+		if (p->filters[i].op == FILTER_UNTAGGED || p->filters[i].op == FILTER_TAGGED)
+			have = 0;
+	}
+	if (have & SQL_SUMMARY_DAY)
+		return "costs_day";
+	if (have & SQL_SUMMARY_DAY_DETAIL)
+		return "costs_day_detail";
+	return "costs";
+}
+
+int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
+{
+	return sqlgen_build_on(p, d, 0, sql);
+}
+
+int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned summaries, struct strbuf *sql)
+{
+	/* written with the dialect's functions and macros, then expanded */
+	struct strbuf text = STRBUF_INIT;
+	struct gen g = { p, d, &text, sqlgen_source(p, summaries) };
+	struct err e = { 0 };
+	int rc = build(&g);
+	if (rc == 0)
+		rc = sql_expand(d, text.buf, sql, &e);
+	strbuf_release(&text);
+	return rc;
 }

@@ -1,5 +1,7 @@
 /*
- * sqlgen: compile a plan to one SELECT over the canonical `costs` table.
+ * sqlgen: compile a plan to one SELECT over the canonical `costs` table,
+ * or over the smallest daily summary of it that holds every column the
+ * plan reads.
  *
  * Everything taken from the question reaches the SQL only as an escaped
  * literal (strbuf_add_sql_literal); identifiers come from finq's own
@@ -16,8 +18,25 @@
 
 
 /* Append the plan's SQL to sql; -1 for plans that run no query
- * (clarify, refuse, help). */
+ * (clarify, refuse, help). Reads the line items (`costs`). */
 int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql);
+
+/*
+ * The daily summary tables a load builds (load/schema.c), as bits of the
+ * `summaries` argument: SQL_SUMMARY_DAY (costs_day: date, account,
+ * service, category, region, charge type, pricing term, provider, unit)
+ * and SQL_SUMMARY_DAY_DETAIL (costs_day_detail: those and usage type,
+ * operation, instance type, zone). Both hold the sums of every measure, so
+ * a plan that reads only their columns gets the same answer from them.
+ */
+enum { SQL_SUMMARY_DAY = 1, SQL_SUMMARY_DAY_DETAIL = 2 };
+
+/* The smallest table that answers p exactly, given the summaries that
+ * exist and are fresh: "costs_day", "costs_day_detail" or "costs" (tags,
+ * resources and untagged filters need the line items). */
+const char *sqlgen_source(const struct plan *p, unsigned summaries);
+/* sqlgen_build() over sqlgen_source(p, summaries). */
+int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned summaries, struct strbuf *sql);
 
 /* Append the plan's filters (not its time range) as one condition joined
  * by AND, "TRUE" when there are none: the scope of an insight. */

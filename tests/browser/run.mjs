@@ -9,7 +9,7 @@
 // phone layout; then restarts it on 0.0.0.0 with an API token and checks
 // that the page asks for the token once and works with it. Prints one "ok - name" / "not ok - name: details" line per
 // check and a closing "N passed, N failed"; exits 1 if any failed. Saves
-// screenshots in tests/browser/out/ (finq.png, finq-insights.png, finq-phone.png) and the
+// screenshots in tests/browser/out/ (finq.png, finq-insights.png, commitments.png, finq-phone.png) and the
 // server's logs there (server.log, server-token.log). It always stops the
 // server it started.
 //
@@ -642,7 +642,7 @@ async function run(context, base, expect) {
 
   // ---- the Insights view: one panel per analysis, each from /api/v1/insights/{name}
   const listed = new Set(((await (await page.request.get(`${base}/api/v1/insights`)).json()).insights || []).map((i) => i.name));
-  const panels = ['anomalies', 'recommend', 'forecast', 'architecture', 'owners'];
+  const panels = ['anomalies', 'recommend', 'commitments', 'forecast', 'architecture', 'owners'];
   const panelDone = (name) => page.waitForFunction((n) => {
     const s = document.getElementById(`insight-${n}`)?.dataset.state;
     return s && s !== 'loading';
@@ -700,6 +700,31 @@ async function run(context, base, expect) {
     await first.locator('.rec-body').waitFor({ state: 'visible' });
     assert(await first.evaluate((d) => d.open), 'the recommendation did not open');
     assert((await first.locator('.rec-arithmetic').count()) === 1, 'no arithmetic in the opened recommendation');
+  });
+
+  await check('the commitments panel shows utilization, coverage and net savings per kind with the arithmetic', async () => {
+    const sec = page.locator('#insight-commitments');
+    if (!listed.has('commitments')) return assertEq(await sec.locator('.commit-kpi').count(), 0, 'figures in the missing panel');
+    await sec.scrollIntoViewIfNeeded();
+    const kinds = await sec.locator('.commit-kpi').evaluateAll((l) => l.map((e) => e.dataset.kind));
+    assertEq(kinds.join(','), 'Savings Plan,Reservation,All', 'the kinds shown');
+    const api = await (await page.request.get(`${base}/api/v1/insights/commitments`)).json();
+    const sp = api.items.find((i) => i.kind === 'Savings Plan');
+    const shown = await sec.locator('.commit-kpi[data-kind="Savings Plan"] .commit-utilization dd').textContent();
+    assertEq(shown.replace(/[^\d.]/g, ''), sp.utilization_pct.toFixed(1), 'the Savings Plan utilization shown');
+    const arithmetic = await sec.locator('.commit-kpi[data-kind="Savings Plan"] .commit-arithmetic').textContent();
+    assert(/utilization = used \$[\d,.]+ \/ commitment \$[\d,.]+ = [\d.]+%/.test(arithmetic), `no utilization arithmetic: ${arithmetic}`);
+    assert(/coverage = covered on-demand \$[\d,.]+ \/ eligible on-demand \$[\d,.]+ = [\d.]+%/.test(arithmetic), `no coverage arithmetic: ${arithmetic}`);
+    await chartDrawn(sec);
+    fs.mkdirSync(OUT, { recursive: true });
+    // the page from its top, clipped to the panel: the sticky header
+    // would cover an element screenshot taken where it scrolled to
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const box = await sec.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+    });
+    await page.screenshot({ path: path.join(OUT, 'commitments.png'), fullPage: true, clip: box });
   });
 
   await check('anomalies are listed with dates and impact, and "Why?" asks about one in the chat', async () => {

@@ -15,7 +15,7 @@ set -u
 
 DB=$WORK/dev.duckdb
 TODAY=2025-12-04
-KNOWN="anomalies architecture drivers forecast knowledge owners recommend"
+KNOWN="anomalies architecture commitments drivers forecast knowledge owners recommend"
 # shellcheck source=tests/integration/http.sh
 . "$(dirname "$0")/http.sh"
 

@@ -199,6 +199,14 @@ static void test_cur1_amortized_by_line_item_type(void **state)
 	assert_close(scalar_number(fx, "SELECT sum(amortized_cost) FROM costs WHERE charge_type = 'Fee' AND commitment_id IS NOT NULL"), 0, 0);
 	assert_close(scalar_number(fx, "SELECT sum(amortized_cost) FROM costs WHERE charge_type = 'Fee' AND commitment_id IS NULL"), 7, 1e-9);
 	assert_close(scalar_number(fx, "SELECT count(*) FROM costs WHERE load_id = 1"), 11, 0);
+	/* The commitment columns: on the fee lines, the commitment and the part
+	 * used (SP: total and used commitment; RI: fees less unused fees). */
+	assert_close(scalar_number(fx, "SELECT sum(commitment_cost) FROM costs WHERE commitment_kind = 'Savings Plan'"), 100, 1e-9);
+	assert_close(scalar_number(fx, "SELECT sum(commitment_used) FROM costs WHERE commitment_kind = 'Savings Plan'"), 80, 1e-9);
+	assert_close(scalar_number(fx, "SELECT sum(commitment_cost) FROM costs WHERE commitment_kind = 'Reservation'"), 50, 1e-9);
+	assert_close(scalar_number(fx, "SELECT sum(commitment_used) FROM costs WHERE commitment_kind = 'Reservation'"), 47, 1e-9);
+	assert_close(scalar_number(fx, "SELECT count(*) FROM costs WHERE commitment_kind = 'Savings Plan'"), 4, 0);
+	assert_close(scalar_number(fx, "SELECT count(*) FROM costs WHERE commitment_kind IS NULL"), 4, 0);
 	/* Without net cost in the file, net = unblended. */
 	assert_close(scalar_number(fx, "SELECT sum(net_cost - unblended_cost) FROM costs WHERE load_id = 1"), 0, 0);
 }
