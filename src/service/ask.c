@@ -107,7 +107,7 @@ int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
 	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
 	vocab_init(&ctx->vocab);
-	if (load_vocabulary(ctx, e) || loaded_days_read(db, &ctx->loaded, e)) {
+	if (load_vocabulary(ctx, e) || loaded_days_read(ctx->dialect, db, &ctx->loaded, e)) {
 		vocab_release(&ctx->vocab);
 		return -1;
 	}

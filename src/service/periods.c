@@ -6,20 +6,23 @@
 #include "periods.h"
 
 #include "date.h"
+#include "dialect.h"
 #include "timex.h"
 
 #include <stdio.h>
 #include <string.h>
 
-int loaded_days_read(struct db *db, struct loaded_days *out, struct err *e)
+int loaded_days_read(const struct sql_dialect *dialect, struct db *db, struct loaded_days *out, struct err *e)
 {
 	struct table t;
 	table_init(&t);
 	memset(out, 0, sizeof(*out));
-	int rc = db_query(db,
-			  "SELECT (min(usage_date) - DATE '1970-01-01')::INTEGER,"
-			  " (max(usage_date) - DATE '1970-01-01')::INTEGER FROM costs",
-			  &t, 0, e);
+	struct strbuf sql = STRBUF_INIT;
+	int rc = sql_expand(dialect, "SELECT $day_number(min(usage_date)), $day_number(max(usage_date)) FROM costs", &sql,
+			    e);
+	if (rc == 0)
+		rc = db_query(db, sql.buf, &t, 0, e);
+	strbuf_release(&sql);
 	if (rc == 0 && t.nrows == 1 && table_at(&t, 0, 0)->kind != CELL_NULL) {
 		out->known = true;
 		out->first = (int)cell_number(table_at(&t, 0, 0));

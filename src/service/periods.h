@@ -31,7 +31,9 @@ struct loaded_days {
 	int first, last;
 };
 
-int loaded_days_read(struct db *db, struct loaded_days *out, struct err *e);
+struct sql_dialect;
+/* Read them from db's costs table, in dialect's SQL. */
+int loaded_days_read(const struct sql_dialect *dialect, struct db *db, struct loaded_days *out, struct err *e);
 
 /* [*from, *to) = [start, end) within the loaded days; returns its length
  * in days (0: none of it is loaded). */
