@@ -791,12 +791,16 @@ function renderSummary(s) {
       const up = mtd.change_pct > 0;
       change.textContent = `${up ? '▲' : mtd.change_pct < 0 ? '▼' : '■'} ${formatChange(mtd.change_pct)}`;
       change.classList.add(up ? 'is-up' : mtd.change_pct < 0 ? 'is-down' : 'is-flat');
-      change.title = up ? 'Spending more than the same days last month' : 'Spending less than the same days last month';
+      change.title = mtd.compared || (up ? 'Spending more than the same days last month' : 'Spending less than the same days last month');
     } else {
       change.textContent = '';
     }
-    setText('mtd-sub', typeof mtd.same_days_last_month === 'number' ? `vs ${money(mtd.same_days_last_month)} same days last month` : '');
-    setText('mtd-asof', mtd.as_of ? ` · to ${formatDate(mtd.as_of, { year: false })}` : '');
+    // the change compares daily usage only (mtd.compared says which days); the fees booked on the 1st apart
+    setText('mtd-sub', mtd.compared || (typeof mtd.same_days_last_month === 'number' ? 'vs same days last month' : ''));
+    $('mtd-sub').title = typeof mtd.usage === 'number'
+      ? `Usage ${money(mtd.usage)} vs ${money(mtd.same_days_last_month)} the same days last month; fees booked this month ${money(mtd.fees)}, last month ${money(mtd.fees_last_month ?? 0)}` : '';
+    const asof = mtd.as_of ? `to ${formatDate(mtd.as_of, { year: false })}` : '';
+    setText('mtd-asof', mtd.past_month && mtd.month_label ? ` · ${mtd.month_label}, ${asof}` : asof ? ` · ${asof}` : '');
     $('glance-mtd').hidden = false;
   } else {
     $('glance-mtd').hidden = true;

@@ -271,6 +271,15 @@ static void narrate_number(struct narration *n)
 		} else {
 			strbuf_addch(n->md, '.');
 		}
+		/* what the run rate is made of: fees are a lump, not a daily rate */
+		int with_data = table_column(n->t, "days_with_data"), fees = table_column(n->t, "monthly_fees");
+		if (with_data >= 0 && fees >= 0 && n->t->nrows == 1) {
+			double d = num(n->t, 0, with_data);
+			strbuf_addf(n->md, " The run rate is the daily charges of the %lld day%s with data at a month of "
+				    "30.4 days, plus one month of fees (", isfinite(d) ? (long long)d : 0LL, d == 1 ? "" : "s");
+			add_value(n, num(n->t, 0, fees));
+			strbuf_addstr(n->md, ").");
+		}
 	} else if (p->measure == MEASURE_USAGE && n->t->nrows > 1 && n->c.unit >= 0) {
 		/* one total a unit: usage in different units does not add up */
 		strbuf_addstr(n->md, "Usage");

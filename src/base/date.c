@@ -116,3 +116,17 @@ void date_month_label(int d, char *buf, size_t size)
 	date_to_ymd(d, &y, &m, &day);
 	snprintf(buf, size, "%s %d", date_month_name(m), y);
 }
+
+void date_span_label(int from, int to, char *buf, size_t size)
+{
+	int y1, m1, d1, y2, m2, d2;
+	date_to_ymd(from, &y1, &m1, &d1);
+	date_to_ymd(to, &y2, &m2, &d2);
+	const char *a = date_month_name(m1), *b = date_month_name(m2);
+	if (from == to)
+		snprintf(buf, size, "%.3s %d", a, d1);
+	else if (y1 == y2 && m1 == m2)
+		snprintf(buf, size, "%.3s %d-%d", a, d1, d2);
+	else
+		snprintf(buf, size, "%.3s %d - %.3s %d", a, d1, b, d2);
+}

@@ -34,5 +34,7 @@ int date_today(void);
 const char *date_month_name(int month);
 /* "November 2025": the month and year of day d. */
 void date_month_label(int d, char *buf, size_t size);
+/* "Nov 1-4", "Nov 30", "Nov 28 - Dec 3": the days [from, to], short, no year. */
+void date_span_label(int from, int to, char *buf, size_t size);
 
 #endif

@@ -28,7 +28,9 @@ static void insight_usage(const struct insight *in, FILE *out)
 		"WORDS narrow it as in a question: a service, an account, a tag value, a\n"
 		"time range (\"CloudWatch\", \"account prod in October\", \"vol-0abc...\").\n"
 		"--months N    forecast: months ahead (default: to the end of this month)\n"
-		"--backtest    forecast: also measure the method's error on the loaded data\n"
+		"--backtest    forecast: also measure the method's error on the loaded data:\n"
+		"              one month ahead, and the month-end forecast as on each 1st to\n"
+		"              10th of the last six months (error, 80%% interval coverage)\n"
 		"--limit N     at most N findings\n"
 		"--json        the result object (insight, title, message, method, items,\n"
 		"              columns, rows, charts, sql, suggestions)\n",

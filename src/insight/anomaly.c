@@ -14,6 +14,7 @@
  */
 #include "anomaly.h"
 
+#include "charges.h"
 #include "date.h"
 #include "insight.h"
 #include "series.h"
@@ -27,18 +28,9 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Booked once per billing period; sorted. */
-static const char *const period_charges[] = { "Credit", "Fee", "RIFee", "Refund", "SavingsPlanUpfrontFee", "Tax" };
-
 void anomaly_charges_sql(struct strbuf *sql, bool daily)
 {
-	strbuf_addf(sql, "coalesce(charge_type, '') %sIN (", daily ? "NOT " : "");
-	for (size_t i = 0; i < COUNT(period_charges); i++) {
-		if (i)
-			strbuf_addstr(sql, ", ");
-		strbuf_add_sql_literal(sql, period_charges[i]);
-	}
-	strbuf_addch(sql, ')');
+	charges_monthly_sql(sql, daily);
 }
 
 const char *anomaly_period_charges_words(void)

@@ -10,9 +10,14 @@
  *     the 1st: the average of the last three months.
  * The forecast starts the day after the last data day; when the data ends
  * before today that is said, and "this month" is its actual to date plus
- * the forecast of its remaining days. The interval (80%) combines the
- * daily noise, the uncertainty of the fitted trend and the spread of the
- * monthly charges.
+ * the forecast of its remaining days. A month's fees are final once
+ * booked; a month in progress whose fees are not in yet gets the usual
+ * lump, and its spread widens the interval. The interval (80%) combines
+ * the daily noise, the uncertainty of the fitted trend and the spread of
+ * the monthly charges, and is never narrower than the backtest's errors.
+ * `--backtest` also runs the month-end forecast with each 1st to 10th of
+ * the last six full months as today and reports its error and how often
+ * the truth fell inside the interval (docs/forecast.md has the figures).
  */
 #include "forecast.h"
 
@@ -31,14 +36,22 @@
 
 /* Candidate fitting windows, in days; the backtest picks one. */
 static const size_t windows[] = { 56, 91, 182, 364 };
-/* Backtest folds: up to this many of the last full months. */
-#define BACKTEST_MONTHS 6
+/* Backtest folds: up to this many of the last full months (the window
+ * choice and the interval's error spread); the month-end backtest
+ * reports on the last REPORT_MONTHS of them. */
+#define BACKTEST_MONTHS 12
+#define REPORT_MONTHS 6
 /* A fold needs this much history before it. */
 #define MIN_HISTORY 28
 /* Once-a-month charges are forecast as the mean of this many months. */
 #define PERIOD_MONTHS 3
 /* z of a two-sided 80% normal interval. */
 #define Z80 1.2816
+/* The same for an error spread measured on only n backtest months: the
+ * 90% quantile of Student's t with n degrees of freedom (the errors are
+ * about zero), so that few folds widen the interval instead of pretending
+ * to know the spread; t80[0] is unused. */
+static const double t80[] = { 0, 3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372 };
 /* Days of history drawn before the forecast in the chart. */
 #define CHART_HISTORY 91
 
@@ -58,6 +71,8 @@ struct forecast_run {
 	size_t nperiod;
 	size_t window;           /* chosen fitting window */
 	double error_sd;         /* RMS relative error of the backtest, one month ahead (0: none) */
+	size_t error_folds;      /* the backtest months it was measured on */
+	double noise_inflation;  /* residual_inflation() of the fit */
 	struct series_trend fit;
 };
 
@@ -164,7 +179,8 @@ struct month_forecast {
 	int month_start, month_end;  /* [start, end) */
 	double actual;               /* to date: the data's days of the month */
 	int days_actual, days_forecast;
-	double remaining, sd;        /* forecast of the days after the data */
+	double remaining, sd;        /* forecast of the days after the data (and pending fees) */
+	double fees_pending;         /* the month's fees not booked yet, in remaining */
 	double total, lower, upper;
 };
 
@@ -179,8 +195,8 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 			mf->actual += r->y[d - r->first_day];
 		mf->days_actual++;
 	}
-	if (start <= r->last_day)
-		mf->actual += period_actual(r, start);
+	double booked = start <= r->last_day ? period_actual(r, start) : 0;
+	mf->actual += booked;
 	int from = start > r->last_day ? start : r->last_day + 1;
 	mf->days_forecast = end > from ? end - from : 0;
 	double var = 0;
@@ -189,21 +205,28 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 		long origin = (long)r->last_day + 1 - (long)r->window;
 		double sd;
 		mf->remaining = series_trend_sum(&r->fit, from - origin, end - origin, &sd);
-		var += sd * sd;
+		var += sd * sd * r->noise_inflation;
 	}
-	if (start > r->last_day) {
-		double psd;
-		mf->remaining += period_estimate(r, start, &psd);
+	/* The month's fees are known once booked; until then (a month ahead,
+	 * or a month in progress whose fees are not in yet: less than half the
+	 * usual lump) they are forecast as a lump of the usual size. */
+	double psd, usual = period_estimate(r, start, &psd);
+	if (start > r->last_day || fabs(booked) < fabs(usual) / 2) {
+		mf->fees_pending = usual - booked;
+		mf->remaining += mf->fees_pending;
 		var += psd * psd;
 	}
 	/* No narrower than the backtest's errors, which grow with the horizon. */
 	int horizon = 1;
 	for (int m = date_month_start(r->last_day + 1); m < start; m = date_add_months(m, 1))
 		horizon++;
-	mf->sd = fmax(sqrt(var), r->error_sd * mf->remaining * sqrt(horizon));
+	double error_sd = r->error_sd * fabs(mf->remaining) * sqrt(horizon);
+	double t = r->error_folds < COUNT(t80) ? t80[r->error_folds] : Z80;
+	double half = fmax(Z80 * sqrt(var), t * error_sd);
+	mf->sd = half / Z80;
 	mf->total = mf->actual + mf->remaining;
-	mf->lower = mf->total - Z80 * mf->sd;
-	mf->upper = mf->total + Z80 * mf->sd;
+	mf->lower = mf->total - half;
+	mf->upper = mf->total + half;
 }
 
 /* History and forecast per day, the interval as a band (lower, upper filled to it). */
@@ -300,6 +323,26 @@ static int load(struct forecast_run *r, struct err *e)
 	return rc;
 }
 
+/* How much wider a sum of days spreads than independent days would: the
+ * fit's residuals are autocorrelated (a level shift, a spike lasting days
+ * leave runs of residuals of one sign), and for residuals with lag-1
+ * autocorrelation rho the variance of a sum of many days is about
+ * (1 + rho) / (1 - rho) times that of independent days. */
+static double residual_inflation(const struct series_trend *fit, const double *y, size_t n)
+{
+	double sxx = 0, sxy = 0, prev = NAN;
+	for (size_t t = 0; t < n; t++) {
+		double res = y[t] - series_trend_at(fit, (long)t);
+		sxx += res * res;
+		if (isfinite(prev))
+			sxy += res * prev;
+		prev = res;
+	}
+	double rho = sxx > 0 ? sxy / sxx : 0;
+	rho = fmin(fmax(rho, 0), 0.9);
+	return (1 + rho) / (1 - rho);
+}
+
 /* The window with the lowest backtest error (the longest that fits when
  * there are no folds); its fit on the last days of the data. */
 static int choose_and_fit(struct forecast_run *r, const struct folds *f, double *best_mape)
@@ -307,28 +350,36 @@ static int choose_and_fit(struct forecast_run *r, const struct folds *f, double 
 	double forecast[BACKTEST_MONTHS], actual[BACKTEST_MONTHS];
 	*best_mape = NAN;
 	r->window = 0;
+	/* The spread of the error is pooled over every candidate window, not
+	 * taken from the one that did best on these very folds (that one's
+	 * errors are the smallest by selection). */
+	double sq = 0;
+	size_t count = 0, tried = 0;
 	for (size_t i = 0; i < COUNT(windows); i++) {
 		size_t w = windows[i] < r->n ? windows[i] : r->n;
-			double mape = f->n ? backtest(r, w, f, forecast, actual) : NAN;
+		double mape = f->n ? backtest(r, w, f, forecast, actual) : NAN;
+		tried++;
+		for (size_t k = 0; k < f->n; k++)
+			if (isfinite(forecast[k]) && actual[k] != 0) {
+				double rel = (forecast[k] - actual[k]) / actual[k];
+				sq += rel * rel;
+				count++;
+			}
 		if (!r->window || (isfinite(mape) && (!isfinite(*best_mape) || mape < *best_mape)) ||
 		    (!isfinite(*best_mape) && !f->n)) {
 			r->window = w;
 			*best_mape = mape;
-			double sq = 0;
-			size_t count = 0;
-			for (size_t k = 0; k < f->n; k++)
-				if (isfinite(forecast[k]) && actual[k] != 0) {
-					double rel = (forecast[k] - actual[k]) / actual[k];
-					sq += rel * rel;
-					count++;
-				}
-			r->error_sd = count ? sqrt(sq / (double)count) : 0;
 		}
 		if (w == r->n)
 			break;
 	}
-	return series_trend_fit(r->y + (r->n - r->window), r->window, date_weekday(r->last_day + 1 - (int)r->window),
-				&r->fit);
+	r->error_sd = count ? sqrt(sq / (double)count) : 0;
+	r->error_folds = tried ? count / tried : 0;
+	const double *y = r->y + (r->n - r->window);
+	if (series_trend_fit(y, r->window, date_weekday(r->last_day + 1 - (int)r->window), &r->fit))
+		return -1;
+	r->noise_inflation = residual_inflation(&r->fit, y, r->window);
+	return 0;
 }
 
 static void add_backtest(struct forecast_run *r, const struct folds *f, struct strbuf *md)
@@ -357,6 +408,88 @@ static void add_backtest(struct forecast_run *r, const struct folds *f, struct s
 			    json_pack("{s:o, s:s, s:I, s:o}", "mape",
 				      isfinite(mape) ? json_real(round(mape * 1000) / 1000) : json_null(), "horizon",
 				      "1 month", "window_days", (json_int_t)r->window, "folds", folds));
+}
+
+/* The month-end backtest: "today" is each of the first ASOF_DAYS days of
+ * the last REPORT_MONTHS full months in turn; the forecast sees only the
+ * data up to that day (its own window choice and interval, as on that
+ * day) and is compared with the month's actual total. */
+#define ASOF_DAYS 10
+
+struct as_of_result {
+	int today;
+	double forecast, lower, upper, actual;
+};
+
+/* The run as it was on as_of: the series and the booked fees cut there. */
+static int forecast_as_of(const struct forecast_run *full, int as_of, struct month_forecast *mf)
+{
+	struct forecast_run r = *full;
+	r.last_day = as_of;
+	r.n = (size_t)(as_of - full->first_day + 1);
+	r.nperiod = 0;
+	while (r.nperiod < full->nperiod && full->period[r.nperiod].month_start <= as_of)
+		r.nperiod++;
+	struct folds f;
+	double mape;
+	backtest_folds(&r, &f);
+	if (r.n < 21 || choose_and_fit(&r, &f, &mape))
+		return -1;
+	int m = date_month_start(as_of);
+	forecast_month(&r, m, date_add_months(m, 1), mf);
+	return 0;
+}
+
+static void add_month_end_backtest(struct forecast_run *r, const struct folds *f, struct strbuf *md)
+{
+	struct as_of_result runs[REPORT_MONTHS * ASOF_DAYS];
+	size_t n = 0, inside = 0, from = f->n > REPORT_MONTHS ? f->n - REPORT_MONTHS : 0;
+	double abs_sum = 0, worst = 0, bias = 0;
+	for (size_t i = from; i < f->n; i++) {
+		int m = f->month[i], end = date_add_months(m, 1);
+		double actual = period_actual(r, m);
+		for (int d = m; d < end; d++)
+			actual += r->y[d - r->first_day];
+		for (int k = 0; k < ASOF_DAYS; k++) {
+			struct month_forecast mf;
+			if (m + k - MIN_HISTORY < r->first_day || forecast_as_of(r, m + k, &mf) || actual == 0)
+				continue;
+			runs[n] = (struct as_of_result){ m + k, mf.total, mf.lower, mf.upper, actual };
+			double err = (mf.total - actual) / fabs(actual);
+			abs_sum += fabs(err);
+			bias += err;
+			worst = fmax(worst, fabs(err));
+			inside += actual >= mf.lower && actual <= mf.upper;
+			n++;
+		}
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "today", jday(runs[i].today),
+						      "forecast", jmoney(runs[i].forecast), "lower",
+						      jmoney(runs[i].lower), "upper", jmoney(runs[i].upper), "actual",
+						      jmoney(runs[i].actual), "inside",
+						      runs[i].actual >= runs[i].lower && runs[i].actual <= runs[i].upper));
+	double mape = n ? 100 * abs_sum / (double)n : NAN, coverage = n ? 100.0 * (double)inside / (double)n : NAN;
+	json_object_set_new(json_object_get(r->result, "backtest"), "month_end",
+			    json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "forecasts", (json_int_t)n, "inside",
+				      (json_int_t)inside, "mape", n ? json_real(round(mape * 1000) / 1000) : json_null(),
+				      "bias_pct", n ? json_real(round(100000 * bias / (double)n) / 1000) : json_null(),
+				      "max_abs_error_pct", n ? json_real(round(worst * 100000) / 1000) : json_null(),
+				      "coverage_pct", n ? json_real(round(coverage * 10) / 10) : json_null(), "runs",
+				      list));
+	if (!n) {
+		strbuf_addstr(md, "\n**Month-end backtest**: not enough history.\n");
+		return;
+	}
+	char first[32], last[32];
+	anomaly_month_label(f->month[from], first, sizeof(first));
+	anomaly_month_label(f->month[f->n - 1], last, sizeof(last));
+	strbuf_addf(md, "\n**Month-end backtest**: with each 1st to %dth of %s to %s as today (%zu forecasts, "
+		    "each from the data up to that day), the month-end forecast was off by **%.2f%%** on average "
+		    "(worst %.2f%%, bias %+.2f%%); the month's actual total fell inside the 80%% interval **%zu "
+		    "times out of %zu (%.0f%%)**.\n",
+		    ASOF_DAYS, first, last, n, mape, 100 * worst, 100 * bias / (double)n, inside, n, coverage);
 }
 
 static int forecast_run(const struct insight_request *req, json_t **out, struct err *e)
@@ -432,8 +565,13 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 		strbuf_addf(&md, "- **%s**%s: ", label, i == 0 ? " (this month)" : "");
 		if (m->days_actual)
 			strbuf_addf(&md, "%s actual for %d days + ", a, m->days_actual);
-		strbuf_addf(&md, "%s forecast for %d days = **%s** (80%% interval %s to %s)\n", rem, m->days_forecast,
-			    tot, lo, hi);
+		strbuf_addf(&md, "%s forecast for %d days", rem, m->days_forecast);
+		if (m->days_actual && m->fees_pending != 0) {
+			char fees[48];
+			insight_money(req, m->fees_pending, fees, sizeof(fees));
+			strbuf_addf(&md, " (of which %s of monthly fees not booked yet)", fees);
+		}
+		strbuf_addf(&md, " = **%s** (80%% interval %s to %s)\n", tot, lo, hi);
 		json_array_append_new(items,
 				      json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I}", "kind",
 						i == 0 ? "this_month" : "month", "month", jday(m->month_start), "label",
@@ -470,8 +608,10 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 		strbuf_addf(&md, ", weekends at %.0f%% of weekdays", 100 * weekend / weekday);
 	strbuf_addf(&md, "; once-a-month charges (%s) average %s over the last %d months and are added on the 1st.\n",
 		    anomaly_period_charges_words(), psum, PERIOD_MONTHS);
-	if (req->backtest)
+	if (req->backtest) {
 		add_backtest(&r, &f, &md);
+		add_month_end_backtest(&r, &f, &md);
+	}
 	insight_set_message(r.result, md.buf);
 	strbuf_release(&md);
 
@@ -479,11 +619,13 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 	strbuf_addf(&method,
 		    "Least-squares linear trend with a day-of-week effect, fitted to the daily charges of the last "
 		    "%zu days (the window among 56, 91, 182 and 364 days with the lowest one-month-ahead backtest "
-		    "error on the loaded data), plus the mean of the last %d months' once-a-month charges; the 80%% "
-		    "interval is ±1.28 standard deviations: those of the daily residuals, the fitted trend and the "
-		    "monthly charges, or, when wider, the backtest's RMS error (%.2f%% a month ahead, growing with the "
-		    "square root of the horizon).",
-		    r.window, PERIOD_MONTHS, 100 * r.error_sd);
+		    "error on the loaded data), plus the month's once-a-month charges: as booked, or, until they are "
+		    "booked, the mean of the last %d months'. The 80%% interval is the wider of ±1.28 standard "
+		    "deviations of the daily residuals (widened for their autocorrelation), the fitted trend and the "
+		    "pending monthly charges, and the backtest's RMS error (%.2f%% a month ahead over %zu months, "
+		    "pooled over every candidate window, growing with the square root of the horizon) times "
+		    "Student's t for that many months.",
+		    r.window, PERIOD_MONTHS, 100 * r.error_sd, r.error_folds);
 	insight_set_method(r.result, method.buf);
 	strbuf_release(&method);
 	add_chart(&r, mf[nmonths - 1].month_end);

@@ -339,6 +339,20 @@ static struct period default_range(const struct plan *p, int today)
 	return last_full_month(today);
 }
 
+/* Move the month `bare` (its year not written) into the year of `dated`:
+ * the year before when bare_first and its month comes after dated's, the
+ * year after when it comes second and its month is earlier. */
+static void month_take_year(struct period *bare, const struct period *dated, bool bare_second)
+{
+	int y1, m1, d1, y2, m2, d2;
+	date_to_ymd(bare->start_day, &y1, &m1, &d1);
+	date_to_ymd(dated->start_day, &y2, &m2, &d2);
+	int year = bare_second ? (m1 < m2 ? y2 + 1 : y2) : (m1 > m2 ? y2 - 1 : y2);
+	bare->start_day = date_from_ymd(year, m1, 1);
+	bare->end_day = date_add_months(bare->start_day, 1);
+	snprintf(bare->label, sizeof(bare->label), "%s %d", date_month_name(m1), year);
+}
+
 /* Two periods to compare, from what the question said. */
 static void set_periods(struct reading *r, struct plan *p, int today)
 {
@@ -348,6 +362,11 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 		 * month; the second means the one before the first */
 		if (a.start_day == b.start_day && a.end_day == b.end_day)
 			b = period_previous(&a);
+		/* "October and November 2018": the month without a year takes the
+		 * other's (the year before when it comes after it in the year) */
+		if (a.unit == UNIT_MONTH && b.unit == UNIT_MONTH && r->times[0].explicit_year != r->times[1].explicit_year)
+			month_take_year(r->times[0].explicit_year ? &b : &a, r->times[0].explicit_year ? &a : &b,
+					r->times[0].explicit_year);
 		p->periods[0] = a.start_day <= b.start_day ? a : b;
 		p->periods[1] = a.start_day <= b.start_day ? b : a;
 	} else if (r->ntimes == 1 && r->times[0].is_span && r->times[0].to.start_day > r->times[0].from.start_day &&

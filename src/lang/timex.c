@@ -629,6 +629,16 @@ read:
 		set_period(&m->to, start, date_add_months(start, 1), UNIT_MONTH, 1);
 		label_month(&m->to);
 	}
+	/* "October to November 2018": October takes November's year (the year
+	 * before when it would come after November). */
+	if (!start_year && end_year && m->to.unit == UNIT_MONTH && m->from.unit == UNIT_MONTH) {
+		int y1, m1, d1, y2, m2, d2;
+		date_to_ymd(m->from.start_day, &y1, &m1, &d1);
+		date_to_ymd(m->to.start_day, &y2, &m2, &d2);
+		int start = date_from_ymd(m1 <= m2 ? y2 : y2 - 1, m1, 1);
+		set_period(&m->from, start, date_add_months(start, 1), UNIT_MONTH, 1);
+		label_month(&m->from);
+	}
 	if (m->to.end_day <= m->from.start_day) {
 		r->pos = save;
 		return false;
@@ -649,6 +659,7 @@ size_t timex_find(const struct token_list *toks, int today, struct time_mention 
 		memset(&m, 0, sizeof(m));
 		bool explicit_year;
 		if (read_span(&r, &m) || (r.pos = start, read_period(&r, &m.period, &explicit_year))) {
+			m.explicit_year = !m.is_span && explicit_year;
 			m.first = start;
 			m.last = r.pos - 1;
 			out[n++] = m;

@@ -29,6 +29,7 @@ struct time_mention {
 	struct period period;    /* the whole range */
 	bool is_span;            /* "from X to Y", "between X and Y", "since X" */
 	struct period from, to;  /* a span's endpoints ("since X": to = up to today) */
+	bool explicit_year;      /* not a span, and its year was written ("November 2018", "2018") */
 };
 
 /* Find up to max time expressions, left to right; returns how many. */

@@ -120,7 +120,7 @@ int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
 	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
 	vocab_init(&ctx->vocab);
-	if (load_vocabulary(ctx, e)) {
+	if (load_vocabulary(ctx, e) || loaded_days_read(ctx->dialect, db, &ctx->loaded, e)) {
 		vocab_release(&ctx->vocab);
 		return -1;
 	}
@@ -145,22 +145,49 @@ void ask_context_ready(struct ask_context *ctx)
 	}
 }
 
-void ask_interpretation(const struct parse_result *parsed, char *buf, size_t size)
+/* "How I read it" of a plan with the parser's notes. */
+static void interpretation_of(const struct plan *p, const char *notes, char *buf, size_t size)
 {
-	plan_describe(&parsed->plan, buf, size);
-	if (parsed->notes[0]) {
+	plan_describe(p, buf, size);
+	if (notes[0]) {
 		size_t n = strlen(buf);
-		snprintf(buf + n, size - n, " (%s)", parsed->notes);
+		snprintf(buf + n, size - n, " (%s)", notes);
 	}
 }
 
-/* The total of the period before the plan's range, for "up 4% from ...". */
-static bool previous_total(struct ask_context *ctx, const struct plan *p, struct answer_context *actx)
+void ask_interpretation(const struct parse_result *parsed, char *buf, size_t size)
+{
+	interpretation_of(&parsed->plan, parsed->notes, buf, size);
+}
+
+/* A year among the question's words ("2018", "2018-10-01"): its dates are
+ * meant as written, never moved to the data's own time. */
+static bool year_written(const struct parse_result *parsed)
+{
+	for (size_t i = 0; i < parsed->nwords; i++) {
+		const char *w = parsed->words[i].word;
+		if ((w[0] == '1' || w[0] == '2') && isdigit((unsigned char)w[1]) && isdigit((unsigned char)w[2]) &&
+		    isdigit((unsigned char)w[3]) && (w[4] == '\0' || w[4] == '-')) {
+			int year = (w[0] - '0') * 1000 + (w[1] - '0') * 100 + (w[2] - '0') * 10 + (w[3] - '0');
+			if (year >= 1990 && year <= 2100)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The total of the period before the plan's range, for "up 4% from ...":
+ * of the same days when the range is loaded only in part, none when the
+ * period before is not all loaded (periods_previous); why says so. */
+static bool previous_total(struct ask_context *ctx, const struct plan *p, struct answer_context *actx, char *why,
+			   size_t why_size)
 {
 	if (p->intent != INTENT_TOTAL || p->group.dim != DIM_NONE || p->range.unit == UNIT_SPAN)
 		return false;
 	struct plan prev = *p;
-	prev.range = period_previous(&p->range);
+	bool same_days;
+	if (!periods_previous(&ctx->loaded, &p->range, &prev.range, &same_days, why, why_size))
+		return false;
 	struct strbuf sql;
 	strbuf_init(&sql, 0);
 	struct table t;
@@ -412,6 +439,11 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 {
 	double started = now_ms();
 	const struct plan *p = &parsed->plan;
+	/* relative dates of data that ended long ago: its own latest period */
+	struct plan moved = parsed->plan;
+	char moved_note[512] = "";
+	if (periods_move_to_data(&ctx->loaded, today, &moved, year_written(parsed), moved_note, sizeof(moved_note)))
+		p = &moved;
 	if (p->intent == INTENT_INSIGHT) {
 		if (ask_insight(ctx, parsed, today, answer, e))
 			return -1;
@@ -439,12 +471,24 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	struct answer_context actx;
 	answer_context_init(&actx);
 	actx.currency = ctx->currency;
+	char why[256] = "";
 	if (runs)
-		previous_total(ctx, p, &actx);
+		previous_total(ctx, p, &actx, why, sizeof(why));
+	if (moved_note[0])
+		strbuf_addf(&md, "%s\n\n", moved_note);
 	answer_narrate(p, &t, &actx, &md);
+	/* what the data does not cover, and what a change compares */
+	struct strbuf coverage;
+	strbuf_init(&coverage, 0);
+	if (runs)
+		periods_coverage_note(&ctx->loaded, p, &coverage);
+	if (why[0])
+		strbuf_addf(&coverage, "%s%s", coverage.len ? " " : "", why);
+	if (coverage.len)
+		strbuf_addf(&md, "\n\n%s", coverage.buf);
 
 	char interpretation[1024];
-	ask_interpretation(parsed, interpretation, sizeof(interpretation));
+	interpretation_of(p, parsed->notes, interpretation, sizeof(interpretation));
 	json_t *o = json_object();
 	json_object_set_new(o, "message", json_string(md.buf));
 	json_object_set_new(o, "interpretation", json_string(interpretation));
@@ -471,6 +515,10 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	set_reading(o, parsed);
 	json_object_set_new(o, "outcome", json_string(p->intent == INTENT_CLARIFY ? "clarified"
 						       : p->intent == INTENT_REFUSE ? "refused" : "answered"));
+	if (moved_note[0] || coverage.len)
+		json_object_set_new(o, "periods_note", json_pack("{s:s?, s:s?}", "moved", moved_note[0] ? moved_note : NULL,
+								 "coverage", coverage.len ? coverage.buf : NULL));
+	strbuf_release(&coverage);
 	json_object_set_new(o, "elapsed_ms", json_real(now_ms() - started));
 	*answer = o;
 out:

@@ -19,6 +19,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "periods.h"
 #include "plan.h"
 #include "vocab.h"
 
@@ -41,6 +42,7 @@ struct ask_context {
 	void *cancel_arg;
 	char currency[16]; /* of most of the cost, from the vocabulary table */
 	struct state *state; /* the knowledge base for the analyses; NULL: none (borrowed) */
+	struct loaded_days loaded; /* the data's first and last day (periods.h) */
 };
 
 /* The previous turn of a conversation, as stored. */

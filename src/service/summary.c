@@ -1,11 +1,13 @@
 /*
  * summary: the data at a glance for the web UI's first screen (the API's
  * GET /api/v1/data/summary): info.c's sections, the date range, this
- * month to date against the same days of last month, and starter
+ * month to date (daily charges against the same days of last month, fees
+ * apart), and starter
  * questions that this data answers (each read by the parser to be sure).
  * Queries only; pool.c caches the result per data version.
  */
 #include "summary.h"
+#include "charges.h"
 #include "date.h"
 #include "info.h"
 #include "parse.h"
@@ -40,38 +42,63 @@ static struct day_text day_text(int day)
 	return d;
 }
 
-/* The amortized cost of [m0, as_of] and of the same days a month earlier,
- * and the top service of [m0, as_of]. */
-static int summary_month_to_date(struct ask_context *ctx, int as_of, json_t *o, struct err *e)
+/* Month to date like for like: fees (charges_monthly_sql's once-a-month
+ * charges, booked on the 1st) would make the 1st of any month look like a
+ * spike, so the change compares the daily charges of [m0, as_of] with those
+ * of the same days a month earlier, and the fees booked this month with the
+ * whole of last month's (a month's fees are known once booked). The total
+ * (amount) still counts both. */
+static int summary_month_to_date(struct ask_context *ctx, int as_of, int today, json_t *o, struct err *e)
 {
 	int m0 = date_month_start(as_of), p0 = date_add_months(m0, -1);
 	int py, pm, pd;
 	date_to_ymd(p0, &py, &pm, &pd);
 	int offset = as_of - m0, plen = date_days_in_month(py, pm);
 	int p_end = p0 + (offset < plen - 1 ? offset : plen - 1);
+	struct strbuf daily = STRBUF_INIT;
+	charges_monthly_sql(&daily, true);
 	struct table t;
 	table_init(&t);
-	if (db_queryf(ctx->db, &t, e, /* dates finq wrote itself */
-		  "SELECT coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0),"
-		  " coalesce(sum(amortized_cost) FILTER (WHERE usage_date <= DATE '%s'), 0)"
-		  " FROM costs WHERE usage_date BETWEEN DATE '%s' AND DATE '%s'",
-		  day_text(m0).s, day_text(p_end).s, day_text(p0).s, day_text(as_of).s)) {
+	int rc = db_queryf(ctx->db, &t, e, /* dates finq wrote itself; the predicate is finq's own */
+			   "SELECT coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0),"
+			   " coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s' AND %s), 0),"
+			   " coalesce(sum(amortized_cost) FILTER (WHERE usage_date <= DATE '%s' AND %s), 0),"
+			   " coalesce(sum(amortized_cost) FILTER (WHERE usage_date < DATE '%s' AND NOT (%s)), 0)"
+			   " FROM costs WHERE usage_date BETWEEN DATE '%s' AND DATE '%s'",
+			   day_text(m0).s, day_text(m0).s, daily.buf, day_text(p_end).s, daily.buf, day_text(m0).s,
+			   daily.buf, day_text(p0).s, day_text(as_of).s);
+	strbuf_release(&daily);
+	if (rc) {
 		table_release(&t);
 		return -1;
 	}
-	double amount = cell_number(table_at(&t, 0, 0)), before = cell_number(table_at(&t, 0, 1));
+	double amount = cell_number(table_at(&t, 0, 0)), usage = cell_number(table_at(&t, 0, 1));
+	double usage_before = cell_number(table_at(&t, 0, 2)), fees_last_month = cell_number(table_at(&t, 0, 3));
+	char now[32], then[32], compared[96], label[32];
+	date_span_label(m0, as_of, now, sizeof(now));
+	date_span_label(p0, p_end, then, sizeof(then));
+	snprintf(compared, sizeof(compared), "%s vs %s, fees excluded", now, then);
+	month_name(m0, label, sizeof(label));
 	json_t *mtd = json_object();
 	json_object_set_new(mtd, "as_of", date_json(as_of));
 	json_object_set_new(mtd, "month", date_json(m0));
+	json_object_set_new(mtd, "month_label", json_string(label));
+	/* the data ended before this month began: the header names its month */
+	json_object_set_new(mtd, "past_month", json_boolean(m0 < date_month_start(today)));
 	json_object_set_new(mtd, "amount", json_real(amount));
-	json_object_set_new(mtd, "same_days_last_month", json_real(before));
-	json_object_set_new(mtd, "change_pct",
-			    before != 0 ? json_real(round((amount - before) / fabs(before) * 1000) / 10) : json_null());
+	json_object_set_new(mtd, "usage", json_real(usage));
+	json_object_set_new(mtd, "same_days_last_month", json_real(usage_before));
+	json_object_set_new(mtd, "fees", json_real(amount - usage));
+	json_object_set_new(mtd, "fees_last_month", json_real(fees_last_month));
+	json_object_set_new(mtd, "compared", json_string(compared));
+	json_object_set_new(mtd, "change_pct", usage_before != 0
+						       ? json_real(round((usage - usage_before) / fabs(usage_before) * 1000) / 10)
+						       : json_null());
 	json_object_set_new(o, "month_to_date", mtd);
 	table_release(&t);
 
 	table_init(&t);
-	int rc = db_queryf(ctx->db, &t, e, /* dates finq wrote itself */
+	rc = db_queryf(ctx->db, &t, e, /* dates finq wrote itself */
 		       "SELECT service_code, any_value(service_name), sum(amortized_cost) AS cost FROM costs"
 		       " WHERE usage_date BETWEEN DATE '%s' AND DATE '%s' AND service_code IS NOT NULL"
 		       " GROUP BY 1 ORDER BY cost DESC, 1 LIMIT 1",
@@ -234,7 +261,7 @@ int summary_build(struct ask_context *ctx, int today, json_t **out, struct err *
 						       date_json(last_day)));
 	/* "to date": today, or the last day of data when that is earlier */
 	int as_of = today < last_day && today >= first_day ? today : last_day;
-	if (summary_month_to_date(ctx, as_of, o, e) || summary_starters(ctx, as_of, first_day, today, o, o, e)) {
+	if (summary_month_to_date(ctx, as_of, today, o, e) || summary_starters(ctx, as_of, first_day, today, o, o, e)) {
 		json_decref(o);
 		return err_recode(e, ERR_DATABASE);
 	}

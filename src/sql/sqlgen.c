@@ -7,9 +7,10 @@
  * labels of a comparison), since users read them.
  */
 #include "sqlgen.h"
+#include "charges.h"
+#include "date.h"
 #include "dialect.h"
 #include "dims.h"
-#include "date.h"
 
 #include <string.h>
 
@@ -483,10 +484,119 @@ static double months_in(int start, int end)
 	return months;
 }
 
+/* sum(CASE WHEN <in [start, end)> [AND <monthly or daily charges>] THEN measure ELSE 0 END) */
+static void add_sum_when(struct gen *g, int start, int end, int charges)
+{
+	struct period per = { .start_day = start, .end_day = end };
+	strbuf_addstr(g->sql, "sum(CASE WHEN ");
+	add_in_period(g, &per);
+	if (charges) {
+		strbuf_addstr(g->sql, " AND ");
+		charges_monthly_sql(g->sql, charges > 0);
+	}
+	strbuf_addstr(g->sql, " THEN ");
+	add_measure(g);
+	strbuf_addstr(g->sql, " ELSE 0 END)");
+}
+
+/* The days the data holds in the range, whatever the filters (a service
+ * used on one day of thirty runs at a thirtieth of its daily rate). */
+static void add_days_with_data(struct gen *g)
+{
+	strbuf_addf(g->sql, "greatest(1, (SELECT count(DISTINCT usage_date) FROM %s WHERE ", g->from);
+	add_in_period(g, &g->p->range);
+	strbuf_addstr(g->sql, "))");
+}
+
+/* The monthly charges of the range's last month once booked (it has any),
+ * else of the month before. */
+static void add_monthly_fees(struct gen *g)
+{
+	int m1 = date_month_start(g->p->range.end_day - 1), m0 = date_add_months(m1, -1), m2 = date_add_months(m1, 1);
+	struct period last = { .start_day = m1, .end_day = m2 };
+	strbuf_addstr(g->sql, "CASE WHEN sum(CASE WHEN ");
+	add_in_period(g, &last);
+	strbuf_addstr(g->sql, " AND ");
+	charges_monthly_sql(g->sql, false);
+	strbuf_addstr(g->sql, " THEN 1 ELSE 0 END) > 0 THEN ");
+	add_sum_when(g, m1, m2, -1);
+	strbuf_addstr(g->sql, " ELSE ");
+	add_sum_when(g, m0, m1, -1);
+	strbuf_addstr(g->sql, " END");
+}
+
+/* daily charges / days with data * 30.4375 + monthly fees */
+static void add_monthly_run_rate(struct gen *g)
+{
+	strbuf_addstr(g->sql, "(");
+	add_sum_when(g, g->p->range.start_day, g->p->range.end_day, 1);
+	strbuf_addstr(g->sql, " / ");
+	add_days_with_data(g);
+	strbuf_addstr(g->sql, " * 30.4375 + ");
+	add_monthly_fees(g);
+	strbuf_addstr(g->sql, ")");
+}
+
+/*
+ * "What is our run rate": the average daily cost of the range, and the
+ * run rate of a month of average length (and of a year): the daily charges
+ * at their average over the days the data holds in the range, plus the
+ * monthly fees (charges.h) as one lump. Dividing by the range's days, or
+ * counting fees only when the range happens to hold a 1st, put the run rate
+ * below every real month.
+ */
+static void build_run_rate(struct gen *g)
+{
+	const struct plan *p = g->p;
+	int start = p->range.start_day, end = p->range.end_day, days = end - start;
+	const char *m = measures[p->measure].name;
+	strbuf_addstr(g->sql, "SELECT ");
+	if (p->group.dim != DIM_NONE) {
+		add_group_columns(g);
+		strbuf_addstr(g->sql, ", ");
+	}
+	add_sum_when(g, start, end, 0);
+	strbuf_addf(g->sql, " / %d.0 AS average_daily_%s, ", days, m);
+	add_sum_when(g, start, end, 0);
+	strbuf_addf(g->sql, " AS total_%s, %d AS days, ", m, days);
+	add_days_with_data(g);
+	strbuf_addstr(g->sql, " AS days_with_data, ");
+	add_monthly_fees(g);
+	strbuf_addstr(g->sql, " AS monthly_fees,\n  ");
+	add_monthly_run_rate(g);
+	strbuf_addstr(g->sql, " AS monthly_run_rate, ");
+	add_monthly_run_rate(g);
+	strbuf_addstr(g->sql, " * 12 AS annual_run_rate");
+	/* the rows of the range, and the monthly charges of the two months */
+	int m1 = date_month_start(end - 1);
+	struct period fees = { .start_day = date_add_months(m1, -1), .end_day = date_add_months(m1, 1) };
+	strbuf_addf(g->sql, "\nFROM %s\nWHERE ((", g->from);
+	add_in_period(g, &p->range);
+	strbuf_addstr(g->sql, ") OR (");
+	add_in_period(g, &fees);
+	strbuf_addstr(g->sql, " AND ");
+	charges_monthly_sql(g->sql, false);
+	strbuf_addstr(g->sql, "))");
+	for (int i = 0; i < p->nfilters && !p->share_of_total; i++) {
+		strbuf_addstr(g->sql, "\n  AND ");
+		add_filter(g, &p->filters[i]);
+	}
+	if (p->group.dim != DIM_NONE) {
+		strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
+		add_sum_when(g, start, end, 0);
+		strbuf_addf(g->sql, " <> 0\nORDER BY total_%s DESC, 1", m);
+		add_limit(g);
+	}
+}
+
 static void build_average_daily(struct gen *g)
 {
 	const struct plan *p = g->p;
 	int days = p->range.end_day - p->range.start_day;
+	if (p->run_rate && p->grain != GRAIN_MONTH) {
+		build_run_rate(g);
+		return;
+	}
 	strbuf_addstr(g->sql, "SELECT ");
 	if (p->group.dim != DIM_NONE) {
 		add_group_columns(g);
@@ -512,14 +622,6 @@ static void build_average_daily(struct gen *g)
 	strbuf_addf(g->sql, " / %d.0 AS average_daily_%s, ", days, measures[p->measure].name);
 	add_sum(g);
 	strbuf_addf(g->sql, " AS total_%s, %d AS days", measures[p->measure].name, days);
-	if (p->run_rate) {
-		/* a month of average length, and a year, at the same daily rate */
-		strbuf_addstr(g->sql, ", ");
-		add_sum(g);
-		strbuf_addf(g->sql, " / %d.0 * 30.4375 AS monthly_run_rate, ", days);
-		add_sum(g);
-		strbuf_addf(g->sql, " / %d.0 * 365 AS annual_run_rate", days);
-	}
 	add_where(g, false);
 	if (p->group.dim != DIM_NONE) {
 		strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");

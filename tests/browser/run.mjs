@@ -186,6 +186,11 @@ async function run(context, base, expect) {
     assert(mtdShown, 'month-to-date spend is not shown (is month_to_date in /api/v1/data/summary?)');
     const mtd = await page.locator('#mtd-value').textContent();
     assert(/^\$[\d,]+\.\d\d$/.test(mtd), `month to date reads '${mtd}'`);
+    // like for like, and the month named: the data ended before "today" (2025-12-04)
+    const mtdSub = await page.locator('#mtd-sub').textContent();
+    assert(/Nov 1-30 vs Oct 1-30, fees excluded/.test(mtdSub), `month to date compares '${mtdSub}'`);
+    const mtdAsof = await page.locator('#mtd-asof').textContent();
+    assert(/November 2025/.test(mtdAsof), `month to date is dated '${mtdAsof}'`);
     const top = await page.locator('#top-value').textContent();
     assert(top && top !== '…', `top service reads '${top}'`);
   });

@@ -616,6 +616,28 @@ static void test_summary(void **state)
 	assert_true(json_number_value(json_object_get(mtd, "amount")) < 65197.77 / 2);
 	call_done(&c);
 
+	/* like for like: the 1st of October and of November both carry the
+	 * monthly fees; daily charges are flat, so the change is small and
+	 * says what it compares (with the fees in, Nov 1-4 looked down 45%) */
+	call(fx->api, &c, "GET", "/api/v1/data/summary?today=2025-11-04", NULL);
+	mtd = json_object_get(c.json, "month_to_date");
+	assert_string_equal(json_string_value(json_object_get(mtd, "compared")),
+			    "Nov 1-4 vs Oct 1-4, fees excluded");
+	assert_true(fabs(json_number_value(json_object_get(mtd, "change_pct"))) < 5);
+	assert_true(json_number_value(json_object_get(mtd, "fees")) > 5000);
+	assert_true(json_number_value(json_object_get(mtd, "fees_last_month")) > 5000);
+	assert_close(json_number_value(json_object_get(mtd, "usage")) + json_number_value(json_object_get(mtd, "fees")),
+		     json_number_value(json_object_get(mtd, "amount")), 0.01);
+	assert_true(json_is_false(json_object_get(mtd, "past_month")));
+	call_done(&c);
+
+	/* a dataset that ended long ago: the header names its month */
+	call(fx->api, &c, "GET", "/api/v1/data/summary?today=2026-12-07", NULL);
+	mtd = json_object_get(c.json, "month_to_date");
+	assert_string_equal(json_string_value(json_object_get(mtd, "month_label")), "November 2025");
+	assert_true(json_is_true(json_object_get(mtd, "past_month")));
+	call_done(&c);
+
 	call(fx->api, &c, "GET", "/api/v1/data/summary?today=tomorrow", NULL);
 	assert_int_equal(c.resp.status, 400);
 	assert_string_equal(error_field(&c), "today");
