@@ -289,8 +289,8 @@ static int load(struct forecast_run *r, struct err *e)
 	struct table t;
 	table_init(&t);
 	int rc = insight_query(r->req, r->result, &t, e,
-			       "SELECT (usage_date - DATE '1970-01-01')::INTEGER AS day, sum(%s) AS cost\n"
-			       "FROM costs WHERE %s AND usage_date <= DATE '%s'\nGROUP BY ALL ORDER BY ALL",
+			       "SELECT $day_number(usage_date) AS day, sum(%s) AS cost\n"
+			       "FROM costs WHERE %s AND usage_date <= $date('%s')\nGROUP BY usage_date ORDER BY usage_date",
 			       r->cost, daily.buf, today);
 	if (rc == 0 && t.nrows) {
 		r->first_day = (int)cell_number(table_at(&t, 0, 0));
@@ -304,9 +304,9 @@ static int load(struct forecast_run *r, struct err *e)
 	if (rc == 0 && r->n) {
 		table_init(&t);
 		rc = insight_query(r->req, r->result, &t, e,
-				   "SELECT (date_trunc('month', usage_date)::DATE - DATE '1970-01-01')::INTEGER AS month,\n"
-				   "  sum(%s) AS cost\nFROM costs WHERE %s AND usage_date <= DATE '%s'\n"
-				   "GROUP BY ALL ORDER BY ALL",
+				   "SELECT $day_number($month_start(usage_date)) AS month,\n"
+				   "  sum(%s) AS cost\nFROM costs WHERE %s AND usage_date <= $date('%s')\n"
+				   "GROUP BY $month_start(usage_date) ORDER BY $month_start(usage_date)",
 				   r->cost, monthly.buf, today);
 		if (rc == 0) {
 			r->period = xcalloc(t.nrows + 1, sizeof(*r->period));

@@ -7,6 +7,7 @@
  * Queries only; pool.c caches the result per data version.
  */
 #include "summary.h"
+#include "ask.h"
 #include "charges.h"
 #include "date.h"
 #include "info.h"
@@ -59,12 +60,12 @@ static int summary_month_to_date(struct ask_context *ctx, int as_of, int today, 
 	charges_monthly_sql(&daily, true);
 	struct table t;
 	table_init(&t);
-	int rc = db_queryf(ctx->db, &t, e, /* dates finq wrote itself; the predicate is finq's own */
-			   "SELECT coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0),"
-			   " coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s' AND %s), 0),"
-			   " coalesce(sum(amortized_cost) FILTER (WHERE usage_date <= DATE '%s' AND %s), 0),"
-			   " coalesce(sum(amortized_cost) FILTER (WHERE usage_date < DATE '%s' AND NOT (%s)), 0)"
-			   " FROM costs WHERE usage_date BETWEEN DATE '%s' AND DATE '%s'",
+	int rc = ask_queryf(ctx->dialect, ctx->db, &t, e, /* dates finq wrote itself; the predicate is finq's own */
+			   "SELECT coalesce($sum_if(amortized_cost, usage_date >= $date('%s')), 0),"
+			   " coalesce($sum_if(amortized_cost, usage_date >= $date('%s') AND %s), 0),"
+			   " coalesce($sum_if(amortized_cost, usage_date <= $date('%s') AND %s), 0),"
+			   " coalesce($sum_if(amortized_cost, usage_date < $date('%s') AND NOT (%s)), 0)"
+			   " FROM costs WHERE usage_date BETWEEN $date('%s') AND $date('%s')",
 			   day_text(m0).s, day_text(m0).s, daily.buf, day_text(p_end).s, daily.buf, day_text(m0).s,
 			   daily.buf, day_text(p0).s, day_text(as_of).s);
 	strbuf_release(&daily);
@@ -98,9 +99,9 @@ static int summary_month_to_date(struct ask_context *ctx, int as_of, int today, 
 	table_release(&t);
 
 	table_init(&t);
-	rc = db_queryf(ctx->db, &t, e, /* dates finq wrote itself */
-		       "SELECT service_code, any_value(service_name), sum(amortized_cost) AS cost FROM costs"
-		       " WHERE usage_date BETWEEN DATE '%s' AND DATE '%s' AND service_code IS NOT NULL"
+	rc = ask_queryf(ctx->dialect, ctx->db, &t, e, /* dates finq wrote itself */
+		       "SELECT service_code, $any(service_name), sum(amortized_cost) AS cost FROM costs"
+		       " WHERE usage_date BETWEEN $date('%s') AND $date('%s') AND service_code IS NOT NULL"
 		       " GROUP BY 1 ORDER BY cost DESC, 1 LIMIT 1",
 		       day_text(m0).s, day_text(as_of).s);
 	if (rc == 0 && t.nrows == 1) {
@@ -166,8 +167,8 @@ static int summary_starters(struct ask_context *ctx, int as_of, int first_day, i
 	struct table t;
 
 	table_init(&t);
-	if (db_queryf(ctx->db, &t, e, /* dates finq wrote itself */
-		  "SELECT service_code FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'"
+	if (ask_queryf(ctx->dialect, ctx->db, &t, e, /* dates finq wrote itself */
+		  "SELECT service_code FROM costs WHERE usage_date >= $date('%s') AND usage_date < $date('%s')"
 		  " AND service_code IS NOT NULL GROUP BY 1 ORDER BY sum(amortized_cost) DESC, 1 LIMIT 1",
 		  day_text(last_full).s, day_text(after).s))
 		goto fail;
@@ -177,11 +178,11 @@ static int summary_starters(struct ask_context *ctx, int as_of, int first_day, i
 
 	table_init(&t);
 	struct day_text mid = day_text(last_full);
-	if (db_queryf(ctx->db, &t, e, /* dates finq wrote itself */
-		  "SELECT service_code FROM costs WHERE usage_date >= DATE '%s' AND usage_date < DATE '%s'"
+	if (ask_queryf(ctx->dialect, ctx->db, &t, e, /* dates finq wrote itself */
+		  "SELECT service_code FROM costs WHERE usage_date >= $date('%s') AND usage_date < $date('%s')"
 		  " AND service_code IS NOT NULL GROUP BY 1 ORDER BY abs("
-		  "coalesce(sum(amortized_cost) FILTER (WHERE usage_date >= DATE '%s'), 0) -"
-		  " coalesce(sum(amortized_cost) FILTER (WHERE usage_date < DATE '%s'), 0)) DESC, 1 LIMIT 1",
+		  "coalesce($sum_if(amortized_cost, usage_date >= $date('%s')), 0) -"
+		  " coalesce($sum_if(amortized_cost, usage_date < $date('%s')), 0)) DESC, 1 LIMIT 1",
 		  day_text(before).s, day_text(after).s, mid.s, mid.s))
 		goto fail;
 	if (t.nrows == 1 && table_at(&t, 0, 0)->kind == CELL_TEXT && before >= date_month_start(first_day))
