@@ -522,7 +522,7 @@ size_t *rank_values(const double *v, size_t n, bool ascending)
 		double x = isnan(v[i]) ? (ascending ? HUGE_VAL : -HUGE_VAL) : v[i]; /* NaN last */
 		r[i] = (struct ranked){ ascending ? x : -x, i };
 	}
-	qsort(r, n, sizeof(*r), ranked_cmp);
+	sort_array(r, n, sizeof(*r), ranked_cmp);
 	for (size_t i = 0; i < n; i++)
 		out[i] = r[i].i;
 	free(r);
@@ -559,7 +559,7 @@ static size_t number_distinct(char *const *s, size_t n, size_t *ids, const char 
 	size_t nu = 0;
 	for (size_t i = 0; i < n; i++)
 		k[i] = (struct keyed){ s[i], i };
-	qsort(k, n, sizeof(*k), keyed_cmp);
+	sort_array(k, n, sizeof(*k), keyed_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (!nu || strcmp(u[nu - 1], k[i].s) != 0)
 			u[nu++] = k[i].s;

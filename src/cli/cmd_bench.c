@@ -56,7 +56,7 @@ static double percentile(double *v, size_t n, double pct)
 {
 	if (!n)
 		return 0;
-	qsort(v, n, sizeof(*v), compare_doubles);
+	sort_array(v, n, sizeof(*v), compare_doubles);
 	double rank = pct / 100.0 * (double)(n - 1);
 	size_t lo = (size_t)floor(rank), hi = (size_t)ceil(rank);
 	return v[lo] + (v[hi] - v[lo]) * (rank - (double)lo);

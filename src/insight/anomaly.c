@@ -321,7 +321,7 @@ static int by_specificity(const void *pa, const void *pb)
 /* Each alert is evidence for the first more specific one showing the same event. */
 static void merge_alerts(struct run *r)
 {
-	qsort(r->alerts, r->nalerts, sizeof(*r->alerts), by_specificity);
+	sort_array(r->alerts, r->nalerts, sizeof(*r->alerts), by_specificity);
 	for (size_t i = 0; i < r->nalerts; i++) {
 		r->alerts[i].primary = -1;
 		for (size_t j = 0; j < i; j++)
@@ -652,7 +652,7 @@ static void finish(struct run *r)
 		}
 		shown[nshown++] = al;
 	}
-	qsort(shown, nshown, sizeof(*shown), by_impact);
+	sort_array(shown, nshown, sizeof(*shown), by_impact);
 	size_t limit = req->limit > 0 ? (size_t)req->limit : DEFAULT_LIMIT;
 	size_t nfound = nshown;
 	if (nshown > limit)

@@ -237,8 +237,8 @@ static int architecture_run(const struct insight_request *req, json_t **out, str
 			add_total(by_region, &nregions, lines[i].region, lines[i].cost);
 	}
 	table_release(&t);
-	qsort(by_layer, nlayers, sizeof(*by_layer), by_cost);
-	qsort(by_region, nregions, sizeof(*by_region), by_cost);
+	sort_array(by_layer, nlayers, sizeof(*by_layer), by_cost);
+	sort_array(by_region, nregions, sizeof(*by_region), by_cost);
 
 	json_t *items = json_object_get(result, "items");
 	for (size_t s = 0; s < sizeof(signals) / sizeof(signals[0]); s++) {

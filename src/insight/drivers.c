@@ -280,7 +280,7 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 	double change = total1 - total0;
 
 	/* fold lines into drivers */
-	qsort(lines, n, sizeof(*lines), cmp_line_driver);
+	sort_array(lines, n, sizeof(*lines), cmp_line_driver);
 	struct driver *drivers = xcalloc(n + 1, sizeof(*drivers));
 	size_t ndrivers = 0;
 	int *news = xcalloc(n + 1, sizeof(*news)), *gones = xcalloc(n + 1, sizeof(*gones));
@@ -299,7 +299,7 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 			d->top_resource_change = lc;
 		}
 	}
-	qsort(drivers, ndrivers, sizeof(*drivers), by_change);
+	sort_array(drivers, ndrivers, sizeof(*drivers), by_change);
 	/* count new and removed lines per driver after sorting: by key match */
 	size_t limit = req->limit > 0 ? (size_t)req->limit : DEFAULT_LIMIT;
 	size_t shown = ndrivers < limit ? ndrivers : limit;
@@ -434,7 +434,7 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 	for (int k = 0; k < K_COUNT; k++) {
 		for (size_t i = 0; i < n; i++)
 			cs[i] = (struct contribution){ lines[i].key[k], lines[i].c0, lines[i].c1 };
-		qsort(cs, n, sizeof(*cs), cmp_contribution_value);
+		sort_array(cs, n, sizeof(*cs), cmp_contribution_value);
 		size_t nv = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (nv && strcmp(cs[nv - 1].value, cs[i].value) == 0) {
@@ -444,7 +444,7 @@ static int drivers_run(const struct insight_request *req, json_t **out, struct e
 				cs[nv++] = cs[i];
 			}
 		}
-		qsort(cs, nv, sizeof(*cs), by_contribution_change);
+		sort_array(cs, nv, sizeof(*cs), by_contribution_change);
 		if (nv <= 1 && (k == K_SERVICE || k == K_CHARGE_TYPE))
 			continue; /* one value: says nothing */
 		json_t *arr = json_array();

@@ -403,7 +403,7 @@ static void summarize(const struct insight_request *req, const struct owners *o,
 		teams[k].count++;
 		total += list[i]->cost;
 	}
-	qsort(teams, nt, sizeof(*teams), by_cost);
+	sort_array(teams, nt, sizeof(*teams), by_cost);
 	static const char *const names[] = { "likely_owner", "resources", "untagged_cost", "mean_confidence" };
 	static const enum cell_kind kinds[] = { CELL_TEXT, CELL_INT, CELL_REAL, CELL_REAL };
 	struct table t;

@@ -286,7 +286,7 @@ static int recommend_run(const struct insight_request *req, json_t **out, struct
 		json_decref(result);
 		return err_prefix(e, "recommend");
 	}
-	qsort(o, n, sizeof(*o), by_saving);
+	sort_array(o, n, sizeof(*o), by_saving);
 	if (req->limit > 0 && (size_t)req->limit < n) {
 		for (size_t i = (size_t)req->limit; i < n; i++)
 			finding_release(&o[i].f);

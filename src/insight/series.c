@@ -40,7 +40,7 @@ static double median_inplace(double *buf, size_t n)
 {
 	if (n == 0)
 		return NAN;
-	qsort(buf, n, sizeof(*buf), cmp_double);
+	sort_array(buf, n, sizeof(*buf), cmp_double);
 	return n % 2 ? buf[n / 2] : 0.5 * (buf[n / 2 - 1] + buf[n / 2]);
 }
 

@@ -413,7 +413,7 @@ void vocab_finish(struct vocab *v)
 		free(e->display);
 		e->display = xstrdup(e->nvalues == 1 && e->op == FILTER_IN ? e->values[0] : value_synonyms[i].phrase);
 	}
-	qsort(v->items, v->n, sizeof(*v->items), compare_entries);
+	sort_array(v->items, v->n, sizeof(*v->items), compare_entries);
 	size_t out = 0;
 	for (size_t i = 0; i < v->n; i++) {
 		if (out && same_reading(&v->items[out - 1], &v->items[i])) {

@@ -104,7 +104,7 @@ int file_list_expand(struct file_list *l, const char *const *paths, int npaths, 
 			return -1;
 		}
 	}
-	qsort(l->items, l->n, sizeof(*l->items), compare_entries);
+	sort_array(l->items, l->n, sizeof(*l->items), compare_entries);
 	/* The same file reached twice (named and inside a folder): keep one,
 	 * named if either was. */
 	size_t out = 0;
