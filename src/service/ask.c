@@ -120,7 +120,8 @@ int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)
 	ctx->timeout_seconds = SANDBOX_DEFAULT_TIMEOUT;
 	ctx->max_rows = SANDBOX_DEFAULT_MAX_ROWS;
 	vocab_init(&ctx->vocab);
-	if (load_vocabulary(ctx, e) || loaded_days_read(ctx->dialect, db, &ctx->loaded, e)) {
+	const char *days_from = ctx->summaries & SQL_SUMMARY_DAY ? "costs_day" : "costs";
+	if (load_vocabulary(ctx, e) || loaded_days_read(ctx->dialect, db, days_from, &ctx->loaded, e)) {
 		vocab_release(&ctx->vocab);
 		return -1;
 	}

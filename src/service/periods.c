@@ -12,14 +12,16 @@
 #include <stdio.h>
 #include <string.h>
 
-int loaded_days_read(const struct sql_dialect *dialect, struct db *db, struct loaded_days *out, struct err *e)
+int loaded_days_read(const struct sql_dialect *dialect, struct db *db, const char *table, struct loaded_days *out,
+		     struct err *e)
 {
 	struct table t;
 	table_init(&t);
 	memset(out, 0, sizeof(*out));
-	struct strbuf sql = STRBUF_INIT;
-	int rc = sql_expand(dialect, "SELECT $day_number(min(usage_date)), $day_number(max(usage_date)) FROM costs", &sql,
-			    e);
+	struct strbuf text = STRBUF_INIT, sql = STRBUF_INIT;
+	strbuf_addf(&text, "SELECT $day_number(min(usage_date)), $day_number(max(usage_date)) FROM %s", table);
+	int rc = sql_expand(dialect, text.buf, &sql, e);
+	strbuf_release(&text);
 	if (rc == 0)
 		rc = db_query(db, sql.buf, &t, 0, e);
 	strbuf_release(&sql);

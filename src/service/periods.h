@@ -33,7 +33,10 @@ struct loaded_days {
 
 struct sql_dialect;
 /* Read them from db's costs table, in dialect's SQL. */
-int loaded_days_read(const struct sql_dialect *dialect, struct db *db, struct loaded_days *out, struct err *e);
+/* The first and last loaded day, read from table ("costs", or a fresh
+ * daily summary of it, which holds the same days and is smaller). */
+int loaded_days_read(const struct sql_dialect *dialect, struct db *db, const char *table, struct loaded_days *out,
+		     struct err *e);
 
 /* [*from, *to) = [start, end) within the loaded days; returns its length
  * in days (0: none of it is loaded). */
