@@ -79,11 +79,9 @@ int insight_query(const struct insight_request *req, json_t *result, struct tabl
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = xvasprintf(fmt, ap);
-	va_end(ap);
 	struct strbuf sql = STRBUF_INIT;
-	int rc = sql_expand(req->dialect, text, &sql, e);
-	free(text);
+	int rc = sql_expandv(req->dialect, &sql, e, fmt, ap);
+	va_end(ap);
 	if (rc == 0)
 		rc = db_query(req->db, sql.buf, out, 0, e);
 	if (result && sql.len)

@@ -80,11 +80,9 @@ int ask_queryf(const struct sql_dialect *dialect, struct db *db, struct table *o
 				    db->engine ? db->engine->name : "duckdb");
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = xvasprintf(fmt, ap);
-	va_end(ap);
 	struct strbuf sql = STRBUF_INIT;
-	int rc = sql_expand(dialect, text, &sql, e);
-	free(text);
+	int rc = sql_expandv(dialect, &sql, e, fmt, ap);
+	va_end(ap);
 	if (rc == 0)
 		rc = db_query(db, sql.buf, out, 0, e);
 	strbuf_release(&sql);

@@ -5,6 +5,8 @@
  */
 #include "periods.h"
 
+#include "ask.h"
+
 #include "date.h"
 #include "dialect.h"
 #include "timex.h"
@@ -18,13 +20,8 @@ int loaded_days_read(const struct sql_dialect *dialect, struct db *db, const cha
 	struct table t;
 	table_init(&t);
 	memset(out, 0, sizeof(*out));
-	struct strbuf text = STRBUF_INIT, sql = STRBUF_INIT;
-	strbuf_addf(&text, "SELECT $day_number(min(usage_date)), $day_number(max(usage_date)) FROM %s", table);
-	int rc = sql_expand(dialect, text.buf, &sql, e);
-	strbuf_release(&text);
-	if (rc == 0)
-		rc = db_query(db, sql.buf, &t, 0, e);
-	strbuf_release(&sql);
+	int rc = ask_queryf(dialect, db, &t, e, "SELECT $day_number(min(usage_date)), $day_number(max(usage_date)) FROM %s",
+			    table);
 	if (rc == 0 && t.nrows == 1 && table_at(&t, 0, 0)->kind != CELL_NULL) {
 		out->known = true;
 		out->first = (int)cell_number(table_at(&t, 0, 0));

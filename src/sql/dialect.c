@@ -11,7 +11,10 @@
  */
 #include "dialect.h"
 
+#include "xalloc.h"
+
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { MAX_NESTING = 16, MAX_ARGS = 9 };
@@ -164,4 +167,21 @@ static int expand_span(const struct sql_dialect *d, const char *s, size_t n, str
 int sql_expand(const struct sql_dialect *d, const char *sql, struct strbuf *out, struct err *e)
 {
 	return expand_span(d, sql, strlen(sql), out, 0, e);
+}
+
+int sql_expandv(const struct sql_dialect *d, struct strbuf *out, struct err *e, const char *fmt, va_list ap)
+{
+	char *text = xvasprintf(fmt, ap);
+	int rc = sql_expand(d, text, out, e);
+	free(text);
+	return rc;
+}
+
+int sql_expandf(const struct sql_dialect *d, struct strbuf *out, struct err *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = sql_expandv(d, out, e, fmt, ap);
+	va_end(ap);
+	return rc;
 }

@@ -24,6 +24,8 @@
 #include "plan.h"
 #include "strbuf.h"
 
+#include <stdarg.h>
+
 /* One macro: `$name(arg1, ..., argN)` becomes body with each $1..$9
  * replaced by that argument's (expanded) text. */
 struct sql_macro {
@@ -56,6 +58,13 @@ struct sql_dialect {
  * nest; text inside quotes is left alone). Fails naming the macro when d has
  * none of that name or the number of arguments differs. */
 int sql_expand(const struct sql_dialect *d, const char *sql, struct strbuf *out, struct err *e);
+/* printf, then sql_expand(): what every runner of hand-written statements
+ * (insight_query, ask_queryf) does first. The caller escapes what it
+ * formats in. */
+int sql_expandf(const struct sql_dialect *d, struct strbuf *out, struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int sql_expandv(const struct sql_dialect *d, struct strbuf *out, struct err *e, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 /* The macro called name in d, NULL when d has none. */
 const struct sql_macro *sql_dialect_macro(const struct sql_dialect *d, const char *name, size_t len);

@@ -160,3 +160,21 @@ snapshot() {
 		(SELECT count(*) FROM load_files) AS files,
 		(SELECT max(load_id) FROM costs) AS last_load" 2>&1
 }
+
+# build_duckexec: compile tests/tools/duckexec.c (raw SQL on a database,
+# to make the old or broken databases finq must cope with) into
+# $WORK/duckexec and set DUCKEXEC; counts one check. Returns 1 when it
+# does not compile.
+build_duckexec() {
+	DUCKEXEC=$WORK/duckexec
+	local flags=()
+	if [ -f "$REPO/deps/duckdb/include/duckdb.h" ]; then
+		flags=(-isystem "$REPO/deps/duckdb/include" "-L$REPO/deps/duckdb" "-Wl,-rpath,$REPO/deps/duckdb")
+	fi
+	if cc -std=c17 -Wall -Wextra -Werror -O1 -o "$DUCKEXEC" "$TOOLS/duckexec.c" "${flags[@]}" -lduckdb 2>"$WORK/duckexec.err"; then
+		ok "duckexec compiles against libduckdb"
+	else
+		not_ok "duckexec compiles against libduckdb" "$(head -c 400 "$WORK/duckexec.err")"
+		return 1
+	fi
+}

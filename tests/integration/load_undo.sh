@@ -99,16 +99,7 @@ check_eq "undo x: exit 2" 2 "$RC"
 # ---- a database written before the load log ----
 # No load_periods, load_undos or costs_replaced; then costs_replaced made
 # without two of costs' columns (as if costs had gained them since).
-DUCKEXEC=$WORK/duckexec
-duckdb_flags=()
-if [ -f "$REPO/deps/duckdb/include/duckdb.h" ]; then
-	duckdb_flags=(-isystem "$REPO/deps/duckdb/include" "-L$REPO/deps/duckdb" "-Wl,-rpath,$REPO/deps/duckdb")
-fi
-if cc -std=c17 -Wall -Wextra -Werror -O1 -o "$DUCKEXEC" "$TOOLS/duckexec.c" "${duckdb_flags[@]}" -lduckdb 2>"$WORK/duckexec.err"; then
-	ok "duckexec compiles against libduckdb"
-else
-	not_ok "duckexec compiles against libduckdb" "$(head -c 400 "$WORK/duckexec.err")"
-fi
+build_duckexec
 OLD=$WORK/old.duckdb
 run finq "$OLD" load --no-progress "$DEV/focus.csv.gz"
 check_eq "old database: load 1" 0 "$RC"
