@@ -109,14 +109,45 @@ static void find_second_grouping(struct reading *r, struct plan *p, const struct
 	}
 }
 
+/* Is the list of values dimension word h qualifies ("dev and staging
+ * accounts") introduced by a word that ranks or splits: "which", "top",
+ * "by"? */
+static bool ranks_its_values(const struct reading *r, const struct name_hit *h)
+{
+	size_t first = h->m.first;
+	while (first > 0 && (r->role[first - 1] == ROLE_NAME || tok_is(&r->toks, first - 1, "and") ||
+			     tok_is(&r->toks, first - 1, "or") ||
+			     (r->toks.items[first - 1].kind == TOK_PUNCT && r->toks.items[first - 1].text.p[0] == ',')))
+		first--;
+	if (first == h->m.first)
+		return false;
+	/* "top 2 checkout projects" */
+	if (first > 0 && parse_number_at(r, first - 1) > 0)
+		first--;
+	enum cue before = parse_cue_before(r, first);
+	/* "which dev accounts" ranks; "what did dev environments cost" sums */
+	return (before == CUE_WHICH && first > 0 && tok_is(&r->toks, first - 1, "which")) || before == CUE_TOP || before == CUE_BOTTOM || before == CUE_MOST ||
+	       before == CUE_LEAST || before == CUE_BY || before == CUE_EACH;
+}
+
 /* The grouping: a dimension word after "by", "per", "each", "which",
  * "top N", "N most expensive", or before "breakdown". */
 static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 {
 	for (size_t i = 0; i < r->nnames; i++) {
 		struct name_hit *h = &r->names[i];
-		if (!parse_is_dimension_hit(h) || h->qualifier || h->excluded)
+		if (!parse_is_dimension_hit(h) || h->excluded)
 			continue;
+		if (h->qualifier) {
+			/* "which dev and staging accounts", "the top checkout projects":
+			 * a plural word that names the values' column ranks them too */
+			if (!h->plural || !ranks_its_values(r, h))
+				continue;
+			p->group = h->reading->col;
+			h->grouping = true;
+			*plural = true;
+			return true;
+		}
 		/* "the total across all accounts": the sum over them, not one row each */
 		if (h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") &&
 		    (tok_is(&r->toks, h->m.first - 2, "across") || tok_is(&r->toks, h->m.first - 2, "over")) &&

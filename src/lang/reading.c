@@ -497,7 +497,11 @@ int parse_choose_readings(struct reading *r, struct plan *p)
 		const struct vocab_entry *best = NULL;
 		for (int k = 0; k < m->nentries; k++) {
 			const struct vocab_entry *e = m->entries[k];
-			if (!best || (e->kind == VOCAB_DIMENSION && best->kind != VOCAB_DIMENSION) ||
+			/* a family ("checkout" for checkout-*) only where nothing else reads the word */
+			if (best && e->family && !best->family)
+				continue;
+			if (!best || (best->family && !e->family) ||
+			    (e->kind == VOCAB_DIMENSION && best->kind != VOCAB_DIMENSION) ||
 			    (e->kind == best->kind && e->from_data == best->from_data &&
 			     dim_info(e->col.dim)->reading_rank < dim_info(best->col.dim)->reading_rank))
 				best = e;

@@ -364,7 +364,8 @@ bool parse_check_ambiguity(struct reading *r, struct plan *p)
 		bool from_data = false;
 		for (int k = 0; k < h->m.nentries; k++) {
 			const struct vocab_entry *e = h->m.entries[k];
-			if (e->kind != VOCAB_VALUE || !dim_info(e->col.dim)->owner)
+			/* a family ("checkout" for checkout-*) is read only when named */
+			if (e->kind != VOCAB_VALUE || !dim_info(e->col.dim)->owner || e->family)
 				continue;
 			from_data |= e->from_data;
 			bool seen = false;

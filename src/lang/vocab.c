@@ -383,8 +383,82 @@ static bool same_reading(const struct vocab_entry *a, const struct vocab_entry *
 	return true;
 }
 
+/* Tag values named by a convention ("checkout-api", "checkout-web",
+ * "checkout-worker"): people call the set by its first word, "the checkout
+ * projects". One family entry per tag key and first word shared by two or
+ * more values, unless a value of that key is the word itself. */
+struct family_member {
+	struct dim_ref col;
+	char word[64];  /* lower case; for a value with no first word, the whole value */
+	char first[64]; /* the first word as written; empty: the value is a word alone, which vetoes */
+	double cost;
+};
+
+static int compare_members(const void *a, const void *b)
+{
+	const struct family_member *x = a, *y = b;
+	int c = strcmp(x->col.tag_key, y->col.tag_key);
+	return c ? c : strcmp(x->word, y->word);
+}
+
+/* The first word of a tag value, if a separator ends it and it is long
+ * enough to mean something ("cc-1001" has none). */
+static size_t family_word(const char *value)
+{
+	size_t n = strcspn(value, "-_./: ");
+	if (n < 3 || n >= 64 || !value[n] || !value[n + 1] || !isalpha((unsigned char)value[0]))
+		return 0;
+	return n;
+}
+
+static void add_families(struct vocab *v)
+{
+	struct family_member *m = NULL;
+	size_t n = 0, alloc = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct vocab_entry *e = &v->items[i];
+		if (e->kind != VOCAB_VALUE || !e->from_data || e->col.dim != DIM_TAG || e->nvalues != 1 ||
+		    e->op != FILTER_IN)
+			continue;
+		ALLOC_GROW(m, n + 1, alloc);
+		struct family_member *f = &m[n++];
+		size_t len = family_word(e->values[0]);
+		f->col = e->col;
+		f->cost = e->cost;
+		snprintf(f->first, sizeof(f->first), "%.*s", (int)len, e->values[0]);
+		snprintf(f->word, sizeof(f->word), "%s", len ? f->first : e->values[0]);
+		for (char *c = f->word; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+	}
+	sort_array(m, n, sizeof(*m), compare_members);
+	for (size_t i = 0, j; i < n; i = j) {
+		size_t members = 0, named = i;
+		bool vetoed = false;
+		double cost = 0;
+		for (j = i; j < n && compare_members(&m[i], &m[j]) == 0; j++) {
+			if (m[j].first[0])
+				members++, named = j;
+			vetoed |= !m[j].first[0];
+			cost += m[j].cost;
+		}
+		if (members < 2 || vetoed)
+			continue;
+		struct vocab_entry *e = add_entry(v, m[i].word, VOCAB_VALUE, &m[i].col, FILTER_PREFIX, cost, false);
+		if (!e)
+			continue;
+		e->family = true;
+		entry_add_value(e, m[named].first);
+		free(e->display);
+		char display[72];
+		snprintf(display, sizeof(display), "%s*", m[named].first);
+		e->display = xstrdup(display);
+	}
+	free(m);
+}
+
 void vocab_finish(struct vocab *v)
 {
+	add_families(v);
 	/* the words for each dimension (dims.c), in the singular: plurals fold */
 	for (int d = DIM_NONE + 1; d < DIM_COUNT; d++)
 		for (size_t w = 0; w < DIM_MAX_WORDS && dim_info((enum dimension)d)->words[w]; w++) {

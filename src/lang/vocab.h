@@ -34,6 +34,9 @@ struct vocab_entry {
 	char *display;         /* how to name it in answers ("AmazonEC2") */
 	double cost;           /* total cost behind it: ranks ambiguous readings */
 	bool from_data;        /* the phrase is a value or name found in the data */
+	bool family;           /* the shared first word of several tag values ("checkout" for checkout-api,
+				  checkout-web), read as a prefix only where a dimension word names its
+				  column ("the checkout projects") or no other reading exists */
 };
 
 struct vocab {

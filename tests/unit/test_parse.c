@@ -400,10 +400,50 @@ static void test_insight_plan_json(void **state)
 	vocab_release(&v);
 }
 
+/* Families of tag values: "mobile" for mobile-api and mobile-web; none
+ * where a value is the word itself or the first word is too short. */
+static const struct vocab_entry *family_of(const struct vocab *v, const char *word)
+{
+	const struct vocab_entry *found[8];
+	size_t n = vocab_lookup(v, word, found, 8);
+	for (size_t i = 0; i < n; i++)
+		if (found[i]->family)
+			return found[i];
+	return NULL;
+}
+
+static void test_value_families(void **state)
+{
+	(void)state;
+	struct vocab v;
+	vocab_init(&v);
+	vocab_add_data(&v, "tag", "app", "mobile-api", NULL, 5);
+	vocab_add_data(&v, "tag", "app", "Mobile-Web", NULL, 7);
+	vocab_add_data(&v, "tag", "app", "search-api", NULL, 1); /* one member: no family */
+	vocab_add_data(&v, "tag", "project", "checkout", NULL, 10);
+	vocab_add_data(&v, "tag", "project", "checkout-api", NULL, 5);
+	vocab_add_data(&v, "tag", "project", "checkout-web", NULL, 5);
+	vocab_add_data(&v, "tag", "cost_center", "cc-1001", NULL, 1);
+	vocab_add_data(&v, "tag", "cost_center", "cc-1002", NULL, 1);
+	vocab_finish(&v);
+	const struct vocab_entry *mobile = family_of(&v, "mobile");
+	assert_non_null(mobile);
+	assert_int_equal(mobile->op, FILTER_PREFIX);
+	assert_string_equal(mobile->col.tag_key, "app");
+	assert_int_equal(mobile->nvalues, 1);
+	assert_false(mobile->from_data);
+	assert_true(mobile->cost == 12);
+	assert_null(family_of(&v, "search"));
+	assert_null(family_of(&v, "checkout")); /* the value "checkout" is the word itself */
+	assert_null(family_of(&v, "cc"));
+	vocab_release(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cue_table_sorted),
+		cmocka_unit_test(test_value_families),
 		cmocka_unit_test(test_insight_plan_json),
 		cmocka_unit_test(test_questions_file),
 		cmocka_unit_test(test_corpora),
