@@ -7,6 +7,11 @@
 #   FINQ=/abs/path/finq tests/integration/run.sh [script.sh ...]
 #
 # Naming scripts runs only those. FINQ_KEEP_TMP=1 keeps the temp folders.
+# FINQ_IT_JOBS=N runs N scripts at a time (default 2: most of a script's
+# time is spent waiting on finq processes and sockets, so two share the
+# two cores well); each script's output is printed whole when it ends. A
+# script whose timing a neighbour could disturb says so in a line
+# "# run.sh: alone" and runs with nothing beside it.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,17 +47,32 @@ passed=0
 failed=0
 broken=()
 started=$(date +%s)
-for t in "${scripts[@]}"; do
+jobs_max=${FINQ_IT_JOBS:-2}
+case $jobs_max in '' | *[!0-9]* | 0) jobs_max=1 ;; esac
+
+declare -A work_of=() name_of=() t0_of=()
+
+# One script's run: output to its log, exit status beside it.
+launch() {
+	local t=$1 name work
 	name=$(basename "$t")
 	work=$(mktemp -d "${TMPDIR:-/tmp}/finq-it-${name%.sh}-XXXXXX")
-	log=$work.log
-	t0=$(date +%s)
+	(
+		TMPDIR_TEST=$work bash "$t" >"$work.log" 2>&1
+		echo $? >"$work.rc"
+	) &
+	work_of[$!]=$work
+	name_of[$!]=$name
+	t0_of[$!]=$(date +%s)
+}
+
+# Print a finished script's output and add up its closing line.
+collect() {
+	local pid=$1 work=${work_of[$1]} name=${name_of[$1]} rc summary p=0 f=0
+	rc=$(cat "$work.rc" 2>/dev/null || echo 99)
 	echo "# $name"
-	TMPDIR_TEST=$work bash "$t" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
-	p=0
-	f=0
+	cat "$work.log"
+	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work.log" | tail -n 1)
 	if [ -n "$summary" ]; then
 		read -r p _ f _ <<<"$summary"
 		passed=$((passed + p))
@@ -64,13 +84,33 @@ for t in "${scripts[@]}"; do
 		echo "not ok - $name finished: exit status $rc, no clean summary"
 	fi
 	[ "$rc" -eq 0 ] || broken+=("$name")
-	echo "# $name: $(($(date +%s) - t0)) s"
+	echo "# $name: $(($(date +%s) - ${t0_of[$pid]})) s"
 	if [ -z "${FINQ_KEEP_TMP:-}" ]; then
-		rm -rf "$work" "$log"
+		rm -rf "$work" "$work.log" "$work.rc"
 	else
 		echo "# kept $work"
 	fi
+	unset "work_of[$pid]" "name_of[$pid]" "t0_of[$pid]"
+}
+
+# Wait for one running script to end and collect it.
+reap() {
+	local pid
+	wait -n -p pid
+	collect "$pid"
+}
+
+for t in "${scripts[@]}"; do
+	if grep -q '^# run.sh: alone' "$t"; then
+		while [ ${#work_of[@]} -gt 0 ]; do reap; done
+		launch "$t"
+		reap
+		continue
+	fi
+	while [ ${#work_of[@]} -ge "$jobs_max" ]; do reap; done
+	launch "$t"
 done
+while [ ${#work_of[@]} -gt 0 ]; do reap; done
 echo "# ${#scripts[@]} scripts in $(($(date +%s) - started)) s${broken[*]:+; failing: ${broken[*]}}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
