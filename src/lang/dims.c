@@ -29,7 +29,7 @@ static const struct dim_info dims[DIM_COUNT] = {
 			   "service_category", 5, true, { DIM_SERVICE, DIM_ACCOUNT }, { "service category", "category" } },
 	[DIM_PRICING_TERM] = { DIM_PRICING_TERM, "pricing_term", "pricing term", "pricing terms", "pricing_term", 10,
 			       false, { DIM_SERVICE, DIM_INSTANCE_TYPE },
-			       { "pricing term", "pricing model", "purchase option" } },
+			       { "pricing term", "pricing model", "pricing category", "purchase option" } },
 	[DIM_PROVIDER] = { DIM_PROVIDER, "provider", "provider", "providers", "provider", 11, true,
 			   { DIM_SERVICE, DIM_ACCOUNT }, { "provider", "cloud", "cloud provider" } },
 	[DIM_TAG] = { DIM_TAG, "tag", "tag", "tags", NULL, 3, true, { DIM_SERVICE, DIM_ACCOUNT, DIM_REGION }, { NULL } },

@@ -91,6 +91,16 @@ bool parse_looks_like_followup(const struct reading *r)
 		    (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)))
 			return true;
 	}
+	/* "what caused the spike?", "why the jump": the change the last
+	 * answer showed, of the things it was about */
+	static const enum cue changes[] = { CUE_SPIKE, CUE_INCREASE, CUE_DECREASE, CUE_CHANGE };
+	static const enum cue asks_why[] = { CUE_DRIVER, CUE_WHY, CUE_EXPLAIN };
+	if (!values && r->ntimes == 0 && parse_has_any_cue(r, asks_why, sizeof(asks_why) / sizeof(asks_why[0])))
+		for (size_t c = 0; c < r->ncues; c++)
+			for (size_t k = 0; k < sizeof(changes) / sizeof(changes[0]); k++)
+				if (r->cues[c].cue == changes[k] && r->cues[c].first > 0 &&
+				    tok_is(&r->toks, r->cues[c].first - 1, "the"))
+					return true;
 	/* a short phrase without a question of its own: "by region", "unblended" */
 	size_t words = 0;
 	for (size_t i = 0; i < r->toks.n; i++)
@@ -134,6 +144,45 @@ bool parse_check_followup_and(const struct reading *r, const struct plan *prev, 
 		 "Should I exclude %s as well, or show only %s? Say 'also exclude %s' or 'only %s'.", words, words, words,
 		 words);
 	return true;
+}
+
+/* "top 5 accounts >> its top three services": "its" points at one
+ * thing, and the last answer listed several. The first of them, or all
+ * of them together, gives a confident number either way: ask. p is
+ * the question's own plan, read before it becomes the question. */
+bool parse_check_followup_possessive(const struct reading *r, const struct plan *prev, struct plan *p)
+{
+	static const char *const possessives[] = { "its", "their", NULL };
+	if (prev->group.dim == DIM_NONE || prev->limit == 1 || !r->in->previous_top_label)
+		return false;
+	for (int i = 0; i < p->nfilters; i++)
+		if (dim_ref_eq(&p->filters[i].col, &prev->group))
+			return false; /* "its services in the prod account": named */
+	for (size_t i = 0; i + 1 < r->toks.n; i++) {
+		if (!tok_in(&r->toks, i, possessives))
+			continue;
+		/* "its top three services", "their regions" */
+		size_t j = i + 1;
+		while (j < r->toks.n && r->role[j] != ROLE_NAME)
+			j++;
+		for (size_t k = 0; k < r->nnames && j < r->toks.n; k++) {
+			const struct name_hit *h = &r->names[k];
+			if (h->m.first != j || !parse_is_dimension_hit(h) || dim_ref_eq(&h->reading->col, &prev->group))
+				continue;
+			char what[64];
+			snprintf(what, sizeof(what), "%s", dimension_label(&prev->group));
+			plan_init(p);
+			p->intent = INTENT_CLARIFY;
+			snprintf(p->message, sizeof(p->message),
+				 "Whose do you mean: the first %s of the last answer, %s, or all of them together? "
+				 "Name the %s, or say 'all %s'.",
+				 what, r->in->previous_top_label, what, dim_info(prev->group.dim)->plural);
+			snprintf(p->choices[0], PLAN_NAME_MAX, "%s", r->in->previous_top_label);
+			p->nchoices = 1;
+			return true;
+		}
+	}
+	return false;
 }
 
 void parse_apply_followup(struct reading *r, const struct plan *prev, struct plan *now, bool group_mentioned,

@@ -274,15 +274,16 @@ static const char *const offtopic_reasons[] = {
 
 /* Sorted by noun. */
 static const struct resource_noun resource_nouns[] = {
-	{ "bucket", "AmazonS3", NULL },
-	{ "database", "AmazonRDS", NULL },
-	{ "distribution", "AmazonCloudFront", NULL },
-	{ "function", "AWSLambda", NULL },
-	{ "instance", "AmazonEC2", NULL },
-	{ "resource", NULL, NULL },
-	{ "snapshot", "AmazonEC2", "EBS:Snapshot" },
-	{ "table", "AmazonDynamoDB", NULL },
-	{ "volume", "AmazonEC2", "EBS:Volume" },
+	{ "bucket", "AmazonS3", NULL, false },
+	{ "database", "AmazonRDS", NULL, false },
+	{ "distribution", "AmazonCloudFront", NULL, false },
+	{ "function", "AWSLambda", NULL, false },
+	{ "instance", "AmazonEC2", NULL, false },
+	{ "key", "awskms", NULL, true },
+	{ "resource", NULL, NULL, false },
+	{ "snapshot", "AmazonEC2", "EBS:Snapshot", false },
+	{ "table", "AmazonDynamoDB", NULL, false },
+	{ "volume", "AmazonEC2", "EBS:Volume", false },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -185,6 +185,10 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 		out->status = PARSE_UNKNOWN;
 		goto out;
 	}
+	if (followup && parse_check_followup_possessive(&r, in->previous, p)) {
+		out->status = PARSE_AMBIGUOUS;
+		goto out;
+	}
 	if (followup && parse_check_followup_and(&r, in->previous, p)) {
 		out->status = PARSE_AMBIGUOUS;
 		goto out;

@@ -100,6 +100,7 @@ bool parse_says_nothing(const struct reading *r);
 bool parse_check_ambiguity(struct reading *r, struct plan *p);
 /* "and tax" after an exclusion: add to it or make it the subject? Ask. */
 bool parse_check_followup_and(const struct reading *r, const struct plan *prev, struct plan *p);
+bool parse_check_followup_possessive(const struct reading *r, const struct plan *prev, struct plan *p);
 /* Two different measures named ("on-demand price ... usage"): ask which. */
 bool parse_check_measure_conflict(struct reading *r, struct plan *p);
 struct measure_cue {

@@ -307,11 +307,46 @@ static void mark_resource_nouns(struct reading *r)
 		r->role[i] = ROLE_FREE;
 		k--;
 	}
+	/* "how many KMS keys": a two-word name ending in a plural resource
+	 * noun after "how many" (the usage type KMS-Keys) is the service and
+	 * the things counted */
+	for (size_t k = 0; k < r->nnames; k++) {
+		struct name_hit *h = &r->names[k];
+		size_t last = h->m.last;
+		const struct slice *w = &r->toks.items[last].text;
+		struct vocab_match one;
+		if (h->resource[0] || last != h->m.first + 1 || h->m.first < 2 || w->p[w->n - 1] != 's' ||
+		    !lexicon_resource_noun(w) || !tok_is(&r->toks, h->m.first - 2, "how") ||
+		    !tok_is(&r->toks, h->m.first - 1, "many") || !data_value_named(r, h->m.first, &one))
+			continue;
+		int service = -1;
+		for (int x = 0; x < one.nentries && service < 0; x++)
+			if (one.entries[x]->col.dim == DIM_SERVICE)
+				service = x;
+		if (service < 0)
+			continue;
+		one.entries[0] = one.entries[service];
+		one.nentries = 1;
+		h->m = one;
+		r->role[last] = ROLE_FREE;
+	}
 	for (size_t i = 0; i < r->toks.n && r->nnouns < 4; i++) {
 		const struct resource_noun *noun;
 		if (r->role[i] != ROLE_FREE || r->toks.items[i].kind != TOK_WORD ||
 		    !(noun = lexicon_resource_noun(&r->toks.items[i].text)))
 			continue;
+		if (noun->after_service) {
+			bool named = false;
+			for (size_t k = 0; k < r->nnames; k++)
+				for (int x = 0; r->names[k].m.last + 1 == i && !r->names[k].resource[0] &&
+						x < r->names[k].m.nentries; x++) {
+					const struct vocab_entry *e = r->names[k].m.entries[x];
+					named |= e->col.dim == DIM_SERVICE && e->nvalues == 1 &&
+						 strcmp(e->values[0], noun->service) == 0;
+				}
+			if (!named)
+				continue;
+		}
 		r->role[i] = ROLE_CUE;
 		r->nouns[r->nnouns].tok = i;
 		r->nouns[r->nnouns].noun = noun;

@@ -108,13 +108,16 @@ static int recent_month_start(int today, int month)
 }
 
 /*
- * day_or_month := MONTH [ORDINAL|DAYNUM] [","] [YEAR] ["month"]
+ * day_or_month := ["month" "of"] MONTH [ORDINAL|DAYNUM] [","] [YEAR] ["month"]
  *              |  DAYNUM ["of"] MONTH [YEAR]
  * "October", "Oct 10", "October 10th, 2025", "10 October", "March 2025".
  */
 static bool read_month(struct reader *r, struct period *p, bool *explicit_year)
 {
 	size_t save = r->pos;
+	/* "the month of November" */
+	if (is(r, 0, "month") && is(r, 1, "of") && month_of_word(peek(r, 2)))
+		r->pos += 2;
 	int month = month_of_word(peek(r, 0)), day = 0, year = 0;
 	const struct token *tok;
 	if (month) {
@@ -137,8 +140,10 @@ static bool read_month(struct reader *r, struct period *p, bool *explicit_year)
 	} else {
 		tok = peek(r, 0);
 		if (!tok || tok->kind != TOK_NUMBER || tok->money || tok->number < 1 || tok->number > 31 ||
-		    tok->number != floor(tok->number))
+		    tok->number != floor(tok->number)) {
+			r->pos = save;
 			return false;
+		}
 		size_t k = is(r, 1, "of") ? 2 : 1;
 		month = month_of_word(peek(r, k));
 		if (!month)
