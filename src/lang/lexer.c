@@ -160,7 +160,7 @@ void lex(const char *question, struct token_list *out)
 			push_word(out, s + start, end - start, start);
 			continue;
 		}
-		if (strchr(",.?!;()&+<>=\"'", c))
+		if (strchr(",.?!;:()&+<>=\"'", c))
 			push(out, TOK_PUNCT, s + i, 1, i);
 		i++;
 	}

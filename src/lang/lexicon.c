@@ -145,7 +145,7 @@ static const struct {
 	{ "rise", CUE_INCREASE }, { "risen", CUE_INCREASE }, { "rose", CUE_INCREASE }, { "run", CUE_FILLER },
 	{ "run rate", CUE_RUN_RATE }, { "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING },
 	{ "same", CUE_SAME }, { "same month last year", CUE_YOY }, { "save", CUE_REDUCE },
-	{ "savings opportunities", CUE_RECOMMEND }, { "savings opportunity", CUE_RECOMMEND }, { "see", CUE_ASK },
+	{ "savings opportunities", CUE_RECOMMEND }, { "savings opportunity", CUE_RECOMMEND }, { "see", CUE_ASK }, { "send me", CUE_ASK },
 	{ "share", CUE_SHARE }, { "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE },
 	{ "shrinking", CUE_DECREASE }, { "side by side", CUE_COMPARE }, { "smallest", CUE_LEAST },
 	{ "so", CUE_FILLER }, { "so far", CUE_TO_DATE }, { "solely", CUE_ONLY }, { "sort", CUE_ASK },
@@ -198,21 +198,43 @@ static const struct {
  * auxiliaries, prepositions, pronouns, conjunctions, polite and request
  * words. Sorted. */
 static const char *const function_words[] = {
-	"actually", "after", "again", "ago", "ahead", "already", "also", "am", "amazon", "among", "another",
-	"anything", "applied", "approximately", "around", "awesome", "because", "before", "being", "between", "but",
-	"bye", "calculate", "came", "carried", "carries", "carry", "check", "cheers", "cool", "curious", "current",
-	"currently", "distinct", "doing", "done", "draw", "during", "either", "else", "even", "ever", "everything",
-	"exactly", "fantastic", "fetch", "figure", "figures", "find", "first", "gimme", "goes", "gone", "goodbye",
-	"got", "great", "he", "hello", "her", "here", "hey", "hi", "him", "his", "hmm", "hmmm", "however", "if",
-	"incur", "incurred", "incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know",
-	"like", "look", "looking", "make", "may", "might", "mine", "much", "must", "myself", "need", "nice", "nor",
-	"ok", "okay", "once", "onto", "ours", "ourselves", "out", "own", "perfect", "perhaps", "pls", "plus", "plz",
-	"precisely", "priced", "provide", "pull", "put", "quick", "quickly", "quite", "rather", "really", "regarding",
-	"review", "roughly", "saw", "shall", "she", "should", "since", "single", "some", "such", "sure", "switch",
-	"thank", "thanks", "thats", "theirs", "themselves", "they", "this", "though", "thru", "thx", "together",
-	"too", "toward", "towards", "traffic", "turn", "upon", "use", "used", "using", "value", "values", "very",
-	"via", "visible", "wanna", "want", "wanted", "went", "whatever", "whats", "whether", "which", "while",
+	"actually", "after", "again", "ago", "ahead", "already", "also", "am", "amazon", "among", "analyse",
+	"analyze", "another", "anything", "applied", "approximately", "around", "awesome", "because", "before",
+	"being", "between", "but", "bye", "calculate", "came", "carried", "carries", "carry", "check", "cheers",
+	"company", "confirm", "cool", "curious", "current", "currently", "distinct", "doing", "done", "draw",
+	"during", "either", "else", "even", "ever", "everything", "exactly", "fantastic", "fetch", "figure",
+	"figures", "find", "first", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
+	"hello", "her", "here", "hey", "hi", "him", "his", "hmm", "hmmm", "however", "if", "incur", "incurred",
+	"incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know", "let", "like", "look",
+	"looking", "make", "may", "might", "mine", "much", "must", "myself", "need", "nice", "nor", "numbers", "ok",
+	"okay", "once", "onto", "organisation", "organisations", "organization", "organizations", "ours", "ourselves",
+	"out", "own", "perfect", "perhaps", "pls", "plus", "plz", "precisely", "priced", "provide", "pull", "put",
+	"quick", "quickly", "quite", "rather", "really", "regarding", "review", "roughly", "saw", "shall", "she",
+	"should", "since", "single", "some", "someone", "such", "summarise", "summarize", "sure", "switch", "thank",
+	"thanks", "thats", "theirs", "themselves", "they", "this", "though", "thru", "thx", "together", "too",
+	"toward", "towards", "traffic", "turn", "upon", "use", "used", "using", "value", "values", "very", "via",
+	"visible", "wanna", "want", "wanted", "went", "whatever", "whats", "whether", "which", "while", "whilst",
 	"whole", "whom", "whose", "within", "wonder", "wondering", "work", "works", "yeah", "yes", "yet", "yours",
+};
+
+/* The words of greetings, thanks and framing around a question ("Hi
+ * there, hope you're well!", "Forwarding from the CFO:", "Kind
+ * regards"): a clause made only of these, with at least one of the
+ * courtesy_markers, says nothing about the bill. Each list sorted. */
+static const char *const courtesy_words[] = {
+	"a", "advance", "afternoon", "all", "and", "appreciate", "appreciated", "are", "ask", "asked", "asking",
+	"asks", "best", "bother", "br", "ceo", "cfo", "checking", "cheers", "coo", "cto", "day", "dear", "director",
+	"doing", "evening", "everyone", "finq", "folks", "for", "forwarding", "from", "fw", "fwd", "good", "great",
+	"had", "happy", "have", "hello", "help", "hey", "hi", "hope", "hoping", "i", "in", "is", "just", "kind",
+	"kindly", "lovely", "m", "manager", "many", "me", "morning", "much", "my", "nice", "note", "ok", "okay",
+	"our", "please", "pls", "question", "quick", "re", "regards", "sincerely", "sorry", "team", "thank",
+	"thanks", "the", "there", "thx", "to", "trouble", "ty", "us", "ve", "vp", "wants", "warm", "we", "week",
+	"weekend", "well", "wishes", "you", "your", "yours",
+};
+static const char *const courtesy_markers[] = {
+	"afternoon", "appreciate", "appreciated", "asks", "best", "bother", "br", "checking", "cheers", "dear",
+	"evening", "forwarding", "fw", "fwd", "hello", "hey", "hi", "hope", "hoping", "morning", "question",
+	"regards", "sincerely", "sorry", "thank", "thanks", "thx", "ty", "wishes",
 };
 
 /* Words of time expressions, for the spelling dictionary. Sorted. */
@@ -345,7 +367,26 @@ size_t lexicon_cue_disorder(void)
 	if (d)
 		return 20000 + d;
 	d = list_disorder(time_words, COUNT(time_words));
-	return d ? 30000 + d : 0;
+	if (d)
+		return 30000 + d;
+	d = list_disorder(courtesy_words, COUNT(courtesy_words));
+	if (d)
+		return 40000 + d;
+	d = list_disorder(courtesy_markers, COUNT(courtesy_markers));
+	if (d)
+		return 50000 + d;
+	for (size_t i = 0; i < COUNT(courtesy_markers); i++) /* a marker is a courtesy word too */
+		if (!bsearch(courtesy_markers[i], courtesy_words, COUNT(courtesy_words), sizeof(*courtesy_words),
+			     compare_word))
+			return 60000 + i;
+	return 0;
+}
+
+int lexicon_courtesy(const struct slice *word)
+{
+	if (in_sorted(courtesy_markers, COUNT(courtesy_markers), word))
+		return 2;
+	return in_sorted(courtesy_words, COUNT(courtesy_words), word) ? 1 : 0;
 }
 
 bool lexicon_is_function_word(const struct slice *word)

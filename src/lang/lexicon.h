@@ -65,6 +65,10 @@ size_t lexicon_cue_disorder(void);
  * words: words that may stand in a question without naming anything. */
 bool lexicon_is_function_word(const struct slice *word);
 
+/* 2: a word that greets, thanks or frames ("hi", "regards", "asks"); 1: a
+ * word such a clause may also hold ("you", "the", "team"); 0: neither. */
+int lexicon_courtesy(const struct slice *word);
+
 /* "three" -> 3; -1 when the word is not a number word. */
 int lexicon_number_word(const struct slice *word);
 

@@ -202,9 +202,64 @@ static bool value_next_to_dimension(const struct reading *r, size_t i, struct vo
 	return false;
 }
 
+/* "Hi there, hope you're well!", "Forwarding from the CFO:", "Many
+ * thanks": a clause (the words between punctuation) of greeting, thanks
+ * or framing says nothing about the bill. Its words are read as filler
+ * before anything else can take them ("team" in "Hi team,", "weekend" in
+ * "hope you had a good weekend"). The question itself is never one. */
+static void mark_courtesy(struct reading *r)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= r->toks.n; i++) {
+		const struct token *t = i < r->toks.n ? &r->toks.items[i] : NULL;
+		if (t && !(t->kind == TOK_PUNCT && strchr(",.!?:;", t->text.p[0])))
+			continue;
+		bool courtesy = !(start == 0 && i == r->toks.n), marker = false, words = false;
+		for (size_t k = start; k < i && courtesy; k++) {
+			const struct token *w = &r->toks.items[k];
+			if (w->kind == TOK_PUNCT)
+				continue;
+			int c = w->kind == TOK_WORD ? lexicon_courtesy(&w->text) : 0;
+			courtesy = c > 0;
+			marker |= c == 2;
+			words = true;
+		}
+		if (courtesy && marker && words && r->ncues < MAX_ITEMS) {
+			for (size_t k = start; k < i; k++)
+				r->role[k] = ROLE_CUE;
+			r->cues[r->ncues].first = start;
+			r->cues[r->ncues].last = i - 1;
+			r->cues[r->ncues].cue = CUE_FILLER;
+			r->ncues++;
+		}
+		start = i + 1;
+	}
+}
+
+/* Cues in the order of their words. */
+static int compare_cue_hits(const void *a, const void *b)
+{
+	const struct cue_hit *x = a, *y = b;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
 static void read_tokens(struct reading *r)
 {
+	mark_courtesy(r);
+	size_t courtesy_cues = r->ncues;
 	r->ntimes = timex_find(&r->toks, r->in->today, r->times, 8);
+	/* no time inside a courtesy clause ("a good weekend") */
+	for (size_t k = 0; k < r->ntimes;) {
+		bool inside = false;
+		for (size_t i = r->times[k].first; i <= r->times[k].last; i++)
+			inside |= r->role[i] == ROLE_CUE;
+		if (inside) {
+			memmove(&r->times[k], &r->times[k + 1], (r->ntimes - k - 1) * sizeof(r->times[0]));
+			r->ntimes--;
+		} else {
+			k++;
+		}
+	}
 	for (size_t k = 0; k < r->ntimes; k++)
 		for (size_t i = r->times[k].first; i <= r->times[k].last; i++)
 			r->role[i] = ROLE_TIME;
@@ -270,6 +325,8 @@ static void read_tokens(struct reading *r)
 			i++;
 		}
 	}
+	if (courtesy_cues)
+		sort_array(r->cues, r->ncues, sizeof(r->cues[0]), compare_cue_hits);
 }
 
 /* "the next 6 months", "the coming two quarters": the number and the

@@ -354,6 +354,7 @@ static void label_unit(struct period *p, enum time_unit unit, const char *other)
  *           | ("month"|"quarter"|"year"|"week") "to" "date" | "mtd" | "qtd" | "ytd" | "wtd"
  *           | ["the"] UNIT ("so" "far" | "to" "date")               this one, to date
  *           | NUMBER UNIT "ago"
+ *           | ["the"] UNIT "before" ("last"|"yesterday")          two units back
  * "last N days" are the N days before today: [today - N, today).
  */
 static bool read_relative(struct reader *r, struct period *p)
@@ -427,6 +428,18 @@ static bool read_relative(struct reader *r, struct period *p)
 			label_unit(p, unit, "last week");
 			return true;
 		}
+	}
+	/* "the week before last", "the month before last", "the day before
+	 * yesterday": two units back */
+	if (unit_at(r, the, &unit) && is(r, the + 1, "before") &&
+	    (unit == UNIT_DAY ? is(r, the + 2, "yesterday") : is(r, the + 2, "last"))) {
+		int start = unit == UNIT_DAY ? today - 2 : unit_add(unit_start(today, unit), unit, -2);
+		set_period(p, start, unit_add(start, unit, 1), unit, 1);
+		char other[48];
+		snprintf(other, sizeof(other), "the %s before %s", unit_names[unit], unit == UNIT_DAY ? "yesterday" : "last");
+		label_unit(p, unit, other);
+		r->pos += the + 3;
+		return true;
 	}
 	/* NUMBER UNIT "ago": that one unit */
 	if (tok && tok->kind == TOK_NUMBER && !tok->money && tok->number >= 1 && tok->number <= 3660 &&

@@ -118,6 +118,7 @@ static const struct {
 	{ "tokyo", DIM_REGION, FILTER_IN, "ap-northeast-1" },
 	{ "us east", DIM_REGION, FILTER_IN, "us-east-1" },
 	{ "us west", DIM_REGION, FILTER_IN, "us-west-2" },
+	{ "vat", DIM_CHARGE_TYPE, FILTER_IN, "Tax" }, /* value added tax, as CUR's Tax line items carry it */
 	{ "virginia", DIM_REGION, FILTER_IN, "us-east-1" },
 };
 
