@@ -149,9 +149,17 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 			return true;
 		}
 		/* "the total across all accounts": the sum over them, not one row each */
-		if (h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") &&
-		    (tok_is(&r->toks, h->m.first - 2, "across") || tok_is(&r->toks, h->m.first - 2, "over")) &&
-		    parse_has_cue(r, CUE_TOTAL)) {
+		/* "spend in every account except prod": one sum over the rest */
+		bool every = h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "every") && !h->plural &&
+			     tok_is(&r->toks, h->m.first - 2, "in");
+		bool excepted = false;
+		for (size_t k = 0; every && k < r->nnames; k++)
+			excepted |= r->names[k].excluded && r->names[k].reading && !parse_is_dimension_hit(&r->names[k]) &&
+				    dim_ref_eq(&r->names[k].reading->col, &h->reading->col);
+		every = every && excepted;
+		if (every || (h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") &&
+			      (tok_is(&r->toks, h->m.first - 2, "across") || tok_is(&r->toks, h->m.first - 2, "over")) &&
+			      parse_has_cue(r, CUE_TOTAL))) {
 			h->scope = true;
 			continue;
 		}

@@ -620,12 +620,20 @@ int parse_choose_readings(struct reading *r, struct plan *p)
 			if (k == i || v->resource[0] || v->qualifier || !v->reading)
 				continue;
 			bool adjacent = v->m.last + 1 == d->m.first || d->m.last + 1 == v->m.first ||
-					/* "team=payments", "env: production" */
-					(d->m.last + 2 == v->m.first && is_key_value_sign(&r->toks.items[d->m.last + 1]));
-			if (!adjacent)
+					/* "team=payments", "env: production", "where the charge category is Tax" */
+					(d->m.last + 2 == v->m.first && (is_key_value_sign(&r->toks.items[d->m.last + 1]) ||
+									 tok_is(&r->toks, d->m.last + 1, "is") ||
+									 tok_is(&r->toks, d->m.last + 1, "equals")));
+			/* "every account except prod": the column of what is excepted,
+			 * while the word keeps its own role */
+			bool excepted = !adjacent && d->m.last + 2 == v->m.first &&
+					(tok_is(&r->toks, d->m.last + 1, "except") || tok_is(&r->toks, d->m.last + 1, "excluding"));
+			if (!adjacent && !excepted)
 				continue;
 			if (!qualify(v, d))
 				continue;
+			if (excepted)
+				break;
 			d->qualifier = true;
 			/* "the dev and sandbox accounts": the word qualifies the list it ends */
 			for (struct name_hit *cur = v; cur && v->m.last < d->m.first;) {
@@ -729,6 +737,53 @@ static bool names_word(const struct vocab *v, const struct slice *w)
 /* Words left without a role that are one typo away from a closed-class
  * word ("excludng", "lsat", "Ocotber"): the question with them corrected,
  * or NULL when there is nothing to correct. The caller frees it. */
+/* Does text read whole: a phrase of ours or a name in the data ("service
+ * category"), or words each of which is one ("billed" "cost")? "git hub"
+ * (GitHub) and "work spaces" do not, and stay the word the user wrote. */
+static bool reads_whole(const struct vocab *v, const char *text)
+{
+	const struct vocab_entry *found[2];
+	if (lexicon_cue(text) != CUE_NONE || (v && vocab_lookup(v, text, found, 2) > 0))
+		return true;
+	char word[48];
+	while (*text) {
+		size_t n = strcspn(text, " ");
+		struct slice w = { .p = text, .n = n };
+		if (n >= sizeof(word))
+			return false;
+		snprintf(word, sizeof(word), "%.*s", (int)n, text);
+		if (!lexicon_is_function_word(&w) && lexicon_cue(word) == CUE_NONE && !(v && vocab_lookup(v, word, found, 2) > 0))
+			return false;
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	return true;
+}
+
+/* FOCUS column names written as one word ("BilledCost", "ServiceCategory",
+ * "SubAccount"): the words they join. False when word is not camel case. */
+static bool split_camel_case(const struct slice *word, char *out, size_t size)
+{
+	size_t o = 0;
+	bool split = false;
+	for (size_t i = 0; i < word->n; i++) {
+		char c = word->p[i];
+		if (!isalpha((unsigned char)c))
+			return false;
+		bool boundary = i > 0 && isupper((unsigned char)c) && islower((unsigned char)word->p[i - 1]);
+		if (o + 3 >= size)
+			return false;
+		if (boundary) {
+			out[o++] = ' ';
+			split = true;
+		}
+		out[o++] = (char)tolower((unsigned char)c);
+	}
+	out[o] = '\0';
+	return split;
+}
+
 char *parse_correct_spelling(const struct reading *r, struct spelling *fix)
 {
 	struct strbuf text;
@@ -741,7 +796,10 @@ char *parse_correct_spelling(const struct reading *r, struct spelling *fix)
 		    lexicon_offtopic(&t->text) != OFFTOPIC_NONE || fix->n >= MAX_FIXES)
 			continue;
 		char to[48];
-		int d = lexicon_correct(&t->text, to, sizeof(to));
+		struct slice as_written = { .p = r->text + t->offset, .n = t->text.n };
+		int d = split_camel_case(&as_written, to, sizeof(to)) && reads_whole(r->in->vocab, to)
+				? 0
+				: lexicon_correct(&t->text, to, sizeof(to));
 		if (d < 0 || names_word(r->in->vocab, &t->text))
 			continue;
 		/* a name as close or closer is the name's typo ("acount": account, not amount) */
@@ -749,7 +807,7 @@ char *parse_correct_spelling(const struct reading *r, struct spelling *fix)
 		if (r->in->vocab && vocab_match_at(r->in->vocab, &r->toks, i, parse_is_reserved, true, &m) &&
 		    m.distance <= d)
 			continue;
-		snprintf(fix->from[fix->n], sizeof(fix->from[0]), "%.*s", (int)t->text.n, t->text.p);
+		snprintf(fix->from[fix->n], sizeof(fix->from[0]), "%.*s", (int)as_written.n, as_written.p);
 		snprintf(fix->to[fix->n], sizeof(fix->to[0]), "%s", to);
 		fix->n++;
 		strbuf_add(&text, r->text + copied, t->offset - copied);
