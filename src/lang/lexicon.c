@@ -45,7 +45,7 @@ static const struct {
 	{ "changed", CUE_CHANGE }, { "charge", CUE_COST }, { "charged", CUE_COST }, { "charges", CUE_COST },
 	{ "chart", CUE_FILLER }, { "cheaper than", CUE_LESS_THAN }, { "cheapest", CUE_LEAST },
 	{ "climb", CUE_INCREASE }, { "climbed", CUE_INCREASE }, { "combined", CUE_TOTAL }, { "coming", CUE_NEXT },
-	{ "commitment", CUE_COMMITMENT }, { "commitments", CUE_COMMITMENT },
+	{ "commitment", CUE_COMMITMENT }, { "commitment discount", CUE_COMMITMENT }, { "commitment discounts", CUE_COMMITMENT }, { "commitments", CUE_COMMITMENT },
 	{ "compare", CUE_COMPARE }, { "compared", CUE_VERSUS }, { "compared to", CUE_VERSUS },
 	{ "compared with", CUE_VERSUS }, { "comparison", CUE_COMPARE }, { "compute model", CUE_ARCHITECTURE },
 	{ "contributed", CUE_DRIVER }, { "cost", CUE_COST }, { "costed", CUE_COST }, { "costing", CUE_COST },
@@ -236,6 +236,23 @@ static const char *const courtesy_markers[] = {
 	"evening", "forwarding", "fw", "fwd", "hello", "hey", "hi", "hope", "hoping", "morning", "question",
 	"regards", "sincerely", "sorry", "thank", "thanks", "thx", "ty", "wishes",
 };
+
+/* Shorthand typed on a phone, too short for the spelling correction's
+ * edit distance: the word meant. Sorted. */
+static const struct {
+	const char *typed, *meant;
+} shorthand[] = {
+	{ "hw", "how" }, { "lst", "last" }, { "mnth", "month" }, { "mnths", "months" }, { "pls", "please" },
+	{ "tot", "total" }, { "wat", "what" }, { "wht", "what" },
+};
+
+const char *lexicon_shorthand(const struct slice *word)
+{
+	for (size_t i = 0; i < sizeof(shorthand) / sizeof(shorthand[0]); i++)
+		if (slice_eq(*word, shorthand[i].typed))
+			return shorthand[i].meant;
+	return NULL;
+}
 
 /* Words of time expressions, for the spelling dictionary. Sorted. */
 static const char *const time_words[] = {

@@ -69,6 +69,9 @@ bool lexicon_is_function_word(const struct slice *word);
  * word such a clause may also hold ("you", "the", "team"); 0: neither. */
 int lexicon_courtesy(const struct slice *word);
 
+/* What a phone shorthand ("lst", "hw") stands for, or NULL. */
+const char *lexicon_shorthand(const struct slice *word);
+
 /* "three" -> 3; -1 when the word is not a number word. */
 int lexicon_number_word(const struct slice *word);
 

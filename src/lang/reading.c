@@ -797,7 +797,10 @@ char *parse_correct_spelling(const struct reading *r, struct spelling *fix)
 			continue;
 		char to[48];
 		struct slice as_written = { .p = r->text + t->offset, .n = t->text.n };
-		int d = split_camel_case(&as_written, to, sizeof(to)) && reads_whole(r->in->vocab, to)
+		const char *meant = lexicon_shorthand(&t->text);
+		if (meant)
+			snprintf(to, sizeof(to), "%s", meant);
+		int d = meant || (split_camel_case(&as_written, to, sizeof(to)) && reads_whole(r->in->vocab, to))
 				? 0
 				: lexicon_correct(&t->text, to, sizeof(to));
 		if (d < 0 || names_word(r->in->vocab, &t->text))
