@@ -33,7 +33,7 @@ static const struct {
 	{ "area", CUE_CHART_AREA }, { "as", CUE_FILLER }, { "at", CUE_FILLER }, { "at least", CUE_MORE_THAN },
 	{ "at most", CUE_LESS_THAN }, { "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR },
 	{ "be", CUE_FILLER }, { "been", CUE_FILLER }, { "before that", CUE_PERIOD_BEFORE },
-	{ "behind", CUE_DRIVER }, { "belong to", CUE_OWNER }, { "belongs to", CUE_OWNER },
+	{ "begin with", CUE_STARTS_WITH }, { "beginning with", CUE_STARTS_WITH }, { "begins with", CUE_STARTS_WITH }, { "behind", CUE_DRIVER }, { "belong to", CUE_OWNER }, { "belongs to", CUE_OWNER },
 	{ "below", CUE_LESS_THAN }, { "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST },
 	{ "billed", CUE_UNBLENDED }, { "billing", CUE_COST }, { "bottom", CUE_BOTTOM }, { "break", CUE_BREAKDOWN },
 	{ "break down", CUE_BREAKDOWN }, { "breakdown", CUE_BREAKDOWN }, { "bring", CUE_FILLER },
@@ -129,7 +129,7 @@ static const struct {
 	{ "percent", CUE_SHARE }, { "percent of", CUE_SHARE }, { "percentage", CUE_SHARE },
 	{ "period before", CUE_PERIOD_BEFORE }, { "pie", CUE_CHART_PIE }, { "please", CUE_FILLER },
 	{ "plot", CUE_FILLER }, { "portion", CUE_SHARE }, { "predict", CUE_FORECAST },
-	{ "predicted", CUE_FORECAST }, { "prediction", CUE_FORECAST }, { "previous period", CUE_PERIOD_BEFORE },
+	{ "predicted", CUE_FORECAST }, { "prediction", CUE_FORECAST }, { "prefixed with", CUE_STARTS_WITH }, { "previous period", CUE_PERIOD_BEFORE },
 	{ "priciest", CUE_MOST }, { "pricing", CUE_FILLER }, { "prior period", CUE_PERIOD_BEFORE },
 	{ "process", CUE_FILLER }, { "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING },
 	{ "projected", CUE_FORECAST }, { "projection", CUE_FORECAST }, { "proportion", CUE_SHARE },
@@ -151,7 +151,7 @@ static const struct {
 	{ "so", CUE_FILLER }, { "so far", CUE_TO_DATE }, { "solely", CUE_ONLY }, { "sort", CUE_ASK },
 	{ "sorted by", CUE_BY }, { "spend", CUE_COST }, { "spending", CUE_COST }, { "spends", CUE_COST },
 	{ "spent", CUE_COST }, { "spike", CUE_SPIKE }, { "spiked", CUE_SPIKE }, { "split", CUE_BREAKDOWN },
-	{ "split by", CUE_BY }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE }, { "table", CUE_CHART_TABLE },
+	{ "split by", CUE_BY }, { "start with", CUE_STARTS_WITH }, { "starting with", CUE_STARTS_WITH }, { "starts with", CUE_STARTS_WITH }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE }, { "table", CUE_CHART_TABLE },
 	{ "tag", CUE_TAG }, { "tagged", CUE_TAG }, { "tech stack", CUE_ARCHITECTURE }, { "tell", CUE_ASK },
 	{ "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
 	{ "the one before", CUE_PERIOD_BEFORE }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN },
@@ -198,7 +198,7 @@ static const struct {
  * auxiliaries, prepositions, pronouns, conjunctions, polite and request
  * words. Sorted. */
 static const char *const function_words[] = {
-	"actually", "after", "again", "ago", "ahead", "already", "also", "am", "amazon", "among", "analyse",
+	"able", "actually", "after", "again", "ago", "ahead", "already", "also", "am", "amazon", "among", "analyse",
 	"analyze", "another", "anything", "applied", "approximately", "around", "awesome", "because", "before",
 	"being", "between", "but", "bye", "calculate", "came", "carried", "carries", "carry", "check", "cheers",
 	"company", "confirm", "cool", "curious", "current", "currently", "distinct", "doing", "done", "draw",
@@ -209,12 +209,13 @@ static const char *const function_words[] = {
 	"looking", "make", "may", "might", "mine", "much", "must", "myself", "need", "nice", "nor", "numbers", "ok",
 	"okay", "once", "onto", "organisation", "organisations", "organization", "organizations", "ours", "ourselves",
 	"out", "own", "perfect", "perhaps", "pls", "plus", "plz", "precisely", "priced", "provide", "pull", "put",
-	"quick", "quickly", "quite", "rather", "really", "regarding", "review", "roughly", "saw", "shall", "she",
-	"should", "since", "single", "some", "someone", "such", "summarise", "summarize", "sure", "switch", "thank",
-	"thanks", "thats", "theirs", "themselves", "they", "this", "though", "thru", "thx", "together", "too",
-	"toward", "towards", "traffic", "turn", "upon", "use", "used", "using", "value", "values", "very", "via",
-	"visible", "wanna", "want", "wanted", "went", "whatever", "whats", "whether", "which", "while", "whilst",
-	"whole", "whom", "whose", "within", "wonder", "wondering", "work", "works", "yeah", "yes", "yet", "yours",
+	"quick", "quickly", "quite", "rather", "really", "receive", "received", "receiving", "regarding", "review",
+	"roughly", "saw", "shall", "she", "should", "since", "single", "some", "someone", "such", "summarise",
+	"summarize", "sure", "switch", "thank", "thanks", "thats", "theirs", "themselves", "they", "this", "though",
+	"thru", "thx", "together", "too", "toward", "towards", "traffic", "turn", "upon", "use", "used", "using",
+	"value", "values", "very", "via", "visible", "wanna", "want", "wanted", "went", "whatever", "whats",
+	"whether", "which", "while", "whilst", "whole", "whom", "whose", "within", "wonder", "wondering", "work",
+	"works", "yeah", "yes", "yet", "yours",
 };
 
 /* The words of greetings, thanks and framing around a question ("Hi
@@ -243,7 +244,7 @@ static const struct {
 	const char *typed, *meant;
 } shorthand[] = {
 	{ "hw", "how" }, { "lst", "last" }, { "mnth", "month" }, { "mnths", "months" }, { "pls", "please" },
-	{ "tot", "total" }, { "wat", "what" }, { "wht", "what" },
+	{ "tot", "total" }, { "wat", "what" }, { "wht", "what" }, { "yday", "yesterday" }, { "yest", "yesterday" },
 };
 
 const char *lexicon_shorthand(const struct slice *word)

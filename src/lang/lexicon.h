@@ -50,6 +50,7 @@ enum cue {
 	CUE_UTILIZATION, /* a commitment's utilization; not billing data alone ("CPU utilization") */
 	CUE_COUNT,       /* "number of", "count": how many things */
 	CUE_TO_DATE,     /* "so far", "to date": a period that has begun ends today */
+	CUE_STARTS_WITH, /* "projects starting with search": the values with that first word */
 	CUE_DIFFERENCE,  /* "difference": between periods or things a comparison; alone, a concept */
 };
 

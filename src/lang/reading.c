@@ -529,6 +529,34 @@ static bool qualify(struct name_hit *v, const struct name_hit *d)
 	return false;
 }
 
+/* Read v as the family of values ("search" for search-api, search-web)
+ * in the column d names; else as its value there. */
+static bool qualify_family(struct name_hit *v, const struct name_hit *d)
+{
+	for (int x = 0; x < v->m.nentries; x++) {
+		const struct vocab_entry *e = v->m.entries[x];
+		if (e->family && dim_ref_eq(&e->col, &d->reading->col)) {
+			v->reading = e;
+			v->qualified = true;
+			return true;
+		}
+	}
+	return qualify(v, d);
+}
+
+/* Do tokens [from, to) hold a "starting with" cue, after "that" or
+ * "whose names" ("projects that start with mobile")? */
+static bool starts_with_between(const struct reading *r, size_t from, size_t to)
+{
+	static const char *const relative[] = { "that", "which", "whose", "name", "names", NULL };
+	while (from < to && tok_in(&r->toks, from, relative))
+		from++;
+	for (size_t c = 0; c < r->ncues; c++)
+		if (r->cues[c].cue == CUE_STARTS_WITH && r->cues[c].first == from && r->cues[c].last + 1 == to)
+			return true;
+	return false;
+}
+
 /* The name before cur in a list ("dev and sandbox", "EC2, S3 or RDS"). */
 static struct name_hit *list_item_before(struct reading *r, const struct name_hit *cur)
 {
@@ -605,9 +633,12 @@ int parse_choose_readings(struct reading *r, struct plan *p)
 				best = m->entries[k];
 		h->reading = best;
 		if (m->fuzzy) {
-			char word[64];
-			snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[m->first].text.n, r->toks.items[m->first].text.p);
-			parse_note(r, "read '%s' as %s", word, best->display);
+			/* the words as written, all of them ("instnace type") */
+			const struct token *a = &r->toks.items[m->first], *b = &r->toks.items[m->last];
+			char word[96];
+			snprintf(word, sizeof(word), "%.*s", (int)(b->offset + b->text.n - a->offset), r->text + a->offset);
+			parse_note(r, "read '%s' as %s", word,
+				   best->kind == VOCAB_DIMENSION ? dimension_label(&best->col) : best->display);
 		}
 	}
 	/* a dimension word next to a value names its column */
@@ -628,11 +659,13 @@ int parse_choose_readings(struct reading *r, struct plan *p)
 			 * while the word keeps its own role */
 			bool excepted = !adjacent && d->m.last + 2 == v->m.first &&
 					(tok_is(&r->toks, d->m.last + 1, "except") || tok_is(&r->toks, d->m.last + 1, "excluding"));
-			if (!adjacent && !excepted)
+			/* "projects starting with search": the family of values (a prefix) */
+			bool starting = !adjacent && starts_with_between(r, d->m.last + 1, v->m.first);
+			if (!adjacent && !excepted && !starting)
 				continue;
-			if (!qualify(v, d))
+			if (starting ? !qualify_family(v, d) : !qualify(v, d))
 				continue;
-			if (excepted)
+			if (excepted || starting)
 				break;
 			d->qualifier = true;
 			/* "the dev and sandbox accounts": the word qualifies the list it ends */

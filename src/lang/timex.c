@@ -482,6 +482,11 @@ static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
 		return true;
 	if (read_month(r, p, explicit_year))
 		return true;
+	/* "the year 2024", "of year 2024": the word is part of the period */
+	if (is(r, 0, "year") && year_at(r, 1, &year)) {
+		r->pos++;
+		tok = peek(r, 0);
+	}
 	if (tok->kind == TOK_DATE) {
 		set_period(p, tok->day, tok->day + 1, UNIT_DAY, 1);
 		date_format(tok->day, p->label, sizeof(p->label));

@@ -159,6 +159,21 @@ static bool misread_value_word(const struct reading *r, size_t i)
 	return false;
 }
 
+/* "starting with" that no column word and value took up ("where it
+ * starts with mobile"): dropping it would answer another question. */
+static bool unused_starts_with(const struct reading *r, size_t i)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		if (r->cues[c].cue != CUE_STARTS_WITH || r->cues[c].first != i)
+			continue;
+		for (size_t k = 0; k < r->nnames; k++)
+			if (r->names[k].m.first == r->cues[c].last + 1 && r->names[k].qualified)
+				return false;
+		return true;
+	}
+	return false;
+}
+
 /* "sing a song about redis", "email this to finance", "print the tokens":
  * a request finq does not do, whatever bill words it holds. */
 bool parse_check_offtopic(struct reading *r, struct plan *p)
@@ -214,7 +229,7 @@ bool parse_check_unknown(struct reading *r, struct plan *p)
 {
 	size_t unknown[8], n = 0;
 	for (size_t i = 0; i < r->toks.n && n < 8; i++)
-		if (unread_word(r, i) || misread_value_word(r, i))
+		if (unread_word(r, i) || misread_value_word(r, i) || unused_starts_with(r, i))
 			unknown[n++] = i;
 	if (!n)
 		return false;

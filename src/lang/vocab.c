@@ -617,6 +617,63 @@ static void sort_readings(struct vocab_match *m)
 		}
 }
 
+/* Is word a typo of cand: one edit (two from nine letters), and below
+ * six letters only the kinds lexicon_short_typo() allows? */
+static int word_typo(const struct slice *word, const char *cand, size_t len)
+{
+	if (word->n < 4 || strpbrk_n(word->p, word->n, "0123456789"))
+		return -1;
+	int limit = word->n >= 9 ? 2 : 1;
+	int d = edit_distance(word->p, word->n, cand, len, limit);
+	if (d == 1 && word->n < 6 && !lexicon_short_typo(word->p, word->n, cand, len))
+		return -1;
+	return d >= 1 && d <= limit ? d : -1;
+}
+
+/* A typo in one word of a two-word phrase whose other word is exact:
+ * "instnace type", "usgae type", "shared servces". The closest such
+ * phrases, as a fuzzy match over both tokens. */
+static bool two_word_typo(const struct vocab *v, const struct token_list *toks, size_t i,
+			  bool (*is_reserved)(const struct slice *word), struct vocab_match *out)
+{
+	if (i + 1 >= toks->n || toks->items[i].kind != TOK_WORD || toks->items[i + 1].kind != TOK_WORD)
+		return false;
+	const struct slice *a = &toks->items[i].text, *b = &toks->items[i + 1].text;
+	/* a reserved word alone is the parser's: "by usgae" is no phrase */
+	if (is_reserved && (is_reserved(a) || is_reserved(b)))
+		return false;
+	int best = 3;
+	out->nentries = 0;
+	for (size_t k = 0; k < v->n; k++) {
+		const struct vocab_entry *e = &v->items[k];
+		const char *space = strchr(e->phrase, ' ');
+		if (!space || strchr(space + 1, ' '))
+			continue;
+		size_t n1 = (size_t)(space - e->phrase), n2 = strlen(space + 1);
+		bool first_exact = a->n == n1 && memcmp(a->p, e->phrase, n1) == 0;
+		bool second_exact = b->n == n2 && memcmp(b->p, space + 1, n2) == 0;
+		int d = first_exact == second_exact ? -1
+			: first_exact		    ? word_typo(b, space + 1, n2)
+						    : word_typo(a, e->phrase, n1);
+		if (d < 0 || d > best)
+			continue;
+		if (d < best) {
+			best = d;
+			out->nentries = 0;
+		}
+		if (out->nentries < 6)
+			out->entries[out->nentries++] = e;
+	}
+	if (!out->nentries)
+		return false;
+	out->first = i;
+	out->last = i + 1;
+	out->fuzzy = true;
+	out->distance = best;
+	sort_readings(out);
+	return true;
+}
+
 bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t i,
 		    bool (*is_reserved)(const struct slice *word), bool fuzzy, struct vocab_match *out)
 {
@@ -659,6 +716,8 @@ bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t
 			return true;
 		}
 	}
+	if (fuzzy && two_word_typo(v, toks, i, is_reserved, out))
+		return true;
 	/* A typo in one word: the closest single-word phrases. Codes with
 	 * digits are never typos of each other ("us-east-2" is not
 	 * "us-east-1", "m5.24xlarge" not "m5.4xlarge"); two edits only from
