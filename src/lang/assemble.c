@@ -157,9 +157,14 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 			excepted |= r->names[k].excluded && r->names[k].reading && !parse_is_dimension_hit(&r->names[k]) &&
 				    dim_ref_eq(&r->names[k].reading->col, &h->reading->col);
 		every = every && excepted;
-		if (every || (h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") &&
-			      (tok_is(&r->toks, h->m.first - 2, "across") || tok_is(&r->toks, h->m.first - 2, "over")) &&
-			      parse_has_cue(r, CUE_TOTAL))) {
+		/* "what did all accounts except prod cost together" */
+		bool all_together = h->m.first >= 1 && tok_is(&r->toks, h->m.first - 1, "all") && h->plural &&
+				    (h->m.first < 2 || parse_cue_before(r, h->m.first - 1) != CUE_BY) &&
+				    parse_has_cue(r, CUE_TOTAL);
+		if (every || all_together ||
+		    (h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") &&
+		     (tok_is(&r->toks, h->m.first - 2, "across") || tok_is(&r->toks, h->m.first - 2, "over")) &&
+		     parse_has_cue(r, CUE_TOTAL))) {
 			h->scope = true;
 			continue;
 		}

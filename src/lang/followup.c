@@ -272,6 +272,13 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 			out.intent = INTENT_BREAKDOWN;
 		/* "monthly spend this year" then "by account": the trend, by account */
 	}
+	if (now->intent == INTENT_COUNT) {
+		/* "and how many databases was that?": a count of what was discussed */
+		out.intent = INTENT_COUNT;
+		out.group = now->group;
+		out.limit = 0;
+		out.grain = GRAIN_NONE;
+	}
 	if (now->intent == INTENT_INSIGHT) {
 		/* "any anomalies there?", "and the forecast?": the analysis over
 		 * what was being discussed */

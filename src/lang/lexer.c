@@ -98,6 +98,105 @@ static void push_word(struct token_list *l, const char *p, size_t n, size_t offs
 		}
 }
 
+/* The code point of the UTF-8 sequence at s (of *n bytes), or 0. */
+static unsigned utf8_at(const char *s, size_t len, size_t *n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned cp;
+	if (u[0] >= 0xf0 && len >= 4) {
+		cp = (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
+		*n = 4;
+	} else if (u[0] >= 0xe0 && len >= 3) {
+		cp = (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+		*n = 3;
+	} else {
+		return 0;
+	}
+	return cp;
+}
+
+/* Chat around a question pasted from Slack or Teams, which addresses
+ * people and decorates but never names anything in a bill: a mention
+ * ("@finq", "@maria.lopez"), an emoji or pictograph, a shortcode
+ * (":fire:"), a "+1". The length to skip at i, or 0. */
+static size_t chatter_at(const char *s, size_t i, size_t len)
+{
+	bool at_start = i == 0 || isspace((unsigned char)s[i - 1]) || s[i - 1] == '(';
+	if (s[i] == '@' && at_start && is_word_char(s[i + 1])) {
+		size_t n = 1;
+		while (i + n < len && (is_word_char(s[i + n]) || (is_joiner(s[i + n]) && is_word_char(s[i + n + 1]))))
+			n++;
+		return n;
+	}
+	if (s[i] == ':' && at_start) {
+		size_t n = 1;
+		while (i + n < len && n < 40 && (isalnum((unsigned char)s[i + n]) || strchr("_+-", s[i + n])))
+			n++;
+		if (n > 1 && s[i + n] == ':' && (i + n + 1 == len || !is_word_char(s[i + n + 1])))
+			return n + 1;
+	}
+	if (s[i] == '+' && s[i + 1] == '1' && at_start && (i + 2 == len || !is_word_char(s[i + 2])))
+		return 2;
+	size_t n = 0;
+	unsigned cp = utf8_at(s + i, len - i, &n);
+	/* arrows, symbols and dingbats; pictographs, emoji and their flags;
+	 * the variation selector and joiner that build them */
+	if ((cp >= 0x2190 && cp <= 0x2bff) || (cp >= 0x1f000 && cp <= 0x1faff) || cp == 0xfe0f || cp == 0x200d)
+		return n;
+	return 0;
+}
+
+/* "1.000 $", "50.000 €": an amount in the European way, dots grouping
+ * thousands and the sign after it. Its length (sign included) and value,
+ * or 0. */
+static size_t european_amount(const char *s, size_t i, size_t len, double *value)
+{
+	size_t n = 0, lead = 0;
+	double v = 0;
+	while (i + n < len && isdigit((unsigned char)s[i + n]) && lead < 3)
+		v = v * 10 + (s[i + n++] - '0'), lead++;
+	if (!lead || isdigit((unsigned char)s[i + n]))
+		return 0;
+	int groups = 0;
+	while (s[i + n] == '.' && isdigit((unsigned char)s[i + n + 1]) && isdigit((unsigned char)s[i + n + 2]) &&
+	       isdigit((unsigned char)s[i + n + 3]) && !isdigit((unsigned char)s[i + n + 4])) {
+		for (int k = 1; k <= 3; k++)
+			v = v * 10 + (s[i + n + k] - '0');
+		n += 4;
+		groups++;
+	}
+	if (!groups)
+		return 0;
+	size_t sign = n;
+	while (s[i + sign] == ' ')
+		sign++;
+	if (s[i + sign] == '$')
+		sign += 1;
+	else if (strncmp(s + i + sign, "\xe2\x82\xac", 3) == 0)
+		sign += 3;
+	else
+		return 0;
+	*value = v;
+	return sign;
+}
+
+/* The length of "top" or "bottom" in a word glued to a count ("top5"), or 0. */
+static size_t glued_rank_word(const char *p, size_t n)
+{
+	static const char *const ranks[] = { "top", "bottom", NULL };
+	for (const char *const *w = ranks; *w; w++) {
+		size_t k = strlen(*w);
+		if (n <= k || n > k + 3 || strncmp(p, *w, k) != 0)
+			continue;
+		bool count = true;
+		for (size_t i = k; i < n; i++)
+			count &= isdigit((unsigned char)p[i]) != 0;
+		if (count)
+			return k;
+	}
+	return 0;
+}
+
 void lex(const char *question, struct token_list *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -111,6 +210,33 @@ void lex(const char *question, struct token_list *out)
 		char c = s[i];
 		if (isspace((unsigned char)c)) {
 			i++;
+			continue;
+		}
+		size_t chatter = chatter_at(s, i, len);
+		if (chatter) {
+			/* a clause ends there, as at a comma ("hey team :wave: how ...") */
+			push(out, TOK_PUNCT, s + i, chatter, i);
+			i += chatter;
+			continue;
+		}
+		/* "30d", "14d": days, as in "last 30d" */
+		size_t digits = 0;
+		while (isdigit((unsigned char)s[i + digits]))
+			digits++;
+		if (digits && digits <= 4 && s[i + digits] == 'd' && !is_word_char(s[i + digits + 1])) {
+			struct token *t = push(out, TOK_NUMBER, s + i, digits, i);
+			t->number = strtod(s + i, NULL);
+			push(out, TOK_WORD, s + i + digits, 1, i + digits);
+			i += digits + 1;
+			continue;
+		}
+		double amount;
+		size_t european = isdigit((unsigned char)c) ? european_amount(s, i, len, &amount) : 0;
+		if (european) {
+			struct token *t = push(out, TOK_NUMBER, s + i, european, i);
+			t->number = amount;
+			t->money = true;
+			i += european;
 			continue;
 		}
 		/* ISO date */
@@ -141,6 +267,14 @@ void lex(const char *question, struct token_list *out)
 				t->percent = probe.percent;
 				t->ordinal = probe.ordinal;
 				i += sign + n;
+				/* "from the 1. to the 15. of November": a day written the
+				 * German way, the dot before more words of the sentence */
+				if (!t->money && !t->percent && !t->ordinal && t->number >= 1 && t->number <= 31 &&
+				    t->number == (int)t->number && s[i] == '.' && s[i + 1] == ' ' &&
+				    islower((unsigned char)question[i + 2])) {
+					t->ordinal = true;
+					i++;
+				}
 				continue;
 			}
 		}
@@ -156,6 +290,14 @@ void lex(const char *question, struct token_list *out)
 					i += q + 1;
 				else if (s[i + q] == 't' && !is_word_char(s[i + q + 1]))
 					i += q + 1, end = i; /* "don't" stays one word: "don't" */
+			}
+			/* "top5", "bottom10": the word and its number */
+			size_t glued = glued_rank_word(s + start, end - start);
+			if (glued) {
+				push(out, TOK_WORD, s + start, glued, start);
+				struct token *t = push(out, TOK_NUMBER, s + start + glued, end - start - glued, start + glued);
+				t->number = strtod(s + start + glued, NULL);
+				continue;
 			}
 			push_word(out, s + start, end - start, start);
 			continue;

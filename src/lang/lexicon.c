@@ -55,7 +55,7 @@ static const struct {
 	{ "cutting", CUE_REDUCE }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY }, { "decline", CUE_DECREASE },
 	{ "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE },
 	{ "decreasing", CUE_DECREASE }, { "define", CUE_EXPLAIN }, { "definition", CUE_EXPLAIN },
-	{ "did", CUE_FILLER }, { "difference", CUE_DIFFERENCE }, { "dig into", CUE_DRILL },
+	{ "descending", CUE_FILLER }, { "develop", CUE_TREND }, { "developed", CUE_TREND }, { "did", CUE_FILLER }, { "difference", CUE_DIFFERENCE }, { "dig into", CUE_DRILL },
 	{ "disk space", CUE_NOT_BILLING }, { "display", CUE_ASK }, { "do", CUE_FILLER }, { "does", CUE_FILLER },
 	{ "dollar", CUE_COST }, { "donut", CUE_CHART_DOUGHNUT }, { "doughnut", CUE_CHART_DOUGHNUT },
 	{ "down", CUE_FILLER }, { "drill", CUE_DRILL }, { "drill down", CUE_DRILL }, { "drill into", CUE_DRILL },
@@ -66,10 +66,10 @@ static const struct {
 	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the month", CUE_END_OF_MONTH },
 	{ "end of the quarter", CUE_END_OF_QUARTER }, { "end of the year", CUE_END_OF_YEAR },
 	{ "end of year", CUE_END_OF_YEAR }, { "engineers", CUE_NOT_BILLING }, { "eom", CUE_END_OF_MONTH },
-	{ "error rate", CUE_NOT_BILLING }, { "every", CUE_EACH }, { "everything but", CUE_EXCLUDE },
+	{ "error rate", CUE_NOT_BILLING }, { "every", CUE_EACH }, { "every month", CUE_MONTHLY }, { "everything but", CUE_EXCLUDE },
 	{ "evolution", CUE_TREND }, { "evolve", CUE_TREND }, { "evolved", CUE_TREND }, { "ex", CUE_EXCLUDE },
 	{ "exceed", CUE_MORE_THAN }, { "exceeded", CUE_MORE_THAN }, { "exceeding", CUE_MORE_THAN },
-	{ "exceeds", CUE_MORE_THAN }, { "except", CUE_EXCLUDE }, { "excl", CUE_EXCLUDE },
+	{ "exceeds", CUE_MORE_THAN }, { "except", CUE_EXCLUDE }, { "excepting", CUE_EXCLUDE }, { "excl", CUE_EXCLUDE },
 	{ "exclude", CUE_EXCLUDE }, { "excluding", CUE_EXCLUDE }, { "expected to", CUE_FORECAST },
 	{ "expense", CUE_COST }, { "expensive", CUE_COST }, { "explain", CUE_EXPLAIN }, { "explains", CUE_DRIVER },
 	{ "fall", CUE_DECREASE }, { "falling", CUE_DECREASE }, { "fastest", CUE_MOST }, { "fell", CUE_DECREASE },
@@ -151,13 +151,13 @@ static const struct {
 	{ "so", CUE_FILLER }, { "so far", CUE_TO_DATE }, { "solely", CUE_ONLY }, { "sort", CUE_ASK },
 	{ "sorted by", CUE_BY }, { "spend", CUE_COST }, { "spending", CUE_COST }, { "spends", CUE_COST },
 	{ "spent", CUE_COST }, { "spike", CUE_SPIKE }, { "spiked", CUE_SPIKE }, { "split", CUE_BREAKDOWN },
-	{ "split by", CUE_BY }, { "start with", CUE_STARTS_WITH }, { "starting with", CUE_STARTS_WITH }, { "starts with", CUE_STARTS_WITH }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE }, { "table", CUE_CHART_TABLE },
+	{ "split by", CUE_BY }, { "start with", CUE_STARTS_WITH }, { "starting with", CUE_STARTS_WITH }, { "starts with", CUE_STARTS_WITH }, { "strange", CUE_ANOMALY }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE }, { "table", CUE_CHART_TABLE },
 	{ "tag", CUE_TAG }, { "tagged", CUE_TAG }, { "tech stack", CUE_ARCHITECTURE }, { "tell", CUE_ASK },
 	{ "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
 	{ "the one before", CUE_PERIOD_BEFORE }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN },
 	{ "then", CUE_FILLER }, { "there", CUE_FILLER }, { "these", CUE_PRONOUN }, { "those", CUE_PRONOUN },
 	{ "through", CUE_FILLER }, { "time series", CUE_TREND }, { "to", CUE_FILLER }, { "to date", CUE_TO_DATE },
-	{ "top", CUE_TOP },
+	{ "together", CUE_TOTAL }, { "top", CUE_TOP },
 	{ "total", CUE_TOTAL }, { "trend", CUE_TREND }, { "trended", CUE_TREND }, { "trending", CUE_TREND },
 	{ "trim", CUE_REDUCE }, { "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED },
 	{ "under", CUE_LESS_THAN }, { "unexpected", CUE_ANOMALY }, { "untagged", CUE_UNTAGGED },
@@ -167,7 +167,7 @@ static const struct {
 	{ "was", CUE_FILLER }, { "waste", CUE_REDUCE }, { "wasted", CUE_REDUCE }, { "way to", CUE_HOW_TO },
 	{ "ways to", CUE_HOW_TO }, { "we", CUE_FILLER }, { "week before", CUE_PERIOD_BEFORE },
 	{ "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY },
-	{ "went down", CUE_DECREASE }, { "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH },
+	{ "weird", CUE_ANOMALY }, { "went down", CUE_DECREASE }, { "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH },
 	{ "what about", CUE_FOLLOWUP }, { "what can you do", CUE_HELP }, { "what should", CUE_HOW_TO },
 	{ "when", CUE_FILLER }, { "where", CUE_FILLER }, { "where can", CUE_HOW_TO }, { "where could", CUE_HOW_TO },
 	{ "which", CUE_WHICH }, { "who", CUE_WHICH }, { "who own", CUE_OWNER }, { "who owns", CUE_OWNER },
@@ -199,10 +199,10 @@ static const struct {
  * words. Sorted. */
 static const char *const function_words[] = {
 	"able", "actually", "after", "again", "ago", "ahead", "already", "also", "am", "amazon", "among", "analyse",
-	"analyze", "another", "anything", "applied", "approximately", "around", "awesome", "because", "before",
-	"being", "between", "but", "bye", "calculate", "came", "carried", "carries", "carry", "check", "cheers",
-	"company", "confirm", "cool", "curious", "current", "currently", "distinct", "doing", "done", "draw",
-	"during", "either", "else", "even", "ever", "everything", "exactly", "fantastic", "fetch", "figure",
+	"analyze", "another", "anything", "applied", "approximately", "around", "awesome", "based", "because",
+	"before", "being", "between", "but", "bye", "calculate", "came", "carried", "carries", "carry", "cc", "check",
+	"cheers", "company", "confirm", "cool", "curious", "current", "currently", "distinct", "doing", "done",
+	"draw", "during", "either", "else", "even", "ever", "everything", "exactly", "fantastic", "fetch", "figure",
 	"figures", "find", "first", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
 	"hello", "her", "here", "hey", "hi", "him", "his", "hmm", "hmmm", "however", "if", "incur", "incurred",
 	"incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know", "let", "like", "look",
@@ -210,10 +210,10 @@ static const char *const function_words[] = {
 	"okay", "once", "onto", "organisation", "organisations", "organization", "organizations", "ours", "ourselves",
 	"out", "own", "perfect", "perhaps", "pls", "plus", "plz", "precisely", "priced", "provide", "pull", "put",
 	"quick", "quickly", "quite", "rather", "really", "receive", "received", "receiving", "regarding", "review",
-	"roughly", "saw", "shall", "she", "should", "since", "single", "some", "someone", "such", "summarise",
-	"summarize", "sure", "switch", "thank", "thanks", "thats", "theirs", "themselves", "they", "this", "though",
-	"thru", "thx", "together", "too", "toward", "towards", "traffic", "turn", "upon", "use", "used", "using",
-	"value", "values", "very", "via", "visible", "wanna", "want", "wanted", "went", "whatever", "whats",
+	"roughly", "saw", "shall", "she", "should", "since", "single", "some", "someone", "sorted", "such",
+	"summarise", "summarize", "sure", "switch", "thank", "thanks", "thats", "theirs", "themselves", "they",
+	"this", "though", "thru", "thx", "too", "toward", "towards", "traffic", "turn", "upon", "use", "used",
+	"using", "value", "values", "very", "via", "visible", "wanna", "want", "wanted", "went", "whatever", "whats",
 	"whether", "which", "while", "whilst", "whole", "whom", "whose", "within", "wonder", "wondering", "work",
 	"works", "yeah", "yes", "yet", "yours",
 };
@@ -228,13 +228,13 @@ static const char *const courtesy_words[] = {
 	"doing", "evening", "everyone", "finq", "folks", "for", "forwarding", "from", "fw", "fwd", "good", "great",
 	"had", "happy", "have", "hello", "help", "hey", "hi", "hope", "hoping", "i", "in", "is", "just", "kind",
 	"kindly", "lovely", "m", "manager", "many", "me", "morning", "much", "my", "nice", "note", "ok", "okay",
-	"our", "please", "pls", "question", "quick", "re", "regards", "sincerely", "sorry", "team", "thank",
+	"our", "please", "pls", "q", "question", "quick", "re", "regards", "sincerely", "sorry", "team", "thank",
 	"thanks", "the", "there", "thx", "to", "trouble", "ty", "us", "ve", "vp", "wants", "warm", "we", "week",
 	"weekend", "well", "wishes", "you", "your", "yours",
 };
 static const char *const courtesy_markers[] = {
 	"afternoon", "appreciate", "appreciated", "asks", "best", "bother", "br", "checking", "cheers", "dear",
-	"evening", "forwarding", "fw", "fwd", "hello", "hey", "hi", "hope", "hoping", "morning", "question",
+	"evening", "forwarding", "fw", "fwd", "hello", "hey", "hi", "hope", "hoping", "morning", "q", "question",
 	"regards", "sincerely", "sorry", "thank", "thanks", "thx", "ty", "wishes",
 };
 
@@ -243,8 +243,8 @@ static const char *const courtesy_markers[] = {
 static const struct {
 	const char *typed, *meant;
 } shorthand[] = {
-	{ "hw", "how" }, { "lst", "last" }, { "mnth", "month" }, { "mnths", "months" }, { "pls", "please" },
-	{ "tot", "total" }, { "wat", "what" }, { "wht", "what" }, { "yday", "yesterday" }, { "yest", "yesterday" },
+	{ "gw", "gateway" }, { "hw", "how" }, { "lst", "last" }, { "mnth", "month" }, { "mnths", "months" }, { "pls", "please" },
+	{ "tot", "total" }, { "w", "with" }, { "wat", "what" }, { "wht", "what" }, { "yday", "yesterday" }, { "yest", "yesterday" },
 };
 
 const char *lexicon_shorthand(const struct slice *word)
@@ -319,6 +319,7 @@ static const struct resource_noun resource_nouns[] = {
 	{ "distribution", "AmazonCloudFront", NULL, false },
 	{ "function", "AWSLambda", NULL, false },
 	{ "instance", "AmazonEC2", NULL, false },
+	{ "job", "AWSGlue", NULL, true },
 	{ "key", "awskms", NULL, true },
 	{ "resource", NULL, NULL, false },
 	{ "snapshot", "AmazonEC2", "EBS:Snapshot", false },

@@ -212,7 +212,9 @@ static void mark_courtesy(struct reading *r)
 	size_t start = 0;
 	for (size_t i = 0; i <= r->toks.n; i++) {
 		const struct token *t = i < r->toks.n ? &r->toks.items[i] : NULL;
-		if (t && !(t->kind == TOK_PUNCT && strchr(",.!?:;", t->text.p[0])))
+		/* clauses end at sentence punctuation and at chat decoration the
+		 * lexer set apart ("@finq", an emoji, ":wave:") */
+		if (t && !(t->kind == TOK_PUNCT && (strchr(",.!?:;@+", t->text.p[0]) || (unsigned char)t->text.p[0] >= 0x80)))
 			continue;
 		bool courtesy = !(start == 0 && i == r->toks.n), marker = false, words = false;
 		for (size_t k = start; k < i && courtesy; k++) {
@@ -334,8 +336,9 @@ static void read_tokens(struct reading *r)
 static void mark_resource_nouns(struct reading *r)
 {
 	for (size_t i = 1; i < r->toks.n; i++) {
-		/* "DynamoDB tables": a service's tables, not a table to show */
-		if (!tok_is(&r->toks, i, "tables") || r->role[i - 1] != ROLE_NAME)
+		/* "DynamoDB tables", "how many tables": a service's tables, not a table to show */
+		bool counted = i >= 2 && tok_is(&r->toks, i - 2, "how") && tok_is(&r->toks, i - 1, "many");
+		if (!tok_is(&r->toks, i, "tables") || (r->role[i - 1] != ROLE_NAME && !counted))
 			continue;
 		for (size_t c = 0; c < r->ncues; c++)
 			if (r->cues[c].first == i && r->cues[c].cue == CUE_CHART_TABLE)
@@ -348,7 +351,9 @@ static void mark_resource_nouns(struct reading *r)
 	for (size_t k = 0; k < r->nnames; k++) {
 		struct name_hit *h = &r->names[k];
 		size_t i = h->m.first;
-		if (h->resource[0] || h->m.first != h->m.last || i == 0 || r->role[i - 1] != ROLE_NAME ||
+		/* "how many databases": things counted, not the category */
+		bool counted = i >= 2 && tok_is(&r->toks, i - 2, "how") && tok_is(&r->toks, i - 1, "many");
+		if (h->resource[0] || h->m.first != h->m.last || i == 0 || (r->role[i - 1] != ROLE_NAME && !counted) ||
 		    !lexicon_resource_noun(&r->toks.items[i].text) ||
 		    (h->m.entries[0]->from_data && h->m.entries[0]->col.dim != DIM_CATEGORY))
 			continue;
@@ -357,7 +362,7 @@ static void mark_resource_nouns(struct reading *r)
 			after_service |= r->names[x].m.last + 1 == i && !r->names[x].resource[0] &&
 					 r->names[x].m.entries[0]->kind == VOCAB_VALUE &&
 					 r->names[x].m.entries[0]->col.dim == DIM_SERVICE;
-		if (!after_service)
+		if (!after_service && !counted)
 			continue;
 		memmove(h, h + 1, (r->nnames - k - 1) * sizeof(*h));
 		r->nnames--;
@@ -654,7 +659,9 @@ int parse_choose_readings(struct reading *r, struct plan *p)
 					/* "team=payments", "env: production", "where the charge category is Tax" */
 					(d->m.last + 2 == v->m.first && (is_key_value_sign(&r->toks.items[d->m.last + 1]) ||
 									 tok_is(&r->toks, d->m.last + 1, "is") ||
-									 tok_is(&r->toks, d->m.last + 1, "equals")));
+									 tok_is(&r->toks, d->m.last + 1, "equals") ||
+									 /* "the team of mobile", "the account of staging" */
+									 tok_is(&r->toks, d->m.last + 1, "of")));
 			/* "every account except prod": the column of what is excepted,
 			 * while the word keeps its own role */
 			bool excepted = !adjacent && d->m.last + 2 == v->m.first &&
@@ -794,6 +801,28 @@ static bool reads_whole(const struct vocab *v, const char *text)
 	return true;
 }
 
+/* The parser's word w inflects ("omitting", "excluded"), into out; or NULL. */
+static const char *inflection_of_cue(const struct slice *w, char *out, size_t size)
+{
+	static const char *const endings[] = { "ing", "ed", "s", NULL };
+	for (const char *const *e = endings; *e; e++) {
+		size_t n = strlen(*e);
+		if (w->n <= n + 3 || w->n - n >= size || memcmp(w->p + w->n - n, *e, n) != 0)
+			continue;
+		size_t stem = w->n - n;
+		snprintf(out, size, "%.*s", (int)stem, w->p);
+		if (lexicon_cue(out) != CUE_NONE)
+			return out;
+		if (stem + 1 < size) { /* "excluded": exclude */
+			out[stem] = 'e';
+			out[stem + 1] = '\0';
+			if (lexicon_cue(out) != CUE_NONE)
+				return out;
+		}
+	}
+	return NULL;
+}
+
 /* FOCUS column names written as one word ("BilledCost", "ServiceCategory",
  * "SubAccount"): the words they join. False when word is not camel case. */
 static bool split_camel_case(const struct slice *word, char *out, size_t size)
@@ -833,6 +862,10 @@ char *parse_correct_spelling(const struct reading *r, struct spelling *fix)
 		const char *meant = lexicon_shorthand(&t->text);
 		if (meant)
 			snprintf(to, sizeof(to), "%s", meant);
+		/* an inflection of one of our words is that word, never a
+		 * neighbour by spelling ("excepting" is not "exceeding") */
+		if (!meant && (meant = inflection_of_cue(&t->text, to, sizeof(to))) == NULL)
+			to[0] = '\0';
 		int d = meant || (split_camel_case(&as_written, to, sizeof(to)) && reads_whole(r->in->vocab, to))
 				? 0
 				: lexicon_correct(&t->text, to, sizeof(to));

@@ -108,7 +108,7 @@ static int recent_month_start(int today, int month)
 }
 
 /*
- * day_or_month := ["month" "of"] MONTH [ORDINAL|DAYNUM] [","] [YEAR] ["month"]
+ * day_or_month := ["month" "of"] MONTH [ORDINAL|DAYNUM] [","] [YEAR | ["of"] ("last"|"this") "year"] ["month"]
  *              |  DAYNUM ["of"] MONTH [YEAR]
  * "October", "Oct 10", "October 10th, 2025", "10 October", "March 2025".
  */
@@ -154,9 +154,21 @@ static bool read_month(struct reader *r, struct period *p, bool *explicit_year)
 	*explicit_year = year_at(r, 0, &year);
 	if (*explicit_year)
 		r->pos++;
+	/* "November last year", "March this year", "May of last year" */
+	size_t of = is(r, 0, "of") ? 1 : 0;
+	/* a year told relative to today: not a written year other months of
+	 * the question would take ("November vs November last year") */
+	bool relative_year = false;
+	if (!*explicit_year && (is(r, of, "last") || is(r, of, "this")) && is(r, of + 1, "year")) {
+		int y, m, d;
+		date_to_ymd(r->today, &y, &m, &d);
+		year = is(r, of, "last") ? y - 1 : y;
+		relative_year = true;
+		r->pos += of + 2;
+	}
 	if (!day && is(r, 0, "month")) /* "the August month" */
 		r->pos++;
-	int start = *explicit_year ? date_from_ymd(year, month, 1) : recent_month_start(r->today, month);
+	int start = *explicit_year || relative_year ? date_from_ymd(year, month, 1) : recent_month_start(r->today, month);
 	if (day) {
 		int y, m, d;
 		date_to_ymd(start, &y, &m, &d);
@@ -287,7 +299,7 @@ static const struct {
 	/* how people abbreviate them */
 	{ "wk", UNIT_WEEK }, { "wks", UNIT_WEEK }, { "mo", UNIT_MONTH }, { "mos", UNIT_MONTH },
 	{ "mth", UNIT_MONTH }, { "mths", UNIT_MONTH }, { "qtr", UNIT_QUARTER }, { "qtrs", UNIT_QUARTER },
-	{ "yr", UNIT_YEAR }, { "yrs", UNIT_YEAR },
+	{ "yr", UNIT_YEAR }, { "yrs", UNIT_YEAR }, { "d", UNIT_DAY },
 };
 
 static bool unit_at(const struct reader *r, size_t ahead, enum time_unit *unit)
