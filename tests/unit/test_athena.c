@@ -19,7 +19,10 @@
 #include "sigv4.h"
 #include "xalloc.h"
 
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #define ATHENA_DATA TEST_DATA_DIR "/athena"
@@ -657,6 +660,124 @@ static void test_a_question_runs_on_athena(void **state)
 	release_script(&s);
 }
 
+/* ---- the real transport (libcurl) over loopback ---- */
+
+/* A stand-in Athena on 127.0.0.1 (ports 19231-19240): answers each POST
+ * by its X-Amz-Target with a recorded answer, and keeps what came. */
+struct loopback {
+	struct strbuf bodies, headers;
+	int calls;
+};
+
+static enum MHD_Result keep_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	strbuf_addf(cls, "%s: %s\n", key, value);
+	return MHD_YES;
+}
+
+static enum MHD_Result serve(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+			     const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct loopback *lb = cls;
+	(void)url;
+	(void)version;
+	if (!*con_cls) {
+		*con_cls = lb;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		strbuf_add(&lb->bodies, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	strbuf_addch(&lb->bodies, '\n');
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, keep_header, &lb->headers);
+	const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
+	static const struct {
+		const char *target, *file;
+	} answers[] = {
+		{ "AmazonAthena.StartQueryExecution", "start.json" },
+		{ "AmazonAthena.GetQueryExecution", "execution-succeeded.json" },
+		{ "AmazonAthena.GetQueryResults", "results-page2.json" },
+	};
+	const char *file = "error-invalid.json";
+	unsigned status = 400;
+	for (size_t i = 0; target && strcmp(method, "POST") == 0 && i < 3; i++)
+		if (strcmp(target, answers[i].target) == 0) {
+			file = answers[i].file;
+			status = 200;
+		}
+	lb->calls++;
+	char *text = read_data(file);
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/x-amz-json-1.1");
+	enum MHD_Result rc = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static void test_the_curl_transport_over_loopback(void **state)
+{
+	(void)state;
+	struct loopback lb = { STRBUF_INIT, STRBUF_INIT, 0 };
+	struct MHD_Daemon *d = NULL;
+	int port;
+	for (port = 19231; port <= 19240 && !d; port++) {
+		struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+		addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL, serve, &lb,
+				     MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_END);
+	}
+	if (!d)
+		fail_msg("no free loopback port in 19231-19240");
+	port--;
+	set_env_credentials();
+	char url[256];
+	snprintf(url, sizeof(url), "athena://primary/cur/cur_hourly?region=eu-west-1&endpoint=http://127.0.0.1:%d/", port);
+	struct err e = { 0 };
+	struct athena_client *c = athena_client_new(url, &e);
+	assert_non_null(c);
+	struct table t;
+	table_init(&t);
+	if (athena_client_run(c, "SELECT 1", NULL, &t, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(lb.calls, 3);
+	assert_int_equal(t.nrows, 2);
+	assert_string_equal(table_at(&t, 0, 0)->v.s, "AmazonS3");
+	/* what reached the server: the JSON bodies, signed, with its Host */
+	assert_contains(lb.bodies.buf, "\"QueryString\":\"SELECT 1\"");
+	assert_not_contains(lb.bodies.buf, "ResultConfiguration"); /* no output= given */
+	char host[64];
+	snprintf(host, sizeof(host), "Host: 127.0.0.1:%d\n", port);
+	assert_contains(lb.headers.buf, host);
+	assert_contains(lb.headers.buf, "X-Amz-Target: AmazonAthena.GetQueryResults\n");
+	assert_contains(lb.headers.buf, "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/");
+	table_release(&t);
+	athena_client_free(c);
+
+	/* an error answer over the wire keeps Athena's message */
+	snprintf(url, sizeof(url), "athena://primary/cur/cur_hourly?region=eu-west-1&endpoint=http://127.0.0.1:%d/", port);
+	c = athena_client_new(url, &e);
+	json_t *body = json_object(), *answer;
+	assert_int_not_equal(athena_call(c, "ListWorkGroups", body, &answer, &e), 0);
+	assert_contains(e.msg, "InvalidRequestException (HTTP 400): WorkGroup finq-missing is not found.");
+	json_decref(body);
+	athena_client_free(c);
+	MHD_stop_daemon(d);
+
+	/* nothing listening: a clear error naming the address */
+	c = athena_client_new(url, &e);
+	table_init(&t);
+	assert_int_not_equal(athena_client_run(c, "SELECT 1", NULL, &t, &e), 0);
+	assert_contains(e.msg, "cannot reach athena at 'http://127.0.0.1:");
+	assert_int_equal(e.code, ERR_DATABASE);
+	table_release(&t);
+	athena_client_free(c);
+	strbuf_release(&lb.bodies);
+	strbuf_release(&lb.headers);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +791,7 @@ int main(void)
 		cmocka_unit_test(test_statements_get_the_relations_they_read),
 		cmocka_unit_test(test_vocabulary_matches_the_loads),
 		cmocka_unit_test(test_a_question_runs_on_athena),
+		cmocka_unit_test(test_the_curl_transport_over_loopback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
