@@ -7,8 +7,9 @@
  * https://athena.REGION.amazonaws.com with X-Amz-Target
  * "AmazonAthena.<Action>" and a JSON body, signed with SigV4 for the
  * service "athena". Errors come back as a non-200 status with
- * {"__type": "...#InvalidRequestException", "Message": "..."}; throttling
- * and server errors are retried a few times with a growing wait.
+ * {"__type": "...#InvalidRequestException", "Message": "..."}; throttling,
+ * server errors and calls that got no answer are retried three times with
+ * a growing wait (0.2, 0.4, 0.8 s).
  */
 #include "athena_internal.h"
 
@@ -479,8 +480,13 @@ int athena_call(struct athena_client *c, const char *action, json_t *body, json_
 		struct athena_http_response resp = { 0 };
 		strbuf_init(&resp.body, 64u << 20);
 		if (send_signed(c, action, text, &resp, e)) {
+			/* no answer at all (a reset, a time-out): worth another
+			 * try too; a retried start keeps its token */
 			strbuf_release(&resp.body);
-			break;
+			if (attempt + 1 == MAX_ATTEMPTS)
+				break;
+			athena_sleep(c, 200 << attempt);
+			continue;
 		}
 		json_error_t jerr;
 		json_t *answer = json_loadb(resp.body.buf, resp.body.len, 0, &jerr);
