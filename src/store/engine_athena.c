@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -268,9 +269,55 @@ static int read_results(struct athena_client *c, const char *id, const struct db
 	return rc;
 }
 
+/* The statement's first word, past white space, comments and opening
+ * parentheses. */
+static void first_word(const char *sql, char *word, size_t size)
+{
+	const char *p = sql;
+	for (;;) {
+		while (isspace((unsigned char)*p) || *p == '(')
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			p = end ? end + 2 : p + strlen(p);
+		} else {
+			break;
+		}
+	}
+	size_t n = 0;
+	while (n + 1 < size && isalpha((unsigned char)p[n])) {
+		word[n] = (char)toupper((unsigned char)p[n]);
+		n++;
+	}
+	word[n] = '\0';
+}
+
+/*
+ * Read-only on Athena is the credentials' business (an IAM policy without
+ * writes, docs/engines.md), but finq refuses what it can see first: a
+ * statement that does not start as a query (CREATE, DROP, INSERT, UNLOAD,
+ * MSCK, ...). Athena runs one statement per call, so nothing can follow
+ * a SELECT.
+ */
+int athena_check_read_only(const char *sql, struct err *e)
+{
+	static const char *const queries[] = { "SELECT", "WITH", "VALUES", "TABLE", NULL };
+	char word[32];
+	first_word(sql, word, sizeof(word));
+	for (size_t i = 0; queries[i]; i++)
+		if (strcmp(word, queries[i]) == 0)
+			return 0;
+	return err_set_code(e, ERR_REFUSED, "refused: only SELECT statements may run on athena, not '%s'",
+			    word[0] ? word : "(nothing)");
+}
+
 int athena_client_run(struct athena_client *c, const char *sql, const struct db_run_options *opt, struct table *out,
 		      struct err *e)
 {
+	if (athena_check_read_only(sql, e))
+		return -1;
 	struct strbuf statement = STRBUF_INIT;
 	athena_client_statement(c, sql, &statement);
 	double started = athena_elapsed_clock(c);

@@ -95,6 +95,9 @@ struct athena_column {
 int athena_table_columns(struct athena_client *c, struct athena_column **cols, size_t *ncols, struct err *e);
 void athena_columns_free(struct athena_column *cols, size_t n);
 
+/* 0 when sql starts as a query (SELECT, WITH, VALUES, TABLE); else
+ * refused (ERR_REFUSED) naming its first word. run() checks it first. */
+int athena_check_read_only(const char *sql, struct err *e);
 /* Run one statement as db_run() does (engine.h's run()). */
 int athena_client_run(struct athena_client *c, const char *sql, const struct db_run_options *opt,
 		      struct table *out, struct err *e);

@@ -512,6 +512,42 @@ static void test_api_errors(void **state)
 	release_script(&s2);
 }
 
+/* Only queries leave for Athena: nothing is sent for the others. */
+static void test_only_queries_are_sent(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *sql, *word;
+	} refused[] = {
+		{ "DROP TABLE cur.cur_hourly", "DROP" },
+		{ "  -- a comment\n/* and another */ insert into costs values (1)", "INSERT" },
+		{ "UNLOAD (SELECT * FROM costs) TO 's3://elsewhere/' WITH (format = 'PARQUET')", "UNLOAD" },
+		{ "MSCK REPAIR TABLE cur_hourly", "MSCK" },
+		{ "CREATE TABLE x AS SELECT 1", "CREATE" },
+		{ "EXPLAIN ANALYZE SELECT 1", "EXPLAIN" },
+		{ "", "(nothing)" },
+	};
+	struct script s = { 0 };
+	struct athena_client *c = scripted_client(&s);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct table t;
+		table_init(&t);
+		struct err e = { 0 };
+		assert_int_not_equal(athena_client_run(c, refused[i].sql, NULL, &t, &e), 0);
+		char want[64];
+		snprintf(want, sizeof(want), "only SELECT statements may run on athena, not '%s'", refused[i].word);
+		assert_contains(e.msg, want);
+		assert_int_equal(e.code, ERR_REFUSED);
+		table_release(&t);
+	}
+	assert_int_equal(s.nsent, 0);
+	struct err e = { 0 };
+	assert_int_equal(athena_check_read_only("select 1", &e), 0);
+	assert_int_equal(athena_check_read_only("((SELECT 1) UNION ALL (SELECT 2))", &e), 0);
+	assert_int_equal(athena_check_read_only("/* x */ WITH a AS (SELECT 1) SELECT * FROM a", &e), 0);
+	athena_client_free(c);
+}
+
 /* ---- the WITH entries ---- */
 
 static void test_statements_get_the_relations_they_read(void **state)
@@ -788,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_a_failed_query_says_why),
 		cmocka_unit_test(test_time_limit_and_cancel_stop_the_query),
 		cmocka_unit_test(test_api_errors),
+		cmocka_unit_test(test_only_queries_are_sent),
 		cmocka_unit_test(test_statements_get_the_relations_they_read),
 		cmocka_unit_test(test_vocabulary_matches_the_loads),
 		cmocka_unit_test(test_a_question_runs_on_athena),
