@@ -14,7 +14,8 @@
  * Trino cannot run finq_tags_from_entries (a DuckDB macro): the map is
  * built here. CUR 2.0's resource_tags keys are normalised in SQL as
  * tag_key_normalize does in C (user: prefix off, camelCase split,
- * separators to one '_', lower case); CUR 1.0's resource_tags_* columns
+ * separators to one '_', lower case; add_tags says how keys that meet are
+ * merged); CUR 1.0's resource_tags_* columns
  * get their keys from tag_key_normalize itself, and columns meeting on one
  * key are merged, first non-empty first, as a load does.
  */
@@ -157,22 +158,40 @@ static void add_tag_text(struct strbuf *sql, const struct athena_column *c)
 	strbuf_addstr(sql, text ? ", '')" : " AS varchar), '')");
 }
 
-/* The tags as map(varchar, varchar), keys normalised, no empty values. */
+/* The raw tag map of CUR 2.0, never NULL (a row without tags has an empty
+ * map, so that "untagged" finds it). */
+static void add_raw_tag_map(struct strbuf *sql, const struct athena_column *m)
+{
+	strbuf_addstr(sql, "coalesce(");
+	if (type_is(m, map_types)) {
+		strbuf_add_sql_ident(sql, m->name);
+	} else {
+		strbuf_addstr(sql, "CAST(json_parse(");
+		strbuf_add_sql_ident(sql, m->name);
+		strbuf_addstr(sql, ") AS map(varchar, varchar))");
+	}
+	strbuf_addstr(sql, ", CAST(map(ARRAY[], ARRAY[]) AS map(varchar, varchar)))");
+}
+
+/*
+ * The tags as map(varchar, varchar), keys normalised, no empty values.
+ * CUR 2.0: keys that meet once normalised (user:Team and user:team) would
+ * make transform_keys fail the whole query, so the entries go through a
+ * multimap and each key keeps its first non-empty value (which one is
+ * first is the map's order, unlike a load's file order).
+ */
 static void add_tags(struct strbuf *sql, const struct athena_column *cols, size_t n)
 {
 	const struct athena_column *m = find(cols, n, "resource_tags");
 	if (m) {
-		strbuf_addstr(sql, "map_filter(transform_keys(");
-		if (type_is(m, map_types)) {
-			strbuf_add_sql_ident(sql, m->name);
-		} else {
-			strbuf_addstr(sql, "CAST(json_parse(");
-			strbuf_add_sql_ident(sql, m->name);
-			strbuf_addstr(sql, ") AS map(varchar, varchar))");
-		}
-		strbuf_addstr(sql, ", (k, v) -> ");
+		strbuf_addstr(sql, "map_filter(transform_values(multimap_from_entries(zip(transform(map_keys(");
+		add_raw_tag_map(sql, m);
+		strbuf_addstr(sql, "), k -> ");
 		add_normalized_key(sql, "k");
-		strbuf_addstr(sql, "), (k, v) -> v IS NOT NULL AND v <> '' AND k <> '')");
+		strbuf_addstr(sql, "), map_values(");
+		add_raw_tag_map(sql, m);
+		strbuf_addstr(sql, "))), (k, vs) -> element_at(filter(vs, v -> v IS NOT NULL AND v <> ''), 1)),"
+				   " (k, v) -> v IS NOT NULL AND k <> '')");
 		return;
 	}
 	struct strbuf keys = STRBUF_INIT, values = STRBUF_INIT;

@@ -161,7 +161,7 @@ static void test_relations(void **state)
 	assert_contains(cur1, "map(ARRAY['team', 'cost_center', 'environment', 'aws_created_by']");
 	assert_contains(cur1, "CAST(\"line_item_usage_start_date\" AS timestamp) AS line_item_usage_start_date");
 	assert_contains(cur1, "CAST(NULL AS double) AS line_item_net_unblended_cost"); /* not in this table */
-	assert_contains(cur2, "transform_keys(\"resource_tags\"");
+	assert_contains(cur2, "multimap_from_entries(zip(transform(map_keys(coalesce(\"resource_tags\", ");
 	assert_contains(cur2, "nullif(element_at(\"product\", 'product_name'), '') AS product_product_name");
 	assert_contains(cur2, "CAST(NULL AS varchar) AS product_region,"); /* product_region_code is there */
 	free(cur1);
