@@ -762,6 +762,79 @@ static void test_every_analysis_speaks_trino(void **state)
 	release_script(&s);
 }
 
+/* Answers that are not what the API reference says: clear errors or a
+ * table with what could be read, never a crash (ASan runs this too). */
+static const char *odd_start, *odd_execution, *odd_results;
+
+static char *odd_answers(const char *action, json_t *body)
+{
+	(void)body;
+	if (strcmp(action, "StartQueryExecution") == 0)
+		return xstrdup(odd_start);
+	if (strcmp(action, "GetQueryExecution") == 0)
+		return xstrdup(odd_execution);
+	return xstrdup(odd_results);
+}
+
+static void test_odd_answers(void **state)
+{
+	(void)state;
+	static const char ok_start[] = "{\"QueryExecutionId\": \"q\"}";
+	static const char ok_execution[] = "{\"QueryExecution\": {\"Status\": {\"State\": \"SUCCEEDED\"}}}";
+	static const struct {
+		const char *start, *execution, *results;
+		const char *error; /* NULL: succeeds */
+		size_t rows;
+	} cases[] = {
+		{ "{}", ok_execution, "{}", "no QueryExecutionId in the answer", 0 },
+		{ "{\"QueryExecutionId\": 42}", ok_execution, "{}", "no QueryExecutionId", 0 },
+		{ "not json", ok_execution, "{}", "the answer is not JSON", 0 },
+		{ ok_start, "{\"QueryExecution\": {}}", "{}", "no state for query q", 0 },
+		{ ok_start, "{\"QueryExecution\": {\"Status\": {\"State\": \"CANCELLED\"}}}", "{}",
+		  "athena query q was cancelled: by someone else", 0 },
+		{ ok_start, ok_execution, "{}", NULL, 0 },
+		{ ok_start, ok_execution, "{\"ResultSet\": {\"Rows\": 7, \"ResultSetMetadata\": {\"ColumnInfo\": \"x\"}}}",
+		  NULL, 0 },
+		/* rows longer and shorter than the columns, a number that is not one */
+		{ ok_start, ok_execution,
+		  "{\"ResultSet\": {\"Rows\": [{\"Data\": [{\"VarCharValue\": \"1\"}, {\"VarCharValue\": \"x\"}, {}]},"
+		  " {\"Data\": []}, {\"Data\": [{\"VarCharValue\": \"NaN-ish\"}]}, {}],"
+		  " \"ResultSetMetadata\": {\"ColumnInfo\": [{\"Name\": \"n\", \"Type\": \"bigint\"},"
+		  " {\"Type\": \"varchar\"}]}}}",
+		  NULL, 4 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct script s = { .answer = odd_answers };
+		odd_start = cases[i].start;
+		odd_execution = cases[i].execution;
+		odd_results = cases[i].results;
+		struct athena_client *c = scripted_client(&s);
+		struct table t;
+		table_init(&t);
+		struct err e = { 0 };
+		int rc = athena_client_run(c, "SELECT 1", NULL, &t, &e);
+		if (cases[i].error) {
+			assert_int_not_equal(rc, 0);
+			assert_contains(e.msg, cases[i].error);
+		} else {
+			if (rc)
+				fail_msg("case %zu: %s", i, e.msg);
+			assert_int_equal(t.nrows, cases[i].rows);
+		}
+		if (i == sizeof(cases) / sizeof(cases[0]) - 1) {
+			assert_int_equal(t.ncols, 2);
+			assert_string_equal(t.names[1], "?");
+			assert_int_equal(table_at(&t, 0, 0)->kind, CELL_INT);
+			assert_int_equal(table_at(&t, 2, 0)->kind, CELL_TEXT); /* kept as written */
+			assert_string_equal(table_at(&t, 2, 0)->v.s, "NaN-ish");
+			assert_int_equal(table_at(&t, 1, 0)->kind, CELL_NULL);
+		}
+		table_release(&t);
+		athena_client_free(c);
+		release_script(&s);
+	}
+}
+
 /* ---- the real transport (libcurl) over loopback ---- */
 
 /* A stand-in Athena on 127.0.0.1 (ports 19231-19240): answers each POST
@@ -895,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_vocabulary_matches_the_loads),
 		cmocka_unit_test(test_a_question_runs_on_athena),
 		cmocka_unit_test(test_every_analysis_speaks_trino),
+		cmocka_unit_test(test_odd_answers),
 		cmocka_unit_test(test_the_curl_transport_over_loopback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
