@@ -21,6 +21,7 @@
  */
 #include "athena_table.h"
 
+#include "date.h"
 #include "schema.h"
 #include "xalloc.h"
 
@@ -269,9 +270,77 @@ int athena_costs_relation(const char *database, const char *table, const struct 
 	strbuf_add_sql_ident(out, database);
 	strbuf_addch(out, '.');
 	strbuf_add_sql_ident(out, table);
-	strbuf_addstr(out, ") AS stage1)");
+	strbuf_addstr(out, " " ATHENA_PARTITIONS_MARK ") AS stage1)");
 	strbuf_release(&outer);
 	return 0;
+}
+
+/* ---- partitions ---- */
+
+/* The partition layouts finq narrows, by their keys (string typed, as
+ * AWS's templates make them): CUR 2.0 exports by billing_period
+ * ("2025-11"), CUR 1.0 by year ("2025") and month ("11", or "9" without a
+ * zero: both are asked). */
+static const struct {
+	const char *layout;
+	const char *keys[2];
+} partition_layouts[] = {
+	{ "billing_period", { "billing_period", NULL } },
+	{ "year,month", { "year", "month" } },
+};
+
+const char *athena_partition_layout(const struct athena_column *cols, size_t ncols)
+{
+	for (size_t i = 0; i < sizeof(partition_layouts) / sizeof(partition_layouts[0]); i++) {
+		bool all = true;
+		for (size_t k = 0; k < 2 && partition_layouts[i].keys[k]; k++) {
+			const struct athena_column *c = find(cols, ncols, partition_layouts[i].keys[k]);
+			all = all && c && c->partition && type_is(c, text_types);
+		}
+		if (all)
+			return partition_layouts[i].layout;
+	}
+	return NULL;
+}
+
+/* A margin of a month on each side: a line item filed in the partition
+ * of the month next to its usage day (a late adjustment, a credit) is
+ * still read. More than MAX_MONTHS months: no narrowing. */
+enum { MAX_MONTHS = 36 };
+
+char *athena_prune_partitions(const char *layout, int start_day, int end_day)
+{
+	int first = date_add_months(date_month_start(start_day), -1);
+	int last = date_add_months(date_month_start(end_day - 1), 1);
+	int months = 0;
+	for (int m = first; m <= last; m = date_add_months(m, 1))
+		months++;
+	if (!layout || months > MAX_MONTHS)
+		return NULL;
+	struct strbuf sql = STRBUF_INIT;
+	bool by_period = strcmp(layout, "billing_period") == 0;
+	int year_open = 0;
+	strbuf_addstr(&sql, by_period ? "\"billing_period\" IN (" : "(");
+	for (int m = first; m <= last; m = date_add_months(m, 1)) {
+		int year, month, day;
+		date_to_ymd(m, &year, &month, &day);
+		if (by_period) {
+			strbuf_addf(&sql, "%s'%04d-%02d'", m == first ? "" : ", ", year, month);
+			continue;
+		}
+		if (year != year_open) {
+			strbuf_addf(&sql, "%s(\"year\" = '%04d' AND \"month\" IN (", year_open ? ")) OR " : "", year);
+			year_open = year;
+		} else {
+			strbuf_addstr(&sql, ", ");
+		}
+		if (month < 10)
+			strbuf_addf(&sql, "'%d', '%02d'", month, month);
+		else
+			strbuf_addf(&sql, "'%d'", month);
+	}
+	strbuf_addstr(&sql, by_period ? ")" : ")))");
+	return strbuf_detach(&sql);
 }
 
 /* ---- the vocabulary ---- */
@@ -358,7 +427,8 @@ int engine_athena_attach_client_mapped(struct db *db, struct athena_client *c, s
 		rc = athena_costs_relation(t->database, t->table, cols, ncols, &costs, e);
 	if (rc == 0) {
 		athena_vocabulary_relations(&tag_costs, &vocabulary);
-		athena_client_add_relation(c, "costs", costs.buf);
+		athena_client_add_pruned_relation(c, "costs", costs.buf, athena_prune_partitions,
+						  athena_partition_layout(cols, ncols));
 		athena_client_add_relation(c, "finq_tag_costs", tag_costs.buf);
 		athena_client_add_relation(c, "vocabulary", vocabulary.buf);
 		engine_athena_attach_client(db, c);

@@ -29,6 +29,14 @@ void athena_vocabulary_relations(struct strbuf *tag_costs, struct strbuf *vocabu
  * same as schema_vocabulary_sql's), NULL-terminated. */
 extern const char *const athena_vocabulary_dims[];
 
+/* The table's partition layout that finq can narrow ("billing_period"
+ * for CUR 2.0, "year,month" for CUR 1.0), NULL when none. */
+const char *athena_partition_layout(const struct athena_column *cols, size_t ncols);
+/* The condition on the partition keys that holds every line item of the
+ * days [start_day, end_day), a month of margin on each side (an
+ * athena_prune_fn; the caller frees it); NULL: read them all. */
+char *athena_prune_partitions(const char *layout, int start_day, int end_day);
+
 /* Read c's table's columns, map them, and send db's reads to c (which
  * db_close() frees, also on failure). */
 int engine_athena_attach_client_mapped(struct db *db, struct athena_client *c, struct err *e);

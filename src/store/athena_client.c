@@ -13,6 +13,7 @@
  */
 #include "athena_internal.h"
 
+#include "date.h"
 #include "sigv4.h"
 #include "xalloc.h"
 
@@ -264,6 +265,7 @@ void athena_client_free(struct athena_client *c)
 	for (size_t i = 0; i < c->nrelations; i++) {
 		free(c->relations[i].name);
 		free(c->relations[i].sql);
+		free(c->relations[i].layout);
 	}
 	free(c->relations);
 	free(c);
@@ -309,12 +311,93 @@ void athena_sleep(struct athena_client *c, int ms)
 
 /* ---- relations: the WITH entries in front of a statement ---- */
 
-void athena_client_add_relation(struct athena_client *c, const char *name, const char *sql)
+void athena_client_add_pruned_relation(struct athena_client *c, const char *name, const char *sql,
+				       athena_prune_fn prune, const char *layout)
 {
 	c->relations = xrealloc(c->relations, (c->nrelations + 1) * sizeof(*c->relations));
-	c->relations[c->nrelations].name = xstrdup(name);
-	c->relations[c->nrelations].sql = xstrdup(sql);
-	c->nrelations++;
+	struct athena_relation *r = &c->relations[c->nrelations++];
+	r->name = xstrdup(name);
+	r->sql = xstrdup(sql);
+	r->prune = prune;
+	r->layout = layout ? xstrdup(layout) : NULL;
+}
+
+void athena_client_add_relation(struct athena_client *c, const char *name, const char *sql)
+{
+	athena_client_add_pruned_relation(c, name, sql, NULL, NULL);
+}
+
+/* "usage_date >= date 'A' AND usage_date < date 'B'" at *p: the days, and
+ * *p moved past it. */
+static bool parse_range(const char **p, int *start, int *end)
+{
+	static const char lower[] = "usage_date >= date '", upper[] = "' AND usage_date < date '";
+	char day[11];
+	const char *s = *p;
+	if (strncmp(s, lower, sizeof(lower) - 1) != 0)
+		return false;
+	s += sizeof(lower) - 1;
+	snprintf(day, sizeof(day), "%.10s", s);
+	if (strlen(day) != 10 || !date_parse(day, start))
+		return false;
+	s += 10;
+	if (strncmp(s, upper, sizeof(upper) - 1) != 0)
+		return false;
+	s += sizeof(upper) - 1;
+	snprintf(day, sizeof(day), "%.10s", s);
+	if (strlen(day) != 10 || !date_parse(day, end) || s[10] != '\'')
+		return false;
+	*p = s + 11;
+	return *end > *start;
+}
+
+static size_t count_mentions(const char *text, const char *name)
+{
+	size_t n = 0, len = strlen(name);
+	char quote = 0;
+	for (const char *p = text; *p; p++) {
+		if (quote) {
+			quote = *p == quote ? 0 : quote;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+			continue;
+		}
+		bool start = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		if (start && strncasecmp(p, name, len) == 0 && !(isalnum((unsigned char)p[len]) || p[len] == '_'))
+			n++;
+	}
+	return n;
+}
+
+bool athena_statement_range(const char *sql, const char *name, int *start, int *end)
+{
+	if (count_mentions(sql, name) != 1)
+		return false;
+	char from[128];
+	snprintf(from, sizeof(from), "FROM %s\nWHERE ", name);
+	const char *p = strstr(sql, from);
+	if (!p)
+		return false;
+	p += strlen(from);
+	if (strncmp(p, "((", 2) == 0) {
+		/* a comparison: ((A) OR (B)) */
+		int s2, e2;
+		p += 2;
+		if (!parse_range(&p, start, end) || strncmp(p, ") OR (", 6) != 0)
+			return false;
+		p += 6;
+		if (!parse_range(&p, &s2, &e2) || strncmp(p, "))", 2) != 0)
+			return false;
+		p += 2;
+		*start = s2 < *start ? s2 : *start;
+		*end = e2 > *end ? e2 : *end;
+	} else if (!parse_range(&p, start, end)) {
+		return false;
+	}
+	/* what follows may only narrow it: more ANDs, GROUP BY, the end */
+	return *p == '\0' || *p == ')' || (*p == '\n' && strncmp(p, "\n  OR", 5) != 0);
 }
 
 /* Whether text holds name as a whole word outside quotes. */
@@ -339,6 +422,25 @@ static bool mentions(const char *text, const char *name)
 	return false;
 }
 
+/* A relation as it goes in front of sql: narrowed to the partitions of
+ * sql's range when it can be. */
+static void add_relation(struct strbuf *out, const struct athena_relation *r, const char *sql)
+{
+	const char *mark = strstr(r->sql, ATHENA_PARTITIONS_MARK);
+	int start, end;
+	char *condition = NULL;
+	if (r->prune && mark && athena_statement_range(sql, r->name, &start, &end))
+		condition = r->prune(r->layout, start, end);
+	if (!condition) {
+		strbuf_addstr(out, r->sql);
+		return;
+	}
+	strbuf_add(out, r->sql, (size_t)(mark - r->sql));
+	strbuf_addf(out, "WHERE %s", condition);
+	strbuf_addstr(out, mark + strlen(ATHENA_PARTITIONS_MARK));
+	free(condition);
+}
+
 void athena_client_statement(const struct athena_client *c, const char *sql, struct strbuf *out)
 {
 	/* a relation is needed when the statement, or a relation after it
@@ -359,7 +461,7 @@ void athena_client_statement(const struct athena_client *c, const char *sql, str
 		if (!needed[i])
 			continue;
 		strbuf_addstr(out, any ? ",\n" : "WITH ");
-		strbuf_addstr(out, c->relations[i].sql);
+		add_relation(out, &c->relations[i], sql);
 		any = true;
 	}
 	if (any && own_with) {
@@ -553,6 +655,7 @@ int athena_table_columns(struct athena_client *c, struct athena_column **cols, s
 			*cols = xrealloc(*cols, (*ncols + 1) * sizeof(**cols));
 			(*cols)[*ncols].name = xstrdup(name);
 			(*cols)[*ncols].type = xstrdup(type ? type : "string");
+			(*cols)[*ncols].partition = l == 1;
 			(*ncols)++;
 		}
 	}

@@ -11,6 +11,8 @@
 struct athena_relation {
 	char *name;
 	char *sql; /* "name (cols) AS (SELECT ...)" as it goes after WITH */
+	athena_prune_fn prune; /* NULL: never narrowed */
+	char *layout;          /* prune's first argument */
 };
 
 struct athena_client {

@@ -77,6 +77,25 @@ void athena_client_set_clock(struct athena_client *c, double (*now)(void *arg), 
 /* Put `name (columns) AS (sql)` in front of every statement that
  * mentions name; one added later may read the ones before it. */
 void athena_client_add_relation(struct athena_client *c, const char *name, const char *sql);
+
+/*
+ * Partition pruning. A relation whose sql holds ATHENA_PARTITIONS_MARK
+ * (a comment, harmless when left) after its table may be narrowed for a
+ * statement whose only read of it is bounded by a date range
+ * (athena_statement_range): prune(layout, start, end) returns the
+ * condition on the partition keys ("billing_period IN (...)"), or NULL
+ * to read everything, and the mark becomes `WHERE <condition>`. layout
+ * is copied and handed back as it was given.
+ */
+#define ATHENA_PARTITIONS_MARK "/*finq:partitions*/"
+typedef char *(*athena_prune_fn)(const char *layout, int start_day, int end_day);
+void athena_client_add_pruned_relation(struct athena_client *c, const char *name, const char *sql,
+				       athena_prune_fn prune, const char *layout);
+/* The days [*start, *end) a statement reads of `name` when it reads it
+ * exactly once, as sqlgen writes it: FROM name, then WHERE usage_date >=
+ * date 'A' AND usage_date < date 'B' (or two such ranges ORed, for a
+ * comparison), then nothing but more ANDed conditions. false otherwise. */
+bool athena_statement_range(const char *sql, const char *name, int *start, int *end);
 /* The statement as sent: the relations it mentions, then sql. */
 void athena_client_statement(const struct athena_client *c, const char *sql, struct strbuf *out);
 
@@ -91,6 +110,7 @@ int athena_call(struct athena_client *c, const char *action, struct json_t *body
 struct athena_column {
 	char *name;
 	char *type; /* Athena's: "string", "double", "timestamp", "map<string,string>" */
+	bool partition; /* one of the table's PartitionKeys */
 };
 int athena_table_columns(struct athena_client *c, struct athena_column **cols, size_t *ncols, struct err *e);
 void athena_columns_free(struct athena_column *cols, size_t n);

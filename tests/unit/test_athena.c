@@ -296,7 +296,8 @@ static void test_a_run_start_to_last_page(void **state)
 	json_t *start = json_loads(s.sent[1].body, 0, NULL);
 	const char *query = json_string_value(json_object_get(start, "QueryString"));
 	assert_true(strncmp(query, "WITH costs (usage_date, charge_start, billing_period", 52) == 0);
-	assert_contains(query, "FROM \"cur\".\"cur_hourly\") AS stage1)\nSELECT service_code AS service");
+	/* no date range: every partition, the mark left as a comment */
+	assert_contains(query, "FROM \"cur\".\"cur_hourly\" /*finq:partitions*/) AS stage1)\nSELECT service_code AS service");
 	assert_not_contains(query, "vocabulary");
 	assert_string_equal(json_string_value(json_object_get(start, "WorkGroup")), "finq-wg");
 	json_t *context = json_object_get(start, "QueryExecutionContext");
@@ -549,6 +550,88 @@ static void test_only_queries_are_sent(void **state)
 	athena_client_free(c);
 }
 
+/* ---- partition pruning ---- */
+
+static void test_statement_ranges(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *sql;
+		bool found;
+		const char *start, *end;
+	} cases[] = {
+		{ "SELECT sum(amortized_cost) AS amortized_cost\nFROM costs\nWHERE usage_date >= date '2025-11-01' AND "
+		  "usage_date < date '2025-12-01'",
+		  true, "2025-11-01", "2025-12-01" },
+		{ "SELECT * FROM (SELECT x\nFROM costs\nWHERE usage_date >= date '2025-10-01' AND usage_date < date "
+		  "'2025-11-01'\n  AND (service_code IN ('AmazonEC2'))\nGROUP BY 1) AS parts WHERE TRUE",
+		  true, "2025-10-01", "2025-11-01" },
+		/* a comparison: both periods */
+		{ "SELECT 1\nFROM costs\nWHERE ((usage_date >= date '2025-09-01' AND usage_date < date '2025-10-01') OR "
+		  "(usage_date >= date '2025-10-01' AND usage_date < date '2025-11-01'))\nGROUP BY 1",
+		  true, "2025-09-01", "2025-11-01" },
+		/* costs read twice (the run rate's days with data): not narrowed */
+		{ "SELECT (SELECT count(*) FROM costs WHERE TRUE)\nFROM costs\nWHERE usage_date >= date '2025-11-01' AND "
+		  "usage_date < date '2025-12-01'",
+		  false, NULL, NULL },
+		{ "SELECT min(usage_date), max(usage_date) FROM costs", false, NULL, NULL },
+		{ "SELECT 1\nFROM costs\nWHERE usage_date >= date '2025-11-01' AND usage_date < date '2025-12-01' OR TRUE",
+		  false, NULL, NULL },
+		{ "SELECT 1\nFROM costs\nWHERE usage_date >= date '2025-11-31' AND usage_date < date '2025-12-01'", false,
+		  NULL, NULL },
+		{ "SELECT 1\nFROM costs_day\nWHERE usage_date >= date '2025-11-01' AND usage_date < date '2025-12-01'", false,
+		  NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int start = 0, end = 0;
+		bool found = athena_statement_range(cases[i].sql, "costs", &start, &end);
+		if (found != cases[i].found)
+			fail_msg("case %zu: expected %s for:\n%s", i, cases[i].found ? "a range" : "none", cases[i].sql);
+		if (!found)
+			continue;
+		char a[16], b[16];
+		date_format(start, a, sizeof(a));
+		date_format(end, b, sizeof(b));
+		assert_string_equal(a, cases[i].start);
+		assert_string_equal(b, cases[i].end);
+	}
+}
+
+static void test_partition_conditions(void **state)
+{
+	(void)state;
+	int nov = 0, dec = 0, jan = 0, feb = 0, old = 0;
+	assert_true(date_parse("2025-11-01", &nov));
+	assert_true(date_parse("2025-12-01", &dec));
+	assert_true(date_parse("2026-01-10", &jan));
+	assert_true(date_parse("2026-02-01", &feb));
+	assert_true(date_parse("2020-01-01", &old));
+	char *c = athena_prune_partitions("billing_period", nov, dec);
+	assert_string_equal(c, "\"billing_period\" IN ('2025-10', '2025-11', '2025-12')");
+	free(c);
+	c = athena_prune_partitions("year,month", dec, jan);
+	assert_string_equal(c, "((\"year\" = '2025' AND \"month\" IN ('11', '12')) OR (\"year\" = '2026' AND "
+			       "\"month\" IN ('1', '01', '2', '02')))");
+	free(c);
+	assert_null(athena_prune_partitions("year,month", old, feb)); /* six years: read them all */
+	assert_null(athena_prune_partitions(NULL, nov, dec));
+
+	/* the layouts come from the partition keys */
+	size_t n;
+	struct athena_column cols[3] = {
+		{ (char *)"year", (char *)"string", true }, { (char *)"month", (char *)"string", true },
+		{ (char *)"billing_period", (char *)"string", false },
+	};
+	assert_string_equal(athena_partition_layout(cols, 3), "year,month");
+	cols[2].partition = true;
+	assert_string_equal(athena_partition_layout(cols, 3), "billing_period");
+	cols[2].partition = false;
+	cols[1].type = (char *)"int";
+	assert_null(athena_partition_layout(cols, 3));
+	n = 0;
+	assert_null(athena_partition_layout(cols, n));
+}
+
 /* ---- the WITH entries ---- */
 
 static void test_statements_get_the_relations_they_read(void **state)
@@ -683,7 +766,9 @@ static void test_a_question_runs_on_athena(void **state)
 		    strstr(q, "(service_code IN ('AmazonEC2'))")) {
 			seen = true;
 			assert_contains(q, "nullif(element_at(\"product\", 'product_name'), '')");
-			assert_contains(q, "FROM \"cur\".\"cur_hourly\") AS stage1)");
+			/* the range's months, a month either side, of the CUR 2.0 partitions */
+			assert_contains(q, "FROM \"cur\".\"cur_hourly\" WHERE \"billing_period\" IN ('2025-10', "
+					   "'2025-11', '2025-12')) AS stage1)");
 		}
 		json_decref(body);
 	}
@@ -964,6 +1049,8 @@ int main(void)
 		cmocka_unit_test(test_time_limit_and_cancel_stop_the_query),
 		cmocka_unit_test(test_api_errors),
 		cmocka_unit_test(test_only_queries_are_sent),
+		cmocka_unit_test(test_statement_ranges),
+		cmocka_unit_test(test_partition_conditions),
 		cmocka_unit_test(test_statements_get_the_relations_they_read),
 		cmocka_unit_test(test_vocabulary_matches_the_loads),
 		cmocka_unit_test(test_a_question_runs_on_athena),

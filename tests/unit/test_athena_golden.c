@@ -3,8 +3,9 @@
  * under tests/data/athena/golden and compared byte for byte: each plan of
  * plans.txt compiled with the athena dialect (NAME.athena.sql), the
  * `costs` relation over a CUR 1.0 and a CUR 2.0 table (costs-cur1.sql,
- * costs-cur2.sql, from the recorded GetTableMetadata answers) and the
- * vocabulary relations (vocabulary.sql). A change to the parser, sqlgen,
+ * costs-cur2.sql, from the recorded GetTableMetadata answers), the
+ * vocabulary relations (vocabulary.sql) and two statements whole as the
+ * engine sends them, narrowed to their partitions (sent-*.athena.sql). A change to the parser, sqlgen,
  * the dialect or schema.c's mapping shows here what it does to Athena's
  * SQL. FINQ_GOLDEN_UPDATE=1 rewrites the files instead of comparing.
  * scripts/trino_parse.sh checks them against Trino's grammar.
@@ -124,6 +125,7 @@ static struct athena_column *recorded_columns(const char *file, size_t *n)
 			cols = xrealloc(cols, (*n + 1) * sizeof(*cols));
 			cols[*n].name = xstrdup(json_string_value(json_object_get(col, "Name")));
 			cols[*n].type = xstrdup(json_string_value(json_object_get(col, "Type")));
+			cols[*n].partition = l == 1;
 			(*n)++;
 		}
 	}
@@ -166,6 +168,40 @@ static void test_relations(void **state)
 	assert_contains(cur2, "CAST(NULL AS varchar) AS product_region,"); /* product_region_code is there */
 	free(cur1);
 	free(cur2);
+
+	/* two statements whole, as the engine sends them: the relations they
+	 * read in front, the costs relation narrowed to the plan's months */
+	static const struct {
+		const char *plan, *table_file, *golden;
+	} sent[] = {
+		{ "total-month.athena.sql", "table-cur1.json", "sent-total-month-cur1.athena.sql" },
+		{ "compare-months.athena.sql", "table-cur2.json", "sent-compare-months-cur2.athena.sql" },
+	};
+	setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
+	for (size_t i = 0; i < 2; i++) {
+		struct err e = { 0 };
+		struct athena_client *c = athena_client_new("athena://primary/cur/cur_table?region=us-east-1", &e);
+		assert_non_null(c);
+		size_t n;
+		struct athena_column *cols = recorded_columns(sent[i].table_file, &n);
+		struct strbuf costs = STRBUF_INIT, statement = STRBUF_INIT;
+		assert_int_equal(athena_costs_relation("cur", "cur_table", cols, n, &costs, &e), 0);
+		athena_client_add_pruned_relation(c, "costs", costs.buf, athena_prune_partitions,
+						  athena_partition_layout(cols, n));
+		char path[1024];
+		snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, sent[i].plan);
+		char *plan = read_file(path);
+		assert_non_null(plan);
+		athena_client_statement(c, plan, &statement);
+		assert_not_contains(statement.buf, ATHENA_PARTITIONS_MARK);
+		differ += check_golden(sent[i].golden, statement.buf, sent[i].plan);
+		free(plan);
+		strbuf_release(&costs);
+		strbuf_release(&statement);
+		athena_columns_free(cols, n);
+		athena_client_free(c);
+	}
 
 	struct strbuf tags = STRBUF_INIT, vocabulary = STRBUF_INIT, both = STRBUF_INIT;
 	athena_vocabulary_relations(&tags, &vocabulary);

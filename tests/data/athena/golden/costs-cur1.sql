@@ -86,4 +86,4 @@ FROM (SELECT
   CAST("savings_plan_used_commitment" AS double) AS savings_plan_used_commitment,
   map_filter(map(ARRAY['team', 'cost_center', 'environment', 'aws_created_by'], ARRAY[coalesce(nullif("resource_tags_user_team", ''), NULL), coalesce(nullif("resource_tags_user_cost_center", ''), NULL), coalesce(nullif("resource_tags_user_environment", ''), NULL), coalesce(nullif("resource_tags_aws_created_by", ''), NULL)]), (k, v) -> v IS NOT NULL) AS tag_entries,
   "$path" AS source_file
-FROM "cur"."cur_table") AS stage1)
+FROM "cur"."cur_table" /*finq:partitions*/) AS stage1)

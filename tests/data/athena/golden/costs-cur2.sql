@@ -86,4 +86,4 @@ FROM (SELECT
   CAST("savings_plan_used_commitment" AS double) AS savings_plan_used_commitment,
   map_filter(transform_values(multimap_from_entries(zip(transform(map_keys(coalesce("resource_tags", CAST(map(ARRAY[], ARRAY[]) AS map(varchar, varchar)))), k -> regexp_replace(lower(regexp_replace(regexp_replace(regexp_replace(k, '^user[:_]', ''), '([a-z0-9])([A-Z])', '$1_$2'), '[:/ .\-_]+', '_')), '^_+|_+$', '')), map_values(coalesce("resource_tags", CAST(map(ARRAY[], ARRAY[]) AS map(varchar, varchar)))))), (k, vs) -> element_at(filter(vs, v -> v IS NOT NULL AND v <> ''), 1)), (k, v) -> v IS NOT NULL AND k <> '') AS tag_entries,
   "$path" AS source_file
-FROM "cur"."cur_table") AS stage1)
+FROM "cur"."cur_table" /*finq:partitions*/) AS stage1)
