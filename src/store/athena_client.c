@@ -564,13 +564,24 @@ static int send_signed(struct athena_client *c, const char *action, const char *
 		lines[n++] = xasprintf("%s: %s", headers[i].name, headers[i].value);
 	for (size_t i = 0; i < s.nadded; i++)
 		lines[n++] = xasprintf("%s: %s", s.added[i].name, s.added[i].value);
+	double timeout = CALL_TIMEOUT_SECONDS;
+	if (c->deadline > 0) {
+		/* at least a second, so a statement past its limit still stops */
+		double left = c->deadline - athena_elapsed_clock(c);
+		timeout = left < 1 ? 1 : left < timeout ? left : timeout;
+	}
 	struct athena_http_request http = { c->target.endpoint, (const char *const *)lines, n, body, strlen(body),
-					    CALL_TIMEOUT_SECONDS };
+					    timeout };
 	int rc = c->transport(c->transport_arg, &http, resp, e);
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);
 	sigv4_signed_release(&s);
 	return rc;
+}
+
+static bool past_deadline(struct athena_client *c)
+{
+	return c->deadline > 0 && athena_elapsed_clock(c) >= c->deadline;
 }
 
 int athena_call(struct athena_client *c, const char *action, json_t *body, json_t **response, struct err *e)
@@ -585,7 +596,7 @@ int athena_call(struct athena_client *c, const char *action, json_t *body, json_
 			/* no answer at all (a reset, a time-out): worth another
 			 * try too; a retried start keeps its token */
 			strbuf_release(&resp.body);
-			if (attempt + 1 == MAX_ATTEMPTS)
+			if (attempt + 1 == MAX_ATTEMPTS || past_deadline(c))
 				break;
 			athena_sleep(c, 200 << attempt);
 			continue;
@@ -602,7 +613,7 @@ int athena_call(struct athena_client *c, const char *action, json_t *body, json_
 		const char *msg = answer ? json_string_value(json_object_get(answer, "Message")) : NULL;
 		if (!msg && answer)
 			msg = json_string_value(json_object_get(answer, "message"));
-		bool again = retryable(resp.status, type) && attempt + 1 < MAX_ATTEMPTS;
+		bool again = retryable(resp.status, type) && attempt + 1 < MAX_ATTEMPTS && !past_deadline(c);
 		if (!again) {
 			if (resp.status == 200)
 				err_set_code(e, ERR_DATABASE, "athena %s: the answer is not JSON: %s", action, jerr.text);

@@ -28,6 +28,9 @@ struct athena_client {
 	void *clock_arg;
 	struct athena_relation *relations;
 	size_t nrelations;
+	/* the running statement's time limit on athena_elapsed_clock (0:
+	 * none): no single call may outlast it, nor a retry start after it */
+	double deadline;
 };
 
 /* Seconds on the client's clock: monotonic for time limits, or the fake. */

@@ -321,6 +321,7 @@ int athena_client_run(struct athena_client *c, const char *sql, const struct db_
 	struct strbuf statement = STRBUF_INIT;
 	athena_client_statement(c, sql, &statement);
 	double started = athena_elapsed_clock(c);
+	c->deadline = opt && opt->timeout_seconds > 0 ? started + opt->timeout_seconds : 0;
 	char *id = NULL;
 	int rc = start_query(c, statement.buf, &id, e);
 	if (rc == 0)
@@ -332,6 +333,7 @@ int athena_client_run(struct athena_client *c, const char *sql, const struct db_
 			athena_elapsed_clock(c) - started, rc ? " (failed)" : "", statement.buf);
 	free(id);
 	strbuf_release(&statement);
+	c->deadline = 0;
 	return rc;
 }
 

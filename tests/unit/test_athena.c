@@ -53,6 +53,7 @@ struct step {
 };
 
 struct sent {
+	double timeout; /* the transport's timeout for the call */
 	char action[64];
 	char *body;
 	char *headers; /* all of them, one a line */
@@ -89,6 +90,7 @@ static int scripted(void *arg, const struct athena_http_request *req, struct ath
 	assert_true(s->nsent < 1024);
 	struct sent *out = &s->sent[s->nsent++];
 	snprintf(out->action, sizeof(out->action), "%s", target);
+	out->timeout = req->timeout_seconds;
 	out->body = xstrndup(req->body, req->body_len);
 	out->headers = strbuf_detach(&all);
 	out->url = xstrdup(req->url);
@@ -453,6 +455,11 @@ static void test_time_limit_and_cancel_stop_the_query(void **state)
 	assert_contains(e.msg, "took longer than the time limit of 3 s");
 	assert_int_equal(e.code, ERR_REFUSED);
 	assert_int_equal(s.nsent, 8);
+	/* no call may outlast the statement: the first had 3 s, the last
+	 * (the stop, past the limit) a second */
+	assert_close(s.sent[0].timeout, 3, 1e-5);
+	assert_close(s.sent[3].timeout, 3 - 0.1 - 0.2, 1e-5); /* the clock is Unix seconds in a double */
+	assert_close(s.sent[7].timeout, 1, 1e-5);
 	assert_string_equal(s.sent[7].action, "StopQueryExecution");
 	assert_string_equal(s.sent[7].body, "{\"QueryExecutionId\":\"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111\"}");
 	athena_client_free(c);
@@ -492,6 +499,7 @@ static void test_api_errors(void **state)
 	assert_int_not_equal(athena_client_run(c, "SELECT 1", NULL, &t, &e), 0);
 	assert_int_equal(s.nsent, 3);
 	assert_int_equal(s.slept_ms, 200 + 400);
+	assert_close(s.sent[0].timeout, 30, 1e-9); /* no limit: 30 s a call */
 	assert_string_equal(e.msg, "athena StartQueryExecution: InvalidRequestException (HTTP 400): "
 				   "WorkGroup finq-missing is not found.");
 	/* the same token each try: Athena runs a retried start once */
