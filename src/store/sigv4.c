@@ -190,9 +190,14 @@ static char *encoded(const char *s, size_t n)
 	return strbuf_detach(&sb);
 }
 
-/* The query's parameters sorted, plus extra (already "Key=value" pairs
- * in canonical form, for presigning), joined with '&'. */
-static void canonical_query(struct strbuf *out, const char *query, const struct query_param *extra, size_t nextra)
+/* A parameter presigning adds, already in canonical (encoded) form. */
+struct extra_param {
+	const char *key;
+	const char *value;
+};
+
+/* The query's parameters sorted, plus extra, joined with '&'. */
+static void canonical_query(struct strbuf *out, const char *query, const struct extra_param *extra, size_t nextra)
 {
 	size_t cap = nextra + 1, n = 0;
 	for (const char *q = query; q && *q; q++)
@@ -406,13 +411,13 @@ int sigv4_sign_query(const struct sigv4_request *req, const struct sigv4_credent
 	char expires[24];
 	snprintf(expires, sizeof(expires), "%d", p->expires_seconds);
 	bool token = cred->session_token && *cred->session_token && !p->omit_session_token;
-	struct query_param extra[6] = {
-		{ (char *)"X-Amz-Algorithm", (char *)"AWS4-HMAC-SHA256" },
-		{ (char *)"X-Amz-Credential", encoded(credential, strlen(credential)) },
-		{ (char *)"X-Amz-Date", (char *)amz_date },
-		{ (char *)"X-Amz-Expires", expires },
-		{ (char *)"X-Amz-SignedHeaders", encoded(names.buf, names.len) },
-		{ (char *)"X-Amz-Security-Token", token ? encoded(cred->session_token, strlen(cred->session_token)) : NULL },
+	char *credential_encoded = encoded(credential, strlen(credential));
+	char *names_encoded = encoded(names.buf, names.len);
+	char *token_encoded = token ? encoded(cred->session_token, strlen(cred->session_token)) : NULL;
+	const struct extra_param extra[] = {
+		{ "X-Amz-Algorithm", "AWS4-HMAC-SHA256" }, { "X-Amz-Credential", credential_encoded },
+		{ "X-Amz-Date", amz_date },                { "X-Amz-Expires", expires },
+		{ "X-Amz-SignedHeaders", names_encoded },  { "X-Amz-Security-Token", token_encoded },
 	};
 	size_t nextra = token ? 6 : 5;
 
@@ -424,10 +429,9 @@ int sigv4_sign_query(const struct sigv4_request *req, const struct sigv4_credent
 	sign(cred, p, amz_date, scope, s);
 	strbuf_addf(&s->query, "%s&X-Amz-Signature=%s", query.buf, s->signature);
 
-	free(extra[1].value);
-	free(extra[4].value);
-	if (token)
-		free(extra[5].value);
+	free(credential_encoded);
+	free(names_encoded);
+	free(token_encoded);
 	free(credential);
 	free(scope);
 	strbuf_release(&query);
