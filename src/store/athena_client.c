@@ -423,13 +423,14 @@ static bool mentions(const char *text, const char *name)
 }
 
 /* A relation as it goes in front of sql: narrowed to the partitions of
- * sql's range when it can be. */
-static void add_relation(struct strbuf *out, const struct athena_relation *r, const char *sql)
+ * sql's range when it can be (read_elsewhere: another relation the
+ * statement gets reads this one, unbounded). */
+static void add_relation(struct strbuf *out, const struct athena_relation *r, const char *sql, bool read_elsewhere)
 {
 	const char *mark = strstr(r->sql, ATHENA_PARTITIONS_MARK);
 	int start, end;
 	char *condition = NULL;
-	if (r->prune && mark && athena_statement_range(sql, r->name, &start, &end))
+	if (r->prune && mark && !read_elsewhere && athena_statement_range(sql, r->name, &start, &end))
 		condition = r->prune(r->layout, start, end);
 	if (!condition) {
 		strbuf_addstr(out, r->sql);
@@ -461,7 +462,10 @@ void athena_client_statement(const struct athena_client *c, const char *sql, str
 		if (!needed[i])
 			continue;
 		strbuf_addstr(out, any ? ",\n" : "WITH ");
-		add_relation(out, &c->relations[i], sql);
+		bool read_elsewhere = false;
+		for (size_t k = i + 1; k < c->nrelations && !read_elsewhere; k++)
+			read_elsewhere = needed[k] && mentions(c->relations[k].sql, c->relations[i].name);
+		add_relation(out, &c->relations[i], sql, read_elsewhere);
 		any = true;
 	}
 	if (any && own_with) {

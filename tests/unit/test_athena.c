@@ -458,6 +458,38 @@ static void test_statement_ranges(void **state)
 	}
 }
 
+/* Narrowed in the statement as sent, but never under a relation that
+ * reads costs for itself (the vocabulary would lose the other months). */
+static char *months_of(const char *layout, int start_day, int end_day)
+{
+	(void)start_day;
+	(void)end_day;
+	return xasprintf("p IN ('%s')", layout);
+}
+
+static void test_pruning_in_the_statement_sent(void **state)
+{
+	(void)state;
+	struct script s = { 0 };
+	struct athena_client *c = scripted_client(&s);
+	athena_client_add_pruned_relation(c, "costs", "costs (a) AS (SELECT 1 FROM t " ATHENA_PARTITIONS_MARK ")",
+					  months_of, "2025-11");
+	athena_client_add_relation(c, "vocabulary", "vocabulary (d) AS (SELECT a FROM costs)");
+	static const char ranged[] = "\nFROM costs\nWHERE usage_date >= date '2025-11-01' AND usage_date < date '2025-12-01'";
+	struct strbuf out = STRBUF_INIT;
+	char *sql = xasprintf("SELECT 1%s", ranged);
+	athena_client_statement(c, sql, &out);
+	assert_contains(out.buf, "costs (a) AS (SELECT 1 FROM t WHERE p IN ('2025-11'))");
+	free(sql);
+	strbuf_reset(&out);
+	sql = xasprintf("SELECT (SELECT count(*) FROM vocabulary)%s", ranged);
+	athena_client_statement(c, sql, &out);
+	assert_contains(out.buf, "costs (a) AS (SELECT 1 FROM t " ATHENA_PARTITIONS_MARK ")");
+	free(sql);
+	strbuf_release(&out);
+	athena_client_free(c);
+}
+
 static void test_partition_conditions(void **state)
 {
 	(void)state;
@@ -570,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_only_queries_are_sent),
 		cmocka_unit_test(test_statement_ranges),
 		cmocka_unit_test(test_partition_conditions),
+		cmocka_unit_test(test_pruning_in_the_statement_sent),
 		cmocka_unit_test(test_statements_get_the_relations_they_read),
 		cmocka_unit_test(test_vocabulary_matches_the_loads),
 	};
