@@ -819,3 +819,23 @@ int schema_build_select(enum export_format f, const struct source_column *cols, 
 	}
 	return -1;
 }
+
+/* ---- the same facts for a CUR read where it lives (schema.h) ---- */
+
+bool schema_cur_column(size_t i, const char **name, enum schema_kind *kind, const char **fallback_of)
+{
+	static const enum schema_kind kinds[] = {
+		[V_TEXT] = SCHEMA_TEXT, [V_NUMBER] = SCHEMA_NUMBER, [V_TIMESTAMP] = SCHEMA_TIMESTAMP,
+	};
+	if (i >= sizeof(cur_needs) / sizeof(cur_needs[0]) || !cur_needs[i].name)
+		return false;
+	*name = cur_needs[i].name;
+	*kind = kinds[cur_needs[i].kind];
+	*fallback_of = cur_needs[i].fallback_of;
+	return true;
+}
+
+void schema_cur_select_list(struct strbuf *sql)
+{
+	add_cur_stage2(sql);
+}

@@ -86,4 +86,14 @@ extern const char schema_macros[];
 /* Canonical columns of `costs`, in table order (NULL-terminated). */
 extern const char *const costs_columns[];
 
+/* For engines that read a CUR where it already lives (load/athena_table.c
+ * maps an Athena table with these, so that both mappings share one set of
+ * facts): the i-th CUR column the mapping reads (false past the last),
+ * and the mapping's outer select list over those columns as schema.c
+ * writes it (the tags as finq_tags_from_entries(tag_entries), the file as
+ * source_file, then a comma: load_id comes last). */
+enum schema_kind { SCHEMA_TEXT, SCHEMA_NUMBER, SCHEMA_TIMESTAMP };
+bool schema_cur_column(size_t i, const char **name, enum schema_kind *kind, const char **fallback_of);
+void schema_cur_select_list(struct strbuf *sql);
+
 #endif

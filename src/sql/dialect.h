@@ -71,5 +71,7 @@ const struct sql_macro *sql_dialect_macro(const struct sql_dialect *d, const cha
 
 /* DuckDB: dialect_duckdb.c */
 extern const struct sql_dialect sql_dialect_duckdb;
+/* Athena (Trino), named "athena" after its engine: dialect_trino.c */
+extern const struct sql_dialect sql_dialect_trino;
 
 #endif

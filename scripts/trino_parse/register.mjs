@@ -1,0 +1,3 @@
+// Loaded with node --import before check.mjs: registers loader.mjs.
+import { register } from 'node:module';
+register('./loader.mjs', import.meta.url);

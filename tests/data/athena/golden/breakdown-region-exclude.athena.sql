@@ -1,0 +1,7 @@
+SELECT coalesce(region, '(none)') AS region, sum(amortized_cost) AS amortized_cost, round(100 * sum(amortized_cost) / nullif(sum(sum(amortized_cost)) OVER (), 0), 2) AS share_pct
+FROM costs
+WHERE usage_date >= date '2025-11-01' AND usage_date < date '2025-12-01'
+  AND (region IS NULL OR region NOT IN ('us-east-1'))
+GROUP BY 1
+HAVING sum(amortized_cost) <> 0
+ORDER BY amortized_cost DESC, 1

@@ -1,0 +1,3 @@
+SELECT sum(amortized_cost) AS amortized_cost
+FROM costs
+WHERE usage_date >= date '2025-11-01' AND usage_date < date '2025-12-01'

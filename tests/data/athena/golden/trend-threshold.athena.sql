@@ -1,0 +1,7 @@
+SELECT usage_date AS period, sum(amortized_cost) AS amortized_cost
+FROM costs
+WHERE usage_date >= date '2025-10-01' AND usage_date < date '2025-11-01'
+  AND (service_code IN ('AmazonDynamoDB'))
+GROUP BY 1
+HAVING sum(amortized_cost) <> 0 AND sum(amortized_cost) > 5.000000
+ORDER BY 1

@@ -1,0 +1,7 @@
+SELECT sum(usage_amount) AS usage, array_join(array_sort(array_agg(DISTINCT usage_unit)), ', ') AS unit
+FROM costs
+WHERE usage_date >= date '2025-11-01' AND usage_date < date '2025-12-01'
+  AND (service_code IN ('AmazonS3'))
+  AND (service_category IN ('Storage'))
+  AND charge_type IN ('Usage', 'SavingsPlanCoveredUsage', 'DiscountedUsage')
+  AND usage_unit = 'GB-Mo'

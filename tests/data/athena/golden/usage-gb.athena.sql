@@ -1,0 +1,6 @@
+SELECT sum(usage_amount) AS usage, array_join(array_sort(array_agg(DISTINCT usage_unit)), ', ') AS unit
+FROM costs
+WHERE usage_date >= date '2025-11-01' AND usage_date < date '2025-12-01'
+  AND (strpos(usage_type, 'NatGateway') > 0)
+  AND charge_type IN ('Usage', 'SavingsPlanCoveredUsage', 'DiscountedUsage')
+  AND lower(usage_unit) IN ('gb', 'gib', 'gigabytes')
