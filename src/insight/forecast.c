@@ -43,6 +43,10 @@ static const size_t windows[] = { 56, 91, 182, 364 };
 #define REPORT_MONTHS 6
 /* A fold needs this much history before it. */
 #define MIN_HISTORY 28
+/* The interval comes from past errors when there are at least this many
+ * past forecasts of the same days ahead (eight weeks of origins); else
+ * from the model. */
+#define MIN_CALIBRATION 56
 /* Once-a-month charges are forecast as the mean of this many months. */
 #define PERIOD_MONTHS 3
 /* z of a two-sided 80% normal interval. */
@@ -182,7 +186,33 @@ struct month_forecast {
 	double remaining, sd;        /* forecast of the days after the data (and pending fees) */
 	double fees_pending;         /* the month's fees not booked yet, in remaining */
 	double total, lower, upper;
+	size_t calibration_errors;   /* past forecasts of the same days ahead the interval came from (0: the model's) */
+	double calibration_quantile; /* their conformal 80% relative error */
+	const char *interval_basis;  /* which spread set the interval: "model", "past_errors", "monthly_backtest" */
 };
+
+/* Forecast the month [start, end): actual days from the data, the rest from the fit. */
+/* The interval of a forecast of the daily charges over [from, to) from the
+ * errors of the same forecast (the same window, the same days ahead of the
+ * data) made from every earlier day whose outcome the data holds: their
+ * split-conformal 80% quantile, as a share of the forecast (0 when there
+ * are fewer than MIN_CALIBRATION of them). This is what the forecast did
+ * on this very series, spikes, level shifts, weekday effects and the
+ * parameters' own uncertainty included, with no distribution assumed. */
+static double past_error_quantile(const struct forecast_run *r, int from, int to, size_t *count)
+{
+	size_t ahead_from = (size_t)(from - (r->last_day + 1)), ahead_to = (size_t)(to - (r->last_day + 1));
+	double *score = xmalloc(COUNT(windows) * (r->n + 1) * sizeof(*score));
+	*count = 0;
+	for (size_t i = 0; i < COUNT(windows); i++)
+		*count += series_rolling_errors(r->y, r->n, date_weekday(r->first_day), windows[i], MIN_HISTORY, 0, r->n,
+				       ahead_from, ahead_to, score + *count);
+	double q = *count >= MIN_CALIBRATION ? series_conformal_quantile(score, *count, 0.8) : NAN;
+	free(score);
+	if (!isfinite(q))
+		*count = 0;
+	return isfinite(q) ? q : 0;
+}
 
 /* Forecast the month [start, end): actual days from the data, the rest from the fit. */
 static void forecast_month(const struct forecast_run *r, int start, int end, struct month_forecast *mf)
@@ -199,14 +229,16 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 	mf->actual += booked;
 	int from = start > r->last_day ? start : r->last_day + 1;
 	mf->days_forecast = end > from ? end - from : 0;
-	double var = 0;
+	double daily_var = 0, fees_var = 0;
 	if (mf->days_forecast) {
 		/* the fit's day 0 is r->last_day + 1 - window */
 		long origin = (long)r->last_day + 1 - (long)r->window;
 		double sd;
 		mf->remaining = series_trend_sum(&r->fit, from - origin, end - origin, &sd);
-		var += sd * sd * r->noise_inflation;
+		daily_var = sd * sd * r->noise_inflation;
+		mf->calibration_quantile = past_error_quantile(r, from, end, &mf->calibration_errors);
 	}
+	double daily_remaining = mf->remaining;
 	/* The month's fees are known once booked; until then (a month ahead,
 	 * or a month in progress whose fees are not in yet: less than half the
 	 * usual lump) they are forecast as a lump of the usual size. */
@@ -214,15 +246,29 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 	if (start > r->last_day || fabs(booked) < fabs(usual) / 2) {
 		mf->fees_pending = usual - booked;
 		mf->remaining += mf->fees_pending;
-		var += psd * psd;
+		fees_var = psd * psd;
 	}
-	/* No narrower than the backtest's errors, which grow with the horizon. */
+	/* The wider of three spreads, each of which alone is too hopeful:
+	 *   - the model's own (daily residuals, autocorrelation, the fitted
+	 *     coefficients), right only if the trend is the truth;
+	 *   - the past errors of the same forecast at the same days ahead
+	 *     (conformal 80% quantile), right only if the future breaks as
+	 *     often as the past did;
+	 *   - the one-month-ahead backtest's RMS error, growing with the
+	 *     square root of the months ahead, times Student's t for the
+	 *     few months it was measured on.
+	 * The pending fees' spread is added to the first two in quadrature
+	 * (the third already holds the fee estimates' errors). */
 	int horizon = 1;
 	for (int m = date_month_start(r->last_day + 1); m < start; m = date_add_months(m, 1))
 		horizon++;
-	double error_sd = r->error_sd * fabs(mf->remaining) * sqrt(horizon);
+	double model_half = Z80 * sqrt(daily_var + fees_var);
+	double past_daily = mf->calibration_quantile * fabs(daily_remaining);
+	double past_half = mf->calibration_errors ? sqrt(past_daily * past_daily + Z80 * Z80 * fees_var) : 0;
 	double t = r->error_folds < COUNT(t80) ? t80[r->error_folds] : Z80;
-	double half = fmax(Z80 * sqrt(var), t * error_sd);
+	double backtest_half = t * r->error_sd * fabs(mf->remaining) * sqrt(horizon);
+	double half = fmax(model_half, fmax(past_half, backtest_half));
+	mf->interval_basis = half == past_half ? "past_errors" : half == backtest_half ? "monthly_backtest" : "model";
 	mf->sd = half / Z80;
 	mf->total = mf->actual + mf->remaining;
 	mf->lower = mf->total - half;
@@ -573,12 +619,16 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 		}
 		strbuf_addf(&md, " = **%s** (80%% interval %s to %s)\n", tot, lo, hi);
 		json_array_append_new(items,
-				      json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I}", "kind",
+				      json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:I, s:o}", "kind",
 						i == 0 ? "this_month" : "month", "month", jday(m->month_start), "label",
 						label, "actual_to_date", jmoney(m->actual), "forecast_remaining",
 						jmoney(m->remaining), "forecast", jmoney(m->total), "lower",
 						jmoney(m->lower), "upper", jmoney(m->upper), "days_actual",
-						(json_int_t)m->days_actual, "days_forecast", (json_int_t)m->days_forecast));
+						(json_int_t)m->days_actual, "days_forecast", (json_int_t)m->days_forecast,
+						"interval_basis", m->interval_basis ? m->interval_basis : "model",
+						"past_errors", (json_int_t)m->calibration_errors, "past_error_q80_pct",
+						m->calibration_errors ? json_real(round(m->calibration_quantile * 1e5) / 1e3)
+								      : json_null()));
 		struct cell *c = table_add_row(&t);
 		cell_set_text(&c[0], start);
 		cell_set_money(&c[1], m->actual);
@@ -620,12 +670,14 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 		    "Least-squares linear trend with a day-of-week effect, fitted to the daily charges of the last "
 		    "%zu days (the window among 56, 91, 182 and 364 days with the lowest one-month-ahead backtest "
 		    "error on the loaded data), plus the month's once-a-month charges: as booked, or, until they are "
-		    "booked, the mean of the last %d months'. The 80%% interval is the wider of ±1.28 standard "
-		    "deviations of the daily residuals (widened for their autocorrelation), the fitted trend and the "
-		    "pending monthly charges, and the backtest's RMS error (%.2f%% a month ahead over %zu months, "
-		    "pooled over every candidate window, growing with the square root of the horizon) times "
-		    "Student's t for that many months.",
-		    r.window, PERIOD_MONTHS, 100 * r.error_sd, r.error_folds);
+		    "booked, the mean of the last %d months'. The 80%% interval is the widest of three spreads: ±1.28 "
+		    "standard deviations of the daily residuals (widened for their autocorrelation), the fitted trend "
+		    "and the pending monthly charges; the 80th percentile (conformal) of the relative errors of the same "
+		    "forecast made from each earlier day of the data (%zu past forecasts of this month's days, every "
+		    "candidate window); and the backtest's RMS error (%.2f%% a month ahead over %zu months, pooled over "
+		    "every candidate window, growing with the square root of the horizon) times Student's t for that "
+		    "many months.",
+		    r.window, PERIOD_MONTHS, mf[0].calibration_errors, 100 * r.error_sd, r.error_folds);
 	insight_set_method(r.result, method.buf);
 	strbuf_release(&method);
 	add_chart(&r, mf[nmonths - 1].month_end);

@@ -546,3 +546,33 @@ double series_backtest(const double *y, size_t n, int first_weekday, size_t wind
 	}
 	return series_mape(forecast, actual, nfolds);
 }
+
+size_t series_rolling_errors(const double *y, size_t n, int first_weekday, size_t window, size_t min_history,
+			     size_t origin_from, size_t origin_to, size_t from, size_t to, double *score)
+{
+	size_t count = 0;
+	if (from >= to)
+		return 0;
+	for (size_t o = origin_from < min_history ? min_history : origin_from; o <= origin_to && o + to <= n; o++) {
+		size_t start = o > window ? o - window : 0;
+		struct series_trend fit;
+		if (series_trend_fit(y + start, o - start, weekday_of(first_weekday, start), &fit))
+			continue;
+		double forecast = series_trend_sum(&fit, (long)(o + from - start), (long)(o + to - start), NULL);
+		double actual = 0;
+		for (size_t t = o + from; t < o + to; t++)
+			actual += y[t];
+		if (forecast != 0 && isfinite(forecast))
+			score[count++] = fabs(actual - forecast) / fabs(forecast);
+	}
+	return count;
+}
+
+double series_conformal_quantile(double *score, size_t n, double level)
+{
+	size_t k = (size_t)ceil(level * (double)(n + 1));
+	if (n == 0 || k > n)
+		return NAN;
+	qsort(score, n, sizeof(*score), cmp_double);
+	return score[k - 1];
+}

@@ -110,6 +110,24 @@ double series_trend_sum(const struct series_trend *fit, long from, long to, doub
 double series_backtest(const double *y, size_t n, int first_weekday, size_t window, const size_t *fold_start,
 		       const size_t *fold_end, size_t nfolds, double *forecast, double *actual);
 
+/*
+ * The errors of one forecast made from many past origins, for an interval
+ * calibrated on the series itself: for each origin o in [origin_from,
+ * origin_to] (o days of data known, o + to <= n, at least min_history of
+ * them), fit the `window` days before o (fewer when there are fewer) and
+ * forecast the sum over [o + from, o + to), the same days ahead as the
+ * forecast being calibrated. score[k] receives |actual - forecast| /
+ * |forecast| (caller-allocated, at least origin_to - origin_from + 1).
+ * Returns how many scores were written.
+ */
+size_t series_rolling_errors(const double *y, size_t n, int first_weekday, size_t window, size_t min_history,
+			     size_t origin_from, size_t origin_to, size_t from, size_t to, double *score);
+
+/* The split-conformal quantile of scores (sorted in place): the
+ * ceil(level * (n + 1))-th smallest, which bounds a new exchangeable score
+ * with probability at least level; NaN when n is too small for that. */
+double series_conformal_quantile(double *score, size_t n, double level);
+
 /* Mean absolute percentage error of forecast against actual over the pairs
  * that have both and a non-zero actual; NaN when none. */
 double series_mape(const double *forecast, const double *actual, size_t n);

@@ -195,6 +195,35 @@ static void test_linear_trend_recovered(void **state)
 	assert_int_equal(series_trend_fit(y, 10, 2, &fit), -1);
 }
 
+/* Past errors of the same forecast: zero on an exact line, large after a
+ * step the fits could not foresee; the conformal quantile is the
+ * ceil(0.8 (n + 1))-th smallest, NaN when n is too small for that. */
+static void test_rolling_errors(void **state)
+{
+	(void)state;
+	double y[200], score[200];
+	for (long t = 0; t < 200; t++)
+		y[t] = 100 + 0.5 * (double)t;
+	size_t n = series_rolling_errors(y, 200, 0, 56, 28, 0, 200, 0, 30, score);
+	assert_int_equal(n, 200 - 30 - 28 + 1); /* origins 28 .. 170 */
+	for (size_t i = 0; i < n; i++)
+		assert_true(score[i] < 1e-9);
+	/* a gap: the sum over days 31 to 60 after each origin */
+	assert_int_equal(series_rolling_errors(y, 200, 0, 56, 28, 0, 200, 30, 60, score), 200 - 60 - 28 + 1);
+	for (long t = 150; t < 200; t++)
+		y[t] += 50; /* a step on day 150 */
+	n = series_rolling_errors(y, 200, 0, 56, 28, 100, 200, 0, 30, score);
+	assert_int_equal(n, 71); /* origins 100 .. 170 */
+	assert_true(score[0] < 1e-9);      /* origin 100: days 100-129, before the step */
+	assert_true(score[n - 1] > 0.05);  /* origin 170: the fit straddles the step */
+
+	double s[] = { 5, 1, 4, 2, 3, 9, 8, 7, 6, 10 };
+	assert_close(series_conformal_quantile(s, 10, 0.8), 9, 1e-12); /* ceil(8.8) = 9th */
+	double few[] = { 1, 2, 3 };
+	assert_true(isnan(series_conformal_quantile(few, 3, 0.8))); /* ceil(3.2) = 4 > 3 */
+	assert_true(isnan(series_conformal_quantile(few, 0, 0.8)));
+}
+
 static void test_backtest(void **state)
 {
 	(void)state;
@@ -229,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_small_events_ignored),
 		cmocka_unit_test(test_linear_trend_recovered),
 		cmocka_unit_test(test_backtest),
+		cmocka_unit_test(test_rolling_errors),
 	};
 	return cmocka_run_group_tests_name("series", tests, NULL, NULL);
 }
