@@ -22,6 +22,7 @@
 #include "forecast.h"
 
 #include "anomaly.h"
+#include "charges.h"
 #include "date.h"
 #include "series.h"
 #include "xalloc.h"
@@ -61,7 +62,8 @@ static const double t80[] = { 0, 3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415
 
 struct monthly {
 	int month_start; /* day number of the 1st */
-	double amount;
+	double amount;   /* every lump of the month */
+	double one_off;  /* the one-off ones among them (charges_one_off_sql): not expected again */
 };
 
 struct forecast_run {
@@ -80,7 +82,8 @@ struct forecast_run {
 	struct series_trend fit;
 };
 
-/* Mean and standard deviation of the once-a-month charges of the
+/* Mean and standard deviation of the once-a-month charges (one-off lumps
+ * left out: a refund or an upfront purchase does not recur) of the
  * PERIOD_MONTHS months before the month starting at month_start, among the
  * months of the data (a month with none counts as 0). */
 static double period_estimate(const struct forecast_run *r, int month_start, double *sd)
@@ -101,7 +104,7 @@ static double period_estimate(const struct forecast_run *r, int month_start, dou
 		v[count] = 0;
 		for (size_t i = 0; i < r->nperiod; i++)
 			if (r->period[i].month_start == m)
-				v[count] += r->period[i].amount;
+				v[count] += r->period[i].amount - r->period[i].one_off;
 		count++;
 	}
 	double mean = 0, var = 0;
@@ -115,12 +118,18 @@ static double period_estimate(const struct forecast_run *r, int month_start, dou
 	return mean;
 }
 
-static double period_actual(const struct forecast_run *r, int month_start)
+/* The lumps booked in the month starting at month_start; in *one_off
+ * (when not NULL) the one-off ones among them. */
+static double period_actual(const struct forecast_run *r, int month_start, double *one_off)
 {
-	double v = 0;
+	double v = 0, once = 0;
 	for (size_t i = 0; i < r->nperiod; i++)
-		if (r->period[i].month_start == month_start)
+		if (r->period[i].month_start == month_start) {
 			v += r->period[i].amount;
+			once += r->period[i].one_off;
+		}
+	if (one_off)
+		*one_off = once;
 	return v;
 }
 
@@ -154,15 +163,19 @@ static void backtest_folds(const struct forecast_run *r, struct folds *f)
 	f->n = count;
 }
 
-/* The one-month-ahead error of the whole forecast (daily + monthly charges)
+/* The one-month-ahead error of the whole forecast (daily + monthly charges, one-offs apart)
  * with a given window: per fold forecast and actual, and the MAPE. */
 static double backtest(const struct forecast_run *r, size_t window, const struct folds *f, double *forecast,
 		       double *actual)
 {
 	series_backtest(r->y, r->n, date_weekday(r->first_day), window, f->start, f->end, f->n, forecast, actual);
+	/* One-off lumps are not forecast (period_estimate), so they are not
+	 * counted as its error either: a purchase would otherwise blow the
+	 * interval of every later month up. */
 	for (size_t i = 0; i < f->n; i++) {
+		double once;
 		forecast[i] += period_estimate(r, f->month[i], NULL);
-		actual[i] += period_actual(r, f->month[i]);
+		actual[i] += period_actual(r, f->month[i], &once) - once;
 	}
 	return series_mape(forecast, actual, f->n);
 }
@@ -225,8 +238,9 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 			mf->actual += r->y[d - r->first_day];
 		mf->days_actual++;
 	}
-	double booked = start <= r->last_day ? period_actual(r, start) : 0;
+	double one_off = 0, booked = start <= r->last_day ? period_actual(r, start, &one_off) : 0;
 	mf->actual += booked;
+	booked -= one_off; /* the usual lump is compared with the recurring part */
 	int from = start > r->last_day ? start : r->last_day + 1;
 	mf->days_forecast = end > from ? end - from : 0;
 	double daily_var = 0, fees_var = 0;
@@ -349,16 +363,21 @@ static int load(struct forecast_run *r, struct err *e)
 	table_release(&t);
 	if (rc == 0 && r->n) {
 		table_init(&t);
+		struct strbuf one_off = STRBUF_INIT;
+		charges_one_off_sql(&one_off);
 		rc = insight_query(r->req, r->result, &t, e,
 				   "SELECT $day_number($month_start(usage_date)) AS month,\n"
-				   "  sum(%s) AS cost\nFROM costs WHERE %s AND usage_date <= $date('%s')\n"
+				   "  sum(%s) AS cost, sum(CASE WHEN %s THEN %s ELSE 0 END) AS one_off\n"
+				   "FROM costs WHERE %s AND usage_date <= $date('%s')\n"
 				   "GROUP BY $month_start(usage_date) ORDER BY $month_start(usage_date)",
-				   r->cost, monthly.buf, today);
+				   r->cost, one_off.buf, r->cost, monthly.buf, today);
+		strbuf_release(&one_off);
 		if (rc == 0) {
 			r->period = xcalloc(t.nrows + 1, sizeof(*r->period));
 			for (size_t i = 0; i < t.nrows; i++) {
 				r->period[i].month_start = (int)cell_number(table_at(&t, i, 0));
 				r->period[i].amount = cell_number(table_at(&t, i, 1));
+				r->period[i].one_off = cell_number(table_at(&t, i, 2));
 			}
 			r->nperiod = t.nrows;
 		}
@@ -493,7 +512,7 @@ static void add_month_end_backtest(struct forecast_run *r, const struct folds *f
 	double abs_sum = 0, worst = 0, bias = 0;
 	for (size_t i = from; i < f->n; i++) {
 		int m = f->month[i], end = date_add_months(m, 1);
-		double actual = period_actual(r, m);
+		double actual = period_actual(r, m, NULL);
 		for (int d = m; d < end; d++)
 			actual += r->y[d - r->first_day];
 		for (int k = 0; k < ASOF_DAYS; k++) {
@@ -656,8 +675,14 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 		    "(fitted level %s on %s)", r.window, slope, level, last);
 	if (weekday > 0)
 		strbuf_addf(&md, ", weekends at %.0f%% of weekdays", 100 * weekend / weekday);
-	strbuf_addf(&md, "; once-a-month charges (%s) average %s over the last %d months and are added on the 1st.\n",
-		    anomaly_period_charges_words(), psum, PERIOD_MONTHS);
+	struct strbuf monthly = STRBUF_INIT, one_off = STRBUF_INIT;
+	charges_words(&monthly, CHARGES_MONTHLY);
+	charges_words(&one_off, CHARGES_ONE_OFF);
+	strbuf_addf(&md, "; once-a-month charges (%s) average %s over the last %d months and are added on the 1st; "
+		    "one-off ones (%s) count in the month they are charged and are not expected again.\n",
+		    monthly.buf, psum, PERIOD_MONTHS, one_off.buf);
+	strbuf_release(&monthly);
+	strbuf_release(&one_off);
 	if (req->backtest) {
 		add_backtest(&r, &f, &md);
 		add_month_end_backtest(&r, &f, &md);
