@@ -41,6 +41,11 @@ static void add_list(struct strbuf *sql, bool negate, bool one_off_only)
 	strbuf_addch(sql, ')');
 }
 
+const char *charges_lump_type(size_t i)
+{
+	return i < COUNT(lumps) ? lumps[i].charge_type : NULL;
+}
+
 void charges_monthly_sql(struct strbuf *sql, bool daily)
 {
 	add_list(sql, daily, false);

@@ -26,6 +26,10 @@ void charges_monthly_sql(struct strbuf *sql, bool daily);
 /* Appends "coalesce(charge_type, '') IN (...)": the one-off lumps only. */
 void charges_one_off_sql(struct strbuf *sql);
 
+/* The i-th charge type that is a lump (static storage), NULL past the
+ * last: for a plan's charge_type filter. */
+const char *charges_lump_type(size_t i);
+
 enum charges_which { CHARGES_ALL, CHARGES_MONTHLY, CHARGES_ONE_OFF };
 
 /* Appends the lumps of a kind in words ("credits, fees, RI fees and
