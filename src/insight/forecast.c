@@ -5,7 +5,8 @@
  *   - the daily charges (anomaly_charges_sql): a least-squares linear trend
  *     with a day-of-week effect (series.c) fitted to the last W days, W
  *     chosen among a few window lengths by the lowest one-month-ahead
- *     backtest error on the loaded data;
+ *     backtest error on the loaded data, with a step where a level shift
+ *     in the window fits (series_trend_fit_auto);
  *   - the once-a-month charges (fees, taxes, credits, refunds), booked on
  *     the 1st: the average of the last three months.
  * The forecast starts the day after the last data day; when the data ends
@@ -441,7 +442,7 @@ static int choose_and_fit(struct forecast_run *r, const struct folds *f, double 
 	r->error_sd = count ? sqrt(sq / (double)count) : 0;
 	r->error_folds = tried ? count / tried : 0;
 	const double *y = r->y + (r->n - r->window);
-	if (series_trend_fit(y, r->window, date_weekday(r->last_day + 1 - (int)r->window), &r->fit))
+	if (series_trend_fit_auto(y, r->window, date_weekday(r->last_day + 1 - (int)r->window), r->window, &r->fit))
 		return -1;
 	r->noise_inflation = residual_inflation(&r->fit, y, r->window);
 	return 0;
@@ -675,6 +676,13 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 		    "(fitted level %s on %s)", r.window, slope, level, last);
 	if (weekday > 0)
 		strbuf_addf(&md, ", weekends at %.0f%% of weekdays", 100 * weekend / weekday);
+	if (r.fit.step_at >= 0) {
+		char step_day[16], step[48];
+		date_format(r.last_day + 1 - (int)r.window + (int)r.fit.step_at, step_day, sizeof(step_day));
+		insight_money(req, fabs(r.fit.coef[8]), step, sizeof(step));
+		strbuf_addf(&md, ", with a level shift on %s (%s %s a day) fitted as a step, not a slope", step_day,
+			    r.fit.coef[8] >= 0 ? "up" : "down", step);
+	}
 	struct strbuf monthly = STRBUF_INIT, one_off = STRBUF_INIT;
 	charges_words(&monthly, CHARGES_MONTHLY);
 	charges_words(&one_off, CHARGES_ONE_OFF);
@@ -694,7 +702,10 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 	strbuf_addf(&method,
 		    "Least-squares linear trend with a day-of-week effect, fitted to the daily charges of the last "
 		    "%zu days (the window among 56, 91, 182 and 364 days with the lowest one-month-ahead backtest "
-		    "error on the loaded data), plus the month's once-a-month charges: as booked, or, until they are "
+		    "error on the loaded data), with a step at the one day in it (7 or more days before its end) "
+		    "where a level shift fits best when the step earns its two parameters by the Bayesian "
+		    "information criterion on the effective number of days (the residuals' autocorrelation "
+		    "discounted), plus the month's once-a-month charges: as booked, or, until they are "
 		    "booked, the mean of the last %d months'. The 80%% interval is the widest of three spreads: ±1.28 "
 		    "standard deviations of the daily residuals (widened for their autocorrelation), the fitted trend "
 		    "and the pending monthly charges; the 80th percentile (conformal) of the relative errors of the same "

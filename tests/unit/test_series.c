@@ -224,6 +224,46 @@ static void test_rolling_errors(void **state)
 	assert_true(isnan(series_conformal_quantile(few, 0, 0.8)));
 }
 
+/* A level shift is fitted as a step where it is, not as a slope; a line
+ * with noise gets no step. */
+/* xorshift32 in [-1, 1): the LCG of noise() has low bits that run in
+ * patterns a step search can fit. */
+static double white(unsigned *state)
+{
+	unsigned x = *state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return (double)(x >> 8) / 8388608.0 - 1;
+}
+
+static void test_trend_step(void **state)
+{
+	(void)state;
+	double y[120];
+	unsigned seed = 7;
+	for (long t = 0; t < 120; t++)
+		y[t] = 1000 + 0.5 * (double)t + (t >= 100 ? 60 : 0) + 5 * white(&seed);
+	struct series_trend plain, fit;
+	assert_int_equal(series_trend_fit(y, 120, 0, &plain), 0);
+	assert_int_equal(series_trend_fit_auto(y, 120, 0, 56, &fit), 0);
+	assert_int_equal(fit.step_at, 100);
+	assert_close(fit.coef[8], 60, 6);
+	double want = 0;
+	for (long t = 120; t < 150; t++)
+		want += 1000 + 0.5 * (double)t + 60;
+	double got = series_trend_sum(&fit, 120, 150, NULL), line = series_trend_sum(&plain, 120, 150, NULL);
+	assert_close(got, want, 0.005 * want);
+	assert_true(fabs(line - want) > 2 * fabs(got - want)); /* the slope through the step overshoots */
+
+	for (long t = 0; t < 120; t++)
+		y[t] = 1000 + 0.5 * (double)t + 5 * white(&seed);
+	assert_int_equal(series_trend_fit_auto(y, 120, 0, 56, &fit), 0);
+	assert_int_equal(fit.step_at, -1);
+	assert_int_equal(fit.k, 8);
+}
+
 static void test_backtest(void **state)
 {
 	(void)state;
@@ -259,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_linear_trend_recovered),
 		cmocka_unit_test(test_backtest),
 		cmocka_unit_test(test_rolling_errors),
+		cmocka_unit_test(test_trend_step),
 	};
 	return cmocka_run_group_tests_name("series", tests, NULL, NULL);
 }
