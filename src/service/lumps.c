@@ -6,6 +6,7 @@
 #include "charges.h"
 #include "date.h"
 #include "sandbox.h"
+#include "dialect.h"
 #include "sqlgen.h"
 #include "strbuf.h"
 
@@ -24,75 +25,67 @@ struct side {
 	int first_day, last_day, ndays;
 };
 
-/* Run q (one SELECT from sqlgen) into t. */
-static int run_plan(struct ask_context *ctx, const struct plan *q, struct table *t)
+/* Add one day's total and lumps to the side it falls in. */
+static void side_add(struct side *s, int day, double total, double lumps)
 {
-	struct strbuf sql = STRBUF_INIT;
-	struct err ignored = { 0 };
-	struct sandbox_limits limits = { .max_rows = 400, .timeout_seconds = ctx->timeout_seconds,
-					 .cancelled = ctx->cancelled, .cancel_arg = ctx->cancel_arg };
-	int rc = sqlgen_build_on(q, ctx->dialect, ctx->summaries, &sql) == 0 &&
-				 sandbox_query(ctx->db, sql.buf, &limits, t, &ignored) == 0
-			 ? 0
-			 : -1;
-	strbuf_release(&sql);
-	return rc;
-}
-
-/* The plan's measure and filters over range, as one total (lumps false)
- * or as the lumps per day (lumps true). */
-static void side_plan(const struct plan *p, const struct period *range, bool lumps, struct plan *q)
-{
-	*q = *p;
-	q->range = *range;
-	q->intent = lumps ? INTENT_TREND : INTENT_TOTAL;
-	q->grain = GRAIN_DAY;
-	q->group.dim = DIM_NONE;
-	q->group2.dim = DIM_NONE;
-	q->limit = 0;
-	q->ascending = false;
-	q->has_threshold = false;
-	q->share_of_total = false;
-	q->run_rate = false;
-	if (!lumps)
+	s->total += total;
+	if (lumps == 0)
 		return;
-	struct dim_ref col = { .dim = DIM_CHARGE_TYPE };
-	struct filter *f = plan_set_filter(q, &col, FILTER_IN);
-	for (size_t i = 0; f && charges_lump_type(i) && f->nvalues < PLAN_MAX_VALUES; i++)
-		snprintf(f->values[f->nvalues++], sizeof(f->values[0]), "%s", charges_lump_type(i));
+	s->lumps += lumps;
+	if (!s->ndays || day < s->first_day)
+		s->first_day = day;
+	if (!s->ndays || day > s->last_day)
+		s->last_day = day;
+	s->ndays++;
 }
 
-static int read_side(struct ask_context *ctx, const struct plan *p, const struct period *range, struct side *s)
+static bool in_period(const struct period *r, int day)
 {
-	memset(s, 0, sizeof(*s));
-	struct plan q;
+	return day >= r->start_day && day < r->end_day;
+}
+
+/* One statement for both sides: per day of either period, the plan's
+ * measure under its filters, in all and in lumps, from the smallest table
+ * that holds its columns (sqlgen_source). */
+static int read_sides(struct ask_context *ctx, const struct plan *p, const struct period *earlier,
+		      const struct period *later, struct side *a, struct side *b)
+{
+	memset(a, 0, sizeof(*a));
+	memset(b, 0, sizeof(*b));
+	struct strbuf filters = STRBUF_INIT, lumps = STRBUF_INIT, sql = STRBUF_INIT;
+	sqlgen_filters(p, ctx->dialect, &filters);
+	charges_monthly_sql(&lumps, false);
+	const char *cost = sqlgen_measure_column(p->measure);
+	char a0[16], a1[16], b0[16], b1[16];
+	date_format(earlier->start_day, a0, sizeof(a0));
+	date_format(earlier->end_day, a1, sizeof(a1));
+	date_format(later->start_day, b0, sizeof(b0));
+	date_format(later->end_day, b1, sizeof(b1));
+	struct err ignored = { 0 };
 	struct table t;
-	side_plan(p, range, false, &q);
 	table_init(&t);
-	int rc = run_plan(ctx, &q, &t);
-	if (rc == 0 && t.nrows == 1 && t.ncols >= 1)
-		s->total = cell_number(table_at(&t, 0, 0));
-	table_release(&t);
-	if (rc)
-		return rc;
-	side_plan(p, range, true, &q);
-	table_init(&t);
-	rc = run_plan(ctx, &q, &t);
-	/* the daily trend's rows: the day (its first column) and the amount (its last) */
-	for (size_t r = 0; rc == 0 && r < t.nrows && t.ncols >= 2; r++) {
-		double v = cell_number(table_at(&t, r, t.ncols - 1));
-		int day;
-		char buf[16];
-		if (v == 0 || !date_parse(cell_format(table_at(&t, r, 0), buf, sizeof(buf)), &day))
-			continue;
-		s->lumps += v;
-		if (!s->ndays || day < s->first_day)
-			s->first_day = day;
-		if (!s->ndays || day > s->last_day)
-			s->last_day = day;
-		s->ndays++;
+	struct sandbox_limits limits = { .max_rows = 1000, .timeout_seconds = ctx->timeout_seconds,
+					 .cancelled = ctx->cancelled, .cancel_arg = ctx->cancel_arg };
+	int rc = sql_expandf(ctx->dialect, &sql, &ignored,
+			     "SELECT $day_number(usage_date) AS day, sum(%s) AS total,\n"
+			     "  sum(CASE WHEN %s THEN %s ELSE 0 END) AS lumps\n"
+			     "FROM %s\nWHERE (%s) AND ((usage_date >= $date('%s') AND usage_date < $date('%s'))\n"
+			     "  OR (usage_date >= $date('%s') AND usage_date < $date('%s')))\nGROUP BY usage_date",
+			     cost, lumps.buf, cost, sqlgen_source(p, ctx->summaries), filters.buf, a0, a1, b0, b1);
+	if (rc == 0)
+		rc = sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored);
+	for (size_t r = 0; rc == 0 && r < t.nrows; r++) {
+		int day = (int)cell_number(table_at(&t, r, 0));
+		double total = cell_number(table_at(&t, r, 1)), lump = cell_number(table_at(&t, r, 2));
+		if (in_period(earlier, day))
+			side_add(a, day, total, lump);
+		if (in_period(later, day))
+			side_add(b, day, total, lump);
 	}
 	table_release(&t);
+	strbuf_release(&filters);
+	strbuf_release(&lumps);
+	strbuf_release(&sql);
 	return rc;
 }
 
@@ -109,7 +102,7 @@ int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct pe
 		if (p->filters[i].col.dim == DIM_CHARGE_TYPE && p->filters[i].op == FILTER_IN)
 			return 0;
 	struct side a, b;
-	if (read_side(ctx, p, earlier, &a) || read_side(ctx, p, later, &b))
+	if (read_sides(ctx, p, earlier, later, &a, &b))
 		return -1;
 	const struct side *big = fabs(b.lumps) >= fabs(a.lumps) ? &b : &a;
 	const struct side *small = big == &b ? &a : &b;

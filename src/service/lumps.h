@@ -5,8 +5,9 @@
  * fees, is not read as a jump against a week without them. ask.c calls it
  * for a total with its previous period and for a comparison of two
  * periods; answer/narrate.c writes what it finds (struct answer_lumps).
- * It runs its own small queries, the plan's measure and filters over each
- * period, on the context's sandboxed connection; it does not narrate.
+ * It runs one statement of its own, the plan's measure and filters per day
+ * of both periods, on the context's sandboxed connection; it does not
+ * narrate.
  */
 #ifndef FINQ_LUMPS_H
 #define FINQ_LUMPS_H
