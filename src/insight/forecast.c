@@ -63,6 +63,7 @@ static const double t80[] = { 0, 3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415
 
 struct monthly {
 	int month_start; /* day number of the 1st */
+	int day;         /* the day they were charged (rows are per day, in order) */
 	double amount;   /* every lump of the month */
 	double one_off;  /* the one-off ones among them (charges_one_off_sql): not expected again */
 };
@@ -366,19 +367,22 @@ static int load(struct forecast_run *r, struct err *e)
 		table_init(&t);
 		struct strbuf one_off = STRBUF_INIT;
 		charges_one_off_sql(&one_off);
+		/* per charge day, not per month: a one-off lump mid-month is not
+		 * known to a backtest run on the 1st (forecast_as_of) */
 		rc = insight_query(r->req, r->result, &t, e,
-				   "SELECT $day_number($month_start(usage_date)) AS month,\n"
+				   "SELECT $day_number($month_start(usage_date)) AS month, $day_number(usage_date) AS day,\n"
 				   "  sum(%s) AS cost, sum(CASE WHEN %s THEN %s ELSE 0 END) AS one_off\n"
 				   "FROM costs WHERE %s AND usage_date <= $date('%s')\n"
-				   "GROUP BY $month_start(usage_date) ORDER BY $month_start(usage_date)",
+				   "GROUP BY usage_date ORDER BY usage_date",
 				   r->cost, one_off.buf, r->cost, monthly.buf, today);
 		strbuf_release(&one_off);
 		if (rc == 0) {
 			r->period = xcalloc(t.nrows + 1, sizeof(*r->period));
 			for (size_t i = 0; i < t.nrows; i++) {
 				r->period[i].month_start = (int)cell_number(table_at(&t, i, 0));
-				r->period[i].amount = cell_number(table_at(&t, i, 1));
-				r->period[i].one_off = cell_number(table_at(&t, i, 2));
+				r->period[i].day = (int)cell_number(table_at(&t, i, 1));
+				r->period[i].amount = cell_number(table_at(&t, i, 2));
+				r->period[i].one_off = cell_number(table_at(&t, i, 3));
 			}
 			r->nperiod = t.nrows;
 		}
@@ -494,7 +498,7 @@ static int forecast_as_of(const struct forecast_run *full, int as_of, struct mon
 	r.last_day = as_of;
 	r.n = (size_t)(as_of - full->first_day + 1);
 	r.nperiod = 0;
-	while (r.nperiod < full->nperiod && full->period[r.nperiod].month_start <= as_of)
+	while (r.nperiod < full->nperiod && full->period[r.nperiod].day <= as_of)
 		r.nperiod++;
 	struct folds f;
 	double mape;
