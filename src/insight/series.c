@@ -534,7 +534,23 @@ int series_trend_fit_auto(const double *y, size_t n, int first_weekday, size_t s
 	double neff = (double)n * (1 - rho) / (1 + rho);
 	if (best < 0 || rss0 <= 0 || best_rss <= 0 || neff < 2 || neff * log(best_rss / rss0) + 2 * log(neff) >= 0)
 		return 0;
-	return series_trend_fit_step(y, n, first_weekday, best, fit);
+	struct series_trend step;
+	if (series_trend_fit_step(y, n, first_weekday, best, &step))
+		return 0;
+	/* A level shift holds for the typical day after it: the median day
+	 * after the step sits on the stepped line. A spike of a few days
+	 * just after the step day also "earns" a step (its mean), but then
+	 * the typical day after it sits a step below the line. */
+	size_t after = n - (size_t)best;
+	double *res = xmalloc(after * sizeof(*res));
+	for (size_t t = (size_t)best; t < n; t++)
+		res[t - (size_t)best] = y[t] - series_trend_at(&step, (long)t);
+	double typical = series_median(res, after);
+	free(res);
+	if (fabs(typical) >= fabs(step.coef[8]) / 2)
+		return 0;
+	*fit = step;
+	return 0;
 }
 
 double series_trend_at(const struct series_trend *fit, long t)

@@ -225,7 +225,7 @@ static void test_rolling_errors(void **state)
 }
 
 /* A level shift is fitted as a step where it is, not as a slope; a line
- * with noise gets no step. */
+ * with noise gets no step, nor does a spike of a few days. */
 /* xorshift32 in [-1, 1): the LCG of noise() has low bits that run in
  * patterns a step search can fit. */
 static double white(unsigned *state)
@@ -262,6 +262,12 @@ static void test_trend_step(void **state)
 	assert_int_equal(series_trend_fit_auto(y, 120, 0, 56, &fit), 0);
 	assert_int_equal(fit.step_at, -1);
 	assert_int_equal(fit.k, 8);
+
+	/* a three-day spike ten days before the end is not a level shift */
+	for (long t = 0; t < 120; t++)
+		y[t] = 1000 + 0.5 * (double)t + (t >= 110 && t < 113 ? 300 : 0) + 5 * white(&seed);
+	assert_int_equal(series_trend_fit_auto(y, 120, 0, 56, &fit), 0);
+	assert_int_equal(fit.step_at, -1);
 }
 
 static void test_backtest(void **state)
