@@ -34,11 +34,25 @@
 struct json_t;
 
 /* Optional extras for the narrative and the KPI card. All borrowed. */
+/* The lumps (sql/charges.c: fees, taxes, credits, purchases, booked once
+ * rather than by the day) of the two sides of a comparison of periods,
+ * when one side has them and the other hardly any ("last week" holding
+ * the 1st against a week without one): the narrative names them, with
+ * their date, and gives the change without them. service/lumps.c fills
+ * it. */
+struct answer_lumps {
+	bool one_sided;          /* the rest is meaningful only when true */
+	double later, earlier;   /* the lumps of the later and of the earlier period */
+	int first_day, last_day; /* the days the side with them was charged (date.h day numbers) */
+	int ndays;               /* on how many distinct days */
+};
+
 struct answer_context {
 	bool has_previous;       /* previous_total is known */
 	double previous_total;   /* the same measure over the previous period */
 	char previous_label[64]; /* "October 2025"; "" reads "the previous period" */
 	const char *currency;    /* ISO 4217 code; NULL or "USD" prints "$" */
+	struct answer_lumps lumps; /* a comparison's lumps on one side only */
 };
 
 /* No previous period, USD. */

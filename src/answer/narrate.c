@@ -36,6 +36,14 @@ static void add_value(struct narration *n, double v)
 	strbuf_addstr(n->md, buf);
 }
 
+/* **$1,234.00**: a value in bold, without the compact form. */
+static void md_bold_money(struct narration *n, double v)
+{
+	char buf[600];
+	fmt_value(&n->f, v, false, buf, sizeof(buf));
+	md_bold(n->md, buf);
+}
+
 /* **$1,234,567.89** (about $1.2M) */
 static void add_key_value(struct narration *n, double v)
 {
@@ -70,6 +78,48 @@ static void add_change(struct narration *n, double now, double before, bool amou
 		strbuf_addf(n->md, "%s from %s %s", pct, b, before_when);
 }
 
+/* When the lumps of a comparison are on one side only (answer_lumps): "
+ * **$8,898.03** of it is fees charged on 2025-11-01 (booked once, not by
+ * the day), which the earlier period does not have; without them it is up
+ * 1.1% from $13,138.75 in ...". now and before are the two totals;
+ * before_when names the earlier period as add_change() wants it. */
+static void add_lumps_note(struct narration *n, double now, double before, const char *before_when)
+{
+	if (!n->ctx || !n->ctx->lumps.one_sided || n->f.usage)
+		return;
+	const struct answer_lumps *l = &n->ctx->lumps;
+	bool later = fabs(l->later) >= fabs(l->earlier);
+	char first[16], last[16], when[64];
+	date_format(l->first_day, first, sizeof(first));
+	date_format(l->last_day, last, sizeof(last));
+	if (l->ndays == 1)
+		snprintf(when, sizeof(when), "on %s", first);
+	else
+		snprintf(when, sizeof(when), "on %d days from %s to %s", l->ndays, first, last);
+	double other = later ? l->earlier : l->later;
+	strbuf_addch(n->md, ' ');
+	if (later) {
+		md_bold_money(n, l->later);
+		strbuf_addf(n->md, " of it is fees charged %s (booked once, not by the day), ", when);
+	} else {
+		strbuf_addstr(n->md, "The earlier period holds ");
+		md_bold_money(n, l->earlier);
+		strbuf_addf(n->md, " of fees charged %s (booked once, not by the day), ", when);
+	}
+	if (rounds_to_zero(other)) {
+		strbuf_addf(n->md, "which %s does not have", later ? "the earlier period" : "this one");
+	} else {
+		strbuf_addstr(n->md, "against ");
+		add_value(n, other);
+		strbuf_addf(n->md, " in %s", later ? "the earlier period" : "this one");
+	}
+	strbuf_addstr(n->md, "; without them it is ");
+	add_value(n, now - l->later);
+	strbuf_addstr(n->md, ", ");
+	add_change(n, now - l->later, before - l->earlier, true, before_when);
+	strbuf_addch(n->md, '.');
+}
+
 /* " That is up 4.2% from $62,583.43 in October 2025." when ctx knows. */
 static void add_previous(struct narration *n, const char *subject, double now)
 {
@@ -89,6 +139,7 @@ static void add_previous(struct narration *n, const char *subject, double now)
 	strbuf_addf(n->md, " %s ", subject);
 	add_change(n, now, n->ctx->previous_total, false, when);
 	strbuf_addch(n->md, '.');
+	add_lumps_note(n, now, n->ctx->previous_total, when);
 }
 
 static void add_mixed_units_note(struct narration *n)
@@ -606,6 +657,7 @@ static void narrate_periods(struct narration *n)
 	strbuf_addf(n->md, " %s, ", w1);
 	add_change(n, b, a, true, w0);
 	strbuf_addch(n->md, '.');
+	add_lumps_note(n, b, a, w0);
 	add_mixed_units_note(n);
 }
 

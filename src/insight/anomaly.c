@@ -9,8 +9,9 @@
  * event seen in several series is reported once, in the smallest series
  * that shows it, with the others listed as its evidence.
  *
- * Only daily charges are read (anomaly_charges_sql): fees, taxes, credits
- * and refunds are booked on the first of the month and are not usage.
+ * Only daily charges are read (anomaly_charges_sql): fees, taxes, credits,
+ * refunds, upfront fees and one-time purchases are lumps (sql/charges.c),
+ * booked once, and neither usage nor a level shift.
  */
 #include "anomaly.h"
 
@@ -31,11 +32,6 @@
 void anomaly_charges_sql(struct strbuf *sql, bool daily)
 {
 	charges_monthly_sql(sql, daily);
-}
-
-const char *anomaly_period_charges_words(void)
-{
-	return "fees, taxes, credits and refunds, booked on the first of the month";
 }
 
 void anomaly_month_label(int day, char *buf, size_t size)
@@ -709,6 +705,8 @@ static void finish(struct run *r)
 	strbuf_release(&md);
 
 	struct strbuf method = STRBUF_INIT;
+	struct strbuf lumps = STRBUF_INIT;
+	charges_words(&lumps, CHARGES_ALL);
 	strbuf_addf(&method,
 		    "Daily %s per service, account and service × usage type (daily charges only: %s are left "
 		    "out). Baseline: a weekday profile (median ratio of each weekday to its centred 7-day mean) "
@@ -718,7 +716,8 @@ static void finish(struct run *r)
 		    "the 28 days either side, still there two weeks on. Events under %s (1%% of the average "
 		    "daily cost), and level shifts that move the daily cost by less, are ignored. An event seen in several series is reported once, in the smallest "
 		    "series, after naming the account, service or usage type that carried at least half of it.",
-		    measure_label(req->scope.measure), anomaly_period_charges_words(), minimum);
+		    measure_label(req->scope.measure), lumps.buf, minimum);
+	strbuf_release(&lumps);
 	insight_set_method(r->result, method.buf);
 	strbuf_release(&method);
 	add_chart(r, shown, nshown);

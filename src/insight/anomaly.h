@@ -22,10 +22,6 @@ struct json_t;
  * once-a-period ones (!daily). */
 void anomaly_charges_sql(struct strbuf *sql, bool daily);
 
-/* The charge types booked once per billing period, for method texts:
- * "Fee, Tax, Credit, Refund, RIFee, SavingsPlanUpfrontFee". */
-const char *anomaly_period_charges_words(void);
-
 /* "October 2025" for any day of that month. */
 void anomaly_month_label(int day, char *buf, size_t size);
 

@@ -5,7 +5,8 @@
  *   - the daily charges (anomaly_charges_sql): a least-squares linear trend
  *     with a day-of-week effect (series.c) fitted to the last W days, W
  *     chosen among a few window lengths by the lowest one-month-ahead
- *     backtest error on the loaded data;
+ *     backtest error on the loaded data, with a step where a level shift
+ *     in the window fits (series_trend_fit_auto);
  *   - the once-a-month charges (fees, taxes, credits, refunds), booked on
  *     the 1st: the average of the last three months.
  * The forecast starts the day after the last data day; when the data ends
@@ -22,6 +23,7 @@
 #include "forecast.h"
 
 #include "anomaly.h"
+#include "charges.h"
 #include "date.h"
 #include "series.h"
 #include "xalloc.h"
@@ -43,6 +45,10 @@ static const size_t windows[] = { 56, 91, 182, 364 };
 #define REPORT_MONTHS 6
 /* A fold needs this much history before it. */
 #define MIN_HISTORY 28
+/* The interval comes from past errors when there are at least this many
+ * past forecasts of the same days ahead (eight weeks of origins); else
+ * from the model. */
+#define MIN_CALIBRATION 56
 /* Once-a-month charges are forecast as the mean of this many months. */
 #define PERIOD_MONTHS 3
 /* z of a two-sided 80% normal interval. */
@@ -57,7 +63,9 @@ static const double t80[] = { 0, 3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415
 
 struct monthly {
 	int month_start; /* day number of the 1st */
-	double amount;
+	int day;         /* the day they were charged (rows are per day, in order) */
+	double amount;   /* every lump of the month */
+	double one_off;  /* the one-off ones among them (charges_one_off_sql): not expected again */
 };
 
 struct forecast_run {
@@ -76,7 +84,8 @@ struct forecast_run {
 	struct series_trend fit;
 };
 
-/* Mean and standard deviation of the once-a-month charges of the
+/* Mean and standard deviation of the once-a-month charges (one-off lumps
+ * left out: a refund or an upfront purchase does not recur) of the
  * PERIOD_MONTHS months before the month starting at month_start, among the
  * months of the data (a month with none counts as 0). */
 static double period_estimate(const struct forecast_run *r, int month_start, double *sd)
@@ -97,7 +106,7 @@ static double period_estimate(const struct forecast_run *r, int month_start, dou
 		v[count] = 0;
 		for (size_t i = 0; i < r->nperiod; i++)
 			if (r->period[i].month_start == m)
-				v[count] += r->period[i].amount;
+				v[count] += r->period[i].amount - r->period[i].one_off;
 		count++;
 	}
 	double mean = 0, var = 0;
@@ -111,12 +120,18 @@ static double period_estimate(const struct forecast_run *r, int month_start, dou
 	return mean;
 }
 
-static double period_actual(const struct forecast_run *r, int month_start)
+/* The lumps booked in the month starting at month_start; in *one_off
+ * (when not NULL) the one-off ones among them. */
+static double period_actual(const struct forecast_run *r, int month_start, double *one_off)
 {
-	double v = 0;
+	double v = 0, once = 0;
 	for (size_t i = 0; i < r->nperiod; i++)
-		if (r->period[i].month_start == month_start)
+		if (r->period[i].month_start == month_start) {
 			v += r->period[i].amount;
+			once += r->period[i].one_off;
+		}
+	if (one_off)
+		*one_off = once;
 	return v;
 }
 
@@ -150,15 +165,19 @@ static void backtest_folds(const struct forecast_run *r, struct folds *f)
 	f->n = count;
 }
 
-/* The one-month-ahead error of the whole forecast (daily + monthly charges)
+/* The one-month-ahead error of the whole forecast (daily + monthly charges, one-offs apart)
  * with a given window: per fold forecast and actual, and the MAPE. */
 static double backtest(const struct forecast_run *r, size_t window, const struct folds *f, double *forecast,
 		       double *actual)
 {
 	series_backtest(r->y, r->n, date_weekday(r->first_day), window, f->start, f->end, f->n, forecast, actual);
+	/* One-off lumps are not forecast (period_estimate), so they are not
+	 * counted as its error either: a purchase would otherwise blow the
+	 * interval of every later month up. */
 	for (size_t i = 0; i < f->n; i++) {
+		double once;
 		forecast[i] += period_estimate(r, f->month[i], NULL);
-		actual[i] += period_actual(r, f->month[i]);
+		actual[i] += period_actual(r, f->month[i], &once) - once;
 	}
 	return series_mape(forecast, actual, f->n);
 }
@@ -182,7 +201,33 @@ struct month_forecast {
 	double remaining, sd;        /* forecast of the days after the data (and pending fees) */
 	double fees_pending;         /* the month's fees not booked yet, in remaining */
 	double total, lower, upper;
+	size_t calibration_errors;   /* past forecasts of the same days ahead the interval came from (0: the model's) */
+	double calibration_quantile; /* their conformal 80% relative error */
+	const char *interval_basis;  /* which spread set the interval: "model", "past_errors", "monthly_backtest" */
 };
+
+/* Forecast the month [start, end): actual days from the data, the rest from the fit. */
+/* The interval of a forecast of the daily charges over [from, to) from the
+ * errors of the same forecast (the same window, the same days ahead of the
+ * data) made from every earlier day whose outcome the data holds: their
+ * split-conformal 80% quantile, as a share of the forecast (0 when there
+ * are fewer than MIN_CALIBRATION of them). This is what the forecast did
+ * on this very series, spikes, level shifts, weekday effects and the
+ * parameters' own uncertainty included, with no distribution assumed. */
+static double past_error_quantile(const struct forecast_run *r, int from, int to, size_t *count)
+{
+	size_t ahead_from = (size_t)(from - (r->last_day + 1)), ahead_to = (size_t)(to - (r->last_day + 1));
+	double *score = xmalloc(COUNT(windows) * (r->n + 1) * sizeof(*score));
+	*count = 0;
+	for (size_t i = 0; i < COUNT(windows); i++)
+		*count += series_rolling_errors(r->y, r->n, date_weekday(r->first_day), windows[i], MIN_HISTORY, 0, r->n,
+				       ahead_from, ahead_to, score + *count);
+	double q = *count >= MIN_CALIBRATION ? series_conformal_quantile(score, *count, 0.8) : NAN;
+	free(score);
+	if (!isfinite(q))
+		*count = 0;
+	return isfinite(q) ? q : 0;
+}
 
 /* Forecast the month [start, end): actual days from the data, the rest from the fit. */
 static void forecast_month(const struct forecast_run *r, int start, int end, struct month_forecast *mf)
@@ -195,18 +240,21 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 			mf->actual += r->y[d - r->first_day];
 		mf->days_actual++;
 	}
-	double booked = start <= r->last_day ? period_actual(r, start) : 0;
+	double one_off = 0, booked = start <= r->last_day ? period_actual(r, start, &one_off) : 0;
 	mf->actual += booked;
+	booked -= one_off; /* the usual lump is compared with the recurring part */
 	int from = start > r->last_day ? start : r->last_day + 1;
 	mf->days_forecast = end > from ? end - from : 0;
-	double var = 0;
+	double daily_var = 0, fees_var = 0;
 	if (mf->days_forecast) {
 		/* the fit's day 0 is r->last_day + 1 - window */
 		long origin = (long)r->last_day + 1 - (long)r->window;
 		double sd;
 		mf->remaining = series_trend_sum(&r->fit, from - origin, end - origin, &sd);
-		var += sd * sd * r->noise_inflation;
+		daily_var = sd * sd * r->noise_inflation;
+		mf->calibration_quantile = past_error_quantile(r, from, end, &mf->calibration_errors);
 	}
+	double daily_remaining = mf->remaining;
 	/* The month's fees are known once booked; until then (a month ahead,
 	 * or a month in progress whose fees are not in yet: less than half the
 	 * usual lump) they are forecast as a lump of the usual size. */
@@ -214,15 +262,29 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 	if (start > r->last_day || fabs(booked) < fabs(usual) / 2) {
 		mf->fees_pending = usual - booked;
 		mf->remaining += mf->fees_pending;
-		var += psd * psd;
+		fees_var = psd * psd;
 	}
-	/* No narrower than the backtest's errors, which grow with the horizon. */
+	/* The wider of three spreads, each of which alone is too hopeful:
+	 *   - the model's own (daily residuals, autocorrelation, the fitted
+	 *     coefficients), right only if the trend is the truth;
+	 *   - the past errors of the same forecast at the same days ahead
+	 *     (conformal 80% quantile), right only if the future breaks as
+	 *     often as the past did;
+	 *   - the one-month-ahead backtest's RMS error, growing with the
+	 *     square root of the months ahead, times Student's t for the
+	 *     few months it was measured on.
+	 * The pending fees' spread is added to the first two in quadrature
+	 * (the third already holds the fee estimates' errors). */
 	int horizon = 1;
 	for (int m = date_month_start(r->last_day + 1); m < start; m = date_add_months(m, 1))
 		horizon++;
-	double error_sd = r->error_sd * fabs(mf->remaining) * sqrt(horizon);
+	double model_half = Z80 * sqrt(daily_var + fees_var);
+	double past_daily = mf->calibration_quantile * fabs(daily_remaining);
+	double past_half = mf->calibration_errors ? sqrt(past_daily * past_daily + Z80 * Z80 * fees_var) : 0;
 	double t = r->error_folds < COUNT(t80) ? t80[r->error_folds] : Z80;
-	double half = fmax(Z80 * sqrt(var), t * error_sd);
+	double backtest_half = t * r->error_sd * fabs(mf->remaining) * sqrt(horizon);
+	double half = fmax(model_half, fmax(past_half, backtest_half));
+	mf->interval_basis = half == past_half ? "past_errors" : half == backtest_half ? "monthly_backtest" : "model";
 	mf->sd = half / Z80;
 	mf->total = mf->actual + mf->remaining;
 	mf->lower = mf->total - half;
@@ -303,16 +365,24 @@ static int load(struct forecast_run *r, struct err *e)
 	table_release(&t);
 	if (rc == 0 && r->n) {
 		table_init(&t);
+		struct strbuf one_off = STRBUF_INIT;
+		charges_one_off_sql(&one_off);
+		/* per charge day, not per month: a one-off lump mid-month is not
+		 * known to a backtest run on the 1st (forecast_as_of) */
 		rc = insight_query(r->req, r->result, &t, e,
-				   "SELECT $day_number($month_start(usage_date)) AS month,\n"
-				   "  sum(%s) AS cost\nFROM costs WHERE %s AND usage_date <= $date('%s')\n"
-				   "GROUP BY $month_start(usage_date) ORDER BY $month_start(usage_date)",
-				   r->cost, monthly.buf, today);
+				   "SELECT $day_number($month_start(usage_date)) AS month, $day_number(usage_date) AS day,\n"
+				   "  sum(%s) AS cost, sum(CASE WHEN %s THEN %s ELSE 0 END) AS one_off\n"
+				   "FROM costs WHERE %s AND usage_date <= $date('%s')\n"
+				   "GROUP BY usage_date ORDER BY usage_date",
+				   r->cost, one_off.buf, r->cost, monthly.buf, today);
+		strbuf_release(&one_off);
 		if (rc == 0) {
 			r->period = xcalloc(t.nrows + 1, sizeof(*r->period));
 			for (size_t i = 0; i < t.nrows; i++) {
 				r->period[i].month_start = (int)cell_number(table_at(&t, i, 0));
-				r->period[i].amount = cell_number(table_at(&t, i, 1));
+				r->period[i].day = (int)cell_number(table_at(&t, i, 1));
+				r->period[i].amount = cell_number(table_at(&t, i, 2));
+				r->period[i].one_off = cell_number(table_at(&t, i, 3));
 			}
 			r->nperiod = t.nrows;
 		}
@@ -376,7 +446,7 @@ static int choose_and_fit(struct forecast_run *r, const struct folds *f, double 
 	r->error_sd = count ? sqrt(sq / (double)count) : 0;
 	r->error_folds = tried ? count / tried : 0;
 	const double *y = r->y + (r->n - r->window);
-	if (series_trend_fit(y, r->window, date_weekday(r->last_day + 1 - (int)r->window), &r->fit))
+	if (series_trend_fit_auto(y, r->window, date_weekday(r->last_day + 1 - (int)r->window), r->window, &r->fit))
 		return -1;
 	r->noise_inflation = residual_inflation(&r->fit, y, r->window);
 	return 0;
@@ -428,7 +498,7 @@ static int forecast_as_of(const struct forecast_run *full, int as_of, struct mon
 	r.last_day = as_of;
 	r.n = (size_t)(as_of - full->first_day + 1);
 	r.nperiod = 0;
-	while (r.nperiod < full->nperiod && full->period[r.nperiod].month_start <= as_of)
+	while (r.nperiod < full->nperiod && full->period[r.nperiod].day <= as_of)
 		r.nperiod++;
 	struct folds f;
 	double mape;
@@ -447,7 +517,7 @@ static void add_month_end_backtest(struct forecast_run *r, const struct folds *f
 	double abs_sum = 0, worst = 0, bias = 0;
 	for (size_t i = from; i < f->n; i++) {
 		int m = f->month[i], end = date_add_months(m, 1);
-		double actual = period_actual(r, m);
+		double actual = period_actual(r, m, NULL);
 		for (int d = m; d < end; d++)
 			actual += r->y[d - r->first_day];
 		for (int k = 0; k < ASOF_DAYS; k++) {
@@ -573,12 +643,16 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 		}
 		strbuf_addf(&md, " = **%s** (80%% interval %s to %s)\n", tot, lo, hi);
 		json_array_append_new(items,
-				      json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I}", "kind",
+				      json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:I, s:o}", "kind",
 						i == 0 ? "this_month" : "month", "month", jday(m->month_start), "label",
 						label, "actual_to_date", jmoney(m->actual), "forecast_remaining",
 						jmoney(m->remaining), "forecast", jmoney(m->total), "lower",
 						jmoney(m->lower), "upper", jmoney(m->upper), "days_actual",
-						(json_int_t)m->days_actual, "days_forecast", (json_int_t)m->days_forecast));
+						(json_int_t)m->days_actual, "days_forecast", (json_int_t)m->days_forecast,
+						"interval_basis", m->interval_basis ? m->interval_basis : "model",
+						"past_errors", (json_int_t)m->calibration_errors, "past_error_q80_pct",
+						m->calibration_errors ? json_real(round(m->calibration_quantile * 1e5) / 1e3)
+								      : json_null()));
 		struct cell *c = table_add_row(&t);
 		cell_set_text(&c[0], start);
 		cell_set_money(&c[1], m->actual);
@@ -606,8 +680,21 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 		    "(fitted level %s on %s)", r.window, slope, level, last);
 	if (weekday > 0)
 		strbuf_addf(&md, ", weekends at %.0f%% of weekdays", 100 * weekend / weekday);
-	strbuf_addf(&md, "; once-a-month charges (%s) average %s over the last %d months and are added on the 1st.\n",
-		    anomaly_period_charges_words(), psum, PERIOD_MONTHS);
+	if (r.fit.step_at >= 0) {
+		char step_day[16], step[48];
+		date_format(r.last_day + 1 - (int)r.window + (int)r.fit.step_at, step_day, sizeof(step_day));
+		insight_money(req, fabs(r.fit.coef[8]), step, sizeof(step));
+		strbuf_addf(&md, ", with a level shift on %s (%s %s a day) fitted as a step, not a slope", step_day,
+			    r.fit.coef[8] >= 0 ? "up" : "down", step);
+	}
+	struct strbuf monthly = STRBUF_INIT, one_off = STRBUF_INIT;
+	charges_words(&monthly, CHARGES_MONTHLY);
+	charges_words(&one_off, CHARGES_ONE_OFF);
+	strbuf_addf(&md, "; once-a-month charges (%s) average %s over the last %d months and are added on the 1st; "
+		    "one-off ones (%s) count in the month they are charged and are not expected again.\n",
+		    monthly.buf, psum, PERIOD_MONTHS, one_off.buf);
+	strbuf_release(&monthly);
+	strbuf_release(&one_off);
 	if (req->backtest) {
 		add_backtest(&r, &f, &md);
 		add_month_end_backtest(&r, &f, &md);
@@ -619,13 +706,18 @@ static int forecast_run(const struct insight_request *req, json_t **out, struct 
 	strbuf_addf(&method,
 		    "Least-squares linear trend with a day-of-week effect, fitted to the daily charges of the last "
 		    "%zu days (the window among 56, 91, 182 and 364 days with the lowest one-month-ahead backtest "
-		    "error on the loaded data), plus the month's once-a-month charges: as booked, or, until they are "
-		    "booked, the mean of the last %d months'. The 80%% interval is the wider of ±1.28 standard "
-		    "deviations of the daily residuals (widened for their autocorrelation), the fitted trend and the "
-		    "pending monthly charges, and the backtest's RMS error (%.2f%% a month ahead over %zu months, "
-		    "pooled over every candidate window, growing with the square root of the horizon) times "
-		    "Student's t for that many months.",
-		    r.window, PERIOD_MONTHS, 100 * r.error_sd, r.error_folds);
+		    "error on the loaded data), with a step at the one day in it (7 or more days before its end) "
+		    "where a level shift fits best when the step earns its two parameters by the Bayesian "
+		    "information criterion on the effective number of days (the residuals' autocorrelation "
+		    "discounted), plus the month's once-a-month charges: as booked, or, until they are "
+		    "booked, the mean of the last %d months'. The 80%% interval is the widest of three spreads: ±1.28 "
+		    "standard deviations of the daily residuals (widened for their autocorrelation), the fitted trend "
+		    "and the pending monthly charges; the 80th percentile (conformal) of the relative errors of the same "
+		    "forecast made from each earlier day of the data (%zu past forecasts of this month's days, every "
+		    "candidate window); and the backtest's RMS error (%.2f%% a month ahead over %zu months, pooled over "
+		    "every candidate window, growing with the square root of the horizon) times Student's t for that "
+		    "many months.",
+		    r.window, PERIOD_MONTHS, mf[0].calibration_errors, 100 * r.error_sd, r.error_folds);
 	insight_set_method(r.result, method.buf);
 	strbuf_release(&method);
 	add_chart(&r, mf[nmonths - 1].month_end);

@@ -400,94 +400,164 @@ void series_analysis_release(struct series_analysis *a)
 
 /* --- trend ------------------------------------------------------------- */
 
-/* The regressors of day t: 1, t, and one indicator per weekday but Monday. */
-static void trend_row(int first_weekday, long t, double row[SERIES_TREND_PARAMS])
+/* The regressors of day t: 1, t, one indicator per weekday but Monday,
+ * and the step's indicator. */
+static void trend_row(int first_weekday, long step_at, long t, double row[SERIES_TREND_PARAMS])
 {
 	row[0] = 1;
 	row[1] = (double)t;
 	int w = (int)(((long)first_weekday + t) % 7 + 7) % 7;
 	for (int k = 1; k < 7; k++)
 		row[1 + k] = w == k;
+	row[8] = step_at >= 0 && t >= step_at;
 }
 
-/* Invert a (SERIES_TREND_PARAMS square) by Gauss-Jordan with partial
+/* Invert the leading k x k block of a by Gauss-Jordan with partial
  * pivoting; -1 when singular. */
-static int invert(double a[SERIES_TREND_PARAMS][SERIES_TREND_PARAMS],
+static int invert(int k, double a[SERIES_TREND_PARAMS][SERIES_TREND_PARAMS],
 		  double inv[SERIES_TREND_PARAMS][SERIES_TREND_PARAMS])
 {
 	enum { N = SERIES_TREND_PARAMS };
 	double m[N][2 * N];
-	for (int i = 0; i < N; i++)
-		for (int j = 0; j < N; j++) {
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++) {
 			m[i][j] = a[i][j];
-			m[i][N + j] = i == j;
+			m[i][k + j] = i == j;
 		}
-	for (int c = 0; c < N; c++) {
+	for (int c = 0; c < k; c++) {
 		int pivot = c;
-		for (int r = c + 1; r < N; r++)
+		for (int r = c + 1; r < k; r++)
 			if (fabs(m[r][c]) > fabs(m[pivot][c]))
 				pivot = r;
 		if (fabs(m[pivot][c]) < 1e-12)
 			return -1;
 		if (pivot != c)
-			for (int j = 0; j < 2 * N; j++) {
+			for (int j = 0; j < 2 * k; j++) {
 				double tmp = m[c][j];
 				m[c][j] = m[pivot][j];
 				m[pivot][j] = tmp;
 			}
 		double d = m[c][c];
-		for (int j = 0; j < 2 * N; j++)
+		for (int j = 0; j < 2 * k; j++)
 			m[c][j] /= d;
-		for (int r = 0; r < N; r++) {
+		for (int r = 0; r < k; r++) {
 			if (r == c || m[r][c] == 0)
 				continue;
 			double f = m[r][c];
-			for (int j = 0; j < 2 * N; j++)
+			for (int j = 0; j < 2 * k; j++)
 				m[r][j] -= f * m[c][j];
 		}
 	}
-	for (int i = 0; i < N; i++)
-		for (int j = 0; j < N; j++)
-			inv[i][j] = m[i][N + j];
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			inv[i][j] = m[i][k + j];
 	return 0;
 }
 
-int series_trend_fit(const double *y, size_t n, int first_weekday, struct series_trend *fit)
+int series_trend_fit_step(const double *y, size_t n, int first_weekday, long step_at, struct series_trend *fit)
 {
 	enum { N = SERIES_TREND_PARAMS };
 	memset(fit, 0, sizeof(*fit));
+	int k = step_at >= 0 ? N : N - 1;
 	if (n < 21)
 		return -1;
 	double xtx[N][N] = { { 0 } }, xty[N] = { 0 }, row[N];
 	for (size_t t = 0; t < n; t++) {
-		trend_row(first_weekday, (long)t, row);
-		for (int i = 0; i < N; i++) {
+		trend_row(first_weekday, step_at, (long)t, row);
+		for (int i = 0; i < k; i++) {
 			xty[i] += row[i] * y[t];
-			for (int j = 0; j < N; j++)
+			for (int j = 0; j < k; j++)
 				xtx[i][j] += row[i] * row[j];
 		}
 	}
-	if (invert(xtx, fit->inv))
+	if (invert(k, xtx, fit->inv))
 		return -1;
-	for (int i = 0; i < N; i++)
-		for (int j = 0; j < N; j++)
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
 			fit->coef[i] += fit->inv[i][j] * xty[j];
 	fit->n = n;
 	fit->first_weekday = first_weekday;
+	fit->k = k;
+	fit->step_at = step_at >= 0 ? step_at : -1;
 	double rss = 0;
 	for (size_t t = 0; t < n; t++) {
 		double r = y[t] - series_trend_at(fit, (long)t);
 		rss += r * r;
 	}
-	fit->sigma = sqrt(rss / (double)(n - N));
+	fit->sigma = n > (size_t)k ? sqrt(rss / (double)(n - (size_t)k)) : 0;
+	return 0;
+}
+
+int series_trend_fit(const double *y, size_t n, int first_weekday, struct series_trend *fit)
+{
+	return series_trend_fit_step(y, n, first_weekday, -1, fit);
+}
+
+/* Days a step needs after it (a full week of weekdays) and before it. */
+#define STEP_MIN_AFTER 7
+#define STEP_MIN_BEFORE 21
+
+int series_trend_fit_auto(const double *y, size_t n, int first_weekday, size_t search, struct series_trend *fit)
+{
+	if (series_trend_fit(y, n, first_weekday, fit))
+		return -1;
+	double rss0 = fit->sigma * fit->sigma * (double)(n - (size_t)fit->k);
+	double best_rss = INFINITY;
+	long best = -1;
+	size_t from = n > search ? n - search : 0;
+	if (from < STEP_MIN_BEFORE)
+		from = STEP_MIN_BEFORE;
+	for (size_t s = from; s + STEP_MIN_AFTER <= n; s++) {
+		struct series_trend f;
+		if (series_trend_fit_step(y, n, first_weekday, (long)s, &f))
+			continue;
+		double rss = f.sigma * f.sigma * (double)(n - (size_t)f.k);
+		if (rss < best_rss) {
+			best_rss = rss;
+			best = (long)s;
+		}
+	}
+	/* BIC: n ln(RSS / n) + p ln n; the step costs two parameters (its
+	 * size and its day). n is the effective number of days: residuals
+	 * that run in streaks (lag-1 autocorrelation rho) carry less
+	 * information than as many independent days, about n (1 - rho) /
+	 * (1 + rho), and BIC on the raw n takes streaks for steps. */
+	double sxx = 0, sxy = 0, prev = NAN;
+	for (size_t t = 0; t < n; t++) {
+		double res = y[t] - series_trend_at(fit, (long)t);
+		sxx += res * res;
+		if (isfinite(prev))
+			sxy += res * prev;
+		prev = res;
+	}
+	double rho = sxx > 0 ? fmin(fmax(sxy / sxx, 0), 0.9) : 0;
+	double neff = (double)n * (1 - rho) / (1 + rho);
+	if (best < 0 || rss0 <= 0 || best_rss <= 0 || neff < 2 || neff * log(best_rss / rss0) + 2 * log(neff) >= 0)
+		return 0;
+	struct series_trend step;
+	if (series_trend_fit_step(y, n, first_weekday, best, &step))
+		return 0;
+	/* A level shift holds for the typical day after it: the median day
+	 * after the step sits on the stepped line. A spike of a few days
+	 * just after the step day also "earns" a step (its mean), but then
+	 * the typical day after it sits a step below the line. */
+	size_t after = n - (size_t)best;
+	double *res = xmalloc(after * sizeof(*res));
+	for (size_t t = (size_t)best; t < n; t++)
+		res[t - (size_t)best] = y[t] - series_trend_at(&step, (long)t);
+	double typical = series_median(res, after);
+	free(res);
+	if (fabs(typical) >= fabs(step.coef[8]) / 2)
+		return 0;
+	*fit = step;
 	return 0;
 }
 
 double series_trend_at(const struct series_trend *fit, long t)
 {
 	double row[SERIES_TREND_PARAMS], v = 0;
-	trend_row(fit->first_weekday, t, row);
-	for (int i = 0; i < SERIES_TREND_PARAMS; i++)
+	trend_row(fit->first_weekday, fit->step_at, t, row);
+	for (int i = 0; i < fit->k; i++)
 		v += row[i] * fit->coef[i];
 	return v;
 }
@@ -497,14 +567,14 @@ double series_trend_sum(const struct series_trend *fit, long from, long to, doub
 	enum { N = SERIES_TREND_PARAMS };
 	double g[N] = { 0 }, row[N];
 	for (long t = from; t < to; t++) {
-		trend_row(fit->first_weekday, t, row);
-		for (int i = 0; i < N; i++)
+		trend_row(fit->first_weekday, fit->step_at, t, row);
+		for (int i = 0; i < fit->k; i++)
 			g[i] += row[i];
 	}
 	double sum = 0, quad = 0;
-	for (int i = 0; i < N; i++) {
+	for (int i = 0; i < fit->k; i++) {
 		sum += g[i] * fit->coef[i];
-		for (int j = 0; j < N; j++)
+		for (int j = 0; j < fit->k; j++)
 			quad += g[i] * fit->inv[i][j] * g[j];
 	}
 	double days = to > from ? (double)(to - from) : 0;
@@ -545,4 +615,34 @@ double series_backtest(const double *y, size_t n, int first_weekday, size_t wind
 		forecast[i] = series_trend_sum(&fit, h0, h1, NULL);
 	}
 	return series_mape(forecast, actual, nfolds);
+}
+
+size_t series_rolling_errors(const double *y, size_t n, int first_weekday, size_t window, size_t min_history,
+			     size_t origin_from, size_t origin_to, size_t from, size_t to, double *score)
+{
+	size_t count = 0;
+	if (from >= to)
+		return 0;
+	for (size_t o = origin_from < min_history ? min_history : origin_from; o <= origin_to && o + to <= n; o++) {
+		size_t start = o > window ? o - window : 0;
+		struct series_trend fit;
+		if (series_trend_fit(y + start, o - start, weekday_of(first_weekday, start), &fit))
+			continue;
+		double forecast = series_trend_sum(&fit, (long)(o + from - start), (long)(o + to - start), NULL);
+		double actual = 0;
+		for (size_t t = o + from; t < o + to; t++)
+			actual += y[t];
+		if (forecast != 0 && isfinite(forecast))
+			score[count++] = fabs(actual - forecast) / fabs(forecast);
+	}
+	return count;
+}
+
+double series_conformal_quantile(double *score, size_t n, double level)
+{
+	size_t k = (size_t)ceil(level * (double)(n + 1));
+	if (n == 0 || k > n)
+		return NAN;
+	qsort(score, n, sizeof(*score), cmp_double);
+	return score[k - 1];
 }

@@ -79,20 +79,33 @@ void series_analysis_release(struct series_analysis *a);
 
 /*
  * A linear trend with a weekday effect fitted by least squares:
- *   y[t] = a + b t + w[weekday(t)]   (w[0] = 0, Monday the reference)
- * with the residual spread, for forecasts with an interval.
+ *   y[t] = a + b t + w[weekday(t)] (+ c [t >= step_at])   (w[0] = 0, Monday the reference)
+ * with the residual spread, for forecasts with an interval. The step term
+ * is there only when the fit was given (or found) a step day: a level
+ * shift, which a straight line would read as a slope.
  */
-#define SERIES_TREND_PARAMS 8
+#define SERIES_TREND_PARAMS 9
 struct series_trend {
-	double coef[SERIES_TREND_PARAMS];  /* a, b, w[1..6] */
-	double inv[SERIES_TREND_PARAMS][SERIES_TREND_PARAMS]; /* (X'X)^-1 */
+	double coef[SERIES_TREND_PARAMS];  /* a, b, w[1..6], c */
+	double inv[SERIES_TREND_PARAMS][SERIES_TREND_PARAMS]; /* (X'X)^-1, k x k */
 	double sigma;                      /* residual standard deviation */
 	size_t n;
 	int first_weekday;
+	int k;                             /* parameters used: 8, or 9 with a step */
+	long step_at;                      /* the step's first day index; -1: none */
 };
 
 /* Fit on y[0..n-1]; -1 when n < 21 (three weeks) or the system is singular. */
 int series_trend_fit(const double *y, size_t n, int first_weekday, struct series_trend *fit);
+/* The same with a step from day index step_at (-1: none). */
+int series_trend_fit_step(const double *y, size_t n, int first_weekday, long step_at, struct series_trend *fit);
+/*
+ * The fit with a step on the day among the last search days (with at
+ * least 7 days after it and 21 before) that leaves the smallest residuals,
+ * when the step earns its two parameters by the Bayesian information
+ * criterion; else the plain fit. -1 as series_trend_fit.
+ */
+int series_trend_fit_auto(const double *y, size_t n, int first_weekday, size_t search, struct series_trend *fit);
 /* The fitted value on day index t (t >= n extrapolates). */
 double series_trend_at(const struct series_trend *fit, long t);
 /* The sum of the fitted values over day indexes [from, to), and in *sd the
@@ -109,6 +122,24 @@ double series_trend_sum(const struct series_trend *fit, long from, long to, doub
  */
 double series_backtest(const double *y, size_t n, int first_weekday, size_t window, const size_t *fold_start,
 		       const size_t *fold_end, size_t nfolds, double *forecast, double *actual);
+
+/*
+ * The errors of one forecast made from many past origins, for an interval
+ * calibrated on the series itself: for each origin o in [origin_from,
+ * origin_to] (o days of data known, o + to <= n, at least min_history of
+ * them), fit the `window` days before o (fewer when there are fewer) and
+ * forecast the sum over [o + from, o + to), the same days ahead as the
+ * forecast being calibrated. score[k] receives |actual - forecast| /
+ * |forecast| (caller-allocated, at least origin_to - origin_from + 1).
+ * Returns how many scores were written.
+ */
+size_t series_rolling_errors(const double *y, size_t n, int first_weekday, size_t window, size_t min_history,
+			     size_t origin_from, size_t origin_to, size_t from, size_t to, double *score);
+
+/* The split-conformal quantile of scores (sorted in place): the
+ * ceil(level * (n + 1))-th smallest, which bounds a new exchangeable score
+ * with probability at least level; NaN when n is too small for that. */
+double series_conformal_quantile(double *score, size_t n, double level);
 
 /* Mean absolute percentage error of forecast against actual over the pairs
  * that have both and a non-zero actual; NaN when none. */

@@ -374,6 +374,7 @@ static const struct needed_column focus_needs[] = {
 	{ "billing_period_start", V_TIMESTAMP, false, NULL },
 	{ "charge_category", V_TEXT, false, NULL },
 	{ "charge_description", V_TEXT, false, NULL },
+	{ "charge_frequency", V_TEXT, false, NULL },
 	{ "charge_period_start", V_TIMESTAMP, true, NULL },
 	{ "commitment_discount_id", V_TEXT, false, NULL },
 	{ "commitment_discount_type", V_TEXT, false, NULL },
@@ -695,7 +696,11 @@ static void add_focus_stage2(struct strbuf *sql)
 		"  x_operation,\n"
 		"  resource_id,\n"
 		"  x_instance_type,\n"
-		"  charge_category,\n"
+		/* A purchase charged One-Time (an upfront commitment, a support
+		 * plan) is a lump on its charge date; a Recurring one accrues
+		 * like CUR's Savings Plan recurring fee: sql/charges.c. */
+		"  CASE WHEN charge_category = 'Purchase' AND lower(charge_frequency) = 'recurring' THEN 'RecurringPurchase'\n"
+		"    ELSE charge_category END,\n"
 		"  pricing_category,\n"
 		"  consumed_quantity,\n"
 		"  consumed_unit,\n"

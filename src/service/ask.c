@@ -7,6 +7,7 @@
 #include "dialect.h"
 #include "engine.h"
 #include "insight.h"
+#include "lumps.h"
 #include "parse.h"
 #include "sandbox.h"
 #include "sqlgen.h"
@@ -201,6 +202,8 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 		actx->has_previous = true;
 		actx->previous_total = cell_number(table_at(&t, 0, 0));
 		snprintf(actx->previous_label, sizeof(actx->previous_label), "%s", prev.range.label);
+		/* fees booked on one side only: the narrative says so */
+		lumps_compare(ctx, p, &prev.range, &p->range, &actx->lumps);
 	}
 	table_release(&t);
 	strbuf_release(&sql);
@@ -473,6 +476,8 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	char why[256] = "";
 	if (runs)
 		previous_total(ctx, p, &actx, why, sizeof(why));
+	if (runs && p->intent == INTENT_COMPARE_PERIODS && p->group.dim == DIM_NONE)
+		lumps_compare(ctx, p, &p->periods[0], &p->periods[1], &actx.lumps);
 	if (moved_note[0])
 		strbuf_addf(&md, "%s\n\n", moved_note);
 	answer_narrate(p, &t, &actx, &md);
@@ -514,6 +519,14 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	set_reading(o, parsed);
 	json_object_set_new(o, "outcome", json_string(p->intent == INTENT_CLARIFY ? "clarified"
 						       : p->intent == INTENT_REFUSE ? "refused" : "answered"));
+	if (actx.lumps.one_sided) {
+		char first[16], last[16];
+		date_format(actx.lumps.first_day, first, sizeof(first));
+		date_format(actx.lumps.last_day, last, sizeof(last));
+		json_object_set_new(o, "lumps", json_pack("{s:f, s:f, s:s, s:s, s:i}", "earlier", actx.lumps.earlier,
+							   "later", actx.lumps.later, "first_day", first, "last_day",
+							   last, "days", actx.lumps.ndays));
+	}
 	if (moved_note[0] || coverage.len)
 		json_object_set_new(o, "periods_note", json_pack("{s:s?, s:s?}", "moved", moved_note[0] ? moved_note : NULL,
 								 "coverage", coverage.len ? coverage.buf : NULL));

@@ -1,18 +1,72 @@
 /*
- * charges: the line item types booked once a month (see charges.h).
+ * charges: the line item types that are lumps, monthly or one-off (see
+ * charges.h).
  */
 #include "charges.h"
 
-/* Booked once per billing period; sorted. */
-static const char *const monthly_charges[] = { "Credit", "Fee", "RIFee", "Refund", "SavingsPlanUpfrontFee", "Tax" };
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+enum charge_timing { CHARGE_MONTHLY, CHARGE_ONE_OFF };
+
+/* The lumps; sorted by name. "Purchase" is what the FOCUS loader calls a
+ * purchase charged One-Time (schema.c); recurring FOCUS purchases are
+ * "RecurringPurchase" and accrue by the day, as CUR's Savings Plan
+ * recurring fee does. */
+static const struct {
+	const char *charge_type;
+	enum charge_timing timing;
+	const char *words; /* in a sentence */
+} lumps[] = {
+	{ "Credit", CHARGE_MONTHLY, "credits" },
+	{ "Fee", CHARGE_MONTHLY, "fees" },
+	{ "Purchase", CHARGE_ONE_OFF, "one-time purchases" },
+	{ "RIFee", CHARGE_MONTHLY, "RI fees" },
+	{ "Refund", CHARGE_ONE_OFF, "refunds" },
+	{ "SavingsPlanUpfrontFee", CHARGE_ONE_OFF, "upfront fees" },
+	{ "Tax", CHARGE_MONTHLY, "taxes" },
+};
+
+static void add_list(struct strbuf *sql, bool negate, bool one_off_only)
+{
+	strbuf_addf(sql, "coalesce(charge_type, '') %sIN (", negate ? "NOT " : "");
+	bool first = true;
+	for (size_t i = 0; i < COUNT(lumps); i++) {
+		if (one_off_only && lumps[i].timing != CHARGE_ONE_OFF)
+			continue;
+		if (!first)
+			strbuf_addstr(sql, ", ");
+		strbuf_add_sql_literal(sql, lumps[i].charge_type);
+		first = false;
+	}
+	strbuf_addch(sql, ')');
+}
+
+const char *charges_lump_type(size_t i)
+{
+	return i < COUNT(lumps) ? lumps[i].charge_type : NULL;
+}
 
 void charges_monthly_sql(struct strbuf *sql, bool daily)
 {
-	strbuf_addf(sql, "coalesce(charge_type, '') %sIN (", daily ? "NOT " : "");
-	for (size_t i = 0; i < sizeof(monthly_charges) / sizeof(monthly_charges[0]); i++) {
-		if (i)
-			strbuf_addstr(sql, ", ");
-		strbuf_add_sql_literal(sql, monthly_charges[i]);
+	add_list(sql, daily, false);
+}
+
+void charges_one_off_sql(struct strbuf *sql)
+{
+	add_list(sql, false, true);
+}
+
+void charges_words(struct strbuf *out, enum charges_which which)
+{
+	size_t count = 0, total = 0;
+	for (size_t i = 0; i < COUNT(lumps); i++)
+		total += which == CHARGES_ALL || (which == CHARGES_ONE_OFF) == (lumps[i].timing == CHARGE_ONE_OFF);
+	for (size_t i = 0; i < COUNT(lumps); i++) {
+		if (which != CHARGES_ALL && (which == CHARGES_ONE_OFF) != (lumps[i].timing == CHARGE_ONE_OFF))
+			continue;
+		if (count)
+			strbuf_addstr(out, count + 1 == total ? " and " : ", ");
+		strbuf_addstr(out, lumps[i].words);
+		count++;
 	}
-	strbuf_addch(sql, ')');
 }

@@ -1,9 +1,16 @@
 /*
- * charges: which line item types are booked once a month (fees, taxes, RI
- * fees, credits, refunds, upfront fees: the lumps on the 1st) and which
- * accrue day by day, as a SQL condition on costs.charge_type. The one copy
- * of the list: sqlgen's run rate, the header's month to date (summary.c)
- * and the analyses (anomaly_charges_sql) all read it.
+ * charges: which line item types are lumps (fees, taxes, RI fees, credits,
+ * refunds, upfront fees, FOCUS one-time purchases) and which accrue day by
+ * day, as SQL conditions on costs.charge_type. The one copy of the list:
+ * sqlgen's run rate, the header's month to date (summary.c), the analyses
+ * (anomaly_charges_sql, the forecast) and the answers' fee notes all read
+ * it.
+ *
+ * Lumps come in two kinds: monthly ones recur every month (a support fee,
+ * taxes, RI fees, credits), so a month whose lump is not booked yet can
+ * expect the usual one; one-off ones (a refund, a Savings Plan's upfront
+ * fee, a FOCUS Purchase charged One-Time) happen once, count on their
+ * charge date and are not expected again.
  */
 #ifndef FINQ_CHARGES_H
 #define FINQ_CHARGES_H
@@ -13,7 +20,20 @@
 #include <stdbool.h>
 
 /* Appends "coalesce(charge_type, '') [NOT ]IN ('Credit', ...)": the daily
- * charges when daily, else the monthly ones. */
+ * charges when daily, else every lump (monthly and one-off). */
 void charges_monthly_sql(struct strbuf *sql, bool daily);
+
+/* Appends "coalesce(charge_type, '') IN (...)": the one-off lumps only. */
+void charges_one_off_sql(struct strbuf *sql);
+
+/* The i-th charge type that is a lump (static storage), NULL past the
+ * last: for a plan's charge_type filter. */
+const char *charges_lump_type(size_t i);
+
+enum charges_which { CHARGES_ALL, CHARGES_MONTHLY, CHARGES_ONE_OFF };
+
+/* Appends the lumps of a kind in words ("credits, fees, RI fees and
+ * taxes"), for narratives and methods. */
+void charges_words(struct strbuf *out, enum charges_which which);
 
 #endif

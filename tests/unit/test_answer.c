@@ -350,6 +350,35 @@ static void test_narrate_total(void **state)
 	free(md);
 	table_release(&t);
 
+	/* fees on one side only: named with their date, and the change without them */
+	ctx.previous_total = 13138.75;
+	snprintf(ctx.previous_label, sizeof(ctx.previous_label), "October 2025");
+	ctx.lumps = (struct answer_lumps){ .one_sided = true, .later = 9042.86, .earlier = 0,
+					   .first_day = date_from_ymd(2025, 11, 1), .last_day = date_from_ymd(2025, 11, 1),
+					   .ndays = 1 };
+	total_table(&t, "amortized_cost", 22183.24, false);
+	md = narrate(&p, &t, &ctx);
+	assert_contains(md, "That is up 68.8% from $13,138.75 in October 2025. **$9,042.86** of it is fees charged "
+			    "on 2025-11-01 (booked once, not by the day), which the earlier period does not have; "
+			    "without them it is $13,140.38, up $1.63 (0.0%) from $13,138.75 in October 2025.");
+	free(md);
+	/* ... or on the earlier side, over several days */
+	ctx.lumps = (struct answer_lumps){ .one_sided = true, .later = 0, .earlier = 500,
+					   .first_day = date_from_ymd(2025, 10, 1), .last_day = date_from_ymd(2025, 10, 3),
+					   .ndays = 2 };
+	md = narrate(&p, &t, &ctx);
+	assert_contains(md, "The earlier period holds **$500.00** of fees charged on 2 days from 2025-10-01 to "
+			    "2025-10-03 (booked once, not by the day), which this one does not have; without them it "
+			    "is $22,183.24, up $9,544.49 (75.5%) from $12,638.75 in October 2025.");
+	free(md);
+	/* not one-sided: nothing said */
+	ctx.lumps.one_sided = false;
+	md = narrate(&p, &t, &ctx);
+	assert_not_contains(md, "booked once");
+	free(md);
+	table_release(&t);
+	ctx.has_previous = false;
+
 	/* a filter is named */
 	struct filter *f = plan_set_filter(&p, &(struct dim_ref){ .dim = DIM_SERVICE }, FILTER_IN);
 	f->nvalues = 1;

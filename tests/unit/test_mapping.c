@@ -316,9 +316,11 @@ static void test_focus_rows(void **state)
 	struct fixture *fx = *state;
 	exec_ok(&fx->db,
 		"CREATE OR REPLACE TABLE focus AS SELECT * FROM (VALUES\n"
-		" ('2024-09-18 22:00:00', '2024-09-01 00:00:00', '0.5', '0.25', 'AWS', 'Usage', '{\"user:Team\": \"a\", \"env\": \"dev\"}'),\n"
-		" ('2024-09-30 22:00:00', '2024-09-01 00:00:00', '2', NULL, 'Microsoft', 'Purchase', NULL)\n"
-		") v(ChargePeriodStart, BillingPeriodStart, BilledCost, EffectiveCost, ProviderName, ChargeCategory, Tags),\n"
+		" ('2024-09-18 22:00:00', '2024-09-01 00:00:00', '0.5', '0.25', 'AWS', 'Usage', 'Usage-Based', '{\"user:Team\": \"a\", \"env\": \"dev\"}'),\n"
+		" ('2024-09-30 22:00:00', '2024-09-01 00:00:00', '2', NULL, 'Microsoft', 'Purchase', 'One-Time', NULL),\n"
+		" ('2024-09-29 22:00:00', '2024-09-01 00:00:00', '0', '0', 'Microsoft', 'Purchase', 'Recurring', NULL)\n"
+		") v(ChargePeriodStart, BillingPeriodStart, BilledCost, EffectiveCost, ProviderName, ChargeCategory,\n"
+		"    ChargeFrequency, Tags),\n"
 		" (SELECT 'f.csv' AS filename)");
 	long long id = map_table(fx, FORMAT_FOCUS, "focus");
 	char sql[256];
@@ -328,11 +330,15 @@ static void test_focus_rows(void **state)
 	snprintf(sql, sizeof(sql), "SELECT sum(amortized_cost) FROM costs WHERE load_id = %lld", id);
 	assert_close(scalar_number(fx, sql), 2.25, 1e-12);
 	snprintf(sql, sizeof(sql), "SELECT string_agg(provider, ',' ORDER BY provider) FROM costs WHERE load_id = %lld", id);
-	check_text(fx, "AWS,Microsoft", sql);
+	check_text(fx, "AWS,Microsoft,Microsoft", sql);
 	snprintf(sql, sizeof(sql), "SELECT tags['team'] FROM costs WHERE load_id = %lld AND provider = 'AWS'", id);
 	check_text(fx, "a", sql);
 	snprintf(sql, sizeof(sql), "SELECT max(usage_date) FROM costs WHERE load_id = %lld", id);
 	check_text(fx, "2024-09-30", sql);
+	/* One-time purchases are lumps (charges.c), recurring ones accrue. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT string_agg(DISTINCT charge_type, ',' ORDER BY charge_type) FROM costs WHERE load_id = %lld", id);
+	check_text(fx, "Purchase,RecurringPurchase,Usage", sql);
 }
 
 static void test_azure_rows(void **state)

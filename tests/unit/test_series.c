@@ -195,6 +195,81 @@ static void test_linear_trend_recovered(void **state)
 	assert_int_equal(series_trend_fit(y, 10, 2, &fit), -1);
 }
 
+/* Past errors of the same forecast: zero on an exact line, large after a
+ * step the fits could not foresee; the conformal quantile is the
+ * ceil(0.8 (n + 1))-th smallest, NaN when n is too small for that. */
+static void test_rolling_errors(void **state)
+{
+	(void)state;
+	double y[200], score[200];
+	for (long t = 0; t < 200; t++)
+		y[t] = 100 + 0.5 * (double)t;
+	size_t n = series_rolling_errors(y, 200, 0, 56, 28, 0, 200, 0, 30, score);
+	assert_int_equal(n, 200 - 30 - 28 + 1); /* origins 28 .. 170 */
+	for (size_t i = 0; i < n; i++)
+		assert_true(score[i] < 1e-9);
+	/* a gap: the sum over days 31 to 60 after each origin */
+	assert_int_equal(series_rolling_errors(y, 200, 0, 56, 28, 0, 200, 30, 60, score), 200 - 60 - 28 + 1);
+	for (long t = 150; t < 200; t++)
+		y[t] += 50; /* a step on day 150 */
+	n = series_rolling_errors(y, 200, 0, 56, 28, 100, 200, 0, 30, score);
+	assert_int_equal(n, 71); /* origins 100 .. 170 */
+	assert_true(score[0] < 1e-9);      /* origin 100: days 100-129, before the step */
+	assert_true(score[n - 1] > 0.05);  /* origin 170: the fit straddles the step */
+
+	double s[] = { 5, 1, 4, 2, 3, 9, 8, 7, 6, 10 };
+	assert_close(series_conformal_quantile(s, 10, 0.8), 9, 1e-12); /* ceil(8.8) = 9th */
+	double few[] = { 1, 2, 3 };
+	assert_true(isnan(series_conformal_quantile(few, 3, 0.8))); /* ceil(3.2) = 4 > 3 */
+	assert_true(isnan(series_conformal_quantile(few, 0, 0.8)));
+}
+
+/* A level shift is fitted as a step where it is, not as a slope; a line
+ * with noise gets no step, nor does a spike of a few days. */
+/* xorshift32 in [-1, 1): the LCG of noise() has low bits that run in
+ * patterns a step search can fit. */
+static double white(unsigned *state)
+{
+	unsigned x = *state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return (double)(x >> 8) / 8388608.0 - 1;
+}
+
+static void test_trend_step(void **state)
+{
+	(void)state;
+	double y[120];
+	unsigned seed = 7;
+	for (long t = 0; t < 120; t++)
+		y[t] = 1000 + 0.5 * (double)t + (t >= 100 ? 60 : 0) + 5 * white(&seed);
+	struct series_trend plain, fit;
+	assert_int_equal(series_trend_fit(y, 120, 0, &plain), 0);
+	assert_int_equal(series_trend_fit_auto(y, 120, 0, 56, &fit), 0);
+	assert_int_equal(fit.step_at, 100);
+	assert_close(fit.coef[8], 60, 6);
+	double want = 0;
+	for (long t = 120; t < 150; t++)
+		want += 1000 + 0.5 * (double)t + 60;
+	double got = series_trend_sum(&fit, 120, 150, NULL), line = series_trend_sum(&plain, 120, 150, NULL);
+	assert_close(got, want, 0.005 * want);
+	assert_true(fabs(line - want) > 2 * fabs(got - want)); /* the slope through the step overshoots */
+
+	for (long t = 0; t < 120; t++)
+		y[t] = 1000 + 0.5 * (double)t + 5 * white(&seed);
+	assert_int_equal(series_trend_fit_auto(y, 120, 0, 56, &fit), 0);
+	assert_int_equal(fit.step_at, -1);
+	assert_int_equal(fit.k, 8);
+
+	/* a three-day spike ten days before the end is not a level shift */
+	for (long t = 0; t < 120; t++)
+		y[t] = 1000 + 0.5 * (double)t + (t >= 110 && t < 113 ? 300 : 0) + 5 * white(&seed);
+	assert_int_equal(series_trend_fit_auto(y, 120, 0, 56, &fit), 0);
+	assert_int_equal(fit.step_at, -1);
+}
+
 static void test_backtest(void **state)
 {
 	(void)state;
@@ -229,6 +304,8 @@ int main(void)
 		cmocka_unit_test(test_small_events_ignored),
 		cmocka_unit_test(test_linear_trend_recovered),
 		cmocka_unit_test(test_backtest),
+		cmocka_unit_test(test_rolling_errors),
+		cmocka_unit_test(test_trend_step),
 	};
 	return cmocka_run_group_tests_name("series", tests, NULL, NULL);
 }

@@ -1,0 +1,32 @@
+/*
+ * lumps: how much of each side of a comparison of two periods is lumps
+ * (sql/charges.c: fees, taxes, credits, purchases, booked once rather than
+ * by the day), so that "last week", which holds the 1st and its monthly
+ * fees, is not read as a jump against a week without them. ask.c calls it
+ * for a total with its previous period and for a comparison of two
+ * periods; answer/narrate.c writes what it finds (struct answer_lumps).
+ * It runs one statement of its own, the plan's measure and filters per day
+ * of both periods, on the context's sandboxed connection; it does not
+ * narrate.
+ */
+#ifndef FINQ_LUMPS_H
+#define FINQ_LUMPS_H
+
+#include "answer.h"
+#include "ask.h"
+#include "plan.h"
+
+/*
+ * Fill out (zeroed first) for plan p's measure and filters over the
+ * periods earlier and later: out->one_sided when the lumps differ by at
+ * least 1% of the larger total and the side with fewer has less than a
+ * tenth of the other's. A plan whose filters pick charge types ("taxes
+ * last week"), or that measures usage, is left alone (the user chose what
+ * to count); one that excludes some keeps excluding them. Returns
+ * 0; -1 when a query failed (out stays zeroed: no note is better than a
+ * wrong one).
+ */
+int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct period *earlier,
+		  const struct period *later, struct answer_lumps *out);
+
+#endif

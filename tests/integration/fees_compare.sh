@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# fees_compare.sh: a comparison whose fees are on one side only says so.
+# "Last week" asked on 2025-11-05 is Oct 27 - Nov 2, which holds the
+# monthly fees, taxes and RI fees booked on Nov 1; the week before holds
+# none, so the total reads "up 68.8%" on flat usage. The answer must name
+# the fees with their amount and date and give the change without them
+# (src/service/lumps.c, src/answer/narrate.c), with every figure recomputed
+# here with `finq sql`; and say nothing when both sides have their fees
+# (month to date against the same days), when neither has (a week without
+# a 1st) or when the question picks the charge types itself. Last, the
+# FOCUS fixture's August (a $3,000 purchase and the tax) against July
+# (the tax alone).
+. "$(dirname "$0")/lib.sh"
+
+DB=$WORK/dev.duckdb
+LUMPS="('Credit', 'Fee', 'Purchase', 'RIFee', 'Refund', 'SavingsPlanUpfrontFee', 'Tax')"
+run finq "$DB" load "$DATA/cur-dev/cur2.parquet"
+check_eq "dev data loads" 0 "$RC"
+
+# money A: "$1,234.56" as the narrative writes it
+money() {
+	python3 -c 'import sys; v = float(sys.argv[1]); print(("-" if v < 0 else "") + "${:,.2f}".format(abs(v)))' "$1"
+}
+sum_sql() {
+	sql_row "$DB" "SELECT round(coalesce(sum(amortized_cost), 0), 2) FROM costs WHERE usage_date BETWEEN '$1' AND '$2' ${3:-}"
+}
+
+# --- a total and the period before it ----------------------------------
+run finq "$DB" --today 2025-11-05 ask --json "last week"
+check_eq "last week exits 0" 0 "$RC"
+message=$(json_get message "$OUT")
+fees=$(sum_sql 2025-10-27 2025-11-02 "AND charge_type IN $LUMPS")
+fees_before=$(sum_sql 2025-10-20 2025-10-26 "AND charge_type IN $LUMPS")
+total=$(sum_sql 2025-10-27 2025-11-02)
+before=$(sum_sql 2025-10-20 2025-10-26)
+check_close "the week before holds no fees" 0 "$fees_before" 0.005
+check_contains "the fees are named with their amount and date" "$message" \
+	"**$(money "$fees")** of it is fees charged on 2025-11-01 (booked once, not by the day), which the earlier period does not have"
+without=$(python3 -c "print(round($total - $fees, 2))")
+check_contains "and the change without them" "$message" "without them it is $(money "$without"), up"
+check_contains "against the week before" "$message" "from $(money "$before") in the previous period"
+check_close "lumps.later in the JSON" "$fees" "$(json_get lumps "$OUT" | python3 -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())["later"])')" 0.01
+check_eq "lumps.first_day in the JSON" 2025-11-01 \
+	"$(json_get lumps "$OUT" | python3 -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())["first_day"])')"
+
+# (without --json, finq ask prints the markdown without its ** marks)
+
+# --- a comparison of two periods, the fees on the earlier side ---------
+run finq "$DB" --today 2025-11-12 ask "compare last week with the week before"
+check_eq "compare exits 0" 0 "$RC"
+check_contains "the earlier week's fees are named" "$OUT" \
+	"The earlier period holds $(money "$fees") of fees charged on 2025-11-01"
+usage_now=$(sum_sql 2025-11-03 2025-11-09)
+check_contains "the later week without fees, as it is" "$OUT" "without them it is $(money "$usage_now"),"
+
+# --- nothing to say ----------------------------------------------------
+run finq "$DB" --today 2025-11-05 ask "this month"
+check_not_contains "month to date against the same days: both have their fees" "$OUT" "booked once"
+run finq "$DB" --today 2025-11-20 ask "last week"
+check_not_contains "a week without a 1st against another" "$OUT" "booked once"
+run finq "$DB" --today 2025-11-05 ask "taxes last week"
+check_not_contains "the question picked the charge type" "$OUT" "booked once"
+run finq "$DB" --today 2025-11-05 ask "last week excluding taxes"
+check_contains "an exclusion keeps the other fees apart" "$OUT" "of it is fees charged on 2025-11-01"
+
+# --- the FOCUS fixture: a purchase and the tax against the tax alone ---
+FOCUS=$WORK/focus.duckdb
+run finq "$FOCUS" load "$REPO/tests/data/focus-purchase/focus.csv"
+run finq "$FOCUS" --today 2025-09-10 ask "last month"
+check_contains "August's lumps against July's" "$OUT" \
+	"\$3,050.00 of it is fees charged on 2 days from 2025-08-01 to 2025-08-14 (booked once, not by the day), against \$50.00 in the earlier period"
+# 21 weekdays and 10 weekend days against 23 and 8: usage down $80
+check_contains "usage alone is down" "$OUT" "without them it is \$3,320.00, down \$80.00 (2.4%) from \$3,400.00"
+
+finish
