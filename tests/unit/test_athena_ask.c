@@ -81,7 +81,10 @@ static void test_a_question_runs_on_athena(void **state)
 	if (ask_answer(&ctx, "what did EC2 cost last month", today, NULL, &answer, &plan, &e))
 		fail_msg("%s", e.msg);
 	/* the total went to Athena in Trino's spelling, over the CUR 2.0 table */
-	bool seen = false;
+	/* the total itself, over the range's months and a month either side
+	 * of the CUR 2.0 partitions (the answer's other statements, such as
+	 * the fees of the period before, may read more) */
+	bool seen = false, pruned = false;
 	for (size_t i = 0; i < s.nsent; i++) {
 		if (strcmp(s.sent[i].action, "StartQueryExecution") != 0)
 			continue;
@@ -91,13 +94,13 @@ static void test_a_question_runs_on_athena(void **state)
 		    strstr(q, "(service_code IN ('AmazonEC2'))")) {
 			seen = true;
 			assert_contains(q, "nullif(element_at(\"product\", 'product_name'), '')");
-			/* the range's months, a month either side, of the CUR 2.0 partitions */
-			assert_contains(q, "FROM \"cur\".\"cur_hourly\" WHERE \"billing_period\" IN ('2025-10', "
-					   "'2025-11', '2025-12')) AS stage1)");
+			pruned |= strstr(q, "FROM \"cur\".\"cur_hourly\" WHERE \"billing_period\" IN ('2025-10', "
+					    "'2025-11', '2025-12')) AS stage1)") != NULL;
 		}
 		json_decref(body);
 	}
 	assert_true(seen);
+	assert_true(pruned);
 	json_t *rows = json_object_get(answer, "rows");
 	assert_true(json_array_size(rows) >= 1);
 	assert_close(json_number_value(json_array_get(json_array_get(rows, 0), 0)), 4242.5, 0.001);
