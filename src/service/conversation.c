@@ -108,7 +108,9 @@ int conversation_turn(struct ask_context *ctx, struct state *st, const char *con
 				  now_ms() - started, NULL, &ignored);
 		if (h && h->outcome)
 			h->outcome(h->arg, STATE_OUTCOME_FAILED);
-		err_recode(e, ERR_DATABASE);
+		/* a statement past a cap (serve --max-statement, --max-result) is
+		 * the request's doing, and says so; anything else is the engine's */
+		err_recode(e, e->code == ERR_TOO_LARGE ? ERR_TOO_LARGE : ERR_DATABASE);
 		goto out;
 	}
 	if (h && h->rows)

@@ -57,6 +57,10 @@ struct pool_config {
 	int slots;                /* concurrent requests on the data; 0: twice the CPUs, at least 4 */
 	size_t cache_entries;     /* 0: POOL_CACHE_DEFAULT */
 	double statement_timeout; /* seconds a statement (SQL, a question's) may run; 0: SANDBOX_DEFAULT_TIMEOUT */
+	/* caps on a statement's text and its result, SQL and generated alike
+	 * (sandbox.h; past them: ERR_TOO_LARGE); 0: the sandbox's defaults */
+	size_t max_statement_bytes;
+	size_t max_result_bytes;
 };
 
 /* Outcomes of answers, as counted for /metrics. */
@@ -129,6 +133,10 @@ struct pool_insight_query {
 	int months;        /* forecast: months ahead; 0: to the end of this month */
 	bool backtest;     /* forecast: also measure the method's error */
 	int limit;         /* at most this many findings; 0: the analysis' default */
+	/* asked while its statements run; true stops the analysis (the
+	 * client left); NULL: never */
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 };
 
 /*

@@ -752,7 +752,7 @@ int db_run_prepared(struct db *db, duckdb_prepared_statement stmt,
 	}
 	have_result = true;
 	if (out && db_result_to_table(&res, out, opt->max_rows, opt->max_result_bytes)) {
-		err_set_code(e, ERR_REFUSED, DB_RESULT_TOO_LARGE, (double)opt->max_result_bytes / (1 << 20));
+		err_set_code(e, ERR_TOO_LARGE, DB_RESULT_TOO_LARGE, (double)opt->max_result_bytes / (1 << 20));
 		goto out;
 	}
 	/* A streaming result can still fail while its chunks are fetched. */

@@ -389,7 +389,7 @@ static void test_chat_stream(void **state)
 	assert_non_null(c.resp.stream);
 	struct collect out;
 	strbuf_init(&out.sb, 0);
-	struct resp_sink sink = { collect_write, &out };
+	struct resp_sink sink = { collect_write, &out, NULL };
 	assert_int_equal(c.resp.stream(c.resp.stream_arg, &sink), 0);
 	static const char *const events[] = { "understood", "sql", "rows", "answer" };
 	char *save = NULL, *line = strtok_r(out.sb.buf, "\n", &save);
