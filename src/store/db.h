@@ -25,6 +25,7 @@ struct db {
 	duckdb_connection con;
 	bool read_only;
 	char *temp_dir; /* the sandbox's private spill folder, removed at close; NULL otherwise */
+	int temp_lock_fd; /* its owner file, locked while it is in use (spill.h); set with temp_dir */
 	/* an engine other than the embedded DuckDB that the cost data's
 	 * queries go to (engine.h); NULL: this DuckDB file */
 	const struct db_engine *engine;
