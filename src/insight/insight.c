@@ -94,6 +94,9 @@ int insight_query(const struct insight_request *req, json_t *result, struct tabl
 			.cancel_arg = req->cancel_arg,
 		};
 		rc = db_run(req->db, sql.buf, &opt, out, e);
+		/* interrupted because the client left: refused, not the engine's failure */
+		if (rc && req->cancelled && req->cancelled(req->cancel_arg))
+			err_recode(e, ERR_REFUSED);
 	}
 	if (result && sql.len)
 		json_array_append_new(json_object_get(result, "sql"), json_string(sql.buf));

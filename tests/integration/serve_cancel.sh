@@ -29,7 +29,9 @@ rm -f "$WORK/demo.parquet"
 
 # the statements the server has run so far (FINQ_TRACE_SQL's "-- 0.012 s" lines)
 statements() { grep -cE '^-- [0-9]+\.[0-9]{3} s( \(failed\))?$' "$LOG"; }
-# the access-log line of the last request to PATH (a regex), once it is there
+# the access-log line of the last request to PATH (a regex), or nothing
+last_logged() { grep -E "Z [A-Z]+ $1 " "$LOG" | tail -1; }
+# the access-log line of the last request to PATH once it is not BEFORE
 logged() {
 	local line
 	for _ in $(seq 1 300); do
@@ -73,12 +75,13 @@ check_match "insights: a client gone gets 400" "$answer" "^HTTP/1.1 400"
 check_contains "insights: refused, the client went away" "$answer" \
 	'{"error":{"code":"refused","message":"statement cancelled: the client went away"}}'
 check "insights: at most one statement ran ($((n1 - n0)))" test $((n1 - n0)) -le 1
+gone=$(logged '/api/v1/insights/recommend' '')
 
 req GET "/api/v1/insights/recommend?limit=20"
 n2=$(statements)
 check_eq "insights: the same request with its client is answered" 200 "$STATUS"
 check "insights: ... and runs every statement ($((n2 - n1)), more than 5)" test $((n2 - n1)) -gt 5
-full=$(ms_of "$(logged '/api/v1/insights/recommend' '')")
+full=$(ms_of "$(logged '/api/v1/insights/recommend' "$gone")")
 
 # slot_free KIND: the one slot answers the next statement at once
 slot_free() {
@@ -93,7 +96,7 @@ slot_free() {
 leave=$(awk -v a="${full:-1000}" 'BEGIN { printf "%.3f", a / 4000 }')
 
 QUESTION='{"message": "how can I save money"}'
-before=$(logged '/api/v1/chat/stream' '')
+before=$(last_logged '/api/v1/chat/stream')
 n0=$(statements)
 answer=$(half_close POST /api/v1/chat/stream "$QUESTION")
 line=$(logged '/api/v1/chat/stream' "$before")
@@ -116,7 +119,7 @@ check "stream: ... after every statement ($((n2 - n1)), more than 5)" test $((n2
 check "stream: the one that left at ${leave} s stopped well before the full time ($(ms_of "$left") of $(ms_of "$whole") ms)" \
 	awk -v b="$(ms_of "$left")" -v a="$(ms_of "$whole")" 'BEGIN { exit !(b < a * 0.75) }'
 
-before=$(logged '/api/v1/insights/recommend' '')
+before=$(last_logged '/api/v1/insights/recommend')
 curl -s -o /dev/null --max-time "$leave" "$BASE/api/v1/insights/recommend?limit=21"
 left=$(logged '/api/v1/insights/recommend' "$before")
 slot_free insights
