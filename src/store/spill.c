@@ -136,12 +136,10 @@ int spill_dir_make(struct spill_dir *out, const char *db_path, struct err *e)
 			return -1;
 		}
 	}
-	if ((out->lock_fd = owner_lock(dir)) < 0) {
-		err_set(e, "cannot mark the temp folder '%s' as in use: %s", dir, strerror(errno));
-		rmdir(dir);
-		free(dir);
-		return -1;
-	}
+	/* Without its owner file (a full disk: the folder fits, the file's
+	 * block does not) the folder works all the same; it is only not swept
+	 * if this process is killed. Reading must not fail for that. */
+	out->lock_fd = owner_lock(dir);
 	out->path = dir;
 	return 0;
 }

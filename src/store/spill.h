@@ -17,7 +17,8 @@
  * folder and the owner file are opened with O_NOFOLLOW relative to the
  * folder above, symlinks and anything not a folder of ours are skipped,
  * and what is removed is removed by name inside the folder opened.
- * Folders without an owner file (made by an older finq) are left alone.
+ * Folders without an owner file (made by an older finq, or on a disk too
+ * full for the file) are left alone.
  *
  * Used by db.c only; the CLI's hard deadline (cmd_sql.c) removes the
  * owner file by name before exiting.
@@ -31,7 +32,8 @@
 
 struct spill_dir {
 	char *path;  /* the folder (owned) */
-	int lock_fd; /* its owner file, open and locked while the folder is in use */
+	int lock_fd; /* its owner file, open and locked while the folder is in use;
+		      * -1 when it could not be written (a full disk) */
 };
 
 /* Make a fresh private spill folder for a sandboxed open of db_path
