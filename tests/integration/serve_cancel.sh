@@ -72,8 +72,9 @@ n0=$(statements)
 answer=$(half_close GET "/api/v1/insights/recommend?limit=20" "")
 n1=$(statements)
 check_match "insights: a client gone gets 400" "$answer" "^HTTP/1.1 400"
-check_contains "insights: refused, the client went away" "$answer" \
-	'{"error":{"code":"refused","message":"statement cancelled: the client went away"}}'
+# (a statement that started before the client's end arrived adds its analysis' name)
+check_match "insights: refused, the client went away" "$answer" \
+	'\{"error":\{"code":"refused","message":"([a-z]+: )?statement cancelled: the client went away"\}\}'
 check "insights: at most one statement ran ($((n1 - n0)))" test $((n1 - n0)) -le 1
 gone=$(logged '/api/v1/insights/recommend' '')
 
