@@ -11,6 +11,7 @@
 #      the same analysis ends with no answer and runs at most one
 #      statement. Before: 30 statements and about 0.8 s each, with the
 #      client long gone.
+#      /chat's answer to that question is 400 refused (before: 500).
 #   2. a client that disconnects mid-request (curl --max-time, a quarter
 #      of the full request's time) frees the slot: the server logs the
 #      request as done well before the full time, and answers the next
@@ -97,6 +98,13 @@ slot_free() {
 leave=$(awk -v a="${full:-1000}" 'BEGIN { printf "%.3f", a / 4000 }')
 
 QUESTION='{"message": "how can I save money"}'
+# /chat: the same question, answered at once; its turn is refused, not failed (not 500)
+n0=$(statements)
+answer=$(half_close POST /api/v1/chat '{"message": "how can I save money?"}')
+n1=$(statements)
+check_match "chat: a client gone gets 400" "$answer" '^HTTP/1.1 400'
+check_match "chat: refused, the client went away" "$answer" '"code":"refused","message":"[^"]*the client went away"'
+check "chat: at most one statement ran ($((n1 - n0)))" test $((n1 - n0)) -le 1
 before=$(last_logged '/api/v1/chat/stream')
 n0=$(statements)
 answer=$(half_close POST /api/v1/chat/stream "$QUESTION")
