@@ -638,8 +638,9 @@ enum db_guard_verdict db_guard_stop(struct db_guard *g)
 int db_guard_fail(enum db_guard_verdict v, double timeout_seconds, struct err *e)
 {
 	if (v == DB_GUARD_CANCELLED)
-		return err_set(e, "statement cancelled: the client went away");
-	return err_set(e, "statement cancelled: it took longer than the time limit of %g s", timeout_seconds);
+		return err_set_code(e, ERR_REFUSED, "statement cancelled: the client went away");
+	return err_set_code(e, ERR_REFUSED, "statement cancelled: it took longer than the time limit of %g s",
+			    timeout_seconds);
 }
 
 static double now_seconds(void)
