@@ -30,7 +30,8 @@
  * Errors: 0 / -1 with e->code a status (err.h) the API maps to an HTTP status:
  * ERR_NO_DATA (no data loaded), ERR_FAILED (an unknown conversation or
  * message), ERR_USAGE (a bad argument), ERR_REFUSED (SQL refused by the
- * sandbox), ERR_BAD_INPUT (an upload that cannot be loaded; the data is
+ * sandbox, timed out, or stopped because the client left), ERR_TOO_LARGE
+ * (a statement or its result past a cap: pool_config), ERR_BAD_INPUT (an upload that cannot be loaded; the data is
  * unchanged), ERR_DATABASE (the database or the state store failed).
  */
 #ifndef FINQ_POOL_H
