@@ -26,6 +26,7 @@ enum err_status {
 	ERR_DATABASE,  /* the database or the state file could not be opened or written */
 	ERR_REFUSED,   /* a query refused by the sandbox, or it timed out */
 	ERR_NO_DATA,   /* no cost data yet, or none for what an analysis was asked */
+	ERR_TOO_LARGE, /* a statement or its result past a size cap (the sandbox's limits) */
 };
 
 struct err {

@@ -26,6 +26,7 @@ static const int exit_codes[] = {
 	[ERR_DATABASE] = EXIT_DATABASE,
 	[ERR_REFUSED] = EXIT_REFUSED,
 	[ERR_NO_DATA] = EXIT_NO_DATA,
+	[ERR_TOO_LARGE] = EXIT_REFUSED,
 };
 
 int cli_exit_code(enum err_status status)

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "date.h"
 #include "origin.h"
+#include "sandbox.h"
 #include "server.h"
 #include "state.h"
 #include "today.h"
@@ -22,6 +23,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* The most --max-statement and --max-result take: `finq sql`'s. */
+#define SERVE_STATEMENT_MAX (1 << 20)
+#define SERVE_RESULT_MAX_MB 65536
+
 static void serve_usage(FILE *out)
 {
 	fprintf(out,
@@ -29,7 +34,8 @@ static void serve_usage(FILE *out)
 		"                  [--rate-limit N] [--cors-origin ORIGIN] [--timeout SECONDS]\n"
 		"                  [--allow-host NAME]... [--require-token] [--trusted-proxy ADDR]\n"
 		"                  [--header-timeout SECONDS] [--max-per-address N]\n"
-		"                  [--tls-cert FILE --tls-key FILE] [--conversation-ttl DAYS]\n\n"
+		"                  [--tls-cert FILE --tls-key FILE] [--conversation-ttl DAYS]\n"
+		"                  [--max-statement BYTES] [--max-result MB]\n\n"
 		"Serves the JSON API (/api/v1/..., described at /api/v1/openapi.json) and the web\n"
 		"chat at / on the loaded data. Starts without data too: upload an export then.\n"
 		"Stops on Ctrl-C or SIGTERM after the requests in flight have finished.\n\n"
@@ -70,8 +76,15 @@ static void serve_usage(FILE *out)
 		"                        DAYS after its last change, at the start and hourly\n"
 		"                        (default $FINQ_CONVERSATION_TTL, else %d; 0: keep all);\n"
 		"                        'finq audit' shows what went\n"
+		"  --max-statement BYTES refuse a longer SQL statement (default %u): /api/v1/sql's\n"
+		"                        with 413 statement_too_large, a question's with 422\n"
+		"  --max-result MB       fail a statement whose result is bigger (default %u), SQL\n"
+		"                        and questions alike: 422 limit_exceeded\n"
+		"A statement may also name at most %d subqueries (WITH ... AS) and nest\n"
+		"parentheses at most %d deep (422 limit_exceeded).\n"
 		"--today YYYY-MM-DD is the day questions are read from when they do not say.\n",
-		SERVER_RATE_LIMIT_DEFAULT, SERVER_PER_ADDRESS_DEFAULT, STATE_CONVERSATION_TTL_DAYS);
+		SERVER_RATE_LIMIT_DEFAULT, SERVER_PER_ADDRESS_DEFAULT, STATE_CONVERSATION_TTL_DAYS,
+		SANDBOX_DEFAULT_MAX_TEXT, SANDBOX_DEFAULT_MAX_RESULT >> 20, SANDBOX_MAX_CTES, SANDBOX_MAX_DEPTH);
 }
 
 /* An origin as browsers send it: http or https, a host, perhaps a port;
@@ -145,6 +158,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "tls-cert", required_argument, NULL, 'C' },
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "conversation-ttl", required_argument, NULL, 'E' },
+		{ "max-statement", required_argument, NULL, 'S' },
+		{ "max-result", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -236,6 +251,23 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 						"not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'S':
+			/* as `finq sql --max-statement`: 1 MiB is its most */
+			if ((n = parse_count(optarg, 1, SERVE_STATEMENT_MAX)) < 0) {
+				fprintf(stderr, "finq: --max-statement takes bytes from 1 to %d, not '%s'\n",
+					SERVE_STATEMENT_MAX, optarg);
+				return EXIT_USAGE;
+			}
+			opt.max_statement = (size_t)n;
+			break;
+		case 'X':
+			if ((n = parse_count(optarg, 1, SERVE_RESULT_MAX_MB)) < 0) {
+				fprintf(stderr, "finq: --max-result takes megabytes from 1 to %d, not '%s'\n",
+					SERVE_RESULT_MAX_MB, optarg);
+				return EXIT_USAGE;
+			}
+			opt.max_result = (size_t)n << 20;
 			break;
 		case 'u':
 			if (parse_size(optarg, &opt.max_upload)) {

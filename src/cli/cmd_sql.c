@@ -4,7 +4,9 @@
  */
 #include "cli.h"
 #include "sandbox.h"
+#include "spill.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -45,12 +47,15 @@ static void sql_usage(FILE *out)
  */
 static const char timeout_message[] = "finq: statement cancelled: it took longer than the time limit\n";
 static const char *hard_deadline_temp_dir; /* the sandbox's spill folder, best effort */
+static char *hard_deadline_owner;          /* its owner file (spill.h), which goes first */
 
 static void on_hard_deadline(int sig)
 {
 	(void)sig;
+	if (hard_deadline_owner)
+		unlink(hard_deadline_owner);
 	if (hard_deadline_temp_dir)
-		rmdir(hard_deadline_temp_dir);
+		rmdir(hard_deadline_temp_dir); /* not if DuckDB spilled: the next open sweeps it */
 	ssize_t ignored = write(STDERR_FILENO, timeout_message, sizeof(timeout_message) - 1);
 	(void)ignored;
 	_exit(EXIT_REFUSED);
@@ -166,6 +171,7 @@ int cmd_sql(struct cli *cli, int argc, char **argv)
 		goto out_text;
 	}
 	hard_deadline_temp_dir = db.temp_dir;
+	hard_deadline_owner = db.temp_dir ? xasprintf("%s/" SPILL_OWNER_FILE, db.temp_dir) : NULL;
 	hard_deadline_arm(limits.timeout_seconds);
 	if (sandbox_query(&db, text.buf, &limits, &t, &e))
 		rc = cli_fail(&e, ERR_REFUSED);
@@ -174,7 +180,11 @@ int cmd_sql(struct cli *cli, int argc, char **argv)
 		table_print(&t, fmt, stdout);
 	}
 	table_release(&t);
+	alarm(0);
 	db_close(&db);
+	hard_deadline_temp_dir = NULL;
+	free(hard_deadline_owner);
+	hard_deadline_owner = NULL;
 out_text:
 	strbuf_release(&text);
 	return rc;

@@ -82,8 +82,22 @@ int insight_query(const struct insight_request *req, json_t *result, struct tabl
 	struct strbuf sql = STRBUF_INIT;
 	int rc = sql_expandv(req->dialect, &sql, e, fmt, ap);
 	va_end(ap);
-	if (rc == 0)
-		rc = db_query(req->db, sql.buf, out, 0, e);
+	/* a client that left stops the analysis before its next statement too,
+	 * not only the one running when it went */
+	if (rc == 0 && req->cancelled && req->cancelled(req->cancel_arg))
+		rc = err_set_code(e, ERR_REFUSED, "statement cancelled: the client went away");
+	if (rc == 0) {
+		struct db_run_options opt = {
+			.timeout_seconds = req->timeout_seconds,
+			.max_result_bytes = req->max_result_bytes,
+			.cancelled = req->cancelled,
+			.cancel_arg = req->cancel_arg,
+		};
+		rc = db_run(req->db, sql.buf, &opt, out, e);
+		/* interrupted because the client left: refused, not the engine's failure */
+		if (rc && req->cancelled && req->cancelled(req->cancel_arg))
+			err_recode(e, ERR_REFUSED);
+	}
 	if (result && sql.len)
 		json_array_append_new(json_object_get(result, "sql"), json_string(sql.buf));
 	strbuf_release(&sql);

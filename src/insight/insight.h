@@ -65,6 +65,14 @@ struct insight_request {
 	int months;             /* forecast: months ahead; 0: to the end of this month */
 	bool backtest;          /* forecast: also measure the method's error */
 	int limit;              /* at most this many items; 0: the analysis' default */
+	/* What each statement may cost (insight_query): seconds (0: no limit),
+	 * bytes of its result (0: no cap), and cancelled(cancel_arg), asked
+	 * while it runs: true stops it and the analysis (the HTTP client
+	 * left); NULL: never. */
+	double timeout_seconds;
+	size_t max_result_bytes;
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 };
 
 /* A request with no scope, today's date unset (0) and defaults elsewhere. */

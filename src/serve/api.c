@@ -80,6 +80,8 @@ struct api *api_new(struct pool *en, const struct api_options *opt)
 	api->opt = *opt;
 	if (!api->opt.max_upload)
 		api->opt.max_upload = API_UPLOAD_DEFAULT;
+	if (!api->opt.max_statement)
+		api->opt.max_statement = SANDBOX_DEFAULT_MAX_TEXT;
 	api->started = time(NULL);
 	pthread_mutex_init(&api->lock, NULL);
 	api->routes = xcalloc(api_routes_count + 1, sizeof(*api->routes));
@@ -182,6 +184,15 @@ void api_handle(struct api *api, struct req *req, struct resp *resp)
 	strbuf_release(&allow);
 }
 
+/* /api/v1/sql's body: the statement as a JSON string, where quotes, line
+ * breaks and backslashes take two bytes, plus room for the other fields;
+ * the statement's own cap (413 statement_too_large) is api_sql's. */
+static uint64_t api_sql_body_limit(const struct api *api)
+{
+	uint64_t need = 2 * (uint64_t)api->opt.max_statement + 4096;
+	return need > API_JSON_MAX ? need : API_JSON_MAX;
+}
+
 uint64_t api_body_limit(struct api *api, const char *method, const char *path, bool *to_file, const char **route)
 {
 	*to_file = false;
@@ -191,6 +202,8 @@ uint64_t api_body_limit(struct api *api, const char *method, const char *path, b
 			continue;
 		*route = api_routes[i].pattern;
 		*to_file = api_routes[i].upload;
+		if (api_routes[i].handler == api_sql)
+			return api_sql_body_limit(api);
 		return api_routes[i].upload ? api->opt.max_upload : API_JSON_MAX;
 	}
 	return API_JSON_MAX;
@@ -351,6 +364,7 @@ int api_fail(struct resp *resp, const struct err *e)
 		{ ERR_DATABASE, 500, "internal" },
 		{ ERR_REFUSED, 400, "refused" },
 		{ ERR_NO_DATA, 503, "no_data" },
+		{ ERR_TOO_LARGE, 422, "limit_exceeded" },
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].code == e->code)
@@ -487,6 +501,8 @@ int api_insight(struct api *api, const struct req *req, struct resp *resp)
 		return -1;
 	q.backtest = backtest && (strcmp(backtest, "true") == 0 || flag == 1);
 	q.today = api_today_of(api, today);
+	q.cancelled = api_client_gone;
+	q.cancel_arg = (void *)req;
 	json_t *out;
 	struct err e = { 0 };
 	if (pool_insight(api->pool, &q, &out, &e))
@@ -513,8 +529,15 @@ int api_sql(struct api *api, const struct req *req, struct resp *resp)
 		return -1;
 	json_t *max = json_object_get(o, "max_rows");
 	size_t max_rows = json_is_integer(max) ? (size_t)json_integer_value(max) : SANDBOX_DEFAULT_MAX_ROWS;
-	int rc = pool_sql(api->pool, json_string_value(json_object_get(o, "sql")), max_rows, api_client_gone,
-			  (void *)req, &out, &e);
+	const char *sql = json_string_value(json_object_get(o, "sql"));
+	size_t len = strlen(sql);
+	if (len > api->opt.max_statement) {
+		json_decref(o);
+		return resp_field_error(resp, 413, "statement_too_large", "sql",
+					"the statement is %zu bytes, more than the limit of %zu (finq serve "
+					"--max-statement)", len, api->opt.max_statement);
+	}
+	int rc = pool_sql(api->pool, sql, max_rows, api_client_gone, (void *)req, &out, &e);
 	json_decref(o);
 	if (rc)
 		return api_fail(resp, &e);

@@ -36,6 +36,7 @@ struct api;
 struct api_options {
 	uint64_t max_upload; /* bytes of an upload; 0: API_UPLOAD_DEFAULT */
 	int default_today;   /* day number for questions without "today"; < 0: the clock */
+	size_t max_statement; /* bytes of /api/v1/sql's statement (413 past it); 0: SANDBOX_DEFAULT_MAX_TEXT */
 };
 
 struct api_route {
@@ -61,8 +62,10 @@ void api_handle(struct api *api, struct req *req, struct resp *resp);
  * POST"), appended to out; nothing when no route has that path. */
 void api_allow(const char *path, struct strbuf *out);
 /* The body a request may carry: max_upload into a file for an upload
- * route, API_JSON_MAX in memory otherwise; *route is the pattern of the
- * route for method and path (NULL: none). */
+ * route; for /api/v1/sql room for max_statement bytes of SQL written as
+ * JSON (api_sql_body_limit), at least API_JSON_MAX; API_JSON_MAX in memory
+ * otherwise; *route is the pattern of the route for method and path
+ * (NULL: none). */
 uint64_t api_body_limit(struct api *api, const char *method, const char *path, bool *to_file, const char **route);
 /* Count a finished request for /metrics and /stats (route NULL: unmatched). */
 void api_record(struct api *api, const char *route, int status, double seconds);

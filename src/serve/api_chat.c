@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,7 @@ struct chat_job {
 	char actor[sizeof(((struct req *)0)->actor)]; /* the token's name, for the new conversation's owner */
 	char *client;
 	struct resp_sink *sink;
-	bool gone; /* the client left */
+	atomic_bool gone; /* the client left (also read by the query's guard thread) */
 };
 
 /* Write one event (stolen) as a line. */
@@ -106,11 +107,22 @@ static void on_rows(void *arg, const json_t *columns, const json_t *rows)
 	emit(arg, json_pack("{s:s, s:O, s:O}", "event", "rows", "columns", (json_t *)columns, "rows", (json_t *)rows));
 }
 
+/* The stream's query stops when its client has gone: a write failed, or
+ * the connection closed while the query runs between two events. */
+static bool chat_job_gone(void *arg)
+{
+	struct chat_job *job = arg;
+	if (!job->gone && job->sink->client_gone && job->sink->client_gone(job->sink))
+		job->gone = true;
+	return job->gone;
+}
+
 static int chat_stream_run(void *arg, struct resp_sink *sink)
 {
 	struct chat_job *job = arg;
 	struct pool_events ev = { on_understood, on_sql, on_rows, job };
-	struct pool_question q = { .text = job->question, .conversation_id = job->conversation_id, .today = job->today };
+	struct pool_question q = { .text = job->question, .conversation_id = job->conversation_id, .today = job->today,
+				   .cancelled = chat_job_gone, .cancel_arg = job };
 	struct err e = { 0 };
 	json_t *answer;
 	job->sink = sink;

@@ -492,6 +492,11 @@ static enum MHD_Result collect_kv(void *cls, enum MHD_ValueKind kind, const char
 
 struct stream_run {
 	int fds[2]; /* [0]: MHD reads, [1]: the producer writes */
+	/* A duplicate of the client's socket, for sink_client_gone: the
+	 * producer outlives the handler's struct req, and a number of our own
+	 * cannot be closed and reused by another connection meanwhile. -1:
+	 * none. */
+	int client_fd;
 	pthread_t thread;
 	int (*stream)(void *arg, struct resp_sink *sink);
 	void (*stream_free)(void *arg);
@@ -514,10 +519,18 @@ static int sink_write(struct resp_sink *sink, const void *data, size_t n)
 	return 0;
 }
 
+static bool socket_peer_gone(int fd);
+
+static bool sink_client_gone(struct resp_sink *sink)
+{
+	struct stream_run *run = sink->arg;
+	return run->client_fd >= 0 && socket_peer_gone(run->client_fd);
+}
+
 static void *stream_main(void *arg)
 {
 	struct stream_run *run = arg;
-	struct resp_sink sink = { sink_write, run };
+	struct resp_sink sink = { sink_write, run, sink_client_gone };
 	run->stream(run->arg, &sink);
 	shutdown(run->fds[1], SHUT_WR);
 	return NULL;
@@ -546,16 +559,19 @@ static void stream_end(void *cls)
 	pthread_join(run->thread, NULL);
 	close(run->fds[0]);
 	close(run->fds[1]);
+	if (run->client_fd >= 0)
+		close(run->client_fd);
 	if (run->stream_free)
 		run->stream_free(run->arg);
 	free(run);
 }
 
-/* Start the producer of resp's stream; NULL when it cannot start (the
- * stream is then freed). */
-static struct stream_run *stream_start(struct resp *resp)
+/* Start the producer of resp's stream for req's client; NULL when it
+ * cannot start (the stream is then freed). */
+static struct stream_run *stream_start(struct resp *resp, const struct req *req)
 {
 	struct stream_run *run = xcalloc(1, sizeof(*run));
+	run->client_fd = req->has_client_socket ? fcntl(req->client_socket, F_DUPFD_CLOEXEC, 0) : -1;
 	run->stream = resp->stream;
 	run->stream_free = resp->stream_free;
 	run->arg = resp->stream_arg;
@@ -570,6 +586,8 @@ static struct stream_run *stream_start(struct resp *resp)
 	}
 	return run;
 fail:
+	if (run->client_fd >= 0)
+		close(run->client_fd);
 	if (run->stream_free)
 		run->stream_free(run->arg);
 	free(run);
@@ -585,7 +603,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *con, struct conn_req *r,
 	if (srv->cfg.app.decorate)
 		srv->cfg.app.decorate(srv->cfg.app.arg, &r->req, resp);
 	if (resp->stream) {
-		struct stream_run *run = stream_start(resp);
+		struct stream_run *run = stream_start(resp, &r->req);
 		if (run)
 			mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, run, stream_end);
 		else
@@ -657,18 +675,22 @@ static enum MHD_Result answer(struct MHD_Connection *con, struct conn_req *r)
 }
 
 /* Nobody else reads the socket meanwhile: with a thread per connection,
- * its thread is the one running the handler. */
-bool req_client_gone(const struct req *r)
+ * its thread is the one running the handler, or, for a stream, waiting
+ * in stream_read for the producer that asks. */
+static bool socket_peer_gone(int fd)
 {
-	if (!r->has_client_socket)
-		return false;
-	struct pollfd p = { .fd = r->client_socket, .events = POLLIN | POLLRDHUP };
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
 	if (poll(&p, 1, 0) <= 0)
 		return false;
 	if (p.revents & (POLLHUP | POLLERR | POLLRDHUP | POLLNVAL))
 		return true;
 	char c;
-	return (p.revents & POLLIN) && recv(r->client_socket, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+	return (p.revents & POLLIN) && recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+bool req_client_gone(const struct req *r)
+{
+	return r->has_client_socket && socket_peer_gone(r->client_socket);
 }
 
 /* The peer's address as text into r->client ("" when unknown). */

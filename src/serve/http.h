@@ -82,10 +82,13 @@ const char *req_param(const struct req *r, const char *name);
 bool req_client_gone(const struct req *r);
 
 /* Where a streamed response writes; write returns 0, or -1 once the
- * client has gone (the producer may stop early). */
+ * client has gone (the producer may stop early). client_gone says, while
+ * the producer works between writes, whether the client has closed its
+ * connection (as req_client_gone); NULL (a test's sink): never. */
 struct resp_sink {
 	int (*write)(struct resp_sink *sink, const void *data, size_t n);
 	void *arg;
+	bool (*client_gone)(struct resp_sink *sink);
 };
 
 /* What a handler answers. */

@@ -492,13 +492,16 @@ enum err_status server_run(const struct server_options *opt)
 		.memory_limit = opt->memory_limit,
 		.slots = opt->workers,
 		.statement_timeout = opt->timeout,
+		.max_statement_bytes = opt->max_statement,
+		.max_result_bytes = opt->max_result,
 	};
 	if (pool_open(&en, &ecfg, &e)) {
 		rc = server_fail(&e, ERR_DATABASE);
 		close(fd);
 		goto out;
 	}
-	struct api_options aopt = { .max_upload = opt->max_upload, .default_today = opt->default_today };
+	struct api_options aopt = { .max_upload = opt->max_upload, .default_today = opt->default_today,
+				    .max_statement = opt->max_statement };
 	srv.api = api_new(en, &aopt);
 	struct http_config hcfg = {
 		.listen_fd = fd,

@@ -59,6 +59,11 @@ struct server_options {
 	const char *tls_cert;     /* PEM certificate (chain) file for https, or NULL; both or neither */
 	const char *tls_key;      /* PEM private key file for https, or NULL */
 	unsigned conversation_ttl; /* days a conversation is kept after its last change; 0: for ever */
+	/* caps on a statement, /api/v1/sql's and the generated ones alike:
+	 * its text in bytes and its result in bytes (sandbox.h); 0: the
+	 * sandbox's defaults (64 KiB, 64 MB), as `finq sql` */
+	size_t max_statement;
+	size_t max_result;
 };
 
 #define SERVER_RATE_LIMIT_DEFAULT 600

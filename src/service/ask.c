@@ -176,6 +176,21 @@ static bool year_written(const struct parse_result *parsed)
 	return false;
 }
 
+/* The sandbox's limits on a statement generated for ctx (the server's
+ * --timeout, --max-statement, --max-result; its client's cancel). */
+static struct sandbox_limits ask_limits(const struct ask_context *ctx, size_t max_rows)
+{
+	struct sandbox_limits limits = {
+		.max_rows = max_rows,
+		.timeout_seconds = ctx->timeout_seconds,
+		.max_text_bytes = ctx->max_text_bytes,
+		.max_result_bytes = ctx->max_result_bytes,
+		.cancelled = ctx->cancelled,
+		.cancel_arg = ctx->cancel_arg,
+	};
+	return limits;
+}
+
 /* The total of the period before the plan's range, for "up 4% from ...":
  * of the same days when the range is loaded only in part, none when the
  * period before is not all loaded (periods_previous); why says so. */
@@ -193,8 +208,7 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	struct table t;
 	table_init(&t);
 	struct err ignored = { 0 };
-	struct sandbox_limits limits = { .max_rows = 1, .timeout_seconds = ctx->timeout_seconds,
-					 .cancelled = ctx->cancelled, .cancel_arg = ctx->cancel_arg };
+	struct sandbox_limits limits = ask_limits(ctx, 1);
 	bool ok = sqlgen_build_on(&prev, ctx->dialect, ctx->summaries, &sql) == 0 &&
 		  sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored) == 0 && t.nrows == 1 &&
 		  table_at(&t, 0, 0)->kind != CELL_NULL;
@@ -210,7 +224,8 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	return ok;
 }
 
-/* What every request for an analysis of ctx's data starts from. */
+/* What every request for an analysis of ctx's data starts from: its
+ * statements run under the context's time limit, result cap and cancel. */
 static void insight_request_start(struct ask_context *ctx, int today, struct insight_request *req)
 {
 	insight_request_init(req);
@@ -219,6 +234,10 @@ static void insight_request_start(struct ask_context *ctx, int today, struct ins
 	req->state = ctx->state;
 	req->today = today;
 	req->currency = ctx->currency;
+	req->timeout_seconds = ctx->timeout_seconds;
+	req->max_result_bytes = ctx->max_result_bytes ? ctx->max_result_bytes : SANDBOX_DEFAULT_MAX_RESULT;
+	req->cancelled = ctx->cancelled;
+	req->cancel_arg = ctx->cancel_arg;
 }
 
 void ask_insight_request(struct ask_context *ctx, int today, const char *words, struct insight_request *req)
@@ -463,8 +482,7 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	int rc = 0;
 	bool runs = sqlgen_build_on(p, ctx->dialect, ctx->summaries, &sql) == 0;
 	if (runs) {
-		struct sandbox_limits limits = { .max_rows = ctx->max_rows, .timeout_seconds = ctx->timeout_seconds,
-						 .cancelled = ctx->cancelled, .cancel_arg = ctx->cancel_arg };
+		struct sandbox_limits limits = ask_limits(ctx, ctx->max_rows);
 		if (sandbox_query(ctx->db, sql.buf, &limits, &t, e)) {
 			rc = err_prefix(e, "the query failed");
 			goto out;

@@ -36,6 +36,8 @@ struct ask_context {
 	bool vocab_loaded;
 	double timeout_seconds;
 	size_t max_rows;
+	size_t max_text_bytes;   /* a generated statement's cap; 0: SANDBOX_DEFAULT_MAX_TEXT */
+	size_t max_result_bytes; /* its result's cap; 0: SANDBOX_DEFAULT_MAX_RESULT */
 	/* asked while a query runs; true interrupts it (the HTTP client left);
 	 * NULL: never. Set per request by pool.c. */
 	bool (*cancelled)(void *arg);

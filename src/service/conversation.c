@@ -74,6 +74,19 @@ static int answer_turn(struct ask_context *ctx, const struct parse_result *parse
 	return 0;
 }
 
+/* The status a failed turn keeps: a statement past a cap (serve
+ * --max-statement, --max-result) and one refused or stopped (its time
+ * limit, its client gone) are the request's doing and say so (the API's
+ * 422 and 400, exit 5); anything else is the engine's. */
+static enum err_status turn_failure_status(enum err_status code)
+{
+	static const enum err_status kept[] = { ERR_TOO_LARGE, ERR_REFUSED };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (code == kept[i])
+			return code;
+	return ERR_DATABASE;
+}
+
 int conversation_turn(struct ask_context *ctx, struct state *st, const char *conv, const char *question, int today,
 		      struct ask_previous *prev, const struct conversation_hooks *h, json_t **answer, struct err *e)
 {
@@ -108,7 +121,7 @@ int conversation_turn(struct ask_context *ctx, struct state *st, const char *con
 				  now_ms() - started, NULL, &ignored);
 		if (h && h->outcome)
 			h->outcome(h->arg, STATE_OUTCOME_FAILED);
-		err_recode(e, ERR_DATABASE);
+		err_recode(e, turn_failure_status(e->code));
 		goto out;
 	}
 	if (h && h->rows)

@@ -64,6 +64,7 @@ struct pool {
 	char *db_path;
 	char *memory_limit;
 	double statement_timeout;
+	size_t max_statement_bytes, max_result_bytes; /* 0: the sandbox's defaults */
 	int duckdb_threads;
 
 	pthread_rwlock_t data_lock;
@@ -234,6 +235,8 @@ static int slot_open_data(struct pool *en, struct pool_slot *s, struct err *e)
 		goto fail;
 	s->ctx_ready = true;
 	s->ctx.timeout_seconds = en->statement_timeout;
+	s->ctx.max_text_bytes = en->max_statement_bytes;
+	s->ctx.max_result_bytes = en->max_result_bytes;
 	s->ctx.state = s->state; /* the knowledge base, for the analyses */
 	if (conversation_add_aliases(s->state, &s->ctx, e))
 		goto fail;
@@ -309,6 +312,8 @@ int pool_open(struct pool **out, const struct pool_config *cfg, struct err *e)
 	en->slots = xcalloc(en->nslots, sizeof(*en->slots));
 	en->cache_max = cfg->cache_entries ? cfg->cache_entries : POOL_CACHE_DEFAULT;
 	en->statement_timeout = cfg->statement_timeout > 0 ? cfg->statement_timeout : SANDBOX_DEFAULT_TIMEOUT;
+	en->max_statement_bytes = cfg->max_statement_bytes;
+	en->max_result_bytes = cfg->max_result_bytes;
 	en->cache = xcalloc(en->cache_max, sizeof(*en->cache));
 	*out = NULL;
 
@@ -541,6 +546,8 @@ int pool_insight(struct pool *en, const struct pool_insight_query *q, json_t **o
 		req.months = q->months;
 		req.backtest = q->backtest;
 		req.limit = q->limit;
+		req.cancelled = q->cancelled;
+		req.cancel_arg = q->cancel_arg;
 		if (in->run(&req, out, e)) {
 			/* Nothing to analyse for the request (no such resource, no
 			 * data in the range) is the thing asked for not being there:
@@ -594,6 +601,8 @@ int pool_sql(struct pool *en, const char *sql, size_t max_rows, bool (*cancelled
 	if (pool_acquire(en, true, &s, e))
 		return -1;
 	struct sandbox_limits limits = { .max_rows = max_rows, .timeout_seconds = en->statement_timeout,
+					 .max_text_bytes = en->max_statement_bytes,
+					 .max_result_bytes = en->max_result_bytes,
 					 .cancelled = cancelled, .cancel_arg = cancel_arg };
 	struct table t;
 	table_init(&t);

@@ -30,7 +30,8 @@
  * Errors: 0 / -1 with e->code a status (err.h) the API maps to an HTTP status:
  * ERR_NO_DATA (no data loaded), ERR_FAILED (an unknown conversation or
  * message), ERR_USAGE (a bad argument), ERR_REFUSED (SQL refused by the
- * sandbox), ERR_BAD_INPUT (an upload that cannot be loaded; the data is
+ * sandbox, timed out, or stopped because the client left), ERR_TOO_LARGE
+ * (a statement or its result past a cap: pool_config), ERR_BAD_INPUT (an upload that cannot be loaded; the data is
  * unchanged), ERR_DATABASE (the database or the state store failed).
  */
 #ifndef FINQ_POOL_H
@@ -57,6 +58,10 @@ struct pool_config {
 	int slots;                /* concurrent requests on the data; 0: twice the CPUs, at least 4 */
 	size_t cache_entries;     /* 0: POOL_CACHE_DEFAULT */
 	double statement_timeout; /* seconds a statement (SQL, a question's) may run; 0: SANDBOX_DEFAULT_TIMEOUT */
+	/* caps on a statement's text and its result, SQL and generated alike
+	 * (sandbox.h; past them: ERR_TOO_LARGE); 0: the sandbox's defaults */
+	size_t max_statement_bytes;
+	size_t max_result_bytes;
 };
 
 /* Outcomes of answers, as counted for /metrics. */
@@ -129,6 +134,10 @@ struct pool_insight_query {
 	int months;        /* forecast: months ahead; 0: to the end of this month */
 	bool backtest;     /* forecast: also measure the method's error */
 	int limit;         /* at most this many findings; 0: the analysis' default */
+	/* asked while its statements run; true stops the analysis (the
+	 * client left); NULL: never */
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 };
 
 /*

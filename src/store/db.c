@@ -6,6 +6,7 @@
  */
 #include "db.h"
 #include "engine.h"
+#include "spill.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -28,70 +29,12 @@ static int set_option(duckdb_config cfg, const char *name, const char *value, st
 	return 0;
 }
 
-/*
- * The parent of the sandbox's spill folders: made private if missing;
- * refused when it is a symlink (a planted one would point DuckDB's
- * temp files, which the sandbox may read, anywhere), not a folder or not
- * ours. Returns 0, 1 when it cannot be made here (a read-only folder:
- * use $TMPDIR), -1 when refused.
- */
-static int temp_parent_check(const char *dir, struct err *e)
+/* Empty and remove the sandbox's spill folder and drop its owner lock. */
+static void temp_dir_remove(struct db *db)
 {
-	struct stat st;
-	if (lstat(dir, &st) != 0) {
-		if (errno != ENOENT)
-			return 1;
-		if (mkdir(dir, 0700) != 0)
-			return errno == EEXIST ? temp_parent_check(dir, e) : 1;
-		return 0;
-	}
-	if (S_ISLNK(st.st_mode))
-		return err_set(e, "refusing the temp folder '%s': it is a symbolic link", dir);
-	if (!S_ISDIR(st.st_mode))
-		return err_set(e, "refusing the temp folder '%s': it is not a folder", dir);
-	if (st.st_uid != geteuid())
-		return err_set(e, "refusing the temp folder '%s': it belongs to another user", dir);
-	if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
-		return err_set(e, "cannot make the temp folder '%s' private: %s", dir, strerror(errno));
-	return 0;
-}
-
-/* A fresh private (0700) spill folder for one sandboxed open: inside
- * "<db>.tmp", or in $TMPDIR where that cannot be made. */
-static char *sandbox_temp_dir(const char *db_path, struct err *e)
-{
-	if (db_path) {
-		char *parent = xasprintf("%s.tmp", db_path);
-		int verdict = temp_parent_check(parent, e);
-		char *dir = verdict == 0 ? xasprintf("%s/sandbox-XXXXXX", parent) : NULL;
-		free(parent);
-		if (verdict < 0)
-			return NULL;
-		if (dir && mkdtemp(dir))
-			return dir;
-		free(dir);
-	}
-	const char *tmp = getenv("TMPDIR");
-	char *dir = xasprintf("%s/finq-sandbox-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(dir))
-		return dir;
-	err_set(e, "cannot make a temp folder '%s': %s", dir, strerror(errno));
-	free(dir);
-	return NULL;
-}
-
-/* Empty and remove a spill folder; links are removed, never followed. */
-static void temp_dir_remove(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *ent;
-		while ((ent = readdir(d)))
-			if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
-				unlinkat(dirfd(d), ent->d_name, 0);
-		closedir(d);
-	}
-	rmdir(dir);
+	struct spill_dir d = { db->temp_dir, db->temp_lock_fd };
+	spill_dir_remove(&d);
+	db->temp_dir = NULL;
 }
 
 /* DB_SANDBOX_MEMORY_SHARE of physical memory, as DuckDB reads a size. */
@@ -115,8 +58,11 @@ static int set_sandbox_options(duckdb_config config, struct db *db, const struct
 		if (set_option(config, "memory_limit", memory, e))
 			return -1;
 	}
-	if (!(db->temp_dir = sandbox_temp_dir(cfg->path, e)))
+	struct spill_dir spill;
+	if (spill_dir_make(&spill, cfg->path, e))
 		return -1;
+	db->temp_dir = spill.path;
+	db->temp_lock_fd = spill.lock_fd;
 	return set_option(config, "temp_directory", db->temp_dir, e) ||
 	       set_option(config, "max_temp_directory_size", DB_SANDBOX_MAX_SPILL, e) ||
 	       set_option(config, "enable_external_access", "false", e) ||
@@ -166,11 +112,8 @@ int db_open(struct db *db, const struct db_config *cfg, struct err *e)
 	rc = 0;
 out:
 	duckdb_destroy_config(&config);
-	if (rc && db->temp_dir) {
-		temp_dir_remove(db->temp_dir);
-		free(db->temp_dir);
-		db->temp_dir = NULL;
-	}
+	if (rc && db->temp_dir)
+		temp_dir_remove(db);
 	return rc;
 }
 
@@ -188,10 +131,8 @@ void db_close(struct db *db)
 		duckdb_disconnect(&db->con);
 	if (db->handle)
 		duckdb_close(&db->handle);
-	if (db->temp_dir) {
-		temp_dir_remove(db->temp_dir);
-		free(db->temp_dir);
-	}
+	if (db->temp_dir)
+		temp_dir_remove(db);
 	memset(db, 0, sizeof(*db));
 }
 
@@ -697,8 +638,9 @@ enum db_guard_verdict db_guard_stop(struct db_guard *g)
 int db_guard_fail(enum db_guard_verdict v, double timeout_seconds, struct err *e)
 {
 	if (v == DB_GUARD_CANCELLED)
-		return err_set(e, "statement cancelled: the client went away");
-	return err_set(e, "statement cancelled: it took longer than the time limit of %g s", timeout_seconds);
+		return err_set_code(e, ERR_REFUSED, "statement cancelled: the client went away");
+	return err_set_code(e, ERR_REFUSED, "statement cancelled: it took longer than the time limit of %g s",
+			    timeout_seconds);
 }
 
 static double now_seconds(void)
@@ -752,7 +694,7 @@ int db_run_prepared(struct db *db, duckdb_prepared_statement stmt,
 	}
 	have_result = true;
 	if (out && db_result_to_table(&res, out, opt->max_rows, opt->max_result_bytes)) {
-		err_set_code(e, ERR_REFUSED, DB_RESULT_TOO_LARGE, (double)opt->max_result_bytes / (1 << 20));
+		err_set_code(e, ERR_TOO_LARGE, DB_RESULT_TOO_LARGE, (double)opt->max_result_bytes / (1 << 20));
 		goto out;
 	}
 	/* A streaming result can still fail while its chunks are fetched. */

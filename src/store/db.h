@@ -25,6 +25,7 @@ struct db {
 	duckdb_connection con;
 	bool read_only;
 	char *temp_dir; /* the sandbox's private spill folder, removed at close; NULL otherwise */
+	int temp_lock_fd; /* its owner file, locked while it is in use (spill.h); set with temp_dir */
 	/* an engine other than the embedded DuckDB that the cost data's
 	 * queries go to (engine.h); NULL: this DuckDB file */
 	const struct db_engine *engine;
@@ -116,7 +117,8 @@ struct db_guard *db_guard_start(struct db *db, double timeout_seconds, bool (*ca
 bool db_guard_fired(struct db_guard *g);
 /* Stop and free it (NULL is fine); says whether and why it fired. */
 enum db_guard_verdict db_guard_stop(struct db_guard *g);
-/* The message for a statement the guard stopped. */
+/* The message for a statement the guard stopped, with ERR_REFUSED (the
+ * API's 400 refused, exit 5) whoever ran it. */
 int db_guard_fail(enum db_guard_verdict v, double timeout_seconds, struct err *e);
 
 #endif

@@ -95,15 +95,15 @@ static int check_cost(const char *sql, const struct sandbox_limits *limits, stru
 	size_t max_text = limits->max_text_bytes ? limits->max_text_bytes : SANDBOX_DEFAULT_MAX_TEXT;
 	size_t len = strlen(sql);
 	if (len > max_text)
-		return err_set_code(e, ERR_REFUSED, "refused: the statement is %zu bytes, more than the limit of %zu",
+		return err_set_code(e, ERR_TOO_LARGE, "refused: the statement is %zu bytes, more than the limit of %zu",
 				    len, max_text);
 	struct sqlcost cost;
 	sqlcost_measure(sql, &cost);
 	if (cost.ctes > SANDBOX_MAX_CTES)
-		return err_set_code(e, ERR_REFUSED, "refused: the statement names %zu subqueries (WITH ... AS), "
+		return err_set_code(e, ERR_TOO_LARGE, "refused: the statement names %zu subqueries (WITH ... AS), "
 				    "more than the limit of %d", cost.ctes, SANDBOX_MAX_CTES);
 	if (cost.max_depth > SANDBOX_MAX_DEPTH)
-		return err_set_code(e, ERR_REFUSED, "refused: the statement nests parentheses %zu deep, more than "
+		return err_set_code(e, ERR_TOO_LARGE, "refused: the statement nests parentheses %zu deep, more than "
 				    "the limit of %d", cost.max_depth, SANDBOX_MAX_DEPTH);
 	return 0;
 }
@@ -128,7 +128,7 @@ int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *l
 			.cancel_arg = limits->cancel_arg,
 		};
 		if (db->engine->run(db->engine_state, sql, &opt, out, e))
-			return err_recode(e, ERR_REFUSED);
+			return err_recode(e, e->code == ERR_TOO_LARGE ? ERR_TOO_LARGE : ERR_REFUSED);
 		return 0;
 	}
 	/* from here on: parsing and constant folding can take long too */
@@ -167,7 +167,8 @@ int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *l
 		.max_result_bytes = limits->max_result_bytes ? limits->max_result_bytes : SANDBOX_DEFAULT_MAX_RESULT,
 	};
 	if (db_run_prepared(db, stmt, &opt, out, e)) {
-		e->code = ERR_REFUSED;
+		if (e->code != ERR_TOO_LARGE) /* the result's cap keeps its own status */
+			e->code = ERR_REFUSED;
 		goto out;
 	}
 	rc = 0;

@@ -37,7 +37,9 @@ struct sandbox_limits {
 int sandbox_open(struct db *db, const char *path, const char *memory_limit, int threads,
 		 struct err *e);
 /* Check and run one statement; rows go to *out (initialised by the caller).
- * A refused statement fails with ERR_REFUSED and a message saying why. */
+ * A statement past a cap (its text, WITH entries, nesting, the bytes of
+ * its result) fails with ERR_TOO_LARGE, any other refused, timed-out or
+ * cancelled one with ERR_REFUSED, each with a message saying why. */
 int sandbox_query(struct db *db, const char *sql, const struct sandbox_limits *limits,
 		  struct table *out, struct err *e);
 

@@ -1,7 +1,8 @@
 # http.sh: helpers for the scripts that drive the real `finq serve` over
 # HTTP (api.sh, auth.sh, insights_api.sh). Sourced after lib.sh, so not in
 # run.sh's list. Uses $WORK, $FINQ and $TODAY (a --today for the server
-# when set); LOG is the servers' stderr ($WORK/serve.log by default).
+# when set); LOG is the servers' stderr ($WORK/serve.log by default);
+# FINQ_TEST_PORTS="LOW-HIGH" keeps the servers' ports in that range.
 #
 #   start_server DB [serve options...]   on a free loopback port; BASE is its URL
 #   stop_server                          SIGTERM and wait; SERVER_RC is its status
@@ -40,8 +41,24 @@ stop_server() {
 trap 'stop_server; eval "$lib_trap"' EXIT
 trap 'exit 130' INT TERM
 
+# Any free port, or one from $FINQ_TEST_PORTS ("19500-19599") when set:
+# sessions that share a machine give each its own range.
 free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+	python3 -c '
+import random, socket, sys
+lo, _, hi = sys.argv[1].partition("-")
+ports = list(range(int(lo), int(hi) + 1)) if lo else [0]
+random.shuffle(ports)
+for p in ports:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+        print(s.getsockname()[1])
+        break
+    except OSError:
+        continue
+    finally:
+        s.close()' "${FINQ_TEST_PORTS:-}"
 }
 
 # Reached at 127.0.0.1 whatever --host says.

@@ -389,7 +389,7 @@ static void test_chat_stream(void **state)
 	assert_non_null(c.resp.stream);
 	struct collect out;
 	strbuf_init(&out.sb, 0);
-	struct resp_sink sink = { collect_write, &out };
+	struct resp_sink sink = { collect_write, &out, NULL };
 	assert_int_equal(c.resp.stream(c.resp.stream_arg, &sink), 0);
 	static const char *const events[] = { "understood", "sql", "rows", "answer" };
 	char *save = NULL, *line = strtok_r(out.sb.buf, "\n", &save);
@@ -1010,6 +1010,51 @@ static void test_sql_client_gone(void **state)
 	close(pair[0]);
 }
 
+/* An analysis whose client has gone stops before its first statement:
+ * 400 refused (before: it ran every statement for nobody). */
+static void test_insight_client_gone(void **state)
+{
+	(void)state;
+	int pair[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+	close(pair[1]);
+	struct req req = { .method = "GET", .path = "/api/v1/insights/recommend", .client_socket = pair[0],
+			   .has_client_socket = true };
+	struct call c = { 0 };
+	resp_init(&c.resp);
+	api_handle(fx->api, &req, &c.resp);
+	c.json = json_loadb(c.resp.body.buf, c.resp.body.len, 0, NULL);
+	assert_int_equal(c.resp.status, 400);
+	assert_string_equal(error_code(&c), "refused");
+	assert_contains(json_string_value(json_object_get(json_object_get(c.json, "error"), "message")),
+			"the client went away");
+	call_done(&c);
+	close(pair[0]);
+}
+
+static bool sink_gone(struct resp_sink *sink)
+{
+	(void)sink;
+	return true;
+}
+
+/* A stream whose sink says its client has gone stops: the events before
+ * the analysis may go out, no answer does. */
+static void test_chat_stream_client_gone(void **state)
+{
+	struct call c = { 0 };
+	(void)state;
+	call(fx->api, &c, "POST", "/api/v1/chat/stream", "{\"message\": \"how can I save money\"}");
+	assert_int_equal(c.resp.status, 200);
+	struct collect out;
+	strbuf_init(&out.sb, 0);
+	struct resp_sink sink = { collect_write, &out, sink_gone };
+	assert_int_equal(c.resp.stream(c.resp.stream_arg, &sink), -1);
+	assert_not_contains(out.sb.buf, "\"event\":\"answer\"");
+	strbuf_release(&out.sb);
+	call_done(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1028,6 +1073,9 @@ int main(void)
 		cmocka_unit_test(test_web),
 		cmocka_unit_test(test_cache_and_load),
 		cmocka_unit_test(test_summary_service_names),
+		/* after test_health_and_metrics: a stopped turn counts as "failed" */
+		cmocka_unit_test(test_insight_client_gone),
+		cmocka_unit_test(test_chat_stream_client_gone),
 		cmocka_unit_test(test_no_data), /* last: it unloads the data */
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -134,7 +134,7 @@ static void test_sandbox_caps(void **state)
 		strbuf_addch(&sb, 'x');
 	strbuf_addstr(&sb, "'");
 	assert_int_equal(query(&f->db, sb.buf, &limits, &e), -1);
-	assert_int_equal(e.code, ERR_REFUSED);
+	assert_int_equal(e.code, ERR_TOO_LARGE);
 	assert_contains(e.msg, "more than the limit of 65536");
 	limits.max_text_bytes = 10;
 	assert_int_equal(query(&f->db, "SELECT 12345", &limits, &e), -1);
@@ -148,7 +148,7 @@ static void test_sandbox_caps(void **state)
 	limits.max_text_bytes = sb.len;
 	memset(&e, 0, sizeof(e));
 	assert_int_equal(query(&f->db, sb.buf, &limits, &e), -1);
-	assert_int_equal(e.code, ERR_REFUSED);
+	assert_int_equal(e.code, ERR_TOO_LARGE);
 	assert_contains(e.msg, "5000 subqueries");
 	limits.max_text_bytes = 0;
 
@@ -160,13 +160,14 @@ static void test_sandbox_caps(void **state)
 	for (int i = 0; i < 100; i++)
 		strbuf_addch(&sb, ')');
 	assert_int_equal(query(&f->db, sb.buf, &limits, &e), -1);
+	assert_int_equal(e.code, ERR_TOO_LARGE); /* the API's 422 limit_exceeded */
 	assert_contains(e.msg, "nests parentheses 100 deep");
 	strbuf_release(&sb);
 
 	/* 100 values of 1 MB: past a 10 MB cap */
 	limits.max_result_bytes = 10u << 20;
 	assert_int_equal(query(&f->db, "SELECT repeat('x', 1000000) FROM range(100)", &limits, &e), -1);
-	assert_int_equal(e.code, ERR_REFUSED);
+	assert_int_equal(e.code, ERR_TOO_LARGE);
 	assert_contains(e.msg, "larger than 10 MB");
 	assert_int_equal(query(&f->db, "SELECT repeat('x', 1000) FROM range(100)", &limits, &e), 0);
 	limits.max_result_bytes = 0;
