@@ -669,8 +669,6 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM costs WHERE load_id = %lld", (long long)load_id);
 	if (db_query_int(st->db, sql, &rows, e))
 		goto fail;
-	if (db_exec(st->db, schema_vocabulary_sql, e))
-		goto fail;
 	rep->seconds = now_seconds() - st->started;
 	snprintf(sql, sizeof(sql), "INSERT INTO loads VALUES (%lld, now()::TIMESTAMP, %d, %lld, %lld, %.6f)",
 		 (long long)load_id, rep->files, (long long)rows, (long long)replaced, rep->seconds);
@@ -692,7 +690,9 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 		if (rc)
 			goto fail;
 	}
-	if (db_exec(st->db, schema_summaries_sql, e) || db_exec(st->db, "COMMIT", e))
+	/* the vocabulary reads the summaries */
+	if (db_exec(st->db, schema_summaries_sql, e) || db_exec(st->db, schema_vocabulary_sql, e) ||
+	    db_exec(st->db, "COMMIT", e))
 		goto fail;
 	if (notes) {
 		if (st->opt->progress && isatty(STDERR_FILENO))
