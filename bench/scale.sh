@@ -9,8 +9,9 @@
 #   size        the database on disk against the Parquet file
 #   server      first answers of `finq serve` (every question distinct: no
 #               cache hit), p50 and p99, for column and tag questions
-#   bare SQL    the same questions' SQL run over the line items through
-#               POST /api/v1/sql in the same warm server: the ratio to finq
+#   bare SQL    the same questions' SQL over the line items (as finq writes
+#               it with FINQ_SUMMARIES=off) run through POST /api/v1/sql in
+#               the same warm server: the ratio to finq
 #   one-shot    `finq ask` processes, start to exit, median
 # A benchmark, not a test: it asserts nothing about time. The machine's
 # load average is printed first and last: figures on a busy machine are
@@ -93,7 +94,7 @@ for _ in $(seq 1 600); do
 	sleep 0.1
 done
 python3 - "http://127.0.0.1:$port" "$TODAY" "$DB" "$FINQ" <<'PY'
-import json, subprocess, sys, time, urllib.error, urllib.request
+import json, os, subprocess, sys, time, urllib.error, urllib.request
 base, today, db, finq = sys.argv[1:5]
 errors = []
 def post(path, body):
@@ -142,10 +143,15 @@ for name, qs in (("column", column), ("tag", tag)):
 allt = res["column"][0] + res["tag"][0]
 print(f"server first answers, all: p50 {pct(allt, .5):.1f} ms, p99 {pct(allt, .99):.1f} ms")
 print(f"tag/column p50 ratio: {pct(res['tag'][0], .5) / pct(res['column'][0], .5):.2f}")
+# the line-item SQL of each question: what finq writes without its
+# summaries (a tag summary's SQL names columns the line items lack)
 bare = []
-for sql in res["column"][1] + res["tag"][1]:
-    for t in ("costs_day_detail", "costs_day"):
-        sql = sql.replace("FROM " + t + "\n", "FROM costs\n")
+for q in column + tag:
+    out = subprocess.run([finq, "--db", db, "--today", today, "ask", "--json", q], capture_output=True, text=True,
+                         env=dict(os.environ, FINQ_SUMMARIES="off")).stdout
+    sql = json.loads(out).get("sql") if out.strip() else None
+    if not sql:
+        continue
     _, ms = post("/api/v1/sql", {"sql": sql})
     bare.append(ms)
 print(f"bare SQL on the line items, same questions: p50 {pct(bare, .5):.1f} ms, p99 {pct(bare, .99):.1f} ms; "

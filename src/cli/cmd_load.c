@@ -15,8 +15,8 @@
 static void load_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: finq load [--header-from FILE] [--max-line-size BYTES] [--no-progress] [--json]\n"
-		"                 PATH...\n\n"
+		"usage: finq load [--header-from FILE] [--max-line-size BYTES] [--progress | --no-progress]\n"
+		"                 [--json] PATH...\n\n"
 		"Loads AWS CUR 1.0 / 2.0 (CSV, CSV.gz, Parquet, Athena layouts), FOCUS 1.0-1.2\n"
 		"and Azure cost-details exports into the database. PATH may be a file, a\n"
 		"folder (read recursively) or a glob. The format is read from the content.\n"
@@ -29,6 +29,8 @@ static void load_usage(FILE *out)
 		"  --header-from FILE  header for Athena TEXTFILE exports written without one\n"
 		"  --max-line-size BYTES\n"
 		"                      longest line a CSV may have (default 2097152, 2 MB)\n"
+		"  --progress          progress (share done, rows/s, time left) on stderr even when\n"
+		"                      it is not a terminal: a line a second\n"
 		"  --no-progress       no progress line, even on a terminal\n");
 }
 
@@ -38,6 +40,7 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 		{ "header-from", required_argument, NULL, 'H' },
 		{ "max-line-size", required_argument, NULL, 'L' },
 		{ "no-progress", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -62,6 +65,7 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 			break;
 		}
 		case 'q': opt.progress = false; break;
+		case 'P': opt.progress_always = true; break;
 		case 'j': json = true; break;
 		case 'h': load_usage(stdout); return EXIT_OK;
 		default: load_usage(stderr); return EXIT_USAGE;

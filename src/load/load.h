@@ -18,7 +18,8 @@
 #include <stdint.h>
 
 struct load_options {
-	bool progress;           /* report progress on stderr */
+	bool progress;           /* report progress on stderr when it is a terminal */
+	bool progress_always;    /* ... and when it is not (--progress): a line a second */
 	const char *header_from; /* header for headerless Athena TEXTFILE exports */
 	uint64_t max_line_size;  /* longest text line read, bytes; 0: DuckDB's default */
 };

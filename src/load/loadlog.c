@@ -233,8 +233,8 @@ int loadlog_undo(struct db *db, long long load_id, int64_t *removed, int64_t *re
 		    "DELETE FROM costs_replaced WHERE replaced_by = %lld;\n"
 		    "INSERT INTO load_undos VALUES (%lld, now()::TIMESTAMP);\n",
 		    load_id, load_id);
-	strbuf_addstr(&sql, schema_vocabulary_sql);
 	strbuf_addstr(&sql, schema_summaries_sql);
+	strbuf_addstr(&sql, schema_vocabulary_sql); /* reads the summaries */
 	if (db_exec(db, sql.buf, e) || db_exec(db, "COMMIT", e))
 		goto fail;
 	strbuf_release(&sql);

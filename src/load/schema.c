@@ -20,38 +20,57 @@
  * account's name), per tag key, and per tag value (the 1,000 costliest of
  * each key). Resource ids are left out: there can be millions, and they are
  * recognised by their shape instead.
+ *
+ * Read from the daily summaries (schema_summaries_sql, built first), not
+ * from the line items: the same values and sums from tables several times
+ * smaller, and no unnesting of every row's tags MAP (0.6 s per 1M rows
+ * before; docs/performance.md). A tag key's cost is the cost of the rows
+ * that carry it, as before.
  */
 const char schema_vocabulary_sql[] =
 	"DELETE FROM vocabulary;\n"
 	"INSERT INTO vocabulary\n"
-	"SELECT 'service', NULL, service_code, any_value(service_name), sum(amortized_cost) FROM costs WHERE service_code IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'account', NULL, account_id, any_value(account_name), sum(amortized_cost) FROM costs WHERE account_id IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'region', NULL, region, NULL, sum(amortized_cost) FROM costs WHERE region IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'availability_zone', NULL, availability_zone, NULL, sum(amortized_cost) FROM costs WHERE availability_zone IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'usage_type', NULL, usage_type, NULL, sum(amortized_cost) FROM costs WHERE usage_type IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'operation', NULL, operation, NULL, sum(amortized_cost) FROM costs WHERE operation IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'instance_type', NULL, instance_type, NULL, sum(amortized_cost) FROM costs WHERE instance_type IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'charge_type', NULL, charge_type, NULL, sum(amortized_cost) FROM costs WHERE charge_type IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'service_category', NULL, service_category, NULL, sum(amortized_cost) FROM costs WHERE service_category IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'pricing_term', NULL, pricing_term, NULL, sum(amortized_cost) FROM costs WHERE pricing_term IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'provider', NULL, provider, NULL, sum(amortized_cost) FROM costs GROUP BY 3\n"
-	"UNION ALL SELECT 'currency', NULL, currency, NULL, sum(amortized_cost) FROM costs WHERE currency IS NOT NULL GROUP BY 3\n"
-	"UNION ALL SELECT 'usage_unit', NULL, usage_unit, NULL, sum(amortized_cost) FROM costs WHERE usage_unit IS NOT NULL GROUP BY 3\n"
+	"SELECT 'service', NULL, service_code, any_value(service_name), sum(amortized_cost) FROM costs_day WHERE service_code IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'account', NULL, account_id, any_value(account_name), sum(amortized_cost) FROM costs_day WHERE account_id IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'region', NULL, region, NULL, sum(amortized_cost) FROM costs_day WHERE region IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'availability_zone', NULL, availability_zone, NULL, sum(amortized_cost) FROM costs_day_detail WHERE availability_zone IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'usage_type', NULL, usage_type, NULL, sum(amortized_cost) FROM costs_day_detail WHERE usage_type IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'operation', NULL, operation, NULL, sum(amortized_cost) FROM costs_day_detail WHERE operation IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'instance_type', NULL, instance_type, NULL, sum(amortized_cost) FROM costs_day_detail WHERE instance_type IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'charge_type', NULL, charge_type, NULL, sum(amortized_cost) FROM costs_day WHERE charge_type IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'service_category', NULL, service_category, NULL, sum(amortized_cost) FROM costs_day WHERE service_category IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'pricing_term', NULL, pricing_term, NULL, sum(amortized_cost) FROM costs_day WHERE pricing_term IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'provider', NULL, provider, NULL, sum(amortized_cost) FROM costs_day GROUP BY 3\n"
+	"UNION ALL SELECT 'currency', NULL, currency, NULL, sum(amortized_cost) FROM costs_day WHERE currency IS NOT NULL GROUP BY 3\n"
+	"UNION ALL SELECT 'usage_unit', NULL, usage_unit, NULL, sum(amortized_cost) FROM costs_day WHERE usage_unit IS NOT NULL GROUP BY 3\n"
 	"UNION ALL SELECT 'tag', k, v, NULL, cost FROM (\n"
-	"  SELECT k, v, sum(amortized_cost) AS cost FROM (\n"
-	"    SELECT unnest(map_keys(tags)) AS k, unnest(map_values(tags)) AS v, amortized_cost FROM costs WHERE cardinality(tags) > 0)\n"
+	"  SELECT tag_key AS k, tag_value AS v, sum(amortized_cost) AS cost FROM costs_day_tag\n"
+	"  WHERE tag_key IS NOT NULL AND tag_value IS NOT NULL\n"
 	"  GROUP BY k, v QUALIFY row_number() OVER (PARTITION BY k ORDER BY cost DESC, v) <= 1000)\n"
-	"UNION ALL SELECT 'tag_key', k, NULL, NULL, sum(amortized_cost) FROM (\n"
-	"  SELECT unnest(map_keys(tags)) AS k, amortized_cost FROM costs WHERE cardinality(tags) > 0) GROUP BY k;\n";
+	"UNION ALL SELECT 'tag_key', tag_key, NULL, NULL, sum(amortized_cost) FROM costs_day_tag\n"
+	"  WHERE tag_key IS NOT NULL AND tag_value IS NOT NULL GROUP BY tag_key;\n";
 
 /*
  * The summary tables most questions are answered from (sqlgen picks the
  * smallest that holds every column a plan reads): daily sums of every
  * measure over the dimensions a question names, without resources and
  * tags. costs_day_detail keeps usage type, operation, instance type and
- * zone; costs_day drops them and is several times smaller again. Rebuilt
- * with the vocabulary by every load and undo; summary_state says which
- * loads they reflect, so that an ask never reads stale sums (ask.c).
+ * zone; costs_day drops them and is several times smaller again.
+ *
+ * costs_day_tag answers tag questions without reading the tags MAP of
+ * every line item (the slowest read of all): one slice per tag key, each
+ * a whole partition of the costs by that key's value (NULL where the key
+ * is missing), plus a slice with tag_key NULL for plans that only ask
+ * "untagged"; `untagged` is the dialect's "no user tag" test, computed
+ * once. Its dimensions are costs_day's without region and usage unit:
+ * each added dimension multiplied the rows by 1.5 (measured on the 1M
+ * demo, docs/performance.md), and questions rarely combine a tag with
+ * them (sqlgen reads the line items then). Sorted by key and date, a
+ * question reads one key's rows.
+ *
+ * Rebuilt by every load and undo, before the vocabulary (which reads
+ * them); summary_state says which loads they reflect, so that an ask
+ * never reads stale sums (ask.c), and that costs_day_tag exists.
  */
 const char schema_summaries_sql[] =
 	"CREATE OR REPLACE TABLE costs_day_detail AS\n"
@@ -67,8 +86,24 @@ const char schema_summaries_sql[] =
 	"  sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost,\n"
 	"  sum(list_cost) AS list_cost, sum(line_items) AS line_items\n"
 	"FROM costs_day_detail GROUP BY ALL ORDER BY usage_date;\n"
+	"CREATE OR REPLACE TABLE costs_day_tag AS\n"
+	"WITH by_tags AS (\n"
+	"  SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
+	"    service_category, charge_type, pricing_term, currency, tags,\n"
+	"    len(list_filter(map_keys(tags), k -> NOT starts_with(k, 'aws_'))) = 0 AS untagged,\n"
+	"    sum(usage_amount) AS usage_amount, sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost,\n"
+	"    sum(amortized_cost) AS amortized_cost, sum(list_cost) AS list_cost, count(*) AS line_items\n"
+	"  FROM costs GROUP BY ALL),\n"
+	"slices AS (SELECT DISTINCT unnest(map_keys(tags)) AS tag_key FROM by_tags UNION ALL SELECT NULL)\n"
+	"SELECT s.tag_key, CASE WHEN s.tag_key IS NOT NULL THEN t.tags[s.tag_key] END AS tag_value, untagged,\n"
+	"  usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
+	"  service_category, charge_type, pricing_term, currency, sum(usage_amount) AS usage_amount,\n"
+	"  sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost,\n"
+	"  sum(list_cost) AS list_cost, sum(line_items) AS line_items\n"
+	"FROM by_tags t CROSS JOIN slices s GROUP BY ALL ORDER BY s.tag_key, usage_date;\n"
 	"CREATE OR REPLACE TABLE summary_state AS\n"
-	"SELECT (SELECT count(*) FROM loads) AS loads, (SELECT count(*) FROM load_undos) AS undos;\n";
+	"SELECT (SELECT count(*) FROM loads) AS loads, (SELECT count(*) FROM load_undos) AS undos,\n"
+	"  true AS tag_summary;\n";
 
 const char *const costs_columns[] = {
 	"usage_date", "charge_start", "billing_period", "provider", "payer_account_id",

@@ -105,7 +105,12 @@ static unsigned fresh_summaries(struct db *db)
 			 " AND undos = (SELECT count(*) FROM load_undos)",
 			 &fresh, &ignored) || fresh != 1)
 		return 0;
-	return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL;
+	/* a database loaded before costs_day_tag existed has no tag_summary
+	 * column until its next load or undo */
+	int64_t tags = 0;
+	if (db_query_int(db, "SELECT count(*) FROM summary_state WHERE tag_summary", &tags, &ignored) || tags != 1)
+		return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL;
+	return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG;
 }
 
 int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)

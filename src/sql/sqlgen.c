@@ -43,6 +43,10 @@ struct gen {
 	const struct sql_dialect *d;
 	struct strbuf *sql;
 	const char *from; /* the table read: costs or a summary of it */
+	/* reading costs_day_tag: its slice is the plan's one tag key ("" for
+	 * the slice of plans that only ask "untagged", tag_key NULL) */
+	bool tag_slice;
+	const char *tag_key;
 };
 
 const char *sqlgen_measure_column(enum measure m)
@@ -58,7 +62,9 @@ const char *sqlgen_column(enum dimension dim)
 /* The raw value of a grouping column (NULL where the row has none). */
 static void add_column(struct gen *g, const struct dim_ref *col)
 {
-	if (col->dim == DIM_TAG)
+	if (col->dim == DIM_TAG && g->tag_slice)
+		strbuf_addstr(g->sql, "tag_value");
+	else if (col->dim == DIM_TAG)
 		g->d->tag_value(g->sql, col->tag_key);
 	else
 		strbuf_addstr(g->sql, dim_info(col->dim)->column);
@@ -117,12 +123,36 @@ static void add_value_list(struct gen *g, const struct filter *f)
 	strbuf_addch(g->sql, ')');
 }
 
+/* "No user tag at all": computed once per row into costs_day_tag. */
+static void add_untagged(struct gen *g)
+{
+	if (g->tag_slice)
+		strbuf_addstr(g->sql, "untagged");
+	else
+		g->d->untagged(g->sql);
+}
+
+/* The rows of the tag summary's slice the plan reads (after a WHERE
+ * condition); nothing for the other tables. */
+static void add_slice(struct gen *g)
+{
+	if (!g->tag_slice)
+		return;
+	if (!g->tag_key[0]) {
+		strbuf_addstr(g->sql, " AND tag_key IS NULL");
+		return;
+	}
+	strbuf_addstr(g->sql, " AND tag_key = ");
+	strbuf_add_sql_literal(g->sql, g->tag_key);
+}
+
 /* One filter as a condition, in parentheses. */
 static void add_filter(struct gen *g, const struct filter *f)
 {
 	struct strbuf col;
 	strbuf_init(&col, 0);
-	struct gen cg = { g->p, g->d, &col, g->from };
+	struct gen cg = *g;
+	cg.sql = &col;
 	add_column(&cg, &f->col);
 	strbuf_addch(g->sql, '(');
 	switch (f->op) {
@@ -162,11 +192,11 @@ static void add_filter(struct gen *g, const struct filter *f)
 		strbuf_addf(g->sql, "%s IS NOT NULL", col.buf);
 		break;
 	case FILTER_UNTAGGED:
-		g->d->untagged(g->sql);
+		add_untagged(g);
 		break;
 	case FILTER_TAGGED:
 		strbuf_addstr(g->sql, "NOT (");
-		g->d->untagged(g->sql);
+		add_untagged(g);
 		strbuf_addch(g->sql, ')');
 		break;
 	}
@@ -202,6 +232,7 @@ static void add_where(struct gen *g, bool two_periods)
 	} else {
 		add_in_period(g, &p->range);
 	}
+	add_slice(g);
 	for (int i = 0; i < p->nfilters && !p->share_of_total; i++) {
 		strbuf_addstr(g->sql, "\n  AND ");
 		add_filter(g, &p->filters[i]);
@@ -505,6 +536,7 @@ static void add_days_with_data(struct gen *g)
 {
 	strbuf_addf(g->sql, "greatest(1, (SELECT count(DISTINCT usage_date) FROM %s WHERE ", g->from);
 	add_in_period(g, &g->p->range);
+	add_slice(g);
 	strbuf_addstr(g->sql, "))");
 }
 
@@ -577,6 +609,7 @@ static void build_run_rate(struct gen *g)
 	strbuf_addstr(g->sql, " AND ");
 	charges_monthly_sql(g->sql, false);
 	strbuf_addstr(g->sql, "))");
+	add_slice(g);
 	for (int i = 0; i < p->nfilters && !p->share_of_total; i++) {
 		strbuf_addstr(g->sql, "\n  AND ");
 		add_filter(g, &p->filters[i]);
@@ -633,7 +666,7 @@ static void build_average_daily(struct gen *g)
 
 void sqlgen_filters(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
 {
-	struct gen g = { p, d, sql, "costs" };
+	struct gen g = { p, d, sql, "costs", false, "" };
 	add_filter_conjunction(&g);
 }
 
@@ -662,25 +695,50 @@ static int build(struct gen *g)
 }
 
 /* Which summaries hold each dimension's column (SQL_SUMMARY_* bits);
- * resources and tags are only in the line items. */
+ * resources are only in the line items, tags in the line items and
+ * costs_day_tag. */
+#define ALL_DAILY (SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG)
 static const unsigned char dim_summaries[DIM_COUNT] = {
-	[DIM_NONE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
-	[DIM_SERVICE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
-	[DIM_ACCOUNT] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_NONE] = ALL_DAILY,
+	[DIM_SERVICE] = ALL_DAILY,
+	[DIM_ACCOUNT] = ALL_DAILY,
 	[DIM_REGION] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
-	[DIM_CHARGE_TYPE] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
-	[DIM_CATEGORY] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
-	[DIM_PRICING_TERM] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
-	[DIM_PROVIDER] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
+	[DIM_CHARGE_TYPE] = ALL_DAILY,
+	[DIM_CATEGORY] = ALL_DAILY,
+	[DIM_PRICING_TERM] = ALL_DAILY,
+	[DIM_PROVIDER] = ALL_DAILY,
 	[DIM_AZ] = SQL_SUMMARY_DAY_DETAIL,
 	[DIM_USAGE_TYPE] = SQL_SUMMARY_DAY_DETAIL,
 	[DIM_OPERATION] = SQL_SUMMARY_DAY_DETAIL,
 	[DIM_INSTANCE_TYPE] = SQL_SUMMARY_DAY_DETAIL,
 	[DIM_RESOURCE] = 0,
-	[DIM_TAG] = 0,
+	[DIM_TAG] = SQL_SUMMARY_DAY_TAG,
 };
 
-const char *sqlgen_source(const struct plan *p, unsigned summaries)
+/* The one tag key a plan names (grouping or filters; "" when it only
+ * asks "untagged"), or NULL when it names two: costs_day_tag holds one
+ * key's values per row. */
+static const char *plan_tag_key(const struct plan *p)
+{
+	const struct dim_ref *refs[2 + PLAN_MAX_FILTERS];
+	int n = 0;
+	refs[n++] = &p->group;
+	refs[n++] = &p->group2;
+	for (int i = 0; i < p->nfilters; i++)
+		refs[n++] = &p->filters[i].col;
+	const char *key = "";
+	for (int i = 0; i < n; i++) {
+		if (refs[i]->dim != DIM_TAG || !refs[i]->tag_key[0])
+			continue;
+		if (key[0] && strcmp(key, refs[i]->tag_key) != 0)
+			return NULL;
+		key = refs[i]->tag_key;
+	}
+	return key;
+}
+
+/* The summaries (bits) that hold every column p reads. */
+static unsigned plan_summaries(const struct plan *p, unsigned summaries)
 {
 	unsigned have = summaries;
 	have &= dim_summaries[p->group.dim];
@@ -688,12 +746,23 @@ const char *sqlgen_source(const struct plan *p, unsigned summaries)
 	for (int i = 0; i < p->nfilters; i++) {
 		have &= dim_summaries[p->filters[i].col.dim];
 		if (p->filters[i].op == FILTER_UNTAGGED || p->filters[i].op == FILTER_TAGGED)
-			have = 0;
+			have &= SQL_SUMMARY_DAY_TAG;
 	}
+	/* usage is summed within a unit; the tag summary has no unit column */
+	if (p->measure == MEASURE_USAGE || !plan_tag_key(p))
+		have &= ~(unsigned)SQL_SUMMARY_DAY_TAG;
+	return have;
+}
+
+const char *sqlgen_source(const struct plan *p, unsigned summaries)
+{
+	unsigned have = plan_summaries(p, summaries);
 	if (have & SQL_SUMMARY_DAY)
 		return "costs_day";
 	if (have & SQL_SUMMARY_DAY_DETAIL)
 		return "costs_day_detail";
+	if (have & SQL_SUMMARY_DAY_TAG)
+		return "costs_day_tag";
 	return "costs";
 }
 
@@ -706,7 +775,11 @@ int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned 
 {
 	/* written with the dialect's functions and macros, then expanded */
 	struct strbuf text = STRBUF_INIT;
-	struct gen g = { p, d, &text, sqlgen_source(p, summaries) };
+	struct gen g = { p, d, &text, sqlgen_source(p, summaries), false, "" };
+	if (strcmp(g.from, "costs_day_tag") == 0) {
+		g.tag_slice = true;
+		g.tag_key = plan_tag_key(p);
+	}
 	struct err e = { 0 };
 	int rc = build(&g);
 	if (rc == 0)

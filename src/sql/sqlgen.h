@@ -26,14 +26,19 @@ int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbu
  * `summaries` argument: SQL_SUMMARY_DAY (costs_day: date, account,
  * service, category, region, charge type, pricing term, provider, unit)
  * and SQL_SUMMARY_DAY_DETAIL (costs_day_detail: those and usage type,
- * operation, instance type, zone). Both hold the sums of every measure, so
- * a plan that reads only their columns gets the same answer from them.
+ * operation, instance type, zone), and SQL_SUMMARY_DAY_TAG
+ * (costs_day_tag: costs_day's columns but region and unit, one slice per
+ * tag key with its value, and the "untagged" flag). All hold the sums of
+ * every measure, so a plan that reads only their columns gets the same
+ * answer from them.
  */
-enum { SQL_SUMMARY_DAY = 1, SQL_SUMMARY_DAY_DETAIL = 2 };
+enum { SQL_SUMMARY_DAY = 1, SQL_SUMMARY_DAY_DETAIL = 2, SQL_SUMMARY_DAY_TAG = 4 };
 
 /* The smallest table that answers p exactly, given the summaries that
- * exist and are fresh: "costs_day", "costs_day_detail" or "costs" (tags,
- * resources and untagged filters need the line items). */
+ * exist and are fresh: "costs_day", "costs_day_detail", "costs_day_tag"
+ * (a plan naming at most one tag key, or "untagged", with columns of
+ * costs_day but region and unit, and no usage measure) or "costs"
+ * (resources, two tag keys, a tag with a column the tag summary lacks). */
 const char *sqlgen_source(const struct plan *p, unsigned summaries);
 /* sqlgen_build() over sqlgen_source(p, summaries). */
 int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned summaries, struct strbuf *sql);

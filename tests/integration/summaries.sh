@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # summaries.sh: the daily summary tables a load builds (costs_day,
-# costs_day_detail; src/load/schema.c) answer exactly what the line items
-# answer (src/sql/sqlgen.c picks the smallest table that holds a plan's
-# columns).
+# costs_day_detail, costs_day_tag; src/load/schema.c) answer exactly what
+# the line items answer (src/sql/sqlgen.c picks the smallest table that
+# holds a plan's columns).
 #   - a load builds them, with summary_state naming the loads they reflect;
-#     their sums equal the line items' by month
+#     their sums equal the line items' by month; every slice of the tag
+#     summary holds all the cost, and each tag value the cost of its rows
+#   - the vocabulary, read from the summaries, equals the one read from
+#     the line items
 #   - every answerable question of tests/data/questions.txt (follow-ups
-#     aside) gets the same rows from a server reading the summaries and
-#     from one told not to (FINQ_SUMMARIES=off); most of them do read a
-#     summary, and tag, resource and untagged questions read the line items
+#     aside) and the tag questions below gets the same rows from a server
+#     reading the summaries and from one told not to (FINQ_SUMMARIES=off);
+#     most of them do read a summary; questions on one tag key or
+#     "untagged" read costs_day_tag, two keys and resources the line items
 #   - `loads undo` rebuilds them; a database whose summaries are stale
 #     (summary_state behind the load log) answers from the line items
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -27,6 +31,69 @@ for t in costs_day costs_day_detail; do
 done
 check "costs_day is smaller than the line items" test \
 	"$(sql_row "$DB" "SELECT (SELECT count(*) FROM costs_day) < (SELECT count(*) FROM costs)")" = true
+check_eq "costs_day_tag: a slice per tag key of the data and one for untagged" \
+	"$(sql_row "$DB" "SELECT count(DISTINCT k) + 1 FROM (SELECT unnest(map_keys(tags)) AS k FROM costs)")" \
+	"$(sql_row "$DB" "SELECT count(DISTINCT coalesce(tag_key, '')) FROM costs_day_tag")"
+check_eq "costs_day_tag: every slice's sums equal the line items' by month" "0" \
+	"$(sql_row "$DB" "SELECT count(*) FROM (SELECT DISTINCT tag_key FROM costs_day_tag) k CROSS JOIN (SELECT billing_period, sum(amortized_cost) a, sum(coalesce(usage_amount, 0)) q, count(*) n FROM costs GROUP BY 1) c LEFT JOIN (SELECT tag_key, billing_period, sum(amortized_cost) a, sum(coalesce(usage_amount, 0)) q, sum(line_items) n FROM costs_day_tag GROUP BY 1, 2) s ON s.tag_key IS NOT DISTINCT FROM k.tag_key AND s.billing_period = c.billing_period WHERE s.a IS NULL OR abs(c.a - s.a) > 1e-9 * greatest(1, abs(c.a)) OR abs(c.q - s.q) > 1e-9 * greatest(1, abs(c.q)) OR c.n <> s.n")"
+check_eq "costs_day_tag: each tag value's cost and untagged cost equal the line items'" "0" \
+	"$(sql_row "$DB" "SELECT count(*) FROM (SELECT k, tags[k] AS v, sum(amortized_cost) a FROM (SELECT unnest(map_keys(tags)) AS k, tags, amortized_cost FROM costs) GROUP BY 1, 2 UNION ALL SELECT NULL, 'untagged', sum(amortized_cost) FROM costs WHERE len(list_filter(map_keys(tags), k -> NOT starts_with(k, 'aws_'))) = 0) c FULL JOIN (SELECT tag_key AS k, tag_value AS v, sum(amortized_cost) a FROM costs_day_tag WHERE tag_value IS NOT NULL GROUP BY 1, 2 UNION ALL SELECT NULL, 'untagged', sum(amortized_cost) FROM costs_day_tag WHERE tag_key IS NULL AND untagged) s ON s.k IS NOT DISTINCT FROM c.k AND s.v = c.v WHERE s.a IS NULL OR c.a IS NULL OR abs(c.a - s.a) > 1e-9 * greatest(1, abs(c.a))")"
+
+# the vocabulary as it was read from the line items before the summaries
+# held it: the same names, and the same costs
+check_eq "the vocabulary from the summaries equals the one from the line items" "0" \
+	"$(sql_row "$DB" "WITH old AS (
+SELECT 'service' d, NULL k, service_code v, sum(amortized_cost) c FROM costs WHERE service_code IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'account', NULL, account_id, sum(amortized_cost) FROM costs WHERE account_id IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'region', NULL, region, sum(amortized_cost) FROM costs WHERE region IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'availability_zone', NULL, availability_zone, sum(amortized_cost) FROM costs WHERE availability_zone IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'usage_type', NULL, usage_type, sum(amortized_cost) FROM costs WHERE usage_type IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'operation', NULL, operation, sum(amortized_cost) FROM costs WHERE operation IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'instance_type', NULL, instance_type, sum(amortized_cost) FROM costs WHERE instance_type IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'charge_type', NULL, charge_type, sum(amortized_cost) FROM costs WHERE charge_type IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'service_category', NULL, service_category, sum(amortized_cost) FROM costs WHERE service_category IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'pricing_term', NULL, pricing_term, sum(amortized_cost) FROM costs WHERE pricing_term IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'provider', NULL, provider, sum(amortized_cost) FROM costs GROUP BY 3
+UNION ALL SELECT 'currency', NULL, currency, sum(amortized_cost) FROM costs WHERE currency IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'usage_unit', NULL, usage_unit, sum(amortized_cost) FROM costs WHERE usage_unit IS NOT NULL GROUP BY 3
+UNION ALL SELECT 'tag', k, v, sum(amortized_cost) FROM (SELECT unnest(map_keys(tags)) AS k, unnest(map_values(tags)) AS v, amortized_cost FROM costs) GROUP BY 2, 3
+UNION ALL SELECT 'tag_key', k, NULL, sum(amortized_cost) FROM (SELECT unnest(map_keys(tags)) AS k, amortized_cost FROM costs) GROUP BY 2)
+SELECT count(*) FROM old FULL JOIN vocabulary n ON n.dim = old.d AND n.tag_key IS NOT DISTINCT FROM old.k AND n.value IS NOT DISTINCT FROM old.v
+WHERE n.dim IS NULL OR old.d IS NULL OR abs(n.cost - old.c) > 1e-9 * greatest(1, abs(old.c))")"
+check "the vocabulary has tag values and tag keys" test \
+	"$(sql_row "$DB" "SELECT count(*) FILTER (WHERE dim = 'tag') > 10 AND count(*) FILTER (WHERE dim = 'tag_key') > 2 FROM vocabulary")" = true
+check_eq "the vocabulary names each service and account as the line items do" "0" \
+	"$(sql_row "$DB" "SELECT count(*) FROM vocabulary n WHERE dim IN ('service', 'account') AND name IS DISTINCT FROM (SELECT any_value(CASE WHEN n.dim = 'service' THEN service_name ELSE account_name END) FROM costs WHERE (n.dim = 'service' AND service_code = n.value) OR (n.dim = 'account' AND account_id = n.value))")"
+
+# tag questions of our own (the dev data's keys: team, env, project,
+# cost_center), as lines of questions.txt; two keys read the line items
+cat "$QUESTIONS" - >"$WORK/questions.txt" <<'QUESTIONS'
+2025-12-04 | cost by team last quarter
+2025-12-04 | cost by cost_center last month
+2025-12-04 | what did team platform spend on EC2 last month
+2025-12-04 | what did the payments team spend on S3 in october
+2025-12-04 | daily cost of team search in november
+2025-12-04 | monthly cost by team this year
+2025-12-04 | weekly cost by env last month
+2025-12-04 | untagged spend by account last month
+2025-12-04 | untagged spend last quarter
+2025-12-04 | tagged spend by service last month
+2025-12-04 | spend without an env tag by service last month
+2025-12-04 | top 3 teams last month
+2025-12-04 | cost by team excluding taxes last month
+2025-12-04 | production spend by service last month
+2025-12-04 | cost by env in October vs November
+2025-12-04 | biggest movers by team last month
+2025-12-04 | average daily cost by team last month
+2025-12-04 | run rate of team platform
+2025-12-04 | unblended cost by project last month
+2025-12-04 | net cost by team in november
+2025-12-04 | cost by team for EC2 excluding us-east-1 last month
+2025-12-04 | cost by team and env last month
+2025-12-04 | EC2 usage by team last month
+2025-12-04 | share of last month's spend without a team tag
+QUESTIONS
+QUESTIONS=$WORK/questions.txt
 
 # check_files NAME PYTHON FILE...: ok when the code (sys.argv[1..] are the
 # files) raises nothing
@@ -84,12 +151,22 @@ on = sum(1 for a in w.values() if "FROM costs_day" in a["sql"])
 assert on * 2 > sum(1 for a in w.values() if a["sql"]), on
 assert not any("costs_day" in a["sql"] for a in wo.values())
 ' "$WORK/with.json" "$WORK/without.json"
-check_files "tags, resources and untagged read the line items" '
+check_files "one tag key or untagged reads costs_day_tag; tags read from the MAP and resources read the line items" '
 import json, sys
 w = json.load(open(sys.argv[1]))
+tagged = 0
 for q, a in w.items():
     if "tags[" in a["sql"] or "resource_id" in a["sql"] or "map_keys" in a["sql"]:
         assert "costs_day" not in a["sql"], q
+    if "FROM costs_day_tag" in a["sql"]:
+        tagged += 1
+for q in ("2025-12-04 cost by team last quarter", "2025-12-04 untagged spend by account last month",
+          "2025-12-04 what did team platform spend on EC2 last month", "2025-12-04 cost by team excluding taxes last month"):
+    assert "FROM costs_day_tag" in w[q]["sql"], (q, w[q]["sql"])
+for q in ("2025-12-04 cost by team and env last month", "2025-12-04 cost by team for EC2 excluding us-east-1 last month",
+          "2025-12-04 EC2 usage by team last month"):
+    assert "costs_day" not in w[q]["sql"], (q, w[q]["sql"])
+assert tagged >= 25, tagged
 ' "$WORK/with.json"
 
 # an undo rebuilds them; stale summaries are not read

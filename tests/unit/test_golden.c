@@ -3,6 +3,7 @@
  * (tests/data/golden/NAME.duckdb.sql) and compared byte for byte, so that
  * a change to the parser, the plan or a dialect shows its effect on the
  * SQL. FINQ_GOLDEN_UPDATE=1 rewrites the files instead of comparing.
+ * Also: which table (line items or a daily summary) a plan is read from.
  */
 #include "unit.h"
 
@@ -85,10 +86,65 @@ static void test_golden_sql(void **state)
 	assert_int_equal(differ, 0);
 }
 
+/* The table each question is answered from when every summary is fresh,
+ * and what its SQL must say about the tag summary's slice. */
+static const struct {
+	const char *question;
+	const char *table;
+	const char *slice; /* a substring of the SQL, or NULL */
+} summary_sources[] = {
+	{ "cost by service last month", "costs_day", NULL },
+	{ "cost by usage type last month", "costs_day_detail", NULL },
+	{ "cost by team last quarter", "costs_day_tag", "tag_key = 'team'" },
+	{ "what did the checkout team spend on EC2 in Q3", "costs_day_tag", "tag_key = 'team'" },
+	{ "untagged spend by service in october", "costs_day_tag", "tag_key IS NULL" },
+	{ "cost last month without a team tag", "costs_day_tag", "tag_value IS NULL" },
+	{ "cost by team excluding taxes last month", "costs_day_tag", "tag_key = 'team'" },
+	{ "cost by team and env last month", "costs", NULL },           /* two keys */
+	{ "cost by team in us-east-1 last month", "costs", NULL },      /* no region in the tag summary */
+	{ "EC2 usage by team last month", "costs", NULL },              /* usage: no unit column */
+	{ "cost by team by usage type last month", "costs", NULL },
+};
+
+static void test_summary_source(void **state)
+{
+	(void)state;
+	struct vocab v;
+	unit_load_vocab(&v);
+	int today;
+	assert_true(date_parse("2025-12-04", &today));
+	unsigned all = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG;
+	for (size_t i = 0; i < sizeof(summary_sources) / sizeof(summary_sources[0]); i++) {
+		struct parse_input in = { summary_sources[i].question, today, &v, NULL, NULL };
+		struct parse_result res;
+		parse_question(&in, &res);
+		if (res.status != PARSE_ANSWERED)
+			print_error("not answered: %s\n", summary_sources[i].question);
+		assert_int_equal(res.status, PARSE_ANSWERED);
+		const char *table = sqlgen_source(&res.plan, all);
+		if (strcmp(table, summary_sources[i].table) != 0)
+			print_error("%s: read from %s, want %s\n", summary_sources[i].question, table, summary_sources[i].table);
+		assert_string_equal(table, summary_sources[i].table);
+		struct strbuf sql;
+		strbuf_init(&sql, 0);
+		assert_int_equal(sqlgen_build_on(&res.plan, &sql_dialect_duckdb, all, &sql), 0);
+		if (summary_sources[i].slice)
+			assert_contains(sql.buf, summary_sources[i].slice);
+		if (strcmp(table, "costs_day_tag") == 0) /* never the MAP column */
+			assert_not_contains(sql.buf, "tags[");
+		strbuf_release(&sql);
+		/* a database whose summaries predate costs_day_tag reads tags from the line items */
+		if (strcmp(table, "costs_day_tag") == 0)
+			assert_string_equal(sqlgen_source(&res.plan, SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL), "costs");
+	}
+	vocab_release(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_sql),
+		cmocka_unit_test(test_summary_source),
 	};
 	return cmocka_run_group_tests_name("golden", tests, NULL, NULL);
 }
