@@ -20,7 +20,7 @@ DUCKDB_RPATH  := -Wl,-rpath,'$$ORIGIN/$(DUCKDB_DIR)' -Wl,-rpath,$(CURDIR)/$(DUCK
 DUCKDB_LIBS   = $(if $(wildcard $(DUCKDB_DIR)/libduckdb.so),-L$(DUCKDB_DIR) $(DUCKDB_RPATH)) -lduckdb
 PKGS    := jansson sqlite3 zlib
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(DUCKDB_CFLAGS)
-LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -lgnutls -ledit -lz -lpthread -lm -lcrypto
+LDLIBS  += $(DUCKDB_LIBS) -ljansson -lsqlite3 -lmicrohttpd -lgnutls -ledit -lz -lpthread -lm -lcrypto -lcurl
 
 # src/ is one folder per layer; docs/architecture.md draws the map. Each
 # folder is compiled with -I for itself and for the folders it may use, so
