@@ -57,7 +57,6 @@ write_users() { # file
     <writer>
       <max_memory_usage>4000000000</max_memory_usage>
       <skip_unavailable_shards>0</skip_unavailable_shards>
-      <insert_distributed_sync>1</insert_distributed_sync>
     </writer>
     <reader>
       <readonly>1</readonly>

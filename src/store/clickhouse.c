@@ -151,13 +151,17 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 static void server_error(const char *text, size_t start, struct err *e)
 {
 	const char *msg = text + start;
-	const char *ex = strstr(msg, "DB::Exception: ");
+	const char *shown = strstr(msg, "e.displayText() = ");
+	const char *ex = shown ? strstr(shown, "Exception: ") : NULL;
 	if (ex)
-		msg = ex + strlen("DB::Exception: ");
+		msg = ex + strlen("Exception: ");
 	size_t n = strcspn(msg, "\n");
-	const char *what = strstr(msg, ", e.what()");
-	if (what && (size_t)(what - msg) < n)
-		n = (size_t)(what - msg);
+	static const char *const tails[] = { ", e.what()", " Log: " };
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		const char *tail = strstr(msg, tails[i]);
+		if (tail && (size_t)(tail - msg) < n)
+			n = (size_t)(tail - msg);
+	}
 	while (n && (msg[n - 1] == '.' || msg[n - 1] == ' '))
 		n--;
 	err_set_code(e, ERR_DATABASE, "clickhouse: %.*s", (int)n, msg);
