@@ -419,7 +419,10 @@ static int emit_source(const struct level *L, struct strbuf *out, struct err *e)
 	for (size_t k = 0; k < L->conflicts.n; k++)
 		strbuf_addf(out, ", %s AS %s__src", L->conflicts.v[k], L->conflicts.v[k]);
 	strbuf_addstr(out, " FROM ");
-	if (emit_range(L, L->src_from, L->src_to, out, e))
+	/* the source itself, as written (its subquery rewritten on its own) */
+	struct level plain = *L;
+	plain.conflicts.n = 0;
+	if (emit_range(&plain, L->src_from, L->src_to, out, e))
 		return -1;
 	strbuf_addf(out, ") AS %s ", L->src_alias);
 	return 0;
