@@ -17,6 +17,9 @@
  *    subquery summing x over the level's FROM and WHERE; the groups'
  *    HAVING x <> 0 cannot change that total.
  * 4. TRUE and FALSE: 1 and 0.
+ * 5. A leading WITH name AS (SELECT ...) (18.16 reads only WITH
+ *    expressions, not tables): each FROM or JOIN name becomes the
+ *    subquery itself, (SELECT ...) AS name, before the rules above.
  * Anything else goes through as written; what ClickHouse cannot read then
  * fails there with its own message.
  */
@@ -583,12 +586,91 @@ static int rewrite_query(const struct toks *t, size_t start, size_t end, struct 
 	return 0;
 }
 
+struct cte {
+	const struct tok *name;
+	struct strbuf text; /* its subquery, with earlier CTEs inlined */
+};
+
+/* Append tokens [from, to) to out with every FROM/JOIN reference to one of
+ * the n CTEs replaced by its subquery. */
+static void inline_ctes(const struct toks *t, size_t from, size_t to, const struct cte *ctes, size_t n,
+			struct strbuf *out)
+{
+	for (size_t i = from; i < to; i++) {
+		size_t prev = prev_nonws(t, i, from);
+		bool in_from = prev != (size_t)-1 && (is_kw(t, prev, "FROM") || is_kw(t, prev, "JOIN"));
+		size_t k = n;
+		if (in_from && t->v[i].kind == T_IDENT)
+			for (k = 0; k < n; k++)
+				if (ctes[k].name->n == t->v[i].n && strncmp(ctes[k].name->p, t->v[i].p, t->v[i].n) == 0)
+					break;
+		if (k == n) {
+			emit_tok(t, i, out);
+			continue;
+		}
+		/* FROM name, or FROM name AS x / FROM name x: keep its own alias */
+		static const char *const not_alias[] = { "ON", "USING", "WHERE", "GROUP", "ORDER", "HAVING", "LIMIT",
+							 "JOIN", "LEFT", "RIGHT", "INNER", "FULL", "CROSS", "UNION",
+							 "ANY", "ALL", "ARRAY", "GLOBAL", "FINAL", "PREWHERE", "SAMPLE" };
+		size_t next = skip_ws(t, i + 1, to);
+		bool aliased = next < to && t->v[next].kind == T_IDENT;
+		for (size_t w = 0; aliased && w < sizeof(not_alias) / sizeof(not_alias[0]); w++)
+			aliased = !is_kw(t, next, not_alias[w]);
+		if (aliased)
+			strbuf_addf(out, "(%s)", ctes[k].text.buf);
+		else
+			strbuf_addf(out, "(%s) AS %.*s", ctes[k].text.buf, (int)t->v[i].n, t->v[i].p);
+	}
+}
+
+/* Rule 5: the statement with its leading WITH's subqueries inlined into
+ * *out; false when it has none (out untouched). */
+static bool without_ctes(const struct toks *t, struct strbuf *out)
+{
+	size_t i = skip_ws(t, 0, t->n);
+	if (!is_kw(t, i, "WITH"))
+		return false;
+	struct cte *ctes = NULL;
+	size_t n = 0;
+	i = skip_ws(t, i + 1, t->n);
+	for (;;) {
+		size_t as = skip_ws(t, i + 1, t->n), open = skip_ws(t, as + 1, t->n);
+		if (t->v[i].kind != T_IDENT || !is_kw(t, as, "AS") || !is_subquery(t, open))
+			break;
+		ctes = xrealloc(ctes, (n + 1) * sizeof(*ctes));
+		ctes[n].name = &t->v[i];
+		strbuf_init(&ctes[n].text, 0);
+		inline_ctes(t, open + 1, t->v[open].match, ctes, n, &ctes[n].text);
+		n++;
+		i = skip_ws(t, t->v[open].match + 1, t->n);
+		if (i < t->n && t->v[i].kind == T_COMMA) {
+			i = skip_ws(t, i + 1, t->n);
+			continue;
+		}
+		break;
+	}
+	bool done = n > 0 && is_kw(t, i, "SELECT");
+	if (done)
+		inline_ctes(t, i, t->n, ctes, n, out);
+	for (size_t k = 0; k < n; k++)
+		strbuf_release(&ctes[k].text);
+	free(ctes);
+	return done;
+}
+
 int clickhouse_rewrite(const char *sql, struct strbuf *out, struct err *e)
 {
 	struct toks t = { 0 };
+	struct strbuf inlined = STRBUF_INIT;
 	int rc = tokenize(sql, &t, e);
+	if (rc == 0 && without_ctes(&t, &inlined)) {
+		free(t.v);
+		t = (struct toks){ 0 };
+		rc = tokenize(inlined.buf, &t, e);
+	}
 	if (rc == 0)
 		rc = rewrite_query(&t, 0, t.n, out, e);
 	free(t.v);
+	strbuf_release(&inlined);
 	return rc;
 }

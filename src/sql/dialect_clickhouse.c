@@ -83,7 +83,7 @@ static const struct sql_macro clickhouse_macros[] = {
 	{ "median_if", 2, "quantileExactIf(0.5)($1, $2)" },
 	{ "mode", 1, "topK(1)($1)[1]" },
 	{ "month_start", 1, "toStartOfMonth($1)" },
-	{ "split_part", 3, "splitByString($2, $1)[$3]" },
+	{ "split_part", 3, "if(isNull($1), NULL, splitByString($2, ifNull($1, ''))[$3])" },
 	{ "sum_if", 2, "sumIf($1, $2)" },
 	{ "tag", 1, "if(has(tag_keys, $1), tag_values[indexOf(tag_keys, $1)], NULL)" },
 };
