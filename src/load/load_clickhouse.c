@@ -152,6 +152,8 @@ static int find_shards(struct target *t, struct err *e)
 					    host, tcp);
 			rc = exec_entry(t, q, &port, e);
 			free(q);
+			if (rc)
+				err_prefix(e, "shard %d (%s:%d) cannot be reached", num, host, tcp);
 			int http = rc == 0 ? atoi(port.buf) : 0;
 			strbuf_release(&port);
 			if (rc == 0 && http <= 0)
