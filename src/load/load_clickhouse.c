@@ -217,6 +217,14 @@ static int make_tables(const struct target *t, struct err *e)
 	if (rc == 0)
 		rc = exec_entry(t, sql.buf, NULL, e);
 	strbuf_reset(&sql);
+	/* the files each load read, for finq info's sources (load.c's load_files) */
+	strbuf_addf(&sql,
+		    "CREATE TABLE IF NOT EXISTS %s.load_files (load_id Int32, path String, format String,"
+		    " bytes Nullable(Int64)) ENGINE = MergeTree ORDER BY path",
+		    db);
+	if (rc == 0)
+		rc = exec_entry(t, sql.buf, NULL, e);
+	strbuf_reset(&sql);
 	strbuf_addf(&sql,
 		    "CREATE TABLE IF NOT EXISTS %s.vocabulary_store (version UInt64, dim String, tag_key Nullable(String),"
 		    " value Nullable(String), name Nullable(String), cost Float64) ENGINE = MergeTree ORDER BY (version, dim)",
@@ -338,6 +346,38 @@ static void drop_generations(const struct target *t, const char *where)
 	strbuf_release(&reply);
 }
 
+/* The staging load's load_files rows into the cluster's (for finq info);
+ * a file loaded again is listed once. */
+static int record_files(const struct target *t, struct db *stage, struct err *e)
+{
+	struct table files;
+	table_init(&files);
+	int rc = db_query(stage, "SELECT load_id, path, format, bytes FROM load_files", &files, 0, e);
+	struct strbuf sql = STRBUF_INIT;
+	strbuf_addf(&sql, "ALTER TABLE %s.load_files DELETE WHERE path IN (''", t->url.database);
+	for (size_t r = 0; rc == 0 && r < files.nrows; r++) {
+		strbuf_addstr(&sql, ", ");
+		strbuf_add_sql_literal(&sql, table_at(&files, r, 1)->v.s);
+	}
+	strbuf_addch(&sql, ')');
+	if (rc == 0 && files.nrows)
+		rc = exec_entry(t, sql.buf, NULL, e);
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "INSERT INTO %s.load_files VALUES ", t->url.database);
+	for (size_t r = 0; rc == 0 && r < files.nrows; r++) {
+		strbuf_addf(&sql, "%s(%lld, ", r ? ", " : "", (long long)cell_number(table_at(&files, r, 0)));
+		strbuf_add_sql_literal(&sql, table_at(&files, r, 1)->v.s);
+		strbuf_addstr(&sql, ", ");
+		strbuf_add_sql_literal(&sql, table_at(&files, r, 2)->v.s);
+		strbuf_addf(&sql, ", %lld)", (long long)cell_number(table_at(&files, r, 3)));
+	}
+	if (rc == 0 && files.nrows)
+		rc = exec_entry(t, sql.buf, NULL, e);
+	strbuf_release(&sql);
+	table_release(&files);
+	return rc ? err_prefix(e, "cannot record the files loaded") : 0;
+}
+
 static uint64_t now_micros(void)
 {
 	struct timeval tv;
@@ -449,6 +489,8 @@ static int send_rows(struct target *t, struct db *stage, const char *csv, struct
 	rep->rows = staged;
 	/* after the switch the load has happened: what follows only tidies */
 	rc = rebuild_vocabulary(t, g, e);
+	if (rc == 0)
+		rc = record_files(t, stage, e);
 	if (rc == 0 && stale.len)
 		drop_generations(t, stale.buf);
 	strbuf_release(&stale);

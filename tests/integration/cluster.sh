@@ -7,7 +7,7 @@
 #   - monthly totals match the dev data's manifest to the cent
 #   - the dev evaluation passes in full, and every case's last table has
 #     the same rows as on DuckDB
-#   - every analysis returns the same findings as on DuckDB
+#   - every analysis, and finq info, returns the same findings as on DuckDB
 #   - the engine's user is read-only; a reload replaces (no row twice), a
 #     load that fails changes nothing, a stopped shard is an error, never a
 #     partial sum
@@ -107,9 +107,9 @@ PY
 )
 if [ -z "$why" ]; then ok "every dev case has the same rows on DuckDB and on the cluster"; else not_ok "every dev case has the same rows on DuckDB and on the cluster" "$why"; fi
 
-for analysis in anomalies drivers forecast recommend architecture owners commitments; do
-	"$FINQ" --engine= --db "$DUCK" --today "$TODAY" "$analysis" --json >"$WORK/$analysis.duck.json" 2>&1
-	"$FINQ" --db "$STATE" --today "$TODAY" "$analysis" --json >"$WORK/$analysis.ch.json" 2>&1
+for analysis in anomalies drivers forecast recommend architecture owners commitments info; do
+	"$FINQ" --engine= --db "$DUCK" --today "$TODAY" --json "$analysis" >"$WORK/$analysis.duck.json" 2>&1
+	"$FINQ" --db "$STATE" --today "$TODAY" --json "$analysis" >"$WORK/$analysis.ch.json" 2>&1
 	why=$(python3 - "$WORK/$analysis.duck.json" "$WORK/$analysis.ch.json" <<'PY' 2>&1
 import json, sys
 def load(path):
@@ -135,7 +135,7 @@ def diff(a, b, path, out):
 a, b = load(sys.argv[1]), load(sys.argv[2])
 out = []
 diff(a, b, "", out)
-found = len(a.get("items") or a.get("rows") or []) if isinstance(a, dict) else 0
+found = len(a.get("items") or a.get("rows") or a.get("months") or []) if isinstance(a, dict) else 0
 assert not out, "; ".join(out[:3])
 print(found)
 PY
