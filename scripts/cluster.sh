@@ -19,7 +19,6 @@ set -euo pipefail
 
 SHARDS=2
 SERVER=${CLICKHOUSE_SERVER:-$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)}
-CLIENT=${CLICKHOUSE_CLIENT:-$(command -v clickhouse-client || echo /usr/bin/clickhouse-client)}
 RANGE=${FINQ_CLUSTER_PORTS:-19100-19199}
 
 die() { echo "cluster: $*" >&2; exit 1; }
@@ -198,7 +197,7 @@ down() {
 
 stop_shard() {
 	local root=$1 n=$2
-	[[ "$n" =~ ^[0-9]+$ ]] && ((n >= 1 && n <= SHARDS)) || die "no shard '$n' (1..$SHARDS)"
+	if ! [[ "$n" =~ ^[0-9]+$ ]] || ((n < 1 || n > SHARDS)); then die "no shard '$n' (1..$SHARDS)"; fi
 	stop_pid "$root/shard$n/pid"
 }
 
