@@ -10,9 +10,10 @@
  *    billing period, payer and generation) on every shard, costs_all
  *    (Distributed over them) and, on the node of the address, generations,
  *    the costs view and the vocabulary.
- * 3. The rows go, as CSV that DuckDB writes, into costs_all under a new
- *    generation number; the writer's profile inserts synchronously, so a
- *    shard that is down fails the load. Their count is checked.
+ * 3. The rows go, as CSV that DuckDB writes (one file per shard), straight
+ *    into each shard's costs_local under a new generation number, the
+ *    shards in parallel; a shard that is down fails the load. Their count
+ *    over costs_all is checked.
  * 4. One INSERT into generations makes the generation current for its
  *    billing periods and payers: the costs view reads, per (period, payer),
  *    only the newest generation listed there. Before that INSERT nothing
@@ -30,6 +31,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,6 +380,33 @@ static int record_files(const struct target *t, struct db *stage, struct err *e)
 	return rc ? err_prefix(e, "cannot record the files loaded") : 0;
 }
 
+/* One shard's INSERT of its CSV, on a thread of its own. */
+struct send_job {
+	const struct target *t;
+	const struct shard *shard;
+	const char *sql;
+	char *path;
+	pthread_t thread;
+	bool started;
+	int rc;
+	struct err e;
+};
+
+static void *send_main(void *arg)
+{
+	struct send_job *job = arg;
+	FILE *body = fopen(job->path, "rb");
+	if (!body) {
+		job->rc = err_set(&job->e, "cannot read '%s': %s", job->path, strerror(errno));
+		return NULL;
+	}
+	job->rc = exec_on(job->t, job->shard->host, job->shard->http_port, job->sql, body, NULL, &job->e);
+	fclose(body);
+	if (job->rc)
+		err_prefix(&job->e, "shard %d", job->shard->num);
+	return NULL;
+}
+
 static uint64_t now_micros(void)
 {
 	struct timeval tv;
@@ -408,20 +437,33 @@ static int send_rows(struct target *t, struct db *stage, const char *csv, struct
 	for (size_t i = 0; i < NCOLUMNS; i++)
 		strbuf_addf(&insert, "%s%s", i ? ", " : "", ch_columns[i].name);
 	strbuf_addstr(&insert, ", generation) FORMAT CSV");
+	/* DuckDB writes shard s+1's CSV while shard s's is on the wire */
+	struct send_job *jobs = xcalloc(t->nshards, sizeof(*jobs));
 	int rc = 0;
 	for (size_t s = 0; rc == 0 && s < t->nshards; s++) {
-		if ((rc = export_rows(stage, csv, g, s, t->nshards, e)))
+		jobs[s] = (struct send_job){ .t = t, .shard = &t->shards[s], .sql = insert.buf };
+		jobs[s].path = xasprintf("%s-%zu", csv, s);
+		if ((rc = export_rows(stage, jobs[s].path, g, s, t->nshards, e)))
 			break;
-		FILE *body = fopen(csv, "rb");
-		if (!body) {
-			rc = err_set(e, "cannot read '%s': %s", csv, strerror(errno));
+		if (pthread_create(&jobs[s].thread, NULL, send_main, &jobs[s]) != 0) {
+			rc = err_set(e, "cannot start a thread to send shard %d its rows", t->shards[s].num);
 			break;
 		}
-		rc = exec_on(t, t->shards[s].host, t->shards[s].http_port, insert.buf, body, NULL, e);
-		fclose(body);
-		if (rc)
-			err_prefix(e, "shard %d", t->shards[s].num);
+		jobs[s].started = true;
 	}
+	for (size_t s = 0; s < t->nshards; s++) {
+		if (jobs[s].started) {
+			pthread_join(jobs[s].thread, NULL);
+			if (jobs[s].rc && rc == 0) {
+				*e = jobs[s].e;
+				rc = -1;
+			}
+		}
+		if (jobs[s].path)
+			unlink(jobs[s].path);
+		free(jobs[s].path);
+	}
+	free(jobs);
 	strbuf_release(&insert);
 	/* system.parts names a partition as (202511,'payer',generation) */
 	char where[128];
