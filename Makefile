@@ -66,7 +66,7 @@ LIB_OBJS     += build/kb_assets.o
 SAN_OBJS     += build/asan/kb_assets.o
 SAN_LIB_OBJS += build/asan/kb_assets.o
 
-.PHONY: all deps demo test unit integration browser asan check bench clean fuzz fuzz-replay
+.PHONY: all deps demo demo-cluster test unit integration browser asan check bench clean fuzz fuzz-replay
 all: finq
 
 # The main job on sample data: generate and load it, then serve the web UI
@@ -75,6 +75,17 @@ PORT ?= 8080
 demo: finq
 	./finq --db finq.duckdb demo
 	./finq --db finq.duckdb serve --port $(PORT)
+
+# The same on a two-shard ClickHouse cluster (scripts/cluster.sh, data in
+# .cluster-demo/; docs/engines.md): the sample data loaded into it and the
+# web UI served from it. Ctrl-C stops the server; the cluster is stopped too.
+demo-cluster: finq
+	./finq --db finq-cluster.duckdb demo --no-load --out finq-demo.parquet
+	scripts/cluster.sh down .cluster-demo
+	mkdir -p .cluster-demo && scripts/cluster.sh up .cluster-demo > .cluster-demo/url.tmp && mv .cluster-demo/url.tmp .cluster-demo/url
+	trap 'scripts/cluster.sh down .cluster-demo' EXIT INT TERM; \
+	./finq --engine "$$(cat .cluster-demo/url)" --db finq-cluster.duckdb load finq-demo.parquet && \
+	./finq --engine "$$(cat .cluster-demo/url)" --db finq-cluster.duckdb serve --port $(PORT)
 
 deps: build/.deps
 build/.deps: scripts/deps.sh

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(gcc make pkg-config zlib1g-dev libsqlite3-dev libjansson-dev
                  libmicrohttpd-dev libcurl4-openssl-dev libedit-dev libcmocka-dev
-                 libssl-dev libgnutls28-dev chromium curl wrk)
+                 libssl-dev libgnutls28-dev chromium curl wrk
+                 clickhouse-server clickhouse-client)
 # Commands, and the Debian package that provides each when it is missing
 # (node's own npm counts: Debian's npm would conflict with it).
 DEBIAN_COMMANDS=(npm:npm python3:python3 gzip:gzip openssl:openssl)

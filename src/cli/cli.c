@@ -6,6 +6,7 @@
 #include "ask.h"
 #include "date.h"
 #include "sandbox.h"
+#include "engines.h"
 #include "state.h"
 #include "strbuf.h"
 #include "safetext.h"
@@ -56,12 +57,19 @@ int cli_today(const struct cli *cli, int *today, struct err *e)
 	return 0;
 }
 
+int cli_open_data(const struct cli *cli, struct db *db, struct err *e)
+{
+	if (cli->engine)
+		return engines_open(db, cli->engine, cli->memory_limit, cli->threads, e);
+	return sandbox_open(db, cli->db_path, cli->memory_limit, cli->threads, e);
+}
+
 int cli_open_for_questions(const struct cli *cli, int *today, struct db *db, struct ask_context *ctx)
 {
 	struct err e = { 0 };
 	if (cli_today(cli, today, &e))
 		return cli_fail(&e, ERR_USAGE);
-	if (sandbox_open(db, cli->db_path, cli->memory_limit, cli->threads, &e))
+	if (cli_open_data(cli, db, &e))
 		return cli_fail(&e, ERR_DATABASE);
 	if (ask_context_init(ctx, db, &e)) {
 		db_close(db);

@@ -33,6 +33,9 @@ struct cli {
 	bool json;           /* --json */
 	const char *memory_limit; /* --memory-limit, or $FINQ_MEMORY_LIMIT */
 	int threads;         /* --threads, 0 for DuckDB's default */
+	/* --engine or $FINQ_ENGINE: the cost data lives there (engines.h);
+	 * db_path then only says where the state file lives. NULL: db_path */
+	const char *engine;
 };
 
 int cmd_alias(struct cli *cli, int argc, char **argv);
@@ -59,6 +62,9 @@ struct ask_context;
 /* What ask, chat and bench need before a question: today, the database
  * opened read-only in the sandbox, and the vocabulary. Returns EXIT_OK, or
  * an exit code after printing why (nothing is left open then). */
+/* Open the cost data read-only: the engine when one is given, else the
+ * DuckDB file in the sandbox. On failure db is closed and e says why. */
+int cli_open_data(const struct cli *cli, struct db *db, struct err *e);
 int cli_open_for_questions(const struct cli *cli, int *today, struct db *db, struct ask_context *ctx);
 
 struct json_t;

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "demo.h"
 #include "load.h"
+#include "load_clickhouse.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -296,15 +297,22 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 		struct db db;
 		const char *paths[] = { opt.out };
 		struct load_options lo = { .progress = isatty(STDERR_FILENO) && !cli->json };
-		if (load_open_db(&db, cli->db_path, cli->memory_limit, cli->threads, &e)) {
-			rc = cli_fail(&e, ERR_DATABASE);
-			goto out;
+		if (cli->engine) { /* into the engine, as finq load does */
+			if (load_clickhouse(cli->engine, paths, 1, &lo, cli->memory_limit, cli->threads, &load, &e)) {
+				rc = cli_fail(&e, ERR_DATABASE);
+				goto out;
+			}
+		} else {
+			if (load_open_db(&db, cli->db_path, cli->memory_limit, cli->threads, &e)) {
+				rc = cli_fail(&e, ERR_DATABASE);
+				goto out;
+			}
+			if (load_paths(&db, paths, 1, &lo, &load, &e))
+				rc = cli_fail(&e, ERR_BAD_INPUT);
+			db_close(&db);
+			if (rc)
+				goto out;
 		}
-		if (load_paths(&db, paths, 1, &lo, &load, &e))
-			rc = cli_fail(&e, ERR_BAD_INPUT);
-		db_close(&db);
-		if (rc)
-			goto out;
 	}
 	if (cli->json)
 		print_json(&opt, &rep, &load, !no_load, cli->db_path);

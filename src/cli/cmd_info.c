@@ -27,7 +27,7 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 
 	struct db db;
 	struct err e = { 0 };
-	if (sandbox_open(&db, cli->db_path, cli->memory_limit, cli->threads, &e))
+	if (cli_open_data(cli, &db, &e))
 		return cli_fail(&e, ERR_DATABASE);
 	int64_t rows = 0;
 	if (db_query_int(&db, "SELECT count(*) FROM costs", &rows, &e) || rows == 0) {

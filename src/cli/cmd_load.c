@@ -3,12 +3,14 @@
  */
 #include "cli.h"
 #include "load.h"
+#include "load_clickhouse.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -79,10 +81,18 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 	struct db db;
 	struct err e = { 0 };
 	struct load_report rep;
-	if (load_open_db(&db, cli->db_path, cli->memory_limit, cli->threads, &e))
-		return cli_fail(&e, ERR_DATABASE);
-	int rc = load_paths(&db, (const char *const *)argv + optind, argc - optind, &opt, &rep, &e);
-	db_close(&db);
+	int rc;
+	if (cli->engine) {
+		/* staged in a private DuckDB, then sent to the engine */
+		memset(&rep, 0, sizeof(rep));
+		rc = load_clickhouse(cli->engine, (const char *const *)argv + optind, argc - optind, &opt,
+				     cli->memory_limit, cli->threads, &rep, &e);
+	} else {
+		if (load_open_db(&db, cli->db_path, cli->memory_limit, cli->threads, &e))
+			return cli_fail(&e, ERR_DATABASE);
+		rc = load_paths(&db, (const char *const *)argv + optind, argc - optind, &opt, &rep, &e);
+		db_close(&db);
+	}
 	if (rc)
 		return cli_fail(&e, ERR_BAD_INPUT);
 

@@ -121,6 +121,11 @@ int cmd_loads(struct cli *cli, int argc, char **argv)
 		loads_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (cli->engine) {
+		fprintf(stderr, "finq: 'loads' reads the local load log; on an engine each load replaces its billing "
+				"periods and there is nothing to undo (docs/engines.md)\n");
+		return EXIT_USAGE;
+	}
 	/* listing must not create a database where there is none */
 	struct stat st;
 	if (stat(cli->db_path, &st) != 0) {

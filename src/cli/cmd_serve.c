@@ -166,6 +166,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	struct server_options opt = {
 		.db_path = cli->db_path,
 		.memory_limit = cli->memory_limit,
+		.engine = cli->engine,
 		.host = "127.0.0.1",
 		.port = 8080,
 		.workers = cli->threads,

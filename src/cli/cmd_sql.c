@@ -166,7 +166,7 @@ int cmd_sql(struct cli *cli, int argc, char **argv)
 	struct table t;
 	table_init(&t);
 	int rc = EXIT_OK;
-	if (sandbox_open(&db, cli->db_path, cli->memory_limit, cli->threads, &e)) {
+	if (cli_open_data(cli, &db, &e)) {
 		rc = cli_fail(&e, ERR_DATABASE);
 		goto out_text;
 	}

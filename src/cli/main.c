@@ -45,8 +45,8 @@ static const struct command commands[] = {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: finq [--db PATH] [--today YYYY-MM-DD] [--json] [--memory-limit SIZE]\n"
-		"            [--threads N] <command> [options]\n\n"
+		"usage: finq [--db PATH] [--engine URL] [--today YYYY-MM-DD] [--json]\n"
+		"            [--memory-limit SIZE] [--threads N] <command> [options]\n\n"
 		"finq answers questions about AWS and FOCUS billing exports, offline.\n\n"
 		"commands:\n");
 	int width = 0;
@@ -57,7 +57,10 @@ static void usage(FILE *out)
 		fprintf(out, "  %-*s  %s\n", width, commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\nglobal options:\n"
-		"  --db PATH            the database (default $FINQ_DB or ./finq.duckdb)\n"
+		"  --db PATH            the database (default $FINQ_DB or ./finq.duckdb); with\n"
+		"                       --engine, where the state file lives\n"
+		"  --engine URL         the cost data on an engine ($FINQ_ENGINE):\n"
+		"                       clickhouse://HOST:PORT/DATABASE?cluster=NAME\n"
 		"  --today YYYY-MM-DD   fix the date that relative dates are read from\n"
 		"  --json               machine-readable output\n"
 		"  --memory-limit SIZE  DuckDB memory limit, e.g. 4GB ($FINQ_MEMORY_LIMIT)\n"
@@ -68,7 +71,7 @@ static void usage(FILE *out)
 /* Take a global option at argv[*i]; returns 1 if taken, 0 if not one, -1 on error. */
 static int take_global(struct cli *cli, int argc, char **argv, int *i)
 {
-	static const char *const with_value[] = { "--db", "--today", "--memory-limit", "--threads" };
+	static const char *const with_value[] = { "--db", "--today", "--memory-limit", "--threads", "--engine" };
 	const char *arg = argv[*i];
 	if (strcmp(arg, "--json") == 0) {
 		cli->json = true;
@@ -95,6 +98,7 @@ static int take_global(struct cli *cli, int argc, char **argv, int *i)
 		case 1: cli->today = value; break;
 		case 2: cli->memory_limit = value; break;
 		case 3: cli->threads = atoi(value); break;
+		case 4: cli->engine = *value ? value : NULL; break;
 		}
 		return 1;
 	}
@@ -111,6 +115,9 @@ int main(int argc, char **argv)
 	if (!cli.db_path || !*cli.db_path)
 		cli.db_path = "finq.duckdb";
 	cli.memory_limit = getenv("FINQ_MEMORY_LIMIT");
+	cli.engine = getenv("FINQ_ENGINE");
+	if (cli.engine && !*cli.engine)
+		cli.engine = NULL;
 
 	/* Global options may stand before or after the command name; the
 	 * command sees its own options only. */

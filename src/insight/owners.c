@@ -116,7 +116,8 @@ static int read_resources(struct owners *o, json_t *result, const struct analysi
 		"               AND $is_weekend(d.usage_date) = $is_weekend(f.d0)),\n"
 		"             $median_if(d.usage, d.usage_date > f.d0 AND $is_weekend(d.usage_date) = $is_weekend(f.d0))) AS full_day,\n"
 		"    $hour($any_if(d.first_start, d.usage_date = f.d0)) AS start_hour\n"
-		"  FROM firsts f JOIN daily d ON d.resource_id = f.resource_id AND d.usage_date <= $add_days(f.d0, 28)\n"
+		/* the date bound in WHERE: ClickHouse 18.16 joins on equalities only */
+		"  FROM firsts f JOIN daily d ON d.resource_id = f.resource_id WHERE d.usage_date <= $add_days(f.d0, 28)\n"
 		"  GROUP BY f.resource_id, f.d0),\n"
 		"res AS (SELECT resource_id, $any(account_id) AS account_id, $any(availability_zone) AS zone,\n"
 		"  $any(region) AS region, $any(service_code) AS service,\n"
@@ -125,7 +126,7 @@ static int read_resources(struct owners *o, json_t *result, const struct analysi
 		"  $count_if(usage_date >= $date('%s') AND usage_date < $date('%s')%s) > 0 AS in_scope\n"
 		"  FROM costs WHERE resource_id IS NOT NULL AND resource_id <> '' GROUP BY resource_id)\n"
 		"SELECT res.*, l.d0 AS first_day, l.u0 AS first_usage, l.full_day, l.start_hour\n"
-		"FROM res LEFT JOIN launch l ON l.resource_id = res.resource_id ORDER BY cost DESC, res.resource_id",
+		"FROM res LEFT JOIN launch l ON l.resource_id = res.resource_id ORDER BY round(cost, 6) DESC, res.resource_id",
 		key.buf, cost, w->start, w->end, scope.buf, w->start, w->end, scope.buf);
 	for (size_t i = 0; rc == 0 && i < t.nrows; i++) {
 		ALLOC_GROW(o->r, o->n + 1, o->alloc);
@@ -152,7 +153,8 @@ static int read_resources(struct owners *o, json_t *result, const struct analysi
 		}
 		r->cost = cell_number(table_at(&t, i, 7));
 		const struct cell *in = table_at(&t, i, 8);
-		r->in_scope = in->kind == CELL_BOOL && in->v.b;
+		/* ClickHouse has no boolean: a comparison is UInt8 0 or 1 */
+		r->in_scope = (in->kind == CELL_BOOL && in->v.b) || (in->kind == CELL_INT && in->v.i != 0);
 		strbuf_init(&r->evidence, 0);
 	}
 	table_release(&t);

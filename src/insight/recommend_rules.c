@@ -118,7 +118,7 @@ static int detect_where(const struct rule *r, const struct rule_context *ctx, co
 			       "FROM win WHERE (%s)%s%s\n"
 			       "GROUP BY resource_id, account_id, region, usage_type\n"
 			       "HAVING sum(%s) <> 0 OR usage > 0\n"
-			       "ORDER BY cost DESC, resource_id, usage_type",
+			       "ORDER BY round(cost, 6) DESC, resource_id, usage_type",
 			       w->start, w->end, cost, where, scope.buf, running.buf, cost);
 	for (size_t i = 0; rc == 0 && i < t.nrows; i++) {
 		struct evidence *ev = finding_add(f);

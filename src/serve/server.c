@@ -489,6 +489,7 @@ enum err_status server_run(const struct server_options *opt)
 	}
 	struct pool_config ecfg = {
 		.db_path = opt->db_path,
+		.engine = opt->engine,
 		.memory_limit = opt->memory_limit,
 		.slots = opt->workers,
 		.statement_timeout = opt->timeout,

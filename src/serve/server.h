@@ -40,6 +40,7 @@
 struct server_options {
 	const char *db_path;
 	const char *memory_limit; /* DuckDB's, or NULL */
+	const char *engine;       /* --engine URL, or NULL */
 	const char *host;
 	int port;                 /* 0: any free port */
 	int workers;              /* requests on the data at once (engine slots); 0: the default */

@@ -59,7 +59,8 @@ static int load_vocabulary(struct ask_context *ctx, struct err *e)
 }
 
 /* The dialects finq speaks, by the name of the engine that reads them. */
-static const struct sql_dialect *const dialects[] = { &sql_dialect_duckdb, &sql_dialect_trino };
+static const struct sql_dialect *const dialects[] = { &sql_dialect_duckdb, &sql_dialect_clickhouse,
+								 &sql_dialect_trino };
 
 const struct sql_dialect *ask_dialect(const struct db *db)
 {

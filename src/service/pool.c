@@ -16,6 +16,8 @@
 #include "pool.h"
 #include "ask.h"
 #include "conversation.h"
+#include "engine.h"
+#include "engines.h"
 #include "info.h"
 #include "insight.h"
 #include "load.h"
@@ -63,6 +65,7 @@ struct cache_entry {
 struct pool {
 	char *db_path;
 	char *memory_limit;
+	char *engine; /* --engine: the cost data is there (engines.h); NULL: db_path */
 	double statement_timeout;
 	size_t max_statement_bytes, max_result_bytes; /* 0: the sandbox's defaults */
 	int duckdb_threads;
@@ -216,6 +219,8 @@ static void slot_close_data(struct pool_slot *s)
 	if (s->ctx_ready)
 		ask_context_release(&s->ctx);
 	s->ctx_ready = false;
+	if (s->db.engine && s->db.engine->close)
+		s->db.engine->close(s->db.engine_state);
 	if (s->connected)
 		duckdb_disconnect(&s->db.con);
 	s->connected = false;
@@ -231,6 +236,9 @@ static int slot_open_data(struct pool *en, struct pool_slot *s, struct err *e)
 	if (duckdb_connect(en->db.handle, &s->db.con) == DuckDBError)
 		return err_set_code(e, ERR_DATABASE, "cannot connect to database '%s'", en->db_path);
 	s->connected = true;
+	/* each slot its own engine handle: requests run in parallel */
+	if (en->engine && engines_attach(&s->db, en->engine, e))
+		goto fail;
 	if (ask_context_init(&s->ctx, &s->db, e))
 		goto fail;
 	s->ctx_ready = true;
@@ -266,8 +274,9 @@ static int data_open(struct pool *en, struct err *e)
 	struct stat st;
 	int64_t rows = 0;
 	en->have_data = false;
-	if (stat(en->db_path, &st) == 0) {
-		if (sandbox_open(&en->db, en->db_path, en->memory_limit, en->duckdb_threads, e))
+	if (en->engine || stat(en->db_path, &st) == 0) {
+		if (en->engine ? engines_open(&en->db, en->engine, en->memory_limit, en->duckdb_threads, e)
+			       : sandbox_open(&en->db, en->db_path, en->memory_limit, en->duckdb_threads, e))
 			return -1;
 		en->db_open = true;
 		struct err ignored = { 0 };
@@ -305,6 +314,7 @@ int pool_open(struct pool **out, const struct pool_config *cfg, struct err *e)
 	pthread_mutex_init(&en->health_lock, NULL);
 	en->db_path = xstrdup(cfg->db_path);
 	en->memory_limit = cfg->memory_limit ? xstrdup(cfg->memory_limit) : NULL;
+	en->engine = cfg->engine ? xstrdup(cfg->engine) : NULL;
 	en->duckdb_threads = cfg->duckdb_threads;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	en->nslots = cfg->slots > 0 ? (size_t)cfg->slots
@@ -348,6 +358,7 @@ void pool_close(struct pool *en)
 	free(en->cache);
 	free(en->slots);
 	free(en->db_path);
+	free(en->engine);
 	free(en->memory_limit);
 	pthread_rwlock_destroy(&en->data_lock);
 	pthread_mutex_destroy(&en->pool_lock);
@@ -716,6 +727,8 @@ int pool_load(struct pool *en, const char *path, const char *name, json_t **out,
 	const char *label = name && *name ? name : "the upload";
 	struct sniff sn;
 	*out = NULL;
+	if (en->engine)
+		return err_set_code(e, ERR_USAGE, "this server reads an engine; load into it with 'finq --engine URL load'");
 	/* refuse what is plainly no export before stopping the questions */
 	if (sniff_file(path, &sn, e)) {
 		err_rename(e, path, label);

@@ -54,6 +54,7 @@ struct pool_slot;
 struct pool_config {
 	const char *db_path;      /* the DuckDB file (need not exist yet) */
 	const char *memory_limit; /* DuckDB's, or NULL */
+	const char *engine;       /* --engine URL: questions go there (db_path: the state only); NULL: db_path */
 	int duckdb_threads;       /* DuckDB's worker threads; 0: its default */
 	int slots;                /* concurrent requests on the data; 0: twice the CPUs, at least 4 */
 	size_t cache_entries;     /* 0: POOL_CACHE_DEFAULT */

@@ -166,7 +166,14 @@ static int expand_span(const struct sql_dialect *d, const char *s, size_t n, str
 
 int sql_expand(const struct sql_dialect *d, const char *sql, struct strbuf *out, struct err *e)
 {
-	return expand_span(d, sql, strlen(sql), out, 0, e);
+	if (!d->rewrite)
+		return expand_span(d, sql, strlen(sql), out, 0, e);
+	struct strbuf expanded = STRBUF_INIT;
+	int rc = expand_span(d, sql, strlen(sql), &expanded, 0, e);
+	if (rc == 0)
+		rc = d->rewrite(expanded.buf, out, e);
+	strbuf_release(&expanded);
+	return rc;
 }
 
 int sql_expandv(const struct sql_dialect *d, struct strbuf *out, struct err *e, const char *fmt, va_list ap)

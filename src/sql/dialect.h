@@ -52,6 +52,10 @@ struct sql_dialect {
 	/* the instance family of an instance type column: c5.xlarge -> c5,
 	 * db.r6g.large -> db.r6g (all but the last dotted part) */
 	void (*instance_family)(struct strbuf *sql, const char *col);
+	/* NULL, or a last pass over every expanded statement for an engine
+	 * whose SQL differs beyond macros (ClickHouse 18.16's alias scoping,
+	 * positional GROUP BY, window totals): sql in, out appended */
+	int (*rewrite)(const char *sql, struct strbuf *out, struct err *e);
 };
 
 /* Append sql to out with every `$name(...)` macro expanded for d (macros may
@@ -73,5 +77,7 @@ const struct sql_macro *sql_dialect_macro(const struct sql_dialect *d, const cha
 extern const struct sql_dialect sql_dialect_duckdb;
 /* Athena (Trino), named "athena" after its engine: dialect_trino.c */
 extern const struct sql_dialect sql_dialect_trino;
+/* ClickHouse 18.16 and later: dialect_clickhouse.c */
+extern const struct sql_dialect sql_dialect_clickhouse;
 
 #endif
