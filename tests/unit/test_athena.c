@@ -15,12 +15,27 @@
 #include "athena_table.h"
 #include "date.h"
 #include "engine.h"
+#include "engines.h"
 #include "schema.h"
 #include "sigv4.h"
 
 #include <unistd.h>
 
 /* ---- the address and the credentials ---- */
+
+/* --engine picks the engine by its scheme, in service/engines.c's table */
+static void test_engine_schemes(void **state)
+{
+	(void)state;
+	assert_true(engines_known("athena://primary/cur/cur_hourly?region=us-east-1&output=s3://b/p"));
+	assert_true(engines_known("clickhouse://127.0.0.1:8123/finq?cluster=finq"));
+	assert_false(engines_known("postgres://localhost/finq"));
+	struct db db;
+	memset(&db, 0, sizeof(db));
+	struct err e = { 0 };
+	assert_int_not_equal(engines_attach(&db, "bigquery://p/d", &e), 0);
+	assert_non_null(strstr(e.msg, "athena://"));
+}
 
 static void test_addresses(void **state)
 {
@@ -600,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_time_limit_and_cancel_stop_the_query),
 		cmocka_unit_test(test_api_errors),
 		cmocka_unit_test(test_only_queries_are_sent),
+		cmocka_unit_test(test_engine_schemes),
 		cmocka_unit_test(test_statement_ranges),
 		cmocka_unit_test(test_partition_conditions),
 		cmocka_unit_test(test_pruning_in_the_statement_sent),

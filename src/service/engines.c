@@ -4,6 +4,7 @@
  */
 #include "engines.h"
 
+#include "athena_table.h"
 #include "engine_clickhouse.h"
 
 #include <string.h>
@@ -13,6 +14,7 @@ static const struct {
 	int (*attach)(struct db *db, const char *url, struct err *e);
 } engine_schemes[] = {
 	{ "clickhouse://", engine_clickhouse_attach },
+	{ "athena://", engine_athena_attach },
 };
 
 int engines_known(const char *url)
@@ -28,7 +30,7 @@ int engines_attach(struct db *db, const char *url, struct err *e)
 	for (size_t i = 0; i < sizeof(engine_schemes) / sizeof(engine_schemes[0]); i++)
 		if (strncmp(url, engine_schemes[i].scheme, strlen(engine_schemes[i].scheme)) == 0)
 			return engine_schemes[i].attach(db, url, e);
-	return err_set_code(e, ERR_USAGE, "unknown engine address '%s' (expected clickhouse://HOST:PORT/DATABASE?cluster=NAME)",
+	return err_set_code(e, ERR_USAGE, "unknown engine address '%s' (expected clickhouse://HOST:PORT/DATABASE?cluster=NAME or athena://WORKGROUP/DATABASE/TABLE?region=R&output=s3://BUCKET/PREFIX)",
 			    url);
 }
 
