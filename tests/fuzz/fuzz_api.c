@@ -156,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	if (resp.stream) {
-		struct resp_sink sink = { sink_write, NULL };
+		struct resp_sink sink = { .write = sink_write, .arg = NULL, .client_gone = NULL };
 		resp.stream(resp.stream_arg, &sink);
 	}
 	if (resp.body.len && strncmp(resp.content_type, "application/json", 16) == 0) {
