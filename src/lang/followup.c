@@ -91,6 +91,11 @@ bool parse_looks_like_followup(const struct reading *r)
 		    (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)))
 			return true;
 	}
+	/* "lower the bar to $1,000", "only those above $500": a new threshold
+	 * for the same things */
+	if (!values && r->ntimes == 0 && r->nnames == 0 && !parse_has_cue(r, CUE_COST) && !parse_has_cue(r, CUE_ASK) &&
+	    !parse_has_cue(r, CUE_WHICH) && (parse_has_cue(r, CUE_MORE_THAN) || parse_has_cue(r, CUE_LESS_THAN)))
+		return true;
 	/* "what caused the spike?", "why the jump": the change the last
 	 * answer showed, of the things it was about */
 	static const enum cue changes[] = { CUE_SPIKE, CUE_INCREASE, CUE_DECREASE, CUE_CHANGE };

@@ -146,8 +146,8 @@ static size_t chatter_at(const char *s, size_t i, size_t len)
 	return 0;
 }
 
-/* "1.000 $", "50.000 €": an amount in the European way, dots grouping
- * thousands and the sign after it. Its length (sign included) and value,
+/* "1.000 $", "50.000 €", "1 000 $": an amount in the European way, dots
+ * or spaces grouping thousands and the sign after it. Its length (sign included) and value,
  * or 0. */
 static size_t european_amount(const char *s, size_t i, size_t len, double *value)
 {
@@ -158,7 +158,9 @@ static size_t european_amount(const char *s, size_t i, size_t len, double *value
 	if (!lead || isdigit((unsigned char)s[i + n]))
 		return 0;
 	int groups = 0;
-	while (s[i + n] == '.' && isdigit((unsigned char)s[i + n + 1]) && isdigit((unsigned char)s[i + n + 2]) &&
+	/* one separator throughout: dots ("1.000 $") or spaces ("1 000 $") */
+	char sep = s[i + n] == ' ' ? ' ' : '.';
+	while (s[i + n] == sep && isdigit((unsigned char)s[i + n + 1]) && isdigit((unsigned char)s[i + n + 2]) &&
 	       isdigit((unsigned char)s[i + n + 3]) && !isdigit((unsigned char)s[i + n + 4])) {
 		for (int k = 1; k <= 3; k++)
 			v = v * 10 + (s[i + n + k] - '0');
@@ -300,6 +302,12 @@ void lex(const char *question, struct token_list *out)
 				continue;
 			}
 			push_word(out, s + start, end - start, start);
+			continue;
+		}
+		/* "region != us-east-1", "region <> us-east-1": one sign, "not" */
+		if ((c == '!' && s[i + 1] == '=') || (c == '<' && s[i + 1] == '>')) {
+			push(out, TOK_PUNCT, s + i, 2, i);
+			i += 2;
 			continue;
 		}
 		if (strchr(",.?!;:()&+<>=\"'", c))

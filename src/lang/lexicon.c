@@ -20,10 +20,10 @@ static const struct {
 	const char *phrase;
 	enum cue cue;
 } cues[] = {
-	{ "<", CUE_LESS_THAN }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY },
+	{ "!=", CUE_EXCLUDE }, { "<", CUE_LESS_THAN }, { "<>", CUE_EXCLUDE }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY },
 	{ "a month earlier", CUE_PERIOD_BEFORE }, { "a year earlier", CUE_PERIOD_BEFORE },
 	{ "abnormal", CUE_ANOMALY }, { "about", CUE_FILLER }, { "above", CUE_MORE_THAN }, { "across", CUE_EACH },
-	{ "after discounts", CUE_NET }, { "against", CUE_VERSUS }, { "all", CUE_FILLER },
+	{ "after credit", CUE_FILLER }, { "after discounts", CUE_NET }, { "after refund", CUE_FILLER }, { "against", CUE_VERSUS }, { "all", CUE_FILLER },
 	{ "all but", CUE_EXCLUDE }, { "altogether", CUE_TOTAL }, { "amortised", CUE_AMORTIZED },
 	{ "amortized", CUE_AMORTIZED }, { "amount", CUE_COST }, { "an", CUE_FILLER }, { "and", CUE_FILLER },
 	{ "and what about", CUE_FOLLOWUP }, { "annual", CUE_YEARLY }, { "annualised", CUE_RUN_RATE },
@@ -100,14 +100,14 @@ static const struct {
 	{ "leaving out", CUE_EXCLUDE }, { "led to", CUE_DRIVER }, { "less than", CUE_LESS_THAN },
 	{ "let", CUE_FILLER }, { "likely owner", CUE_OWNER }, { "likely team", CUE_OWNER },
 	{ "line", CUE_CHART_LINE }, { "list", CUE_ASK }, { "list cost", CUE_LIST }, { "list price", CUE_LIST },
-	{ "lower", CUE_REDUCE }, { "lower than", CUE_LESS_THAN }, { "lowest", CUE_LEAST },
+	{ "lower", CUE_REDUCE }, { "lower than", CUE_LESS_THAN }, { "lower the bar to", CUE_MORE_THAN }, { "lower the cutoff to", CUE_MORE_THAN }, { "lower the threshold to", CUE_MORE_THAN }, { "lowest", CUE_LEAST },
 	{ "margin", CUE_NOT_BILLING }, { "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "meaning", CUE_EXPLAIN },
 	{ "memory", CUE_NOT_BILLING }, { "minus", CUE_EXCLUDE }, { "missing", CUE_EXCLUDE },
 	{ "missing tag", CUE_UNTAGGED }, { "mom", CUE_MOM }, { "money", CUE_COST },
 	{ "month before", CUE_PERIOD_BEFORE }, { "month by month", CUE_MONTHLY }, { "month end", CUE_END_OF_MONTH },
 	{ "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN },
-	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "move", CUE_CHANGE }, { "moved", CUE_CHANGE },
-	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "net savings", CUE_COMMITMENT },
+	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "move", CUE_CHANGE }, { "move the bar to", CUE_MORE_THAN }, { "move the cutoff to", CUE_MORE_THAN }, { "move the threshold to", CUE_MORE_THAN }, { "moved", CUE_CHANGE },
+	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "net of credit", CUE_FILLER }, { "net of refund", CUE_FILLER }, { "net savings", CUE_COMMITMENT },
 	{ "never mind", CUE_FILLER },
 	{ "nevermind", CUE_FILLER }, { "next", CUE_NEXT }, { "next month", CUE_HORIZON_MONTH },
 	{ "next quarter", CUE_HORIZON_QUARTER }, { "next year", CUE_HORIZON_YEAR }, { "no", CUE_EXCLUDE },
@@ -134,7 +134,7 @@ static const struct {
 	{ "process", CUE_FILLER }, { "processed", CUE_FILLER }, { "profit", CUE_NOT_BILLING },
 	{ "projected", CUE_FORECAST }, { "projection", CUE_FORECAST }, { "proportion", CUE_SHARE },
 	{ "public price", CUE_LIST }, { "qoq", CUE_QOQ }, { "quarter before", CUE_PERIOD_BEFORE },
-	{ "quarter over quarter", CUE_QOQ }, { "quarterly", CUE_QUARTERLY }, { "ram", CUE_NOT_BILLING },
+	{ "quarter over quarter", CUE_QOQ }, { "quarterly", CUE_QUARTERLY }, { "raise the bar to", CUE_MORE_THAN }, { "raise the cutoff to", CUE_MORE_THAN }, { "raise the threshold to", CUE_MORE_THAN }, { "ram", CUE_NOT_BILLING },
 	{ "rank", CUE_ASK }, { "ranked by", CUE_BY }, { "reason", CUE_DRIVER }, { "recommend", CUE_RECOMMEND },
 	{ "recommendation", CUE_RECOMMEND }, { "record", CUE_FILLER }, { "reduce", CUE_REDUCE },
 	{ "reducing", CUE_REDUCE }, { "reduction", CUE_DECREASE }, { "relative to", CUE_VERSUS },
@@ -146,7 +146,7 @@ static const struct {
 	{ "run rate", CUE_RUN_RATE }, { "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING },
 	{ "same", CUE_SAME }, { "same month last year", CUE_YOY }, { "save", CUE_REDUCE },
 	{ "savings opportunities", CUE_RECOMMEND }, { "savings opportunity", CUE_RECOMMEND }, { "see", CUE_ASK }, { "send me", CUE_ASK },
-	{ "share", CUE_SHARE }, { "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE },
+	{ "set the bar to", CUE_MORE_THAN }, { "set the cutoff to", CUE_MORE_THAN }, { "set the threshold to", CUE_MORE_THAN }, { "share", CUE_SHARE }, { "show", CUE_ASK }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE },
 	{ "shrinking", CUE_DECREASE }, { "side by side", CUE_COMPARE }, { "smallest", CUE_LEAST },
 	{ "so", CUE_FILLER }, { "so far", CUE_TO_DATE }, { "solely", CUE_ONLY }, { "sort", CUE_ASK },
 	{ "sorted by", CUE_BY }, { "spend", CUE_COST }, { "spending", CUE_COST }, { "spends", CUE_COST },
@@ -499,10 +499,17 @@ static bool in_cue_phrase(const char *word, size_t n)
 	return false;
 }
 
+/* Words finq knows it cannot answer: never "corrected" into a word it can
+ * ("percentile" is not "percentage"), so the question asks about them.
+ * Sorted. */
+static const char *const unanswerable_words[] = {
+	"deviation", "percentile", "quantile", "quartile", "stddev", "variance",
+};
+
 static bool known_exactly(const struct slice *word)
 {
 	return lexicon_is_function_word(word) || lexicon_is_time_word(word) || lexicon_number_word(word) >= 0 ||
-	       in_cue_phrase(word->p, word->n);
+	       in_cue_phrase(word->p, word->n) || in_sorted(unanswerable_words, COUNT(unanswerable_words), word);
 }
 
 bool lexicon_is_known_word(const struct slice *word)

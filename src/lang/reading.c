@@ -517,7 +517,9 @@ bool parse_is_dimension_hit(const struct name_hit *h)
 
 static bool is_key_value_sign(const struct token *t)
 {
-	return t->kind == TOK_PUNCT && (t->text.p[0] == '=' || t->text.p[0] == ':');
+	/* "team=payments", "env: production", "region != us-east-1" (the cue excludes) */
+	return t->kind == TOK_PUNCT && (t->text.p[0] == '=' || t->text.p[0] == ':' ||
+					(t->text.n == 2 && (t->text.p[0] == '!' || t->text.p[0] == '<')));
 }
 
 /* Read v as a value of the column the dimension word d names, if it can be. */

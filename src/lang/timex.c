@@ -542,7 +542,7 @@ static void describe_span(struct period *whole)
 /*
  * span := ["from"] period ("to"|"through"|"until"|"till"|"-") period
  *       | "between" period "and" period
- *       | ("since"|"starting") period
+ *       | ("since"|"starting"|"after") period       after: from the day after it
  * The end's year follows the start's when it has none and would come first.
  */
 /* "between the 5th and the 12th of October", "from 3 to 9 November": a
@@ -590,6 +590,9 @@ static bool read_span(struct reader *r, struct time_mention *m)
 	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
 	size_t save = r->pos;
 	bool between = is(r, 0, "between"), since = is(r, 0, "since") || (is(r, 0, "starting") && !is(r, 1, "from"));
+	/* "after the 15th of November": since the day after it */
+	bool after = is(r, 0, "after");
+	since |= after;
 	bool from = is(r, 0, "from") || (is(r, 0, "starting") && is(r, 1, "from"));
 	r->pos += between || since ? 1 : from ? (is(r, 0, "starting") ? 2 : 1) : 0;
 	bool start_year, end_year;
@@ -610,6 +613,9 @@ static bool read_span(struct reader *r, struct time_mention *m)
 	}
 	if ((between || from) && read_day_span(r, m, between))
 		return true;
+	/* "since the 15th of November", "after the 3rd" */
+	if (since && is(r, 0, "the") && peek(r, 1) && peek(r, 1)->kind == TOK_NUMBER)
+		r->pos++;
 	if (!read_period(r, &m->from, &start_year)) {
 		r->pos = save;
 		return false;
@@ -620,9 +626,14 @@ read:
 		set_period(&m->to, r->today, r->today + 1, UNIT_DAY, 1);
 		/* "since 2026" asked in 2025 would end before it starts: it means
 		 * that period, which has not begun yet. */
-		int end = m->from.start_day > r->today ? m->from.end_day : r->today + 1;
-		set_period(&m->period, m->from.start_day, end, UNIT_SPAN, 1);
-		snprintf(m->period.label, sizeof(m->period.label), "since %.56s", m->from.label);
+		int begin = after ? m->from.end_day : m->from.start_day;
+		if (after && begin > r->today) { /* after a period still running: nothing yet to read */
+			r->pos = save;
+			return false;
+		}
+		int end = begin > r->today ? m->from.end_day : r->today + 1;
+		set_period(&m->period, begin, end, UNIT_SPAN, 1);
+		snprintf(m->period.label, sizeof(m->period.label), "%s %.56s", after ? "after" : "since", m->from.label);
 		return true;
 	}
 	bool joined = between ? is(r, 0, "and") : (is_any(r, 0, to_words) ||
