@@ -238,6 +238,7 @@ void lex(const char *question, struct token_list *out)
 			struct token *t = push(out, TOK_NUMBER, s + i, european, i);
 			t->number = amount;
 			t->money = true;
+			t->euro = s[i + european - 1] != '$';
 			i += european;
 			continue;
 		}
@@ -266,6 +267,7 @@ void lex(const char *question, struct token_list *out)
 				struct token *t = push(out, TOK_NUMBER, s + i, sign + n, i);
 				t->number = probe.number;
 				t->money = probe.money || sign;
+				t->euro = sign == 3;
 				t->percent = probe.percent;
 				t->ordinal = probe.ordinal;
 				i += sign + n;

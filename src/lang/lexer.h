@@ -22,6 +22,7 @@ struct token {
 	struct slice text; /* lower-cased, into token_list.lower */
 	double number;     /* TOK_NUMBER */
 	bool money;        /* written with a currency sign or k/m suffix */
+	bool euro;         /* written with "€": not the bill's dollars, whatever the number */
 	bool percent;
 	bool ordinal;      /* 1st, 2nd, 10th */
 	int day;           /* TOK_DATE: day number (date.h) */

@@ -125,6 +125,10 @@ bool parse_check_refusal(struct reading *r, struct plan *p)
 static bool unread_word(const struct reading *r, size_t i)
 {
 	const struct token *t = &r->toks.items[i];
+	/* "over €5,000": the bill's amounts are in its own currency, dollars
+	 * for AWS; finq converts nothing, so the amount is not read */
+	if (t->kind == TOK_NUMBER && t->euro)
+		return true;
 	if (r->role[i] != ROLE_FREE)
 		return false;
 	/* a long bare number is an id ("account 123456789012") the data does not have */
@@ -244,6 +248,15 @@ bool parse_check_unknown(struct reading *r, struct plan *p)
 		return true;
 	}
 	const struct slice *first = &r->toks.items[unknown[0]].text;
+	if (r->toks.items[unknown[0]].euro) {
+		const struct token *t = &r->toks.items[unknown[0]];
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message),
+			 "Amounts are compared in the bill's own currency (US dollars in an AWS bill), and I convert "
+			 "nothing: ask again with '%.*s' in dollars.",
+			 (int)t->text.n, r->text + t->offset);
+		return true;
+	}
 	struct strbuf msg;
 	strbuf_init(&msg, 0);
 	if (n == 1) {
