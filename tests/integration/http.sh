@@ -67,10 +67,19 @@ start_server() {
 	shift
 	PORT=$(free_port)
 	BASE=http://127.0.0.1:$PORT
+	local started
+	started=$(grep -c "finq: serving" "$LOG" 2>/dev/null || true)
 	"$FINQ" --db "$db" ${TODAY:+--today "$TODAY"} serve --port "$PORT" "$@" 2>>"$LOG" &
 	SERVER_PID=$!
 	for _ in $(seq 1 300); do
-		curl -s -o /dev/null "$BASE/health" && return 0
+		if curl -s -o /dev/null "$BASE/health"; then
+			# it answers as soon as it listens; its start line may follow a moment later
+			for _ in $(seq 1 50); do
+				[ "$(grep -c "finq: serving" "$LOG" 2>/dev/null || true)" -gt "${started:-0}" ] && break
+				sleep 0.1
+			done
+			return 0
+		fi
 		kill -0 "$SERVER_PID" 2>/dev/null || break
 		sleep 0.1
 	done

@@ -440,6 +440,11 @@ else
 		curl -s -o /dev/null --cacert "$WORK/tls.crt" "$BASE/health" && break
 		sleep 0.1
 	done
+	# the server answers as soon as it listens; its start line may follow a moment later
+	for _ in $(seq 1 100); do
+		grep -q "at https://" "$WORK/tls.log" && break
+		sleep 0.1
+	done
 	tls_log=$(cat "$WORK/tls.log")
 	if [[ $tls_log == *"at https://127.0.0.1:$PORT/"* && $tls_log != *warning* ]]; then
 		ok "the start line says https://, and a key only its owner reads draws no warning"
