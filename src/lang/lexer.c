@@ -182,6 +182,21 @@ static size_t european_amount(const char *s, size_t i, size_t len, double *value
 	return sign;
 }
 
+/* Does p (lower case) start with a month's name or its first three
+ * letters, as a word ("november", "nov")? "5. November" is a day. */
+static bool month_follows(const char *p)
+{
+	for (int m = 1; m <= 12; m++) {
+		const char *name = date_month_name(m);
+		size_t n = 0;
+		while (p[n] && p[n] == tolower((unsigned char)name[n]))
+			n++;
+		if (n >= 3 && !is_word_char(p[n]))
+			return true;
+	}
+	return false;
+}
+
 /* The length of "top" or "bottom" in a word glued to a count ("top5"), or 0. */
 static size_t glued_rank_word(const char *p, size_t n)
 {
@@ -275,7 +290,7 @@ void lex(const char *question, struct token_list *out)
 				 * German way, the dot before more words of the sentence */
 				if (!t->money && !t->percent && !t->ordinal && t->number >= 1 && t->number <= 31 &&
 				    t->number == (int)t->number && s[i] == '.' && s[i + 1] == ' ' &&
-				    islower((unsigned char)question[i + 2])) {
+				    (islower((unsigned char)question[i + 2]) || month_follows(s + i + 2))) {
 					t->ordinal = true;
 					i++;
 				}
