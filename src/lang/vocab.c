@@ -642,6 +642,9 @@ static bool two_word_typo(const struct vocab *v, const struct token_list *toks, 
 	/* a reserved word alone is the parser's: "by usgae" is no phrase */
 	if (is_reserved && (is_reserved(a) || is_reserved(b)))
 		return false;
+	/* one of the two must be a word nobody knows, or there is no typo here */
+	if (lexicon_is_known_word(a) && lexicon_is_known_word(b))
+		return false;
 	int best = 3;
 	out->nentries = 0;
 	for (size_t k = 0; k < v->n; k++) {
