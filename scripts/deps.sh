@@ -27,8 +27,22 @@ done
 if ((${#missing[@]})); then
 	echo "deps: installing Debian packages: ${missing[*]}" >&2
 	sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+	# clickhouse-server's package would start a system-wide server (ports
+	# 8123 and 9000) that finq never uses: scripts/cluster.sh runs its own.
+	# Where no policy says otherwise, deny service starts for this install.
+	policy=/usr/sbin/policy-rc.d
+	own_policy=""
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\n# written by finq scripts/deps.sh for one apt-get install\nexit 101\n' |
+			$sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && own_policy=1
+	fi
+	status=0
+	$sudo apt-get update -qq || status=$?
+	if [ "$status" = 0 ]; then
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || status=$?
+	fi
+	[ -z "$own_policy" ] || $sudo rm -f "$policy"
+	[ "$status" = 0 ] || exit "$status"
 fi
 
 # Chart.js for the web UI, pinned by web/package-lock.json; embedded in the
