@@ -400,16 +400,7 @@ static int load(struct forecast_run *r, struct err *e)
  * (1 + rho) / (1 - rho) times that of independent days. */
 static double residual_inflation(const struct series_trend *fit, const double *y, size_t n)
 {
-	double sxx = 0, sxy = 0, prev = NAN;
-	for (size_t t = 0; t < n; t++) {
-		double res = y[t] - series_trend_at(fit, (long)t);
-		sxx += res * res;
-		if (isfinite(prev))
-			sxy += res * prev;
-		prev = res;
-	}
-	double rho = sxx > 0 ? sxy / sxx : 0;
-	rho = fmin(fmax(rho, 0), 0.9);
+	double rho = series_residual_autocorrelation(fit, y, n);
 	return (1 + rho) / (1 - rho);
 }
 

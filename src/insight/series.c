@@ -488,6 +488,19 @@ int series_trend_fit_step(const double *y, size_t n, int first_weekday, long ste
 	return 0;
 }
 
+double series_residual_autocorrelation(const struct series_trend *fit, const double *y, size_t n)
+{
+	double sxx = 0, sxy = 0, prev = NAN;
+	for (size_t t = 0; t < n; t++) {
+		double res = y[t] - series_trend_at(fit, (long)t);
+		sxx += res * res;
+		if (isfinite(prev))
+			sxy += res * prev;
+		prev = res;
+	}
+	return sxx > 0 ? fmin(fmax(sxy / sxx, 0), 0.9) : 0;
+}
+
 int series_trend_fit(const double *y, size_t n, int first_weekday, struct series_trend *fit)
 {
 	return series_trend_fit_step(y, n, first_weekday, -1, fit);
@@ -522,15 +535,7 @@ int series_trend_fit_auto(const double *y, size_t n, int first_weekday, size_t s
 	 * that run in streaks (lag-1 autocorrelation rho) carry less
 	 * information than as many independent days, about n (1 - rho) /
 	 * (1 + rho), and BIC on the raw n takes streaks for steps. */
-	double sxx = 0, sxy = 0, prev = NAN;
-	for (size_t t = 0; t < n; t++) {
-		double res = y[t] - series_trend_at(fit, (long)t);
-		sxx += res * res;
-		if (isfinite(prev))
-			sxy += res * prev;
-		prev = res;
-	}
-	double rho = sxx > 0 ? fmin(fmax(sxy / sxx, 0), 0.9) : 0;
+	double rho = series_residual_autocorrelation(fit, y, n);
 	double neff = (double)n * (1 - rho) / (1 + rho);
 	if (best < 0 || rss0 <= 0 || best_rss <= 0 || neff < 2 || neff * log(best_rss / rss0) + 2 * log(neff) >= 0)
 		return 0;

@@ -108,6 +108,9 @@ int series_trend_fit_step(const double *y, size_t n, int first_weekday, long ste
 int series_trend_fit_auto(const double *y, size_t n, int first_weekday, size_t search, struct series_trend *fit);
 /* The fitted value on day index t (t >= n extrapolates). */
 double series_trend_at(const struct series_trend *fit, long t);
+/* The lag-1 autocorrelation of the fit's residuals over y[0..n), clamped
+ * to [0, 0.9]: how much the days' errors run in streaks. */
+double series_residual_autocorrelation(const struct series_trend *fit, const double *y, size_t n);
 /* The sum of the fitted values over day indexes [from, to), and in *sd the
  * standard deviation of the actual sum (noise of each day plus the
  * uncertainty of the coefficients). */
