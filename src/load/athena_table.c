@@ -25,6 +25,7 @@
 #include "schema.h"
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,26 +197,28 @@ static void add_tags(struct strbuf *sql, const struct athena_column *cols, size_
 		return;
 	}
 	struct strbuf keys = STRBUF_INIT, values = STRBUF_INIT;
-	char key[256], other[256];
+	char(*key)[SCHEMA_TAG_KEY_MAX] = xcalloc(n ? n : 1, sizeof(*key));
+	size_t *first = xcalloc(n ? n : 1, sizeof(*first));
+	for (size_t i = 0; i < n; i++)
+		if (!tag_column_key(&cols[i], key[i], sizeof(key[i])))
+			key[i][0] = '\0';
+	schema_group_tag_columns((const char(*)[SCHEMA_TAG_KEY_MAX])key, n, first);
 	for (size_t i = 0; i < n; i++) {
-		if (!tag_column_key(&cols[i], key, sizeof(key)))
-			continue;
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = tag_column_key(&cols[k], other, sizeof(other)) && strcmp(key, other) == 0;
-		if (seen)
+		if (first[i] != i)
 			continue;
 		strbuf_addstr(&keys, keys.len ? ", " : "");
-		strbuf_add_sql_literal(&keys, key);
+		strbuf_add_sql_literal(&keys, key[i]);
 		strbuf_addstr(&values, values.len ? ", coalesce(" : "coalesce(");
-		add_tag_text(&values, &cols[i]);
-		for (size_t k = i + 1; k < n; k++)
-			if (tag_column_key(&cols[k], other, sizeof(other)) && strcmp(key, other) == 0) {
-				strbuf_addstr(&values, ", ");
+		for (size_t k = i; k < n; k++)
+			if (first[k] == i) {
+				if (k != i)
+					strbuf_addstr(&values, ", ");
 				add_tag_text(&values, &cols[k]);
 			}
 		strbuf_addstr(&values, ", NULL)");
 	}
+	free(key);
+	free(first);
 	if (keys.len)
 		strbuf_addf(sql, "map_filter(map(ARRAY[%s], ARRAY[%s]), (k, v) -> v IS NOT NULL)", keys.buf, values.buf);
 	else

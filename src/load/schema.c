@@ -10,8 +10,11 @@
  * those normalized names, so each family's meaning reads in one place.
  */
 #include "schema.h"
+#include "xalloc.h"
 
 #include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -608,6 +611,16 @@ static bool tag_column_key(const struct source_column *c, char *key, size_t size
 	return key[0] != '\0';
 }
 
+void schema_group_tag_columns(const char (*keys)[SCHEMA_TAG_KEY_MAX], size_t n, size_t *first)
+{
+	for (size_t i = 0; i < n; i++) {
+		first[i] = keys[i][0] ? i : SIZE_MAX;
+		for (size_t k = 0; k < i && first[i] == i; k++)
+			if (strcmp(keys[k], keys[i]) == 0)
+				first[i] = first[k];
+	}
+}
+
 /*
  * The tag entries (a list of {key, value} with normalised keys and no empty
  * values): from a map or JSON column through finq_tag_entries, or, when each
@@ -628,28 +641,29 @@ static void add_tag_entries(struct strbuf *sql, enum format_family family,
 		return;
 	}
 	bool any = false;
-	char key[256], other[256];
-	for (size_t i = 0; family == FAMILY_CUR && i < n; i++) {
-		if (!tag_column_key(&cols[i], key, sizeof(key)))
-			continue;
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = tag_column_key(&cols[k], other, sizeof(other)) && strcmp(key, other) == 0;
-		if (seen)
+	char(*keys)[SCHEMA_TAG_KEY_MAX] = xcalloc(n ? n : 1, sizeof(*keys));
+	size_t *first = xcalloc(n ? n : 1, sizeof(*first));
+	for (size_t i = 0; family == FAMILY_CUR && i < n; i++)
+		if (!tag_column_key(&cols[i], keys[i], sizeof(keys[i])))
+			keys[i][0] = '\0';
+	schema_group_tag_columns((const char(*)[SCHEMA_TAG_KEY_MAX])keys, n, first);
+	for (size_t i = 0; i < n; i++) {
+		if (first[i] != i)
 			continue;
 		strbuf_addstr(sql, any ? ", " : "list_filter([");
 		strbuf_addstr(sql, "{'key': ");
-		strbuf_add_sql_literal(sql, key);
-		strbuf_addstr(sql, ", 'value': coalesce(");
-		add_tag_column_value(sql, &cols[i]);
-		for (size_t k = i + 1; k < n; k++)
-			if (tag_column_key(&cols[k], other, sizeof(other)) && strcmp(key, other) == 0) {
-				strbuf_addstr(sql, ", ");
+		strbuf_add_sql_literal(sql, keys[i]);
+		strbuf_addstr(sql, ", 'value': ");
+		for (size_t k = i; k < n; k++)
+			if (first[k] == i) {
+				strbuf_addstr(sql, k == i ? "coalesce(" : ", ");
 				add_tag_column_value(sql, &cols[k]);
 			}
 		strbuf_addstr(sql, ")}");
 		any = true;
 	}
+	free(keys);
+	free(first);
 	strbuf_addstr(sql, any ? "], e -> e.value IS NOT NULL)" : "[]");
 }
 

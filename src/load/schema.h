@@ -42,6 +42,13 @@ void column_name_normalize(const char *raw, char *out, size_t size);
  * registered in DuckDB as finq_tag_key() for keys inside maps. */
 void tag_key_normalize(const char *raw, char *out, size_t size);
 
+/* Tag columns that meet on one key once normalised ("resourceTags/user:Team"
+ * and "resourceTags/user:team"): first[i] is the first column whose key is
+ * keys[i], SIZE_MAX where keys[i] is empty (not a tag column). A load and
+ * an engine that reads the CUR in place merge such columns the same way. */
+#define SCHEMA_TAG_KEY_MAX 256
+void schema_group_tag_columns(const char (*keys)[SCHEMA_TAG_KEY_MAX], size_t n, size_t *first);
+
 /* Identify the format from raw header names (as in the file). */
 enum export_format schema_identify(const char *const *raw_names, size_t n);
 
