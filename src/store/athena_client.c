@@ -52,23 +52,6 @@ static bool plain_name(const char *s, const char *extra)
 	return true;
 }
 
-static char *decoded(const char *s, size_t n)
-{
-	char *out = xmalloc(n + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned hi, lo;
-		if (s[i] == '%' && i + 2 < n && sscanf(s + i + 1, "%1x%1x", &hi, &lo) == 2) {
-			out[o++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* The query parameters an address may carry, and where each goes. */
 static char **param_slot(struct athena_target *t, const char *name)
 {
@@ -94,7 +77,7 @@ static int parse_params(const char *q, struct athena_target *t, struct err *e)
 		const char *eq = memchr(q, '=', len);
 		if (!eq)
 			return err_set_code(e, ERR_USAGE, "athena address: '%.*s' has no value (name=value)", (int)len, q);
-		char *name = decoded(q, (size_t)(eq - q));
+		char *name = sigv4_percent_decode(q, (size_t)(eq - q), NULL);
 		char **slot = param_slot(t, name);
 		if (!slot) {
 			err_set_code(e, ERR_USAGE,
@@ -104,7 +87,7 @@ static int parse_params(const char *q, struct athena_target *t, struct err *e)
 		}
 		free(name);
 		free(*slot);
-		*slot = decoded(eq + 1, len - (size_t)(eq + 1 - q));
+		*slot = sigv4_percent_decode(eq + 1, len - (size_t)(eq + 1 - q), NULL);
 		q += len;
 		if (*q == '&')
 			q++;
@@ -127,7 +110,7 @@ int athena_target_parse(const char *url, struct athena_target *t, struct err *e)
 		size_t n = strcspn(s, "/?");
 		if (n > (size_t)(p + path_len - s))
 			n = (size_t)(p + path_len - s);
-		*parts[i] = decoded(s, n);
+		*parts[i] = sigv4_percent_decode(s, n, NULL);
 		s += n;
 		if (i < 2 && *s == '/')
 			s++;

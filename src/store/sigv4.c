@@ -105,8 +105,7 @@ static int hex_value(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* %XX sequences decoded; anything else copied as it is. */
-static char *percent_decode(const char *s, size_t n, size_t *out_len)
+char *sigv4_percent_decode(const char *s, size_t n, size_t *out_len)
 {
 	char *out = xmalloc(n + 1);
 	size_t o = 0;
@@ -120,7 +119,8 @@ static char *percent_decode(const char *s, size_t n, size_t *out_len)
 		}
 	}
 	out[o] = '\0';
-	*out_len = o;
+	if (out_len)
+		*out_len = o;
 	return out;
 }
 
@@ -183,7 +183,7 @@ static int compare_params(const void *a, const void *b)
 static char *encoded(const char *s, size_t n)
 {
 	size_t len;
-	char *raw = percent_decode(s, n, &len);
+	char *raw = sigv4_percent_decode(s, n, &len);
 	struct strbuf sb = STRBUF_INIT;
 	uri_encode(&sb, raw, len, false);
 	free(raw);

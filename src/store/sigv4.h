@@ -79,4 +79,9 @@ void sigv4_sha256_hex(const void *data, size_t n, char out[65]);
 /* "20150830T123600Z" for a Unix time (UTC). */
 void sigv4_amz_date(long long unix_seconds, char out[17]);
 
+/* s[0..n) with its %XX sequences decoded and anything else copied as it
+ * is; NUL-terminated, freed by the caller; its length in *out_len when
+ * that is not NULL. */
+char *sigv4_percent_decode(const char *s, size_t n, size_t *out_len);
+
 #endif
