@@ -331,13 +331,20 @@ static void read_tokens(struct reading *r)
 		sort_array(r->cues, r->ncues, sizeof(r->cues[0]), compare_cue_hits);
 }
 
-/* "the next 6 months", "the coming two quarters": the number and the
- * unit after "next" are a forecast's horizon, read by parse_forecast_months(). */
+/* Does token i follow "how many" ("how many tables", "how many KMS keys")? */
+static bool after_how_many(const struct reading *r, size_t i)
+{
+	return i >= 2 && tok_is(&r->toks, i - 2, "how") && tok_is(&r->toks, i - 1, "many");
+}
+
+/* Nouns that name a service's resources ("S3 buckets", "Lambda
+ * functions"), told apart from the words they share with cues and
+ * synonyms ("tables", "databases"). */
 static void mark_resource_nouns(struct reading *r)
 {
 	for (size_t i = 1; i < r->toks.n; i++) {
 		/* "DynamoDB tables", "how many tables": a service's tables, not a table to show */
-		bool counted = i >= 2 && tok_is(&r->toks, i - 2, "how") && tok_is(&r->toks, i - 1, "many");
+		bool counted = after_how_many(r, i);
 		if (!tok_is(&r->toks, i, "tables") || (r->role[i - 1] != ROLE_NAME && !counted))
 			continue;
 		for (size_t c = 0; c < r->ncues; c++)
@@ -352,7 +359,7 @@ static void mark_resource_nouns(struct reading *r)
 		struct name_hit *h = &r->names[k];
 		size_t i = h->m.first;
 		/* "how many databases": things counted, not the category */
-		bool counted = i >= 2 && tok_is(&r->toks, i - 2, "how") && tok_is(&r->toks, i - 1, "many");
+		bool counted = after_how_many(r, i);
 		if (h->resource[0] || h->m.first != h->m.last || i == 0 || (r->role[i - 1] != ROLE_NAME && !counted) ||
 		    !lexicon_resource_noun(&r->toks.items[i].text) ||
 		    (h->m.entries[0]->from_data && h->m.entries[0]->col.dim != DIM_CATEGORY))
@@ -377,9 +384,8 @@ static void mark_resource_nouns(struct reading *r)
 		size_t last = h->m.last;
 		const struct slice *w = &r->toks.items[last].text;
 		struct vocab_match one;
-		if (h->resource[0] || last != h->m.first + 1 || h->m.first < 2 || w->p[w->n - 1] != 's' ||
-		    !lexicon_resource_noun(w) || !tok_is(&r->toks, h->m.first - 2, "how") ||
-		    !tok_is(&r->toks, h->m.first - 1, "many") || !data_value_named(r, h->m.first, &one))
+		if (h->resource[0] || last != h->m.first + 1 || w->p[w->n - 1] != 's' || !lexicon_resource_noun(w) ||
+		    !after_how_many(r, h->m.first) || !data_value_named(r, h->m.first, &one))
 			continue;
 		int service = -1;
 		for (int x = 0; x < one.nentries && service < 0; x++)
@@ -497,6 +503,8 @@ static void mark_time_nouns(struct reading *r)
 	}
 }
 
+/* "the next 6 months", "the coming two quarters": the number and the
+ * unit after "next" are a forecast's horizon, read by parse_forecast_months(). */
 static void mark_horizon_units(struct reading *r)
 {
 	static const char *const units[] = { "month", "months", "quarter", "quarters", "year", "years",
