@@ -62,7 +62,7 @@ static const struct sql_macro duckdb_macros[] = {
 	{ "count_if", 1, "count(*) FILTER (WHERE $1)" },
 	{ "date", 1, "DATE $1" },
 	{ "day_number", 1, "CAST(($1) - DATE '1970-01-01' AS INTEGER)" },
-	{ "distinct_list", 1, "string_agg(DISTINCT $1, ', ')" },
+	{ "distinct_list", 1, "string_agg(DISTINCT $1, ', ' ORDER BY $1)" }, /* sorted, as the other dialects: one answer, one order */
 	{ "each_tag_key", 0, "unnest(map_keys(tags))" },
 	{ "hour", 1, "hour($1)" },
 	{ "is_weekend", 1, "(isodow($1) >= 6)" },
