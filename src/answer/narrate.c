@@ -257,7 +257,12 @@ static void narrate_empty(struct narration *n)
 	} else {
 		strbuf_addf(n->md, " %s.", n->when);
 	}
-	strbuf_addstr(n->md, " Check which billing periods are loaded with `finq info`.");
+	/* "us-east-2" with no cost there is as likely as a period not loaded */
+	if (p->nfilters > 0)
+		strbuf_addstr(n->md, " No line item matches that in the period, or the period is not loaded: "
+				     "`finq info` lists what is.");
+	else
+		strbuf_addstr(n->md, " Check which billing periods are loaded with `finq info`.");
 }
 
 static void narrate_number(struct narration *n)

@@ -41,6 +41,16 @@ static const struct measure_cue measure_cues[] = {
 	{ CUE_UNIT_HOURS, MEASURE_USAGE, "Hrs" }, { CUE_UNIT_REQUESTS, MEASURE_USAGE, "Requests" },
 };
 
+/* "the cost of our EC2 usage", "what we paid for Lambda usage": the cost
+ * is what is asked, the usage what it is of. Only a few words apart,
+ * joined by "of" or "for" right after the cost word. */
+static bool cost_of_usage(const struct reading *r, size_t cost, const struct cue_hit *usage)
+{
+	static const char *const of[] = { "of", "for", "on", NULL };
+	const struct cue_hit *c = &r->cues[cost];
+	return c->last < usage->first && usage->first - c->last <= 4 && tok_in(&r->toks, c->last + 1, of);
+}
+
 /* The measure cue hit c names, NULL for none. "usage cost", "usage
  * charges": the cost of the usage, not the usage, so no measure. */
 const struct measure_cue *parse_measure_of_cue(const struct reading *r, size_t c)
@@ -51,7 +61,7 @@ const struct measure_cue *parse_measure_of_cue(const struct reading *r, size_t c
 			continue;
 		if (h->cue == CUE_USAGE)
 			for (size_t k = 0; k < r->ncues; k++)
-				if (r->cues[k].cue == CUE_COST && r->cues[k].first == h->last + 1)
+				if (r->cues[k].cue == CUE_COST && (r->cues[k].first == h->last + 1 || cost_of_usage(r, k, h)))
 					return NULL;
 		return &measure_cues[i];
 	}
@@ -417,6 +427,10 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 		   r->times[0].from.unit == r->times[0].to.unit && r->times[0].period.label[0] != 's') {
 		p->periods[0] = r->times[0].from;
 		p->periods[1] = r->times[0].to;
+	} else if (r->ntimes == 1 && parse_has_cue(r, CUE_YOY)) {
+		/* "last month against the same month last year" */
+		p->periods[1] = r->times[0].period;
+		p->periods[0] = period_year_earlier(&p->periods[1]);
 	} else if (r->ntimes == 1) {
 		p->periods[1] = r->times[0].period;
 		p->periods[0] = period_previous(&p->periods[1]);
@@ -775,6 +789,12 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 	bool compare = parse_has_cue(r, CUE_COMPARE) || parse_has_cue(r, CUE_VERSUS) || parse_has_cue(r, CUE_MOM) ||
 		       parse_has_cue(r, CUE_WOW) || parse_has_cue(r, CUE_QOQ) || parse_has_cue(r, CUE_YOY) ||
 		       parse_has_cue(r, CUE_DIFFERENCE);
+	/* "how did spend change from September to October": a change between
+	 * the two ends of a span compares them; "the spend from September to
+	 * October" is one range */
+	if (parse_has_cue(r, CUE_CHANGE) && r->ntimes == 1 && r->times[0].is_span &&
+	    r->times[0].to.start_day > r->times[0].from.start_day && r->times[0].from.unit == r->times[0].to.unit)
+		compare = true;
 	/* "the month-over-month trend over the last six months": the series by
 	 * month, not two periods */
 	if (parse_has_cue(r, CUE_TREND) && !parse_has_cue(r, CUE_COMPARE) && !parse_has_cue(r, CUE_VERSUS) && r->ntimes <= 1 &&

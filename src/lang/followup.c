@@ -33,6 +33,16 @@ static bool names_top_one(const struct reading *r)
 }
 
 /* Does the question lean on the previous answer? */
+/* "same month last year", "the same period a year ago" alone, with no
+ * word that compares: the discussed period moved back a year. */
+static bool names_year_ago_only(const struct reading *r)
+{
+	const struct cue_hit *yoy = parse_find_cue(r, CUE_YOY);
+	return yoy && yoy->last >= yoy->first + 2 && r->ntimes == 0 && !parse_has_cue(r, CUE_COMPARE) &&
+	       !parse_has_cue(r, CUE_VERSUS) && !parse_has_cue(r, CUE_CHANGE) && !parse_has_cue(r, CUE_INCREASE) &&
+	       !parse_has_cue(r, CUE_DECREASE);
+}
+
 bool parse_looks_like_followup(const struct reading *r)
 {
 	static const enum cue edits[] = {
@@ -43,6 +53,8 @@ bool parse_looks_like_followup(const struct reading *r)
 		if (parse_has_cue(r, edits[i]))
 			return true;
 	if (parse_has_cue(r, CUE_ONLY) && !parse_has_cue(r, CUE_COST))
+		return true;
+	if (names_year_ago_only(r) && r->nnames == 0 && !parse_has_cue(r, CUE_COST))
 		return true;
 	/* "just the top 3 by October spend", "its top three services",
 	 * "switch to on-demand equivalent": a new way to rank or measure the
@@ -329,7 +341,14 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	}
 	if (now->chart != CHART_AUTO)
 		out.chart = now->chart;
-	if (parse_has_cue(r, CUE_PERIOD_BEFORE) && r->ntimes == 0 && now->intent != INTENT_COMPARE_PERIODS &&
+	if (names_year_ago_only(r)) {
+		/* "same month last year": what was discussed, a year earlier */
+		out.intent = prev->intent;
+		out.range = period_year_earlier(&prev->range);
+		out.periods[0] = period_year_earlier(&prev->periods[0]);
+		out.periods[1] = period_year_earlier(&prev->periods[1]);
+		out.range_defaulted = false;
+	} else if (parse_has_cue(r, CUE_PERIOD_BEFORE) && r->ntimes == 0 && now->intent != INTENT_COMPARE_PERIODS &&
 	    now->intent != INTENT_MOVERS) {
 		/* "what about the month before": the period before the one discussed */
 		out.range = period_previous(&prev->range);

@@ -245,9 +245,30 @@ static int compare_cue_hits(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* "the same month last year", "the same period last year": a cue made
+ * of time words, read before the time expressions so that "last year"
+ * inside it is not a period of its own. */
+static void mark_year_ago_cues(struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n; i++) {
+		enum cue cue = CUE_NONE;
+		size_t len = r->role[i] == ROLE_FREE ? cue_at(r, i, &cue) : 0;
+		if (len < 3 || cue != CUE_YOY || r->ncues >= MAX_ITEMS)
+			continue;
+		for (size_t k = i; k < i + len; k++)
+			r->role[k] = ROLE_CUE;
+		r->cues[r->ncues].first = i;
+		r->cues[r->ncues].last = i + len - 1;
+		r->cues[r->ncues].cue = cue;
+		r->ncues++;
+		i += len - 1;
+	}
+}
+
 static void read_tokens(struct reading *r)
 {
 	mark_courtesy(r);
+	mark_year_ago_cues(r);
 	size_t courtesy_cues = r->ncues;
 	r->ntimes = timex_find(&r->toks, r->in->today, r->times, 8);
 	/* no time inside a courtesy clause ("a good weekend") */

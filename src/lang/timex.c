@@ -414,6 +414,25 @@ static bool read_relative(struct reader *r, struct period *p)
 		r->pos += the + 3;
 		goto to_date;
 	}
+	/* "the last fortnight": 14 days, as "the last 14 days" (CONVENTIONS.md
+	 * does not define it; readers take it as a stretch of days, not as
+	 * two calendar weeks) */
+	if (is_any(r, 0, last_words) && is(r, 1, "fortnight")) {
+		set_period(p, today - 14, today, UNIT_DAY, 14);
+		snprintf(p->label, sizeof(p->label), "the last 14 days");
+		r->pos += 2;
+		return true;
+	}
+	/* "last full month", "the previous complete quarter": a finished unit
+	 * is what "last" already means */
+	static const char *const whole_words[] = { "full", "complete", "completed", "whole", "entire", "closed", NULL };
+	if (is_any(r, 0, last_words) && is_any(r, 1, whole_words) && unit_at(r, 2, &unit) && unit != UNIT_DAY) {
+		r->pos += 3;
+		int end = unit_start(today, unit);
+		set_period(p, unit_add(end, unit, -1), end, unit, 1);
+		label_unit(p, unit, "last week");
+		return true;
+	}
 	if (is_any(r, 0, last_words)) {
 		double n = count_at(r, 1);
 		if (n >= 1 && n <= 3660 && n == floor(n) && unit_at(r, 2, &unit)) {
@@ -476,24 +495,74 @@ to_date: {
 }
 
 /*
- * period := relative | quarter_or_half | day_or_month | ISO_DATE | "yyyy-mm" | YEAR
+ * part_of_month := ["the"] ("first"|"second"|"last") "half" "of" MONTH
+ *                | ["the"] ("first"|"second"|"third"|"fourth"|"last") "week" "of" MONTH
+ * "the second half of October" is October 16-31, not H2 and October; a
+ * month's weeks are its days 1-7, 8-14, 15-21, 22-28, and its last 7 days.
+ */
+static bool read_part_of_month(struct reader *r, struct period *p, bool *explicit_year)
+{
+	static const struct {
+		const char *word;
+		int nth; /* -1: the last */
+	} ordinals[] = { { "first", 1 }, { "1st", 1 }, { "second", 2 }, { "2nd", 2 }, { "third", 3 }, { "3rd", 3 },
+			 { "fourth", 4 }, { "4th", 4 }, { "last", -1 }, { "final", -1 } };
+	size_t save = r->pos, at = is(r, 0, "the") ? 1 : 0;
+	int nth = 0;
+	for (size_t i = 0; i < sizeof(ordinals) / sizeof(ordinals[0]) && !nth; i++)
+		if (is(r, at, ordinals[i].word))
+			nth = ordinals[i].nth;
+	bool half = is(r, at + 1, "half"), week = is(r, at + 1, "week");
+	if (!nth || !(half || week) || !is(r, at + 2, "of") || !month_of_word(peek(r, at + 3)) || (half && nth > 2))
+		return false;
+	r->pos += at + 3;
+	struct period month;
+	if (!read_month(r, &month, explicit_year) || month.unit != UNIT_MONTH) {
+		r->pos = save;
+		return false;
+	}
+	int start, end;
+	if (half) {
+		start = nth == 1 ? month.start_day : month.start_day + 15;
+		end = nth == 1 ? month.start_day + 15 : month.end_day;
+	} else {
+		start = nth < 0 ? month.end_day - 7 : month.start_day + 7 * (nth - 1);
+		end = nth < 0 ? month.end_day : start + 7;
+	}
+	set_period(p, start, end, UNIT_SPAN, 1);
+	snprintf(p->label, sizeof(p->label), "the %s %s of %.32s",
+		 nth == 1 ? "first" : nth == 2 ? "second" : nth == 3 ? "third" : nth == 4 ? "fourth" : "last",
+		 half ? "half" : "week", month.label);
+	return true;
+}
+
+/*
+ * period := part_of_month | relative | quarter_or_half | day_or_month | ISO_DATE | "yyyy-mm" | YEAR
  * A bare year needs a preposition before it ("in 2024", "for 2024") so that
  * "over 2000" stays an amount.
  */
 static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
 {
-	static const char *const year_preps[] = { "in", "for", "during", "of", "from", "to", "and", "between", "since", "through", "until", "vs", "versus", "year", NULL };
+	static const char *const year_preps[] = { "in", "for", "during", "of", "from", "to", "and", "between", "since", "through", "until", "vs", "versus", "year", "calendar", NULL };
 	const struct token *tok = peek(r, 0);
 	int year;
 	*explicit_year = false;
 	if (!tok)
 		return false;
+	/* before relative: "the last week of October" is not last week */
+	if (read_part_of_month(r, p, explicit_year))
+		return true;
 	if (read_relative(r, p))
 		return true;
 	if (read_quarter_or_half(r, p, explicit_year))
 		return true;
 	if (read_month(r, p, explicit_year))
 		return true;
+	/* "calendar year 2024", "calendar 2024": the calendar year is the year */
+	if (is(r, 0, "calendar") && (year_at(r, 1, &year) || (is(r, 1, "year") && year_at(r, 2, &year)))) {
+		r->pos++;
+		tok = peek(r, 0);
+	}
 	/* "the year 2024", "of year 2024": the word is part of the period */
 	if (is(r, 0, "year") && year_at(r, 1, &year)) {
 		r->pos++;
@@ -644,6 +713,10 @@ read:
 		return false;
 	}
 	r->pos++;
+	/* "until the end of September": through September */
+	size_t the_end = is(r, 0, "the") ? 1 : 0;
+	if (is(r, the_end, "end") && is(r, the_end + 1, "of") && !is(r, the_end + 2, "the"))
+		r->pos += the_end + 2;
 	if (!read_period(r, &m->to, &end_year)) {
 		r->pos = between || from ? save : before_join;
 		return false;
@@ -748,6 +821,25 @@ struct period period_previous(const struct period *p)
 		period_describe_dates(&prev, prev.label, sizeof(prev.label));
 	prev.count = p->count;
 	return prev;
+}
+
+/* The same period a year earlier ("the same month last year"). */
+struct period period_year_earlier(const struct period *p)
+{
+	struct period y = *p;
+	int yy, m, d;
+	y.start_day = date_add_months(p->start_day, -12);
+	y.end_day = date_add_months(p->end_day, -12);
+	date_to_ymd(y.start_day, &yy, &m, &d);
+	if (y.unit == UNIT_MONTH && y.count <= 1)
+		label_month(&y);
+	else if (y.unit == UNIT_QUARTER && y.count <= 1)
+		label_quarter(&y);
+	else if (y.unit == UNIT_YEAR && y.count <= 1)
+		snprintf(y.label, sizeof(y.label), "%d", yy);
+	else
+		period_describe_dates(&y, y.label, sizeof(y.label));
+	return y;
 }
 
 void period_describe_dates(const struct period *p, char *buf, size_t size)

@@ -38,6 +38,7 @@ size_t timex_find(const struct token_list *toks, int today, struct time_mention 
 /* The period of the same length just before p (the month before a month,
  * the 30 days before 30 days), labelled ("October 2025", "Q3 2025"). */
 struct period period_previous(const struct period *p);
+struct period period_year_earlier(const struct period *p); /* the same period a year earlier */
 
 /* Describe [start, end) as "2025-11-01 to 2025-11-30" (the end inclusive). */
 void period_describe_dates(const struct period *p, char *buf, size_t size);

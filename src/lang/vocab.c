@@ -122,6 +122,17 @@ static const struct {
 	{ "virginia", DIM_REGION, FILTER_IN, "us-east-1" },
 };
 
+/* AWS's region codes, for a region the data does not hold: "cost of
+ * ap-northeast-1" is then an honest $0, not an unknown word. Sorted. */
+static const char *const aws_regions[] = {
+	"af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+	"ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+	"ap-southeast-7", "ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1", "eu-central-1",
+	"eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+	"il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2",
+	"us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2",
+};
+
 /* Tag keys people name in other words; each group is one meaning. */
 static const char *const tag_key_groups[][6] = {
 	{ "app", "application", "service name", NULL },
@@ -487,6 +498,16 @@ void vocab_finish(struct vocab *v)
 		}
 		free(e->display);
 		e->display = xstrdup(e->nvalues == 1 && e->op == FILTER_IN ? e->values[0] : value_synonyms[i].phrase);
+	}
+	for (size_t i = 0; i < sizeof(aws_regions) / sizeof(aws_regions[0]); i++) {
+		struct dim_ref col = { .dim = DIM_REGION };
+		if (find_data_value(v, aws_regions[i]))
+			continue;
+		struct vocab_entry *e = add_entry(v, aws_regions[i], VOCAB_VALUE, &col, FILTER_IN, 0, false);
+		if (e) {
+			entry_add_value(e, aws_regions[i]);
+			e->display = xstrdup(aws_regions[i]);
+		}
 	}
 	sort_array(v->items, v->n, sizeof(*v->items), compare_entries);
 	size_t out = 0;
