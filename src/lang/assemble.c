@@ -478,6 +478,20 @@ static int find_limit(const struct reading *r, bool *ascending)
 			return (int)n;
 		}
 	}
+	/* "the 10 resources the most expensive", "5 buckets that cost the
+	 * most": a number right before a ranked resource noun */
+	bool ranks = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST) || parse_has_cue(r, CUE_TOP) ||
+		     parse_has_cue(r, CUE_BOTTOM);
+	for (size_t k = 0; ranks && k < r->nnouns; k++) {
+		size_t i = r->nouns[k].tok;
+		while (i > 0 && r->role[i - 1] == ROLE_NAME) /* "the 10 lambda functions" */
+			i--;
+		double n = i > 0 ? parse_number_at(r, i - 1) : -1;
+		if (n >= 1 && n <= 1000 && n == floor(n) && !r->toks.items[i - 1].money) {
+			*ascending = parse_has_cue(r, CUE_LEAST) || parse_has_cue(r, CUE_BOTTOM);
+			return (int)n;
+		}
+	}
 	for (size_t c = 0; c < r->ncues; c++) {
 		enum cue cue = r->cues[c].cue;
 		if (cue != CUE_TOP && cue != CUE_BOTTOM && cue != CUE_MOST && cue != CUE_LEAST)
@@ -622,7 +636,7 @@ const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped,
 	/* "which five services contributed the most to our spend in October":
 	 * a ranking of one period's parts, not an explanation of a change */
 	bool share_of_one_period = parse_has_cue(r, CUE_DRIVER) && !parse_has_cue(r, CUE_WHY) && !change && grouped &&
-				   (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP));
+				   (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_WHICH));
 	if ((parse_has_cue(r, CUE_WHY) || parse_has_cue(r, CUE_DRIVER) || (parse_has_cue(r, CUE_EXPLAIN) && change)) &&
 	    (change || subject) && !share_of_one_period)
 		return "drivers";
@@ -811,11 +825,20 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 
 	/* "top 5 teams by cost with month-over-month growth": ranked by cost,
 	 * the change shown beside it, not ranked by the change */
-	if ((increase || decrease || parse_has_cue(r, CUE_CHANGE)) && change_as_column(r)) {
-		increase = decrease = false;
+	bool changed = parse_has_cue(r, CUE_CHANGE);
+	if ((increase || decrease || changed) && change_as_column(r)) {
+		increase = decrease = changed = false;
 		compare = true;
 	}
-	if ((increase || decrease || parse_has_cue(r, CUE_CHANGE)) && (ranked || *group_mentioned)) {
+	/* "how did each account change between September and October": every
+	 * item's change, not a ranking by it */
+	bool each = parse_has_cue(r, CUE_EACH) && !parse_has_cue(r, CUE_MOST) && !parse_has_cue(r, CUE_LEAST) &&
+		    !parse_has_cue(r, CUE_TOP) && !parse_has_cue(r, CUE_BOTTOM) && *group_mentioned;
+	if ((increase || decrease || changed) && each) {
+		increase = decrease = changed = false;
+		compare = true;
+	}
+	if ((increase || decrease || changed) && (ranked || *group_mentioned)) {
 		p->intent = INTENT_MOVERS;
 		p->ascending = decrease && !increase;
 		if (!*group_mentioned) {
@@ -907,6 +930,15 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 			p->range_defaulted = true;
 		}
 	}
+	if (r->count_previous) {
+		p->intent = INTENT_COUNT;
+		p->limit = 0;
+		p->grain = GRAIN_NONE;
+		p->group.dim = DIM_NONE;
+		if (p->measure == MEASURE_USAGE)
+			p->measure = MEASURE_AMORTIZED;
+		return;
+	}
 	if (r->counted != SIZE_MAX) {
 		set_count(r, p, r->counted);
 		*group_mentioned = p->group.dim != DIM_NONE;
@@ -960,6 +992,20 @@ size_t parse_counted_token(const struct reading *r)
 			return i;
 	}
 	return SIZE_MAX;
+}
+
+/* "how many are there?", "how many is that?", "how many of them": a
+ * count that names nothing, so of what the last answer listed. */
+bool parse_counts_previous(const struct reading *r)
+{
+	static const char *const next[] = { "are", "is", "was", "were", "of", "did", "does", "do", "in", "that", NULL };
+	for (size_t c = 0; c < r->ncues; c++)
+		if (r->cues[c].cue == CUE_USAGE && tok_is(&r->toks, r->cues[c].first, "how") &&
+		    tok_is(&r->toks, r->cues[c].first + 1, "many") &&
+		    (r->cues[c].last + 1 >= r->toks.n || tok_in(&r->toks, r->cues[c].last + 1, next) ||
+		     r->toks.items[r->cues[c].last + 1].kind == TOK_PUNCT))
+			return true;
+	return false;
 }
 
 /* Make the plan a count of what token i names. */

@@ -56,6 +56,10 @@ bool parse_looks_like_followup(const struct reading *r)
 		return true;
 	if (names_year_ago_only(r) && r->nnames == 0 && !parse_has_cue(r, CUE_COST))
 		return true;
+	/* "compared to the same month last year": the discussed period against it */
+	const struct cue_hit *yoy = parse_find_cue(r, CUE_YOY);
+	if (yoy && yoy->last >= yoy->first + 2 && r->nnames == 0 && r->ntimes == 0)
+		return true;
 	/* "just the top 3 by October spend", "its top three services",
 	 * "switch to on-demand equivalent": a new way to rank or measure the
 	 * same things */
@@ -292,7 +296,7 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	if (now->intent == INTENT_COUNT) {
 		/* "and how many databases was that?": a count of what was discussed */
 		out.intent = INTENT_COUNT;
-		out.group = now->group;
+		out.group = r->count_previous ? prev->group : now->group; /* "how many are there?": of the list */
 		out.limit = 0;
 		out.grain = GRAIN_NONE;
 	}
@@ -379,9 +383,9 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 			out.periods[1] = prev->periods[1];
 			out.range = prev->range;
 		} else if (r->ntimes == 0) {
-			/* "compare with the previous period" */
+			/* "compare with the previous period", "... with the same month last year" */
 			out.periods[1] = prev->range;
-			out.periods[0] = period_previous(&prev->range);
+			out.periods[0] = parse_has_cue(r, CUE_YOY) ? period_year_earlier(&prev->range) : period_previous(&prev->range);
 			out.range.start_day = out.periods[0].start_day;
 			out.range.end_day = out.periods[1].end_day;
 		}

@@ -9,8 +9,10 @@
  * asks about it instead of dropping it.
  */
 #include "lexicon.h"
+#include "dims.h"
 #include "vocab.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -527,8 +529,9 @@ bool lexicon_is_known_word(const struct slice *word)
 struct nearest {
 	const struct slice *word;
 	int limit, best;
-	const char *found; /* the nearest so far; NULL when two tie */
+	const char *found; /* the nearest so far (in copy); NULL when two tie */
 	size_t found_n;
+	char copy[48];     /* candidates may live in a buffer that is reused */
 	bool tie;
 };
 
@@ -586,8 +589,11 @@ static void consider(struct nearest *n, const char *cand, size_t len)
 	if (d == 2 && cand[0] != n->word->p[0])
 		return;
 	if (d < n->best) {
+		if (len >= sizeof(n->copy))
+			return;
 		n->best = d;
-		n->found = cand;
+		memcpy(n->copy, cand, len);
+		n->found = n->copy;
 		n->found_n = len;
 		n->tie = false;
 	} else if (!(len == n->found_n && memcmp(cand, n->found, len) == 0)) {
@@ -595,11 +601,54 @@ static void consider(struct nearest *n, const char *cand, size_t len)
 	}
 }
 
+/* Each space-separated word of phrase, considered. */
+static void consider_words(struct nearest *n, const char *phrase)
+{
+	while (*phrase) {
+		size_t len = strcspn(phrase, " ");
+		consider(n, phrase, len);
+		phrase += len;
+		while (*phrase == ' ')
+			phrase++;
+	}
+}
+
+/* "teh", "hte": three letters are a typo only as a swap of two of them,
+ * and only of a function word ("the", "for", "and") */
+static int correct_three_letters(const struct slice *word, char *out, size_t size)
+{
+	const char *found = NULL;
+	for (size_t i = 0; i < COUNT(cues); i++)
+		if (cues[i].cue == CUE_FILLER && strlen(cues[i].phrase) == 3 &&
+		    transposed(word->p, word->n, cues[i].phrase, 3)) {
+			if (found)
+				return -1; /* two readings: not a typo we can mend */
+			found = cues[i].phrase;
+		}
+	if (!found || size < 4)
+		return -1;
+	memcpy(out, found, 4);
+	return 1;
+}
+
 int lexicon_correct(const struct slice *word, char *out, size_t size)
 {
+	if (word->n == 3)
+		return correct_three_letters(word, out, size);
 	if (word->n < 4 || word->n > 40)
 		return -1;
 	struct nearest n = { .word = word, .limit = word->n >= 9 ? 2 : 1, .best = 99 };
+	/* the things finq counts and ranks ("bukets", "instnces") and the
+	 * words for the dimensions ("usage tpye") are as much ours as a cue */
+	char plural[48];
+	for (size_t i = 0; i < COUNT(resource_nouns); i++) {
+		consider_words(&n, resource_nouns[i].noun);
+		snprintf(plural, sizeof(plural), "%ss", resource_nouns[i].noun);
+		consider_words(&n, plural);
+	}
+	for (int d = DIM_NONE + 1; d < DIM_COUNT; d++)
+		for (size_t w = 0; w < DIM_MAX_WORDS && dim_info((enum dimension)d)->words[w]; w++)
+			consider_words(&n, dim_info((enum dimension)d)->words[w]);
 	for (size_t i = 0; i < COUNT(cues); i++) {
 		const char *p = cues[i].phrase;
 		while (*p) {

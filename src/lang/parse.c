@@ -150,6 +150,7 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	if (parse_choose_readings(&r, p))
 		goto out;
 	r.counted = parse_counted_token(&r);
+	r.count_previous = r.counted == SIZE_MAX && parse_counts_previous(&r);
 	if (r.counted != SIZE_MAX && r.role[r.counted] == ROLE_FREE)
 		r.role[r.counted] = ROLE_CUE; /* "how many days": what is counted, not a time word */
 	if (parse_check_unknown(&r, p))
@@ -183,6 +184,15 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	}
 	if (parse_check_unused_dimensions(&r, p)) {
 		out->status = PARSE_UNKNOWN;
+		goto out;
+	}
+	if (r.count_previous && (!followup || in->previous->group.dim == DIM_NONE)) {
+		/* "how many are there?" with no list before it */
+		out->status = PARSE_UNKNOWN;
+		plan_init(p);
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message),
+			 "How many of what? Name what to count: accounts, services, regions, buckets, instances or days.");
 		goto out;
 	}
 	if (followup && parse_check_followup_possessive(&r, in->previous, p)) {

@@ -57,6 +57,7 @@ struct reading {
 	size_t nnouns;
 	enum grain time_noun; /* "which day", "days when ... above $5", "the peak month": the days themselves */
 	size_t counted;       /* the token naming what "how many" counts; SIZE_MAX: none */
+	bool count_previous;  /* "how many are there": a count of what the last answer listed */
 	struct strbuf notes;
 };
 
@@ -111,6 +112,7 @@ struct measure_cue {
 /* The measure cue hit c names, NULL for none. */
 const struct measure_cue *parse_measure_of_cue(const struct reading *r, size_t c);
 size_t parse_counted_token(const struct reading *r);
+bool parse_counts_previous(const struct reading *r);
 bool parse_check_unused_dimensions(struct reading *r, struct plan *p);
 bool parse_followup_says_something(const struct reading *r, const struct plan *now, bool group_mentioned,
 				    bool measure_mentioned, bool limit_mentioned);

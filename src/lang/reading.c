@@ -202,6 +202,27 @@ static bool value_next_to_dimension(const struct reading *r, size_t i, struct vo
 	return false;
 }
 
+/* "the growth team", "the Change account": a change word right before a
+ * word for an owner dimension (a tag key, account) names a value, one the
+ * data does not have (those value_next_to_dimension() took), so it is
+ * left unread and finq asks about it; "by growth", "which team" are not
+ * this. */
+static bool change_word_names_owner(const struct reading *r, size_t i, enum cue cue)
+{
+	static const char *const before[] = { "by", "per", "each", "every", "which", "what", "their", "its", "in", NULL };
+	struct vocab_match dim;
+	if ((cue != CUE_INCREASE && cue != CUE_DECREASE && cue != CUE_CHANGE && cue != CUE_SPIKE) || i + 1 >= r->toks.n ||
+	    (i > 0 && tok_in(&r->toks, i - 1, before)) || r->toks.items[i + 1].text.n < 2 ||
+	    r->toks.items[i + 1].text.p[r->toks.items[i + 1].text.n - 1] == 's' ||
+	    !vocab_match_at(r->in->vocab, &r->toks, i + 1, NULL, false, &dim))
+		return false;
+	for (int k = 0; k < dim.nentries; k++)
+		if (dim.entries[k]->kind == VOCAB_DIMENSION &&
+		    (dim.entries[k]->col.dim == DIM_TAG || dim.entries[k]->col.dim == DIM_ACCOUNT))
+			return true;
+	return false;
+}
+
 /* "Hi there, hope you're well!", "Forwarding from the CFO:", "Many
  * thanks": a clause (the words between punctuation) of greeting, thanks
  * or framing says nothing about the bill. Its words are read as filler
@@ -321,6 +342,10 @@ static void read_tokens(struct reading *r)
 			named = true;
 			name_len = 1;
 			cue_len = 0;
+		}
+		if (cue_len == 1 && !named && r->in->vocab && change_word_names_owner(r, i, cue)) {
+			i++; /* unread: asked about */
+			continue;
 		}
 		if (cue_len && cue_len >= name_len) {
 			if (r->ncues < MAX_ITEMS) {
@@ -930,6 +955,7 @@ void reading_start(struct reading *r, const struct parse_input *in, const char *
 	r->text = text;
 	r->fuzzy_names = fuzzy_names;
 	r->counted = SIZE_MAX;
+	r->count_previous = false;
 	strbuf_init(&r->notes, 0);
 	lex(text, &r->toks);
 	r->role = calloc(r->toks.n + 1, sizeof(*r->role));
