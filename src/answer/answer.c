@@ -288,6 +288,42 @@ void fmt_init(struct fmt *f, const struct plan *p, const struct table *t, const 
 		snprintf(f->unit, sizeof(f->unit), "%s", p->usage_unit);
 }
 
+bool answer_mixed_units(const struct plan *p, const struct table *t, char *units, size_t size)
+{
+	units[0] = '\0';
+	int col = table_column(t, "unit");
+	if (p->measure != MEASURE_USAGE || p->usage_unit[0] || p->intent == INTENT_TOTAL || col < 0)
+		return false;
+	/* the distinct units of every row's list, in first-seen order */
+	char seen[16][64];
+	int nseen = 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		char buf[512];
+		if (is_null(t, r, (size_t)col))
+			continue;
+		const char *list = text(t, r, (size_t)col, buf, sizeof(buf));
+		while (*list) {
+			size_t n = strcspn(list, ",");
+			while (n && list[n - 1] == ' ')
+				n--;
+			bool known = false;
+			for (int k = 0; k < nseen && !known; k++)
+				known = strlen(seen[k]) == n && strncmp(seen[k], list, n) == 0;
+			if (!known && nseen < 16 && n < sizeof(seen[0]))
+				snprintf(seen[nseen++], sizeof(seen[0]), "%.*s", (int)n, list);
+			list += strcspn(list, ",");
+			while (*list == ',' || *list == ' ')
+				list++;
+		}
+	}
+	if (nseen < 2)
+		return false;
+	size_t o = 0;
+	for (int k = 0; k < nseen && o + strlen(seen[k]) + 3 < size; k++)
+		o += (size_t)snprintf(units + o, size - o, "%s%s", k ? ", " : "", seen[k]);
+	return true;
+}
+
 void fmt_value(const struct fmt *f, double v, bool plus, char *buf, size_t size)
 {
 	if (!f->usage) {

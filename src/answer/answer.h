@@ -95,6 +95,12 @@ struct json_t *answer_chart_ctx(const struct plan *p, const struct table *t,
  */
 int answer_suggest(const struct plan *p, const struct table *t, char out[][ANSWER_SUGGESTION_MAX], int max);
 
+/* Usage in different units is never added up. True when p asks for usage
+ * without a unit and its rows (a breakdown, series or comparison) add up
+ * more than one; units gets them ("GB, GB-Mo, Hrs"). A total is not this:
+ * it already gives one figure a unit. */
+bool answer_mixed_units(const struct plan *p, const struct table *t, char *units, size_t size);
+
 /*
  * Print the answer for a terminal: the narrative (markdown bold as ANSI
  * bold when color, else stripped), "How I read it: <interpretation>", then

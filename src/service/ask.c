@@ -461,6 +461,23 @@ int ask_answer(struct ask_context *ctx, const char *question, int today, const s
 	return ask_answer_parsed(ctx, &parsed, today, answer, e);
 }
 
+/* A usage question whose rows would add up different units: which unit? */
+static json_t *mixed_units_answer(const struct plan *p, const struct parse_result *parsed, const char *units,
+				  const char *sql)
+{
+	char interpretation[1024], message[1024];
+	interpretation_of(p, parsed->notes, interpretation, sizeof(interpretation));
+	snprintf(message, sizeof(message),
+		 "That usage is measured in several units here (%s), and adding them up would mean nothing. "
+		 "Which one should I show? Name a unit or a usage type, for example \"usage in %.*s\".",
+		 units, (int)strcspn(units, ","), units);
+	json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:[], s:[], s:[], s:[], s:s, s:b}", "message", message,
+			      "interpretation", interpretation, "plan", plan_to_json(p), "sql", sql, "columns", "rows",
+			      "charts", "suggestions", "outcome", "clarified", "followup", parsed->followup);
+	set_reading(o, parsed);
+	return o;
+}
+
 int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed, int today, json_t **answer,
 		      struct err *e)
 {
@@ -493,6 +510,11 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 			rc = err_prefix(e, "the query failed");
 			goto out;
 		}
+	}
+	char units[256];
+	if (runs && answer_mixed_units(p, &t, units, sizeof(units))) {
+		*answer = mixed_units_answer(p, parsed, units, sql.buf);
+		goto out;
 	}
 	struct answer_context actx;
 	answer_context_init(&actx);

@@ -211,5 +211,20 @@ units = [r[1] for r in a["rows"]]
 assert len(units) == len(set(units)) > 1 and "Hrs" in units, a["rows"]
 assert "3 units" in a["message"] and not a["charts"], a
 ' "$OUT"
+# a breakdown or a series would add them up per row: finq asks which unit
+for q in "EC2 usage by team last month" "daily lambda usage last week"; do
+	run finq "$DB" ask --json --today "$TODAY" "$q"
+	check "$q: asks which unit instead of adding units up" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["outcome"] == "clarified" and a["rows"] == [] and "several units" in a["message"], a
+' "$OUT"
+done
+run finq "$DB" ask --json --today "$TODAY" "EC2 usage hours by team last month"
+check "one unit named: the breakdown is answered" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["outcome"] == "answered" and len(a["rows"]) > 3 and all(r[-1] == "Hrs" for r in a["rows"]), a["rows"]
+' "$OUT"
 
 finish
