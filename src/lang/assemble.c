@@ -334,9 +334,14 @@ static void add_filters(struct reading *r, struct plan *p)
 		 * unless a tag is named ("tagged team=payments") */
 		bool names_tag = false;
 		for (size_t i = 0; i < r->nnames; i++)
-			names_tag |= !r->names[i].resource[0] && r->names[i].reading && r->names[i].reading->col.dim == DIM_TAG;
+			names_tag |= !r->names[i].resource[0] && r->names[i].reading && r->names[i].reading->col.dim == DIM_TAG &&
+				     !parse_is_dimension_hit(&r->names[i]);
 		struct dim_ref any_tag = { .dim = DIM_TAG };
-		if (!names_tag)
+		/* "tagged spend by project": in a breakdown by a tag key, the rows
+		 * that carry that key, as "excluding the untagged" reads below */
+		if (!names_tag && p->group.dim == DIM_TAG && p->group.tag_key[0])
+			plan_set_filter(p, &p->group, FILTER_PRESENT);
+		else if (!names_tag)
 			plan_set_filter(p, &any_tag, FILTER_TAGGED);
 	}
 	if (untagged) {
@@ -825,6 +830,15 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 
 	/* "top 5 teams by cost with month-over-month growth": ranked by cost,
 	 * the change shown beside it, not ranked by the change */
+	/* "when did we spend the most in 2025": the peak of the series, by
+	 * day over a month or two, by month over longer */
+	bool asks_when = false;
+	for (size_t i = 0; i < r->toks.n; i++)
+		asks_when |= tok_is(&r->toks, i, "when") && r->role[i] != ROLE_TIME;
+	if (asks_when && r->time_noun == GRAIN_NONE && r->counted == SIZE_MAX && !*group_mentioned &&
+	    (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) && !p->has_threshold)
+		r->time_noun = r->ntimes && r->times[0].period.end_day - r->times[0].period.start_day > 62 ? GRAIN_MONTH
+													 : GRAIN_DAY;
 	bool changed = parse_has_cue(r, CUE_CHANGE);
 	if ((increase || decrease || changed) && change_as_column(r)) {
 		increase = decrease = changed = false;

@@ -98,6 +98,15 @@ bool parse_looks_like_followup(const struct reading *r)
 		/* "which day was the highest" after a trend */
 		if (r->time_noun != GRAIN_NONE && r->ntimes == 0)
 			return true;
+		/* "which region was cheapest?" after a breakdown by region: a
+		 * superlative over the rows just shown */
+		const struct plan *prev = r->in->previous;
+		bool ranks = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST);
+		bool only_its_group = prev && prev->group.dim != DIM_NONE && r->nnames > 0;
+		for (size_t i = 0; only_its_group && i < r->nnames; i++)
+			only_its_group = r->names[i].reading && dim_ref_eq(&r->names[i].reading->col, &prev->group);
+		if (ranks && only_its_group && r->ntimes == 0)
+			return true;
 		/* "break down by instance type", "split by account" */
 		if (r->ntimes == 0 && !parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH) &&
 		    (parse_has_cue(r, CUE_BREAKDOWN) || parse_has_cue(r, CUE_BY)))
@@ -329,6 +338,10 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.run_rate = now->run_rate;
 		out.grain = now->grain == GRAIN_MONTH ? GRAIN_MONTH : GRAIN_NONE;
 	}
+	/* "which region was cheapest?": a superlative sets its own limit of one */
+	if (!limit_mentioned && now->limit > 0 && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) &&
+	    now->group.dim != DIM_NONE && dim_ref_eq(&now->group, &out.group) && out.intent == INTENT_BREAKDOWN)
+		limit_mentioned = true;
 	if (limit_mentioned) {
 		out.limit = now->limit;
 		out.ascending = now->ascending;

@@ -33,7 +33,7 @@ static const struct {
 	{ "anomalous", CUE_ANOMALY }, { "anomaly", CUE_ANOMALY }, { "any", CUE_FILLER },
 	{ "apart from", CUE_EXCLUDE }, { "architecture", CUE_ARCHITECTURE }, { "are", CUE_FILLER },
 	{ "area", CUE_CHART_AREA }, { "as", CUE_FILLER }, { "at", CUE_FILLER }, { "at least", CUE_MORE_THAN },
-	{ "at most", CUE_LESS_THAN }, { "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR },
+	{ "at most", CUE_LESS_THAN }, { "at the current rate", CUE_RUN_RATE }, { "at the same rate", CUE_RUN_RATE }, { "at this pace", CUE_RUN_RATE }, { "at this rate", CUE_RUN_RATE }, { "average", CUE_AVERAGE }, { "avg", CUE_AVERAGE }, { "bar", CUE_CHART_BAR },
 	{ "be", CUE_FILLER }, { "been", CUE_FILLER }, { "before that", CUE_PERIOD_BEFORE },
 	{ "begin with", CUE_STARTS_WITH }, { "beginning with", CUE_STARTS_WITH }, { "begins with", CUE_STARTS_WITH }, { "behind", CUE_DRIVER }, { "belong to", CUE_OWNER }, { "belongs to", CUE_OWNER },
 	{ "below", CUE_LESS_THAN }, { "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST },
@@ -86,7 +86,7 @@ static const struct {
 	{ "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE }, { "growing", CUE_INCREASE },
 	{ "grown", CUE_INCREASE }, { "growth", CUE_INCREASE }, { "had", CUE_FILLER }, { "has", CUE_FILLER },
 	{ "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING }, { "healthy", CUE_NOT_BILLING },
-	{ "help", CUE_HELP }, { "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND },
+	{ "help", CUE_HELP }, { "higher than", CUE_MORE_THAN }, { "highest", CUE_MOST }, { "history", CUE_TREND }, { "holds", CUE_RUN_RATE },
 	{ "horizontal bar", CUE_CHART_HBAR }, { "horizontal bars", CUE_CHART_HBAR }, { "hour", CUE_UNIT_HOURS },
 	{ "how", CUE_ASK }, { "how about", CUE_FOLLOWUP }, { "how can", CUE_HOW_TO }, { "how come", CUE_WHY },
 	{ "how could", CUE_HOW_TO }, { "how do", CUE_HOW_TO }, { "how does", CUE_HOW_TO },
@@ -203,11 +203,11 @@ static const char *const function_words[] = {
 	"able", "actually", "after", "again", "ago", "ahead", "already", "also", "am", "amazon", "among", "analyse",
 	"analyze", "another", "anything", "applied", "approximately", "around", "awesome", "based", "because",
 	"before", "being", "between", "but", "bye", "calculate", "came", "carried", "carries", "carry", "cc", "check",
-	"cheers", "company", "confirm", "cool", "curious", "current", "currently", "distinct", "doing", "done",
+	"cheers", "company", "confirm", "cool", "curious", "current", "currently", "d", "distinct", "doing", "done",
 	"draw", "during", "either", "else", "erm", "even", "ever", "everything", "exactly", "fantastic", "fetch", "figure",
-	"figures", "find", "first", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
+	"figures", "find", "first", "full", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
 	"hello", "her", "here", "hey", "hi", "him", "his", "hmm", "hmmm", "however", "if", "incur", "incurred",
-	"incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know", "let", "like", "look",
+	"incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know", "let", "like", "ll", "look",
 	"looking", "make", "may", "might", "mine", "much", "must", "myself", "need", "nice", "nor", "numbers", "ok",
 	"okay", "once", "onto", "organisation", "organisations", "organization", "organizations", "ours", "ourselves",
 	"out", "own", "perfect", "perhaps", "pls", "plus", "plz", "precisely", "priced", "provide", "pull", "put",
@@ -215,7 +215,7 @@ static const char *const function_words[] = {
 	"roughly", "saw", "shall", "she", "should", "since", "single", "some", "someone", "sorted", "such",
 	"summarise", "summarize", "sure", "switch", "thank", "thanks", "thats", "theirs", "themselves", "they",
 	"this", "though", "thru", "thx", "too", "toward", "towards", "traffic", "turn", "uh", "um", "umm", "upon", "use", "used",
-	"using", "value", "values", "very", "via", "visible", "wanna", "want", "wanted", "went", "whatever", "whats",
+	"using", "value", "values", "ve", "very", "via", "visible", "wanna", "want", "wanted", "went", "whatever", "whats",
 	"whether", "which", "while", "whilst", "whole", "whom", "whose", "within", "wonder", "wondering", "work",
 	"works", "yeah", "yes", "yet", "yours",
 };
@@ -246,7 +246,7 @@ static const struct {
 	const char *typed, *meant;
 } shorthand[] = {
 	{ "gw", "gateway" }, { "hw", "how" }, { "lst", "last" }, { "mnth", "month" }, { "mnths", "months" }, { "pls", "please" },
-	{ "tot", "total" }, { "w", "with" }, { "wat", "what" }, { "wht", "what" }, { "yday", "yesterday" }, { "yest", "yesterday" },
+	{ "r", "are" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" }, { "w", "with" }, { "wat", "what" }, { "wht", "what" }, { "yday", "yesterday" }, { "yest", "yesterday" },
 };
 
 const char *lexicon_shorthand(const struct slice *word)
@@ -505,7 +505,7 @@ static bool in_cue_phrase(const char *word, size_t n)
  * ("percentile" is not "percentage"), so the question asks about them.
  * Sorted. */
 static const char *const unanswerable_words[] = {
-	"deviation", "percentile", "quantile", "quartile", "stddev", "variance",
+	"deviation", "hourly", "percentile", "quantile", "quartile", "stddev", "variance",
 };
 
 static bool known_exactly(const struct slice *word)

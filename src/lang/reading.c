@@ -343,6 +343,27 @@ static void read_tokens(struct reading *r)
 			name_len = 1;
 			cue_len = 0;
 		}
+		/* "cost per hour", "by the hour": the data is daily; "hour" is
+		 * left unread so that finq says it does not know it here,
+		 * instead of answering EC2 hours */
+		if (cue == CUE_UNIT_HOURS && i > 0 && tok_is(&r->toks, i, "hour") &&
+		    (tok_is(&r->toks, i - 1, "per") || tok_is(&r->toks, i - 1, "an") || tok_is(&r->toks, i - 1, "each") ||
+		     tok_is(&r->toks, i - 1, "every") || (tok_is(&r->toks, i - 1, "the") && i > 1 && tok_is(&r->toks, i - 2, "by")))) {
+			i++;
+			continue;
+		}
+		/* "spent more in November than in October", "which teams spent
+		 * less in Q3 than in Q2": a change between the two periods */
+		if (!cue_len && !named && r->ntimes >= 2 &&
+		    (tok_is(&r->toks, i, "more") || tok_is(&r->toks, i, "less") || tok_is(&r->toks, i, "fewer"))) {
+			bool than = false;
+			for (size_t k = i + 1; k < r->toks.n && k < r->times[r->ntimes - 1].first; k++)
+				than |= tok_is(&r->toks, k, "than");
+			if (than) {
+				cue = tok_is(&r->toks, i, "more") ? CUE_INCREASE : CUE_DECREASE;
+				cue_len = 1;
+			}
+		}
 		if (cue_len == 1 && !named && r->in->vocab && change_word_names_owner(r, i, cue)) {
 			i++; /* unread: asked about */
 			continue;

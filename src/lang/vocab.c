@@ -288,6 +288,24 @@ void vocab_add_data(struct vocab *v, const char *dim_name, const char *tag_key, 
 		struct vocab_entry *e = add_entry(v, value, VOCAB_UNIT, &none, FILTER_IN, cost, true);
 		if (e)
 			entry_add_value(e, value);
+		/* its last part spelled out: "GB-months", "Lambda-GB-seconds" */
+		static const struct {
+			const char *abbrev, *spelled[2];
+		} unit_words[] = {
+			{ "Mo", { "month", "months" } }, { "Second", { "seconds", NULL } },
+			{ "Hrs", { "hour", "hours" } }, { "Hour", { "hours", NULL } },
+		};
+		const char *dash = strrchr(value, '-');
+		for (size_t u = 0; dash && u < sizeof(unit_words) / sizeof(unit_words[0]); u++) {
+			if (strcmp(dash + 1, unit_words[u].abbrev) != 0)
+				continue;
+			for (int k = 0; k < 2 && unit_words[u].spelled[k]; k++) {
+				char spelled[128];
+				snprintf(spelled, sizeof(spelled), "%.*s-%s", (int)(dash - value), value, unit_words[u].spelled[k]);
+				if ((e = add_entry(v, spelled, VOCAB_UNIT, &none, FILTER_IN, cost, false)))
+					entry_add_value(e, value);
+			}
+		}
 		return;
 	}
 	if (strcmp(dim_name, "tag") == 0) {
