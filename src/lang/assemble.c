@@ -304,8 +304,14 @@ static void add_filters(struct reading *r, struct plan *p)
 			values = (const char *const *)h->reading->values;
 			nvalues = h->reading->nvalues;
 		} else if (parse_is_dimension_hit(h) && h->excluded && h->reading->col.dim == DIM_TAG) {
-			/* "without a team tag" */
-			plan_set_filter(p, &h->reading->col, FILTER_MISSING);
+			/* "without a team tag"; not "excluding the staging environment",
+			 * where the word only says whose value is excluded */
+			bool names_its_value = false;
+			for (size_t k = 0; k < r->nnames; k++)
+				names_its_value |= &r->names[k] != h && !parse_is_dimension_hit(&r->names[k]) &&
+						   r->names[k].reading && dim_ref_eq(&r->names[k].reading->col, &h->reading->col);
+			if (!names_its_value)
+				plan_set_filter(p, &h->reading->col, FILTER_MISSING);
 			continue;
 		} else {
 			continue;
@@ -848,6 +854,10 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 	 * item's change, not a ranking by it */
 	bool each = parse_has_cue(r, CUE_EACH) && !parse_has_cue(r, CUE_MOST) && !parse_has_cue(r, CUE_LEAST) &&
 		    !parse_has_cue(r, CUE_TOP) && !parse_has_cue(r, CUE_BOTTOM) && *group_mentioned;
+	/* "month over month change by service": each service's change; a
+	 * ranking needs a word that ranks ("biggest changes", "which") */
+	if (changed && !increase && !decrease && !ranked && *group_mentioned)
+		each = true;
 	if ((increase || decrease || changed) && each) {
 		increase = decrease = changed = false;
 		compare = true;
@@ -862,7 +872,8 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 			p->limit = plural ? 5 : 1;
 		set_periods(r, p, today);
 	} else if (compare && compared_items >= 0 && r->ntimes <= 1) {
-		p->intent = INTENT_BREAKDOWN;
+		/* "ECS vs EKS": side by side; "ECS vs EKS daily": two series */
+		p->intent = p->grain != GRAIN_NONE ? INTENT_TREND : INTENT_BREAKDOWN;
 		p->group = p->filters[compared_items].col;
 		*group_mentioned = true;
 	} else if (compare || increase || decrease || (r->ntimes >= 2 && !parse_has_cue(r, CUE_TREND))) {
@@ -903,15 +914,24 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 			for (int k = 0; k < p->nfilters; k++)
 				by_service |= p->filters[k].col.dim == DIM_SERVICE;
 			p->group.dim = by_service ? DIM_USAGE_TYPE : DIM_SERVICE;
+			/* "EC2 split between spot, on-demand and reserved": split
+			 * by the column the named values share */
+			if (compared_items >= 0)
+				p->group = p->filters[compared_items].col;
 			*group_mentioned = true;
 		}
 		/* "which service cost the most", "the most expensive team": the one */
-		bool superlative_before = false;
+		bool superlative_before = false, which_of = false;
 		for (size_t i = 0; i < r->nnames; i++)
 			if (r->names[i].grouping) {
 				enum cue b = parse_cue_before(r, r->names[i].m.first);
 				superlative_before = b == CUE_MOST || b == CUE_LEAST;
 			}
+		/* "which of our projects cost the most": one of them */
+		for (size_t i = 0; i + 1 < r->toks.n; i++)
+			which_of |= tok_is(&r->toks, i, "which") && tok_is(&r->toks, i + 1, "of");
+		if (which_of)
+			plural = false;
 		if (!p->limit && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) &&
 		    (parse_has_cue(r, CUE_WHICH) || superlative_before || p->group.dim == DIM_RESOURCE) && !plural) {
 			p->limit = 1;

@@ -6,11 +6,11 @@
 static const struct dim_info dims[DIM_COUNT] = {
 	[DIM_NONE] = { DIM_NONE, "none", "total", "totals", NULL, 99, false, { DIM_SERVICE }, { NULL } },
 	[DIM_SERVICE] = { DIM_SERVICE, "service", "service", "services", "service_code", 0, true,
-			  { DIM_USAGE_TYPE, DIM_REGION, DIM_ACCOUNT }, { "service", "svc", "product" } },
+			  { DIM_USAGE_TYPE, DIM_REGION, DIM_ACCOUNT }, { "service", "svc", "product", "product code", "service name" } },
 	[DIM_ACCOUNT] = { DIM_ACCOUNT, "account", "account", "accounts", "account_id", 1, true,
 			  { DIM_SERVICE, DIM_REGION, DIM_USAGE_TYPE },
 			  { "account", "acct", "billing account", "linked account", "member account", "sub account",
-			    "subscription" } },
+			    "subscription", "account name" } },
 	[DIM_REGION] = { DIM_REGION, "region", "region", "regions", "region", 2, true,
 			 { DIM_SERVICE, DIM_USAGE_TYPE, DIM_ACCOUNT }, { "region", "location" } },
 	[DIM_AZ] = { DIM_AZ, "availability_zone", "availability zone", "availability zones", "availability_zone", 4,

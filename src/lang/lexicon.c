@@ -37,7 +37,7 @@ static const struct {
 	{ "be", CUE_FILLER }, { "been", CUE_FILLER }, { "before that", CUE_PERIOD_BEFORE },
 	{ "begin with", CUE_STARTS_WITH }, { "beginning with", CUE_STARTS_WITH }, { "begins with", CUE_STARTS_WITH }, { "behind", CUE_DRIVER }, { "belong to", CUE_OWNER }, { "belongs to", CUE_OWNER },
 	{ "below", CUE_LESS_THAN }, { "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST },
-	{ "billed", CUE_UNBLENDED }, { "billing", CUE_COST }, { "bottom", CUE_BOTTOM }, { "break", CUE_BREAKDOWN },
+	{ "billed", CUE_UNBLENDED }, { "billing", CUE_COST }, { "billing period", CUE_FILLER }, { "bottom", CUE_BOTTOM }, { "break", CUE_BREAKDOWN },
 	{ "break down", CUE_BREAKDOWN }, { "breakdown", CUE_BREAKDOWN }, { "bring", CUE_FILLER },
 	{ "broken down", CUE_BREAKDOWN }, { "bucks", CUE_COST }, { "burn", CUE_COST },
 	{ "burn rate", CUE_RUN_RATE }, { "burning", CUE_COST }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY },
@@ -54,7 +54,7 @@ static const struct {
 	{ "costliest", CUE_MOST }, { "could", CUE_FILLER }, { "count", CUE_COUNT }, { "count of", CUE_COUNT },
 	{ "cover", CUE_COMMITMENT }, { "coverage", CUE_COMMITMENT },
 	{ "cpu", CUE_NOT_BILLING }, { "customers", CUE_NOT_BILLING }, { "cut", CUE_REDUCE },
-	{ "cutting", CUE_REDUCE }, { "daily", CUE_DAILY }, { "day by day", CUE_DAILY }, { "decline", CUE_DECREASE },
+	{ "cutting", CUE_REDUCE }, { "daily", CUE_DAILY }, { "day before", CUE_PERIOD_BEFORE }, { "day by day", CUE_DAILY }, { "decline", CUE_DECREASE },
 	{ "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE },
 	{ "decreasing", CUE_DECREASE }, { "define", CUE_EXPLAIN }, { "definition", CUE_EXPLAIN },
 	{ "descending", CUE_FILLER }, { "develop", CUE_TREND }, { "developed", CUE_TREND }, { "did", CUE_FILLER }, { "difference", CUE_DIFFERENCE }, { "dig into", CUE_DRILL },
@@ -82,7 +82,7 @@ static const struct {
 	{ "go down", CUE_DECREASE }, { "go up", CUE_INCREASE }, { "goes down", CUE_DECREASE },
 	{ "goes up", CUE_INCREASE }, { "going down", CUE_DECREASE }, { "going to", CUE_FUTURE },
 	{ "going up", CUE_INCREASE }, { "gone down", CUE_DECREASE }, { "gone up", CUE_INCREASE },
-	{ "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN }, { "grew", CUE_INCREASE },
+	{ "grand total", CUE_TOTAL }, { "graph", CUE_FILLER }, { "greater than", CUE_MORE_THAN }, { "grew", CUE_INCREASE },
 	{ "group by", CUE_BY }, { "grouped by", CUE_BY }, { "grow", CUE_INCREASE }, { "growing", CUE_INCREASE },
 	{ "grown", CUE_INCREASE }, { "growth", CUE_INCREASE }, { "had", CUE_FILLER }, { "has", CUE_FILLER },
 	{ "have", CUE_FILLER }, { "headcount", CUE_NOT_BILLING }, { "healthy", CUE_NOT_BILLING },
@@ -153,7 +153,7 @@ static const struct {
 	{ "so", CUE_FILLER }, { "so far", CUE_TO_DATE }, { "solely", CUE_ONLY }, { "sort", CUE_ASK },
 	{ "sorted by", CUE_BY }, { "spend", CUE_COST }, { "spending", CUE_COST }, { "spends", CUE_COST },
 	{ "spent", CUE_COST }, { "spike", CUE_SPIKE }, { "spiked", CUE_SPIKE }, { "split", CUE_BREAKDOWN },
-	{ "split by", CUE_BY }, { "start with", CUE_STARTS_WITH }, { "starting with", CUE_STARTS_WITH }, { "starts with", CUE_STARTS_WITH }, { "strange", CUE_ANOMALY }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE }, { "table", CUE_CHART_TABLE },
+	{ "split by", CUE_BY }, { "start with", CUE_STARTS_WITH }, { "starting with", CUE_STARTS_WITH }, { "starts with", CUE_STARTS_WITH }, { "strange", CUE_ANOMALY }, { "sum", CUE_TOTAL }, { "sum of", CUE_TOTAL }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE }, { "table", CUE_CHART_TABLE },
 	{ "tag", CUE_TAG }, { "tagged", CUE_TAG }, { "tech stack", CUE_ARCHITECTURE }, { "tell", CUE_ASK },
 	{ "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER },
 	{ "the one before", CUE_PERIOD_BEFORE }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN },
@@ -170,7 +170,7 @@ static const struct {
 	{ "ways to", CUE_HOW_TO }, { "we", CUE_FILLER }, { "week before", CUE_PERIOD_BEFORE },
 	{ "week by week", CUE_WEEKLY }, { "week over week", CUE_WOW }, { "weekly", CUE_WEEKLY },
 	{ "weird", CUE_ANOMALY }, { "went down", CUE_DECREASE }, { "went up", CUE_INCREASE }, { "were", CUE_FILLER }, { "what", CUE_WHICH },
-	{ "what about", CUE_FOLLOWUP }, { "what can you do", CUE_HELP }, { "what should", CUE_HOW_TO },
+	{ "what about", CUE_FOLLOWUP }, { "what can you do", CUE_HELP }, { "what part of", CUE_SHARE }, { "what should", CUE_HOW_TO },
 	{ "when", CUE_FILLER }, { "where", CUE_FILLER }, { "where can", CUE_HOW_TO }, { "where could", CUE_HOW_TO },
 	{ "which", CUE_WHICH }, { "who", CUE_WHICH }, { "who own", CUE_OWNER }, { "who owns", CUE_OWNER },
 	{ "why", CUE_WHY }, { "will", CUE_FUTURE }, { "with", CUE_FILLER }, { "with no", CUE_EXCLUDE },
@@ -210,7 +210,7 @@ static const char *const function_words[] = {
 	"incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know", "let", "like", "ll", "look",
 	"looking", "make", "may", "might", "mine", "much", "must", "myself", "need", "nice", "nor", "numbers", "ok",
 	"okay", "once", "onto", "organisation", "organisations", "organization", "organizations", "ours", "ourselves",
-	"out", "own", "perfect", "perhaps", "pls", "plus", "plz", "precisely", "priced", "provide", "pull", "put",
+	"out", "own", "perfect", "perhaps", "pls", "plus", "plz", "possible", "precisely", "priced", "provide", "pull", "put",
 	"quick", "quickly", "quite", "rather", "really", "receive", "received", "receiving", "regarding", "review",
 	"roughly", "saw", "shall", "she", "should", "since", "single", "some", "someone", "sorted", "such",
 	"summarise", "summarize", "sure", "switch", "thank", "thanks", "thats", "theirs", "themselves", "they",
@@ -225,17 +225,17 @@ static const char *const function_words[] = {
  * regards"): a clause made only of these, with at least one of the
  * courtesy_markers, says nothing about the bill. Each list sorted. */
 static const char *const courtesy_words[] = {
-	"a", "advance", "afternoon", "all", "am", "and", "appreciate", "appreciated", "are", "ask", "asked", "asking",
-	"asks", "best", "bother", "br", "ceo", "cfo", "checking", "cheers", "coo", "cto", "day", "dear", "director",
-	"doing", "evening", "everyone", "finq", "folks", "for", "forwarding", "from", "fw", "fwd", "good", "great",
-	"had", "happy", "have", "hello", "help", "hey", "hi", "hope", "hoping", "i", "in", "is", "just", "kind",
-	"kindly", "lovely", "m", "manager", "many", "me", "morning", "much", "my", "nice", "note", "ok", "okay",
-	"our", "please", "pls", "q", "question", "quick", "re", "regards", "sincerely", "sorry", "team", "thank",
-	"thanks", "the", "there", "thx", "to", "trouble", "ty", "us", "ve", "vp", "wants", "warm", "we", "week",
+	"a", "advance", "afternoon", "all", "am", "and", "apologies", "apology", "appreciate", "appreciated", "are", "ask", "asked", "asking",
+	"asks", "basic", "best", "bother", "br", "but", "ceo", "cfo", "checking", "cheers", "coo", "cto", "day", "dear", "director",
+	"doing", "dumb", "evening", "everyone", "finq", "folks", "for", "forwarding", "from", "fw", "fwd", "good", "great",
+	"had", "happy", "have", "hello", "help", "hey", "hi", "hope", "hoping", "i", "if", "in", "is", "just", "kind",
+	"kindly", "lovely", "m", "manager", "many", "me", "morning", "much", "my", "nice", "note", "obvious", "ok", "okay",
+	"our", "please", "pls", "q", "question", "quick", "re", "regards", "silly", "sincerely", "sorry", "team", "thank",
+	"thanks", "the", "there", "this", "thx", "to", "trouble", "ty", "us", "ve", "vp", "wants", "warm", "we", "week",
 	"weekend", "well", "wishes", "you", "your", "yours",
 };
 static const char *const courtesy_markers[] = {
-	"afternoon", "appreciate", "appreciated", "asks", "best", "bother", "br", "checking", "cheers", "dear",
+	"afternoon", "apologies", "apology", "appreciate", "appreciated", "asks", "best", "bother", "br", "checking", "cheers", "dear",
 	"evening", "forwarding", "fw", "fwd", "hello", "hey", "hi", "hope", "hoping", "morning", "q", "question",
 	"regards", "sincerely", "sorry", "thank", "thanks", "thx", "ty", "wishes",
 };
@@ -245,8 +245,8 @@ static const char *const courtesy_markers[] = {
 static const struct {
 	const char *typed, *meant;
 } shorthand[] = {
-	{ "gw", "gateway" }, { "hw", "how" }, { "lst", "last" }, { "mnth", "month" }, { "mnths", "months" }, { "pls", "please" },
-	{ "r", "are" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" }, { "w", "with" }, { "wat", "what" }, { "wht", "what" }, { "yday", "yesterday" }, { "yest", "yesterday" },
+	{ "compair", "compare" }, { "gw", "gateway" }, { "hw", "how" }, { "lst", "last" }, { "mnth", "month" }, { "mnths", "months" }, { "pls", "please" },
+	{ "r", "are" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" }, { "w", "with" }, { "wat", "what" }, { "wek", "week" }, { "wht", "what" }, { "yday", "yesterday" }, { "yest", "yesterday" }, { "ystrday", "yesterday" },
 };
 
 const char *lexicon_shorthand(const struct slice *word)

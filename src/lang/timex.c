@@ -558,6 +558,25 @@ static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
 		return true;
 	if (read_month(r, p, explicit_year))
 		return true;
+	/* "on the 3rd", "for the 12th": that day of this month, or of the month
+	 * before when it has not come yet (a day with a month is read above) */
+	if (tok->kind == TOK_NUMBER && tok->ordinal && tok->number >= 1 && tok->number <= 31 &&
+	    tok->number == floor(tok->number) && r->pos >= 2 && tok_is(r->t, r->pos - 1, "the") &&
+	    (tok_is(r->t, r->pos - 2, "on") || tok_is(r->t, r->pos - 2, "for"))) {
+		int y, mo, d, day = (int)tok->number;
+		date_to_ymd(r->today, &y, &mo, &d);
+		int start = date_month_start(r->today);
+		if (day > d)
+			start = date_add_months(start, -1);
+		date_to_ymd(start, &y, &mo, &d);
+		if (day <= date_days_in_month(y, mo)) {
+			int first = date_from_ymd(y, mo, day);
+			set_period(p, first, first + 1, UNIT_DAY, 1);
+			snprintf(p->label, sizeof(p->label), "%s %d, %d", date_month_name(mo), day, y);
+			r->pos++;
+			return true;
+		}
+	}
 	/* "calendar year 2024", "calendar 2024": the calendar year is the year */
 	if (is(r, 0, "calendar") && (year_at(r, 1, &year) || (is(r, 1, "year") && year_at(r, 2, &year)))) {
 		r->pos++;
@@ -574,6 +593,30 @@ static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
 		*explicit_year = true;
 		r->pos++;
 		return true;
+	}
+	/* "month 2025-08": the word names what follows */
+	if (is(r, 0, "month") && peek(r, 1) && peek(r, 1)->kind == TOK_WORD && peek(r, 1)->text.n == 7 &&
+	    peek(r, 1)->text.p[4] == '-') {
+		r->pos++;
+		tok = peek(r, 0);
+	}
+	/* "Oct-2025", "november-2024": a spreadsheet's month */
+	const char *dash = tok->kind == TOK_WORD ? memchr(tok->text.p, '-', tok->text.n) : NULL;
+	if (dash && tok->text.p + tok->text.n - dash == 5) {
+		struct token month_part = *tok;
+		month_part.text.n = (size_t)(dash - tok->text.p);
+		int month = month_of_word(&month_part), y;
+		char digits[5];
+		memcpy(digits, dash + 1, 4);
+		digits[4] = '\0';
+		if (month && sscanf(digits, "%4d", &y) == 1 && y >= 1990 && y <= 2100) {
+			int start = date_from_ymd(y, month, 1);
+			set_period(p, start, date_add_months(start, 1), UNIT_MONTH, 1);
+			label_month(p);
+			*explicit_year = true;
+			r->pos++;
+			return true;
+		}
 	}
 	if (tok->kind == TOK_WORD && tok->text.n == 7 && tok->text.p[4] == '-') {
 		int y, m;
@@ -685,6 +728,26 @@ static bool read_span(struct reader *r, struct time_mention *m)
 	/* "since the 15th of November", "after the 3rd" */
 	if (since && is(r, 0, "the") && peek(r, 1) && peek(r, 1)->kind == TOK_NUMBER)
 		r->pos++;
+	/* "since the 1st", "after the 15th": that day of this month, or of the
+	 * month before when it has not come yet */
+	const struct token *ord = peek(r, 0);
+	if (since && ord && ord->kind == TOK_NUMBER && ord->ordinal && ord->number >= 1 && ord->number <= 31 &&
+	    ord->number == floor(ord->number) && !month_of_word(peek(r, 1)) && !(is(r, 1, "of") && month_of_word(peek(r, 2)))) {
+		int y, mo, d, day = (int)ord->number;
+		date_to_ymd(r->today, &y, &mo, &d);
+		int start = date_month_start(r->today);
+		if (day > d)
+			start = date_add_months(start, -1);
+		date_to_ymd(start, &y, &mo, &d);
+		if (day <= date_days_in_month(y, mo)) {
+			int first = date_from_ymd(y, mo, day);
+			set_period(&m->from, first, first + 1, UNIT_DAY, 1);
+			snprintf(m->from.label, sizeof(m->from.label), "%s %d, %d", date_month_name(mo), day, y);
+			r->pos++;
+			start_year = true;
+			goto read;
+		}
+	}
 	if (!read_period(r, &m->from, &start_year)) {
 		r->pos = save;
 		return false;

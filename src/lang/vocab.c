@@ -489,15 +489,26 @@ static void add_families(struct vocab *v)
 void vocab_finish(struct vocab *v)
 {
 	add_families(v);
-	/* the words for each dimension (dims.c), in the singular: plurals fold */
-	for (int d = DIM_NONE + 1; d < DIM_COUNT; d++)
-		for (size_t w = 0; w < DIM_MAX_WORDS && dim_info((enum dimension)d)->words[w]; w++) {
-			struct dim_ref col = { .dim = (enum dimension)d };
-			struct vocab_entry *e =
-				add_entry(v, dim_info(col.dim)->words[w], VOCAB_DIMENSION, &col, FILTER_IN, 0, false);
+	/* the words for each dimension (dims.c), in the singular: plurals fold;
+	 * and its names as identifiers ("usage_type", "account_id"), which
+	 * people who write SQL type */
+	for (int d = DIM_NONE + 1; d < DIM_COUNT; d++) {
+		const struct dim_info *info = dim_info((enum dimension)d);
+		const char *identifiers[] = { info->name, info->column };
+		struct dim_ref col = { .dim = (enum dimension)d };
+		for (size_t w = 0; w < DIM_MAX_WORDS && info->words[w]; w++) {
+			struct vocab_entry *e = add_entry(v, info->words[w], VOCAB_DIMENSION, &col, FILTER_IN, 0, false);
 			if (e)
 				e->display = xstrdup(dimension_name(col.dim));
 		}
+		for (size_t k = 0; k < 2; k++) {
+			if (!identifiers[k] || !strchr(identifiers[k], '_'))
+				continue;
+			struct vocab_entry *e = add_entry(v, identifiers[k], VOCAB_DIMENSION, &col, FILTER_IN, 0, false);
+			if (e)
+				e->display = xstrdup(dimension_name(col.dim));
+		}
+	}
 	for (size_t i = 0; i < sizeof(value_synonyms) / sizeof(value_synonyms[0]); i++) {
 		struct dim_ref col = { .dim = value_synonyms[i].dim };
 		struct vocab_entry *e = add_entry(v, value_synonyms[i].phrase, VOCAB_VALUE, &col, value_synonyms[i].op, 0, false);
