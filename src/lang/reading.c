@@ -202,6 +202,34 @@ static bool value_next_to_dimension(const struct reading *r, size_t i, struct vo
 	return false;
 }
 
+/* The words before a kind of charge that say whether its rows are left
+ * out or kept with the rest. */
+static const char *const charge_excluding[] = { "before", "pre", NULL };
+static const char *const charge_including[] = { "after", "with", "including", "incl", "plus", "minus", "less", NULL };
+
+/* How many tokens after i name a tax, credit or refund charge type
+ * ("tax", "the credits"); 0 for none. */
+static size_t charge_kind_after(const struct reading *r, size_t i, bool *negative)
+{
+	static const char *const kinds[] = { "Tax", "Credit", "Refund", NULL };
+	struct vocab_match m;
+	size_t at = i + 1 < r->toks.n && tok_is(&r->toks, i + 1, "the") ? i + 2 : i + 1;
+	if (!r->in->vocab || at >= r->toks.n || !vocab_match_at(r->in->vocab, &r->toks, at, NULL, false, &m) ||
+	    m.first != at)
+		return 0;
+	for (int k = 0; k < m.nentries; k++) {
+		const struct vocab_entry *e = m.entries[k];
+		if (e->kind != VOCAB_VALUE || e->col.dim != DIM_CHARGE_TYPE || e->nvalues != 1)
+			continue;
+		for (const char *const *w = kinds; *w; w++)
+			if (strcmp(e->values[0], *w) == 0) {
+				*negative = strcmp(*w, "Tax") != 0;
+				return m.last - i;
+			}
+	}
+	return 0;
+}
+
 /* "the growth team", "the Change account": a change word right before a
  * word for an owner dimension (a tag key, account) names a value, one the
  * data does not have (those value_next_to_dimension() took), so it is
@@ -342,6 +370,30 @@ static void read_tokens(struct reading *r)
 			named = true;
 			name_len = 1;
 			cue_len = 0;
+		}
+		/* "spend before tax", "costs before credits": without those rows;
+		 * "after tax", "with tax", "minus credits", "including refunds":
+		 * the whole, those rows included, not only them */
+		/* "minus tax" leaves the tax out; "minus credits" takes the
+		 * credits off, which the whole already does */
+		bool negative = false;
+		size_t charge_len = charge_kind_after(r, i, &negative);
+		bool subtracts = tok_is(&r->toks, i, "minus") || tok_is(&r->toks, i, "less");
+		if (charge_len && (tok_in(&r->toks, i, charge_excluding) || (subtracts && !negative))) {
+			cue = CUE_EXCLUDE;
+			cue_len = 1;
+			named = false;
+		} else if (charge_len && tok_in(&r->toks, i, charge_including)) {
+			if (r->ncues < MAX_ITEMS) {
+				r->cues[r->ncues].first = i;
+				r->cues[r->ncues].last = i + charge_len;
+				r->cues[r->ncues].cue = CUE_FILLER;
+				r->ncues++;
+			}
+			for (size_t k = i; k <= i + charge_len; k++)
+				r->role[k] = ROLE_CUE;
+			i += charge_len + 1;
+			continue;
 		}
 		/* "cost per hour", "by the hour": the data is daily; "hour" is
 		 * left unread so that finq says it does not know it here,

@@ -780,10 +780,20 @@ read:
 	size_t the_end = is(r, 0, "the") ? 1 : 0;
 	if (is(r, the_end, "end") && is(r, the_end + 1, "of") && !is(r, the_end + 2, "the"))
 		r->pos += the_end + 2;
+	/* "last month", "yesterday": a period told from today keeps its year */
+	static const char *const anchored[] = { "last", "past", "previous", "prior", "this", "current", "today",
+						 "yesterday", "mtd", "qtd", "ytd", NULL };
+	bool end_anchored = is_any(r, 0, anchored) || (is(r, 0, "the") && is_any(r, 1, anchored));
 	if (!read_period(r, &m->to, &end_year)) {
 		r->pos = between || from ? save : before_join;
 		return false;
 	}
+	/* "compare this month to last month": two periods, not a span */
+	if (end_anchored && m->to.end_day <= m->from.start_day) {
+		r->pos = between || from ? save : before_join;
+		return false;
+	}
+	end_year |= end_anchored;
 	/* "from November 2024 to March": March follows November 2024. */
 	if (!end_year && m->to.start_day < m->from.start_day) {
 		int shift = date_add_months(date_month_start(m->to.start_day), 12) - date_month_start(m->to.start_day);
