@@ -80,7 +80,7 @@ check "a second finq sql runs" test -n "$(wait_folder_of "$keeper_pid")"
 sleep 3 # past the sweep's clock slack
 mkdir -m 700 "$TMP/sandbox-old123"
 mkdir -m 700 "$WORK/elsewhere"
-echo "$(dead_pid)" >"$WORK/elsewhere/owner"
+dead_pid >"$WORK/elsewhere/owner"
 echo precious >"$WORK/elsewhere/data"
 ln -s "$WORK/elsewhere" "$TMP/sandbox-link12"
 
@@ -129,7 +129,7 @@ touch -h -d '2001-01-01' "$TMP/sandbox-linked"
 old_folder "$TMP/sandbox-toolong1" duckdb_temp_block-1.block
 old_folder "$TD/finq-sandbox-legacy" duckdb_temp_block-3.block
 old_folder "$TD/finq-sandbox-deadxx" duckdb_temp_block-4.block
-echo "$(dead_pid)" >"$TD/finq-sandbox-deadxx/owner"
+dead_pid >"$TD/finq-sandbox-deadxx/owner"
 touch -h -d '2001-01-01' "$TD/finq-sandbox-deadxx"
 old_folder "$TD/finq-sandbox-livexx" duckdb_temp_block-5.block
 echo 1 >"$TD/finq-sandbox-livexx/owner"
