@@ -12,7 +12,10 @@
 # 19100-19199): shard N listens on tcp BASE+3(N-1), http +1, interserver +2.
 # Users (loopback only, no password): finq_reader (profile readonly=1 with
 # server-side time, memory and result-size limits) for questions, and
-# finq_writer for loads. The cluster is named `finq` in remote_servers; the
+# finq_writer for loads. With FINQ_CLUSTER_PASSWORD set at `up`, also
+# finq_reader_pw and finq_writer_pw, the same with that password (stored
+# as its SHA-256), for the tests of finq's passwords (tests/integration/
+# cluster_auth.sh). The cluster is named `finq` in remote_servers; the
 # Distributed table of finq's load never skips an unavailable shard.
 # docs/engines.md describes the layout.
 set -euo pipefail
@@ -86,12 +89,25 @@ write_users() { # file
       <profile>reader</profile>
       <quota>default</quota>
     </finq_reader>
+PASSWORD_USERS
   </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors>
     <result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time>
   </interval></default></quotas>
 </yandex>
 EOF
+	local users='' hash
+	if [ -n "${FINQ_CLUSTER_PASSWORD:-}" ]; then
+		hash=$(printf '%s' "$FINQ_CLUSTER_PASSWORD" | sha256sum | cut -d' ' -f1)
+		for who in reader writer; do
+			users+="    <finq_${who}_pw><password_sha256_hex>$hash</password_sha256_hex>"
+			users+="<networks><ip>::1</ip><ip>127.0.0.1</ip></networks><profile>$who</profile>"
+			users+="<quota>default</quota></finq_${who}_pw>"$'\n'
+		done
+	fi
+	local text
+	text=$(cat "$1")
+	printf '%s\n' "${text/PASSWORD_USERS$'\n'/$users}" >"$1"
 }
 
 write_config() { # dir base shard

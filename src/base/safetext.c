@@ -84,3 +84,24 @@ const char *safetext_html_entity(char c)
 			return entities[i].entity;
 	return NULL;
 }
+
+size_t safetext_url_password(const char *url, size_t *start)
+{
+	const char *scheme = strstr(url, "://");
+	const char *at = scheme ? strrchr(scheme + 3, '@') : NULL;
+	if (!at)
+		return 0;
+	const char *colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+	if (!colon)
+		return 0;
+	*start = (size_t)(colon + 1 - url);
+	return (size_t)(at - colon - 1);
+}
+
+char *safetext_url_shown(const char *url)
+{
+	size_t start = 0, n = safetext_url_password(url, &start);
+	if (n == 0)
+		return xstrdup(url);
+	return xasprintf("%.*s***%s", (int)start, url, url + start + n);
+}

@@ -12,8 +12,9 @@
  *   - a Markdown viewer, which renders HTML: safetext_html_entity() names
  *     the entity for <, > and &.
  *
- * Pure. Used by table.c (finq sql), session.c (finq ask and chat) and
- * api.c (the Markdown export); tested by tests/unit/test_safetext.c.
+ * Pure. Used by table.c (finq sql), session.c (finq ask and chat),
+ * api.c (the Markdown export), and for engine addresses by main.c,
+ * engines.c and clickhouse.c; tested by tests/unit/test_safetext.c.
  */
 #ifndef FINQ_SAFETEXT_H
 #define FINQ_SAFETEXT_H
@@ -35,5 +36,17 @@ bool safetext_csv_guard(const char *s);
 
 /* "&lt;" for '<', "&gt;" for '>', "&amp;" for '&', else NULL. */
 const char *safetext_html_entity(char c);
+
+/*
+ * A fourth reader: whoever sees an error, a log or `ps`. An engine address
+ * may carry a password (clickhouse://USER:PASSWORD@HOST:PORT/...): the
+ * userinfo runs from "://" to the last '@' (so an '@', '/' or '?' left
+ * unencoded in the password stays inside it), the password from its
+ * first ':'. safetext_url_password() gives where it starts in *start and
+ * its length (0: none); safetext_url_shown() returns a copy (the
+ * caller's) with it replaced by "***".
+ */
+size_t safetext_url_password(const char *url, size_t *start);
+char *safetext_url_shown(const char *url);
 
 #endif

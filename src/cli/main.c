@@ -3,6 +3,8 @@
  * subcommand through a table; knows nothing of what the commands do.
  */
 #include "cli.h"
+#include "safetext.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +70,21 @@ static void usage(FILE *out)
 		"'finq <command> --help' describes a command's options.\n");
 }
 
+/* The --engine address, kept in a copy (never freed: it lives as long as
+ * the process) while a password in argv is overwritten with 'x', so that
+ * `ps` and /proc/PID/cmdline show no more of it than its length, as
+ * mysql's client does. $FINQ_ENGINE or FINQ_CLICKHOUSE_PASSWORD_FILE keep
+ * it out of the command line altogether (docs/engines.md). */
+static const char *engine_address_kept(char *value)
+{
+	size_t start = 0, n = safetext_url_password(value, &start);
+	if (n == 0)
+		return value;
+	char *copy = xstrdup(value);
+	memset(value + start, 'x', n);
+	return copy;
+}
+
 /* Take a global option at argv[*i]; returns 1 if taken, 0 if not one, -1 on error. */
 static int take_global(struct cli *cli, int argc, char **argv, int *i)
 {
@@ -98,7 +115,7 @@ static int take_global(struct cli *cli, int argc, char **argv, int *i)
 		case 1: cli->today = value; break;
 		case 2: cli->memory_limit = value; break;
 		case 3: cli->threads = atoi(value); break;
-		case 4: cli->engine = *value ? value : NULL; break;
+		case 4: cli->engine = *value ? engine_address_kept((char *)value) /* argv's */ : NULL; break;
 		}
 		return 1;
 	}

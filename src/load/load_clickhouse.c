@@ -114,7 +114,8 @@ static int exec_on(const struct target *t, const char *host, int port, const cha
 	const char *trace = getenv("FINQ_TRACE_SQL");
 	if (trace && *trace && strcmp(trace, "0") != 0)
 		fprintf(stderr, "-- clickhouse %s:%d\n%s\n", host, port, sql);
-	int rc = clickhouse_post(host, port, t->url.writer, NULL, sql, body, NULL, reply ? reply : &ignored, e);
+	int rc = clickhouse_post(host, port, t->url.writer, t->url.writer_password, NULL, sql, body, NULL,
+				 reply ? reply : &ignored, e);
 	strbuf_release(&ignored);
 	return rc;
 }

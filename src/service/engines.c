@@ -6,7 +6,9 @@
 
 #include "athena_table.h"
 #include "engine_clickhouse.h"
+#include "safetext.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -30,8 +32,11 @@ int engines_attach(struct db *db, const char *url, struct err *e)
 	for (size_t i = 0; i < sizeof(engine_schemes) / sizeof(engine_schemes[0]); i++)
 		if (strncmp(url, engine_schemes[i].scheme, strlen(engine_schemes[i].scheme)) == 0)
 			return engine_schemes[i].attach(db, url, e);
-	return err_set_code(e, ERR_USAGE, "unknown engine address '%s' (expected clickhouse://HOST:PORT/DATABASE?cluster=NAME or athena://WORKGROUP/DATABASE/TABLE?region=R&output=s3://BUCKET/PREFIX)",
-			    url);
+	char *shown = safetext_url_shown(url); /* a mistyped scheme may still carry a password */
+	err_set_code(e, ERR_USAGE, "unknown engine address '%s' (expected clickhouse://HOST:PORT/DATABASE?cluster=NAME or athena://WORKGROUP/DATABASE/TABLE?region=R&output=s3://BUCKET/PREFIX)",
+		     shown);
+	free(shown);
+	return -1;
 }
 
 int engines_open(struct db *db, const char *url, const char *memory_limit, int threads, struct err *e)

@@ -528,6 +528,14 @@ int pool_chat(struct pool *en, const struct pool_question *q, const struct pool_
 	s->ctx.cancel_arg = q->cancel_arg;
 	if (rc == 0)
 		rc = conversation_turn(&s->ctx, s->state, conv, q->text, q->today, &prev, &hooks, answer, e);
+	/* A new conversation whose first turn failed (a result past
+	 * --max-result, a time limit, a client gone) goes with it: the error
+	 * names no conversation, so nobody could see, own or continue it, and
+	 * it would be left without its owner, holding only the failed turn. */
+	if (rc && !q->conversation_id && conv[0]) {
+		struct err ignored = { 0 };
+		state_conversation_delete(s->state, conv, &ignored);
+	}
 	s->ctx.cancelled = NULL;
 	s->ctx.cancel_arg = NULL;
 	pool_release(en, s);

@@ -122,7 +122,9 @@ struct state *pool_slot_state(struct pool_slot *slot);
  * Answer one question in a conversation and remember it: *answer (the
  * caller's) is the object `finq ask --json` prints, with conversation_id
  * and message_id. An unknown conversation fails with ERR_FAILED; a failed
- * query is logged with the outcome "failed" and fails with ERR_DATABASE.
+ * query is logged with the outcome "failed" in the conversation it
+ * continues (a new conversation is not kept) and fails with its status
+ * (ERR_TOO_LARGE, ERR_REFUSED) or ERR_DATABASE.
  */
 int pool_chat(struct pool *en, const struct pool_question *q, const struct pool_events *ev,
 		struct json_t **answer, struct err *e);

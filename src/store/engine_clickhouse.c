@@ -197,8 +197,8 @@ static int clickhouse_run(void *state, const char *sql, const struct db_run_opti
 	};
 	char *query = with_format(sql);
 	struct strbuf reply = STRBUF_INIT;
-	int rc = clickhouse_post(ch->url.host, ch->url.port, ch->url.reader, ch->url.database, query, NULL, &lim,
-				 &reply, e);
+	int rc = clickhouse_post(ch->url.host, ch->url.port, ch->url.reader, ch->url.reader_password, ch->url.database,
+				 query, NULL, &lim, &reply, e);
 	if (rc == 0)
 		rc = reply_to_table(reply.buf, opt ? opt->max_rows : 0, out, e);
 	free(query);

@@ -5,6 +5,7 @@
 #include "spill.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +16,21 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SPILL_PREFIX "sandbox-"
+/* The same in $TMPDIR, where the name also says whose it is. */
+#define SPILL_TMP_PREFIX "finq-" SPILL_PREFIX
+/* What mkdtemp puts after the prefix: a folder named otherwise is not ours. */
+#define SPILL_SUFFIX_LEN 6
+/* The start of every file name DuckDB gives its spill ("duckdb_temp_storage_
+ * S32K-0.tmp", "duckdb_temp_block-5.block"): an ownerless folder holding
+ * anything else is not a spill folder, whatever its name. */
+#define SPILL_DUCKDB_FILE "duckdb_temp"
+/* Seconds of doubt between a folder's time and a process's start (the
+ * start is read in clock ticks from the boot time, which is whole seconds). */
+#define SPILL_CLOCK_SLACK 2
 /* DuckDB writes flat files into its temp folder; anything deeper than
  * this is not its doing and is left. */
 #define SPILL_MAX_DEPTH 4
@@ -112,6 +125,8 @@ int spill_dir_make(struct spill_dir *out, const char *db_path, struct err *e)
 	out->path = NULL;
 	out->lock_fd = -1;
 	char *dir = NULL;
+	const char *tmp = getenv("TMPDIR");
+	spill_sweep_tmp(tmp && *tmp ? tmp : "/tmp");
 	if (db_path) {
 		char *parent = xasprintf("%s.tmp", db_path);
 		int verdict = parent_check(parent, e);
@@ -128,8 +143,7 @@ int spill_dir_make(struct spill_dir *out, const char *db_path, struct err *e)
 		}
 	}
 	if (!dir) {
-		const char *tmp = getenv("TMPDIR");
-		dir = xasprintf("%s/finq-" SPILL_PREFIX "XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		dir = xasprintf("%s/" SPILL_TMP_PREFIX "XXXXXX", tmp && *tmp ? tmp : "/tmp");
 		if (!mkdtemp(dir)) {
 			err_set(e, "cannot make a temp folder '%s': %s", dir, strerror(errno));
 			free(dir);
@@ -198,7 +212,168 @@ static bool owner_gone(int dfd, int *lock_fd)
 	return true;
 }
 
-int spill_sweep(const char *parent)
+/* ---- folders without an owner file ------------------------------------------------ */
+
+/* Whether name is prefix and mkdtemp's six letters or digits, nothing more. */
+static bool spill_name(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(name, prefix, n) != 0 || strlen(name + n) != SPILL_SUFFIX_LEN)
+		return false;
+	for (const char *c = name + n; *c; c++)
+		if (!isalnum((unsigned char)*c))
+			return false;
+	return true;
+}
+
+/* Whether the folder open as dfd holds DuckDB's spill files and nothing
+ * else: plain files of ours named as DuckDB names them (no link, no
+ * folder). Leaves dfd open. */
+static bool only_duckdb_files(int dfd)
+{
+	/* a descriptor of its own: a dup would share dfd's place in the listing */
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	bool only = true;
+	struct dirent *ent;
+	while (only && (ent = readdir(d))) {
+		const char *name = ent->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		struct stat st;
+		only = strncmp(name, SPILL_DUCKDB_FILE, strlen(SPILL_DUCKDB_FILE)) == 0 &&
+		       fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		       st.st_uid == geteuid();
+	}
+	closedir(d);
+	return only;
+}
+
+/* The boot time, in seconds since the epoch, from /proc/stat; -1 if unread. */
+static long boot_time(void)
+{
+	FILE *f = fopen("/proc/stat", "re");
+	if (!f)
+		return -1;
+	char line[256];
+	long btime = -1;
+	while (btime < 0 && fgets(line, sizeof(line), f))
+		if (strncmp(line, "btime ", 6) == 0)
+			btime = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return btime;
+}
+
+/* When process pid started, in seconds since the epoch (field 22 of
+ * /proc/PID/stat, in clock ticks since boot; the fields are counted after
+ * the command's closing parenthesis, which may itself hold spaces). */
+static bool process_start(const char *pid, long btime, double *out)
+{
+	char path[300], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return false;
+	/* after ") ": field 3 (the state); the start time is field 22 */
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return false;
+	*out = (double)btime + strtod(p + 1, NULL) / (double)sysconf(_SC_CLK_TCK);
+	return true;
+}
+
+/* Whether process pid could hold a spill folder: DuckDB is in it (a
+ * mapping whose file names duckdb: finq's libduckdb.so, any other
+ * program's), or its program is a finq (one linked with DuckDB inside).
+ * A process whose maps cannot be read counts: the doubt keeps folders. */
+static bool process_may_spill(const char *pid)
+{
+	char path[300], line[512];
+	snprintf(path, sizeof(path), "/proc/%s/exe", pid);
+	ssize_t n = readlink(path, line, sizeof(line) - 1);
+	if (n > 0) {
+		line[n] = '\0';
+		const char *base = strrchr(line, '/');
+		if (strncmp(base ? base + 1 : line, "finq", 4) == 0)
+			return true;
+	}
+	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno != ENOENT; /* gone meanwhile: it holds nothing */
+	bool duckdb = false;
+	while (!duckdb && fgets(line, sizeof(line), f))
+		duckdb = strstr(line, "duckdb") != NULL;
+	fclose(f);
+	return duckdb;
+}
+
+/*
+ * The earliest start of a live process of this user that could hold a
+ * spill folder, in seconds since the epoch; -1 when /proc cannot be read
+ * (then nothing without an owner file is removed).
+ *
+ * Why a start time: a folder without an owner file (an older finq's, or
+ * one made on a full disk) names no process. Whoever made it was running
+ * when it was made, and a folder's modification time is never before its
+ * making; so a folder last changed before every such process started was
+ * made by none of them: its maker has gone. A process that started before
+ * keeps every folder made since, whichever it is.
+ */
+static double earliest_spiller_start(void)
+{
+	long btime = boot_time();
+	DIR *d = btime < 0 ? NULL : opendir("/proc");
+	if (!d)
+		return -1;
+	double earliest = (double)time(NULL) + 1e9; /* none: every folder's maker has gone */
+	struct dirent *ent;
+	while ((ent = readdir(d))) {
+		const char *pid = ent->d_name;
+		if (!isdigit((unsigned char)pid[0]))
+			continue;
+		struct stat st;
+		double start;
+		/* another user's process cannot write in our 0700 folders */
+		if (fstatat(dirfd(d), pid, &st, 0) != 0 || st.st_uid != geteuid() ||
+		    !process_start(pid, btime, &start) || start >= earliest || !process_may_spill(pid))
+			continue;
+		earliest = start;
+	}
+	closedir(d);
+	return earliest;
+}
+
+/* Whether the ownerless folder open as dfd was left by a process that has
+ * gone: changed before any process that could hold it started, and
+ * holding only DuckDB's files. *earliest is worked out on first need. */
+static bool ownerless_gone(int dfd, const struct stat *st, double *earliest)
+{
+	if (*earliest == 0)
+		*earliest = earliest_spiller_start();
+	return *earliest > 0 && (double)st->st_mtime + SPILL_CLOCK_SLACK < *earliest && only_duckdb_files(dfd);
+}
+
+/* ---- the sweep --------------------------------------------------------------------- */
+
+/* Remove the folders in parent named prefix + six characters that are
+ * stale: an owner file whose process has gone, or no owner file and
+ * ownerless_gone. */
+static int sweep_at(const char *parent, const char *prefix)
 {
 	int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (pfd < 0)
@@ -209,26 +384,40 @@ int spill_sweep(const char *parent)
 		return -1;
 	}
 	int removed = 0;
+	double earliest = 0;
 	struct dirent *ent;
 	while ((ent = readdir(d))) {
 		const char *name = ent->d_name;
-		if (strncmp(name, SPILL_PREFIX, strlen(SPILL_PREFIX)) != 0)
+		if (!spill_name(name, prefix))
 			continue;
 		/* a link or anything not a folder fails to open here */
 		int dfd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dfd < 0)
 			continue;
-		struct stat st;
+		struct stat st, owner;
 		int lock_fd = -1;
-		if (fstat(dfd, &st) != 0 || st.st_uid != geteuid() || !owner_gone(dfd, &lock_fd)) {
+		bool has_owner = fstatat(dfd, SPILL_OWNER_FILE, &owner, AT_SYMLINK_NOFOLLOW) == 0;
+		if (fstat(dfd, &st) != 0 || st.st_uid != geteuid() ||
+		    !(has_owner ? owner_gone(dfd, &lock_fd) : ownerless_gone(dfd, &st, &earliest))) {
 			close(dfd);
 			continue;
 		}
 		empty_dir_at(dfd, 0); /* closes dfd */
 		if (unlinkat(pfd, name, AT_REMOVEDIR) == 0)
 			removed++;
-		close(lock_fd);
+		if (lock_fd >= 0)
+			close(lock_fd);
 	}
 	closedir(d);
 	return removed;
+}
+
+int spill_sweep(const char *parent)
+{
+	return sweep_at(parent, SPILL_PREFIX);
+}
+
+int spill_sweep_tmp(const char *tmpdir)
+{
+	return sweep_at(tmpdir, SPILL_TMP_PREFIX);
 }

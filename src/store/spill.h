@@ -18,7 +18,13 @@
  * folder above, symlinks and anything not a folder of ours are skipped,
  * and what is removed is removed by name inside the folder opened.
  * Folders without an owner file (made by an older finq, or on a disk too
- * full for the file) are left alone.
+ * full for the file) name no process; such a folder is removed only when
+ * it was last changed before every live process of this user that could
+ * hold one (DuckDB is mapped in it, or it is a finq) started, so that
+ * its maker must have gone, and holds DuckDB's spill files and nothing
+ * else. The same sweep runs over $TMPDIR ("finq-sandbox-XXXXXX", the
+ * fallback's folders) at every open. Only names of the form prefix and
+ * six letters or digits (mkdtemp's) are looked at.
  *
  * Used by db.c only; the CLI's hard deadline (cmd_sql.c) removes the
  * owner file by name before exiting.
@@ -38,7 +44,7 @@ struct spill_dir {
 
 /* Make a fresh private spill folder for a sandboxed open of db_path
  * (NULL: in memory; then in $TMPDIR), first removing the stale ones in
- * "<db>.tmp". "<db>.tmp" itself is made 0700 if missing, and refused when
+ * $TMPDIR and "<db>.tmp". "<db>.tmp" itself is made 0700 if missing, and refused when
  * it is a symlink, not a folder or another user's. */
 int spill_dir_make(struct spill_dir *out, const char *db_path, struct err *e);
 /* Empty and remove the folder (links removed, never followed), then drop
@@ -47,5 +53,8 @@ void spill_dir_remove(struct spill_dir *d);
 /* Remove the folders in parent left by processes that have gone; returns
  * how many were removed (-1 when parent cannot be opened as a folder). */
 int spill_sweep(const char *parent);
+/* The same over $TMPDIR's "finq-sandbox-XXXXXX" folders (spill_dir_make's
+ * fallback). */
+int spill_sweep_tmp(const char *tmpdir);
 
 #endif

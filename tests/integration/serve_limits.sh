@@ -14,6 +14,12 @@
 #      413 statement_too_large and a 200 kB body the adapter's 413 too_large
 #   4. the options' values are checked (exit 2 with a message), and
 #      `serve --help` documents both with their defaults
+#   5. a question's answer past --max-result (12,000 resources with 250-byte
+#      ids, "cost by resource"): 422 limit_exceeded on /chat and an "error"
+#      event on /chat/stream; a new conversation is not kept (before, it
+#      stayed with no owner and only the failed turn); in a conversation
+#      that goes on, the turn is kept as "failed" with no answer, the
+#      answered turn stays its context, and the server answers the next
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/http.sh
@@ -98,6 +104,54 @@ python3 -c 'import json; print(json.dumps({"sql": "WITH " + ", ".join("c%d AS (S
 req POST /api/v1/sql -H 'Content-Type: application/json' --data-binary "@$WORK/ctes.json"
 check_json_error "default: 100 CTEs" 422 limit_exceeded
 check_match "default: the message counts them" "$(jget 'd["error"]["message"]')" "100 subqueries"
+stop_server
+
+# ---- 5. a question's answer past --max-result -------------------------------------------------
+# one November line of the FOCUS export, 12,000 times with a 250-byte
+# resource id each: "cost by resource" is about 3 MB of cells (10,000 rows kept)
+python3 - "$DATA/cur-dev/focus.csv.gz" "$WORK/wide.csv" <<'PY2'
+import csv, gzip, sys
+r = csv.reader(gzip.open(sys.argv[1], "rt", newline=""))
+header = next(r)
+day, cost, rid = (header.index(c) for c in ("ChargePeriodStart", "EffectiveCost", "ResourceId"))
+base = next(row for row in r if row[day].startswith("2025-11") and float(row[cost] or 0) > 0)
+w = csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n")
+w.writerow(header)
+for i in range(12000):
+    base[rid] = "arn:aws:ec2:us-east-1:123456789012:instance/i-%06d-%s" % (i, "x" * 200)
+    w.writerow(base)
+PY2
+WDB=$WORK/wide.duckdb
+run finq "$WDB" load --no-progress "$WORK/wide.csv"
+check_eq "the wide test database loads" 0 "$RC"
+WIDE='{"message": "cost by resource in November 2025", "today": "2025-12-04"}'
+conversations() { req GET /api/v1/conversations && jget 'len(d["conversations"])'; }
+start_server "$WDB" --max-result 1 || finish
+post_json /api/v1/chat "$WIDE"
+check_json_error "chat: an answer past --max-result 1" 422 limit_exceeded
+check_match "chat: the message says the result is larger than 1 MB" "$(jget 'd["error"]["message"]')" \
+	"result is larger than 1 MB"
+check_eq "chat: a failed first question keeps no conversation" 0 "$(conversations)"
+req POST /api/v1/chat/stream -H 'Content-Type: application/json' --data-binary "$WIDE"
+check_eq "stream: the same ends with an error event" "error limit_exceeded" \
+	"$(python3 -c 'import json, sys; d = json.loads(sys.argv[1]); print(d["event"], d["error"]["code"])' \
+		"$(tail -1 <<<"$BODY")" 2>&1)"
+check_eq "stream: and keeps no conversation either" 0 "$(conversations)"
+post_json /api/v1/chat '{"message": "total cost in November 2025", "today": "2025-12-04"}'
+check_eq "chat: a question with a small answer is answered" 200 "$STATUS"
+CONV=$(jget 'd["conversation_id"]')
+post_json /api/v1/chat "$(python3 -c 'import json, sys; d = json.loads(sys.argv[1]); d["conversation_id"] = sys.argv[2]
+print(json.dumps(d))' "$WIDE" "$CONV")"
+check_json_error "chat: the wide question in that conversation" 422 limit_exceeded
+req GET "/api/v1/conversations/$CONV"
+check_eq "the conversation keeps both turns, the second failed with no answer" \
+	"answered True failed None" \
+	"$(jget '" ".join("%s %s" % (m["outcome"], m["answer"] if m["answer"] is None else True) for m in d["messages"])')"
+post_json /api/v1/chat "$(python3 -c 'import json, sys; print(json.dumps({"message": "by service", "today": "2025-12-04",
+"conversation_id": sys.argv[1]}))' "$CONV")"
+check_eq "a follow-up after it is answered" 200 "$STATUS"
+check_eq "from the answered turn's plan (November 2025)" "2025-11-01" "$(jget 'd["plan"]["range"]["start"]')"
+check_eq "one conversation in all" 1 "$(conversations)"
 stop_server
 
 finish

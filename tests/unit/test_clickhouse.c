@@ -10,7 +10,11 @@
 #include "clickhouse.h"
 #include "clickhouse_rewrite.h"
 #include "dialect.h"
+#include "safetext.h"
 #include "strbuf.h"
+
+#include <stdlib.h>
+#include <unistd.h>
 
 static const char *rewrite(const char *sql, struct strbuf *out)
 {
@@ -120,7 +124,7 @@ static void test_urls(void **state)
 	static const struct {
 		const char *url, *says;
 	} bad[] = {
-		{ "clickhouse://127.0.0.1/finq?cluster=c", "expected clickhouse://HOST:PORT" },
+		{ "clickhouse://127.0.0.1/finq?cluster=c", "expected clickhouse://[USER[:PASSWORD]@]HOST:PORT" },
 		{ "clickhouse://h:70000/finq?cluster=c", "the port must be" },
 		{ "clickhouse://h:9000/finq", "names no cluster" },
 		{ "clickhouse://h:9000/fi;nq?cluster=c", "database" },
@@ -136,6 +140,78 @@ static void test_urls(void **state)
 	}
 }
 
+/* USER:PASSWORD@ and the password variables (the cluster test,
+ * cluster_auth.sh, logs in with them). */
+static void test_url_passwords(void **state)
+{
+	(void)state;
+	struct clickhouse_url u;
+	struct err e = { 0 };
+	unsetenv("FINQ_CLICKHOUSE_PASSWORD");
+	unsetenv("FINQ_CLICKHOUSE_PASSWORD_FILE");
+	unsetenv("FINQ_CLICKHOUSE_WRITER_PASSWORD");
+	unsetenv("FINQ_CLICKHOUSE_WRITER_PASSWORD_FILE");
+	/* an '@' left raw in the password: the userinfo ends at the last one */
+	assert_int_equal(clickhouse_url_parse(&u, "clickhouse://ann:p%3Aw%25@x@h:1/finq?cluster=c", &e), 0);
+	assert_string_equal(u.reader, "ann");
+	assert_string_equal(u.reader_password, "p:w%@x");
+	assert_string_equal(u.writer, CLICKHOUSE_WRITER);
+	assert_null(u.writer_password);
+	assert_string_equal(u.host, "h");
+	clickhouse_url_release(&u);
+	/* one user for both: the writer takes the reader's password */
+	assert_int_equal(clickhouse_url_parse(&u, "clickhouse://ann:pw@h:1/finq?cluster=c&writer=ann", &e), 0);
+	assert_string_equal(u.writer_password, "pw");
+	clickhouse_url_release(&u);
+	/* the variables, the address first */
+	setenv("FINQ_CLICKHOUSE_PASSWORD", "from-env", 1);
+	setenv("FINQ_CLICKHOUSE_WRITER_PASSWORD", "writer-env", 1);
+	assert_int_equal(clickhouse_url_parse(&u, "clickhouse://ann@h:1/finq?cluster=c", &e), 0);
+	assert_string_equal(u.reader_password, "from-env");
+	assert_string_equal(u.writer_password, "writer-env");
+	clickhouse_url_release(&u);
+	assert_int_equal(clickhouse_url_parse(&u, "clickhouse://ann:url@h:1/finq?cluster=c", &e), 0);
+	assert_string_equal(u.reader_password, "url");
+	clickhouse_url_release(&u);
+	unsetenv("FINQ_CLICKHOUSE_PASSWORD");
+	unsetenv("FINQ_CLICKHOUSE_WRITER_PASSWORD");
+	char path[] = "/tmp/finq-test-password-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "in a file\r\nsecond line\n", 24), 24);
+	close(fd);
+	setenv("FINQ_CLICKHOUSE_PASSWORD_FILE", path, 1);
+	assert_int_equal(clickhouse_url_parse(&u, "clickhouse://h:1/finq?cluster=c", &e), 0);
+	assert_string_equal(u.reader, CLICKHOUSE_READER);
+	assert_string_equal(u.reader_password, "in a file");
+	clickhouse_url_release(&u);
+	unlink(path);
+	err_clear(&e);
+	assert_int_equal(clickhouse_url_parse(&u, "clickhouse://h:1/finq?cluster=c", &e), -1);
+	assert_contains(e.msg, "cannot read the ClickHouse password file");
+	unsetenv("FINQ_CLICKHOUSE_PASSWORD_FILE");
+	/* every message shows the address without its password */
+	static const char *const bad[] = {
+		"clickhouse://ann:s3cr3t@h:99999/finq?cluster=c",
+		"clickhouse://ann:s3cr3t@h:1/finq",
+		"clickhouse://ann:s3cr3t@h:1/finq?cluster=c&user=bob",
+		"clickhouse://a;b:s3cr3t@h:1/finq?cluster=c",
+		"clickhouse://ann:s3cr3t@/finq?cluster=c",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_clear(&e);
+		assert_int_equal(clickhouse_url_parse(&u, bad[i], &e), -1);
+		if (strstr(e.msg, "s3cr3t"))
+			fail_msg("'%s': the message shows the password: %s", bad[i], e.msg);
+	}
+	char *shown = safetext_url_shown("clickhouse://ann:s3@cr/t@h:1/d?cluster=c");
+	assert_string_equal(shown, "clickhouse://ann:***@h:1/d?cluster=c");
+	free(shown);
+	shown = safetext_url_shown("clickhouse://ann@h:1/d");
+	assert_string_equal(shown, "clickhouse://ann@h:1/d");
+	free(shown);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_with_tables_are_inlined),
 		cmocka_unit_test(test_expansion_runs_the_rewrite),
 		cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_url_passwords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
