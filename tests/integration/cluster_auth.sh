@@ -18,6 +18,9 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/http.sh
 . "$(dirname "$0")/http.sh"
+# run.sh may run cluster.sh beside this script: a range of its own, so
+# that the two never race for the same free block of ports
+export FINQ_CLUSTER_PORTS=${FINQ_CLUSTER_AUTH_PORTS:-19200-19299}
 
 if ! command -v clickhouse-server >/dev/null 2>&1 && [ ! -x /usr/sbin/clickhouse-server ]; then
 	ok "skipped: clickhouse-server is not installed (scripts/deps.sh installs it)"
