@@ -799,7 +799,7 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 	apply_resource_nouns(r, p, group_mentioned, &plural);
 	bool ascending = false;
 	p->limit = find_limit(r, &ascending);
-	p->ascending = ascending;
+	p->ascending = ascending || parse_has_cue(r, CUE_ASCENDING);
 	*limit_mentioned = p->limit > 0;
 
 	bool increase = parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_SPIKE), decrease = parse_has_cue(r, CUE_DECREASE);

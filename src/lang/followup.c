@@ -351,6 +351,10 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 				out.group.dim = DIM_SERVICE;
 		}
 	}
+	if (parse_has_cue(r, CUE_ASCENDING))
+		out.ascending = true; /* "lowest first": the same rows, the other way round */
+	if (now->intent == INTENT_MOVERS && out.intent == INTENT_MOVERS && !limit_mentioned && now->limit)
+		out.limit = now->limit; /* "which one grew the most?": the one */
 	if (now->has_threshold) {
 		out.has_threshold = true;
 		out.threshold = now->threshold;
@@ -469,6 +473,7 @@ bool parse_followup_says_something(const struct reading *r, const struct plan *n
 		CUE_CHART_AREA, CUE_CHART_TABLE, CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
 		CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_AVERAGE, CUE_PER_DAY, CUE_RUN_RATE, CUE_UNTAGGED,
 		CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_SHARE, CUE_TOTAL,
+		CUE_ASCENDING,
 	};
 	return group_mentioned || measure_mentioned || limit_mentioned || now->nfilters > 0 || r->ntimes > 0 ||
 	       now->has_threshold || now->intent == INTENT_INSIGHT ||

@@ -52,6 +52,7 @@ enum cue {
 	CUE_TO_DATE,     /* "so far", "to date": a period that has begun ends today */
 	CUE_STARTS_WITH, /* "projects starting with search": the values with that first word */
 	CUE_DIFFERENCE,  /* "difference": between periods or things a comparison; alone, a concept */
+	CUE_ASCENDING,   /* "lowest first", "ascending": the order, not a bottom N */
 };
 
 /* The cue a phrase (lower-case words joined by single spaces) is, or
