@@ -5,6 +5,7 @@
  * answer.h. Reads the plan and the table only; writes the strbuf.
  */
 #include "answer_parts.h"
+#include "charges.h"
 #include "date.h"
 #include "sqlgen.h"
 #include "xalloc.h"
@@ -118,6 +119,25 @@ static void add_lumps_note(struct narration *n, double now, double before, const
 	strbuf_addstr(n->md, ", ");
 	add_change(n, now - l->later, before - l->earlier, true, before_when);
 	strbuf_addch(n->md, '.');
+}
+
+/* A run rate leaves the range's one-off lumps out (sqlgen's
+ * one_off_charges): " **$3,000.00** of one-off charges (one-time
+ * purchases, refunds and upfront fees) in the period is left out: it does
+ * not recur." Nothing when there are none. */
+static void add_one_off_left_out(struct narration *n)
+{
+	int col = table_column(n->t, "one_off_charges");
+	if (col < 0 || n->f.usage)
+		return;
+	double v = num(n->t, 0, col);
+	if (!isfinite(v) || rounds_to_zero(v))
+		return;
+	strbuf_addch(n->md, ' ');
+	md_bold_money(n, v);
+	strbuf_addstr(n->md, " of one-off charges (");
+	charges_words(n->md, CHARGES_ONE_OFF);
+	strbuf_addstr(n->md, ") in the period is in its total and left out of the run rate: it does not recur.");
 }
 
 /* " That is up 4.2% from $62,583.43 in October 2025." when ctx knows. */
@@ -330,6 +350,7 @@ static void narrate_number(struct narration *n)
 				    "30.4 days, plus one month of fees (", isfinite(d) ? (long long)d : 0LL, d == 1 ? "" : "s");
 			add_value(n, num(n->t, 0, fees));
 			strbuf_addstr(n->md, ").");
+			add_one_off_left_out(n);
 		}
 	} else if (p->measure == MEASURE_USAGE && n->t->nrows > 1 && n->c.unit >= 0) {
 		/* one total a unit: usage in different units does not add up */
