@@ -230,6 +230,28 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	return ok;
 }
 
+/* "lumps_by_item": the items of a grouped comparison whose change is
+ * mostly lumps on one side, with their lumps by side and their days. */
+static void lumps_items_json(const struct answer_context *actx, json_t *o)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; i < actx->nitem_lumps; i++) {
+		const struct answer_item_lumps *l = &actx->item_lumps[i];
+		if (!l->lumps.one_sided)
+			continue;
+		char first[16], last[16];
+		date_format(l->lumps.first_day, first, sizeof(first));
+		date_format(l->lumps.last_day, last, sizeof(last));
+		json_array_append_new(items, json_pack("{s:s, s:f, s:f, s:s, s:s, s:i}", "label", l->label, "earlier",
+						       l->lumps.earlier, "later", l->lumps.later, "first_day", first,
+						       "last_day", last, "days", l->lumps.ndays));
+	}
+	if (json_array_size(items))
+		json_object_set_new(o, "lumps_by_item", items);
+	else
+		json_decref(items);
+}
+
 /* What every request for an analysis of ctx's data starts from: its
  * statements run under the context's time limit, result cap and cancel. */
 static void insight_request_start(struct ask_context *ctx, int today, struct insight_request *req)
@@ -502,6 +524,10 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 		previous_total(ctx, p, &actx, why, sizeof(why));
 	if (runs && p->intent == INTENT_COMPARE_PERIODS && p->group.dim == DIM_NONE)
 		lumps_compare(ctx, p, &p->periods[0], &p->periods[1], &actx.lumps);
+	struct answer_item_lumps *item_lumps = NULL;
+	if (runs && (p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS) && p->group.dim != DIM_NONE)
+		lumps_compare_items(ctx, p, &t, &actx.lumps, &item_lumps, &actx.nitem_lumps);
+	actx.item_lumps = item_lumps;
 	if (moved_note[0])
 		strbuf_addf(&md, "%s\n\n", moved_note);
 	answer_narrate(p, &t, &actx, &md);
@@ -551,6 +577,8 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 							   "later", actx.lumps.later, "first_day", first, "last_day",
 							   last, "days", actx.lumps.ndays));
 	}
+	lumps_items_json(&actx, o);
+	free(item_lumps);
 	if (moved_note[0] || coverage.len)
 		json_object_set_new(o, "periods_note", json_pack("{s:s?, s:s?}", "moved", moved_note[0] ? moved_note : NULL,
 								 "coverage", coverage.len ? coverage.buf : NULL));
