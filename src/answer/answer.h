@@ -47,12 +47,24 @@ struct answer_lumps {
 	int ndays;               /* on how many distinct days */
 };
 
+/* The lumps of one item (a row's label) of a comparison grouped by a
+ * dimension ("compare services last week with the week before"):
+ * lumps.earlier and lumps.later are the item's; lumps.one_sided when its
+ * change is mostly lumps booked on one side only, first_day to last_day
+ * the days of the side with them. service/lumps.c fills them. */
+struct answer_item_lumps {
+	char label[256];
+	struct answer_lumps lumps;
+};
+
 struct answer_context {
 	bool has_previous;       /* previous_total is known */
 	double previous_total;   /* the same measure over the previous period */
 	char previous_label[64]; /* "October 2025"; "" reads "the previous period" */
 	const char *currency;    /* ISO 4217 code; NULL or "USD" prints "$" */
 	struct answer_lumps lumps; /* a comparison's lumps on one side only */
+	const struct answer_item_lumps *item_lumps; /* a grouped comparison's, per item with lumps */
+	size_t nitem_lumps;
 };
 
 /* No previous period, USD. */

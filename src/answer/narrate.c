@@ -5,6 +5,7 @@
  * answer.h. Reads the plan and the table only; writes the strbuf.
  */
 #include "answer_parts.h"
+#include "charges.h"
 #include "date.h"
 #include "sqlgen.h"
 #include "xalloc.h"
@@ -118,6 +119,25 @@ static void add_lumps_note(struct narration *n, double now, double before, const
 	strbuf_addstr(n->md, ", ");
 	add_change(n, now - l->later, before - l->earlier, true, before_when);
 	strbuf_addch(n->md, '.');
+}
+
+/* A run rate leaves the range's one-off lumps out (sqlgen's
+ * one_off_charges): " **$3,000.00** of one-off charges (one-time
+ * purchases, refunds and upfront fees) in the period is left out: it does
+ * not recur." Nothing when there are none. */
+static void add_one_off_left_out(struct narration *n)
+{
+	int col = table_column(n->t, "one_off_charges");
+	if (col < 0 || n->f.usage)
+		return;
+	double v = num(n->t, 0, col);
+	if (!isfinite(v) || rounds_to_zero(v))
+		return;
+	strbuf_addch(n->md, ' ');
+	md_bold_money(n, v);
+	strbuf_addstr(n->md, " of one-off charges (");
+	charges_words(n->md, CHARGES_ONE_OFF);
+	strbuf_addstr(n->md, ") in the period is in its total and left out of the run rate: it does not recur.");
 }
 
 /* " That is up 4.2% from $62,583.43 in October 2025." when ctx knows. */
@@ -335,6 +355,7 @@ static void narrate_number(struct narration *n)
 				    "30.4 days, plus one month of fees (", isfinite(d) ? (long long)d : 0LL, d == 1 ? "" : "s");
 			add_value(n, num(n->t, 0, fees));
 			strbuf_addstr(n->md, ").");
+			add_one_off_left_out(n);
 		}
 	} else if (p->measure == MEASURE_USAGE && n->t->nrows > 1 && n->c.unit >= 0) {
 		/* one total a unit: usage in different units does not add up */
@@ -666,12 +687,11 @@ static void narrate_periods(struct narration *n)
 	add_mixed_units_note(n);
 }
 
-/* "up $1,234.00 (+12.0%), from $10,000.00 to $11,234.00" for one row of a
- * grouped comparison. */
-static void add_item_change(struct narration *n, size_t row)
+/* "up $1,234.00 (+12.0%), from $10,000.00 to $11,234.00" from a to b;
+ * pct_shown: the percentage the table shows, NAN when it has none. */
+static void add_change_pct(struct narration *n, double a, double b, double pct_shown)
 {
-	double a = num(n->t, row, n->c.before), b = num(n->t, row, n->c.after);
-	double d = n->c.change >= 0 ? num(n->t, row, n->c.change) : b - a;
+	double d = b - a;
 	char pct[64];
 	if (rounds_to_zero(d)) {
 		strbuf_addstr(n->md, "unchanged at ");
@@ -680,8 +700,8 @@ static void add_item_change(struct narration *n, size_t row)
 	}
 	strbuf_addstr(n->md, d > 0 ? "up " : "down ");
 	add_value(n, fabs(d));
-	if (n->c.change_pct >= 0 && !is_null(n->t, row, n->c.change_pct)) {
-		format_pct(num(n->t, row, n->c.change_pct), true, pct, sizeof(pct));
+	if (!isnan(pct_shown)) {
+		format_pct(pct_shown, true, pct, sizeof(pct));
 		strbuf_addf(n->md, " (%s)", pct);
 	} else if (rounds_to_zero(a)) {
 		strbuf_addstr(n->md, " (new)");
@@ -695,11 +715,105 @@ static void add_item_change(struct narration *n, size_t row)
 	add_value(n, b);
 }
 
+/* The same for one row of a grouped comparison, with the table's change
+ * and percentage. */
+static void add_item_change(struct narration *n, size_t row)
+{
+	double a = num(n->t, row, n->c.before), b = num(n->t, row, n->c.after);
+	if (n->c.change >= 0 && !is_null(n->t, row, n->c.change))
+		b = a + num(n->t, row, n->c.change);
+	bool shown = n->c.change_pct >= 0 && !is_null(n->t, row, n->c.change_pct);
+	add_change_pct(n, a, b, shown ? num(n->t, row, n->c.change_pct) : NAN);
+}
+
+/* A change from a to b computed here ("without them"). */
+static void add_change_between(struct narration *n, double a, double b)
+{
+	add_change_pct(n, a, b, NAN);
+}
+
 static double row_change(const struct narration *n, size_t row)
 {
 	if (n->c.change >= 0 && !is_null(n->t, row, n->c.change))
 		return num(n->t, row, n->c.change);
 	return num(n->t, row, n->c.after) - num(n->t, row, n->c.before);
+}
+
+/* The items whose change is mostly lumps on one side, largest lumps first,
+ * the rows of the table they are; returns how many. The caller frees
+ * *rows. */
+static size_t lump_items(const struct narration *n, size_t **rows, const struct answer_lumps ***lumps)
+{
+	size_t count = 0;
+	*rows = xcalloc(n->t->nrows + 1, sizeof(**rows));
+	*lumps = xcalloc(n->t->nrows + 1, sizeof(**lumps));
+	for (size_t r = 0; n->ctx && r < n->t->nrows; r++) {
+		char buf[256];
+		const char *label = text(n->t, r, n->c.label, buf, sizeof(buf));
+		for (size_t i = 0; i < n->ctx->nitem_lumps; i++) {
+			const struct answer_item_lumps *l = &n->ctx->item_lumps[i];
+			if (!l->lumps.one_sided || strcmp(l->label, label) != 0)
+				continue;
+			/* insertion by |later - earlier|, largest first */
+			double size = fabs(l->lumps.later - l->lumps.earlier);
+			size_t at = count;
+			while (at > 0 && fabs((*lumps)[at - 1]->later - (*lumps)[at - 1]->earlier) < size) {
+				(*rows)[at] = (*rows)[at - 1];
+				(*lumps)[at] = (*lumps)[at - 1];
+				at--;
+			}
+			(*rows)[at] = r;
+			(*lumps)[at] = &l->lumps;
+			count++;
+			break;
+		}
+	}
+	return count;
+}
+
+/* How many items' lumps a narrative names; the JSON has them all. */
+#define LUMP_ITEMS_NAMED 3
+
+/*
+ * A grouped comparison whose items' changes are mostly lumps booked on
+ * one side (service/lumps.c): " Mostly fees booked once, on one side
+ * only: **AWSSupportBusiness**, $5,651.73 of fees charged on 2025-11-01
+ * in the later period, without them unchanged at $0.00; ... and 21 more
+ * services." The first three by the size of their lumps.
+ */
+static void add_items_lumps_note(struct narration *n)
+{
+	if (!n->ctx || !n->ctx->nitem_lumps || n->f.usage)
+		return;
+	size_t *rows;
+	const struct answer_lumps **lumps;
+	size_t count = lump_items(n, &rows, &lumps);
+	if (count)
+		strbuf_addstr(n->md, " Mostly fees booked once, on one side only:");
+	for (size_t k = 0; k < count && k < LUMP_ITEMS_NAMED; k++) {
+		const struct answer_lumps *l = lumps[k];
+		bool later = fabs(l->later) >= fabs(l->earlier);
+		char first[16], last[16];
+		date_format(l->first_day, first, sizeof(first));
+		date_format(l->last_day, last, sizeof(last));
+		strbuf_addstr(n->md, k ? "; " : " ");
+		add_item(n, rows[k]);
+		strbuf_addstr(n->md, ", ");
+		add_value(n, later ? l->later : l->earlier);
+		if (l->ndays == 1)
+			strbuf_addf(n->md, " of fees charged on %s", first);
+		else
+			strbuf_addf(n->md, " of fees charged on %d days from %s to %s", l->ndays, first, last);
+		strbuf_addf(n->md, " in the %s period, without them ", later ? "later" : "earlier");
+		double a = num(n->t, rows[k], n->c.before) - l->earlier, b = num(n->t, rows[k], n->c.after) - l->later;
+		add_change_between(n, a, b);
+	}
+	if (count > LUMP_ITEMS_NAMED)
+		strbuf_addf(n->md, "; and %zu more %s", count - LUMP_ITEMS_NAMED, plural_of(&n->p->group));
+	if (count)
+		strbuf_addch(n->md, '.');
+	free(rows);
+	free(lumps);
 }
 
 static void narrate_by_item(struct narration *n)
@@ -765,6 +879,7 @@ static void narrate_by_item(struct narration *n)
 			strbuf_addch(n->md, '.');
 		free(rank);
 		free(changes);
+		add_items_lumps_note(n);
 		add_mixed_units_note(n);
 		return;
 	}
@@ -778,6 +893,7 @@ static void narrate_by_item(struct narration *n)
 	strbuf_addf(n->md, " %s, ", w1);
 	add_change(n, b, a, true, w0);
 	strbuf_addch(n->md, '.');
+	add_lumps_note(n, b, a, w0);
 	if (up != SIZE_MAX) {
 		strbuf_addstr(n->md, " The biggest increase was ");
 		add_item(n, up);
@@ -792,6 +908,7 @@ static void narrate_by_item(struct narration *n)
 		add_item_change(n, down);
 		strbuf_addch(n->md, '.');
 	}
+	add_items_lumps_note(n);
 	add_mixed_units_note(n);
 }
 

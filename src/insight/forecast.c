@@ -204,6 +204,7 @@ struct month_forecast {
 	size_t calibration_errors;   /* past forecasts of the same days ahead the interval came from (0: the model's) */
 	double calibration_quantile; /* their conformal 80% relative error */
 	const char *interval_basis;  /* which spread set the interval: "model", "past_errors", "monthly_backtest" */
+	double half[3];              /* the three half-widths: model, past errors, monthly backtest */
 };
 
 /* Forecast the month [start, end): actual days from the data, the rest from the fit. */
@@ -284,6 +285,9 @@ static void forecast_month(const struct forecast_run *r, int start, int end, str
 	double t = r->error_folds < COUNT(t80) ? t80[r->error_folds] : Z80;
 	double backtest_half = t * r->error_sd * fabs(mf->remaining) * sqrt(horizon);
 	double half = fmax(model_half, fmax(past_half, backtest_half));
+	mf->half[0] = model_half;
+	mf->half[1] = past_half;
+	mf->half[2] = backtest_half;
 	mf->interval_basis = half == past_half ? "past_errors" : half == backtest_half ? "monthly_backtest" : "model";
 	mf->sd = half / Z80;
 	mf->total = mf->actual + mf->remaining;
@@ -480,6 +484,8 @@ static void add_backtest(struct forecast_run *r, const struct folds *f, struct s
 struct as_of_result {
 	int today;
 	double forecast, lower, upper, actual;
+	const char *basis;
+	double half[3]; /* month_forecast's */
 };
 
 /* The run as it was on as_of: the series and the booked fees cut there. */
@@ -515,7 +521,8 @@ static void add_month_end_backtest(struct forecast_run *r, const struct folds *f
 			struct month_forecast mf;
 			if (m + k - MIN_HISTORY < r->first_day || forecast_as_of(r, m + k, &mf) || actual == 0)
 				continue;
-			runs[n] = (struct as_of_result){ m + k, mf.total, mf.lower, mf.upper, actual };
+			runs[n] = (struct as_of_result){ m + k, mf.total, mf.lower, mf.upper, actual, mf.interval_basis,
+							 { mf.half[0], mf.half[1], mf.half[2] } };
 			double err = (mf.total - actual) / fabs(actual);
 			abs_sum += fabs(err);
 			bias += err;
@@ -526,11 +533,15 @@ static void add_month_end_backtest(struct forecast_run *r, const struct folds *f
 	}
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "today", jday(runs[i].today),
-						      "forecast", jmoney(runs[i].forecast), "lower",
-						      jmoney(runs[i].lower), "upper", jmoney(runs[i].upper), "actual",
-						      jmoney(runs[i].actual), "inside",
-						      runs[i].actual >= runs[i].lower && runs[i].actual <= runs[i].upper));
+		json_array_append_new(
+			list, json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:s, s:{s:o, s:o, s:o}}", "today",
+					jday(runs[i].today), "forecast", jmoney(runs[i].forecast), "lower",
+					jmoney(runs[i].lower), "upper", jmoney(runs[i].upper), "actual",
+					jmoney(runs[i].actual), "inside",
+					runs[i].actual >= runs[i].lower && runs[i].actual <= runs[i].upper,
+					"interval_basis", runs[i].basis ? runs[i].basis : "model", "half_widths", "model",
+					jmoney(runs[i].half[0]), "past_errors", jmoney(runs[i].half[1]),
+					"monthly_backtest", jmoney(runs[i].half[2])));
 	double mape = n ? 100 * abs_sum / (double)n : NAN, coverage = n ? 100.0 * (double)inside / (double)n : NAN;
 	json_object_set_new(json_object_get(r->result, "backtest"), "month_end",
 			    json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "forecasts", (json_int_t)n, "inside",

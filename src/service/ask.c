@@ -198,16 +198,17 @@ static struct sandbox_limits ask_limits(const struct ask_context *ctx, size_t ma
 }
 
 /* The total of the period before the plan's range, for "up 4% from ...":
- * of the same days when the range is loaded only in part, none when the
- * period before is not all loaded (periods_previous); why says so. */
+ * of the same days when the range is loaded only in part (*same_days),
+ * none when the period before is not all loaded (periods_previous); why
+ * says so. */
 static bool previous_total(struct ask_context *ctx, const struct plan *p, struct answer_context *actx, char *why,
-			   size_t why_size)
+			   size_t why_size, bool *same_days)
 {
+	*same_days = false;
 	if (p->intent != INTENT_TOTAL || p->group.dim != DIM_NONE || p->range.unit == UNIT_SPAN)
 		return false;
 	struct plan prev = *p;
-	bool same_days;
-	if (!periods_previous(&ctx->loaded, &p->range, &prev.range, &same_days, why, why_size))
+	if (!periods_previous(&ctx->loaded, &p->range, &prev.range, same_days, why, why_size))
 		return false;
 	struct strbuf sql;
 	strbuf_init(&sql, 0);
@@ -228,6 +229,56 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 	table_release(&t);
 	strbuf_release(&sql);
 	return ok;
+}
+
+/*
+ * "context": the plan a follow-up edits, when the answer used other dates
+ * than the question's: the range moved to the data's own latest period
+ * (periods_move_to_data), or a total compared by the same days because
+ * its range runs past the loaded days ("the last 30 days" four days after
+ * the data ended: Nov 4-30 against Oct 5-31), whose range becomes those
+ * loaded days ("the last 30 days as loaded"). Re-reading the question's
+ * dates instead moved them again, or compared 27 days against 30 after
+ * "compare with the previous period". ask_previous_from_json() reads it.
+ */
+static void context_json(const struct ask_context *ctx, const struct plan *p, bool moved, bool same_days, json_t *o)
+{
+	struct plan context = *p;
+	int from, to;
+	bool clipped = same_days && loaded_overlap(&ctx->loaded, p->range.start_day, p->range.end_day, &from, &to) > 0 &&
+		       (from > p->range.start_day || to < p->range.end_day);
+	if (clipped) {
+		char label[sizeof(context.range.label)];
+		snprintf(label, sizeof(label), "%.50s as loaded", p->range.label);
+		snprintf(context.range.label, sizeof(context.range.label), "%s", label);
+		context.range.start_day = from;
+		context.range.end_day = to;
+	}
+	if (!moved && !clipped)
+		return;
+	json_object_set_new(o, "context", plan_to_json(&context));
+}
+
+/* "lumps_by_item": the items of a grouped comparison whose change is
+ * mostly lumps on one side, with their lumps by side and their days. */
+static void lumps_items_json(const struct answer_context *actx, json_t *o)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; i < actx->nitem_lumps; i++) {
+		const struct answer_item_lumps *l = &actx->item_lumps[i];
+		if (!l->lumps.one_sided)
+			continue;
+		char first[16], last[16];
+		date_format(l->lumps.first_day, first, sizeof(first));
+		date_format(l->lumps.last_day, last, sizeof(last));
+		json_array_append_new(items, json_pack("{s:s, s:f, s:f, s:s, s:s, s:i}", "label", l->label, "earlier",
+						       l->lumps.earlier, "later", l->lumps.later, "first_day", first,
+						       "last_day", last, "days", l->lumps.ndays));
+	}
+	if (json_array_size(items))
+		json_object_set_new(o, "lumps_by_item", items);
+	else
+		json_decref(items);
 }
 
 /* What every request for an analysis of ctx's data starts from: its
@@ -520,10 +571,15 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	answer_context_init(&actx);
 	actx.currency = ctx->currency;
 	char why[256] = "";
+	bool same_days = false;
 	if (runs)
-		previous_total(ctx, p, &actx, why, sizeof(why));
+		previous_total(ctx, p, &actx, why, sizeof(why), &same_days);
 	if (runs && p->intent == INTENT_COMPARE_PERIODS && p->group.dim == DIM_NONE)
 		lumps_compare(ctx, p, &p->periods[0], &p->periods[1], &actx.lumps);
+	struct answer_item_lumps *item_lumps = NULL;
+	if (runs && (p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS) && p->group.dim != DIM_NONE)
+		lumps_compare_items(ctx, p, &t, &actx.lumps, &item_lumps, &actx.nitem_lumps);
+	actx.item_lumps = item_lumps;
 	if (moved_note[0])
 		strbuf_addf(&md, "%s\n\n", moved_note);
 	answer_narrate(p, &t, &actx, &md);
@@ -573,6 +629,9 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 							   "later", actx.lumps.later, "first_day", first, "last_day",
 							   last, "days", actx.lumps.ndays));
 	}
+	lumps_items_json(&actx, o);
+	context_json(ctx, p, p == &moved, same_days, o);
+	free(item_lumps);
 	if (moved_note[0] || coverage.len)
 		json_object_set_new(o, "periods_note", json_pack("{s:s?, s:s?}", "moved", moved_note[0] ? moved_note : NULL,
 								 "coverage", coverage.len ? coverage.buf : NULL));
@@ -598,8 +657,15 @@ int ask_previous_from_json(const char *plan_json, const char *answer_json, struc
 	}
 	json_decref(plan);
 	prev->present = true;
-	/* "the top one": the first real label; a placeholder only when alone */
 	json_t *answer = answer_json ? json_loads(answer_json, 0, NULL) : NULL;
+	/* the dates the answer used, when they were not the question's */
+	struct plan context;
+	json_t *context_json = json_object_get(answer, "context");
+	if (context_json && plan_from_json(context_json, &context) == 0) {
+		prev->plan = context;
+		prev->carried = true;
+	}
+	/* "the top one": the first real label; a placeholder only when alone */
 	json_t *rows = json_object_get(answer, "rows");
 	const char *first = NULL, *real = NULL;
 	for (size_t i = 0; i < json_array_size(rows) && !real; i++) {

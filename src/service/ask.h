@@ -52,6 +52,7 @@ struct ask_previous {
 	bool present;
 	struct plan plan;
 	char top_label[PLAN_NAME_MAX]; /* the first label of its answer */
+	bool carried; /* plan holds the dates its answer used, not its question's (its "context") */
 };
 
 /* How db's engine spells SQL: the one place the engine's dialect is
@@ -109,7 +110,10 @@ void ask_context_ready(struct ask_context *ctx);
  * /api/v1/insights/NAME?q=WORDS. */
 void ask_insight_request(struct ask_context *ctx, int today, const char *words, struct insight_request *req);
 
-/* Read the previous turn back from a stored plan and answer (JSON text). */
+/* Read the previous turn back from a stored plan and answer (JSON text);
+ * the answer's "context" (the plan with the dates the answer used, when
+ * they were not the question's: ask.c context_json) wins over the plan and
+ * sets prev->carried. */
 int ask_previous_from_json(const char *plan_json, const char *answer_json, struct ask_previous *prev);
 
 #endif

@@ -87,6 +87,39 @@ static enum err_status turn_failure_status(enum err_status code)
 	return ERR_DATABASE;
 }
 
+static bool same_period(const struct period *a, const struct period *b)
+{
+	return a->start_day == b->start_day && a->end_day == b->end_day;
+}
+
+/* A follow-up that kept the dates the previous answer used rather than
+ * its question's (prev->carried: moved to the data, or cut to the loaded
+ * days) says so first: "Dates as in the previous answer: the last 30 days
+ * as loaded (2025-11-04 to 2025-11-30)." Also periods_note.carried. */
+static void add_carried_note(const struct ask_previous *prev, const struct parse_result *parsed, json_t *answer)
+{
+	const struct plan *p = &parsed->plan, *was = &prev->plan;
+	bool two = p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS;
+	if (!prev->present || !prev->carried || !parsed->followup || p->intent == INTENT_CLARIFY ||
+	    p->intent == INTENT_REFUSE || p->intent == INTENT_HELP ||
+	    !(same_period(&p->range, &was->range) || (two && same_period(&p->periods[1], &was->range))))
+		return;
+	char dates[64], note[256];
+	period_describe_dates(&was->range, dates, sizeof(dates));
+	snprintf(note, sizeof(note), "Dates as in the previous answer: %s (%s).", was->range.label, dates);
+	const char *message = json_string_value(json_object_get(answer, "message"));
+	struct strbuf md = STRBUF_INIT;
+	strbuf_addf(&md, "%s\n\n%s", note, message ? message : "");
+	json_object_set_new(answer, "message", json_string(md.buf));
+	strbuf_release(&md);
+	json_t *periods_note = json_object_get(answer, "periods_note");
+	if (!json_is_object(periods_note)) {
+		periods_note = json_object();
+		json_object_set_new(answer, "periods_note", periods_note);
+	}
+	json_object_set_new(periods_note, "carried", json_string(note));
+}
+
 int conversation_turn(struct ask_context *ctx, struct state *st, const char *conv, const char *question, int today,
 		      struct ask_previous *prev, const struct conversation_hooks *h, json_t **answer, struct err *e)
 {
@@ -126,6 +159,7 @@ int conversation_turn(struct ask_context *ctx, struct state *st, const char *con
 	}
 	if (h && h->rows)
 		h->rows(h->arg, json_object_get(a, "columns"), json_object_get(a, "rows"));
+	add_carried_note(prev, &parsed, a);
 
 	answer_text = json_dumps(a, JSON_COMPACT | JSON_REAL_PRECISION(17));
 	const char *outcome = json_string_value(json_object_get(a, "outcome"));

@@ -9,8 +9,11 @@
 #include "dialect.h"
 #include "sqlgen.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A difference in lumps below this share of the larger total does not
@@ -19,6 +22,12 @@
 /* "Hardly any": the side with fewer lumps has less than this share of
  * the other's. */
 #define ONE_SIDE_SHARE 0.1
+/* An item's change is "mostly" lumps when they make at least this share
+ * of it. */
+#define MOSTLY_SHARE 0.5
+/* The most (item, day) rows of lumps a grouped comparison reads; past it,
+ * no note (a partial one would be wrong). */
+#define MAX_ITEM_ROWS 20000
 
 struct side {
 	double total, lumps;
@@ -89,6 +98,25 @@ static int read_sides(struct ask_context *ctx, const struct plan *p, const struc
 	return rc;
 }
 
+/* Whether lumps a and b of two sides whose totals are ta and tb are on one
+ * side only: they differ by a material share of the larger total and the
+ * smaller is hardly any of the larger. */
+static bool one_sided(double a, double b, double ta, double tb)
+{
+	double big = fmax(fabs(a), fabs(b)), small = fmin(fabs(a), fabs(b));
+	double scale = fmax(fabs(ta), fabs(tb));
+	return fabs(b - a) >= MATERIAL_SHARE * scale && small < ONE_SIDE_SHARE * big;
+}
+
+/* The plan's choice of charge types leaves nothing to tell apart. */
+static bool picks_charge_types(const struct plan *p)
+{
+	for (int i = 0; i < p->nfilters; i++)
+		if (p->filters[i].col.dim == DIM_CHARGE_TYPE && p->filters[i].op == FILTER_IN)
+			return true;
+	return false;
+}
+
 int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct period *earlier,
 		  const struct period *later, struct answer_lumps *out)
 {
@@ -98,16 +126,13 @@ int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct pe
 	/* charge types the user picked: they chose what to count ("excluding
 	 * taxes" still has fees to tell apart, and side_plan's filter goes
 	 * along with it) */
-	for (int i = 0; i < p->nfilters; i++)
-		if (p->filters[i].col.dim == DIM_CHARGE_TYPE && p->filters[i].op == FILTER_IN)
-			return 0;
+	if (picks_charge_types(p))
+		return 0;
 	struct side a, b;
 	if (read_sides(ctx, p, earlier, later, &a, &b))
 		return -1;
 	const struct side *big = fabs(b.lumps) >= fabs(a.lumps) ? &b : &a;
-	const struct side *small = big == &b ? &a : &b;
-	double scale = fmax(fabs(a.total), fabs(b.total));
-	if (fabs(big->lumps - small->lumps) < MATERIAL_SHARE * scale || fabs(small->lumps) >= ONE_SIDE_SHARE * fabs(big->lumps))
+	if (!one_sided(a.lumps, b.lumps, a.total, b.total))
 		return 0;
 	out->one_sided = true;
 	out->earlier = a.lumps;
@@ -115,5 +140,158 @@ int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct pe
 	out->first_day = big->first_day;
 	out->last_day = big->last_day;
 	out->ndays = big->ndays;
+	return 0;
+}
+
+/* One item of a grouped comparison: its totals from the answer's table,
+ * its lumps by side from the day rows. */
+struct item {
+	const char *label; /* borrowed from the answer's table */
+	double total[2];
+	struct side side[2];
+};
+
+static long find_item(const struct item *items, size_t n, const char *label)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(items[i].label, label) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* The plan's lumps per item and day over both periods: the plan read as
+ * a daily trend by its group, its charge types the lumps, with sqlgen's
+ * own labels so that they match the answer's rows. */
+static int read_item_days(struct ask_context *ctx, const struct plan *p, struct table *t)
+{
+	struct plan days = *p;
+	days.intent = INTENT_TREND;
+	days.grain = GRAIN_DAY;
+	days.limit = 0;
+	days.ascending = false;
+	days.has_threshold = false;
+	days.share_of_total = false;
+	days.range.start_day = p->periods[0].start_day < p->periods[1].start_day ? p->periods[0].start_day
+										  : p->periods[1].start_day;
+	days.range.end_day = p->periods[0].end_day > p->periods[1].end_day ? p->periods[0].end_day : p->periods[1].end_day;
+	struct dim_ref charge = { .dim = DIM_CHARGE_TYPE };
+	struct filter *f = plan_set_filter(&days, &charge, FILTER_IN);
+	if (!f)
+		return -1;
+	f->nvalues = 0;
+	for (const char *type; f->nvalues < PLAN_MAX_VALUES && (type = charges_lump_type((size_t)f->nvalues));)
+		snprintf(f->values[f->nvalues++], sizeof(f->values[0]), "%s", type);
+	struct strbuf sql = STRBUF_INIT;
+	struct err ignored = { 0 };
+	struct sandbox_limits limits = { .max_rows = MAX_ITEM_ROWS, .timeout_seconds = ctx->timeout_seconds,
+					 .cancelled = ctx->cancelled, .cancel_arg = ctx->cancel_arg };
+	int rc = sqlgen_build_on(&days, ctx->dialect, ctx->summaries, &sql);
+	if (rc == 0)
+		rc = sandbox_query(ctx->db, sql.buf, &limits, t, &ignored);
+	strbuf_release(&sql);
+	return rc == 0 && !t->truncated && t->ncols >= 3 ? 0 : -1;
+}
+
+/* A day cell ("2025-11-01", or a timestamp that starts with it). */
+static bool cell_day(const struct cell *c, int *day)
+{
+	char buf[11];
+	if ((c->kind != CELL_DATE && c->kind != CELL_TEXT) || !c->v.s || strlen(c->v.s) < 10)
+		return false;
+	memcpy(buf, c->v.s, 10);
+	buf[10] = '\0';
+	return date_parse(buf, day);
+}
+
+/* Copy a side's lumps and days into an answer_lumps. */
+static void lumps_from_sides(const struct side *a, const struct side *b, struct answer_lumps *out)
+{
+	const struct side *big = fabs(b->lumps) >= fabs(a->lumps) ? b : a;
+	out->earlier = a->lumps;
+	out->later = b->lumps;
+	out->first_day = big->first_day;
+	out->last_day = big->last_day;
+	out->ndays = big->ndays;
+}
+
+int lumps_compare_items(struct ask_context *ctx, const struct plan *p, const struct table *answer,
+			struct answer_lumps *overall, struct answer_item_lumps **out, size_t *nout)
+{
+	memset(overall, 0, sizeof(*overall));
+	*out = NULL;
+	*nout = 0;
+	int c0 = table_column(answer, p->periods[0].label), c1 = table_column(answer, p->periods[1].label);
+	if (p->measure == MEASURE_USAGE || p->group.dim == DIM_NONE || p->group2.dim != DIM_NONE ||
+	    picks_charge_types(p) || c0 < 0 || c1 < 0 || answer->nrows == 0)
+		return 0;
+	struct item *items = xcalloc(answer->nrows, sizeof(*items));
+	size_t n = 0;
+	for (size_t r = 0; r < answer->nrows; r++) {
+		const struct cell *label = table_at(answer, r, 0);
+		if (label->kind != CELL_TEXT && label->kind != CELL_DATE)
+			continue;
+		items[n].label = label->v.s;
+		items[n].total[0] = cell_number(table_at(answer, r, (size_t)c0));
+		items[n].total[1] = cell_number(table_at(answer, r, (size_t)c1));
+		n++;
+	}
+	struct table t;
+	table_init(&t);
+	int rc = read_item_days(ctx, p, &t);
+	/* the whole: the items shown, their lumps by day (rows come by day) */
+	struct side whole[2] = { 0 };
+	int last_day[2] = { -1, -1 };
+	double day_lumps[2] = { 0, 0 };
+	for (size_t r = 0; rc == 0 && r <= t.nrows; r++) {
+		int day = -1;
+		long i = -1;
+		double lump = 0;
+		if (r < t.nrows && cell_day(table_at(&t, r, 0), &day)) {
+			const struct cell *label = table_at(&t, r, 1);
+			i = label->kind == CELL_TEXT || label->kind == CELL_DATE ? find_item(items, n, label->v.s) : -1;
+			lump = cell_number(table_at(&t, r, 2));
+		}
+		for (int s = 0; s < 2; s++) {
+			/* a day of the whole is complete when the next row's day differs */
+			if (last_day[s] >= 0 && (r == t.nrows || day != last_day[s])) {
+				side_add(&whole[s], last_day[s], 0, day_lumps[s]);
+				last_day[s] = -1;
+				day_lumps[s] = 0;
+			}
+			if (i < 0 || !in_period(&p->periods[s], day))
+				continue;
+			side_add(&items[i].side[s], day, 0, lump);
+			last_day[s] = day;
+			day_lumps[s] += lump;
+		}
+	}
+	table_release(&t);
+	if (rc) {
+		free(items);
+		return -1;
+	}
+	double totals[2] = { 0, 0 };
+	struct answer_item_lumps *list = xcalloc(n ? n : 1, sizeof(*list));
+	size_t nlist = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct item *it = &items[i];
+		totals[0] += it->total[0];
+		totals[1] += it->total[1];
+		if (it->side[0].lumps == 0 && it->side[1].lumps == 0)
+			continue;
+		struct answer_item_lumps *l = &list[nlist++];
+		snprintf(l->label, sizeof(l->label), "%s", it->label);
+		lumps_from_sides(&it->side[0], &it->side[1], &l->lumps);
+		double change = it->total[1] - it->total[0], lump_change = it->side[1].lumps - it->side[0].lumps;
+		l->lumps.one_sided = one_sided(it->side[0].lumps, it->side[1].lumps, it->total[0], it->total[1]) &&
+				     fabs(lump_change) >= MOSTLY_SHARE * fabs(change);
+	}
+	if (one_sided(whole[0].lumps, whole[1].lumps, totals[0], totals[1])) {
+		lumps_from_sides(&whole[0], &whole[1], overall);
+		overall->one_sided = true;
+	}
+	free(items);
+	*out = list;
+	*nout = nlist;
 	return 0;
 }

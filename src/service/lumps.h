@@ -4,7 +4,8 @@
  * by the day), so that "last week", which holds the 1st and its monthly
  * fees, is not read as a jump against a week without them. ask.c calls it
  * for a total with its previous period and for a comparison of two
- * periods; answer/narrate.c writes what it finds (struct answer_lumps).
+ * periods, grouped by a dimension or not; answer/narrate.c writes what it
+ * finds (struct answer_lumps, struct answer_item_lumps).
  * It runs one statement of its own, the plan's measure and filters per day
  * of both periods, on the context's sandboxed connection; it does not
  * narrate.
@@ -28,5 +29,19 @@
  */
 int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct period *earlier,
 		  const struct period *later, struct answer_lumps *out);
+
+/*
+ * The same for a comparison grouped by a dimension (plan p's periods[0]
+ * and [1], INTENT_COMPARE_PERIODS or INTENT_MOVERS), whose result is
+ * answer (the label in column 0, a column per period named by its
+ * label): *out gets a new array (the caller frees it) of the items with
+ * lumps, each one_sided when its change is mostly lumps on one side only
+ * (at least half of it, and lumps_compare's rule on the item's totals);
+ * overall (zeroed first) the same as lumps_compare's for the items shown
+ * together. Nothing for usage, two groupings or a plan that picks charge
+ * types. Returns 0; -1 when a query failed or was cut short (no notes).
+ */
+int lumps_compare_items(struct ask_context *ctx, const struct plan *p, const struct table *answer,
+			struct answer_lumps *overall, struct answer_item_lumps **out, size_t *nout);
 
 #endif

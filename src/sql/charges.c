@@ -26,12 +26,17 @@ static const struct {
 	{ "Tax", CHARGE_MONTHLY, "taxes" },
 };
 
-static void add_list(struct strbuf *sql, bool negate, bool one_off_only)
+static bool is_kind(size_t i, enum charges_which which)
+{
+	return which == CHARGES_ALL || (which == CHARGES_ONE_OFF) == (lumps[i].timing == CHARGE_ONE_OFF);
+}
+
+static void add_list(struct strbuf *sql, bool negate, enum charges_which which)
 {
 	strbuf_addf(sql, "coalesce(charge_type, '') %sIN (", negate ? "NOT " : "");
 	bool first = true;
 	for (size_t i = 0; i < COUNT(lumps); i++) {
-		if (one_off_only && lumps[i].timing != CHARGE_ONE_OFF)
+		if (!is_kind(i, which))
 			continue;
 		if (!first)
 			strbuf_addstr(sql, ", ");
@@ -48,21 +53,26 @@ const char *charges_lump_type(size_t i)
 
 void charges_monthly_sql(struct strbuf *sql, bool daily)
 {
-	add_list(sql, daily, false);
+	add_list(sql, daily, CHARGES_ALL);
 }
 
 void charges_one_off_sql(struct strbuf *sql)
 {
-	add_list(sql, false, true);
+	add_list(sql, false, CHARGES_ONE_OFF);
+}
+
+void charges_recurring_sql(struct strbuf *sql)
+{
+	add_list(sql, false, CHARGES_MONTHLY);
 }
 
 void charges_words(struct strbuf *out, enum charges_which which)
 {
 	size_t count = 0, total = 0;
 	for (size_t i = 0; i < COUNT(lumps); i++)
-		total += which == CHARGES_ALL || (which == CHARGES_ONE_OFF) == (lumps[i].timing == CHARGE_ONE_OFF);
+		total += is_kind(i, which);
 	for (size_t i = 0; i < COUNT(lumps); i++) {
-		if (which != CHARGES_ALL && (which == CHARGES_ONE_OFF) != (lumps[i].timing == CHARGE_ONE_OFF))
+		if (!is_kind(i, which))
 			continue;
 		if (count)
 			strbuf_addstr(out, count + 1 == total ? " and " : ", ");

@@ -19,6 +19,8 @@
 
 #include <stdbool.h>
 
+enum charges_which { CHARGES_ALL, CHARGES_MONTHLY, CHARGES_ONE_OFF };
+
 /* Appends "coalesce(charge_type, '') [NOT ]IN ('Credit', ...)": the daily
  * charges when daily, else every lump (monthly and one-off). */
 void charges_monthly_sql(struct strbuf *sql, bool daily);
@@ -26,11 +28,13 @@ void charges_monthly_sql(struct strbuf *sql, bool daily);
 /* Appends "coalesce(charge_type, '') IN (...)": the one-off lumps only. */
 void charges_one_off_sql(struct strbuf *sql);
 
+/* Appends "coalesce(charge_type, '') IN (...)": the monthly lumps only,
+ * those that recur (the run rate's month of fees). */
+void charges_recurring_sql(struct strbuf *sql);
+
 /* The i-th charge type that is a lump (static storage), NULL past the
  * last: for a plan's charge_type filter. */
 const char *charges_lump_type(size_t i);
-
-enum charges_which { CHARGES_ALL, CHARGES_MONTHLY, CHARGES_ONE_OFF };
 
 /* Appends the lumps of a kind in words ("credits, fees, RI fees and
  * taxes"), for narratives and methods. */

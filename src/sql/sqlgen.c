@@ -515,16 +515,23 @@ static double months_in(int start, int end)
 	return months;
 }
 
-/* sum(CASE WHEN <in [start, end)> [AND <monthly or daily charges>] THEN measure ELSE 0 END) */
-static void add_sum_when(struct gen *g, int start, int end, int charges)
+/* Which charges a sum over a range counts (sql/charges.h). */
+enum sum_charges { SUM_ALL, SUM_DAILY, SUM_RECURRING, SUM_ONE_OFF };
+
+/* sum(CASE WHEN <in [start, end)> [AND <the charges>] THEN measure ELSE 0 END) */
+static void add_sum_when(struct gen *g, int start, int end, enum sum_charges charges)
 {
 	struct period per = { .start_day = start, .end_day = end };
 	strbuf_addstr(g->sql, "sum(CASE WHEN ");
 	add_in_period(g, &per);
-	if (charges) {
+	if (charges != SUM_ALL)
 		strbuf_addstr(g->sql, " AND ");
-		charges_monthly_sql(g->sql, charges > 0);
-	}
+	if (charges == SUM_DAILY)
+		charges_monthly_sql(g->sql, true);
+	else if (charges == SUM_RECURRING)
+		charges_recurring_sql(g->sql);
+	else if (charges == SUM_ONE_OFF)
+		charges_one_off_sql(g->sql);
 	strbuf_addstr(g->sql, " THEN ");
 	add_measure(g);
 	strbuf_addstr(g->sql, " ELSE 0 END)");
@@ -540,8 +547,11 @@ static void add_days_with_data(struct gen *g)
 	strbuf_addstr(g->sql, "))");
 }
 
-/* The monthly charges of the range's last month once booked (it has any),
- * else of the month before. */
+/* The monthly charges that recur (a support fee, taxes, RI fees, credits)
+ * of the range's last month once booked (it has any), else of the month
+ * before. One-off lumps (a purchase, a refund, an upfront fee) are not
+ * expected again: counting them as a month's fees put a $3,000 purchase
+ * into every month of the run rate. */
 static void add_monthly_fees(struct gen *g)
 {
 	int m1 = date_month_start(g->p->range.end_day - 1), m0 = date_add_months(m1, -1), m2 = date_add_months(m1, 1);
@@ -549,19 +559,20 @@ static void add_monthly_fees(struct gen *g)
 	strbuf_addstr(g->sql, "CASE WHEN sum(CASE WHEN ");
 	add_in_period(g, &last);
 	strbuf_addstr(g->sql, " AND ");
-	charges_monthly_sql(g->sql, false);
+	charges_recurring_sql(g->sql);
 	strbuf_addstr(g->sql, " THEN 1 ELSE 0 END) > 0 THEN ");
-	add_sum_when(g, m1, m2, -1);
+	add_sum_when(g, m1, m2, SUM_RECURRING);
 	strbuf_addstr(g->sql, " ELSE ");
-	add_sum_when(g, m0, m1, -1);
+	add_sum_when(g, m0, m1, SUM_RECURRING);
 	strbuf_addstr(g->sql, " END");
 }
 
-/* daily charges / days with data * 30.4375 + monthly fees */
+/* daily charges / days with data * 30.4375 + monthly fees (one-off lumps
+ * in neither) */
 static void add_monthly_run_rate(struct gen *g)
 {
 	strbuf_addstr(g->sql, "(");
-	add_sum_when(g, g->p->range.start_day, g->p->range.end_day, 1);
+	add_sum_when(g, g->p->range.start_day, g->p->range.end_day, SUM_DAILY);
 	strbuf_addstr(g->sql, " / ");
 	add_days_with_data(g);
 	strbuf_addstr(g->sql, " * 30.4375 + ");
@@ -573,9 +584,11 @@ static void add_monthly_run_rate(struct gen *g)
  * "What is our run rate": the average daily cost of the range, and the
  * run rate of a month of average length (and of a year): the daily charges
  * at their average over the days the data holds in the range, plus the
- * monthly fees (charges.h) as one lump. Dividing by the range's days, or
- * counting fees only when the range happens to hold a 1st, put the run rate
- * below every real month.
+ * monthly fees that recur (charges.h) as one lump. Dividing by the
+ * range's days, or counting fees only when the range happens to hold a
+ * 1st, put the run rate below every real month. One-off lumps in the range
+ * (one_off_charges) are in its total and in no run rate: the answer names
+ * them as left out.
  */
 static void build_run_rate(struct gen *g)
 {
@@ -587,19 +600,21 @@ static void build_run_rate(struct gen *g)
 		add_group_columns(g);
 		strbuf_addstr(g->sql, ", ");
 	}
-	add_sum_when(g, start, end, 0);
+	add_sum_when(g, start, end, SUM_ALL);
 	strbuf_addf(g->sql, " / %d.0 AS average_daily_%s, ", days, m);
-	add_sum_when(g, start, end, 0);
+	add_sum_when(g, start, end, SUM_ALL);
 	strbuf_addf(g->sql, " AS total_%s, %d AS days, ", m, days);
 	add_days_with_data(g);
 	strbuf_addstr(g->sql, " AS days_with_data, ");
 	add_monthly_fees(g);
-	strbuf_addstr(g->sql, " AS monthly_fees,\n  ");
+	strbuf_addstr(g->sql, " AS monthly_fees, ");
+	add_sum_when(g, start, end, SUM_ONE_OFF);
+	strbuf_addstr(g->sql, " AS one_off_charges,\n  ");
 	add_monthly_run_rate(g);
 	strbuf_addstr(g->sql, " AS monthly_run_rate, ");
 	add_monthly_run_rate(g);
 	strbuf_addstr(g->sql, " * 12 AS annual_run_rate");
-	/* the rows of the range, and the monthly charges of the two months */
+	/* the rows of the range, and the recurring charges of the two months */
 	int m1 = date_month_start(end - 1);
 	struct period fees = { .start_day = date_add_months(m1, -1), .end_day = date_add_months(m1, 1) };
 	strbuf_addf(g->sql, "\nFROM %s\nWHERE ((", g->from);
@@ -607,7 +622,7 @@ static void build_run_rate(struct gen *g)
 	strbuf_addstr(g->sql, ") OR (");
 	add_in_period(g, &fees);
 	strbuf_addstr(g->sql, " AND ");
-	charges_monthly_sql(g->sql, false);
+	charges_recurring_sql(g->sql);
 	strbuf_addstr(g->sql, "))");
 	add_slice(g);
 	for (int i = 0; i < p->nfilters && !p->share_of_total; i++) {
@@ -616,7 +631,7 @@ static void build_run_rate(struct gen *g)
 	}
 	if (p->group.dim != DIM_NONE) {
 		strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
-		add_sum_when(g, start, end, 0);
+		add_sum_when(g, start, end, SUM_ALL);
 		strbuf_addf(g->sql, " <> 0\nORDER BY total_%s DESC, 1", m);
 		add_limit(g);
 	}

@@ -9,6 +9,9 @@
 #     manifest's day (within 2 days) of about the manifest's size;
 #   - every month's interval says which spread set it and from how many
 #     past forecasts;
+#   - every month-end backtest run says which spread set its interval and
+#     the three half-widths, the interval being the widest of them (the
+#     figures docs/forecast.md's over-coverage analysis reads);
 #   - demo seed 6: coverage at least 75% (it was 50%).
 . "$(dirname "$0")/lib.sh"
 
@@ -34,6 +37,15 @@ check "coverage of the 80% interval is 75-90% ($coverage%)" \
 	awk -v c="${coverage:-0}" 'BEGIN { exit !(c >= 75 && c <= 90) }'
 check "MAPE at most 0.45% ($mape%)" awk -v m="${mape:-9}" 'BEGIN { exit !(m <= 0.45) }'
 check_eq "every September forecast inside its interval" "10 10" "${sep_inside:-0} ${sep_runs:-0}"
+check "every backtest run says what set its interval, the widest of its three spreads" python3 -c '
+import json, sys
+runs = json.load(open(sys.argv[1]))["backtest"]["month_end"]["runs"]
+names = {"model", "past_errors", "monthly_backtest"}
+for x in runs:
+    h = x["half_widths"]
+    assert set(h) == names and x["interval_basis"] in names, x
+    assert abs(x["upper"] - x["forecast"] - max(h.values())) <= 0.02, x
+    assert abs(max(h.values()) - h[x["interval_basis"]]) <= 0.01, x' "$WORK/dev.json"
 
 # the forecast made after the level shift names it
 run finq "$DB" --today 2025-09-05 forecast --json
