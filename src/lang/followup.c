@@ -46,7 +46,7 @@ static bool names_year_ago_only(const struct reading *r)
 bool parse_looks_like_followup(const struct reading *r)
 {
 	static const enum cue edits[] = {
-		CUE_FOLLOWUP, CUE_INSTEAD, CUE_SAME, CUE_DRILL, CUE_CHART_PIE, CUE_CHART_DOUGHNUT,
+		CUE_FOLLOWUP, CUE_INSTEAD, CUE_SAME, CUE_DRILL, CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_ASCENDING,
 		CUE_CHART_BAR, CUE_CHART_HBAR, CUE_CHART_LINE, CUE_CHART_AREA, CUE_CHART_TABLE,
 	};
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++)
@@ -188,6 +188,29 @@ bool parse_check_followup_possessive(const struct reading *r, const struct plan 
 	for (int i = 0; i < p->nfilters; i++)
 		if (dim_ref_eq(&p->filters[i].col, &prev->group))
 			return false; /* "its services in the prod account": named */
+	/* "what services does it use", "which regions is it in": an item of
+	 * the last answer as the subject, not "break it down by region",
+	 * which is the whole answer */
+	static const char *const pronouns[] = { "it", "they", NULL };
+	static const char *const auxiliaries[] = { "does", "did", "is", "was", "has", "do", "are", "were", NULL };
+	for (size_t i = 1; i < r->toks.n; i++)
+		if (tok_in(&r->toks, i, pronouns) && tok_in(&r->toks, i - 1, auxiliaries))
+			for (size_t k = 0; k < r->nnames; k++) {
+				const struct name_hit *h = &r->names[k];
+				if (!parse_is_dimension_hit(h) || dim_ref_eq(&h->reading->col, &prev->group))
+					continue;
+				char what[64];
+				snprintf(what, sizeof(what), "%s", dimension_label(&prev->group));
+				plan_init(p);
+				p->intent = INTENT_CLARIFY;
+				snprintf(p->message, sizeof(p->message),
+					 "Which do you mean: the first %s of the last answer, %s, or all of them together? "
+					 "Name the %s, or say 'all %s'.",
+					 what, r->in->previous_top_label, what, dim_info(prev->group.dim)->plural);
+				snprintf(p->choices[0], PLAN_NAME_MAX, "%s", r->in->previous_top_label);
+				p->nchoices = 1;
+				return true;
+			}
 	for (size_t i = 0; i + 1 < r->toks.n; i++) {
 		if (!tok_in(&r->toks, i, possessives))
 			continue;
@@ -353,7 +376,7 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	}
 	if (parse_has_cue(r, CUE_ASCENDING))
 		out.ascending = true; /* "lowest first": the same rows, the other way round */
-	if (now->intent == INTENT_MOVERS && out.intent == INTENT_MOVERS && !limit_mentioned && now->limit)
+	if (now->intent == INTENT_MOVERS && !limit_mentioned && now->limit && prev->intent != INTENT_MOVERS)
 		out.limit = now->limit; /* "which one grew the most?": the one */
 	if (now->has_threshold) {
 		out.has_threshold = true;

@@ -213,7 +213,7 @@ static const char *const function_words[] = {
 	"out", "own", "perfect", "perhaps", "pls", "plus", "plz", "possible", "precisely", "priced", "provide", "pull", "put",
 	"quick", "quickly", "quite", "rather", "really", "receive", "received", "receiving", "regarding", "review",
 	"roughly", "saw", "shall", "she", "should", "since", "single", "some", "someone", "sorted", "such",
-	"summarise", "summarize", "sure", "switch", "thank", "thanks", "thats", "theirs", "themselves", "they",
+	"summarise", "summarize", "sure", "switch", "terms", "thank", "thanks", "thats", "theirs", "themselves", "they",
 	"this", "though", "thru", "thx", "too", "toward", "towards", "traffic", "turn", "uh", "um", "umm", "upon", "use", "used",
 	"using", "value", "values", "ve", "very", "via", "visible", "wanna", "want", "wanted", "went", "whatever", "whats",
 	"whether", "which", "while", "whilst", "whole", "whom", "whose", "within", "wonder", "wondering", "work",
