@@ -533,10 +533,8 @@ void vocab_finish(struct vocab *v)
 		if (find_data_value(v, aws_regions[i]))
 			continue;
 		struct vocab_entry *e = add_entry(v, aws_regions[i], VOCAB_VALUE, &col, FILTER_IN, 0, false);
-		if (e) {
-			entry_add_value(e, aws_regions[i]);
-			e->display = xstrdup(aws_regions[i]);
-		}
+		if (e)
+			entry_add_value(e, aws_regions[i]); /* its display too */
 	}
 	sort_array(v->items, v->n, sizeof(*v->items), compare_entries);
 	size_t out = 0;
