@@ -32,6 +32,23 @@ static bool names_top_one(const struct reading *r)
 	return false;
 }
 
+/* "and the cost?" after a usage answer: the same rows in cost. Not when
+ * the usage was chosen by its unit alone ("Lambda GB-seconds"): the
+ * unit stood for a service the plan does not name, and the cost of the
+ * whole bill would answer another question. */
+static bool cost_of_usage_answer(const struct reading *r, const struct plan *prev)
+{
+	if (!prev || prev->measure != MEASURE_USAGE || !parse_has_cue(r, CUE_COST) || r->nnames || r->ntimes ||
+	    parse_has_cue(r, CUE_USAGE))
+		return false;
+	if (!prev->usage_unit[0])
+		return true;
+	for (int i = 0; i < prev->nfilters; i++)
+		if (prev->filters[i].col.dim == DIM_SERVICE && prev->filters[i].op == FILTER_IN)
+			return true;
+	return false;
+}
+
 /* Does the question lean on the previous answer? */
 /* "same month last year", "the same period a year ago" alone, with no
  * word that compares: the discussed period moved back a year. */
@@ -56,6 +73,13 @@ bool parse_looks_like_followup(const struct reading *r)
 		return true;
 	if (names_year_ago_only(r) && r->nnames == 0 && !parse_has_cue(r, CUE_COST))
 		return true;
+	/* "show me its daily cost": "its" is something the last answer named */
+	bool names_value = false;
+	for (size_t i = 0; i < r->nnames; i++)
+		names_value |= !parse_is_dimension_hit(&r->names[i]);
+	for (size_t i = 0; i < r->toks.n && !names_value && r->ntimes == 0; i++)
+		if (tok_is(&r->toks, i, "its"))
+			return true;
 	/* "compared to the same month last year": the discussed period against it */
 	const struct cue_hit *yoy = parse_find_cue(r, CUE_YOY);
 	if (yoy && yoy->last >= yoy->first + 2 && r->nnames == 0 && r->ntimes == 0)
@@ -63,9 +87,6 @@ bool parse_looks_like_followup(const struct reading *r)
 	/* "just the top 3 by October spend", "its top three services",
 	 * "switch to on-demand equivalent": a new way to rank or measure the
 	 * same things */
-	bool names_value = false;
-	for (size_t i = 0; i < r->nnames; i++)
-		names_value |= !parse_is_dimension_hit(&r->names[i]);
 	if (!names_value && (parse_has_cue(r, CUE_ONLY) || parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM)) &&
 	    !parse_has_cue(r, CUE_WHICH) && (r->ntimes == 0 || (r->ntimes == 1 && !parse_has_cue(r, CUE_ASK))))
 		return true;
@@ -106,6 +127,12 @@ bool parse_looks_like_followup(const struct reading *r)
 		for (size_t i = 0; only_its_group && i < r->nnames; i++)
 			only_its_group = r->names[i].reading && dim_ref_eq(&r->names[i].reading->col, &prev->group);
 		if (ranks && only_its_group && r->ntimes == 0)
+			return true;
+		/* "which one was cheapest?" */
+		bool one = false;
+		for (size_t i = 0; i < r->toks.n; i++)
+			one |= tok_is(&r->toks, i, "one");
+		if (ranks && one && prev && prev->group.dim != DIM_NONE && r->nnames == 0 && r->ntimes == 0)
 			return true;
 		/* "break down by instance type", "split by account" */
 		if (r->ntimes == 0 && !parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH) &&
@@ -176,45 +203,41 @@ bool parse_check_followup_and(const struct reading *r, const struct plan *prev, 
 	return true;
 }
 
-/* "top 5 accounts >> its top three services": "its" points at one
- * thing, and the last answer listed several. The first of them, or all
- * of them together, gives a confident number either way: ask. p is
- * the question's own plan, read before it becomes the question. */
-bool parse_check_followup_possessive(const struct reading *r, const struct plan *prev, struct plan *p)
+/* "top 5 accounts >> its top three services", "what services does it
+ * use": "its", and "it" as the subject, point at one thing while the last
+ * answer listed several. Readers take it for the first, the one the
+ * answer leads with (three blind corpora read it so): the plan drills
+ * into it and says so. "Their regions" points at all of them, which a
+ * plan cannot name from the last answer: ask. p is the question's own
+ * plan, read before it becomes the question. */
+bool parse_check_followup_possessive(struct reading *r, const struct plan *prev, struct plan *p)
 {
-	static const char *const possessives[] = { "its", "their", NULL };
 	if (prev->group.dim == DIM_NONE || prev->limit == 1 || !r->in->previous_top_label)
 		return false;
 	for (int i = 0; i < p->nfilters; i++)
 		if (dim_ref_eq(&p->filters[i].col, &prev->group))
 			return false; /* "its services in the prod account": named */
-	/* "what services does it use", "which regions is it in": an item of
-	 * the last answer as the subject, not "break it down by region",
-	 * which is the whole answer */
 	static const char *const pronouns[] = { "it", "they", NULL };
 	static const char *const auxiliaries[] = { "does", "did", "is", "was", "has", "do", "are", "were", NULL };
-	for (size_t i = 1; i < r->toks.n; i++)
-		if (tok_in(&r->toks, i, pronouns) && tok_in(&r->toks, i - 1, auxiliaries))
-			for (size_t k = 0; k < r->nnames; k++) {
-				const struct name_hit *h = &r->names[k];
-				if (!parse_is_dimension_hit(h) || dim_ref_eq(&h->reading->col, &prev->group))
-					continue;
-				char what[64];
-				snprintf(what, sizeof(what), "%s", dimension_label(&prev->group));
-				plan_init(p);
-				p->intent = INTENT_CLARIFY;
-				snprintf(p->message, sizeof(p->message),
-					 "Which do you mean: the first %s of the last answer, %s, or all of them together? "
-					 "Name the %s, or say 'all %s'.",
-					 what, r->in->previous_top_label, what, dim_info(prev->group.dim)->plural);
-				snprintf(p->choices[0], PLAN_NAME_MAX, "%s", r->in->previous_top_label);
-				p->nchoices = 1;
-				return true;
-			}
+	const char *word = NULL;
+	for (size_t i = 0; i < r->toks.n && !word; i++) {
+		if (tok_is(&r->toks, i, "its"))
+			word = "its";
+		/* "what services does it use"; not "break it down", the whole answer */
+		for (size_t k = 0; i > 0 && !word && tok_in(&r->toks, i, pronouns) && tok_in(&r->toks, i - 1, auxiliaries) &&
+				   k < r->nnames; k++)
+			if (parse_is_dimension_hit(&r->names[k]) && !dim_ref_eq(&r->names[k].reading->col, &prev->group))
+				word = tok_is(&r->toks, i, "it") ? "it" : NULL;
+	}
+	if (word) {
+		r->refers_to_top = true;
+		parse_note(r, "read '%s' as %s, the first of the last answer", word, r->in->previous_top_label);
+		return false;
+	}
 	for (size_t i = 0; i + 1 < r->toks.n; i++) {
-		if (!tok_in(&r->toks, i, possessives))
+		if (!tok_is(&r->toks, i, "their"))
 			continue;
-		/* "its top three services", "their regions" */
+		/* "their regions" */
 		size_t j = i + 1;
 		while (j < r->toks.n && r->role[j] != ROLE_NAME)
 			j++;
@@ -246,7 +269,7 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	out.nchoices = 0;
 	out.range_defaulted = prev->range_defaulted;
 
-	bool drill = parse_has_cue(r, CUE_DRILL) || (names_top_one(r) && group_mentioned);
+	bool drill = parse_has_cue(r, CUE_DRILL) || (names_top_one(r) && group_mentioned) || r->refers_to_top;
 	if (drill && prev->group.dim != DIM_NONE && r->in->previous_top_label) {
 		/* "drill into the top one (by service)": "top one" is the item, not a limit */
 		const char *label = r->in->previous_top_label;
@@ -257,14 +280,24 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 			snprintf(f->values[0], PLAN_NAME_MAX, "%s", label);
 			f->nvalues = 1;
 		}
-		limit_mentioned = false;
+		if (!r->refers_to_top)
+			limit_mentioned = false; /* "the top one" is the item; "its top three" a limit */
 		out.group.dim = group_mentioned ? now->group.dim : dim_info(prev->group.dim)->drill[0];
 		if (group_mentioned)
 			out.group = now->group;
 		out.intent = INTENT_BREAKDOWN;
+		if (r->refers_to_top && !group_mentioned) {
+			/* "its daily cost", "what was its cost": that item's figure */
+			out.group.dim = DIM_NONE;
+			out.intent = INTENT_TOTAL;
+		}
 		out.limit = 0;
 		out.has_threshold = false;
 		group_mentioned = false;
+	}
+	if (!measure_mentioned && cost_of_usage_answer(r, prev)) {
+		out.measure = MEASURE_AMORTIZED; /* "and the cost?" */
+		out.usage_unit[0] = '\0';
 	}
 	if (measure_mentioned) {
 		out.measure = now->measure;
@@ -317,7 +350,15 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 				out.filters[i].op = FILTER_PRESENT;
 				out.filters[i].col = out.group;
 			}
-	if (group_mentioned) {
+	/* "and by env too", "also by region": a second grouping beside the first */
+	bool adds = false;
+	for (size_t i = 0; i < r->toks.n; i++)
+		adds |= tok_is(&r->toks, i, "too") || tok_is(&r->toks, i, "also") ||
+			(tok_is(&r->toks, i, "as") && tok_is(&r->toks, i + 1, "well"));
+	if (group_mentioned && adds && prev->intent == INTENT_BREAKDOWN && prev->group.dim != DIM_NONE &&
+	    prev->group2.dim == DIM_NONE && now->group2.dim == DIM_NONE && !dim_ref_eq(&now->group, &prev->group)) {
+		out.group2 = now->group;
+	} else if (group_mentioned) {
 		out.group = now->group;
 		out.group2 = now->group2;
 		/* "break it down by region" after an analysis: back to the data */
@@ -360,6 +401,12 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.intent = INTENT_AVERAGE_DAILY;
 		out.run_rate = now->run_rate;
 		out.grain = now->grain == GRAIN_MONTH ? GRAIN_MONTH : GRAIN_NONE;
+	}
+	/* "which one was cheapest?" after a breakdown: the one */
+	if (!limit_mentioned && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) && now->group.dim == DIM_NONE &&
+	    r->nnames == 0 && out.group.dim != DIM_NONE && out.intent == INTENT_BREAKDOWN && now->intent != INTENT_MOVERS) {
+		out.limit = 1;
+		out.ascending = parse_has_cue(r, CUE_LEAST);
 	}
 	/* "which region was cheapest?": a superlative sets its own limit of one */
 	if (!limit_mentioned && now->limit > 0 && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) &&
@@ -496,8 +543,11 @@ bool parse_followup_says_something(const struct reading *r, const struct plan *n
 		CUE_CHART_AREA, CUE_CHART_TABLE, CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
 		CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_AVERAGE, CUE_PER_DAY, CUE_RUN_RATE, CUE_UNTAGGED,
 		CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_SHARE, CUE_TOTAL,
-		CUE_ASCENDING,
+		CUE_ASCENDING, CUE_MOST, CUE_LEAST,
 	};
+	/* "and the cost?" after a usage answer: the measure back to cost */
+	if (cost_of_usage_answer(r, r->in->previous))
+		return true;
 	return group_mentioned || measure_mentioned || limit_mentioned || now->nfilters > 0 || r->ntimes > 0 ||
 	       now->has_threshold || now->intent == INTENT_INSIGHT ||
 	       parse_has_any_cue(r, edits, sizeof(edits) / sizeof(edits[0]));

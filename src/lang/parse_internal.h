@@ -58,6 +58,7 @@ struct reading {
 	enum grain time_noun; /* "which day", "days when ... above $5", "the peak month": the days themselves */
 	size_t counted;       /* the token naming what "how many" counts; SIZE_MAX: none */
 	bool count_previous;  /* "how many are there": a count of what the last answer listed */
+	bool refers_to_top;   /* "its", "that team": the first item of the last answer */
 	struct strbuf notes;
 };
 
@@ -101,7 +102,7 @@ bool parse_says_nothing(const struct reading *r);
 bool parse_check_ambiguity(struct reading *r, struct plan *p);
 /* "and tax" after an exclusion: add to it or make it the subject? Ask. */
 bool parse_check_followup_and(const struct reading *r, const struct plan *prev, struct plan *p);
-bool parse_check_followup_possessive(const struct reading *r, const struct plan *prev, struct plan *p);
+bool parse_check_followup_possessive(struct reading *r, const struct plan *prev, struct plan *p);
 /* Two different measures named ("on-demand price ... usage"): ask which. */
 bool parse_check_measure_conflict(struct reading *r, struct plan *p);
 struct measure_cue {

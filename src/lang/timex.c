@@ -409,7 +409,11 @@ static bool read_relative(struct reader *r, struct period *p)
 	}
 	/* "the year so far", "the quarter to date" */
 	size_t the = is(r, 0, "the") ? 1 : 0;
-	if (unit_at(r, the, &unit) && unit != UNIT_DAY &&
+	/* not "the biggest month so far this year": there the month is a
+	 * thing ranked, and "so far" goes with the year */
+	static const char *const before_bare_unit[] = { "for", "in", "over", "during", "of", NULL };
+	bool bare_ok = the || r->pos == 0 || tok_in(r->t, r->pos - 1, before_bare_unit);
+	if (bare_ok && unit_at(r, the, &unit) && unit != UNIT_DAY &&
 	    ((is(r, the + 1, "so") && is(r, the + 2, "far")) || (is(r, the + 1, "to") && is(r, the + 2, "date")))) {
 		r->pos += the + 3;
 		goto to_date;

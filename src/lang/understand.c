@@ -477,6 +477,15 @@ bool parse_check_unused_dimensions(struct reading *r, struct plan *p)
 		int ref = refers_back(r, h);
 		if (ref > 0)
 			continue;
+		if (ref < 0 && r->in->previous_top_label && r->in->previous) {
+			/* "break that team down by service" after a list of teams: the
+			 * first of them, as "its" is read (followup.c) */
+			char word[64];
+			snprintf(word, sizeof(word), "that %s", dimension_label(&h->reading->col));
+			r->refers_to_top = true;
+			parse_note(r, "read '%s' as %s, the first of the last answer", word, r->in->previous_top_label);
+			continue;
+		}
 		if (ref < 0) {
 			/* "that account" when the last answer had several */
 			char word[64];
