@@ -91,6 +91,18 @@ bool parse_check_refusal(struct reading *r, struct plan *p)
 		parse_refuse(p, lexicon_offtopic_reason(OFFTOPIC_ACTION));
 		return true;
 	}
+	/* "move the checkout costs to the payments team", "reassign EC2 to
+	 * platform": an order to re-book costs, however much of a bill it names */
+	static const char *const rebook[] = { "move", "reassign", "reallocate", "shift", "assign",
+		"transfer", "recharge", NULL };
+	if (!mutation && first < r->toks.n && r->role[first] != ROLE_NAME && tok_in(&r->toks, first, rebook))
+		for (size_t i = first + 1; i + 1 < r->toks.n; i++) {
+			size_t at = tok_is(&r->toks, i + 1, "the") ? i + 2 : i + 1;
+			if (tok_is(&r->toks, i, "to") && at < r->toks.n && r->role[at] == ROLE_NAME) {
+				parse_refuse(p, lexicon_offtopic_reason(OFFTOPIC_ACTION));
+				return true;
+			}
+		}
 	if (mutation) {
 		parse_refuse(p, "finq only reads billing data: it cannot delete, change or add cost records. "
 			  "Reload an export with 'finq load' to replace a billing period.");
