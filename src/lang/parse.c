@@ -102,6 +102,27 @@ static void record_words(const struct reading *r, const struct spelling *fix, st
 	}
 }
 
+/* A number no part of the plan took ("spend on the 3rd" before days of
+ * the month were read, "make it 10"): the answer would drop it silently.
+ * Time words, names and amounts have their own roles; what is left must
+ * be the plan's limit, threshold or horizon. */
+static bool unused_number(const struct reading *r, const struct plan *p, char *text, size_t size)
+{
+	for (size_t i = 0; i < r->toks.n; i++) {
+		const struct token *t = &r->toks.items[i];
+		if (r->role[i] != ROLE_FREE || t->kind != TOK_NUMBER || t->percent)
+			continue;
+		double n = t->number;
+		bool used = (p->limit > 0 && n == p->limit) || (p->has_threshold && fabs(n - p->threshold) < 0.005) ||
+			    (p->months > 0 && n == p->months) || r->counted == i;
+		if (!used) {
+			snprintf(text, size, "%.*s", (int)t->text.n, t->text.p);
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *parse_status_name(enum parse_status s)
 {
 	static const char *const names[] = {
@@ -228,6 +249,16 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	}
 	if (p->intent == INTENT_INSIGHT) /* the knowledge base searches the words themselves */
 		snprintf(p->topic, sizeof(p->topic), "%s", in->question);
+	char unused[32];
+	if (p->intent != INTENT_INSIGHT && unused_number(&r, p, unused, sizeof(unused))) {
+		out->status = PARSE_UNKNOWN;
+		plan_init(p);
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message),
+			 "I don't know what '%s' means here: no part of the question I read uses it. Please rephrase "
+			 "(\"top 5\", \"over $1,000\", \"on November 3\").", unused);
+		goto out;
+	}
 out:
 	if (p->intent == INTENT_HELP)
 		out->status = PARSE_ANSWERED;
