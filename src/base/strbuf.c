@@ -123,6 +123,10 @@ void strbuf_rtrim(struct strbuf *sb, const char *chars)
 
 bool slice_eq(struct slice s, const char *lit)
 {
-	size_t n = strlen(lit);
-	return s.n == n && memcmp(s.p, lit, n) == 0;
+	/* no strlen of lit: the parser asks this of every token for every
+	 * word it looks for, and most differ in the first letter */
+	size_t i = 0;
+	while (i < s.n && lit[i] != '\0' && lit[i] == s.p[i])
+		i++;
+	return i == s.n && lit[i] == '\0'; /* lit is never read past its end */
 }

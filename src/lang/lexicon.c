@@ -12,6 +12,7 @@
 #include "dims.h"
 #include "vocab.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,19 +486,56 @@ const struct resource_noun *lexicon_resource_noun(const struct slice *word)
 }
 
 /* Is word one of the words of a cue phrase ("far" of "so far")? */
+/* The words spelling correction compares a word with: the things finq
+ * counts and ranks ("bukets", "instnces"), the words for dimensions
+ * ("usage tpye"), the words of the cue phrases, function and time words.
+ * Built once (the tables are constant); a word and its length each. */
+static struct {
+	const char *p;
+	size_t n;
+	bool cue_word; /* a word of a cue phrase */
+} dictionary[4096];
+static size_t dictionary_n;
+static char noun_plurals[COUNT(resource_nouns)][32];
+static pthread_once_t dictionary_once = PTHREAD_ONCE_INIT;
+
+static void dictionary_add(const char *phrase, bool cue_word)
+{
+	while (*phrase && dictionary_n < COUNT(dictionary)) {
+		size_t len = strcspn(phrase, " ");
+		dictionary[dictionary_n].p = phrase;
+		dictionary[dictionary_n].cue_word = cue_word;
+		dictionary[dictionary_n++].n = len;
+		phrase += len;
+		while (*phrase == ' ')
+			phrase++;
+	}
+}
+
+static void dictionary_build(void)
+{
+	for (size_t i = 0; i < COUNT(resource_nouns); i++) {
+		dictionary_add(resource_nouns[i].noun, false);
+		snprintf(noun_plurals[i], sizeof(noun_plurals[i]), "%ss", resource_nouns[i].noun);
+		dictionary_add(noun_plurals[i], false);
+	}
+	for (int d = DIM_NONE + 1; d < DIM_COUNT; d++)
+		for (size_t w = 0; w < DIM_MAX_WORDS && dim_info((enum dimension)d)->words[w]; w++)
+			dictionary_add(dim_info((enum dimension)d)->words[w], false);
+	for (size_t i = 0; i < COUNT(cues); i++)
+		dictionary_add(cues[i].phrase, true);
+	for (size_t i = 0; i < COUNT(function_words); i++)
+		dictionary_add(function_words[i], false);
+	for (size_t i = 0; i < COUNT(time_words); i++)
+		dictionary_add(time_words[i], false);
+}
+
 static bool in_cue_phrase(const char *word, size_t n)
 {
-	for (size_t i = 0; i < COUNT(cues); i++) {
-		const char *p = cues[i].phrase;
-		while (*p) {
-			size_t len = strcspn(p, " ");
-			if (len == n && memcmp(p, word, n) == 0)
-				return true;
-			p += len;
-			while (*p == ' ')
-				p++;
-		}
-	}
+	pthread_once(&dictionary_once, dictionary_build);
+	for (size_t i = 0; i < dictionary_n; i++)
+		if (dictionary[i].cue_word && dictionary[i].n == n && memcmp(dictionary[i].p, word, n) == 0)
+			return true;
 	return false;
 }
 
@@ -601,18 +639,6 @@ static void consider(struct nearest *n, const char *cand, size_t len)
 	}
 }
 
-/* Each space-separated word of phrase, considered. */
-static void consider_words(struct nearest *n, const char *phrase)
-{
-	while (*phrase) {
-		size_t len = strcspn(phrase, " ");
-		consider(n, phrase, len);
-		phrase += len;
-		while (*phrase == ' ')
-			phrase++;
-	}
-}
-
 /* "teh", "hte": three letters are a typo only as a swap of two of them,
  * and only of a function word ("the", "for", "and") */
 static int correct_three_letters(const struct slice *word, char *out, size_t size)
@@ -637,32 +663,11 @@ int lexicon_correct(const struct slice *word, char *out, size_t size)
 		return correct_three_letters(word, out, size);
 	if (word->n < 4 || word->n > 40)
 		return -1;
+	pthread_once(&dictionary_once, dictionary_build);
 	struct nearest n = { .word = word, .limit = word->n >= 9 ? 2 : 1, .best = 99 };
-	/* the things finq counts and ranks ("bukets", "instnces") and the
-	 * words for the dimensions ("usage tpye") are as much ours as a cue */
-	char plural[48];
-	for (size_t i = 0; i < COUNT(resource_nouns); i++) {
-		consider_words(&n, resource_nouns[i].noun);
-		snprintf(plural, sizeof(plural), "%ss", resource_nouns[i].noun);
-		consider_words(&n, plural);
-	}
-	for (int d = DIM_NONE + 1; d < DIM_COUNT; d++)
-		for (size_t w = 0; w < DIM_MAX_WORDS && dim_info((enum dimension)d)->words[w]; w++)
-			consider_words(&n, dim_info((enum dimension)d)->words[w]);
-	for (size_t i = 0; i < COUNT(cues); i++) {
-		const char *p = cues[i].phrase;
-		while (*p) {
-			size_t len = strcspn(p, " ");
-			consider(&n, p, len);
-			p += len;
-			while (*p == ' ')
-				p++;
-		}
-	}
-	for (size_t i = 0; i < COUNT(function_words); i++)
-		consider(&n, function_words[i], strlen(function_words[i]));
-	for (size_t i = 0; i < COUNT(time_words); i++)
-		consider(&n, time_words[i], strlen(time_words[i]));
+	for (size_t i = 0; i < dictionary_n; i++)
+		if ((dictionary[i].n > word->n ? dictionary[i].n - word->n : word->n - dictionary[i].n) <= (size_t)n.limit)
+			consider(&n, dictionary[i].p, dictionary[i].n);
 	if (!n.found || n.tie || n.best == 0 || n.found_n >= size)
 		return -1;
 	memcpy(out, n.found, n.found_n);

@@ -215,7 +215,7 @@ static int suggest(const struct reading *r, const struct slice *w, char (*out)[P
 	int limit = w->n >= 8 ? 3 : 2, n = 0, dist[8];
 	for (size_t i = 0; i < r->in->vocab->n; i++) {
 		const struct vocab_entry *e = &r->in->vocab->items[i];
-		size_t pn = strlen(e->phrase);
+		size_t pn = e->phrase_len;
 		if (pn < 3)
 			continue;
 		int d = edit_distance(w->p, w->n, e->phrase, pn, limit);

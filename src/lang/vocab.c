@@ -196,6 +196,9 @@ static struct vocab_entry *add_entry(struct vocab *v, const char *phrase_text, e
 	struct vocab_entry *e = &v->items[v->n++];
 	memset(e, 0, sizeof(*e));
 	e->phrase = xstrdup(phrase);
+	e->phrase_len = strlen(phrase);
+	e->first_space = strcspn(phrase, " ");
+	e->two_words = e->first_space < e->phrase_len && !strchr(phrase + e->first_space + 1, ' ');
 	e->kind = kind;
 	e->col = *col;
 	e->op = op;
@@ -591,14 +594,22 @@ int edit_distance(const char *a, size_t na, const char *b, size_t nb, int limit)
 		return limit + 1;
 	if ((na > nb ? na - nb : nb - na) > (size_t)limit)
 		return limit + 1;
+	/* Only cells within `limit` of the diagonal can stay within the limit:
+	 * the band is computed, the cells beside it hold limit + 1. */
 	int d[64][64];
+	int far = limit + 1;
 	for (size_t i = 0; i <= na; i++)
-		d[i][0] = (int)i;
+		d[i][0] = (int)i <= limit ? (int)i : far;
 	for (size_t j = 0; j <= nb; j++)
-		d[0][j] = (int)j;
+		d[0][j] = (int)j <= limit ? (int)j : far;
 	for (size_t i = 1; i <= na; i++) {
 		int row_min = limit + 1;
-		for (size_t j = 1; j <= nb; j++) {
+		size_t lo = i > (size_t)limit ? i - (size_t)limit : 1, hi = i + (size_t)limit < nb ? i + (size_t)limit : nb;
+		if (lo > 1)
+			d[i][lo - 1] = far;
+		if (hi < nb)
+			d[i][hi + 1] = far;
+		for (size_t j = lo; j <= hi; j++) {
 			int cost = a[i - 1] != b[j - 1];
 			int best = d[i - 1][j] + 1;
 			if (d[i][j - 1] + 1 < best)
@@ -697,10 +708,10 @@ static bool two_word_typo(const struct vocab *v, const struct token_list *toks, 
 	out->nentries = 0;
 	for (size_t k = 0; k < v->n; k++) {
 		const struct vocab_entry *e = &v->items[k];
-		const char *space = strchr(e->phrase, ' ');
-		if (!space || strchr(space + 1, ' '))
+		if (!e->two_words)
 			continue;
-		size_t n1 = (size_t)(space - e->phrase), n2 = strlen(space + 1);
+		const char *space = e->phrase + e->first_space;
+		size_t n1 = e->first_space, n2 = e->phrase_len - e->first_space - 1;
 		bool first_exact = a->n == n1 && memcmp(a->p, e->phrase, n1) == 0;
 		bool second_exact = b->n == n2 && memcmp(b->p, space + 1, n2) == 0;
 		int d = first_exact == second_exact ? -1
@@ -788,13 +799,14 @@ bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t
 	int limit = t->text.n >= 9 ? 2 : 1, best = limit + 1;
 	for (size_t k = 0; k < v->n; k++) {
 		const struct vocab_entry *e = &v->items[k];
-		size_t pn = strlen(e->phrase);
-		if (strchr(e->phrase, ' ') || pn < 4)
+		size_t pn = e->phrase_len;
+		if (e->first_space < pn || pn < 4)
 			continue;
 		int d = edit_distance(t->text.p, t->text.n, e->phrase, pn, limit);
 		if (has_one) {
-			int ds = edit_distance(one, strlen(one), e->phrase, pn, limit);
-			if (ds < d && (strlen(one) >= 6 || lexicon_short_typo(one, strlen(one), e->phrase, pn)))
+			size_t on = t->text.n - 1;
+			int ds = edit_distance(one, on, e->phrase, pn, limit);
+			if (ds < d && (on >= 6 || lexicon_short_typo(one, on, e->phrase, pn)))
 				d = ds;
 		}
 		if (d == 1 && t->text.n < 6 && !lexicon_short_typo(t->text.p, t->text.n, e->phrase, pn))
