@@ -93,7 +93,7 @@ static const struct {
 	{ "how could", CUE_HOW_TO }, { "how do", CUE_HOW_TO }, { "how does", CUE_HOW_TO },
 	{ "how many", CUE_USAGE }, { "how much", CUE_ASK }, { "how should", CUE_HOW_TO }, { "how to", CUE_HOW_TO },
 	{ "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER }, { "ignore", CUE_EXCLUDE },
-	{ "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in ascending order", CUE_ASCENDING }, { "in total", CUE_TOTAL }, { "income", CUE_NOT_BILLING },
+	{ "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in ascending order", CUE_ASCENDING }, { "in total", CUE_TOTAL }, { "incl untagged", CUE_FILLER }, { "including untagged", CUE_FILLER }, { "income", CUE_NOT_BILLING },
 	{ "increase", CUE_INCREASE }, { "increased", CUE_INCREASE }, { "increasing", CUE_INCREASE },
 	{ "inside", CUE_DRILL }, { "instead", CUE_INSTEAD }, { "into", CUE_FILLER }, { "invoice", CUE_UNBLENDED },
 	{ "invoiced", CUE_UNBLENDED }, { "irregular", CUE_ANOMALY }, { "is", CUE_FILLER }, { "it", CUE_PRONOUN },
@@ -102,7 +102,7 @@ static const struct {
 	{ "least", CUE_LEAST }, { "least expensive", CUE_LEAST }, { "least first", CUE_ASCENDING }, { "leave out", CUE_EXCLUDE },
 	{ "leaving out", CUE_EXCLUDE }, { "led to", CUE_DRIVER }, { "less than", CUE_LESS_THAN },
 	{ "let", CUE_FILLER }, { "likely owner", CUE_OWNER }, { "likely team", CUE_OWNER },
-	{ "line", CUE_CHART_LINE }, { "list", CUE_ASK }, { "list cost", CUE_LIST }, { "list price", CUE_LIST },
+	{ "line", CUE_CHART_LINE }, { "line item", CUE_FILLER }, { "list", CUE_ASK }, { "list cost", CUE_LIST }, { "list price", CUE_LIST },
 	{ "lower", CUE_REDUCE }, { "lower than", CUE_LESS_THAN }, { "lower the bar to", CUE_MORE_THAN }, { "lower the cutoff to", CUE_MORE_THAN }, { "lower the threshold to", CUE_MORE_THAN }, { "lowest", CUE_LEAST },
 	{ "lowest first", CUE_ASCENDING }, { "margin", CUE_NOT_BILLING }, { "me", CUE_FILLER }, { "mean", CUE_AVERAGE }, { "meaning", CUE_EXPLAIN },
 	{ "memory", CUE_NOT_BILLING }, { "minus", CUE_EXCLUDE }, { "missing", CUE_EXCLUDE },
@@ -164,7 +164,7 @@ static const struct {
 	{ "total", CUE_TOTAL }, { "trend", CUE_TREND }, { "trended", CUE_TREND }, { "trended down", CUE_DECREASE }, { "trended up", CUE_INCREASE }, { "trending", CUE_TREND },
 	{ "trending down", CUE_DECREASE }, { "trending up", CUE_INCREASE }, { "trim", CUE_REDUCE }, { "unallocated", CUE_UNTAGGED }, { "unblended", CUE_UNBLENDED },
 	{ "under", CUE_LESS_THAN }, { "unexpected", CUE_ANOMALY }, { "untagged", CUE_UNTAGGED },
-	{ "unusual", CUE_ANOMALY }, { "up", CUE_FILLER }, { "uptime", CUE_NOT_BILLING }, { "us", CUE_FILLER },
+	{ "untagged included", CUE_FILLER }, { "unusual", CUE_ANOMALY }, { "up", CUE_FILLER }, { "uptime", CUE_NOT_BILLING }, { "us", CUE_FILLER },
 	{ "usage", CUE_USAGE }, { "users", CUE_NOT_BILLING }, { "utilisation", CUE_UTILIZATION },
 	{ "utilization", CUE_UTILIZATION }, { "versus", CUE_VERSUS }, { "vs", CUE_VERSUS }, { "w/o", CUE_EXCLUDE },
 	{ "was", CUE_FILLER }, { "waste", CUE_REDUCE }, { "wasted", CUE_REDUCE }, { "way to", CUE_HOW_TO },
@@ -175,7 +175,7 @@ static const struct {
 	{ "when", CUE_FILLER }, { "where", CUE_FILLER }, { "where can", CUE_HOW_TO }, { "where could", CUE_HOW_TO },
 	{ "which", CUE_WHICH }, { "who", CUE_WHICH }, { "who own", CUE_OWNER }, { "who owns", CUE_OWNER },
 	{ "why", CUE_WHY }, { "will", CUE_FUTURE }, { "with", CUE_FILLER }, { "with no", CUE_EXCLUDE },
-	{ "without", CUE_EXCLUDE }, { "without any tag", CUE_UNTAGGED }, { "without tag", CUE_UNTAGGED },
+	{ "with untagged", CUE_FILLER }, { "without", CUE_EXCLUDE }, { "without any tag", CUE_UNTAGGED }, { "without tag", CUE_UNTAGGED },
 	{ "would", CUE_FILLER }, { "wow", CUE_WOW }, { "year before", CUE_PERIOD_BEFORE },
 	{ "year end", CUE_END_OF_YEAR }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY },
 	{ "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
@@ -204,7 +204,7 @@ static const char *const function_words[] = {
 	"able", "actually", "after", "again", "ago", "ahead", "already", "also", "am", "amazon", "among", "analyse",
 	"analyze", "another", "anything", "applied", "approximately", "around", "awesome", "based", "because",
 	"before", "being", "between", "but", "bye", "calculate", "came", "carried", "carries", "carry", "cc", "check",
-	"cheers", "company", "confirm", "cool", "curious", "current", "currently", "d", "distinct", "doing", "done",
+	"cheers", "come", "comes", "company", "confirm", "cool", "curious", "current", "currently", "d", "distinct", "doing", "done",
 	"draw", "during", "either", "else", "erm", "even", "ever", "everything", "exactly", "fantastic", "fetch", "figure",
 	"figures", "find", "first", "full", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
 	"hello", "her", "here", "hey", "hi", "him", "his", "hmm", "hmmm", "however", "if", "incur", "incurred",
@@ -227,18 +227,18 @@ static const char *const function_words[] = {
  * courtesy_markers, says nothing about the bill. Each list sorted. */
 static const char *const courtesy_words[] = {
 	"a", "advance", "afternoon", "all", "am", "and", "apologies", "apology", "appreciate", "appreciated", "are", "ask", "asked", "asking",
-	"asks", "basic", "best", "bother", "br", "but", "ceo", "cfo", "checking", "cheers", "coo", "cto", "day", "dear", "director",
-	"doing", "dumb", "evening", "everyone", "finq", "folks", "for", "forwarding", "from", "fw", "fwd", "good", "great",
-	"had", "happy", "have", "hello", "help", "hey", "hi", "hope", "hoping", "i", "if", "in", "is", "just", "kind",
-	"kindly", "lovely", "m", "manager", "many", "me", "morning", "much", "my", "nice", "note", "obvious", "ok", "okay",
-	"our", "please", "pls", "q", "question", "quick", "re", "regards", "silly", "sincerely", "sorry", "team", "thank",
-	"thanks", "the", "there", "this", "thx", "to", "trouble", "ty", "us", "ve", "vp", "wants", "warm", "we", "week",
-	"weekend", "well", "wishes", "you", "your", "yours",
+	"asks", "basic", "best", "bother", "br", "but", "ceo", "cfo", "checking", "cheers", "coo", "cto", "curious", "day", "dear", "director",
+	"doing", "dumb", "evening", "everyone", "find", "finq", "folks", "for", "forwarding", "from", "fw", "fwd", "good", "great",
+	"had", "happy", "have", "hello", "help", "hey", "hi", "hope", "hoping", "how", "i", "if", "in", "is", "just", "kind",
+	"kindly", "lovely", "m", "manager", "many", "me", "morning", "much", "my", "nice", "not", "note", "obvious", "ok", "okay",
+	"our", "out", "please", "pls", "q", "question", "quick", "re", "regards", "silly", "sincerely", "sorry", "sure", "team", "thank",
+	"thanks", "the", "there", "this", "thx", "to", "trouble", "ty", "us", "ve", "vp", "wants", "warm", "was", "we", "week",
+	"weekend", "well", "wishes", "wondering", "you", "your", "yours",
 };
 static const char *const courtesy_markers[] = {
-	"afternoon", "apologies", "apology", "appreciate", "appreciated", "asks", "best", "bother", "br", "checking", "cheers", "dear",
+	"afternoon", "apologies", "apology", "appreciate", "appreciated", "asks", "best", "bother", "br", "checking", "cheers", "curious", "dear",
 	"evening", "forwarding", "fw", "fwd", "hello", "hey", "hi", "hope", "hoping", "morning", "q", "question",
-	"regards", "sincerely", "sorry", "thank", "thanks", "thx", "ty", "wishes",
+	"regards", "sincerely", "sorry", "sure", "thank", "thanks", "thx", "ty", "wishes", "wondering",
 };
 
 /* Shorthand typed on a phone, too short for the spelling correction's
@@ -612,6 +612,20 @@ bool lexicon_short_typo(const char *word, size_t n, const char *cand, size_t len
 	return transposed(word, n, cand, len) || missing_letter(word, n, cand, len) || doubled_letter(word, n, cand, len);
 }
 
+/* Two single words that are the same cue of ours ("invoice", "invoiced"). */
+static bool same_cue(const char *a, size_t na, const char *b, size_t nb)
+{
+	char x[48], y[48];
+	if (na >= sizeof(x) || nb >= sizeof(y))
+		return false;
+	memcpy(x, a, na);
+	x[na] = '\0';
+	memcpy(y, b, nb);
+	y[nb] = '\0';
+	enum cue cx = lexicon_cue(x);
+	return cx != CUE_NONE && cx == lexicon_cue(y);
+}
+
 static void consider(struct nearest *n, const char *cand, size_t len)
 {
 	/* Short words are often real words of their own ("seat", "stop",
@@ -634,8 +648,8 @@ static void consider(struct nearest *n, const char *cand, size_t len)
 		n->found = n->copy;
 		n->found_n = len;
 		n->tie = false;
-	} else if (!(len == n->found_n && memcmp(cand, n->found, len) == 0)) {
-		n->tie = true;
+	} else if (!(len == n->found_n && memcmp(cand, n->found, len) == 0) && !same_cue(cand, len, n->found, n->found_n)) {
+		n->tie = true; /* "invoicd": invoice and invoiced are one cue, no tie */
 	}
 }
 
@@ -650,6 +664,13 @@ static int correct_three_letters(const struct slice *word, char *out, size_t siz
 			if (found)
 				return -1; /* two readings: not a typo we can mend */
 			found = cues[i].phrase;
+		}
+	/* "Mya", "ocl": a month's short name */
+	for (size_t i = 0; i < COUNT(time_words); i++)
+		if (strlen(time_words[i]) == 3 && transposed(word->p, word->n, time_words[i], 3)) {
+			if (found && strcmp(found, time_words[i]) != 0)
+				return -1;
+			found = time_words[i];
 		}
 	if (!found || size < 4)
 		return -1;

@@ -555,6 +555,10 @@ static bool measures_agree(enum measure a, enum measure b)
  * half the time; ask instead. */
 bool parse_check_measure_conflict(struct reading *r, struct plan *p)
 {
+	/* "how many KMS keys were billed": a count has no measure, and
+	 * "billed" there is the verb, not the unblended cost */
+	if (p->intent == INTENT_COUNT)
+		return false;
 	size_t first = SIZE_MAX;
 	for (size_t c = 0; c < r->ncues; c++) {
 		const struct measure_cue *m = parse_measure_of_cue(r, c);

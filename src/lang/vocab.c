@@ -57,7 +57,9 @@ static const struct {
 	{ "hong kong", DIM_REGION, FILTER_IN, "ap-east-1" },
 	{ "inter az", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer-Regional" },
 	{ "ip address", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
+	{ "ip address", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
 	{ "ipv4", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
+	{ "ipv4 address", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
 	{ "ireland", DIM_REGION, FILTER_IN, "eu-west-1" },
 	{ "jakarta", DIM_REGION, FILTER_IN, "ap-southeast-3" },
 	{ "k8s", DIM_SERVICE, FILTER_IN, "AmazonEKS" },
@@ -88,6 +90,9 @@ static const struct {
 	{ "osaka", DIM_REGION, FILTER_IN, "ap-northeast-3" },
 	{ "paris", DIM_REGION, FILTER_IN, "eu-west-3" },
 	{ "public ip", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
+	{ "public ip address", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
+	{ "public ipv4", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
+	{ "public ipv4 address", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
 	{ "queue", DIM_SERVICE, FILTER_IN, "AWSQueueService" },
 	{ "redis", DIM_SERVICE, FILTER_IN, "AmazonElastiCache" },
 	{ "refund", DIM_CHARGE_TYPE, FILTER_IN, "Refund" },
@@ -770,6 +775,14 @@ bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t
 				n = keep;
 				if (!n)
 					continue;
+			}
+			/* "service catgory", "nat gatway": a one-word match whose
+			 * next word is a typo of the rest of a longer phrase reads
+			 * as that phrase */
+			struct vocab_match longer;
+			if (fuzzy && len == 1 && two_word_typo(v, toks, i, is_reserved, &longer) && longer.distance <= 1) {
+				*out = longer;
+				return true;
 			}
 			out->first = i;
 			out->last = last;
