@@ -202,6 +202,19 @@ static bool value_next_to_dimension(const struct reading *r, size_t i, struct vo
 	return false;
 }
 
+/* "what does X mean", "what do the charge types mean?": "mean" is the
+ * question's last word and a "what does/do" leads it. */
+static bool asks_what_it_means(const struct reading *r, size_t i)
+{
+	for (size_t k = i + 1; k < r->toks.n; k++)
+		if (r->toks.items[k].kind != TOK_PUNCT)
+			return false;
+	for (size_t k = 0; k + 1 < i; k++)
+		if (tok_is(&r->toks, k, "what") && (tok_is(&r->toks, k + 1, "does") || tok_is(&r->toks, k + 1, "do")))
+			return true;
+	return false;
+}
+
 /* The words before a kind of charge that say whether its rows are left
  * out or kept with the rest. */
 static const char *const charge_excluding[] = { "before", "pre", NULL };
@@ -371,6 +384,10 @@ static void read_tokens(struct reading *r)
 			name_len = 1;
 			cue_len = 0;
 		}
+		/* "what does DiscountedUsage mean": a definition, not an average */
+		if (cue == CUE_AVERAGE && (tok_is(&r->toks, i, "mean") || tok_is(&r->toks, i, "means")) &&
+		    asks_what_it_means(r, i))
+			cue = CUE_EXPLAIN;
 		/* "spend before tax", "costs before credits": without those rows;
 		 * "after tax", "with tax", "minus credits", "including refunds":
 		 * the whole, those rows included, not only them */
