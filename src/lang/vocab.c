@@ -28,6 +28,7 @@ static const struct {
 	{ "ai", DIM_CATEGORY, FILTER_IN, "AI and Machine Learning" },
 	{ "alb", DIM_SERVICE, FILTER_IN, "AWSELB" },
 	{ "api gateway", DIM_SERVICE, FILTER_IN, "AmazonApiGateway" },
+	{ "azure", DIM_PROVIDER, FILTER_IN, "Microsoft" }, /* FOCUS ProviderName, only where the data has it */
 	{ "bahrain", DIM_REGION, FILTER_IN, "me-south-1" },
 	{ "block storage", DIM_USAGE_TYPE, FILTER_CONTAINS, "EBS:" },
 	{ "business support", DIM_SERVICE, FILTER_IN, "AWSSupportBusiness" },
@@ -54,6 +55,8 @@ static const struct {
 	{ "fargate", DIM_SERVICE, FILTER_IN, "AmazonECS" },
 	{ "fee", DIM_CHARGE_TYPE, FILTER_IN, "Fee" },
 	{ "frankfurt", DIM_REGION, FILTER_IN, "eu-central-1" },
+	{ "gcp", DIM_PROVIDER, FILTER_IN, "Google Cloud" }, /* FOCUS ProviderName */
+	{ "google cloud", DIM_PROVIDER, FILTER_IN, "Google Cloud" }, /* FOCUS ProviderName */
 	{ "hong kong", DIM_REGION, FILTER_IN, "ap-east-1" },
 	{ "inter az", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer-Regional" },
 	{ "ip address", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
@@ -70,6 +73,7 @@ static const struct {
 	{ "london", DIM_REGION, FILTER_IN, "eu-west-2" },
 	{ "machine learning", DIM_CATEGORY, FILTER_IN, "AI and Machine Learning" },
 	{ "memcached", DIM_SERVICE, FILTER_IN, "AmazonElastiCache" },
+	{ "microsoft azure", DIM_PROVIDER, FILTER_IN, "Microsoft" }, /* FOCUS ProviderName */
 	{ "milan", DIM_REGION, FILTER_IN, "eu-south-1" },
 	{ "ml", DIM_CATEGORY, FILTER_IN, "AI and Machine Learning" },
 	{ "montreal", DIM_REGION, FILTER_IN, "ca-central-1" },
@@ -84,8 +88,10 @@ static const struct {
 	{ "northern california", DIM_REGION, FILTER_IN, "us-west-1" },
 	{ "northern virginia", DIM_REGION, FILTER_IN, "us-east-1" },
 	{ "object storage", DIM_SERVICE, FILTER_IN, "AmazonS3" },
+	{ "oci", DIM_PROVIDER, FILTER_IN, "Oracle" }, /* FOCUS ProviderName */
 	{ "ohio", DIM_REGION, FILTER_IN, "us-east-2" },
 	{ "opensearch", DIM_SERVICE, FILTER_IN, "AmazonES" },
+	{ "oracle cloud", DIM_PROVIDER, FILTER_IN, "Oracle" }, /* FOCUS ProviderName */
 	{ "oregon", DIM_REGION, FILTER_IN, "us-west-2" },
 	{ "osaka", DIM_REGION, FILTER_IN, "ap-northeast-3" },
 	{ "paris", DIM_REGION, FILTER_IN, "eu-west-3" },
@@ -421,6 +427,13 @@ static bool same_reading(const struct vocab_entry *a, const struct vocab_entry *
 	return true;
 }
 
+/* Two entries of the data that give one name to values of one column. */
+static bool names_same_thing(const struct vocab_entry *a, const struct vocab_entry *b)
+{
+	return a->kind == VOCAB_VALUE && b->kind == VOCAB_VALUE && a->from_data && b->from_data && !a->family &&
+	       !b->family && a->op == FILTER_IN && b->op == FILTER_IN && dim_ref_eq(&a->col, &b->col);
+}
+
 /* Tag values named by a convention ("checkout-api", "checkout-web",
  * "checkout-worker"): people call the set by its first word, "the checkout
  * projects". One family entry per tag key and first word shared by two or
@@ -519,6 +532,11 @@ void vocab_finish(struct vocab *v)
 	}
 	for (size_t i = 0; i < sizeof(value_synonyms) / sizeof(value_synonyms[0]); i++) {
 		struct dim_ref col = { .dim = value_synonyms[i].dim };
+		/* another cloud is a word of the bill only where the bill has it:
+		 * "Azure spend" on an AWS-only export is a word finq asks about
+		 * (four blind corpora read it so), as a service it lacks is */
+		if (col.dim == DIM_PROVIDER && !find_data_value(v, value_synonyms[i].values))
+			continue;
 		struct vocab_entry *e = add_entry(v, value_synonyms[i].phrase, VOCAB_VALUE, &col, value_synonyms[i].op, 0, false);
 		if (!e)
 			continue;
@@ -549,6 +567,25 @@ void vocab_finish(struct vocab *v)
 	for (size_t i = 0; i < v->n; i++) {
 		if (out && same_reading(&v->items[out - 1], &v->items[i])) {
 			entry_release(&v->items[i]);
+			continue;
+		}
+		/* "Atlas Orion" names two accounts (a FOCUS export's AWS account
+		 * and Azure subscription): one reading with both values, never
+		 * the costlier one alone */
+		struct vocab_entry *twin = NULL, *e = &v->items[i];
+		for (size_t k = out; k > 0 && !twin && strcmp(v->items[k - 1].phrase, e->phrase) == 0; k--)
+			if (names_same_thing(&v->items[k - 1], e))
+				twin = &v->items[k - 1];
+		if (twin) {
+			for (int x = 0; x < e->nvalues; x++) {
+				bool have = false;
+				for (int y = 0; y < twin->nvalues; y++)
+					have |= strcmp(twin->values[y], e->values[x]) == 0;
+				if (!have)
+					entry_add_value(twin, e->values[x]);
+			}
+			twin->cost += e->cost;
+			entry_release(e);
 			continue;
 		}
 		v->items[out++] = v->items[i];

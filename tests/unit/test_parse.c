@@ -439,10 +439,55 @@ static void test_value_families(void **state)
 	vocab_release(&v);
 }
 
+/* One name on values of one column (a FOCUS export's AWS account, Azure
+ * subscription and OCI tenancy all "Atlas Orion") is one reading of all
+ * of them, never the costliest alone; across columns it stays two. */
+static void test_one_name_many_values(void **state)
+{
+	(void)state;
+	struct vocab v;
+	vocab_init(&v);
+	vocab_add_data(&v, "account", NULL, "11353890204", "Atlas Orion", 13);
+	vocab_add_data(&v, "account", NULL, "/subscriptions/ed57", "Atlas Orion", 2);
+	vocab_add_data(&v, "account", NULL, "ocid1.tenancy", "Atlas Orion", 1);
+	vocab_add_data(&v, "tag", "team", "atlas orion", NULL, 4);
+	vocab_finish(&v);
+	const struct vocab_entry *found[6];
+	size_t n = vocab_lookup(&v, "atlas orion", found, 6);
+	assert_int_equal(n, 2);
+	const struct vocab_entry *account = found[0]->col.dim == DIM_ACCOUNT ? found[0] : found[1];
+	assert_int_equal(account->col.dim, DIM_ACCOUNT);
+	assert_int_equal(account->nvalues, 3);
+	assert_true(account->cost == 16);
+	vocab_release(&v);
+}
+
+/* "azure" names the provider Microsoft only where the bill has it. */
+static void test_cloud_names_from_the_data(void **state)
+{
+	(void)state;
+	const struct vocab_entry *found[6];
+	struct vocab with, without;
+	vocab_init(&with);
+	vocab_add_data(&with, "provider", NULL, "Microsoft", NULL, 2);
+	vocab_add_data(&with, "provider", NULL, "AWS", NULL, 13);
+	vocab_finish(&with);
+	assert_int_equal(vocab_lookup(&with, "azure", found, 6), 1);
+	assert_string_equal(found[0]->values[0], "Microsoft");
+	vocab_release(&with);
+	vocab_init(&without);
+	vocab_add_data(&without, "provider", NULL, "AWS", NULL, 13);
+	vocab_finish(&without);
+	assert_int_equal(vocab_lookup(&without, "azure", found, 6), 0);
+	vocab_release(&without);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cue_table_sorted),
+		cmocka_unit_test(test_one_name_many_values),
+		cmocka_unit_test(test_cloud_names_from_the_data),
 		cmocka_unit_test(test_value_families),
 		cmocka_unit_test(test_insight_plan_json),
 		cmocka_unit_test(test_questions_file),
