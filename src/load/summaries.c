@@ -26,20 +26,20 @@
  *   summary_state        the loads and undos they reflect (ask.c reads no
  *                        stale sums), and their layout
  *
- * Why one period at a time: a load or undo changes whole billing periods,
- * so the other periods' rows stay as they are (DELETE and INSERT of the
- * changed periods, in the caller's transaction); and the hash aggregates
- * of one month, not of the whole table, bound the memory a 10M-row load
- * needs (docs/performance.md). A tag key new to the data gets its slice in
- * every period (where it is NULL throughout), a key gone from the data
- * loses its slices: the same rows as a rebuild from scratch.
+ * Why by billing period: a load or undo changes whole billing periods, so
+ * the other periods' rows stay as they are (DELETE and INSERT of the
+ * changed periods, in the caller's transaction). All changed periods are
+ * read in one statement per table, not one period at a time: the line
+ * items are in file order, not clustered by period, so a statement per
+ * period read the whole table each time (measured: 13 periods of the 10M
+ * demo took minutes). A tag key new to the data gets its slice in every
+ * period (where it is NULL throughout), a key gone from the data loses its
+ * slices: the same rows as a rebuild from scratch.
  */
 #include "summaries.h"
-#include "table.h"
 
-#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
 /* The dimensions of costs_day_detail, and of costs_day and the tag
  * summaries (subsets); measure sums follow them. */
@@ -47,54 +47,59 @@
 	"sum(usage_amount) AS usage_amount, sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, " \
 	"sum(amortized_cost) AS amortized_cost, sum(list_cost) AS list_cost"
 
-/* Each statement's %s is one billing period's DATE literal ("NULL" makes
- * an empty table of the right types). */
+/* Each statement's %s is the condition on billing_period of the rows it
+ * reads ("IS NULL" makes an empty table of the right types: the column is
+ * NOT NULL in costs). */
 static const char detail_sql[] =
 	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
 	"  service_category, region, availability_zone, usage_type, operation, instance_type, charge_type,\n"
 	"  pricing_term, usage_unit, currency, " MEASURE_SUMS ", count(*) AS line_items\n"
-	"FROM costs WHERE billing_period = %s GROUP BY ALL ORDER BY usage_date";
+	"FROM costs WHERE billing_period %s GROUP BY ALL ORDER BY usage_date";
 static const char day_sql[] =
 	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
 	"  service_category, region, charge_type, pricing_term, usage_unit, currency, " MEASURE_SUMS ",\n"
 	"  sum(line_items) AS line_items\n"
-	"FROM costs_day_detail WHERE billing_period = %s GROUP BY ALL ORDER BY usage_date";
-/* One period's line items grouped by costs_day_tag's dimensions and the
- * whole tags MAP: the slices read it once per key instead of the line
- * items. */
+	"FROM costs_day_detail WHERE billing_period %s GROUP BY ALL ORDER BY usage_date";
+/* The line items grouped by costs_day_tag's dimensions and the whole tags
+ * MAP: the slices read it once per key instead of the line items. */
 static const char by_tags_sql[] =
-	"CREATE OR REPLACE TEMP TABLE summary_by_tags AS\n"
 	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
 	"  service_category, charge_type, pricing_term, currency, tags,\n"
 	"  len(list_filter(map_keys(tags), k -> NOT starts_with(k, 'aws_'))) = 0 AS untagged,\n"
 	"  " MEASURE_SUMS ", count(*) AS line_items\n"
-	"FROM costs WHERE billing_period = %s GROUP BY ALL";
-/* The slices of summary_by_tags for the keys of summary_slice_keys (the
- * key NULL: the "untagged" slice). */
+	"FROM costs WHERE billing_period %s GROUP BY ALL";
+/* The slices of summary_by_tags that summary_slice_keys asks for: (period,
+ * key) pairs, the key NULL for the "untagged" slice. */
 static const char tag_sql[] =
 	"SELECT s.tag_key, CASE WHEN s.tag_key IS NOT NULL THEN t.tags[s.tag_key] END AS tag_value, untagged,\n"
-	"  usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
+	"  usage_date, t.billing_period, provider, account_id, account_name, service_code, service_name,\n"
 	"  service_category, charge_type, pricing_term, currency, " MEASURE_SUMS ",\n"
 	"  sum(line_items) AS line_items\n"
-	"FROM summary_by_tags t CROSS JOIN summary_slice_keys s WHERE billing_period = %s\n"
-	"GROUP BY ALL ORDER BY s.tag_key, usage_date";
+	"FROM summary_by_tags t JOIN summary_slice_keys s ON s.billing_period = t.billing_period\n"
+	"WHERE t.billing_period %s GROUP BY ALL ORDER BY s.tag_key, usage_date";
 static const char tag_value_sql[] =
 	"SELECT tag_key, tag_value, untagged, usage_date, billing_period, provider, charge_type, currency,\n"
 	"  " MEASURE_SUMS ", sum(line_items) AS line_items\n"
-	"FROM costs_day_tag WHERE billing_period = %s GROUP BY ALL ORDER BY tag_key, usage_date";
+	"FROM costs_day_tag WHERE billing_period %s GROUP BY ALL ORDER BY tag_key, usage_date";
 
-/* A statement with every %s one period literal. */
-static int exec_period(struct db *db, const char *fmt, const char *period, struct err *e)
-{
-	return db_execf(db, e, fmt, period, period, period);
-}
+/* The periods a refresh rewrites, and those that gain tag slices. */
+#define CHANGED "IN (SELECT billing_period FROM summary_changed)"
+#define SLICED "IN (SELECT billing_period FROM summary_slice_keys)"
 
-/* "INSERT INTO <table> <select>" for one period, after deleting its rows. */
-static int replace_period(struct db *db, const char *table, const char *select, const char *period, struct err *e)
+/* "<head> <select>" with the select's rows those of <cond>. */
+static int exec_select(struct db *db, const char *head, const char *select, const char *cond, struct err *e)
 {
 	char fmt[2048];
-	snprintf(fmt, sizeof(fmt), "DELETE FROM %s WHERE billing_period = %%s;\nINSERT INTO %s %s", table, table, select);
-	return exec_period(db, fmt, period, e);
+	snprintf(fmt, sizeof(fmt), "%s %s", head, select);
+	return db_execf(db, e, fmt, cond);
+}
+
+/* "DELETE the rows of <cond>; INSERT INTO <table> <select> of <cond>". */
+static int replace_rows(struct db *db, const char *table, const char *select, const char *cond, struct err *e)
+{
+	char fmt[2048];
+	snprintf(fmt, sizeof(fmt), "DELETE FROM %s WHERE billing_period %%s;\nINSERT INTO %s %s", table, table, select);
+	return db_execf(db, e, fmt, cond, cond);
 }
 
 /* 1 when the summaries are this layout's and reflect every load and undo
@@ -125,126 +130,73 @@ static int summaries_current(struct db *db, struct err *e)
 /* Empty tables of the current layout, replacing whatever was there. */
 static int create_empty(struct db *db, struct err *e)
 {
-	static const struct {
-		const char *table, *select;
-	} tables[] = {
-		{ "costs_day_detail", detail_sql },
-		{ "costs_day", day_sql },
-	};
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		char fmt[2048];
-		snprintf(fmt, sizeof(fmt), "CREATE OR REPLACE TABLE %s AS %s", tables[i].table, tables[i].select);
-		if (exec_period(db, fmt, "NULL", e))
-			return -1;
-	}
-	/* the tag tables take their types from an empty by_tags */
-	char fmt[2048];
+	char fmt[4096];
 	snprintf(fmt, sizeof(fmt),
-		 "%s;\nCREATE OR REPLACE TEMP TABLE summary_slice_keys AS SELECT CAST(NULL AS VARCHAR) AS tag_key;\n"
+		 "CREATE OR REPLACE TABLE costs_day_detail AS %s;\nCREATE OR REPLACE TABLE costs_day AS %s;\n"
+		 "CREATE OR REPLACE TEMP TABLE summary_by_tags AS %s;\n"
+		 "CREATE OR REPLACE TEMP TABLE summary_slice_keys (billing_period DATE, tag_key VARCHAR);\n"
 		 "CREATE OR REPLACE TABLE costs_day_tag AS %s;\nCREATE OR REPLACE TABLE costs_day_tag_value AS %s;\n"
 		 "CREATE OR REPLACE TABLE summary_tag_keys (billing_period DATE NOT NULL, tag_key VARCHAR NOT NULL)",
-		 by_tags_sql, tag_sql, tag_value_sql);
-	return db_execf(db, e, fmt, "NULL", "NULL", "NULL");
-}
-
-/* The distinct periods of a query, as DATE literals in t's first column. */
-static int query_periods(struct db *db, const char *from, struct table *t, struct err *e)
-{
-	return db_queryf(db, t, e,
-			 "SELECT DISTINCT 'DATE ''' || strftime(billing_period, '%%Y-%%m-%%d') || '''' FROM (%s) "
-			 "WHERE billing_period IS NOT NULL ORDER BY 1",
-			 from);
-}
-
-/* One period's tag slices for the keys it lacks in costs_day_tag (all of
- * them once its rows are deleted), from summary_by_tags when it already
- * holds the period (have_by_tags), else from a new one. *built says
- * whether any slice was. */
-static int add_missing_slices(struct db *db, const char *period, bool have_by_tags, bool *built, struct err *e)
-{
-	int64_t missing = 0;
-	*built = false;
-	char sql[1024];
-	snprintf(sql, sizeof(sql),
-		 "CREATE OR REPLACE TEMP TABLE summary_slice_keys AS SELECT k.tag_key FROM "
-		 "(SELECT DISTINCT tag_key FROM summary_tag_keys UNION ALL SELECT NULL) k "
-		 "WHERE NOT EXISTS (SELECT 1 FROM costs_day_tag t WHERE t.billing_period = %s "
-		 "AND t.tag_key IS NOT DISTINCT FROM k.tag_key)",
-		 period);
-	if (db_exec(db, sql, e) || db_query_int(db, "SELECT count(*) FROM summary_slice_keys", &missing, e))
-		return -1;
-	if (missing == 0)
-		return 0;
-	*built = true;
-	if (!have_by_tags && exec_period(db, by_tags_sql, period, e))
-		return -1;
-	char fmt[2048];
-	snprintf(fmt, sizeof(fmt), "INSERT INTO costs_day_tag %s", tag_sql);
-	return exec_period(db, fmt, period, e);
+		 detail_sql, day_sql, by_tags_sql, tag_sql, tag_value_sql);
+	return db_execf(db, e, fmt, "IS NULL", "IS NULL", "IS NULL", "IS NULL", "IS NULL");
 }
 
 int summaries_refresh(struct db *db, const char *changed_periods, struct err *e)
 {
-	struct table changed, all;
-	table_init(&changed);
-	table_init(&all);
-	int rc = -1;
 	int current = summaries_current(db, e);
-	if (current < 0)
-		goto out;
-	if (!current) {
-		if (create_empty(db, e))
-			goto out;
+	if (current < 0 || (!current && create_empty(db, e)))
+		return -1;
+	if (!current)
 		changed_periods = "SELECT billing_period FROM costs";
-	}
-	if (query_periods(db, changed_periods, &changed, e))
-		goto out;
-	/* the changed periods: every table's rows, the tag keys they hold,
-	 * and the slices of every key known so far (one read of the tags) */
-	for (size_t r = 0; r < changed.nrows; r++) {
-		const char *p = table_at(&changed, r, 0)->v.s;
-		bool built = false;
-		if (replace_period(db, "costs_day_detail", detail_sql, p, e) ||
-		    replace_period(db, "costs_day", day_sql, p, e) || exec_period(db, by_tags_sql, p, e) ||
-		    replace_period(db, "summary_tag_keys",
-				   "SELECT DISTINCT billing_period, unnest(map_keys(tags)) FROM summary_by_tags "
-				   "WHERE billing_period = %s",
-				   p, e) ||
-		    db_execf(db, e, "DELETE FROM costs_day_tag WHERE billing_period = %s", p) ||
-		    add_missing_slices(db, p, true, &built, e) ||
-		    replace_period(db, "costs_day_tag_value", tag_value_sql, p, e))
-			goto out;
-	}
-	/* a key no period holds any more loses its slices */
+	int64_t elsewhere = 0;
+	/* the changed periods: every table's rows, and the tag keys they hold
+	 * (from their line items grouped once with their tags) */
+	if (db_execf(db, e,
+		     "CREATE OR REPLACE TEMP TABLE summary_changed AS SELECT DISTINCT billing_period FROM (%s) "
+		     "WHERE billing_period IS NOT NULL",
+		     changed_periods) ||
+	    replace_rows(db, "costs_day_detail", detail_sql, CHANGED, e) ||
+	    replace_rows(db, "costs_day", day_sql, CHANGED, e) ||
+	    exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_by_tags AS", by_tags_sql, CHANGED, e) ||
+	    replace_rows(db, "summary_tag_keys",
+			 "SELECT DISTINCT billing_period, unnest(map_keys(tags)) FROM summary_by_tags WHERE billing_period %s",
+			 CHANGED, e))
+		return -1;
+	/* The slices each period lacks: all of them in a changed period, a
+	 * key new to the data in the others (NULL throughout there); a key no
+	 * period holds any more loses its slices. */
 	if (db_exec(db,
+		    "DELETE FROM costs_day_tag WHERE billing_period " CHANGED ";\n"
 		    "DELETE FROM costs_day_tag WHERE tag_key IS NOT NULL\n"
 		    "  AND tag_key NOT IN (SELECT tag_key FROM summary_tag_keys);\n"
 		    "DELETE FROM costs_day_tag_value WHERE tag_key IS NOT NULL\n"
-		    "  AND tag_key NOT IN (SELECT tag_key FROM summary_tag_keys)",
-		    e))
-		goto out;
-	/* a key that came with a later changed period, or is new to the data,
-	 * gets its slices in every other period */
-	if (query_periods(db, "SELECT billing_period FROM costs_day", &all, e))
-		goto out;
-	for (size_t r = 0; r < all.nrows; r++) {
-		const char *p = table_at(&all, r, 0)->v.s;
-		bool built = false;
-		if (add_missing_slices(db, p, false, &built, e))
-			goto out;
-		if (built && replace_period(db, "costs_day_tag_value", tag_value_sql, p, e))
-			goto out;
-	}
+		    "  AND tag_key NOT IN (SELECT tag_key FROM summary_tag_keys);\n"
+		    "CREATE OR REPLACE TEMP TABLE summary_slice_keys AS\n"
+		    "SELECT p.billing_period, k.tag_key\n"
+		    "FROM (SELECT DISTINCT billing_period FROM costs_day) p\n"
+		    "CROSS JOIN (SELECT DISTINCT tag_key FROM summary_tag_keys UNION ALL SELECT NULL) k\n"
+		    "WHERE NOT EXISTS (SELECT 1 FROM costs_day_tag t WHERE t.billing_period = p.billing_period\n"
+		    "  AND t.tag_key IS NOT DISTINCT FROM k.tag_key)",
+		    e) ||
+	    db_query_int(db,
+			 "SELECT count(*) FROM summary_slice_keys WHERE billing_period NOT " CHANGED, &elsewhere, e))
+		return -1;
+	/* the other periods a new key reaches: their line items grouped too */
+	if (elsewhere > 0 &&
+	    exec_select(db, "INSERT INTO summary_by_tags", by_tags_sql,
+			"IN (SELECT billing_period FROM summary_slice_keys) AND billing_period NOT " CHANGED, e))
+		return -1;
+	if (exec_select(db, "INSERT INTO costs_day_tag", tag_sql, SLICED, e) ||
+	    replace_rows(db, "costs_day_tag_value", tag_value_sql,
+			 "IN (SELECT billing_period FROM summary_changed UNION ALL SELECT billing_period FROM summary_slice_keys)",
+			 e))
+		return -1;
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-		 "DROP TABLE IF EXISTS summary_by_tags;\nDROP TABLE IF EXISTS summary_slice_keys;\n"
+		 "DROP TABLE summary_by_tags;\nDROP TABLE summary_slice_keys;\nDROP TABLE summary_changed;\n"
 		 "CREATE OR REPLACE TABLE summary_state AS\n"
 		 "SELECT (SELECT count(*) FROM loads) AS loads, (SELECT count(*) FROM load_undos) AS undos,\n"
 		 "  true AS tag_summary, %d AS layout",
 		 SUMMARIES_LAYOUT);
-	rc = db_exec(db, sql, e);
-out:
-	table_release(&changed);
-	table_release(&all);
-	return rc;
+	return db_exec(db, sql, e);
 }
