@@ -38,6 +38,7 @@
  */
 #include "summaries.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -47,9 +48,16 @@
 	"sum(usage_amount) AS usage_amount, sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, " \
 	"sum(amortized_cost) AS amortized_cost, sum(list_cost) AS list_cost"
 
-/* Each statement's %s is the condition on billing_period of the rows it
- * reads ("IS NULL" makes an empty table of the right types: the column is
- * NOT NULL in costs). */
+/* A %s is the condition on billing_period of the line items read ("IS
+ * NULL" reads none: the column is NOT NULL in costs).
+ *
+ * Every table is made with CREATE TABLE AS, or filled by INSERT only when
+ * it was committed before: in DuckDB 1.4.4 a table created empty and then
+ * given 100k+ rows by INSERT in the same transaction reads as empty until
+ * the commit (measured on the 10M demo: costs_day, the tag slices and the
+ * vocabulary came out empty). The new rows go through temporary tables
+ * (summary_new, summary_new_slices) made with CREATE TABLE AS for the same
+ * reason. */
 static const char detail_sql[] =
 	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
 	"  service_category, region, availability_zone, usage_type, operation, instance_type, charge_type,\n"
@@ -59,7 +67,7 @@ static const char day_sql[] =
 	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
 	"  service_category, region, charge_type, pricing_term, usage_unit, currency, " MEASURE_SUMS ",\n"
 	"  sum(line_items) AS line_items\n"
-	"FROM costs_day_detail WHERE billing_period %s GROUP BY ALL ORDER BY usage_date";
+	"FROM summary_new GROUP BY ALL ORDER BY usage_date";
 /* The line items grouped by costs_day_tag's dimensions and the whole tags
  * MAP: the slices read it once per key instead of the line items. */
 static const char by_tags_sql[] =
@@ -75,16 +83,16 @@ static const char tag_sql[] =
 	"  usage_date, t.billing_period, provider, account_id, account_name, service_code, service_name,\n"
 	"  service_category, charge_type, pricing_term, currency, " MEASURE_SUMS ",\n"
 	"  sum(line_items) AS line_items\n"
-	"FROM summary_by_tags t JOIN summary_slice_keys s ON s.billing_period = t.billing_period\n"
-	"WHERE t.billing_period %s GROUP BY ALL ORDER BY s.tag_key, usage_date";
+	"FROM (SELECT * FROM summary_by_tags UNION ALL SELECT * FROM summary_by_tags_more) t\n"
+	"JOIN summary_slice_keys s ON s.billing_period = t.billing_period\n"
+	"GROUP BY ALL ORDER BY s.tag_key, usage_date";
 static const char tag_value_sql[] =
 	"SELECT tag_key, tag_value, untagged, usage_date, billing_period, provider, charge_type, currency,\n"
 	"  " MEASURE_SUMS ", sum(line_items) AS line_items\n"
-	"FROM costs_day_tag WHERE billing_period %s GROUP BY ALL ORDER BY tag_key, usage_date";
+	"FROM summary_new_slices GROUP BY ALL ORDER BY tag_key, usage_date";
 
-/* The periods a refresh rewrites, and those that gain tag slices. */
+/* The periods a refresh rewrites. */
 #define CHANGED "IN (SELECT billing_period FROM summary_changed)"
-#define SLICED "IN (SELECT billing_period FROM summary_slice_keys)"
 
 /* "<head> <select>" with the select's rows those of <cond>. */
 static int exec_select(struct db *db, const char *head, const char *select, const char *cond, struct err *e)
@@ -92,14 +100,6 @@ static int exec_select(struct db *db, const char *head, const char *select, cons
 	char fmt[2048];
 	snprintf(fmt, sizeof(fmt), "%s %s", head, select);
 	return db_execf(db, e, fmt, cond);
-}
-
-/* "DELETE the rows of <cond>; INSERT INTO <table> <select> of <cond>". */
-static int replace_rows(struct db *db, const char *table, const char *select, const char *cond, struct err *e)
-{
-	char fmt[2048];
-	snprintf(fmt, sizeof(fmt), "DELETE FROM %s WHERE billing_period %%s;\nINSERT INTO %s %s", table, table, select);
-	return db_execf(db, e, fmt, cond, cond);
 }
 
 /* 1 when the summaries are this layout's and reflect every load and undo
@@ -127,73 +127,78 @@ static int summaries_current(struct db *db, struct err *e)
 	return n == 1;
 }
 
-/* Empty tables of the current layout, replacing whatever was there. */
-static int create_empty(struct db *db, struct err *e)
+/* The new rows of a summary table: the table made of them (a rebuild from
+ * scratch) or added to it after deleting its rows of the changed periods. */
+static int put_rows(struct db *db, bool rebuild, const char *table, const char *select, struct err *e)
 {
-	char fmt[4096];
-	snprintf(fmt, sizeof(fmt),
-		 "CREATE OR REPLACE TABLE costs_day_detail AS %s;\nCREATE OR REPLACE TABLE costs_day AS %s;\n"
-		 "CREATE OR REPLACE TEMP TABLE summary_by_tags AS %s;\n"
-		 "CREATE OR REPLACE TEMP TABLE summary_slice_keys (billing_period DATE, tag_key VARCHAR);\n"
-		 "CREATE OR REPLACE TABLE costs_day_tag AS %s;\nCREATE OR REPLACE TABLE costs_day_tag_value AS %s;\n"
-		 "CREATE OR REPLACE TABLE summary_tag_keys (billing_period DATE NOT NULL, tag_key VARCHAR NOT NULL)",
-		 detail_sql, day_sql, by_tags_sql, tag_sql, tag_value_sql);
-	return db_execf(db, e, fmt, "IS NULL", "IS NULL", "IS NULL", "IS NULL", "IS NULL");
+	if (rebuild)
+		return db_execf(db, e, "CREATE OR REPLACE TABLE %s AS %s", table, select);
+	return db_execf(db, e, "DELETE FROM %s WHERE billing_period " CHANGED ";\nINSERT INTO %s %s", table, table,
+			select);
 }
 
 int summaries_refresh(struct db *db, const char *changed_periods, struct err *e)
 {
 	int current = summaries_current(db, e);
-	if (current < 0 || (!current && create_empty(db, e)))
+	if (current < 0)
 		return -1;
-	if (!current)
+	bool rebuild = !current;
+	if (rebuild)
 		changed_periods = "SELECT billing_period FROM costs";
-	int64_t elsewhere = 0;
 	/* the changed periods: every table's rows, and the tag keys they hold
 	 * (from their line items grouped once with their tags) */
 	if (db_execf(db, e,
 		     "CREATE OR REPLACE TEMP TABLE summary_changed AS SELECT DISTINCT billing_period FROM (%s) "
 		     "WHERE billing_period IS NOT NULL",
 		     changed_periods) ||
-	    replace_rows(db, "costs_day_detail", detail_sql, CHANGED, e) ||
-	    replace_rows(db, "costs_day", day_sql, CHANGED, e) ||
+	    exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_new AS", detail_sql, CHANGED, e) ||
+	    put_rows(db, rebuild, "costs_day_detail", "SELECT * FROM summary_new", e) ||
+	    put_rows(db, rebuild, "costs_day", day_sql, e) ||
 	    exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_by_tags AS", by_tags_sql, CHANGED, e) ||
-	    replace_rows(db, "summary_tag_keys",
-			 "SELECT DISTINCT billing_period, unnest(map_keys(tags)) FROM summary_by_tags WHERE billing_period %s",
-			 CHANGED, e))
+	    put_rows(db, rebuild, "summary_tag_keys",
+		     "SELECT DISTINCT billing_period, unnest(map_keys(tags)) AS tag_key FROM summary_by_tags", e))
 		return -1;
 	/* The slices each period lacks: all of them in a changed period, a
 	 * key new to the data in the others (NULL throughout there); a key no
 	 * period holds any more loses its slices. */
-	if (db_exec(db,
-		    "DELETE FROM costs_day_tag WHERE billing_period " CHANGED ";\n"
-		    "DELETE FROM costs_day_tag WHERE tag_key IS NOT NULL\n"
-		    "  AND tag_key NOT IN (SELECT tag_key FROM summary_tag_keys);\n"
-		    "DELETE FROM costs_day_tag_value WHERE tag_key IS NOT NULL\n"
-		    "  AND tag_key NOT IN (SELECT tag_key FROM summary_tag_keys);\n"
-		    "CREATE OR REPLACE TEMP TABLE summary_slice_keys AS\n"
-		    "SELECT p.billing_period, k.tag_key\n"
-		    "FROM (SELECT DISTINCT billing_period FROM costs_day) p\n"
-		    "CROSS JOIN (SELECT DISTINCT tag_key FROM summary_tag_keys UNION ALL SELECT NULL) k\n"
-		    "WHERE NOT EXISTS (SELECT 1 FROM costs_day_tag t WHERE t.billing_period = p.billing_period\n"
-		    "  AND t.tag_key IS NOT DISTINCT FROM k.tag_key)",
-		    e) ||
-	    db_query_int(db,
-			 "SELECT count(*) FROM summary_slice_keys WHERE billing_period NOT " CHANGED, &elsewhere, e))
-		return -1;
+	const char *slice_keys =
+		"CREATE OR REPLACE TEMP TABLE summary_slice_keys AS\n"
+		"SELECT p.billing_period, k.tag_key\n"
+		"FROM (SELECT DISTINCT billing_period FROM summary_changed) p\n"
+		"CROSS JOIN (SELECT DISTINCT tag_key FROM summary_tag_keys UNION ALL SELECT NULL) k";
+	if (!rebuild)
+		slice_keys =
+			"DELETE FROM costs_day_tag WHERE billing_period " CHANGED ";\n"
+			"DELETE FROM costs_day_tag_value WHERE billing_period " CHANGED ";\n"
+			"DELETE FROM costs_day_tag WHERE tag_key IS NOT NULL\n"
+			"  AND tag_key NOT IN (SELECT tag_key FROM summary_tag_keys);\n"
+			"DELETE FROM costs_day_tag_value WHERE tag_key IS NOT NULL\n"
+			"  AND tag_key NOT IN (SELECT tag_key FROM summary_tag_keys);\n"
+			"CREATE OR REPLACE TEMP TABLE summary_slice_keys AS\n"
+			"SELECT p.billing_period, k.tag_key\n"
+			"FROM (SELECT DISTINCT billing_period FROM costs) p\n"
+			"CROSS JOIN (SELECT DISTINCT tag_key FROM summary_tag_keys UNION ALL SELECT NULL) k\n"
+			"WHERE NOT EXISTS (SELECT 1 FROM costs_day_tag t WHERE t.billing_period = p.billing_period\n"
+			"  AND t.tag_key IS NOT DISTINCT FROM k.tag_key)";
 	/* the other periods a new key reaches: their line items grouped too */
-	if (elsewhere > 0 &&
-	    exec_select(db, "INSERT INTO summary_by_tags", by_tags_sql,
+	if (db_exec(db, slice_keys, e) ||
+	    exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_by_tags_more AS", by_tags_sql,
 			"IN (SELECT billing_period FROM summary_slice_keys) AND billing_period NOT " CHANGED, e))
 		return -1;
-	if (exec_select(db, "INSERT INTO costs_day_tag", tag_sql, SLICED, e) ||
-	    replace_rows(db, "costs_day_tag_value", tag_value_sql,
-			 "IN (SELECT billing_period FROM summary_changed UNION ALL SELECT billing_period FROM summary_slice_keys)",
-			 e))
+	/* the new slices, and their values (a new key's rows in the other
+	 * periods; all rows in the changed ones) */
+	if (exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_new_slices AS", tag_sql, "", e))
+		return -1;
+	if (rebuild ? db_exec(db, "CREATE OR REPLACE TABLE costs_day_tag AS SELECT * FROM summary_new_slices", e)
+		    : db_exec(db, "INSERT INTO costs_day_tag SELECT * FROM summary_new_slices", e))
+		return -1;
+	if (exec_select(db, rebuild ? "CREATE OR REPLACE TABLE costs_day_tag_value AS" : "INSERT INTO costs_day_tag_value",
+			tag_value_sql, "", e))
 		return -1;
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-		 "DROP TABLE summary_by_tags;\nDROP TABLE summary_slice_keys;\nDROP TABLE summary_changed;\n"
+		 "DROP TABLE summary_by_tags;\nDROP TABLE summary_by_tags_more;\nDROP TABLE summary_slice_keys;\n"
+		 "DROP TABLE summary_changed;\nDROP TABLE summary_new;\nDROP TABLE summary_new_slices;\n"
 		 "CREATE OR REPLACE TABLE summary_state AS\n"
 		 "SELECT (SELECT count(*) FROM loads) AS loads, (SELECT count(*) FROM load_undos) AS undos,\n"
 		 "  true AS tag_summary, %d AS layout",
