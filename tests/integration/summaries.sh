@@ -40,7 +40,7 @@ check_eq "costs_day_tag: every slice's sums equal the line items' by month" "0" 
 check_eq "costs_day_tag: each tag value's cost and untagged cost equal the line items'" "0" \
 	"$(sql_row "$DB" "SELECT count(*) FROM (SELECT k, tags[k] AS v, sum(amortized_cost) a FROM (SELECT unnest(map_keys(tags)) AS k, tags, amortized_cost FROM costs) GROUP BY 1, 2 UNION ALL SELECT NULL, 'untagged', sum(amortized_cost) FROM costs WHERE len(list_filter(map_keys(tags), k -> NOT starts_with(k, 'aws_'))) = 0) c FULL JOIN (SELECT tag_key AS k, tag_value AS v, sum(amortized_cost) a FROM costs_day_tag WHERE tag_value IS NOT NULL GROUP BY 1, 2 UNION ALL SELECT NULL, 'untagged', sum(amortized_cost) FROM costs_day_tag WHERE tag_key IS NULL AND untagged) s ON s.k IS NOT DISTINCT FROM c.k AND s.v = c.v WHERE s.a IS NULL OR c.a IS NULL OR abs(c.a - s.a) > 1e-9 * greatest(1, abs(c.a))")"
 check_eq "costs_day_tag_value: each slice's sums by value, untagged, day and charge type equal costs_day_tag's" "0" \
-	"$(sql_row "$DB" "SELECT count(*) FROM (SELECT tag_key, tag_value, untagged, usage_date, charge_type, sum(amortized_cost) a, sum(line_items) n FROM costs_day_tag GROUP BY ALL) t FULL JOIN costs_day_tag_value v ON v.tag_key IS NOT DISTINCT FROM t.tag_key AND v.tag_value IS NOT DISTINCT FROM t.tag_value AND v.untagged = t.untagged AND v.usage_date = t.usage_date AND v.charge_type IS NOT DISTINCT FROM t.charge_type WHERE v.a IS NULL OR t.a IS NULL OR abs(v.amortized_cost - t.a) > 1e-9 * greatest(1, abs(t.a)) OR v.line_items <> t.n")"
+	"$(sql_row "$DB" "SELECT count(*) FROM (SELECT tag_key, tag_value, untagged, usage_date, charge_type, sum(amortized_cost) a, sum(line_items) n FROM costs_day_tag GROUP BY ALL) t FULL JOIN costs_day_tag_value v ON v.tag_key IS NOT DISTINCT FROM t.tag_key AND v.tag_value IS NOT DISTINCT FROM t.tag_value AND v.untagged = t.untagged AND v.usage_date = t.usage_date AND v.charge_type IS NOT DISTINCT FROM t.charge_type WHERE v.amortized_cost IS NULL OR t.a IS NULL OR abs(v.amortized_cost - t.a) > 1e-9 * greatest(1, abs(t.a)) OR v.line_items <> t.n")"
 check "costs_day_tag_value is smaller than a costs_day_tag slice" test \
 	"$(sql_row "$DB" "SELECT (SELECT count(*) FROM costs_day_tag_value WHERE tag_key = 'team') < (SELECT count(*) FROM costs_day_tag WHERE tag_key = 'team')")" = true
 
@@ -84,6 +84,7 @@ cat "$QUESTIONS" - >"$WORK/questions.txt" <<'QUESTIONS'
 2025-12-04 | untagged spend last quarter
 2025-12-04 | tagged spend by service last month
 2025-12-04 | spend without an env tag by service last month
+2025-12-04 | spend without an env tag last month
 2025-12-04 | top 3 teams last month
 2025-12-04 | cost by team excluding taxes last month
 2025-12-04 | production spend by service last month
@@ -170,7 +171,7 @@ for q in ("2025-12-04 cost by team last quarter", "2025-12-04 untagged spend by 
     assert "FROM costs_day_tag" in w[q]["sql"], (q, w[q]["sql"])
 # a key with only dates and charge types beside it: the tag values table
 for q in ("2025-12-04 cost by team last quarter", "2025-12-04 cost by team excluding taxes last month",
-          "2025-12-04 untagged spend last quarter", "2025-12-04 share of last month's spend without a team tag",
+          "2025-12-04 untagged spend last quarter", "2025-12-04 spend without an env tag last month",
           "2025-12-04 monthly cost by team this year", "2025-12-04 run rate of team platform"):
     assert "FROM costs_day_tag_value" in w[q]["sql"], (q, w[q]["sql"])
 for q in ("2025-12-04 untagged spend by account last month", "2025-12-04 what did team platform spend on EC2 last month"):
