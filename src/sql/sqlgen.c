@@ -809,3 +809,13 @@ int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned 
 	strbuf_release(&text);
 	return rc;
 }
+
+void sqlgen_source_filters(const struct plan *p, const struct sql_dialect *d, unsigned summaries, struct strbuf *sql)
+{
+	const char *from = sqlgen_source(p, summaries);
+	struct gen g = { p, d, sql, from, is_tag_slice(from), "" };
+	if (g.tag_slice)
+		g.tag_key = plan_tag_key(p);
+	add_filter_conjunction(&g);
+	add_slice(&g);
+}

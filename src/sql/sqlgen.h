@@ -50,6 +50,10 @@ int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned 
 /* Append the plan's filters (not its time range) as one condition joined
  * by AND, "TRUE" when there are none: the scope of an insight. */
 void sqlgen_filters(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql);
+/* The same over sqlgen_source(p, summaries), the table a statement of
+ * one's own reads the plan's rows from: a tag summary's columns and its
+ * slice condition ("AND tag_key = 'team'") instead of the tags MAP. */
+void sqlgen_source_filters(const struct plan *p, const struct sql_dialect *d, unsigned summaries, struct strbuf *sql);
 
 /* The result column holding a measure ("amortized_cost", "usage", ...). */
 const char *sqlgen_measure_column(enum measure m);

@@ -191,6 +191,11 @@ check_eq "after the undo, November's summary equals the line items" "0" \
 	"$(sql_row "$DB" "SELECT round(abs((SELECT sum(amortized_cost) FROM costs WHERE billing_period = DATE '2025-11-01') - (SELECT sum(amortized_cost) FROM costs_day WHERE billing_period = DATE '2025-11-01')), 6)")"
 "$FINQ" --db "$DB" --json ask --today 2025-12-04 "cost by service last month" >"$WORK/fresh.json"
 check_contains "fresh summaries are read" "$(json_get sql "$(cat "$WORK/fresh.json")")" "FROM costs_day"
+# the fees of one side (service/lumps.c) read with the tag summary's
+# columns: they were lost when its statement spelled the tags MAP
+"$FINQ" --db "$DB" --json ask --today 2025-12-04 "untagged spend this month vs last month" >"$WORK/lumps.json"
+check_contains "a tag comparison from a tag summary reads its table" "$(json_get sql "$(cat "$WORK/lumps.json")")" "FROM costs_day_tag"
+check_contains "... and tells one side's fees apart, as from the line items" "$(json_get message "$(cat "$WORK/lumps.json")")" "of fees charged on"
 
 # stale summaries, as an older finq leaves them (a load that did not
 # rebuild them): summary_state behind the load log; no summaries at all

@@ -137,6 +137,17 @@ static void test_summary_source(void **state)
 		if (tag_table) /* never the MAP column */
 			assert_not_contains(sql.buf, "tags[");
 		strbuf_release(&sql);
+		/* the filters of a statement of one's own (lumps.c) over the same
+		 * table: its columns and its slice */
+		struct strbuf filters;
+		strbuf_init(&filters, 0);
+		sqlgen_source_filters(&res.plan, &sql_dialect_duckdb, all, &filters);
+		if (tag_table) {
+			assert_not_contains(filters.buf, "tags[");
+			assert_not_contains(filters.buf, "map_keys");
+			assert_contains(filters.buf, summary_sources[i].slice);
+		}
+		strbuf_release(&filters);
 		/* a database whose summaries predate costs_day_tag reads tags from
 		 * the line items; one that predates costs_day_tag_value reads
 		 * costs_day_tag */
