@@ -1,6 +1,6 @@
 /*
- * summaries: the daily summary tables, built and kept up to date one
- * billing period at a time. See summaries.h.
+ * summaries: the daily summary tables, built and kept up to date by
+ * billing period. See summaries.h.
  *
  * The tables (every one holds the sums of every measure and line_items, so
  * a plan that reads only their columns gets the line items' answer):

@@ -1,8 +1,8 @@
 /*
  * summaries: the daily summary tables of `costs` that most questions are
  * answered from (sql/sqlgen.c picks the smallest that holds a plan's
- * columns), kept up to date by every load and undo one billing period at a
- * time. Called by load.c and loadlog.c inside their transaction; it does
+ * columns), kept up to date by every load and undo for the billing periods
+ * it changed. Called by load.c and loadlog.c inside their transaction; it does
  * not build the vocabulary (schema_vocabulary_sql, which reads these).
  * docs/performance.md has the tables' sizes and why they hold what they do.
  */
