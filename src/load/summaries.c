@@ -53,9 +53,10 @@
  *
  * Every table is made with CREATE TABLE AS, or filled by INSERT only when
  * it was committed before: in DuckDB 1.4.4 a table created empty and then
- * given 100k+ rows by INSERT in the same transaction reads as empty until
- * the commit (measured on the 10M demo: costs_day, the tag slices and the
- * vocabulary came out empty). When adding to committed tables, the new
+ * filled by INSERT in the same transaction read as empty until the commit
+ * on the 10M demo (costs_day with 205k rows: costs_day, the tag slices and
+ * the vocabulary came out empty; the dev data and a 3M-row synthetic
+ * repeat did not show it, so the exact condition is unknown). When adding to committed tables, the new
  * rows go through temporary tables (summary_new, summary_new_slices) made
  * with CREATE TABLE AS for the same reason; a rebuild reads the new tables
  * themselves, one copy fewer in memory. A %s of day_sql and tag_value_sql
