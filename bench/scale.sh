@@ -140,6 +140,9 @@ for name, qs in (("column", column), ("tag", tag)):
             sqls.append(a["sql"])
     res[name] = (times, sqls)
     print(f"server first answers, {name} questions ({len(qs)}): p50 {pct(times, .5):.1f} ms, p99 {pct(times, .99):.1f} ms")
+    # the tail, named: what to profile next (EXPLAIN ANALYZE its SQL)
+    for ms, q in sorted(zip(times, qs), reverse=True)[:3]:
+        print(f"  slowest {name}: {ms:.1f} ms  {q}")
 allt = res["column"][0] + res["tag"][0]
 print(f"server first answers, all: p50 {pct(allt, .5):.1f} ms, p99 {pct(allt, .99):.1f} ms")
 print(f"tag/column p50 ratio: {pct(res['tag'][0], .5) / pct(res['column'][0], .5):.2f}")

@@ -16,6 +16,7 @@
 #include "loadlog.h"
 #include "schema.h"
 #include "sniff.h"
+#include "summaries.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -799,9 +800,11 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 		if (rc)
 			goto fail;
 	}
-	/* the vocabulary reads the summaries */
+	/* the summaries of this load's billing periods (the ones it replaced
+	 * are among them), then the vocabulary, which reads them */
 	report_phase(st, "building the daily summaries and the vocabulary");
-	if (db_exec(st->db, schema_summaries_sql, e) || db_exec(st->db, schema_vocabulary_sql, e) ||
+	snprintf(sql, sizeof(sql), "SELECT billing_period FROM load_periods WHERE load_id = %lld", (long long)load_id);
+	if (summaries_refresh(st->db, sql, e) || db_exec(st->db, schema_vocabulary_sql, e) ||
 	    db_exec(st->db, "COMMIT", e))
 		goto fail;
 	if (notes) {

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "schema.h"
 #include "strbuf.h"
+#include "summaries.h"
 #include "xalloc.h"
 
 #include <jansson.h>
@@ -233,9 +234,14 @@ int loadlog_undo(struct db *db, long long load_id, int64_t *removed, int64_t *re
 		    "DELETE FROM costs_replaced WHERE replaced_by = %lld;\n"
 		    "INSERT INTO load_undos VALUES (%lld, now()::TIMESTAMP);\n",
 		    load_id, load_id);
-	strbuf_addstr(&sql, schema_summaries_sql);
-	strbuf_addstr(&sql, schema_vocabulary_sql); /* reads the summaries */
-	if (db_exec(db, sql.buf, e) || db_exec(db, "COMMIT", e))
+	if (db_exec(db, sql.buf, e))
+		goto fail;
+	/* the undone load's billing periods: its rows went, the ones it
+	 * replaced came back */
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "SELECT billing_period FROM load_periods WHERE load_id = %lld", load_id);
+	if (summaries_refresh(db, sql.buf, e) || db_exec(db, schema_vocabulary_sql, e) /* reads the summaries */ ||
+	    db_exec(db, "COMMIT", e))
 		goto fail;
 	strbuf_release(&sql);
 	return 0;

@@ -24,7 +24,7 @@
  * each key). Resource ids are left out: there can be millions, and they are
  * recognised by their shape instead.
  *
- * Read from the daily summaries (schema_summaries_sql, built first), not
+ * Read from the daily summaries (summaries.c, built first), not
  * from the line items: the same values and sums from tables several times
  * smaller, and no unnesting of every row's tags MAP (0.6 s per 1M rows
  * before; docs/performance.md). A tag key's cost is the cost of the rows
@@ -52,61 +52,6 @@ const char schema_vocabulary_sql[] =
 	"  GROUP BY k, v QUALIFY row_number() OVER (PARTITION BY k ORDER BY cost DESC, v) <= 1000)\n"
 	"UNION ALL SELECT 'tag_key', tag_key, NULL, NULL, sum(amortized_cost) FROM costs_day_tag\n"
 	"  WHERE tag_key IS NOT NULL AND tag_value IS NOT NULL GROUP BY tag_key;\n";
-
-/*
- * The summary tables most questions are answered from (sqlgen picks the
- * smallest that holds every column a plan reads): daily sums of every
- * measure over the dimensions a question names, without resources and
- * tags. costs_day_detail keeps usage type, operation, instance type and
- * zone; costs_day drops them and is several times smaller again.
- *
- * costs_day_tag answers tag questions without reading the tags MAP of
- * every line item (the slowest read of all): one slice per tag key, each
- * a whole partition of the costs by that key's value (NULL where the key
- * is missing), plus a slice with tag_key NULL for plans that only ask
- * "untagged"; `untagged` is the dialect's "no user tag" test, computed
- * once. Its dimensions are costs_day's without region and usage unit:
- * each added dimension multiplied the rows by 1.5 (measured on the 1M
- * demo, docs/performance.md), and questions rarely combine a tag with
- * them (sqlgen reads the line items then). Sorted by key and date, a
- * question reads one key's rows.
- *
- * Rebuilt by every load and undo, before the vocabulary (which reads
- * them); summary_state says which loads they reflect, so that an ask
- * never reads stale sums (ask.c), and that costs_day_tag exists.
- */
-const char schema_summaries_sql[] =
-	"CREATE OR REPLACE TABLE costs_day_detail AS\n"
-	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
-	"  service_category, region, availability_zone, usage_type, operation, instance_type, charge_type,\n"
-	"  pricing_term, usage_unit, currency, sum(usage_amount) AS usage_amount, sum(unblended_cost) AS unblended_cost,\n"
-	"  sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost, sum(list_cost) AS list_cost,\n"
-	"  count(*) AS line_items\n"
-	"FROM costs GROUP BY ALL ORDER BY usage_date;\n"
-	"CREATE OR REPLACE TABLE costs_day AS\n"
-	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
-	"  service_category, region, charge_type, pricing_term, usage_unit, currency, sum(usage_amount) AS usage_amount,\n"
-	"  sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost,\n"
-	"  sum(list_cost) AS list_cost, sum(line_items) AS line_items\n"
-	"FROM costs_day_detail GROUP BY ALL ORDER BY usage_date;\n"
-	"CREATE OR REPLACE TABLE costs_day_tag AS\n"
-	"WITH by_tags AS (\n"
-	"  SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
-	"    service_category, charge_type, pricing_term, currency, tags,\n"
-	"    len(list_filter(map_keys(tags), k -> NOT starts_with(k, 'aws_'))) = 0 AS untagged,\n"
-	"    sum(usage_amount) AS usage_amount, sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost,\n"
-	"    sum(amortized_cost) AS amortized_cost, sum(list_cost) AS list_cost, count(*) AS line_items\n"
-	"  FROM costs GROUP BY ALL),\n"
-	"slices AS (SELECT DISTINCT unnest(map_keys(tags)) AS tag_key FROM by_tags UNION ALL SELECT NULL)\n"
-	"SELECT s.tag_key, CASE WHEN s.tag_key IS NOT NULL THEN t.tags[s.tag_key] END AS tag_value, untagged,\n"
-	"  usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
-	"  service_category, charge_type, pricing_term, currency, sum(usage_amount) AS usage_amount,\n"
-	"  sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, sum(amortized_cost) AS amortized_cost,\n"
-	"  sum(list_cost) AS list_cost, sum(line_items) AS line_items\n"
-	"FROM by_tags t CROSS JOIN slices s GROUP BY ALL ORDER BY s.tag_key, usage_date;\n"
-	"CREATE OR REPLACE TABLE summary_state AS\n"
-	"SELECT (SELECT count(*) FROM loads) AS loads, (SELECT count(*) FROM load_undos) AS undos,\n"
-	"  true AS tag_summary;\n";
 
 const char *const costs_columns[] = {
 	"usage_date", "charge_start", "billing_period", "provider", "payer_account_id",

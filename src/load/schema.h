@@ -83,12 +83,8 @@ size_t schema_typed_columns(enum export_format f, const struct source_column *co
 /* The DDL of the canonical tables and the helper macros, idempotent. */
 extern const char schema_ddl[];
 /* Rebuilds the `vocabulary` table from the daily summaries (run inside
- * each load and undo, after schema_summaries_sql). */
+ * each load and undo, after summaries_refresh()). */
 extern const char schema_vocabulary_sql[];
-/* Rebuild the daily summary tables (costs_day, costs_day_detail,
- * costs_day_tag) and summary_state; run after the loads and load_undos
- * rows are written. */
-extern const char schema_summaries_sql[];
 /* Macros the mapping SQL uses; run on every connection that loads. */
 extern const char schema_macros[];
 

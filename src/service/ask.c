@@ -12,6 +12,7 @@
 #include "sandbox.h"
 #include "sqlgen.h"
 #include "strbuf.h"
+#include "summaries.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -111,7 +112,12 @@ static unsigned fresh_summaries(struct db *db)
 	int64_t tags = 0;
 	if (db_query_int(db, "SELECT count(*) FROM summary_state WHERE tag_summary", &tags, &ignored) || tags != 1)
 		return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL;
-	return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG;
+	/* costs_day_tag_value came with the layout column */
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM summary_state WHERE layout >= %d", SUMMARIES_LAYOUT);
+	if (db_query_int(db, sql, &tags, &ignored) || tags != 1)
+		return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG;
+	return SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG | SQL_SUMMARY_DAY_TAG_VALUE;
 }
 
 int ask_context_init(struct ask_context *ctx, struct db *db, struct err *e)

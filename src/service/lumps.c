@@ -62,7 +62,7 @@ static int read_sides(struct ask_context *ctx, const struct plan *p, const struc
 	memset(a, 0, sizeof(*a));
 	memset(b, 0, sizeof(*b));
 	struct strbuf filters = STRBUF_INIT, lumps = STRBUF_INIT, sql = STRBUF_INIT;
-	sqlgen_filters(p, ctx->dialect, &filters);
+	sqlgen_source_filters(p, ctx->dialect, ctx->summaries, &filters);
 	charges_monthly_sql(&lumps, false);
 	const char *cost = sqlgen_measure_column(p->measure);
 	char a0[16], a1[16], b0[16], b1[16];

@@ -713,21 +713,22 @@ static int build(struct gen *g)
  * resources are only in the line items, tags in the line items and
  * costs_day_tag. */
 #define ALL_DAILY (SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG)
+#define TAG_SUMMARIES (SQL_SUMMARY_DAY_TAG | SQL_SUMMARY_DAY_TAG_VALUE)
 static const unsigned char dim_summaries[DIM_COUNT] = {
-	[DIM_NONE] = ALL_DAILY,
+	[DIM_NONE] = ALL_DAILY | SQL_SUMMARY_DAY_TAG_VALUE,
 	[DIM_SERVICE] = ALL_DAILY,
 	[DIM_ACCOUNT] = ALL_DAILY,
 	[DIM_REGION] = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL,
-	[DIM_CHARGE_TYPE] = ALL_DAILY,
+	[DIM_CHARGE_TYPE] = ALL_DAILY | SQL_SUMMARY_DAY_TAG_VALUE,
 	[DIM_CATEGORY] = ALL_DAILY,
 	[DIM_PRICING_TERM] = ALL_DAILY,
-	[DIM_PROVIDER] = ALL_DAILY,
+	[DIM_PROVIDER] = ALL_DAILY | SQL_SUMMARY_DAY_TAG_VALUE,
 	[DIM_AZ] = SQL_SUMMARY_DAY_DETAIL,
 	[DIM_USAGE_TYPE] = SQL_SUMMARY_DAY_DETAIL,
 	[DIM_OPERATION] = SQL_SUMMARY_DAY_DETAIL,
 	[DIM_INSTANCE_TYPE] = SQL_SUMMARY_DAY_DETAIL,
 	[DIM_RESOURCE] = 0,
-	[DIM_TAG] = SQL_SUMMARY_DAY_TAG,
+	[DIM_TAG] = TAG_SUMMARIES,
 };
 
 /* The one tag key a plan names (grouping or filters; "" when it only
@@ -761,24 +762,45 @@ static unsigned plan_summaries(const struct plan *p, unsigned summaries)
 	for (int i = 0; i < p->nfilters; i++) {
 		have &= dim_summaries[p->filters[i].col.dim];
 		if (p->filters[i].op == FILTER_UNTAGGED || p->filters[i].op == FILTER_TAGGED)
-			have &= SQL_SUMMARY_DAY_TAG;
+			have &= TAG_SUMMARIES;
 	}
-	/* usage is summed within a unit; the tag summary has no unit column */
+	/* usage is summed within a unit; the tag summaries have no unit column */
 	if (p->measure == MEASURE_USAGE || !plan_tag_key(p))
-		have &= ~(unsigned)SQL_SUMMARY_DAY_TAG;
+		have &= ~(unsigned)TAG_SUMMARIES;
 	return have;
 }
+
+/* The table sqlgen_source() names for a summary bit, smallest first: a tag
+ * plan that needs neither service nor account reads the tag values' few
+ * rows, not a slice of costs_day_tag. */
+static const struct {
+	unsigned bit;
+	const char *table;
+	bool tag_slice;
+} sources[] = {
+	{ SQL_SUMMARY_DAY, "costs_day", false },
+	{ SQL_SUMMARY_DAY_DETAIL, "costs_day_detail", false },
+	{ SQL_SUMMARY_DAY_TAG_VALUE, "costs_day_tag_value", true },
+	{ SQL_SUMMARY_DAY_TAG, "costs_day_tag", true },
+};
 
 const char *sqlgen_source(const struct plan *p, unsigned summaries)
 {
 	unsigned have = plan_summaries(p, summaries);
-	if (have & SQL_SUMMARY_DAY)
-		return "costs_day";
-	if (have & SQL_SUMMARY_DAY_DETAIL)
-		return "costs_day_detail";
-	if (have & SQL_SUMMARY_DAY_TAG)
-		return "costs_day_tag";
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (have & sources[i].bit)
+			return sources[i].table;
 	return "costs";
+}
+
+/* Whether a table of sqlgen_source() holds tag slices (tag_key, tag_value,
+ * untagged) instead of the tags MAP. */
+static bool is_tag_slice(const char *table)
+{
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (strcmp(sources[i].table, table) == 0)
+			return sources[i].tag_slice;
+	return false;
 }
 
 int sqlgen_build(const struct plan *p, const struct sql_dialect *d, struct strbuf *sql)
@@ -791,7 +813,7 @@ int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned 
 	/* written with the dialect's functions and macros, then expanded */
 	struct strbuf text = STRBUF_INIT;
 	struct gen g = { p, d, &text, sqlgen_source(p, summaries), false, "" };
-	if (strcmp(g.from, "costs_day_tag") == 0) {
+	if (is_tag_slice(g.from)) {
 		g.tag_slice = true;
 		g.tag_key = plan_tag_key(p);
 	}
@@ -801,4 +823,14 @@ int sqlgen_build_on(const struct plan *p, const struct sql_dialect *d, unsigned 
 		rc = sql_expand(d, text.buf, sql, &e);
 	strbuf_release(&text);
 	return rc;
+}
+
+void sqlgen_source_filters(const struct plan *p, const struct sql_dialect *d, unsigned summaries, struct strbuf *sql)
+{
+	const char *from = sqlgen_source(p, summaries);
+	struct gen g = { p, d, sql, from, is_tag_slice(from), "" };
+	if (g.tag_slice)
+		g.tag_key = plan_tag_key(p);
+	add_filter_conjunction(&g);
+	add_slice(&g);
 }

@@ -12,7 +12,8 @@
 #     aside) and the tag questions below gets the same rows from a server
 #     reading the summaries and from one told not to (FINQ_SUMMARIES=off);
 #     most of them do read a summary; questions on one tag key or
-#     "untagged" read costs_day_tag, two keys and resources the line items
+#     "untagged" read costs_day_tag_value (nothing but dates and charge
+#     types beside) or costs_day_tag, two keys and resources the line items
 #   - `loads undo` rebuilds them; a database whose summaries are stale
 #     (summary_state behind the load log) answers from the line items
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -38,6 +39,10 @@ check_eq "costs_day_tag: every slice's sums equal the line items' by month" "0" 
 	"$(sql_row "$DB" "SELECT count(*) FROM (SELECT DISTINCT tag_key FROM costs_day_tag) k CROSS JOIN (SELECT billing_period, sum(amortized_cost) a, sum(coalesce(usage_amount, 0)) q, count(*) n FROM costs GROUP BY 1) c LEFT JOIN (SELECT tag_key, billing_period, sum(amortized_cost) a, sum(coalesce(usage_amount, 0)) q, sum(line_items) n FROM costs_day_tag GROUP BY 1, 2) s ON s.tag_key IS NOT DISTINCT FROM k.tag_key AND s.billing_period = c.billing_period WHERE s.a IS NULL OR abs(c.a - s.a) > 1e-9 * greatest(1, abs(c.a)) OR abs(c.q - s.q) > 1e-9 * greatest(1, abs(c.q)) OR c.n <> s.n")"
 check_eq "costs_day_tag: each tag value's cost and untagged cost equal the line items'" "0" \
 	"$(sql_row "$DB" "SELECT count(*) FROM (SELECT k, tags[k] AS v, sum(amortized_cost) a FROM (SELECT unnest(map_keys(tags)) AS k, tags, amortized_cost FROM costs) GROUP BY 1, 2 UNION ALL SELECT NULL, 'untagged', sum(amortized_cost) FROM costs WHERE len(list_filter(map_keys(tags), k -> NOT starts_with(k, 'aws_'))) = 0) c FULL JOIN (SELECT tag_key AS k, tag_value AS v, sum(amortized_cost) a FROM costs_day_tag WHERE tag_value IS NOT NULL GROUP BY 1, 2 UNION ALL SELECT NULL, 'untagged', sum(amortized_cost) FROM costs_day_tag WHERE tag_key IS NULL AND untagged) s ON s.k IS NOT DISTINCT FROM c.k AND s.v = c.v WHERE s.a IS NULL OR c.a IS NULL OR abs(c.a - s.a) > 1e-9 * greatest(1, abs(c.a))")"
+check_eq "costs_day_tag_value: each slice's sums by value, untagged, day and charge type equal costs_day_tag's" "0" \
+	"$(sql_row "$DB" "SELECT count(*) FROM (SELECT tag_key, tag_value, untagged, usage_date, charge_type, sum(amortized_cost) a, sum(line_items) n FROM costs_day_tag GROUP BY ALL) t FULL JOIN costs_day_tag_value v ON v.tag_key IS NOT DISTINCT FROM t.tag_key AND v.tag_value IS NOT DISTINCT FROM t.tag_value AND v.untagged = t.untagged AND v.usage_date = t.usage_date AND v.charge_type IS NOT DISTINCT FROM t.charge_type WHERE v.amortized_cost IS NULL OR t.a IS NULL OR abs(v.amortized_cost - t.a) > 1e-9 * greatest(1, abs(t.a)) OR v.line_items <> t.n")"
+check "costs_day_tag_value is smaller than a costs_day_tag slice" test \
+	"$(sql_row "$DB" "SELECT (SELECT count(*) FROM costs_day_tag_value WHERE tag_key = 'team') < (SELECT count(*) FROM costs_day_tag WHERE tag_key = 'team')")" = true
 
 # the vocabulary as it was read from the line items before the summaries
 # held it: the same names, and the same costs
@@ -79,6 +84,7 @@ cat "$QUESTIONS" - >"$WORK/questions.txt" <<'QUESTIONS'
 2025-12-04 | untagged spend last quarter
 2025-12-04 | tagged spend by service last month
 2025-12-04 | spend without an env tag by service last month
+2025-12-04 | spend without an env tag last month
 2025-12-04 | top 3 teams last month
 2025-12-04 | cost by team excluding taxes last month
 2025-12-04 | production spend by service last month
@@ -163,6 +169,13 @@ for q, a in w.items():
 for q in ("2025-12-04 cost by team last quarter", "2025-12-04 untagged spend by account last month",
           "2025-12-04 what did team platform spend on EC2 last month", "2025-12-04 cost by team excluding taxes last month"):
     assert "FROM costs_day_tag" in w[q]["sql"], (q, w[q]["sql"])
+# a key with only dates and charge types beside it: the tag values table
+for q in ("2025-12-04 cost by team last quarter", "2025-12-04 cost by team excluding taxes last month",
+          "2025-12-04 untagged spend last quarter", "2025-12-04 spend without an env tag last month",
+          "2025-12-04 monthly cost by team this year", "2025-12-04 run rate of team platform"):
+    assert "FROM costs_day_tag_value" in w[q]["sql"], (q, w[q]["sql"])
+for q in ("2025-12-04 untagged spend by account last month", "2025-12-04 what did team platform spend on EC2 last month"):
+    assert "FROM costs_day_tag\n" in w[q]["sql"], (q, w[q]["sql"])
 for q in ("2025-12-04 cost by team and env last month", "2025-12-04 cost by team for EC2 excluding us-east-1 last month",
           "2025-12-04 EC2 usage by team last month"):
     assert "costs_day" not in w[q]["sql"], (q, w[q]["sql"])
@@ -178,6 +191,11 @@ check_eq "after the undo, November's summary equals the line items" "0" \
 	"$(sql_row "$DB" "SELECT round(abs((SELECT sum(amortized_cost) FROM costs WHERE billing_period = DATE '2025-11-01') - (SELECT sum(amortized_cost) FROM costs_day WHERE billing_period = DATE '2025-11-01')), 6)")"
 "$FINQ" --db "$DB" --json ask --today 2025-12-04 "cost by service last month" >"$WORK/fresh.json"
 check_contains "fresh summaries are read" "$(json_get sql "$(cat "$WORK/fresh.json")")" "FROM costs_day"
+# the fees of one side (service/lumps.c) read with the tag summary's
+# columns: they were lost when its statement spelled the tags MAP
+"$FINQ" --db "$DB" --json ask --today 2025-12-04 "untagged spend this month vs last month" >"$WORK/lumps.json"
+check_contains "a tag comparison from a tag summary reads its table" "$(json_get sql "$(cat "$WORK/lumps.json")")" "FROM costs_day_tag"
+check_contains "... and tells one side's fees apart, as from the line items" "$(json_get message "$(cat "$WORK/lumps.json")")" "of fees charged on"
 
 # stale summaries, as an older finq leaves them (a load that did not
 # rebuild them): summary_state behind the load log; no summaries at all

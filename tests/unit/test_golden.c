@@ -95,11 +95,14 @@ static const struct {
 } summary_sources[] = {
 	{ "cost by service last month", "costs_day", NULL },
 	{ "cost by usage type last month", "costs_day_detail", NULL },
-	{ "cost by team last quarter", "costs_day_tag", "tag_key = 'team'" },
+	{ "cost by team last quarter", "costs_day_tag_value", "tag_key = 'team'" },
 	{ "what did the checkout team spend on EC2 in Q3", "costs_day_tag", "tag_key = 'team'" },
 	{ "untagged spend by service in october", "costs_day_tag", "tag_key IS NULL" },
-	{ "cost last month without a team tag", "costs_day_tag", "tag_value IS NULL" },
-	{ "cost by team excluding taxes last month", "costs_day_tag", "tag_key = 'team'" },
+	{ "untagged spend in october", "costs_day_tag_value", "tag_key IS NULL" },
+	{ "cost last month without a team tag", "costs_day_tag_value", "tag_value IS NULL" },
+	{ "cost by team excluding taxes last month", "costs_day_tag_value", "tag_key = 'team'" },
+	{ "monthly cost by team this year", "costs_day_tag_value", "tag_key = 'team'" },
+	{ "spend by team in account 210987654321 last month", "costs_day_tag", "tag_key = 'team'" },
 	{ "cost by team and env last month", "costs", NULL },           /* two keys */
 	{ "cost by team in us-east-1 last month", "costs", NULL },      /* no region in the tag summary */
 	{ "EC2 usage by team last month", "costs", NULL },              /* usage: no unit column */
@@ -113,7 +116,7 @@ static void test_summary_source(void **state)
 	unit_load_vocab(&v);
 	int today;
 	assert_true(date_parse("2025-12-04", &today));
-	unsigned all = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG;
+	unsigned all = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG | SQL_SUMMARY_DAY_TAG_VALUE;
 	for (size_t i = 0; i < sizeof(summary_sources) / sizeof(summary_sources[0]); i++) {
 		struct parse_input in = { summary_sources[i].question, today, &v, NULL, NULL };
 		struct parse_result res;
@@ -130,12 +133,28 @@ static void test_summary_source(void **state)
 		assert_int_equal(sqlgen_build_on(&res.plan, &sql_dialect_duckdb, all, &sql), 0);
 		if (summary_sources[i].slice)
 			assert_contains(sql.buf, summary_sources[i].slice);
-		if (strcmp(table, "costs_day_tag") == 0) /* never the MAP column */
+		bool tag_table = strncmp(table, "costs_day_tag", 13) == 0;
+		if (tag_table) /* never the MAP column */
 			assert_not_contains(sql.buf, "tags[");
 		strbuf_release(&sql);
-		/* a database whose summaries predate costs_day_tag reads tags from the line items */
-		if (strcmp(table, "costs_day_tag") == 0)
+		/* the filters of a statement of one's own (lumps.c) over the same
+		 * table: its columns and its slice */
+		struct strbuf filters;
+		strbuf_init(&filters, 0);
+		sqlgen_source_filters(&res.plan, &sql_dialect_duckdb, all, &filters);
+		if (tag_table) {
+			assert_not_contains(filters.buf, "tags[");
+			assert_not_contains(filters.buf, "map_keys");
+			assert_contains(filters.buf, summary_sources[i].slice);
+		}
+		strbuf_release(&filters);
+		/* a database whose summaries predate costs_day_tag reads tags from
+		 * the line items; one that predates costs_day_tag_value reads
+		 * costs_day_tag */
+		if (tag_table)
 			assert_string_equal(sqlgen_source(&res.plan, SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL), "costs");
+		if (strcmp(table, "costs_day_tag_value") == 0)
+			assert_string_equal(sqlgen_source(&res.plan, all & ~(unsigned)SQL_SUMMARY_DAY_TAG_VALUE), "costs_day_tag");
 	}
 	vocab_release(&v);
 }
