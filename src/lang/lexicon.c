@@ -202,11 +202,11 @@ static const struct {
  * words. Sorted. */
 static const char *const function_words[] = {
 	"able", "actually", "after", "again", "ago", "ahead", "already", "also", "am", "amazon", "among", "analyse",
-	"analyze", "another", "anything", "applied", "approximately", "around", "awesome", "based", "because",
+	"analyze", "another", "anything", "applied", "approximately", "around", "attributable", "attributed", "awesome", "based", "because",
 	"before", "being", "between", "but", "bye", "calculate", "came", "carried", "carries", "carry", "cc", "check",
 	"cheers", "come", "comes", "company", "confirm", "cool", "curious", "current", "currently", "d", "distinct", "doing", "done",
 	"draw", "during", "either", "else", "erm", "even", "ever", "everything", "exactly", "fantastic", "fetch", "figure",
-	"figures", "find", "first", "full", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
+	"figures", "final", "find", "first", "full", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
 	"hello", "her", "here", "hey", "hi", "him", "his", "hmm", "hmmm", "however", "idea", "ideas", "if", "incur", "incurred",
 	"incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know", "let", "like", "likely", "ll", "look",
 	"looking", "make", "may", "might", "mine", "much", "must", "myself", "need", "nice", "nor", "numbers", "ok",

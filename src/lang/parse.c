@@ -102,6 +102,24 @@ static void record_words(const struct reading *r, const struct spelling *fix, st
 	}
 }
 
+/* "more than EC2", "cheaper than the prod account": a threshold whose bar
+ * is a named thing, not an amount. */
+static bool threshold_on_a_name(const struct reading *r)
+{
+	for (size_t c = 0; c < r->ncues; c++) {
+		if (r->cues[c].cue != CUE_MORE_THAN && r->cues[c].cue != CUE_LESS_THAN)
+			continue;
+		size_t i = r->cues[c].last + 1;
+		while (i < r->toks.n && (tok_is(&r->toks, i, "the") || tok_is(&r->toks, i, "that") || tok_is(&r->toks, i, "what")))
+			i++;
+		for (size_t k = 0; i < r->toks.n && r->role[i] == ROLE_NAME && k < r->nnames; k++)
+			if (r->names[k].m.first == i && !r->names[k].resource[0] && !parse_is_dimension_hit(&r->names[k]) &&
+			    r->names[k].reading && r->names[k].reading->kind == VOCAB_VALUE)
+				return true;
+	}
+	return false;
+}
+
 /* A number no part of the plan took ("spend on the 3rd" before days of
  * the month were read, "make it 10"): the answer would drop it silently.
  * Time words, names and amounts have their own roles; what is left must
@@ -201,6 +219,17 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	parse_plan_standalone(&r, p, &group_mentioned, &measure_mentioned, &limit_mentioned);
 	if (p->intent != INTENT_INSIGHT && parse_check_measure_conflict(&r, p)) {
 		out->status = PARSE_AMBIGUOUS;
+		goto out;
+	}
+	if (threshold_on_a_name(&r)) {
+		/* "services that cost more than EC2": a bar set by another
+		 * thing's cost, which a plan cannot hold */
+		out->status = PARSE_UNKNOWN;
+		plan_init(p);
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message),
+			 "I can compare costs with an amount (\"services over $1,000\") or side by side (\"EC2 vs "
+			 "S3\"), not with another item's cost as the bar. Which would help?");
 		goto out;
 	}
 	if (parse_check_unused_dimensions(&r, p)) {

@@ -422,6 +422,19 @@ static void read_tokens(struct reading *r)
 			i++;
 			continue;
 		}
+		/* "the services more expensive of October", "the three regions
+		 * with more costs": a comparative with no "than" anywhere ranks */
+		if (!cue_len && !named && tok_is(&r->toks, i, "more") && i + 1 < r->toks.n &&
+		    (tok_is(&r->toks, i + 1, "expensive") || tok_is(&r->toks, i + 1, "costly") ||
+		     tok_is(&r->toks, i + 1, "costs") || tok_is(&r->toks, i + 1, "cost") || tok_is(&r->toks, i + 1, "spend"))) {
+			bool than = false;
+			for (size_t k = i + 1; k < r->toks.n; k++)
+				than |= tok_is(&r->toks, k, "than");
+			if (!than) {
+				cue = CUE_MOST;
+				cue_len = 1;
+			}
+		}
 		/* "spent more in November than in October", "which teams spent
 		 * less in Q3 than in Q2": a change between the two periods */
 		if (!cue_len && !named && r->ntimes >= 2 &&

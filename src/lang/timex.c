@@ -715,7 +715,7 @@ static bool read_span(struct reader *r, struct time_mention *m)
 	/* "since the start of the year", "since the beginning of October" */
 	size_t at = is(r, 0, "the") ? 1 : 0;
 	enum time_unit current;
-	if ((since || from) && (is(r, at, "start") || is(r, at, "beginning")) && is(r, at + 1, "of")) {
+	if ((since || from) && (is(r, at, "start") || is(r, at, "beginning") || is(r, at, "begin")) && is(r, at + 1, "of")) {
 		r->pos += at + 2;
 		if (is(r, 0, "the") && unit_at(r, 1, &current) && current != UNIT_DAY) {
 			/* "the year": the one under way */
