@@ -65,6 +65,12 @@ static bool asks_knowledge(const struct reading *r)
 		return false;
 	if (cost && !measure)
 		return false;
+	/* "what is 2+2": no word at all to look up */
+	bool word = false;
+	for (size_t i = 2; i < r->toks.n && !word; i++)
+		word = r->toks.items[i].kind == TOK_WORD && !lexicon_is_function_word(&r->toks.items[i].text);
+	if (!word && !values && !dimensions)
+		return false;
 	/* "what are the accounts" lists data; "how do I tag resources" asks how */
 	return !dimensions || parse_has_cue(r, CUE_EXPLAIN) || parse_has_cue(r, CUE_HOW_TO);
 }

@@ -252,7 +252,15 @@ static void apply_resource_nouns(struct reading *r, struct plan *p, bool *group_
 		for (size_t c = 0; c + 1 < r->ncues; c++)
 			by_cost |= r->cues[c].cue == CUE_BY && r->cues[c + 1].cue == CUE_COST &&
 				   r->cues[c + 1].first == r->cues[c].last + 1;
-		bool ranked = before == CUE_BY || before == CUE_EACH || (before == CUE_WHICH && tok_is(&r->toks, first - 1, "which")) ||
+		/* "resources missing a cost_center tag in Q3", "list untagged
+		 * resources": the things themselves open the question */
+		size_t opener = 0;
+		while (opener < first && (tok_is(&r->toks, opener, "the") || tok_is(&r->toks, opener, "all") ||
+					  r->role[opener] == ROLE_CUE))
+			opener++;
+		bool listed = plural_noun && opener == first && !parse_has_cue(r, CUE_COST) && !parse_has_cue(r, CUE_TOTAL) &&
+			      !parse_has_cue(r, CUE_COUNT) && !parse_has_cue(r, CUE_USAGE);
+		bool ranked = listed || before == CUE_BY || before == CUE_EACH || (before == CUE_WHICH && tok_is(&r->toks, first - 1, "which")) ||
 			      parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM) || parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST) ||
 			      (plural_noun && (by_cost || p->has_threshold || (before == CUE_ASK && !parse_has_cue(r, CUE_COST))));
 		if (ranked && !*group_mentioned) {
@@ -669,10 +677,27 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 		compare = true;
 	/* "the month-over-month trend over the last six months": the series by
 	 * month, not two periods */
-	if (parse_has_cue(r, CUE_TREND) && !parse_has_cue(r, CUE_COMPARE) && !parse_has_cue(r, CUE_VERSUS) && r->ntimes <= 1 &&
-	    (parse_has_cue(r, CUE_MOM) || parse_has_cue(r, CUE_WOW) || parse_has_cue(r, CUE_QOQ))) {
+	/* ... and "quarter over quarter change for 2025": one period holding
+	 * several of the units compared, so the series of them */
+	enum grain over = parse_has_cue(r, CUE_WOW) ? GRAIN_WEEK : parse_has_cue(r, CUE_QOQ) ? GRAIN_QUARTER
+			  : parse_has_cue(r, CUE_MOM) ? GRAIN_MONTH : GRAIN_NONE;
+	int over_days = over == GRAIN_WEEK ? 7 : over == GRAIN_QUARTER ? 92 : 31;
+	bool holds_several = r->ntimes == 1 && over != GRAIN_NONE &&
+			     r->times[0].period.end_day - r->times[0].period.start_day > 2 * over_days;
+	if ((parse_has_cue(r, CUE_TREND) || holds_several) && !parse_has_cue(r, CUE_COMPARE) && !parse_has_cue(r, CUE_VERSUS) &&
+	    r->ntimes <= 1 && over != GRAIN_NONE && !*group_mentioned) {
 		compare = false;
-		p->grain = parse_has_cue(r, CUE_WOW) ? GRAIN_WEEK : parse_has_cue(r, CUE_QOQ) ? GRAIN_QUARTER : GRAIN_MONTH;
+		p->grain = over;
+		if (holds_several)
+			p->intent = INTENT_TREND;
+	}
+	/* "are DynamoDB costs increasing since June?": whether the series
+	 * rises since then, not the span against the one before it */
+	if ((increase || decrease) && !compare && !ranked && !*group_mentioned && r->ntimes == 1 && r->times[0].is_span &&
+	    r->times[0].period.label[0] == 's' && r->times[0].period.end_day - r->times[0].period.start_day > 14) {
+		increase = decrease = false;
+		p->intent = INTENT_TREND;
+		p->grain = r->times[0].period.end_day - r->times[0].period.start_day > 62 ? GRAIN_MONTH : GRAIN_DAY;
 	}
 
 	/* "EC2 vs S3": two values of one column side by side */

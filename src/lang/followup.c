@@ -49,6 +49,13 @@ static bool cost_of_usage_answer(const struct reading *r, const struct plan *pre
 	return false;
 }
 
+/* "what's the total", "and the total?": nothing but the word total. */
+static bool asks_only_the_total(const struct reading *r)
+{
+	return parse_has_cue(r, CUE_TOTAL) && r->nnames == 0 && r->ntimes == 0 && !parse_has_cue(r, CUE_BY) &&
+	       !parse_has_cue(r, CUE_TOP);
+}
+
 /* Does the question lean on the previous answer? */
 /* "same month last year", "the same period a year ago" alone, with no
  * word that compares: the discussed period moved back a year. */
@@ -72,6 +79,15 @@ bool parse_looks_like_followup(const struct reading *r)
 	if (parse_has_cue(r, CUE_ONLY) && !parse_has_cue(r, CUE_COST))
 		return true;
 	if (names_year_ago_only(r) && r->nnames == 0 && !parse_has_cue(r, CUE_COST))
+		return true;
+	if (asks_only_the_total(r) && !parse_has_cue(r, CUE_COST))
+		return true;
+	/* "which accounts?", "which regions then": a new grouping of the same rows */
+	bool only_dimensions = r->nnames > 0 && r->ntimes == 0 && !parse_has_cue(r, CUE_COST);
+	for (size_t i = 0; i < r->nnames && only_dimensions; i++)
+		only_dimensions = parse_is_dimension_hit(&r->names[i]);
+	if (only_dimensions && parse_has_cue(r, CUE_WHICH) && !parse_has_cue(r, CUE_MOST) && !parse_has_cue(r, CUE_LEAST) &&
+	    r->in->previous && r->in->previous->nfilters > 0)
 		return true;
 	/* "show me its daily cost": "its" is something the last answer named */
 	bool names_value = false;
@@ -309,6 +325,15 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		const struct filter *f = &now->filters[i];
 		if (f->op == FILTER_IN || f->op == FILTER_CONTAINS || f->op == FILTER_PREFIX)
 			plan_remove_filters(&out, &f->col);
+		/* "untagged cost" then "and what about tagged": the one replaces the other */
+		if (f->op == FILTER_TAGGED || f->op == FILTER_UNTAGGED)
+			for (int k = out.nfilters - 1; k >= 0; k--)
+				if ((out.filters[k].op == FILTER_TAGGED || out.filters[k].op == FILTER_UNTAGGED) &&
+				    out.filters[k].op != f->op) {
+					memmove(&out.filters[k], &out.filters[k + 1],
+						(size_t)(out.nfilters - k - 1) * sizeof(out.filters[0]));
+					out.nfilters--;
+				}
 		struct filter kept = { 0 };
 		if (f->op == FILTER_NOT_IN || f->op == FILTER_EXCLUDE_PREFIX)
 			for (int k = 0; k < out.nfilters; k++)
@@ -365,6 +390,15 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		if (out.intent == INTENT_TOTAL || out.intent == INTENT_AVERAGE_DAILY || out.intent == INTENT_INSIGHT)
 			out.intent = INTENT_BREAKDOWN;
 		/* "monthly spend this year" then "by account": the trend, by account */
+	}
+	/* "what's the total" after a series or a breakdown: one figure for the same rows */
+	if (asks_only_the_total(r) && (out.intent == INTENT_TREND || out.intent == INTENT_BREAKDOWN)) {
+		out.intent = INTENT_TOTAL;
+		out.group.dim = DIM_NONE;
+		out.group2.dim = DIM_NONE;
+		out.grain = GRAIN_NONE;
+		out.limit = 0;
+		out.has_threshold = false;
 	}
 	if (now->intent == INTENT_COUNT) {
 		/* "and how many databases was that?": a count of what was discussed */
@@ -444,8 +478,10 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		/* "what about the month before": the period before the one discussed */
 		out.range = period_previous(&prev->range);
 		out.range_defaulted = false;
-	} else if ((now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS) && r->ntimes == 1 &&
-		   !r->times[0].is_span && prev->intent != INTENT_COMPARE_PERIODS && prev->intent != INTENT_MOVERS) {
+	} else if ((now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS ||
+		    (adds && !group_mentioned && (prev->intent == INTENT_BREAKDOWN || prev->intent == INTENT_TOTAL))) &&
+		   r->ntimes == 1 && !r->times[0].is_span && prev->intent != INTENT_COMPARE_PERIODS &&
+		   prev->intent != INTENT_MOVERS && prev->intent != INTENT_INSIGHT) {
 		/* "compare with August": the period discussed against the one named */
 		struct period a = prev->range, b = r->times[0].period;
 		/* "last month" then "compare it with the previous month": the
@@ -453,6 +489,8 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		if (a.start_day == b.start_day && a.end_day == b.end_day)
 			b = period_previous(&a);
 		out.intent = now->intent == INTENT_MOVERS ? INTENT_MOVERS : INTENT_COMPARE_PERIODS;
+		if (out.intent == INTENT_COMPARE_PERIODS && (out.limit || out.has_threshold) && out.group.dim != DIM_NONE)
+			out.limit = 0; /* both periods of every item */
 		out.periods[0] = a.start_day <= b.start_day ? a : b;
 		out.periods[1] = a.start_day <= b.start_day ? b : a;
 		out.range.start_day = out.periods[0].start_day;
@@ -461,6 +499,8 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		period_describe_dates(&out.range, out.range.label, sizeof(out.range.label));
 	} else if (now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS) {
 		out.intent = now->intent == INTENT_MOVERS || prev->group.dim == DIM_NONE ? now->intent : INTENT_COMPARE_PERIODS;
+		if (now->intent == INTENT_MOVERS)
+			out.ascending = now->ascending; /* "sort by biggest decrease" */
 		out.periods[0] = now->periods[0];
 		out.periods[1] = now->periods[1];
 		out.range = now->range;

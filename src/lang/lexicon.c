@@ -226,19 +226,19 @@ static const char *const function_words[] = {
  * regards"): a clause made only of these, with at least one of the
  * courtesy_markers, says nothing about the bill. Each list sorted. */
 static const char *const courtesy_words[] = {
-	"a", "advance", "afternoon", "all", "am", "and", "apologies", "apology", "appreciate", "appreciated", "are", "ask", "asked", "asking",
-	"asks", "basic", "best", "bother", "br", "but", "ceo", "cfo", "checking", "cheers", "coo", "cto", "curious", "day", "dear", "director",
-	"doing", "dumb", "evening", "everyone", "find", "finq", "folks", "for", "forwarding", "from", "fw", "fwd", "good", "great",
-	"had", "happy", "have", "hello", "help", "hey", "hi", "hope", "hoping", "how", "i", "if", "in", "is", "just", "kind",
-	"kindly", "lovely", "m", "manager", "many", "me", "morning", "much", "my", "nice", "not", "note", "obvious", "ok", "okay",
-	"our", "out", "please", "pls", "q", "question", "quick", "re", "regards", "silly", "sincerely", "sorry", "sure", "team", "thank",
-	"thanks", "the", "there", "this", "thx", "to", "trouble", "ty", "us", "ve", "vp", "wants", "warm", "was", "we", "week",
+	"a", "accountant", "advance", "afternoon", "all", "am", "analyst", "and", "apologies", "apology", "appreciate", "appreciated", "architect", "are", "ask", "asked", "asking",
+	"asks", "basic", "best", "bother", "br", "but", "ceo", "cfo", "checking", "cheers", "controller", "coo", "cto", "curious", "day", "dear", "director",
+	"doing", "dumb", "engineer", "evening", "everyone", "find", "finq", "folks", "for", "forwarding", "from", "fw", "fwd", "good", "great",
+	"had", "happy", "have", "hello", "help", "here", "hey", "hi", "hope", "hoping", "how", "i", "if", "in", "intern", "is", "just", "kind",
+	"kindly", "lead", "lovely", "m", "manager", "many", "me", "morning", "much", "my", "new", "nice", "not", "note", "obvious", "ok", "okay",
+	"our", "out", "please", "pls", "q", "question", "quick", "re", "regards", "silly", "sincerely", "sorry", "sure", "ta", "team", "thank",
+	"thanks", "thanx", "the", "there", "this", "thnx", "thx", "tks", "tnx", "to", "trouble", "ty", "us", "ve", "vp", "wants", "warm", "was", "we", "week",
 	"weekend", "well", "wishes", "wondering", "you", "your", "yours",
 };
 static const char *const courtesy_markers[] = {
 	"afternoon", "apologies", "apology", "appreciate", "appreciated", "asks", "best", "bother", "br", "checking", "cheers", "curious", "dear",
-	"evening", "forwarding", "fw", "fwd", "hello", "hey", "hi", "hope", "hoping", "morning", "q", "question",
-	"regards", "sincerely", "sorry", "sure", "thank", "thanks", "thx", "ty", "wishes", "wondering",
+	"evening", "forwarding", "fw", "fwd", "hello", "here", "hey", "hi", "hope", "hoping", "morning", "q", "question",
+	"regards", "sincerely", "sorry", "sure", "ta", "thank", "thanks", "thanx", "thnx", "thx", "tks", "tnx", "ty", "wishes", "wondering",
 };
 
 /* Shorthand typed on a phone, too short for the spelling correction's

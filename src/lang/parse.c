@@ -276,6 +276,19 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 		p->range_defaulted = false;
 		parse_note(&r, "the period of the previous question, %s%s", p->range.label, "");
 	}
+	if (p->intent != INTENT_INSIGHT && p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS &&
+	    p->range.start_day > in->today && !p->range_defaulted) {
+		/* "cost in 2031": nothing is billed yet; a forecast says what may be */
+		out->status = PARSE_UNKNOWN;
+		char label[64];
+		snprintf(label, sizeof(label), "%s", p->range.label);
+		plan_init(p);
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message),
+			 "%s has not begun yet, so the bill has no costs for it. Did you mean a forecast (\"forecast for "
+			 "%s\")?", label, label);
+		goto out;
+	}
 	if (p->intent == INTENT_INSIGHT) /* the knowledge base searches the words themselves */
 		snprintf(p->topic, sizeof(p->topic), "%s", in->question);
 	char unused[32];

@@ -798,6 +798,13 @@ read:
 		return false;
 	}
 	end_year |= end_anchored;
+	/* "between November and October": between takes its ends in either
+	 * order, within the year they share */
+	if (between && !end_year && !start_year && m->to.start_day < m->from.start_day) {
+		struct period first = m->to;
+		m->to = m->from;
+		m->from = first;
+	}
 	/* "from November 2024 to March": March follows November 2024. */
 	if (!end_year && m->to.start_day < m->from.start_day) {
 		int shift = date_add_months(date_month_start(m->to.start_day), 12) - date_month_start(m->to.start_day);
