@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,20 @@ static void record_words(const struct reading *r, const struct spelling *fix, st
 			break;
 		}
 	}
+}
+
+/* The question is answered with a question: the plan is only its message. */
+static void ask_back(struct parse_result *out, struct plan *p, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void ask_back(struct parse_result *out, struct plan *p, const char *fmt, ...)
+{
+	out->status = PARSE_UNKNOWN;
+	plan_init(p);
+	p->intent = INTENT_CLARIFY;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	va_end(ap);
 }
 
 /* "more than EC2", "cheaper than the prod account": a threshold whose bar
@@ -224,10 +239,7 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	if (threshold_on_a_name(&r)) {
 		/* "services that cost more than EC2": a bar set by another
 		 * thing's cost, which a plan cannot hold */
-		out->status = PARSE_UNKNOWN;
-		plan_init(p);
-		p->intent = INTENT_CLARIFY;
-		snprintf(p->message, sizeof(p->message),
+		ask_back(out, p,
 			 "I can compare costs with an amount (\"services over $1,000\") or side by side (\"EC2 vs "
 			 "S3\"), not with another item's cost as the bar. Which would help?");
 		goto out;
@@ -238,10 +250,7 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	}
 	if (r.count_previous && (!followup || in->previous->group.dim == DIM_NONE)) {
 		/* "how many are there?" with no list before it */
-		out->status = PARSE_UNKNOWN;
-		plan_init(p);
-		p->intent = INTENT_CLARIFY;
-		snprintf(p->message, sizeof(p->message),
+		ask_back(out, p,
 			 "How many of what? Name what to count: accounts, services, regions, buckets, instances or days.");
 		goto out;
 	}
@@ -255,10 +264,7 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	}
 	if (followup) {
 		if (!parse_followup_says_something(&r, p, group_mentioned, measure_mentioned, limit_mentioned)) {
-			out->status = PARSE_UNKNOWN;
-			plan_init(p);
-			p->intent = INTENT_CLARIFY;
-			snprintf(p->message, sizeof(p->message),
+			ask_back(out, p,
 				 "I'm not sure what to change in the last answer. Try 'by region', 'only EC2', "
 				 "'last quarter', 'top 5' or a new question.");
 			goto out;
@@ -279,12 +285,9 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 	if (p->intent != INTENT_INSIGHT && p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS &&
 	    p->range.start_day > in->today && !p->range_defaulted) {
 		/* "cost in 2031": nothing is billed yet; a forecast says what may be */
-		out->status = PARSE_UNKNOWN;
 		char label[64];
 		snprintf(label, sizeof(label), "%s", p->range.label);
-		plan_init(p);
-		p->intent = INTENT_CLARIFY;
-		snprintf(p->message, sizeof(p->message),
+		ask_back(out, p,
 			 "%s has not begun yet, so the bill has no costs for it. Did you mean a forecast (\"forecast for "
 			 "%s\")?", label, label);
 		goto out;
@@ -293,10 +296,7 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 		snprintf(p->topic, sizeof(p->topic), "%s", in->question);
 	char unused[32];
 	if (p->intent != INTENT_INSIGHT && unused_number(&r, p, unused, sizeof(unused))) {
-		out->status = PARSE_UNKNOWN;
-		plan_init(p);
-		p->intent = INTENT_CLARIFY;
-		snprintf(p->message, sizeof(p->message),
+		ask_back(out, p,
 			 "I don't know what '%s' means here: no part of the question I read uses it. Please rephrase "
 			 "(\"top 5\", \"over $1,000\", \"on November 3\").", unused);
 		goto out;

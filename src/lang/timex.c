@@ -498,6 +498,24 @@ to_date: {
 	}
 }
 
+/* "the 3rd", "since the 1st": that day of this month, or of the month
+ * before when it has not come yet; false when that month has no such day. */
+static bool latest_day_of_month(int today, int day, struct period *p)
+{
+	int y, mo, d;
+	date_to_ymd(today, &y, &mo, &d);
+	int start = date_month_start(today);
+	if (day > d)
+		start = date_add_months(start, -1);
+	date_to_ymd(start, &y, &mo, &d);
+	if (day > date_days_in_month(y, mo))
+		return false;
+	int first = date_from_ymd(y, mo, day);
+	set_period(p, first, first + 1, UNIT_DAY, 1);
+	snprintf(p->label, sizeof(p->label), "%s %d, %d", date_month_name(mo), day, y);
+	return true;
+}
+
 /*
  * part_of_month := ["the"] ("first"|"second"|"last") "half" "of" MONTH
  *                | ["the"] ("first"|"second"|"third"|"fourth"|"last") "week" "of" MONTH
@@ -567,16 +585,7 @@ static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
 	if (tok->kind == TOK_NUMBER && tok->ordinal && tok->number >= 1 && tok->number <= 31 &&
 	    tok->number == floor(tok->number) && r->pos >= 2 && tok_is(r->t, r->pos - 1, "the") &&
 	    (tok_is(r->t, r->pos - 2, "on") || tok_is(r->t, r->pos - 2, "for"))) {
-		int y, mo, d, day = (int)tok->number;
-		date_to_ymd(r->today, &y, &mo, &d);
-		int start = date_month_start(r->today);
-		if (day > d)
-			start = date_add_months(start, -1);
-		date_to_ymd(start, &y, &mo, &d);
-		if (day <= date_days_in_month(y, mo)) {
-			int first = date_from_ymd(y, mo, day);
-			set_period(p, first, first + 1, UNIT_DAY, 1);
-			snprintf(p->label, sizeof(p->label), "%s %d, %d", date_month_name(mo), day, y);
+		if (latest_day_of_month(r->today, (int)tok->number, p)) {
 			r->pos++;
 			return true;
 		}
@@ -737,16 +746,7 @@ static bool read_span(struct reader *r, struct time_mention *m)
 	const struct token *ord = peek(r, 0);
 	if (since && ord && ord->kind == TOK_NUMBER && ord->ordinal && ord->number >= 1 && ord->number <= 31 &&
 	    ord->number == floor(ord->number) && !month_of_word(peek(r, 1)) && !(is(r, 1, "of") && month_of_word(peek(r, 2)))) {
-		int y, mo, d, day = (int)ord->number;
-		date_to_ymd(r->today, &y, &mo, &d);
-		int start = date_month_start(r->today);
-		if (day > d)
-			start = date_add_months(start, -1);
-		date_to_ymd(start, &y, &mo, &d);
-		if (day <= date_days_in_month(y, mo)) {
-			int first = date_from_ymd(y, mo, day);
-			set_period(&m->from, first, first + 1, UNIT_DAY, 1);
-			snprintf(m->from.label, sizeof(m->from.label), "%s %d, %d", date_month_name(mo), day, y);
+		if (latest_day_of_month(r->today, (int)ord->number, &m->from)) {
 			r->pos++;
 			start_year = true;
 			goto read;

@@ -17,13 +17,8 @@ LUMPS="('Credit', 'Fee', 'Purchase', 'RIFee', 'Refund', 'SavingsPlanUpfrontFee',
 run finq "$DB" load "$DATA/cur-dev/cur2.parquet"
 check_eq "dev data loads" 0 "$RC"
 
-# money A: "$1,234.56" as the narrative writes it
-money() {
-	python3 -c 'import sys; v = float(sys.argv[1]); print(("-" if v < 0 else "") + "${:,.2f}".format(abs(v)))' "$1"
-}
-sum_sql() {
-	sql_row "$DB" "SELECT round(coalesce(sum(amortized_cost), 0), 2) FROM costs WHERE usage_date BETWEEN '$1' AND '$2' ${3:-}"
-}
+# the day range's amortized cost (lib.sh's amortized_between, on this database)
+sum_sql() { amortized_between "$DB" "$@"; }
 
 # --- a total and the period before it ----------------------------------
 run finq "$DB" --today 2025-11-05 ask --json "last week"

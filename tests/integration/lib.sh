@@ -136,6 +136,17 @@ sql_row() {
 	"$FINQ" --db "$1" sql --csv "$2" 2>"$WORK/.sql.err" | sed -n '2p' | tr -d '\r'
 }
 
+# amortized_between DB FROM TO [AND ...]: the amortized cost of the days
+# FROM..TO (both inclusive) to the cent, from the line items
+amortized_between() {
+	sql_row "$1" "SELECT round(coalesce(sum(amortized_cost), 0), 2) FROM costs WHERE usage_date BETWEEN '$2' AND '$3' ${4:-}"
+}
+
+# money A: "$1,234.56", as a narrative writes an amount
+money() {
+	python3 -c 'import sys; v = float(sys.argv[1]); print(("-" if v < 0 else "") + "${:,.2f}".format(abs(v)))' "$1"
+}
+
 # sql_rows DB SQL: every row as CSV, no header.
 sql_rows() {
 	"$FINQ" --db "$1" sql --csv --max-rows 0 "$2" 2>"$WORK/.sql.err" | sed '1d' | tr -d '\r'

@@ -22,9 +22,7 @@ expected_run_rate() {
 		+ sum(CASE WHEN usage_date BETWEEN '$4' AND '$5' AND charge_type IN $RECURRING
 			THEN amortized_cost ELSE 0 END), 2) FROM costs"
 }
-sum_sql() {
-	sql_row "$1" "SELECT round(coalesce(sum(amortized_cost), 0), 2) FROM costs WHERE usage_date BETWEEN '$2' AND '$3' ${4:-}"
-}
+sum_sql() { amortized_between "$@"; }
 # column NAME: the first row's value of a column of the last --json answer
 column() {
 	python3 -c '
