@@ -144,6 +144,7 @@ amortized_between() {
 
 # money A: "$1,234.56", as a narrative writes an amount
 money() {
+	# shellcheck disable=SC2016 # the $ is Python's format, not the shell's
 	python3 -c 'import sys; v = float(sys.argv[1]); print(("-" if v < 0 else "") + "${:,.2f}".format(abs(v)))' "$1"
 }
 
