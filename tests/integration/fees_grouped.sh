@@ -12,7 +12,6 @@
 . "$(dirname "$0")/lib.sh"
 
 DB=$WORK/dev.duckdb
-LUMPS="('Credit', 'Fee', 'Purchase', 'RIFee', 'Refund', 'SavingsPlanUpfrontFee', 'Tax')"
 run finq "$DB" load "$DATA/cur-dev/cur2.parquet"
 check_eq "dev data loads" 0 "$RC"
 

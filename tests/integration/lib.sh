@@ -136,6 +136,12 @@ sql_row() {
 	"$FINQ" --db "$1" sql --csv "$2" 2>"$WORK/.sql.err" | sed -n '2p' | tr -d '\r'
 }
 
+# The charge types booked as lumps (fees, taxes, credits, purchases), as an
+# SQL list: what the fee tests recompute from the line items themselves.
+# shellcheck disable=SC2089 # the quotes are SQL's, kept literally
+LUMPS="('Credit', 'Fee', 'Purchase', 'RIFee', 'Refund', 'SavingsPlanUpfrontFee', 'Tax')"
+export LUMPS
+
 # amortized_between DB FROM TO [AND ...]: the amortized cost of the days
 # FROM..TO (both inclusive) to the cent, from the line items
 amortized_between() {

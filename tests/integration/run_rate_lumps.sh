@@ -8,7 +8,6 @@
 # Every figure is recomputed here with `finq sql`.
 . "$(dirname "$0")/lib.sh"
 
-LUMPS="('Credit', 'Fee', 'Purchase', 'RIFee', 'Refund', 'SavingsPlanUpfrontFee', 'Tax')"
 RECURRING="('Credit', 'Fee', 'RIFee', 'Tax')"
 ONE_OFF="('Purchase', 'Refund', 'SavingsPlanUpfrontFee')"
 
