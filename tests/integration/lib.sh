@@ -140,7 +140,6 @@ sql_row() {
 # SQL list: what the fee tests recompute from the line items themselves.
 # shellcheck disable=SC2089 # the quotes are SQL's, kept literally
 LUMPS="('Credit', 'Fee', 'Purchase', 'RIFee', 'Refund', 'SavingsPlanUpfrontFee', 'Tax')"
-export LUMPS
 
 # amortized_between DB FROM TO [AND ...]: the amortized cost of the days
 # FROM..TO (both inclusive) to the cent, from the line items
