@@ -291,17 +291,24 @@ void fmt_init(struct fmt *f, const struct plan *p, const struct table *t, const 
 bool answer_mixed_units(const struct plan *p, const struct table *t, char *units, size_t size)
 {
 	units[0] = '\0';
-	int col = table_column(t, "unit");
-	if (p->measure != MEASURE_USAGE || p->usage_unit[0] || p->intent == INTENT_TOTAL || col < 0)
+	if (p->measure != MEASURE_USAGE || p->usage_unit[0] || p->intent == INTENT_TOTAL)
 		return false;
+	/* mixed as the narration decides it (fmt_init); then the units named */
+	struct cols c;
+	struct fmt f;
+	find_cols(p, t, &c);
+	fmt_init(&f, p, t, &c, NULL);
+	if (!f.mixed_units || c.unit < 0)
+		return false;
+	size_t col = (size_t)c.unit;
 	/* the distinct units of every row's list, in first-seen order */
 	char seen[16][64];
 	int nseen = 0;
 	for (size_t r = 0; r < t->nrows; r++) {
 		char buf[512];
-		if (is_null(t, r, (size_t)col))
+		if (is_null(t, r, col))
 			continue;
-		const char *list = text(t, r, (size_t)col, buf, sizeof(buf));
+		const char *list = text(t, r, col, buf, sizeof(buf));
 		while (*list) {
 			size_t n = strcspn(list, ",");
 			while (n && list[n - 1] == ' ')
