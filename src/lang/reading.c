@@ -395,7 +395,9 @@ static void read_tokens(struct reading *r)
 		/* "minus tax" leaves the tax out; "minus credits" takes the
 		 * credits off, which the whole already does */
 		bool negative = false;
-		size_t charge_len = charge_kind_after(r, i, &negative);
+		size_t charge_len = tok_in(&r->toks, i, charge_excluding) || tok_in(&r->toks, i, charge_including)
+					    ? charge_kind_after(r, i, &negative)
+					    : 0; /* a vocabulary lookup only after one of those words */
 		bool subtracts = tok_is(&r->toks, i, "minus") || tok_is(&r->toks, i, "less");
 		if (charge_len && (tok_in(&r->toks, i, charge_excluding) || (subtracts && !negative))) {
 			cue = CUE_EXCLUDE;
