@@ -18,7 +18,7 @@ DEV=$DATA/cur-dev
 DB=$WORK/dev.duckdb
 TODAY=(--today 2025-12-04)
 
-run finq "$DB" load "$DEV/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 
 run finq "$DB" "${TODAY[@]}" anomalies --json

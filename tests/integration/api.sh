@@ -22,7 +22,7 @@ SRC=$REPO/src
 # shellcheck source=tests/integration/http.sh
 . "$(dirname "$0")/http.sh"
 
-run finq "$DB" load --no-progress "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 
 # ---- 1. start, health, headers, web UI ----------------------------------------

@@ -9,7 +9,7 @@ set -u
 
 DB=$WORK/dev.duckdb
 TODAY=2025-12-04
-run finq "$DB" load --no-progress "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 
 # 1. the evaluation set

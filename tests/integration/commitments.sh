@@ -23,7 +23,7 @@ DB=$WORK/dev.duckdb
 TODAY=2025-12-10
 ALL_MONTHS="from November 2024 to November 2025"
 
-run finq "$DB" load --no-progress "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "the dev data loads" 0 "$RC"
 
 run finq "$DB" --today "$TODAY" commitments --json $ALL_MONTHS

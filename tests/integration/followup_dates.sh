@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DB=$WORK/dev.duckdb
-run finq "$DB" load "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 
 # ask TODAY QUESTION: one turn, continuing the conversation of the last one

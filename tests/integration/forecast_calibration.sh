@@ -17,7 +17,7 @@
 
 DB=$WORK/dev.duckdb
 MANIFEST=$DATA/cur-dev/manifest.json
-run finq "$DB" load "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 
 run finq "$DB" --today 2025-12-04 forecast --backtest --json

@@ -16,7 +16,7 @@ export FINQ_STATE=$WORK/state.sqlite
 TODAY=2025-12-04
 CASES=$REPO/tests/data/hostile.tsv
 
-run "$FINQ" --db "$DB" load --no-progress "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 checksum() {
 	"$FINQ" --db "$DB" sql --csv "SELECT count(*) AS n, bit_xor(hash(c)) AS h FROM costs c" 2>&1 | tail -n 1

@@ -20,7 +20,7 @@
 . "$(dirname "$0")/http.sh"
 
 DB=$WORK/errors.duckdb
-run finq "$DB" load --no-progress "$DATA/cur-dev/focus.csv.gz"
+dev_data "$DB" focus.csv.gz
 check_eq "the test database loads" 0 "$RC"
 start_server "$DB" || finish
 

@@ -36,7 +36,7 @@ for c in d["charts"]:
     assert isinstance(c, dict) and c.get("type"), "chart without a type"
 '
 
-run finq "$DB" load --no-progress "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "the dev data loads" 0 "$RC"
 
 # The CLI's reading of the same words, before the server holds the database.

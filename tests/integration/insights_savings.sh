@@ -11,7 +11,7 @@ set -u
 
 DB=$WORK/dev.duckdb
 MANIFEST=$DATA/cur-dev/manifest.json
-run finq "$DB" load --no-progress "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 q() { finq "$DB" --today 2025-12-04 "$@"; }
 

@@ -18,7 +18,7 @@ DB=$WORK/dev.duckdb
 TODAY=(--today 2025-12-04)
 MAX_OTHER_ALERTS=10
 
-run finq "$DB" load "$DEV/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 
 # --- anomalies ---------------------------------------------------------

@@ -131,6 +131,21 @@ finq() {
 	"$FINQ" --db "$db" "$@"
 }
 
+# dev_data DB FILE: DB holds the dev data's FILE (cur2.parquet or
+# focus.csv.gz) as `finq load --no-progress` leaves it, for scripts whose
+# subject is not the load. run.sh loads each file once per run with the
+# binary under test and every script copies the result: a load is 5-11 s
+# and twenty scripts need one. Run alone, a script loads it itself. Sets
+# RC, OUT and ERR as run does.
+dev_data() {
+	local db=$1 file=$2 cached=${FINQ_IT_FIXTURES:-}/$2.duckdb
+	if [ -n "${FINQ_IT_FIXTURES:-}" ] && [ -f "$cached" ]; then
+		run cp "$cached" "$db"
+	else
+		run finq "$db" load --no-progress "$DATA/cur-dev/$file"
+	fi
+}
+
 # sql_row DB SQL: the first row of a query as CSV (numbers at full precision).
 sql_row() {
 	"$FINQ" --db "$1" sql --csv "$2" 2>"$WORK/.sql.err" | sed -n '2p' | tr -d '\r'

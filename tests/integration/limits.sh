@@ -21,7 +21,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DB=$WORK/limits.duckdb
-run finq "$DB" load --no-progress "$DATA/cur-dev/focus.csv.gz"
+dev_data "$DB" focus.csv.gz
 check_eq "the test database loads" 0 "$RC"
 
 LEVENSHTEIN="SELECT levenshtein(repeat('a', 40000), repeat('b', 40000)) AS d"

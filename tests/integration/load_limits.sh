@@ -18,7 +18,7 @@ IN=$WORK/in
 mkdir -p "$IN"
 DB=$WORK/base.duckdb
 
-run finq "$DB" load --no-progress "$DEV/focus.csv.gz"
+dev_data "$DB" focus.csv.gz
 check_eq "the base database loads" 0 "$RC"
 BASE=$(snapshot "$DB")
 

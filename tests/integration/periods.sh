@@ -23,7 +23,7 @@ DEV=$DATA/cur-dev
 DB=$WORK/dev.duckdb
 MANIFEST=$DEV/manifest.json
 
-run finq "$DB" load "$DEV/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 truth() {
 	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["months"][sys.argv[2]]["amortized"])' "$MANIFEST" "$1"

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DB=$WORK/sandbox.duckdb
-run finq "$DB" load --no-progress "$DATA/cur-dev/focus.csv.gz"
+dev_data "$DB" focus.csv.gz
 check_eq "the test database loads" 0 "$RC"
 ROWS=$(sql_row "$DB" "SELECT count(*) FROM costs")
 check_eq "the test database holds November's rows" 12498 "$ROWS"

@@ -27,7 +27,7 @@
 
 TODAY=2025-12-04
 DB=$WORK/limits.duckdb
-run finq "$DB" load --no-progress "$DATA/cur-dev/focus.csv.gz"
+dev_data "$DB" focus.csv.gz
 check_eq "the test database loads" 0 "$RC"
 
 # the JSON body of /sql for a statement

@@ -27,7 +27,7 @@
 
 DB=$WORK/spill.duckdb
 TMP=$DB.tmp
-run finq "$DB" load --no-progress "$DATA/cur-dev/focus.csv.gz"
+dev_data "$DB" focus.csv.gz
 check_eq "the test database loads" 0 "$RC"
 SLOW="SELECT count(*) FROM range(1000000000) a, range(100) b WHERE (a.range * b.range) % 7 = 3"
 
