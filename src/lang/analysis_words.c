@@ -44,7 +44,7 @@ static bool asks_knowledge(const struct reading *r)
 		CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_COMPARE, CUE_VERSUS, CUE_MOM,
 		CUE_WOW, CUE_QOQ, CUE_YOY, CUE_AVERAGE, CUE_PER_DAY, CUE_SHARE, CUE_RUN_RATE, CUE_MORE_THAN,
 		CUE_LESS_THAN, CUE_USAGE, CUE_UNIT_GB, CUE_UNIT_HOURS, CUE_UNIT_REQUESTS, CUE_UNTAGGED,
-		CUE_INCREASE, CUE_DECREASE, /* "what's trending up": the data moving, not a concept */
+		CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, /* "what's trending up", "what's the change": the data moving */
 	};
 	static const enum cue concept_measures[] = { CUE_AMORTIZED, CUE_UNBLENDED, CUE_NET, CUE_LIST };
 	static const char *const possessives[] = { "my", "our", "we", "us", NULL };

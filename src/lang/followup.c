@@ -56,6 +56,17 @@ static bool asks_only_the_total(const struct reading *r)
 	       !parse_has_cue(r, CUE_TOP);
 }
 
+/* "compare the two", "the change between them", "what changed": with no
+ * period of its own and none counted back from ("the previous month",
+ * "last year"), a comparison after a follow-up that moved the period sets
+ * the two periods just discussed side by side. */
+static bool compares_the_two_discussed(const struct reading *r, const struct plan *prev)
+{
+	return prev->has_range_before && r->ntimes == 0 && !parse_has_cue(r, CUE_PERIOD_BEFORE) &&
+	       !parse_has_cue(r, CUE_YOY) && !parse_has_cue(r, CUE_MOM) && !parse_has_cue(r, CUE_QOQ) &&
+	       !parse_has_cue(r, CUE_WOW);
+}
+
 /* Does the question lean on the previous answer? */
 /* "same month last year", "the same period a year ago" alone, with no
  * word that compares: the discussed period moved back a year. */
@@ -78,6 +89,19 @@ bool parse_looks_like_followup(const struct reading *r)
 			return true;
 	if (parse_has_cue(r, CUE_ONLY) && !parse_has_cue(r, CUE_COST))
 		return true;
+	/* "what's the change", "compare them": the two periods just discussed */
+	static const enum cue compares[] = { CUE_COMPARE, CUE_VERSUS, CUE_CHANGE };
+	if (r->nnames == 0 && r->in->previous && compares_the_two_discussed(r, r->in->previous) &&
+	    parse_has_any_cue(r, compares, sizeof(compares) / sizeof(compares[0])))
+		return true;
+	/* "leave out credits and refunds", "excluding the shared-services
+	 * account": nothing named but what to take away, from the rows shown */
+	bool only_exclusions = parse_has_cue(r, CUE_EXCLUDE) && r->nnames > 0 && r->ntimes == 0 &&
+			       !parse_has_cue(r, CUE_COST) && !parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH);
+	for (size_t i = 0; i < r->nnames && only_exclusions; i++)
+		only_exclusions = r->names[i].excluded;
+	if (only_exclusions)
+		return true;
 	if (names_year_ago_only(r) && r->nnames == 0 && !parse_has_cue(r, CUE_COST))
 		return true;
 	if (asks_only_the_total(r) && !parse_has_cue(r, CUE_COST))
@@ -95,6 +119,14 @@ bool parse_looks_like_followup(const struct reading *r)
 		names_value |= !parse_is_dimension_hit(&r->names[i]);
 	for (size_t i = 0; i < r->toks.n && !names_value && r->ntimes == 0; i++)
 		if (tok_is(&r->toks, i, "its"))
+			return true;
+	/* "show their weekly spend" after an answer of one item: that item */
+	static const char *const plural_pronouns[] = { "their", "they", "them", NULL };
+	const struct plan *prev = r->in->previous;
+	for (size_t i = 0; i < r->toks.n && !names_value && r->ntimes == 0 && prev && prev->limit == 1 &&
+			   prev->group.dim != DIM_NONE;
+	     i++)
+		if (tok_in(&r->toks, i, plural_pronouns))
 			return true;
 	/* "compared to the same month last year": the discussed period against it */
 	const struct cue_hit *yoy = parse_find_cue(r, CUE_YOY);
@@ -137,7 +169,6 @@ bool parse_looks_like_followup(const struct reading *r)
 			return true;
 		/* "which region was cheapest?" after a breakdown by region: a
 		 * superlative over the rows just shown */
-		const struct plan *prev = r->in->previous;
 		bool ranks = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST);
 		bool only_its_group = prev && prev->group.dim != DIM_NONE && r->nnames > 0;
 		for (size_t i = 0; only_its_group && i < r->nnames; i++)
@@ -228,17 +259,28 @@ bool parse_check_followup_and(const struct reading *r, const struct plan *prev, 
  * plan, read before it becomes the question. */
 bool parse_check_followup_possessive(struct reading *r, const struct plan *prev, struct plan *p)
 {
-	if (prev->group.dim == DIM_NONE || prev->limit == 1 || !r->in->previous_top_label)
+	if (prev->group.dim == DIM_NONE || !r->in->previous_top_label)
 		return false;
 	for (int i = 0; i < p->nfilters; i++)
 		if (dim_ref_eq(&p->filters[i].col, &prev->group))
 			return false; /* "its services in the prod account": named */
 	static const char *const pronouns[] = { "it", "they", NULL };
 	static const char *const auxiliaries[] = { "does", "did", "is", "was", "has", "do", "are", "were", NULL };
+	/* "which teams are in it", "how could we save on it": "it" after a
+	 * preposition is one thing; "break it down" and "show it by" are the
+	 * whole answer and have none */
+	static const char *const prepositions[] = { "in", "on", "for", "of", "about", "into", "inside", "within", NULL };
+	/* after an answer of one item, "their" and "they" are that item too
+	 * ("the most expensive team >> show their monthly trend") */
+	static const char *const plural_pronouns[] = { "their", "they", "them", NULL };
 	const char *word = NULL;
 	for (size_t i = 0; i < r->toks.n && !word; i++) {
 		if (tok_is(&r->toks, i, "its"))
 			word = "its";
+		if (!word && i > 0 && tok_is(&r->toks, i, "it") && tok_in(&r->toks, i - 1, prepositions))
+			word = "it";
+		if (!word && prev->limit == 1 && tok_in(&r->toks, i, plural_pronouns))
+			word = tok_is(&r->toks, i, "their") ? "their" : tok_is(&r->toks, i, "they") ? "they" : "them";
 		/* "what services does it use"; not "break it down", the whole answer */
 		for (size_t k = 0; i > 0 && !word && tok_in(&r->toks, i, pronouns) && tok_in(&r->toks, i - 1, auxiliaries) &&
 				   k < r->nnames; k++)
@@ -466,7 +508,22 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	}
 	if (now->chart != CHART_AUTO)
 		out.chart = now->chart;
-	if (names_year_ago_only(r)) {
+	static const enum cue compares[] = { CUE_COMPARE, CUE_VERSUS, CUE_CHANGE };
+	if (compares_the_two_discussed(r, prev) && prev->intent != INTENT_COMPARE_PERIODS && prev->intent != INTENT_MOVERS &&
+	    (now->intent == INTENT_COMPARE_PERIODS || parse_has_any_cue(r, compares, sizeof(compares) / sizeof(compares[0])))) {
+		/* "last month >> and the month before that >> compare the two" */
+		bool before_first = prev->range_before.start_day <= prev->range.start_day;
+		out.intent = INTENT_COMPARE_PERIODS;
+		out.periods[0] = before_first ? prev->range_before : prev->range;
+		out.periods[1] = before_first ? prev->range : prev->range_before;
+		if ((out.limit || out.has_threshold) && out.group.dim != DIM_NONE)
+			out.limit = 0; /* both periods of every item */
+		out.range.start_day = out.periods[0].start_day;
+		out.range.end_day = out.periods[1].end_day;
+		out.range.unit = UNIT_SPAN;
+		period_describe_dates(&out.range, out.range.label, sizeof(out.range.label));
+		out.range_defaulted = false;
+	} else if (names_year_ago_only(r)) {
 		/* "same month last year": what was discussed, a year earlier */
 		out.intent = prev->intent;
 		out.range = period_year_earlier(&prev->range);
@@ -531,6 +588,14 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	}
 	if (out.intent != INTENT_INSIGHT)
 		out.insight[0] = '\0';
+	/* the period this follow-up moved away from, for "compare the two" */
+	if (out.intent != INTENT_COMPARE_PERIODS && out.intent != INTENT_MOVERS &&
+	    (out.range.start_day != prev->range.start_day || out.range.end_day != prev->range.end_day)) {
+		out.range_before = prev->range;
+		out.has_range_before = true;
+	} else if (out.intent == INTENT_COMPARE_PERIODS || out.intent == INTENT_MOVERS) {
+		out.has_range_before = false;
+	}
 	if (out.group2.dim != DIM_NONE && out.intent != INTENT_BREAKDOWN) {
 		parse_note(r, "shown by %s only: two groupings are for breakdowns%s", dimension_label(&out.group), "");
 		out.group2.dim = DIM_NONE;

@@ -119,7 +119,7 @@ static const struct {
 	{ "number of", CUE_COUNT }, { "of", CUE_FILLER }, { "on", CUE_FILLER },
 	{ "on demand equivalent", CUE_LIST }, { "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST },
 	{ "on demand rate", CUE_LIST }, { "on the bill", CUE_UNBLENDED }, { "on track", CUE_FORECAST },
-	{ "one", CUE_ONE }, { "only", CUE_ONLY }, { "opportunities to save", CUE_RECOMMEND },
+	{ "one", CUE_ONE }, { "ones", CUE_PRONOUN }, { "only", CUE_ONLY }, { "opportunities to save", CUE_RECOMMEND },
 	{ "optimisation", CUE_RECOMMEND }, { "optimise", CUE_REDUCE }, { "optimising", CUE_REDUCE }, { "optimization", CUE_RECOMMEND }, { "optimizations", CUE_RECOMMEND }, { "optimize", CUE_REDUCE },
 	{ "optimizing", CUE_REDUCE }, { "or", CUE_FILLER }, { "order", CUE_ASK }, { "ordered by", CUE_BY },
 	{ "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "outlier", CUE_ANOMALY },

@@ -222,8 +222,21 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 		goto out;
 	}
 	parse_mark_exclusions(&r);
+	char first[160], second[160];
+	if (parse_two_questions(&r, first, sizeof(first), second, sizeof(second))) {
+		ask_back(out, p,
+			 "That is two questions in one, and I answer one at a time: ask \"%s\" first, then \"%s\".",
+			 first, second);
+		out->status = PARSE_AMBIGUOUS;
+		goto out;
+	}
 
-	bool followup = parse_previous_answered(in->previous) && parse_looks_like_followup(&r);
+	/* A knowledge-base answer explains a concept and shows no rows: the
+	 * next question ("ok so what is untagged spend last month") is read
+	 * on its own, not as an edit of the concept's plan. */
+	bool after_knowledge = in->previous && in->previous->intent == INTENT_INSIGHT &&
+			       strcmp(in->previous->insight, "knowledge") == 0;
+	bool followup = parse_previous_answered(in->previous) && !after_knowledge && parse_looks_like_followup(&r);
 	if (!followup && !parse_about_costs(&r) && !parse_insight_of(&r, false, false, false)) {
 		parse_refuse(p, "I can only answer questions about your cloud bill: costs, usage, trends and "
 			  "comparisons. Try \"What did we spend last month?\" or \"Top 5 services by cost\".");

@@ -72,6 +72,8 @@ struct spelling {
 };
 
 bool parse_has_cue(const struct reading *r, enum cue c);
+/* clauses.c: two questions in one message; their texts when so */
+bool parse_two_questions(const struct reading *r, char *first, size_t first_size, char *second, size_t second_size);
 /* "SP", "RI", "savings", "reserved", "commitment": a commitment is named */
 bool parse_says_commitment(const struct reading *r);
 const struct cue_hit *parse_find_cue(const struct reading *r, enum cue c);

@@ -333,6 +333,8 @@ json_t *plan_to_json(const struct plan *p)
 		json_array_append_new(periods, period_to_json(&p->periods[1]));
 		json_object_set_new(o, "periods", periods);
 	}
+	if (p->has_range_before)
+		json_object_set_new(o, "range_before", period_to_json(&p->range_before));
 	json_t *filters = json_array();
 	for (int i = 0; i < p->nfilters; i++) {
 		const struct filter *f = &p->filters[i];
@@ -407,6 +409,12 @@ int plan_from_json(const json_t *j, struct plan *p)
 	for (size_t i = 0; i < 2 && i < json_array_size(periods); i++)
 		if (period_from_json(json_array_get(periods, i), &p->periods[i]))
 			return -1;
+	json_t *before = json_object_get(j, "range_before");
+	if (before) {
+		if (period_from_json(before, &p->range_before))
+			return -1;
+		p->has_range_before = true;
+	}
 	json_t *filters = json_object_get(j, "filters");
 	for (size_t i = 0; i < json_array_size(filters) && p->nfilters < PLAN_MAX_FILTERS; i++) {
 		json_t *jf = json_array_get(filters, i);

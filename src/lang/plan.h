@@ -101,6 +101,10 @@ struct plan {
 	struct period range;      /* the time range of the question */
 	bool range_defaulted;     /* no time words: the default of CONVENTIONS.md */
 	struct period periods[2]; /* INTENT_COMPARE_PERIODS / INTENT_MOVERS: earlier, later */
+	/* a follow-up that moved the period ("and the month before that")
+	 * keeps the one it moved from: "compare the two" means these two */
+	bool has_range_before;
+	struct period range_before;
 	int nfilters;
 	struct filter filters[PLAN_MAX_FILTERS];
 	int limit;                /* top N; 0: all */

@@ -166,8 +166,12 @@ static void run_turns(char *turns, int today, const struct vocab *v, struct pars
 		if (*turn) {
 			struct parse_input in = { turn, today, v, have_prev ? &prev : NULL, top[0] ? top : NULL };
 			parse_question(&in, res);
-			prev = res->plan;
-			have_prev = true;
+			/* as the service keeps a conversation (conversation.c): a
+			 * refused turn ("thanks!", "lol") is not the next turn's context */
+			if (res->plan.intent != INTENT_REFUSE) {
+				prev = res->plan;
+				have_prev = true;
+			}
 			top[0] = '\0';
 		}
 		turn = next;
@@ -400,6 +404,45 @@ static void test_insight_plan_json(void **state)
 	vocab_release(&v);
 }
 
+/* A follow-up that moves the period keeps the one it left, through
+ * storage as the service keeps a conversation (plan JSON), and "compare
+ * the two" then sets those two side by side, not the month before. */
+static void test_compare_the_two_discussed(void **state)
+{
+	(void)state;
+	struct vocab v;
+	unit_load_vocab(&v);
+	int today;
+	assert_true(date_parse("2025-12-04", &today));
+	struct parse_result first, second, third;
+	struct parse_input in = { "spend by region in August", today, &v, NULL, NULL };
+	parse_question(&in, &first);
+	assert_false(first.plan.has_range_before);
+	struct parse_input in2 = { "and in June?", today, &v, &first.plan, NULL };
+	parse_question(&in2, &second);
+	assert_true(second.followup);
+	assert_true(second.plan.has_range_before);
+	json_t *j = plan_to_json(&second.plan);
+	struct plan stored;
+	assert_int_equal(plan_from_json(j, &stored), 0);
+	json_decref(j);
+	assert_true(stored.has_range_before);
+	assert_int_equal(stored.range_before.start_day, first.plan.range.start_day);
+	struct parse_input in3 = { "what changed between them", today, &v, &stored, NULL };
+	parse_question(&in3, &third);
+	assert_int_equal(third.plan.intent, INTENT_COMPARE_PERIODS);
+	assert_int_equal(third.plan.group.dim, DIM_REGION);
+	assert_int_equal(third.plan.periods[0].start_day, second.plan.range.start_day); /* June */
+	assert_int_equal(third.plan.periods[1].start_day, first.plan.range.start_day);  /* August */
+	/* with a period counted back from, the month before is meant */
+	struct parse_input in4 = { "compare with the previous period", today, &v, &stored, NULL };
+	parse_question(&in4, &third);
+	assert_int_equal(third.plan.intent, INTENT_COMPARE_PERIODS);
+	assert_int_equal(third.plan.periods[1].start_day, second.plan.range.start_day);
+	assert_true(third.plan.periods[0].start_day < second.plan.range.start_day);
+	vocab_release(&v);
+}
+
 /* Families of tag values: "mobile" for mobile-api and mobile-web; none
  * where a value is the word itself or the first word is too short. */
 static const struct vocab_entry *family_of(const struct vocab *v, const char *word)
@@ -490,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_cloud_names_from_the_data),
 		cmocka_unit_test(test_value_families),
 		cmocka_unit_test(test_insight_plan_json),
+		cmocka_unit_test(test_compare_the_two_discussed),
 		cmocka_unit_test(test_questions_file),
 		cmocka_unit_test(test_corpora),
 	};
