@@ -142,7 +142,7 @@ dev_data() {
 	if [ -n "${FINQ_IT_FIXTURES:-}" ] && [ -f "$cached" ]; then
 		run cp "$cached" "$db"
 	else
-		run finq "$db" load --no-progress "$DATA/cur-dev/$file"
+		run "$FINQ" --engine= --db "$db" load --no-progress "$DATA/cur-dev/$file" # DuckDB, whatever FINQ_ENGINE says
 	fi
 }
 

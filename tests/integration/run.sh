@@ -70,7 +70,7 @@ export FINQ_IT_FIXTURES=$tools/fixtures
 if grep -q "dev_data " "${scripts[@]}"; then
 	declare -A loading=()
 	for file in cur2.parquet focus.csv.gz; do
-		"$FINQ" --db "$tools/fixtures/$file.duckdb" load --no-progress \
+		"$FINQ" --engine= --db "$tools/fixtures/$file.duckdb" load --no-progress \
 			"$shared/data/cur-dev/$file" >"$tools/fixtures/$file.log" 2>&1 &
 		loading[$file]=$!
 	done
