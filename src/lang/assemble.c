@@ -878,6 +878,18 @@ static bool is_counted_thing(const struct reading *r, size_t i)
 	return tok_in(&r->toks, i, units);
 }
 
+/* "instance hours", "bucket GB": the thing names what a unit of usage
+ * is of, and the question asks for the usage. */
+static bool unit_follows(const struct reading *r, size_t i)
+{
+	static const enum cue units[] = { CUE_UNIT_HOURS, CUE_UNIT_GB, CUE_UNIT_REQUESTS };
+	for (size_t c = 0; c < r->ncues; c++)
+		for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+			if (r->cues[c].cue == units[u] && r->cues[c].first == i + 1)
+				return true;
+	return false;
+}
+
 /* "how many buckets", "number of accounts", "how many days": the token
  * naming what is counted, or SIZE_MAX when the question counts nothing
  * ("how many GB" asks for usage). */
@@ -894,7 +906,7 @@ size_t parse_counted_token(const struct reading *r)
 		       (r->role[i] == ROLE_NAME ||
 			(r->role[i] == ROLE_FREE && lexicon_is_function_word(&r->toks.items[i].text))))
 			i++;
-		if (i < r->toks.n && is_counted_thing(r, i))
+		if (i < r->toks.n && is_counted_thing(r, i) && !unit_follows(r, i))
 			return i;
 	}
 	return SIZE_MAX;

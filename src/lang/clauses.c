@@ -3,7 +3,9 @@
  * November and what's the forecast for December?", "top 5 services last
  * month, plus any anomalies"). A plan answers one question: answering
  * either half would drop the other without a word, so the parser asks
- * for them one at a time. Pure: reads the tokens and their roles only.
+ * for them one at a time. And a what-if ("how much would EC2 cost if we
+ * moved everything to Spot"): the bill holds what was charged, not what
+ * a change would cost. Pure: reads the tokens and their roles only.
  */
 #include "parse_internal.h"
 #include "lexicon.h"
@@ -109,6 +111,29 @@ bool parse_two_questions(const struct reading *r, char *first, size_t first_size
 			clause_text(r, j, r->toks.n, second, second_size);
 			return true;
 		}
+	}
+	return false;
+}
+
+/* Verbs that make an "if" clause a change to the world rather than a
+ * condition on the data ("if November's spend holds" is a run rate). */
+static const char *const change_verbs[] = {
+	"bought", "buy", "commit", "committed", "cut", "double", "doubled", "drop", "dropped", "go", "goes",
+	"increase", "increased", "migrate", "migrated", "move", "moved", "purchase", "purchased", "raise",
+	"raised", "reduce", "reduced", "rise", "rises", "rose", "shut", "switch", "switched", "triple",
+	"tripled", "turn", "turned", "went", NULL,
+};
+
+bool parse_what_if(const struct reading *r)
+{
+	for (size_t i = 0; i < r->toks.n; i++) {
+		if (!tok_is(&r->toks, i, "if"))
+			continue;
+		if (i > 0 && tok_is(&r->toks, i - 1, "what"))
+			return true; /* "what if we ..." */
+		for (size_t j = i + 1; j < r->toks.n && j <= i + 6 && r->toks.items[j].kind != TOK_PUNCT; j++)
+			if (tok_in(&r->toks, j, change_verbs) || (r->toks.items[j].kind == TOK_NUMBER && r->toks.items[j].percent))
+				return true;
 	}
 	return false;
 }

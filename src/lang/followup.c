@@ -153,6 +153,11 @@ bool parse_looks_like_followup(const struct reading *r)
 		return true;
 	if (parse_has_cue(r, CUE_PRONOUN) && r->ntimes == 0)
 		return true;
+	/* "which day cost the most?" after a daily series of Lambda: the days
+	 * just shown, even with a cost word */
+	if (r->time_noun != GRAIN_NONE && r->ntimes == 0 && r->nnames == 0 &&
+	    (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)))
+		return true;
 	/* nothing named but the time, a way to rank or the previous items:
 	 * "over the last 3 months", "what was it in September", "which grew
 	 * the most", "break the top one down by service" */
@@ -478,9 +483,12 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.run_rate = now->run_rate;
 		out.grain = now->grain == GRAIN_MONTH ? GRAIN_MONTH : GRAIN_NONE;
 	}
-	/* "which one was cheapest?" after a breakdown: the one */
+	/* "which one was cheapest?" after a breakdown, "and the lowest?"
+	 * after the highest day: the one */
+	bool one_of_rows = (out.intent == INTENT_BREAKDOWN && out.group.dim != DIM_NONE) ||
+			   (out.intent == INTENT_TREND && out.limit == 1);
 	if (!limit_mentioned && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) && now->group.dim == DIM_NONE &&
-	    r->nnames == 0 && out.group.dim != DIM_NONE && out.intent == INTENT_BREAKDOWN && now->intent != INTENT_MOVERS) {
+	    r->nnames == 0 && one_of_rows && now->intent != INTENT_MOVERS) {
 		out.limit = 1;
 		out.ascending = parse_has_cue(r, CUE_LEAST);
 	}

@@ -92,7 +92,7 @@ static const struct {
 	{ "how", CUE_ASK }, { "how about", CUE_FOLLOWUP }, { "how can", CUE_HOW_TO }, { "how come", CUE_WHY },
 	{ "how could", CUE_HOW_TO }, { "how do", CUE_HOW_TO }, { "how does", CUE_HOW_TO },
 	{ "how many", CUE_USAGE }, { "how much", CUE_ASK }, { "how should", CUE_HOW_TO }, { "how to", CUE_HOW_TO },
-	{ "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER }, { "ignore", CUE_EXCLUDE },
+	{ "hr", CUE_UNIT_HOURS }, { "hrs", CUE_UNIT_HOURS }, { "i", CUE_FILLER }, { "i mean", CUE_FILLER }, { "ignore", CUE_EXCLUDE },
 	{ "ignoring", CUE_EXCLUDE }, { "in", CUE_FILLER }, { "in ascending order", CUE_ASCENDING }, { "in total", CUE_TOTAL }, { "incl untagged", CUE_FILLER }, { "including untagged", CUE_FILLER }, { "income", CUE_NOT_BILLING },
 	{ "increase", CUE_INCREASE }, { "increased", CUE_INCREASE }, { "increasing", CUE_INCREASE },
 	{ "inside", CUE_DRILL }, { "instead", CUE_INSTEAD }, { "into", CUE_FILLER }, { "invoice", CUE_UNBLENDED },

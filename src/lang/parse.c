@@ -222,6 +222,13 @@ void parse_question(const struct parse_input *in, struct parse_result *out)
 		goto out;
 	}
 	parse_mark_exclusions(&r);
+	if (parse_what_if(&r)) {
+		ask_back(out, p,
+			 "The bill holds what was charged, not what a change would cost, so I can't answer a what-if. "
+			 "I can show what it is today: for example the same cost for last month, by pricing term or by "
+			 "instance type.");
+		goto out;
+	}
 	char first[160], second[160];
 	if (parse_two_questions(&r, first, sizeof(first), second, sizeof(second))) {
 		ask_back(out, p,

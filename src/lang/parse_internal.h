@@ -74,6 +74,8 @@ struct spelling {
 bool parse_has_cue(const struct reading *r, enum cue c);
 /* clauses.c: two questions in one message; their texts when so */
 bool parse_two_questions(const struct reading *r, char *first, size_t first_size, char *second, size_t second_size);
+/* clauses.c: "if we moved everything to Spot", "what if prices rose 5%" */
+bool parse_what_if(const struct reading *r);
 /* "SP", "RI", "savings", "reserved", "commitment": a commitment is named */
 bool parse_says_commitment(const struct reading *r);
 const struct cue_hit *parse_find_cue(const struct reading *r, enum cue c);
