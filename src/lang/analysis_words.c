@@ -115,7 +115,14 @@ const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped,
 	if (parse_has_cue(r, CUE_COMMITMENT) || parse_has_cue(r, CUE_UTILIZATION) ||
 	    (reduce && !parse_has_cue(r, CUE_HOW_TO) && !parse_has_cue(r, CUE_RECOMMEND) && parse_says_commitment(r)))
 		return "commitments";
-	if (parse_has_cue(r, CUE_RECOMMEND) || (reduce && (parse_has_cue(r, CUE_HOW_TO) || reduce->first == 0)))
+	/* "what can we save on EC2", "where could we cut": a reduction that may
+	 * be made, not one that was */
+	static const char *const modals[] = { "can", "could", "should", "might", NULL };
+	bool may_be_made = false;
+	for (size_t i = reduce && reduce->first >= 3 ? reduce->first - 3 : 0; reduce && i < reduce->first; i++)
+		may_be_made |= tok_in(&r->toks, i, modals);
+	if (parse_has_cue(r, CUE_RECOMMEND) ||
+	    (reduce && (parse_has_cue(r, CUE_HOW_TO) || reduce->first == 0 || may_be_made)))
 		return "recommend";
 	if (parse_has_cue(r, CUE_OWNER))
 		return "owners";

@@ -28,7 +28,8 @@ static const char *const question_words[] = { "what", "how", "why", "which", "wh
 static const enum cue analyses[] = { CUE_ANOMALY, CUE_FORECAST, CUE_RECOMMEND, CUE_REDUCE };
 
 /* Words that ask about the bill: a name, a time, a cost or a way to rank. */
-static const enum cue bill_words[] = { CUE_COST, CUE_TOP, CUE_TOTAL, CUE_USAGE, CUE_MOST, CUE_LEAST, CUE_COUNT };
+static const enum cue bill_words[] = { CUE_COST, CUE_TOP, CUE_TOTAL, CUE_USAGE, CUE_MOST, CUE_LEAST, CUE_COUNT,
+					 CUE_MORE_THAN, CUE_LESS_THAN };
 
 /* What a stretch of tokens [lo, hi) holds. */
 struct clause {
@@ -102,7 +103,7 @@ bool parse_two_questions(const struct reading *r, char *first, size_t first_size
 			    (after.names || after.times || after.bill || after.analysis) && !after.compares;
 		/* "..., plus any anomalies", "and also the forecast" */
 		struct clause tail = read_clause(r, j, r->toks.n);
-		bool analysis = !before.analysis && tail.analysis && !tail.compares && (before.bill || before.times);
+		bool analysis = !before.analysis && tail.analysis && !tail.compares && (before.bill || before.times || before.names);
 		/* "daily cost last week and weekly cost last quarter": each half
 		 * a question of its own, with its cost and its time */
 		bool whole = before.times && before.bill && tail.times && (tail.bill || head.bill);

@@ -153,10 +153,19 @@ bool parse_looks_like_followup(const struct reading *r)
 		return true;
 	if (parse_has_cue(r, CUE_PRONOUN) && r->ntimes == 0)
 		return true;
-	/* "which day cost the most?" after a daily series of Lambda: the days
-	 * just shown, even with a cost word */
-	if (r->time_noun != GRAIN_NONE && r->ntimes == 0 && r->nnames == 0 &&
-	    (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)))
+	/* "which day cost the most?" after a daily series of Lambda, "which
+	 * one spends the least?" after a list: the rows just shown, even with
+	 * a cost word */
+	bool superlative = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST);
+	bool one = false;
+	for (size_t i = 0; i < r->toks.n; i++)
+		one |= tok_is(&r->toks, i, "one");
+	if (superlative && r->ntimes == 0 && r->nnames == 0 && r->time_noun != GRAIN_NONE)
+		return true;
+	/* "which one grew the most compared to October": "one" of the rows
+	 * shown, whatever period it is compared with */
+	bool moves = parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_DECREASE);
+	if ((superlative || moves) && one && r->nnames == 0 && prev && prev->group.dim != DIM_NONE)
 		return true;
 	/* nothing named but the time, a way to rank or the previous items:
 	 * "over the last 3 months", "what was it in September", "which grew
@@ -179,12 +188,6 @@ bool parse_looks_like_followup(const struct reading *r)
 		for (size_t i = 0; only_its_group && i < r->nnames; i++)
 			only_its_group = r->names[i].reading && dim_ref_eq(&r->names[i].reading->col, &prev->group);
 		if (ranks && only_its_group && r->ntimes == 0)
-			return true;
-		/* "which one was cheapest?" */
-		bool one = false;
-		for (size_t i = 0; i < r->toks.n; i++)
-			one |= tok_is(&r->toks, i, "one");
-		if (ranks && one && prev && prev->group.dim != DIM_NONE && r->nnames == 0 && r->ntimes == 0)
 			return true;
 		/* "break down by instance type", "split by account" */
 		if (r->ntimes == 0 && !parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH) &&
@@ -485,6 +488,9 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	}
 	/* "which one was cheapest?" after a breakdown, "and the lowest?"
 	 * after the highest day: the one */
+	if (out.intent == INTENT_COUNT && out.group.dim != DIM_NONE && !limit_mentioned &&
+	    (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) && r->nnames == 0)
+		out.intent = INTENT_BREAKDOWN; /* "how many accounts are there >> which one spends the least" */
 	bool one_of_rows = (out.intent == INTENT_BREAKDOWN && out.group.dim != DIM_NONE) ||
 			   (out.intent == INTENT_TREND && out.limit == 1);
 	if (!limit_mentioned && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) && now->group.dim == DIM_NONE &&
