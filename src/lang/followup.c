@@ -113,10 +113,12 @@ bool parse_looks_like_followup(const struct reading *r)
 	if (only_dimensions && parse_has_cue(r, CUE_WHICH) && !parse_has_cue(r, CUE_MOST) && !parse_has_cue(r, CUE_LEAST) &&
 	    r->in->previous && r->in->previous->nfilters > 0)
 		return true;
-	/* "show me its daily cost": "its" is something the last answer named */
+	/* "show me its daily cost": "its" is something the last answer named;
+	 * a unit of usage ("in GB-Mo") is a measure, not a thing named */
 	bool names_value = false;
 	for (size_t i = 0; i < r->nnames; i++)
-		names_value |= !parse_is_dimension_hit(&r->names[i]);
+		names_value |= !parse_is_dimension_hit(&r->names[i]) &&
+			       !(r->names[i].reading && r->names[i].reading->kind == VOCAB_UNIT);
 	for (size_t i = 0; i < r->toks.n && !names_value && r->ntimes == 0; i++)
 		if (tok_is(&r->toks, i, "its"))
 			return true;
@@ -421,8 +423,9 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	/* "exclude the untagged" in a breakdown by a tag key: rows with that key */
 	if (out.group.dim == DIM_TAG)
 		for (int i = 0; i < out.nfilters; i++)
-			if (out.filters[i].op == FILTER_TAGGED) {
-				out.filters[i].op = FILTER_PRESENT;
+			if (out.filters[i].op == FILTER_TAGGED || out.filters[i].op == FILTER_UNTAGGED) {
+				/* and "only the untagged row": rows without that key */
+				out.filters[i].op = out.filters[i].op == FILTER_TAGGED ? FILTER_PRESENT : FILTER_MISSING;
 				out.filters[i].col = out.group;
 			}
 	/* "and by env too", "also by region": a second grouping beside the first */

@@ -213,7 +213,7 @@ static const char *const function_words[] = {
 	"okay", "once", "onto", "opportunities", "opportunity", "organisation", "organisations", "organization", "organizations", "ours", "ourselves",
 	"out", "own", "perfect", "perhaps", "pls", "plus", "plz", "possible", "precisely", "priced", "probably", "provide", "pull", "put",
 	"quick", "quickly", "quite", "rather", "really", "receive", "received", "receiving", "regarding", "review",
-	"roughly", "saw", "shall", "she", "should", "since", "single", "some", "someone", "sorted", "such",
+	"roughly", "row", "rows", "saw", "shall", "she", "should", "since", "single", "some", "someone", "sorted", "such",
 	"summarise", "summarize", "sure", "switch", "terms", "thank", "thanks", "thats", "theirs", "themselves", "they",
 	"this", "though", "thru", "thx", "too", "toward", "towards", "traffic", "turn", "uh", "um", "umm", "upon", "use", "used",
 	"using", "value", "values", "ve", "very", "via", "visible", "wanna", "want", "wanted", "went", "whatever", "whats",
