@@ -115,9 +115,11 @@ static int recent_month_start(int today, int month)
 static bool read_month(struct reader *r, struct period *p, bool *explicit_year)
 {
 	size_t save = r->pos;
-	/* "the month of November" */
+	/* "the month of November", "in the month October" */
 	if (is(r, 0, "month") && is(r, 1, "of") && month_of_word(peek(r, 2)))
 		r->pos += 2;
+	else if (is(r, 0, "month") && month_of_word(peek(r, 1)))
+		r->pos += 1;
 	int month = month_of_word(peek(r, 0)), day = 0, year = 0;
 	const struct token *tok;
 	if (month) {
@@ -372,7 +374,8 @@ static void label_unit(struct period *p, enum time_unit unit, const char *other)
 static bool read_relative(struct reader *r, struct period *p)
 {
 	static const char *const last_words[] = { "last", "past", "previous", "prior", "trailing", NULL };
-	static const char *const this_words[] = { "this", "current", NULL };
+	/* "the actual month": a false friend (aktuell, actuel) for the current one */
+	static const char *const this_words[] = { "this", "current", "actual", NULL };
 	enum time_unit unit;
 	const struct token *tok = peek(r, 0);
 	int today = r->today;
@@ -463,6 +466,14 @@ static bool read_relative(struct reader *r, struct period *p)
 			label_unit(p, unit, "last week");
 			return true;
 		}
+	}
+	/* "the month past", "the week past": the last one */
+	if (the && unit_at(r, 1, &unit) && unit != UNIT_DAY && is(r, 2, "past")) {
+		r->pos += 3;
+		int end = unit_start(today, unit);
+		set_period(p, unit_add(end, unit, -1), end, unit, 1);
+		label_unit(p, unit, "last week");
+		return true;
 	}
 	/* "the week before last", "the month before last", "the day before
 	 * yesterday": two units back */
