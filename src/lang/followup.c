@@ -89,6 +89,9 @@ bool parse_looks_like_followup(const struct reading *r)
 			return true;
 	if (parse_has_cue(r, CUE_ONLY) && !parse_has_cue(r, CUE_COST))
 		return true;
+	/* "what's the run rate for a full year" after October's total: of it */
+	if (parse_has_cue(r, CUE_RUN_RATE) && r->nnames == 0 && r->ntimes == 0)
+		return true;
 	/* "what's the change", "compare them": the two periods just discussed */
 	static const enum cue compares[] = { CUE_COMPARE, CUE_VERSUS, CUE_CHANGE };
 	if (r->nnames == 0 && r->in->previous && compares_the_two_discussed(r, r->in->previous) &&

@@ -23,7 +23,7 @@ static const struct {
 	const char *phrase;
 	enum cue cue;
 } cues[] = {
-	{ "!=", CUE_EXCLUDE }, { "<", CUE_LESS_THAN }, { "<>", CUE_EXCLUDE }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY },
+	{ "!=", CUE_EXCLUDE }, { "<", CUE_LESS_THAN }, { "<>", CUE_EXCLUDE }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY }, { "a full year", CUE_RUN_RATE },
 	{ "a month earlier", CUE_PERIOD_BEFORE }, { "a year earlier", CUE_PERIOD_BEFORE },
 	{ "abnormal", CUE_ANOMALY }, { "about", CUE_FILLER }, { "above", CUE_MORE_THAN }, { "across", CUE_EACH },
 	{ "after credit", CUE_FILLER }, { "after discounts", CUE_NET }, { "after refund", CUE_FILLER }, { "against", CUE_VERSUS }, { "aggregate", CUE_TOTAL }, { "all", CUE_FILLER },
