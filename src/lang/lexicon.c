@@ -119,7 +119,7 @@ static const struct {
 	{ "number of", CUE_COUNT }, { "of", CUE_FILLER }, { "on", CUE_FILLER },
 	{ "on demand equivalent", CUE_LIST }, { "on demand price", CUE_LIST }, { "on demand pricing", CUE_LIST },
 	{ "on demand rate", CUE_LIST }, { "on the bill", CUE_UNBLENDED }, { "on track", CUE_FORECAST },
-	{ "one", CUE_ONE }, { "ones", CUE_PRONOUN }, { "only", CUE_ONLY }, { "opportunities to save", CUE_RECOMMEND },
+	{ "one", CUE_ONE }, { "one number", CUE_TOTAL }, { "ones", CUE_PRONOUN }, { "only", CUE_ONLY }, { "opportunities to save", CUE_RECOMMEND },
 	{ "optimisation", CUE_RECOMMEND }, { "optimise", CUE_REDUCE }, { "optimising", CUE_REDUCE }, { "optimization", CUE_RECOMMEND }, { "optimizations", CUE_RECOMMEND }, { "optimize", CUE_REDUCE },
 	{ "optimizing", CUE_REDUCE }, { "or", CUE_FILLER }, { "order", CUE_ASK }, { "ordered by", CUE_BY },
 	{ "other than", CUE_EXCLUDE }, { "our", CUE_FILLER }, { "outlier", CUE_ANOMALY },
@@ -176,7 +176,7 @@ static const struct {
 	{ "which", CUE_WHICH }, { "who", CUE_WHICH }, { "who own", CUE_OWNER }, { "who owns", CUE_OWNER },
 	{ "why", CUE_WHY }, { "will", CUE_FUTURE }, { "with", CUE_FILLER }, { "with no", CUE_EXCLUDE },
 	{ "with untagged", CUE_FILLER }, { "without", CUE_EXCLUDE }, { "without any tag", CUE_UNTAGGED }, { "without tag", CUE_UNTAGGED },
-	{ "would", CUE_FILLER }, { "wow", CUE_WOW }, { "year before", CUE_PERIOD_BEFORE },
+	{ "worst", CUE_MOST }, { "would", CUE_FILLER }, { "wow", CUE_WOW }, { "year before", CUE_PERIOD_BEFORE },
 	{ "year end", CUE_END_OF_YEAR }, { "year over year", CUE_YOY }, { "yearly", CUE_YEARLY },
 	{ "you", CUE_FILLER }, { "your", CUE_FILLER }, { "yoy", CUE_YOY },
 };
@@ -318,12 +318,15 @@ static const char *const offtopic_reasons[] = {
 /* Sorted by noun. */
 static const struct resource_noun resource_nouns[] = {
 	{ "bucket", "AmazonS3", NULL, false },
+	/* EKS, Redshift, ElastiCache, EMR: "Redshift clusters", "EKS cluster hours" */
+	{ "cluster", NULL, NULL, true },
 	{ "database", "AmazonRDS", NULL, false },
 	{ "distribution", "AmazonCloudFront", NULL, false },
 	{ "function", "AWSLambda", NULL, false },
 	{ "instance", "AmazonEC2", NULL, false },
 	{ "job", "AWSGlue", NULL, true },
 	{ "key", "awskms", NULL, true },
+	{ "node", NULL, NULL, true }, /* "Redshift node hours", "ElastiCache nodes" */
 	{ "resource", NULL, NULL, false },
 	{ "snapshot", "AmazonEC2", "EBS:Snapshot", false },
 	{ "table", "AmazonDynamoDB", NULL, false },

@@ -107,7 +107,8 @@ struct resource_noun {
 	const char *noun;           /* singular */
 	const char *service;        /* its service's product code; NULL: any */
 	const char *usage_contains; /* narrows the service's rows ("EBS:Volume"), or NULL */
-	bool after_service;         /* a resource only right after its service's name ("KMS keys"):
+	bool after_service;         /* a resource only right after its service's name ("KMS keys"),
+				       or any service's when service is NULL ("Redshift nodes"):
 				       alone the word means something else ("the secret key") */
 };
 /* The noun a word (singular or plural) is, or NULL. */

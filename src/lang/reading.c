@@ -562,7 +562,7 @@ static void mark_resource_nouns(struct reading *r)
 						x < r->names[k].m.nentries; x++) {
 					const struct vocab_entry *e = r->names[k].m.entries[x];
 					named |= e->col.dim == DIM_SERVICE && e->nvalues == 1 &&
-						 strcmp(e->values[0], noun->service) == 0;
+						 (!noun->service || strcmp(e->values[0], noun->service) == 0);
 				}
 			if (!named)
 				continue;

@@ -736,7 +736,7 @@ static int word_typo(const struct slice *word, const char *cand, size_t len)
 }
 
 /* A typo in one word of a two-word phrase whose other word is exact:
- * "instnace type", "usgae type", "shared servces". The closest such
+ * "instnace type", "usgae types", "shared servces". The closest such
  * phrases, as a fuzzy match over both tokens. */
 static bool two_word_typo(const struct vocab *v, const struct token_list *toks, size_t i,
 			  bool (*is_reserved)(const struct slice *word), struct vocab_match *out)
@@ -759,7 +759,9 @@ static bool two_word_typo(const struct vocab *v, const struct token_list *toks, 
 		const char *space = e->phrase + e->first_space;
 		size_t n1 = e->first_space, n2 = e->phrase_len - e->first_space - 1;
 		bool first_exact = a->n == n1 && memcmp(a->p, e->phrase, n1) == 0;
-		bool second_exact = b->n == n2 && memcmp(b->p, space + 1, n2) == 0;
+		/* "usgae types": the second word exact or its plural */
+		bool second_exact = (b->n == n2 || (b->n == n2 + 1 && b->p[n2] == 's')) &&
+				    memcmp(b->p, space + 1, n2) == 0;
 		int d = first_exact == second_exact ? -1
 			: first_exact		    ? word_typo(b, space + 1, n2)
 						    : word_typo(a, e->phrase, n1);
