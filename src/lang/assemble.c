@@ -631,6 +631,26 @@ static bool change_as_column(const struct reading *r)
 	return false;
 }
 
+/* "which service grew", "who spent more", "what's trending down": a
+ * question that picks among things ranks them; "what was the change in
+ * cost", "what's the change" ask for one figure. */
+static bool picks_among(const struct reading *r)
+{
+	static const char *const copulas[] = { "was", "is", "were", "are", NULL };
+	for (size_t c = 0; c < r->ncues; c++) {
+		if (r->cues[c].cue != CUE_WHICH)
+			continue;
+		size_t i = r->cues[c].first + 1;
+		if (!tok_is(&r->toks, i - 1, "what"))
+			return true;
+		while (i < r->toks.n && (tok_in(&r->toks, i, copulas) || r->toks.items[i].kind == TOK_PUNCT))
+			i++;
+		if (!tok_is(&r->toks, i, "the"))
+			return true;
+	}
+	return false;
+}
+
 /* Build a plan as if the question stood alone. */
 void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentioned, bool *measure_mentioned,
 			    bool *limit_mentioned)
@@ -657,7 +677,7 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 	*limit_mentioned = p->limit > 0;
 
 	bool increase = parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_SPIKE), decrease = parse_has_cue(r, CUE_DECREASE);
-	bool ranked = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_WHICH) || parse_has_cue(r, CUE_LEAST);
+	bool ranked = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP) || picks_among(r) || parse_has_cue(r, CUE_LEAST);
 	/* "which teams cut their spend the most month over month": "cut" is a
 	 * fall between two periods when things are ranked by it */
 	if (parse_has_cue(r, CUE_REDUCE) && ranked &&
