@@ -176,7 +176,7 @@ int cmd_bench(struct cli *cli, int argc, char **argv)
 	double setup_ms = (now_us() - started) / 1e3;
 	for (size_t i = 0; i < nq && rc == EXIT_OK; i++) {
 		const char *q = questions ? questions[i] : default_questions[i];
-		struct parse_input in = { q, today, &ctx.vocab, NULL, NULL };
+		struct parse_input in = { .question = q, .today = today, .vocab = &ctx.vocab };
 		struct parse_result res;
 		double t0 = now_us();
 		for (int k = 0; k < (int)parse_reps; k++)

@@ -175,10 +175,18 @@ const char *word_role_name(enum word_role r)
 	return names[r];
 }
 
-void parse_question(const struct parse_input *in, struct parse_result *out)
+void parse_question(const struct parse_input *asked, struct parse_result *out)
 {
-	if (parse_answer_clarification(in, out))
+	if (parse_answer_clarification(asked, out))
 		return;
+	/* A turn that is not the answer to a question back leans on the last
+	 * answer: asking back must not wipe the conversation. */
+	struct parse_input with_answer = *asked;
+	if (asked->previous && !parse_previous_answered(asked->previous) && asked->answered) {
+		with_answer.previous = asked->answered;
+		with_answer.previous_top_label = asked->answered_top_label;
+	}
+	const struct parse_input *in = &with_answer;
 	memset(out, 0, sizeof(*out));
 	struct spelling fix = { .n = 0 };
 	/* Exact words first, which reads most questions whole; then, if some

@@ -20,6 +20,11 @@ struct parse_input {
 	const struct vocab *vocab;
 	const struct plan *previous;    /* the conversation's last plan, or NULL */
 	const char *previous_top_label; /* first label of the last answer ("drill into the top one") */
+	/* when previous is a question asked back: the conversation's last
+	 * answered plan and its first label, which a turn that does not
+	 * answer the question back leans on ("no, I meant October") */
+	const struct plan *answered;
+	const char *answered_top_label;
 };
 
 /* What became of a question. Only PARSE_ANSWERED runs a query. */

@@ -314,6 +314,11 @@ static void dim_from_json(const json_t *j, struct dim_ref *d)
 		snprintf(d->tag_key, sizeof(d->tag_key), "%s", key);
 }
 
+bool plan_answers(const struct plan *p)
+{
+	return p->intent != INTENT_REFUSE && p->intent != INTENT_CLARIFY && p->intent != INTENT_HELP;
+}
+
 json_t *plan_to_json(const struct plan *p)
 {
 	json_t *o = json_object();

@@ -129,6 +129,8 @@ struct plan {
 };
 
 void plan_init(struct plan *p);
+/* An answer, not a refusal, a question back or help: a turn to lean on. */
+bool plan_answers(const struct plan *p);
 
 /* Names for dimensions, measures, intents, grains (for JSON and words). */
 const char *dimension_name(enum dimension d);          /* "service", "account", ... "tag" */

@@ -914,7 +914,7 @@ bool parse_has_any_cue(const struct reading *r, const enum cue *list, size_t n)
 
 bool parse_previous_answered(const struct plan *prev)
 {
-	return prev && prev->intent != INTENT_REFUSE && prev->intent != INTENT_CLARIFY && prev->intent != INTENT_HELP;
+	return prev && plan_answers(prev);
 }
 
 void reading_start(struct reading *r, const struct parse_input *in, const char *text, bool fuzzy_names)

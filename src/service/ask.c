@@ -505,6 +505,10 @@ void ask_read(struct ask_context *ctx, const char *question, int today, const st
 		.vocab = &ctx->vocab,
 		.previous = prev && prev->present ? &prev->plan : NULL,
 		.previous_top_label = prev && prev->present && prev->top_label[0] ? prev->top_label : NULL,
+		.answered = prev && prev->present && prev->has_answered ? &prev->answered : NULL,
+		.answered_top_label = prev && prev->present && prev->has_answered && prev->answered_top_label[0]
+					      ? prev->answered_top_label
+					      : NULL,
 	};
 	parse_question(&in, parsed);
 }
@@ -649,6 +653,27 @@ out:
 	strbuf_release(&sql);
 	strbuf_release(&md);
 	return rc;
+}
+
+void ask_previous_advance(struct ask_previous *prev, const char *plan_json, const char *answer_json)
+{
+	struct ask_previous next;
+	if (ask_previous_from_json(plan_json, answer_json, &next))
+		return;
+	/* a question asked back keeps the last answer as the context of a
+	 * turn that does not answer it */
+	if (next.present && !plan_answers(&next.plan)) {
+		if (prev->present && plan_answers(&prev->plan)) {
+			next.has_answered = true;
+			next.answered = prev->plan;
+			snprintf(next.answered_top_label, sizeof(next.answered_top_label), "%s", prev->top_label);
+		} else if (prev->present && prev->has_answered) {
+			next.has_answered = true;
+			next.answered = prev->answered;
+			snprintf(next.answered_top_label, sizeof(next.answered_top_label), "%s", prev->answered_top_label);
+		}
+	}
+	*prev = next;
 }
 
 int ask_previous_from_json(const char *plan_json, const char *answer_json, struct ask_previous *prev)

@@ -53,7 +53,15 @@ struct ask_previous {
 	struct plan plan;
 	char top_label[PLAN_NAME_MAX]; /* the first label of its answer */
 	bool carried; /* plan holds the dates its answer used, not its question's (its "context") */
+	/* when plan is a question asked back: the last answered turn's plan
+	 * and first label, the context of a turn that does not answer it */
+	bool has_answered;
+	struct plan answered;
+	char answered_top_label[PLAN_NAME_MAX];
 };
+/* After a turn: prev becomes it when it is the context (answered or asked
+ * back), keeping the last answered plan across questions asked back. */
+void ask_previous_advance(struct ask_previous *prev, const char *plan_json, const char *answer_json);
 
 /* How db's engine spells SQL: the one place the engine's dialect is
  * chosen; NULL when finq has no dialect for it. */

@@ -36,6 +36,20 @@ int conversation_begin(struct state *st, const char *id, bool create, char id_ou
 	ask_previous_from_json(plan_json, answer_json, prev);
 	free(plan_json);
 	free(answer_json);
+	if (prev->present && !plan_answers(&prev->plan)) {
+		/* asked back last: the answer before it is the context of a turn
+		 * that does not answer the question */
+		struct ask_previous answered;
+		if (state_last_answer(st, id, &plan_json, &answer_json, e))
+			return -1;
+		if (ask_previous_from_json(plan_json, answer_json, &answered) == 0 && answered.present) {
+			prev->has_answered = true;
+			prev->answered = answered.plan;
+			snprintf(prev->answered_top_label, sizeof(prev->answered_top_label), "%s", answered.top_label);
+		}
+		free(plan_json);
+		free(answer_json);
+	}
 	snprintf(id_out, STATE_ID_SIZE, "%s", id);
 	return 0;
 }
@@ -175,7 +189,7 @@ int conversation_turn(struct ask_context *ctx, struct state *st, const char *con
 		h->outcome(h->arg, outcome);
 	/* like state_last_turn: only an answered or clarified turn is the context */
 	if (strcmp(outcome, STATE_OUTCOME_ANSWERED) == 0 || strcmp(outcome, STATE_OUTCOME_CLARIFIED) == 0)
-		ask_previous_from_json(plan_text, answer_text, prev);
+		ask_previous_advance(prev, plan_text, answer_text);
 	json_object_set_new(a, "conversation_id", json_string(conv));
 	json_object_set_new(a, "message_id", json_string(message_id));
 	*answer = a;

@@ -133,6 +133,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	 * refusal in between does not replace it. */
 	[ST_LAST_TURN] = "SELECT plan, answer FROM messages WHERE conversation_id = ?1 "
 			 "AND outcome IN ('answered', 'clarified') ORDER BY seq DESC LIMIT 1",
+	[ST_LAST_ANSWER] = "SELECT plan, answer FROM messages WHERE conversation_id = ?1 "
+			   "AND outcome = 'answered' ORDER BY seq DESC LIMIT 1",
 	[ST_FEEDBACK_INSERT] = "INSERT INTO feedback (message_id, helpful, comment, created_at)"
 			       " SELECT ?1, ?2, ?3, " NOW_SQL " WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?1)",
 	[ST_STATS_COUNTS] = "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM conversations)",

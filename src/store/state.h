@@ -212,6 +212,10 @@ int state_message_add(struct state *s, const char *conversation_id, const char *
  * when that half is not wanted. An unknown conversation is an error. */
 int state_last_turn(struct state *s, const char *conversation_id, char **plan_json,
 		    char **answer_json, struct err *e);
+/* The same for the latest message that was answered: the context of a
+ * turn after a question asked back that does not answer it. */
+int state_last_answer(struct state *s, const char *conversation_id, char **plan_json,
+		      char **answer_json, struct err *e);
 
 /* Feedback on a message: helpful or not, with an optional comment (NULL or
  * at most STATE_COMMENT_MAX bytes). An unknown message id is an error. */

@@ -335,10 +335,11 @@ out:
 	return rc;
 }
 
-int state_last_turn(struct state *s, const char *conversation_id, char **plan_json, char **answer_json,
-		    struct err *e)
+/* The plan and answer of the newest message the statement selects. */
+static int last_message(struct state *s, enum stmt statement, const char *conversation_id, char **plan_json,
+			char **answer_json, struct err *e)
 {
-	sqlite3_stmt *st = state_stmt_get(s, ST_LAST_TURN, e);
+	sqlite3_stmt *st = state_stmt_get(s, statement, e);
 	bool exists;
 	int row;
 	if (plan_json)
@@ -362,6 +363,18 @@ int state_last_turn(struct state *s, const char *conversation_id, char **plan_js
 	if (state_conversation_exists(s, conversation_id, &exists, e))
 		return -1;
 	return exists ? 0 : conversation_unknown(conversation_id, e);
+}
+
+int state_last_turn(struct state *s, const char *conversation_id, char **plan_json, char **answer_json,
+		    struct err *e)
+{
+	return last_message(s, ST_LAST_TURN, conversation_id, plan_json, answer_json, e);
+}
+
+int state_last_answer(struct state *s, const char *conversation_id, char **plan_json, char **answer_json,
+		      struct err *e)
+{
+	return last_message(s, ST_LAST_ANSWER, conversation_id, plan_json, answer_json, e);
 }
 
 /* ---- feedback --------------------------------------------------------------- */

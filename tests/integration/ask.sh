@@ -60,6 +60,21 @@ import json, sys
 a = json.loads(sys.argv[1])
 assert a["plan"]["measure"] == "unblended" and a["plan"]["group_by"]["dimension"] == "account", a["plan"]
 ' "$OUT"
+# a question asked back does not wipe the conversation: the turn after it
+# that does not answer it edits the last answer, in a new process each time
+run finq "$DB" ask --json --today "$TODAY" "EC2 cost by region last month"
+conv2=$(json_get conversation_id "$OUT")
+run finq "$DB" ask --json --today "$TODAY" --conversation "$conv2" "hmm, what does blorp mean"
+check_eq "an unknown word is asked back" "clarified" "$(json_get outcome "$OUT")"
+run finq "$DB" ask --json --today "$TODAY" --conversation "$conv2" "top 2"
+check "the turn after it edits the last answer" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+p = a["plan"]
+assert a["followup"] is True and p["intent"] == "breakdown" and p["limit"] == 2, p
+assert p["group_by"]["dimension"] == "region" and p["range"]["start"] == "2025-11-01", p
+assert [f["values"] for f in p["filters"]] == [["AmazonEC2"]], p["filters"]
+' "$OUT"
 run finq "$DB" ask --json --today "$TODAY" --conversation 0123456789abcdef0123456789abcdef "and S3?"
 check_ne "an unknown conversation is refused" 0 "$RC"
 check_contains "and says which" "$ERR" "no conversation"

@@ -78,7 +78,7 @@ static void test_plans(void **state)
 			continue;
 		int today;
 		assert_true(date_parse(today_text, &today));
-		struct parse_input in = { question, today, &v, NULL, NULL };
+		struct parse_input in = { question, today, &v, NULL, NULL, NULL, NULL };
 		struct parse_result res;
 		parse_question(&in, &res);
 		if (res.status != PARSE_ANSWERED)

@@ -49,7 +49,7 @@ static void test_golden_sql(void **state)
 			continue;
 		int today;
 		assert_true(date_parse(today_text, &today));
-		struct parse_input in = { question, today, &v, NULL, NULL };
+		struct parse_input in = { question, today, &v, NULL, NULL, NULL, NULL };
 		struct parse_result res;
 		parse_question(&in, &res);
 		assert_int_equal(res.status, PARSE_ANSWERED);
@@ -118,7 +118,7 @@ static void test_summary_source(void **state)
 	assert_true(date_parse("2025-12-04", &today));
 	unsigned all = SQL_SUMMARY_DAY | SQL_SUMMARY_DAY_DETAIL | SQL_SUMMARY_DAY_TAG | SQL_SUMMARY_DAY_TAG_VALUE;
 	for (size_t i = 0; i < sizeof(summary_sources) / sizeof(summary_sources[0]); i++) {
-		struct parse_input in = { summary_sources[i].question, today, &v, NULL, NULL };
+		struct parse_input in = { summary_sources[i].question, today, &v, NULL, NULL, NULL, NULL };
 		struct parse_result res;
 		parse_question(&in, &res);
 		if (res.status != PARSE_ANSWERED)

@@ -146,9 +146,9 @@ static bool has_unknown_word(const struct parse_result *res)
 /* Run every turn of a case; the last turn's result is in *res. */
 static void run_turns(char *turns, int today, const struct vocab *v, struct parse_result *res)
 {
-	struct plan prev;
-	bool have_prev = false;
-	char top[128] = "";
+	struct plan prev, answered;
+	bool have_prev = false, have_answered = false;
+	char top[128] = "", answered_top[128] = "";
 	char *turn = turns;
 	while (turn) {
 		char *next = strstr(turn, ">>");
@@ -164,10 +164,20 @@ static void run_turns(char *turns, int today, const struct vocab *v, struct pars
 			turn = unit_trim(end + 1);
 		}
 		if (*turn) {
-			struct parse_input in = { turn, today, v, have_prev ? &prev : NULL, top[0] ? top : NULL };
+			if (have_prev && plan_answers(&prev)) /* the label of the answer it leans on */
+				snprintf(answered_top, sizeof(answered_top), "%s", top);
+			struct parse_input in = { turn, today, v, have_prev ? &prev : NULL, top[0] ? top : NULL,
+						  have_answered ? &answered : NULL, answered_top[0] ? answered_top : NULL };
 			parse_question(&in, res);
-			/* as the service keeps a conversation (conversation.c): a
-			 * refused turn ("thanks!", "lol") is not the next turn's context */
+			/* as the service keeps a conversation (conversation.c,
+			 * ask_previous_advance): a refused turn ("thanks!", "lol") is
+			 * not the next turn's context; after a question asked back,
+			 * the last answer still is, for a turn that does not answer it */
+			if (plan_answers(&res->plan)) {
+				answered = res->plan;
+				have_answered = true;
+				answered_top[0] = '\0'; /* the next turn's {top=} gives it */
+			}
 			if (res->plan.intent != INTENT_REFUSE) {
 				prev = res->plan;
 				have_prev = true;
@@ -380,7 +390,7 @@ static void test_insight_plan_json(void **state)
 	unit_load_vocab(&v);
 	int today;
 	assert_true(date_parse("2025-12-04", &today));
-	struct parse_input in = { "forecast S3 spend for next quarter", today, &v, NULL, NULL };
+	struct parse_input in = { "forecast S3 spend for next quarter", today, &v, NULL, NULL, NULL, NULL };
 	struct parse_result res;
 	parse_question(&in, &res);
 	assert_int_equal(res.plan.intent, INTENT_INSIGHT);
@@ -415,10 +425,10 @@ static void test_compare_the_two_discussed(void **state)
 	int today;
 	assert_true(date_parse("2025-12-04", &today));
 	struct parse_result first, second, third;
-	struct parse_input in = { "spend by region in August", today, &v, NULL, NULL };
+	struct parse_input in = { "spend by region in August", today, &v, NULL, NULL, NULL, NULL };
 	parse_question(&in, &first);
 	assert_false(first.plan.has_range_before);
-	struct parse_input in2 = { "and in June?", today, &v, &first.plan, NULL };
+	struct parse_input in2 = { "and in June?", today, &v, &first.plan, NULL, NULL, NULL };
 	parse_question(&in2, &second);
 	assert_true(second.followup);
 	assert_true(second.plan.has_range_before);
@@ -428,14 +438,14 @@ static void test_compare_the_two_discussed(void **state)
 	json_decref(j);
 	assert_true(stored.has_range_before);
 	assert_int_equal(stored.range_before.start_day, first.plan.range.start_day);
-	struct parse_input in3 = { "what changed between them", today, &v, &stored, NULL };
+	struct parse_input in3 = { "what changed between them", today, &v, &stored, NULL, NULL, NULL };
 	parse_question(&in3, &third);
 	assert_int_equal(third.plan.intent, INTENT_COMPARE_PERIODS);
 	assert_int_equal(third.plan.group.dim, DIM_REGION);
 	assert_int_equal(third.plan.periods[0].start_day, second.plan.range.start_day); /* June */
 	assert_int_equal(third.plan.periods[1].start_day, first.plan.range.start_day);  /* August */
 	/* with a period counted back from, the month before is meant */
-	struct parse_input in4 = { "compare with the previous period", today, &v, &stored, NULL };
+	struct parse_input in4 = { "compare with the previous period", today, &v, &stored, NULL, NULL, NULL };
 	parse_question(&in4, &third);
 	assert_int_equal(third.plan.intent, INTENT_COMPARE_PERIODS);
 	assert_int_equal(third.plan.periods[1].start_day, second.plan.range.start_day);
