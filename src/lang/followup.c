@@ -137,6 +137,10 @@ bool parse_looks_like_followup(const struct reading *r)
 	const struct cue_hit *yoy = parse_find_cue(r, CUE_YOY);
 	if (yoy && yoy->last >= yoy->first + 2 && r->nnames == 0 && r->ntimes == 0)
 		return true;
+	/* "which were the top 3" after a list or a count: the same things */
+	if (!names_value && r->ntimes == 0 && parse_has_cue(r, CUE_TOP) && parse_has_cue(r, CUE_WHICH) &&
+	    !parse_has_cue(r, CUE_COST) && r->in->previous && r->in->previous->group.dim != DIM_NONE)
+		return true;
 	/* "just the top 3 by October spend", "its top three services",
 	 * "switch to on-demand equivalent": a new way to rank or measure the
 	 * same things */
@@ -162,9 +166,9 @@ bool parse_looks_like_followup(const struct reading *r)
 	 * one spends the least?" after a list: the rows just shown, even with
 	 * a cost word */
 	bool superlative = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST);
-	bool one = false;
+	bool one = false; /* "which one", and "who" after a list of teams or accounts */
 	for (size_t i = 0; i < r->toks.n; i++)
-		one |= tok_is(&r->toks, i, "one");
+		one |= tok_is(&r->toks, i, "one") || tok_is(&r->toks, i, "who");
 	if (superlative && r->ntimes == 0 && r->nnames == 0 && r->time_noun != GRAIN_NONE)
 		return true;
 	/* "which one grew the most compared to October": "one" of the rows
@@ -229,7 +233,8 @@ bool parse_looks_like_followup(const struct reading *r)
 
 /* "... >> also exclude support >> and tax": after an exclusion, a bare
  * "and X" may add X to what is excluded or make X the subject. Either
- * reading answers with a confident number; ask instead. */
+ * reading answers with a confident number; ask instead. "And X too"
+ * excludes X as well: p's filters on X become exclusions. */
 bool parse_check_followup_and(const struct reading *r, const struct plan *prev, struct plan *p)
 {
 	static const char *const joiners[] = { "and", "also", "plus", NULL };
@@ -248,6 +253,19 @@ bool parse_check_followup_and(const struct reading *r, const struct plan *prev, 
 	for (size_t i = 0; i < r->nnames; i++)
 		if (r->names[i].resource[0] || parse_is_dimension_hit(&r->names[i]) || r->names[i].excluded)
 			return false;
+	/* "and tax too", "and refunds as well": more of what is excluded */
+	bool too = false;
+	for (size_t t = 1; t < r->toks.n; t++)
+		too |= tok_is(&r->toks, t, "too") || (tok_is(&r->toks, t, "as") && tok_is(&r->toks, t + 1, "well"));
+	if (too) {
+		for (int i = 0; i < p->nfilters; i++) {
+			if (p->filters[i].op == FILTER_IN)
+				p->filters[i].op = FILTER_NOT_IN;
+			else if (p->filters[i].op == FILTER_PREFIX)
+				p->filters[i].op = FILTER_EXCLUDE_PREFIX;
+		}
+		return false;
+	}
 	/* the words after the joiner: only the names */
 	for (size_t t = 1; t < r->toks.n; t++)
 		if (r->role[t] != ROLE_NAME && r->toks.items[t].kind != TOK_PUNCT && !tok_is(&r->toks, t, "the"))
@@ -494,9 +512,15 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	}
 	/* "which one was cheapest?" after a breakdown, "and the lowest?"
 	 * after the highest day: the one */
-	if (out.intent == INTENT_COUNT && out.group.dim != DIM_NONE && !limit_mentioned &&
-	    (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) && r->nnames == 0)
-		out.intent = INTENT_BREAKDOWN; /* "how many accounts are there >> which one spends the least" */
+	/* after a count: "which one spends the least", "which were the top 3",
+	 * "list them": the things counted, with their cost */
+	bool lists = false;
+	for (size_t i = 0; i < r->toks.n; i++)
+		lists |= tok_is(&r->toks, i, "list");
+	if (out.intent == INTENT_COUNT && out.group.dim != DIM_NONE && now->intent != INTENT_COUNT && r->nnames == 0 &&
+	    (limit_mentioned || lists || parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST) ||
+	     parse_has_cue(r, CUE_TOP)))
+		out.intent = INTENT_BREAKDOWN;
 	bool one_of_rows = (out.intent == INTENT_BREAKDOWN && out.group.dim != DIM_NONE) ||
 			   (out.intent == INTENT_TREND && out.limit == 1);
 	if (!limit_mentioned && (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)) && now->group.dim == DIM_NONE &&
