@@ -7,7 +7,9 @@
 # (src/service/lumps.c, src/answer/narrate.c), with every figure recomputed
 # here with `finq sql`; and say nothing when both sides have their fees
 # (month to date against the same days), when neither has (a week without
-# a 1st) or when the question picks the charge types itself. Last, the
+# a 1st) or when the question picks the charge types itself. A month to
+# date compared with last month compares the same days of it, as the
+# total does (src/service/periods.c periods_compare_same_days). Last, the
 # FOCUS fixture's August (a $3,000 purchase and the tax) against July
 # (the tax alone).
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +48,28 @@ check_contains "the earlier week's fees are named" "$OUT" \
 	"The earlier period holds $(money "$fees") of fees charged on 2025-11-01"
 usage_now=$(sum_sql 2025-11-03 2025-11-09)
 check_contains "the later week without fees, as it is" "$OUT" "without them it is $(money "$usage_now"),"
+
+# --- month to date against last month: the same days, as the total ----
+# "compare this month with last month" on the 12th compared Nov 1-12 with
+# the whole of October ("down 53.7%"); now Oct 1-12, as "this month" does
+run finq "$DB" --today 2025-11-12 ask --json "compare this month with last month"
+message=$(json_get message "$OUT")
+mtd=$(sum_sql 2025-11-01 2025-11-12)
+oct_same=$(sum_sql 2025-10-01 2025-10-12)
+check_contains "month to date against the same days of last month" "$message" \
+	"**$(money "$mtd")** in November 2025 to date (2025-11-01 to 2025-11-12)"
+check_contains "whose total is Oct 1-12's" "$message" "from $(money "$oct_same") in Oct 1-12 (2025-10-01 to 2025-10-12)"
+check_contains "the answer says which days it compared" "$message" \
+	"The change compares the same days: Nov 1-12 against Oct 1-12."
+check_close "the row of the earlier period is Oct 1-12's" "$oct_same" \
+	"$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["rows"][0][2])' "$OUT")" 0.01
+check_eq "context: the dates used, for a follow-up" "2025-10-01 2025-10-13" \
+	"$(python3 -c 'import json, sys; c = json.loads(sys.argv[1])["context"]["periods"][0]; print(c["start"], c["end"])' "$OUT")"
+run finq "$DB" --today 2025-11-12 ask "this month"
+check_contains "the total of this month compares the same days too" "$OUT" \
+	"down 1.0% from $(money "$oct_same") in Oct 1-12"
+run finq "$DB" --today 2025-11-12 ask "compare October with September"
+check_not_contains "whole months are compared whole" "$OUT" "same days"
 
 # --- nothing to say ----------------------------------------------------
 run finq "$DB" --today 2025-11-05 ask "this month"

@@ -8,7 +8,8 @@
 # named with its fees and its change without them (src/service/lumps.c
 # lumps_compare_items, src/answer/narrate.c), also in the JSON
 # (lumps_by_item). Every figure is recomputed here with `finq sql`. Weeks
-# without a 1st say nothing.
+# without a 1st say nothing. A month to date by service compares the same
+# days of last month, as the total does, and a follow-up keeps them.
 . "$(dirname "$0")/lib.sh"
 
 DB=$WORK/dev.duckdb
@@ -60,6 +61,24 @@ check_contains "the biggest grower's fees are named" "$message" \
 	"**$shared** (shared-services), $(money "$shared_fees") of fees charged on 2025-11-01 in the later period, without them"
 check_contains "with its change without them" "$message" "from $(money "$shared_before") to $(money "$shared_usage")"
 check_close "lumps_by_item: the account's fees" "$shared_fees" "$(by_item $shared later)" 0.01
+
+# --- month to date by service: the same days of last month -------------
+# it compared Nov 1-12 with the whole of October (every service "down 58%")
+run finq "$DB" --today 2025-11-12 ask --json "compare services this month with last month"
+message=$(json_get message "$OUT")
+check_contains "grouped: the same days, said" "$message" "The change compares the same days: Nov 1-12 against Oct 1-12."
+check_contains "grouped: the whole against Oct 1-12" "$message" \
+	"from $(money "$(sum_sql 2025-10-01 2025-10-12)") in Oct 1-12 (2025-10-01 to 2025-10-12)"
+ec2_oct=$(python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+print(next(r[d["columns"].index("Oct 1-12")] for r in d["rows"] if r[0] == "AmazonEC2"))' "$OUT" 2>/dev/null)
+check_close "grouped: EC2's Oct 1-12" "$(sum_sql 2025-10-01 2025-10-12 "AND service_code = 'AmazonEC2'")" "$ec2_oct" 0.01
+conversation=$(json_get conversation_id "$OUT")
+run finq "$DB" --today 2025-11-12 ask --conversation "$conversation" --json "by account"
+check_contains "a follow-up keeps the same days" "$(json_get message "$OUT")" "in Oct 1-12 (2025-10-01 to 2025-10-12)"
+run finq "$DB" --today 2025-11-12 ask "which services grew the most this month"
+check_contains "movers: the same days" "$OUT" "The change compares the same days: Nov 1-12 against Oct 1-12."
 
 # --- nothing to say ----------------------------------------------------
 run finq "$DB" --today 2025-11-20 ask "compare services last week vs the week before"
