@@ -156,3 +156,50 @@ void fee_note_items(struct narration *n)
 	free(lumps);
 }
 
+
+bool fee_ranked_change(const struct narration *n, size_t row, double *change)
+{
+	int col = n->c.change_without_fees;
+	if (col < 0 || is_null(n->t, row, col))
+		return false;
+	*change = num(n->t, row, col);
+	return true;
+}
+
+/* The row's fees on one side only, as the ranking left them out: its change
+ * with them less its change without them. */
+static double ranked_fees(const struct narration *n, size_t row)
+{
+	double without;
+	if (n->c.change < 0 || is_null(n->t, row, n->c.change) || !fee_ranked_change(n, row, &without))
+		return 0;
+	double fees = num(n->t, row, n->c.change) - without;
+	return rounds_to_zero(fees) ? 0 : fees;
+}
+
+bool fee_note_ranked_change(struct narration *n, size_t row)
+{
+	double fees = ranked_fees(n, row), without;
+	if (fees == 0 || n->f.usage || !fee_ranked_change(n, row, &without))
+		return false;
+	if (rounds_to_zero(without)) {
+		strbuf_addstr(n->md, "unchanged");
+	} else {
+		strbuf_addstr(n->md, without > 0 ? "up " : "down ");
+		narration_value(n, fabs(without));
+	}
+	strbuf_addstr(n->md, " without its fees booked on one side only (with them ");
+	narration_item_change(n, row);
+	strbuf_addch(n->md, ')');
+	return true;
+}
+
+void fee_note_ranking(struct narration *n)
+{
+	for (size_t r = 0; r < n->t->nrows; r++)
+		if (ranked_fees(n, r) != 0) {
+			strbuf_addstr(n->md, " Ranked by the change without the fees booked on one side only "
+					     "(change_without_fees).");
+			return;
+		}
+}

@@ -647,7 +647,7 @@ static void add_change_pct(struct narration *n, double a, double b, double pct_s
 
 /* The same for one row of a grouped comparison, with the table's change
  * and percentage. */
-static void add_item_change(struct narration *n, size_t row)
+void narration_item_change(struct narration *n, size_t row)
 {
 	double a = num(n->t, row, n->c.before), b = num(n->t, row, n->c.after);
 	if (n->c.change >= 0 && !is_null(n->t, row, n->c.change))
@@ -696,7 +696,8 @@ static void narrate_by_item(struct narration *n)
 		size_t *rank;
 		double *changes = xcalloc(t->nrows, sizeof(*changes));
 		for (size_t r = 0; r < t->nrows; r++)
-			changes[r] = row_change(n, r);
+			if (!fee_ranked_change(n, r, &changes[r]))
+				changes[r] = row_change(n, r);
 		rank = rank_values(changes, t->nrows, asc);
 		period_name(&p->periods[0], n0, sizeof(n0));
 		period_name(&p->periods[1], n1, sizeof(n1));
@@ -713,7 +714,8 @@ static void narrate_by_item(struct narration *n)
 		}
 		narration_item(n, rank[0]);
 		strbuf_addstr(n->md, ": ");
-		add_item_change(n, rank[0]);
+		if (!fee_note_ranked_change(n, rank[0]))
+			narration_item_change(n, rank[0]);
 		strbuf_addch(n->md, '.');
 		size_t more = 0;
 		for (size_t i = 1; moved && i < t->nrows && more < 2; i++) {
@@ -732,6 +734,7 @@ static void narrate_by_item(struct narration *n)
 			strbuf_addch(n->md, '.');
 		free(rank);
 		free(changes);
+		fee_note_ranking(n);
 		fee_note_items(n);
 		add_mixed_units_note(n);
 		return;
@@ -751,14 +754,14 @@ static void narrate_by_item(struct narration *n)
 		strbuf_addstr(n->md, " The biggest increase was ");
 		narration_item(n, up);
 		strbuf_addstr(n->md, ": ");
-		add_item_change(n, up);
+		narration_item_change(n, up);
 		strbuf_addch(n->md, '.');
 	}
 	if (down != SIZE_MAX) {
 		strbuf_addstr(n->md, " The biggest decrease was ");
 		narration_item(n, down);
 		strbuf_addstr(n->md, ": ");
-		add_item_change(n, down);
+		narration_item_change(n, down);
 		strbuf_addch(n->md, '.');
 	}
 	fee_note_items(n);

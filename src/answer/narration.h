@@ -32,6 +32,9 @@ void narration_bold_money(struct narration *n, double v);
 void narration_change(struct narration *n, double now, double before, bool amount, const char *before_when);
 /* The group's label of a row in bold, with the account's name. */
 void narration_item(struct narration *n, size_t row);
+/* The change of a row of a grouped comparison, with the table's change
+ * and percentage: "up $436.03 (+27.0%), from $1,615.35 to $2,051.38". */
+void narration_item_change(struct narration *n, size_t row);
 /* "up $1,234.00 (+12.0%), from $10,000.00 to $11,234.00": a change from a
  * to b computed by the caller ("without them"). */
 void narration_change_between(struct narration *n, double a, double b);
@@ -49,5 +52,16 @@ void fee_note_one_off(struct narration *n);
  * (ctx->item_lumps): the three with the largest lumps named, the rest
  * counted. */
 void fee_note_items(struct narration *n);
+/* Movers rank by the change without fees booked on one side only (sqlgen's
+ * change_without_fees): *change gets a row's, true when the table has
+ * them. */
+bool fee_ranked_change(const struct narration *n, size_t row, double *change);
+/* A mover whose fees on one side only make its change differ: "up $11.03
+ * without its fees booked on one side only (with them up $436.03 (+27.0%),
+ * from $1,615.35 to $2,051.38)"; false (and nothing written) otherwise. */
+bool fee_note_ranked_change(struct narration *n, size_t row);
+/* " Ranked by the change without fees booked on one side only." when that
+ * ranking differs from the change of any row shown. */
+void fee_note_ranking(struct narration *n);
 
 #endif

@@ -19,9 +19,6 @@
 /* A difference in lumps below this share of the larger total does not
  * change the reading of a comparison. */
 #define MATERIAL_SHARE 0.01
-/* "Hardly any": the side with fewer lumps has less than this share of
- * the other's. */
-#define ONE_SIDE_SHARE 0.1
 /* An item's change is "mostly" lumps when they make at least this share
  * of it. */
 #define MOSTLY_SHARE 0.5
@@ -105,7 +102,7 @@ static bool one_sided(double a, double b, double ta, double tb)
 {
 	double big = fmax(fabs(a), fabs(b)), small = fmin(fabs(a), fabs(b));
 	double scale = fmax(fabs(ta), fabs(tb));
-	return fabs(b - a) >= MATERIAL_SHARE * scale && small < ONE_SIDE_SHARE * big;
+	return fabs(b - a) >= MATERIAL_SHARE * scale && small < CHARGES_ONE_SIDE_SHARE * big;
 }
 
 /* The plan's choice of charge types leaves nothing to tell apart. */

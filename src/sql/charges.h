@@ -19,6 +19,11 @@
 
 #include <stdbool.h>
 
+/* Lumps are "on one side only" of a comparison when the side with fewer
+ * has less than this share of the other's: the fee notes
+ * (service/lumps.c) and the ranking of movers (sqlgen) read it. */
+#define CHARGES_ONE_SIDE_SHARE 0.1
+
 enum charges_which { CHARGES_ALL, CHARGES_MONTHLY, CHARGES_ONE_OFF };
 
 /* Appends "coalesce(charge_type, '') [NOT ]IN ('Credit', ...)": the daily
