@@ -23,9 +23,14 @@
  * the day), which the earlier period does not have; without them it is up
  * 1.1% from $13,138.75 in ...". now and before are the two totals;
  * before_when names the earlier period as narration_change() wants it. */
+bool fee_note_compare_applies(const struct narration *n)
+{
+	return n->ctx && n->ctx->lumps.one_sided && !n->f.usage;
+}
+
 void fee_note_compare(struct narration *n, double now, double before, const char *before_when)
 {
-	if (!n->ctx || !n->ctx->lumps.one_sided || n->f.usage)
+	if (!fee_note_compare_applies(n))
 		return;
 	const struct answer_lumps *l = &n->ctx->lumps;
 	bool later = fabs(l->later) >= fabs(l->earlier);

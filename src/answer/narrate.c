@@ -544,7 +544,14 @@ static void narrate_series(struct narration *n)
 			format_pct(100 * (b - a) / fabs(a), true, pct, sizeof(pct));
 			strbuf_addf(n->md, " (%s)", pct);
 		}
-		strbuf_addstr(n->md, "; the peak was ");
+		/* fees on one side of that change: said as a comparison says it */
+		if (fee_note_compare_applies(n)) {
+			strbuf_addch(n->md, '.');
+			fee_note_compare(n, b, a, first);
+			strbuf_addstr(n->md, " The peak was ");
+		} else {
+			strbuf_addstr(n->md, "; the peak was ");
+		}
 		narration_value(n, pv.buckets[top]);
 		strbuf_addf(n->md, " %s.", peak);
 	} else {

@@ -46,6 +46,8 @@ void narration_change_between(struct narration *n, double a, double b);
  * before are the two totals, before_when names the earlier period as
  * narration_change() wants it. Nothing otherwise. */
 void fee_note_compare(struct narration *n, double now, double before, const char *before_when);
+/* Whether fee_note_compare() has something to say. */
+bool fee_note_compare_applies(const struct narration *n);
 /* A run rate's one-off lumps, in its total and left out of the rate. */
 void fee_note_one_off(struct narration *n);
 /* A grouped comparison's items whose change is mostly lumps on one side

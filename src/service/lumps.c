@@ -140,6 +140,59 @@ int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct pe
 	return 0;
 }
 
+/* A day cell ("2025-11-01", or a timestamp that starts with it). */
+static bool cell_day(const struct cell *c, int *day)
+{
+	char buf[11];
+	if ((c->kind != CELL_DATE && c->kind != CELL_TEXT) || !c->v.s || strlen(c->v.s) < 10)
+		return false;
+	memcpy(buf, c->v.s, 10);
+	buf[10] = '\0';
+	return date_parse(buf, day);
+}
+
+/* The bucket of a trend that starts on day, within range: a day, an ISO
+ * week, a month, a quarter or a year. */
+static struct period bucket_of(const struct plan *p, int day)
+{
+	static const int months[] = { [GRAIN_MONTH] = 1, [GRAIN_QUARTER] = 3, [GRAIN_YEAR] = 12 };
+	struct period b = { .start_day = day };
+	if (p->grain == GRAIN_WEEK)
+		b.end_day = date_week_start(day) + 7;
+	else if ((size_t)p->grain < sizeof(months) / sizeof(months[0]) && months[p->grain])
+		b.end_day = date_add_months(date_month_start(day), months[p->grain]);
+	else
+		b.end_day = day + 1;
+	if (b.start_day < p->range.start_day)
+		b.start_day = p->range.start_day;
+	if (b.end_day > p->range.end_day)
+		b.end_day = p->range.end_day;
+	return b;
+}
+
+int lumps_compare_series(struct ask_context *ctx, const struct plan *p, const struct table *answer,
+			 struct answer_lumps *out)
+{
+	memset(out, 0, sizeof(*out));
+	int col = table_column(answer, "period");
+	/* a trend cut to some buckets ("the top 3 days") has no first and last */
+	if (p->intent != INTENT_TREND || p->limit > 0 || p->has_threshold || col < 0)
+		return 0;
+	int first = 0, last = 0, day;
+	for (size_t r = 0; r < answer->nrows; r++) {
+		if (!cell_day(table_at(answer, r, (size_t)col), &day))
+			continue;
+		if (!first || day < first)
+			first = day;
+		if (!last || day > last)
+			last = day;
+	}
+	if (!first || first == last)
+		return 0;
+	struct period a = bucket_of(p, first), b = bucket_of(p, last);
+	return lumps_compare(ctx, p, &a, &b, out);
+}
+
 /* One item of a grouped comparison: its totals from the answer's table,
  * its lumps by side from the day rows. */
 struct item {
@@ -187,17 +240,6 @@ static int read_item_days(struct ask_context *ctx, const struct plan *p, struct 
 		rc = sandbox_query(ctx->db, sql.buf, &limits, t, &ignored);
 	strbuf_release(&sql);
 	return rc == 0 && !t->truncated && t->ncols >= 3 ? 0 : -1;
-}
-
-/* A day cell ("2025-11-01", or a timestamp that starts with it). */
-static bool cell_day(const struct cell *c, int *day)
-{
-	char buf[11];
-	if ((c->kind != CELL_DATE && c->kind != CELL_TEXT) || !c->v.s || strlen(c->v.s) < 10)
-		return false;
-	memcpy(buf, c->v.s, 10);
-	buf[10] = '\0';
-	return date_parse(buf, day);
 }
 
 /* Copy a side's lumps and days into an answer_lumps. */

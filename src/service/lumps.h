@@ -3,8 +3,9 @@
  * (sql/charges.c: fees, taxes, credits, purchases, booked once rather than
  * by the day), so that "last week", which holds the 1st and its monthly
  * fees, is not read as a jump against a week without them. ask.c calls it
- * for a total with its previous period and for a comparison of two
- * periods, grouped by a dimension or not; answer/narrate.c writes what it
+ * for a total with its previous period, for a comparison of two
+ * periods, grouped by a dimension or not, and for a trend's first and
+ * last buckets; answer/narrate.c writes what it
  * finds (struct answer_lumps, struct answer_item_lumps).
  * It runs one statement of its own, the plan's measure and filters per day
  * of both periods, on the context's sandboxed connection; it does not
@@ -43,5 +44,15 @@ int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct pe
  */
 int lumps_compare_items(struct ask_context *ctx, const struct plan *p, const struct table *answer,
 			struct answer_lumps *overall, struct answer_item_lumps **out, size_t *nout);
+
+/*
+ * The same for a trend (INTENT_TREND, grouped or not), whose narrative
+ * says it "went from" its first bucket with cost to its last (answer's
+ * "period" column): lumps_compare() on those two buckets, so that a last
+ * week holding the 1st's fees is not read as growth. Nothing for a trend
+ * cut to some buckets (a top N, a threshold). Returns as lumps_compare().
+ */
+int lumps_compare_series(struct ask_context *ctx, const struct plan *p, const struct table *answer,
+			 struct answer_lumps *out);
 
 #endif

@@ -9,7 +9,9 @@
 # (month to date against the same days), when neither has (a week without
 # a 1st) or when the question picks the charge types itself. A month to
 # date compared with last month compares the same days of it, as the
-# total does (src/service/periods.c periods_compare_same_days). Last, the
+# total does (src/service/periods.c periods_compare_same_days). A trend
+# whose last week holds the 1st says so of its change from the first
+# week (lumps_compare_series). Last, the
 # FOCUS fixture's August (a $3,000 purchase and the tax) against July
 # (the tax alone).
 . "$(dirname "$0")/lib.sh"
@@ -70,6 +72,26 @@ check_contains "the total of this month compares the same days too" "$OUT" \
 	"down 1.0% from $(money "$oct_same") in Oct 1-12"
 run finq "$DB" --today 2025-11-12 ask "compare October with September"
 check_not_contains "whole months are compared whole" "$OUT" "same days"
+
+# --- a trend "went from" its first week to its last, which holds Nov 1 --
+run finq "$DB" --today 2025-11-05 ask --json "weekly trend of cost last 8 weeks"
+message=$(json_get message "$OUT")
+check_close "the trend's first week holds no fees" 0 "$(sum_sql 2025-09-08 2025-09-14 "AND charge_type IN $LUMPS")" 0.005
+check_contains "a trend names the fees of its last week, in the same words" "$message" \
+	"**$(money "$fees")** of it is fees charged on 2025-11-01 (booked once, not by the day), which the earlier period does not have"
+check_contains "and its change without them" "$message" \
+	"without them it is $(money "$without"), up $(money "$(python3 -c "print(round($without - $(sum_sql 2025-09-08 2025-09-14), 2))")")"
+check_contains "from the first week" "$message" "from $(money "$(sum_sql 2025-09-08 2025-09-14)") in the week of 2025-09-08."
+check_eq "lumps.later in the trend's JSON" "$(money "$fees")" \
+	"$(money "$(json_get lumps "$OUT" | python3 -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())["later"])')")"
+run finq "$DB" --today 2025-11-05 ask "weekly cost of EC2 by region last 8 weeks"
+ec2_week_fees=$(sum_sql 2025-10-27 2025-11-02 "AND service_code = 'AmazonEC2' AND charge_type IN $LUMPS")
+check_contains "a trend split by a second dimension, under its filter" "$OUT" \
+	"$(money "$ec2_week_fees") of it is fees charged on 2025-11-01 (booked once, not by the day)"
+run finq "$DB" --today 2025-11-05 ask "daily trend last 30 days"
+check_not_contains "a daily trend from Oct 6 to Nov 4: no fees on either end" "$OUT" "booked once"
+run finq "$DB" --today 2025-11-05 ask "monthly trend last 6 months"
+check_not_contains "months each with their fees" "$OUT" "booked once"
 
 # --- nothing to say ----------------------------------------------------
 run finq "$DB" --today 2025-11-05 ask "this month"
