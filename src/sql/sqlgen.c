@@ -17,12 +17,13 @@
 static const struct {
 	const char *column; /* in costs */
 	const char *name;   /* of the result column */
+	bool upfront_paid;  /* counts CUR's RI upfront fee (a Fee) when it is paid; amortized cost spreads it */
 } measures[] = {
-	[MEASURE_AMORTIZED] = { "amortized_cost", "amortized_cost" },
-	[MEASURE_UNBLENDED] = { "unblended_cost", "unblended_cost" },
-	[MEASURE_NET] = { "net_cost", "net_cost" },
-	[MEASURE_LIST] = { "list_cost", "on_demand_cost" },
-	[MEASURE_USAGE] = { "usage_amount", "usage" },
+	[MEASURE_AMORTIZED] = { "amortized_cost", "amortized_cost", false },
+	[MEASURE_UNBLENDED] = { "unblended_cost", "unblended_cost", true },
+	[MEASURE_NET] = { "net_cost", "net_cost", true },
+	[MEASURE_LIST] = { "list_cost", "on_demand_cost", false },
+	[MEASURE_USAGE] = { "usage_amount", "usage", false },
 };
 
 /* Line item types that carry usage (CONVENTIONS.md): never negations or fees. */
@@ -441,10 +442,15 @@ static void build_trend(struct gen *g)
 /* Which charges a sum over a range counts (sql/charges.h). */
 enum sum_charges { SUM_ALL, SUM_DAILY, SUM_LUMPS, SUM_RECURRING, SUM_ONE_OFF };
 
-/* sum(CASE WHEN <in [start, end)> [AND <the charges>] THEN measure ELSE 0 END) */
+/* sum(CASE WHEN <in [start, end)> [AND <the charges>] THEN measure ELSE 0 END).
+ * A measure that counts CUR's RI upfront fee when paid (unblended, net)
+ * moves it from the recurring lumps (it is a Fee) to the one-off ones, as
+ * a purchase: "THEN measure - <upfront>" and "... WHEN <in range> THEN
+ * <upfront>" (charges_upfront_fee_sql). */
 static void add_sum_when(struct gen *g, int start, int end, enum sum_charges charges)
 {
 	struct period per = { .start_day = start, .end_day = end };
+	bool upfront = measures[g->p->measure].upfront_paid && (charges == SUM_RECURRING || charges == SUM_ONE_OFF);
 	strbuf_addstr(g->sql, "sum(CASE WHEN ");
 	add_in_period(g, &per);
 	if (charges != SUM_ALL)
@@ -457,6 +463,15 @@ static void add_sum_when(struct gen *g, int start, int end, enum sum_charges cha
 		charges_one_off_sql(g->sql);
 	strbuf_addstr(g->sql, " THEN ");
 	add_measure(g);
+	if (upfront && charges == SUM_RECURRING) {
+		strbuf_addstr(g->sql, " - ");
+		charges_upfront_fee_sql(g->sql);
+	} else if (upfront) {
+		strbuf_addstr(g->sql, " WHEN ");
+		add_in_period(g, &per);
+		strbuf_addstr(g->sql, " THEN ");
+		charges_upfront_fee_sql(g->sql);
+	}
 	strbuf_addstr(g->sql, " ELSE 0 END)");
 }
 
