@@ -250,17 +250,24 @@ static int months_between(int a, int b)
  * months (January to November against January to November). Returns 1
  * when earlier was cut (and labelled "Nov 1-4"), 0 when later is whole or
  * none of it is loaded, -1 when no day of earlier is left. */
+/* The end of p when it is whole: a month, quarter, year or ISO week "to
+ * date" (its range ends today) is not. */
+static int whole_end(const struct period *p)
+{
+	int count = p->count > 0 ? p->count : 1, um = unit_months(p->unit) * count;
+	if (um && p->start_day == date_month_start(p->start_day))
+		return date_add_months(p->start_day, um);
+	if (p->unit == UNIT_WEEK && p->start_day == date_week_start(p->start_day))
+		return p->start_day + 7 * count;
+	return p->end_day;
+}
+
 static int same_days_as(const struct loaded_days *d, const struct period *later, struct period *earlier)
 {
 	int from, to;
 	if (!loaded_overlap(d, later->start_day, later->end_day, &from, &to))
 		return 0;
-	/* a month, quarter or year "to date" is partial too */
-	int um = unit_months(later->unit) * (later->count > 0 ? later->count : 1);
-	int full_end = um && later->start_day == date_month_start(later->start_day)
-			       ? date_add_months(later->start_day, um)
-			       : later->end_day;
-	if (from == later->start_day && to >= full_end)
+	if (from == later->start_day && to >= whole_end(later))
 		return 0;
 	struct period same = *earlier;
 	if (unit_months(later->unit) && from == date_month_start(from) && to == date_month_start(to)) {
@@ -297,6 +304,12 @@ bool periods_previous(const struct loaded_days *d, const struct period *range, s
 	*why = '\0';
 	*same_days = false;
 	*prev = period_previous(range);
+	/* a week to date: the week before, then its same days (Mon-Wed against
+	 * Mon-Wed, not against the Fri-Sun just before) */
+	if (range->unit == UNIT_WEEK && whole_end(range) > range->end_day) {
+		prev->start_day = range->start_day - (whole_end(range) - range->start_day);
+		prev->end_day = range->start_day;
+	}
 	int from, to;
 	if (!d->known)
 		return true; /* nothing known: as before */
@@ -325,8 +338,10 @@ bool periods_previous(const struct loaded_days *d, const struct period *range, s
 
 bool periods_compare_same_days(const struct loaded_days *d, struct plan *p, char *why, size_t size)
 {
+	/* periods of one kind: this month to date against Q3 has no same days */
 	if (!d->known || (p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) ||
-	    p->periods[0].end_day > p->periods[1].start_day)
+	    p->periods[0].end_day > p->periods[1].start_day || p->periods[0].unit != p->periods[1].unit ||
+	    p->periods[0].count != p->periods[1].count)
 		return false;
 	if (same_days_as(d, &p->periods[1], &p->periods[0]) != 1)
 		return false;

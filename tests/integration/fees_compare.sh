@@ -72,6 +72,15 @@ check_contains "the total of this month compares the same days too" "$OUT" \
 	"down 1.0% from $(money "$oct_same") in Oct 1-12"
 run finq "$DB" --today 2025-11-12 ask "compare October with September"
 check_not_contains "whole months are compared whole" "$OUT" "same days"
+run finq "$DB" --today 2025-11-12 ask "compare this month with Q3"
+check_not_contains "periods of two kinds have no same days" "$OUT" "same days"
+# a week to date (Mon-Wed) against the same weekdays of last week; the
+# total compared it with the Fri-Sun just before (Nov 7-9)
+week_before=$(sum_sql 2025-11-03 2025-11-05)
+run finq "$DB" --today 2025-11-12 ask "this week"
+check_contains "this week's total against Mon-Wed of last week" "$OUT" "from $(money "$week_before") in Nov 3-5."
+run finq "$DB" --today 2025-11-12 ask "compare this week with last week"
+check_contains "and so does the comparison" "$OUT" "The change compares the same days: Nov 10-12 against Nov 3-5."
 
 # --- a trend "went from" its first week to its last, which holds Nov 1 --
 run finq "$DB" --today 2025-11-05 ask --json "weekly trend of cost last 8 weeks"
