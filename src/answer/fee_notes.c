@@ -18,6 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The days lumps were charged: "on 2025-11-01", "on 2 days from
+ * 2025-10-01 to 2025-10-03". */
+static void charged_when(const struct answer_lumps *l, char *buf, size_t size)
+{
+	char first[16], last[16];
+	date_format(l->first_day, first, sizeof(first));
+	date_format(l->last_day, last, sizeof(last));
+	if (l->ndays == 1)
+		snprintf(buf, size, "on %s", first);
+	else
+		snprintf(buf, size, "on %d days from %s to %s", l->ndays, first, last);
+}
+
 /* When the lumps of a comparison are on one side only (answer_lumps): "
  * **$8,898.03** of it is fees charged on 2025-11-01 (booked once, not by
  * the day), which the earlier period does not have; without them it is up
@@ -34,13 +47,8 @@ void fee_note_compare(struct narration *n, double now, double before, const char
 		return;
 	const struct answer_lumps *l = &n->ctx->lumps;
 	bool later = fabs(l->later) >= fabs(l->earlier);
-	char first[16], last[16], when[64];
-	date_format(l->first_day, first, sizeof(first));
-	date_format(l->last_day, last, sizeof(last));
-	if (l->ndays == 1)
-		snprintf(when, sizeof(when), "on %s", first);
-	else
-		snprintf(when, sizeof(when), "on %d days from %s to %s", l->ndays, first, last);
+	char when[64];
+	charged_when(l, when, sizeof(when));
 	double other = later ? l->earlier : l->later;
 	strbuf_addch(n->md, ' ');
 	if (later) {
@@ -138,18 +146,13 @@ void fee_note_items(struct narration *n)
 	for (size_t k = 0; k < count && k < LUMP_ITEMS_NAMED; k++) {
 		const struct answer_lumps *l = lumps[k];
 		bool later = fabs(l->later) >= fabs(l->earlier);
-		char first[16], last[16];
-		date_format(l->first_day, first, sizeof(first));
-		date_format(l->last_day, last, sizeof(last));
+		char when[64];
+		charged_when(l, when, sizeof(when));
 		strbuf_addstr(n->md, k ? "; " : " ");
 		narration_item(n, rows[k]);
 		strbuf_addstr(n->md, ", ");
 		narration_value(n, later ? l->later : l->earlier);
-		if (l->ndays == 1)
-			strbuf_addf(n->md, " of fees charged on %s", first);
-		else
-			strbuf_addf(n->md, " of fees charged on %d days from %s to %s", l->ndays, first, last);
-		strbuf_addf(n->md, " in the %s period, without them ", later ? "later" : "earlier");
+		strbuf_addf(n->md, " of fees charged %s in the %s period, without them ", when, later ? "later" : "earlier");
 		double a = num(n->t, rows[k], n->c.before) - l->earlier, b = num(n->t, rows[k], n->c.after) - l->later;
 		narration_change_between(n, a, b);
 	}
@@ -161,6 +164,19 @@ void fee_note_items(struct narration *n)
 	free(lumps);
 }
 
+void fee_note_peak(struct narration *n, const char *peak)
+{
+	char day[16], when[64];
+	if (!n->ctx || !n->ctx->peak_is_lumps || n->f.usage)
+		return;
+	date_format(n->ctx->peak_day, day, sizeof(day));
+	if (strncmp(peak, day, 10) != 0)
+		return;
+	charged_when(&n->ctx->peak_lumps, when, sizeof(when));
+	strbuf_addstr(n->md, "; ");
+	narration_bold_money(n, n->ctx->peak_lumps.later);
+	strbuf_addf(n->md, " of it is fees charged %s (booked once, not by the day)", when);
+}
 
 bool fee_ranked_change(const struct narration *n, size_t row, double *change)
 {

@@ -553,7 +553,9 @@ static void narrate_series(struct narration *n)
 			strbuf_addstr(n->md, "; the peak was ");
 		}
 		narration_value(n, pv.buckets[top]);
-		strbuf_addf(n->md, " %s.", peak);
+		strbuf_addf(n->md, " %s", peak);
+		fee_note_peak(n, pv.periods[top]);
+		strbuf_addch(n->md, '.');
 	} else {
 		strbuf_addf(n->md, " All of it falls %s.", first);
 	}

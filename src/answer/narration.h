@@ -48,6 +48,10 @@ void narration_change_between(struct narration *n, double a, double b);
 void fee_note_compare(struct narration *n, double now, double before, const char *before_when);
 /* Whether fee_note_compare() has something to say. */
 bool fee_note_compare_applies(const struct narration *n);
+/* A trend's peak that is its lumps (ctx->peak_is_lumps), the bucket
+ * starting on peak ("2025-11-01"): "; **$9,042.86** of it is fees charged
+ * on 2025-11-01 (booked once, not by the day)". */
+void fee_note_peak(struct narration *n, const char *peak);
 /* A run rate's one-off lumps, in its total and left out of the rate. */
 void fee_note_one_off(struct narration *n);
 /* A grouped comparison's items whose change is mostly lumps on one side

@@ -591,7 +591,7 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	if (runs && p->intent == INTENT_COMPARE_PERIODS && p->group.dim == DIM_NONE)
 		lumps_compare(ctx, p, &p->periods[0], &p->periods[1], &actx.lumps);
 	if (runs && p->intent == INTENT_TREND)
-		lumps_compare_series(ctx, p, &t, &actx.lumps);
+		lumps_series(ctx, p, &t, &actx);
 	struct answer_item_lumps *item_lumps = NULL;
 	if (runs && (p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS) && p->group.dim != DIM_NONE)
 		lumps_compare_items(ctx, p, &t, &actx.lumps, &item_lumps, &actx.nitem_lumps);

@@ -46,13 +46,18 @@ int lumps_compare_items(struct ask_context *ctx, const struct plan *p, const str
 			struct answer_lumps *overall, struct answer_item_lumps **out, size_t *nout);
 
 /*
- * The same for a trend (INTENT_TREND, grouped or not), whose narrative
- * says it "went from" its first bucket with cost to its last (answer's
- * "period" column): lumps_compare() on those two buckets, so that a last
- * week holding the 1st's fees is not read as growth. Nothing for a trend
- * cut to some buckets (a top N, a threshold). Returns as lumps_compare().
+ * The same for a trend (INTENT_TREND, grouped or not), from its answer's
+ * "period" and measure columns, with one statement: out->lumps for the
+ * change it says it "went from" its first bucket with cost to its last
+ * (lumps_compare's rule), so that a last week holding the 1st's fees is
+ * not read as growth; and out->peak_is_lumps, peak_day and peak_lumps
+ * when its peak bucket is its lumps: without them the next bucket is
+ * higher ("the peak was $10,818.66 on 2025-11-01", $9,042.86 of it the
+ * 1st's fees; not by month or longer, where every bucket holds its 1st).
+ * Nothing for usage, a trend cut to some buckets (a top N, a threshold)
+ * or one that picks charge types. Returns 0; -1 when the statement failed
+ * (no notes).
  */
-int lumps_compare_series(struct ask_context *ctx, const struct plan *p, const struct table *answer,
-			 struct answer_lumps *out);
+int lumps_series(struct ask_context *ctx, const struct plan *p, const struct table *answer, struct answer_context *out);
 
 #endif

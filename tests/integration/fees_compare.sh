@@ -11,7 +11,8 @@
 # date compared with last month compares the same days of it, as the
 # total does (src/service/periods.c periods_compare_same_days). A trend
 # whose last week holds the 1st says so of its change from the first
-# week (lumps_compare_series). Last, the
+# week (lumps_compare_series), and a peak that is the 1st's fees says so
+# (lumps_peak). Last, the
 # FOCUS fixture's August (a $3,000 purchase and the tax) against July
 # (the tax alone).
 . "$(dirname "$0")/lib.sh"
@@ -100,7 +101,11 @@ run finq "$DB" --today 2025-11-05 ask "weekly cost of EC2 by region last 8 weeks
 ec2_week_fees=$(sum_sql 2025-10-27 2025-11-02 "AND service_code = 'AmazonEC2' AND charge_type IN $LUMPS")
 check_contains "a trend split by a second dimension, under its filter" "$OUT" \
 	"$(money "$ec2_week_fees") of it is fees charged on 2025-11-01 (booked once, not by the day)"
-not_said "a daily trend from Oct 6 to Nov 4: no fees on either end" 2025-11-05 "daily trend last 30 days" "booked once"
+not_said "a daily trend from Oct 6 to Nov 4: no fees on either end" 2025-11-05 "daily trend last 30 days" \
+	"which the earlier period does not have"
+# its peak, Nov 1, is the fees: without them it would be an ordinary day
+check_contains "the peak that is fees says so" "$OUT" \
+	"the peak was $(money "$(sum_sql 2025-11-01 2025-11-01)") on 2025-11-01; $(money "$(sum_sql 2025-11-01 2025-11-01 "AND charge_type IN $LUMPS")") of it is fees charged on 2025-11-01 (booked once, not by the day)."
 not_said "months each with their fees" 2025-11-05 "monthly trend last 6 months" "booked once"
 
 # --- nothing to say ----------------------------------------------------

@@ -492,6 +492,16 @@ static void test_narrate_trend(void **state)
 			    "not have; without them it is $130.50, up $30.50 (30.5%) from $100.00 on 2025-11-01. The "
 			    "peak was $250.50 on 2025-11-02.");
 	free(md);
+	/* a peak that is its fees (lumps_peak) */
+	ctx.lumps.one_sided = false;
+	ctx.peak_is_lumps = true;
+	ctx.peak_day = date_from_ymd(2025, 11, 2);
+	ctx.peak_lumps = (struct answer_lumps){ .later = 150, .first_day = ctx.peak_day, .last_day = ctx.peak_day,
+						.ndays = 1 };
+	md = narrate(&p, &t, &ctx);
+	assert_contains(md, "; the peak was $250.50 on 2025-11-02; **$150.00** of it is fees charged on 2025-11-02 "
+			    "(booked once, not by the day).");
+	free(md);
 	table_release(&t);
 
 	/* split by service: the largest series */
