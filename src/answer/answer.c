@@ -50,12 +50,14 @@ enum shape shape_of(const struct plan *p)
 static const struct cols no_cols = {
 	.label = -1, .name = -1, .value = -1, .share = -1, .unit = -1, .period = -1, .period_label = -1,
 	.total = -1, .days = -1, .whole = -1, .before = -1, .after = -1, .change = -1, .change_pct = -1,
+	.change_without_fees = -1,
 };
 
 static bool col_taken(const struct cols *c, int col)
 {
 	const int all[] = { c->label, c->name,  c->value,  c->share, c->unit,   c->period,     c->period_label,
-			    c->total, c->days, c->whole, c->before, c->after, c->change, c->change_pct };
+			    c->total, c->days, c->whole, c->before, c->after, c->change, c->change_pct,
+			    c->change_without_fees };
 	for (size_t i = 0; i < COUNT(all); i++)
 		if (all[i] == col)
 			return true;
@@ -107,6 +109,7 @@ void find_cols(const struct plan *p, const struct table *t, struct cols *c)
 	if (s == SHAPE_PERIODS_BY_ITEM) {
 		c->change = table_column(t, "change");
 		c->change_pct = table_column(t, "change_pct");
+		c->change_without_fees = table_column(t, "change_without_fees");
 		c->before = table_column(t, p->periods[0].label);
 		c->after = table_column(t, p->periods[1].label);
 		if ((c->before < 0 || c->after < 0 || c->before == c->after) && c->change >= 2) {

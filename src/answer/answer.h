@@ -65,6 +65,12 @@ struct answer_context {
 	struct answer_lumps lumps; /* a comparison's lumps on one side only */
 	const struct answer_item_lumps *item_lumps; /* a grouped comparison's, per item with lumps */
 	size_t nitem_lumps;
+	/* a trend whose peak is its lumps (without them another bucket is
+	 * higher): the peak bucket's first day, its lumps in peak_lumps.later
+	 * and their days */
+	bool peak_is_lumps;
+	int peak_day;
+	struct answer_lumps peak_lumps;
 };
 
 /* No previous period, USD. */

@@ -39,6 +39,7 @@ struct cols {
 	int total, days;  /* averages: total_* and days */
 	int whole;        /* all_*: the whole a share or a top N is part of */
 	int before, after, change, change_pct; /* grouped comparisons */
+	int change_without_fees; /* movers: the change ranked, one-sided fees left out */
 };
 
 /* How values of the answer read: money in a currency, or usage in a unit. */

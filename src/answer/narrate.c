@@ -2,10 +2,11 @@
  * narrate: the markdown narrative of an answer: the key figure, the parts
  * and their shares, the shape of a series, the change between periods,
  * movers; or a clarification, a refusal, help. answer_narrate() in
- * answer.h. Reads the plan and the table only; writes the strbuf.
+ * answer.h. Reads the plan and the table only; writes the strbuf. What
+ * it says of fees booked once is fee_notes.c's (narration.h).
  */
 #include "answer_parts.h"
-#include "charges.h"
+#include "narration.h"
 #include "date.h"
 #include "sqlgen.h"
 #include "xalloc.h"
@@ -20,17 +21,7 @@
 
 /* ---- narrative ---- */
 
-struct narration {
-	const struct plan *p;
-	const struct table *t;
-	const struct answer_context *ctx;
-	struct strbuf *md;
-	struct cols c;
-	struct fmt f;
-	char when[200]; /* "in November 2025 (2025-11-01 to 2025-11-30)" */
-};
-
-static void add_value(struct narration *n, double v)
+void narration_value(struct narration *n, double v)
 {
 	char buf[600];
 	fmt_value(&n->f, v, false, buf, sizeof(buf));
@@ -38,7 +29,7 @@ static void add_value(struct narration *n, double v)
 }
 
 /* **$1,234.00**: a value in bold, without the compact form. */
-static void md_bold_money(struct narration *n, double v)
+void narration_bold_money(struct narration *n, double v)
 {
 	char buf[600];
 	fmt_value(&n->f, v, false, buf, sizeof(buf));
@@ -57,7 +48,7 @@ static void add_key_value(struct narration *n, double v)
 
 /* "up $2,614.34 (4.2%) from $62,583.43 in October 2025"; without the
  * amount: "up 4.2% from ...". */
-static void add_change(struct narration *n, double now, double before, bool amount, const char *before_when)
+void narration_change(struct narration *n, double now, double before, bool amount, const char *before_when)
 {
 	char b[600], d[600], pct[64];
 	double diff = now - before;
@@ -79,67 +70,6 @@ static void add_change(struct narration *n, double now, double before, bool amou
 		strbuf_addf(n->md, "%s from %s %s", pct, b, before_when);
 }
 
-/* When the lumps of a comparison are on one side only (answer_lumps): "
- * **$8,898.03** of it is fees charged on 2025-11-01 (booked once, not by
- * the day), which the earlier period does not have; without them it is up
- * 1.1% from $13,138.75 in ...". now and before are the two totals;
- * before_when names the earlier period as add_change() wants it. */
-static void add_lumps_note(struct narration *n, double now, double before, const char *before_when)
-{
-	if (!n->ctx || !n->ctx->lumps.one_sided || n->f.usage)
-		return;
-	const struct answer_lumps *l = &n->ctx->lumps;
-	bool later = fabs(l->later) >= fabs(l->earlier);
-	char first[16], last[16], when[64];
-	date_format(l->first_day, first, sizeof(first));
-	date_format(l->last_day, last, sizeof(last));
-	if (l->ndays == 1)
-		snprintf(when, sizeof(when), "on %s", first);
-	else
-		snprintf(when, sizeof(when), "on %d days from %s to %s", l->ndays, first, last);
-	double other = later ? l->earlier : l->later;
-	strbuf_addch(n->md, ' ');
-	if (later) {
-		md_bold_money(n, l->later);
-		strbuf_addf(n->md, " of it is fees charged %s (booked once, not by the day), ", when);
-	} else {
-		strbuf_addstr(n->md, "The earlier period holds ");
-		md_bold_money(n, l->earlier);
-		strbuf_addf(n->md, " of fees charged %s (booked once, not by the day), ", when);
-	}
-	if (rounds_to_zero(other)) {
-		strbuf_addf(n->md, "which %s does not have", later ? "the earlier period" : "this one");
-	} else {
-		strbuf_addstr(n->md, "against ");
-		add_value(n, other);
-		strbuf_addf(n->md, " in %s", later ? "the earlier period" : "this one");
-	}
-	strbuf_addstr(n->md, "; without them it is ");
-	add_value(n, now - l->later);
-	strbuf_addstr(n->md, ", ");
-	add_change(n, now - l->later, before - l->earlier, true, before_when);
-	strbuf_addch(n->md, '.');
-}
-
-/* A run rate leaves the range's one-off lumps out (sqlgen's
- * one_off_charges): " **$3,000.00** of one-off charges (one-time
- * purchases, refunds and upfront fees) in the period is left out: it does
- * not recur." Nothing when there are none. */
-static void add_one_off_left_out(struct narration *n)
-{
-	int col = table_column(n->t, "one_off_charges");
-	if (col < 0 || n->f.usage)
-		return;
-	double v = num(n->t, 0, col);
-	if (!isfinite(v) || rounds_to_zero(v))
-		return;
-	strbuf_addch(n->md, ' ');
-	md_bold_money(n, v);
-	strbuf_addstr(n->md, " of one-off charges (");
-	charges_words(n->md, CHARGES_ONE_OFF);
-	strbuf_addstr(n->md, ") in the period is in its total and left out of the run rate: it does not recur.");
-}
-
 /* " That is up 4.2% from $62,583.43 in October 2025." when ctx knows. */
 static void add_previous(struct narration *n, const char *subject, double now)
 {
@@ -157,9 +87,9 @@ static void add_previous(struct narration *n, const char *subject, double now)
 			snprintf(when, sizeof(when), "in the previous period (%.64s)", label);
 	}
 	strbuf_addf(n->md, " %s ", subject);
-	add_change(n, now, n->ctx->previous_total, false, when);
+	narration_change(n, now, n->ctx->previous_total, false, when);
 	strbuf_addch(n->md, '.');
-	add_lumps_note(n, now, n->ctx->previous_total, when);
+	fee_note_compare(n, now, n->ctx->previous_total, when);
 }
 
 static void add_mixed_units_note(struct narration *n)
@@ -172,7 +102,7 @@ static void add_mixed_units_note(struct narration *n)
 }
 
 /* The group's label in bold, with the account's name: **123456789012** (Production). */
-static void add_item(struct narration *n, size_t row)
+void narration_item(struct narration *n, size_t row)
 {
 	char buf[64], nbuf[64];
 	const char *label = text(n->t, row, n->c.label, buf, sizeof(buf));
@@ -216,7 +146,7 @@ static void narrate_selected_buckets(struct narration *n)
 	if (p->has_threshold) {
 		strbuf_addf(n->md, "%zu %s%s had %s %s ", n->t->nrows, unit, n->t->nrows == 1 ? "" : "s", m,
 			    p->threshold_below ? "under" : "over");
-		add_value(n, p->threshold);
+		narration_value(n, p->threshold);
 	} else if (p->limit == 1) {
 		strbuf_addf(n->md, "The %s %s of %s", p->ascending ? "lowest" : "highest", unit, m);
 	} else {
@@ -227,7 +157,7 @@ static void narrate_selected_buckets(struct narration *n)
 		strbuf_addf(n->md, " %s was ", n->when);
 		md_bold(n->md, text(n->t, 0, n->c.period, label, sizeof(label)));
 		strbuf_addstr(n->md, " at ");
-		add_value(n, num(n->t, 0, n->c.value));
+		narration_value(n, num(n->t, 0, n->c.value));
 		strbuf_addch(n->md, '.');
 		return;
 	}
@@ -236,7 +166,7 @@ static void narrate_selected_buckets(struct narration *n)
 		strbuf_addstr(n->md, r == 0 ? "" : r + 1 == listed && listed == n->t->nrows ? " and " : ", ");
 		md_bold(n->md, text(n->t, r, n->c.period, label, sizeof(label)));
 		strbuf_addstr(n->md, " (");
-		add_value(n, num(n->t, r, n->c.value));
+		narration_value(n, num(n->t, r, n->c.value));
 		strbuf_addch(n->md, ')');
 	}
 	if (listed < n->t->nrows)
@@ -252,7 +182,7 @@ static void narrate_empty(struct narration *n)
 	if (selected_buckets(p) && p->has_threshold) {
 		/* no bucket over the threshold is not the same as no cost */
 		strbuf_addf(n->md, "No %s had %s %s ", grain_name(p->grain), m, p->threshold_below ? "under" : "over");
-		add_value(n, p->threshold);
+		narration_value(n, p->threshold);
 		add_filters(n->md, p);
 		strbuf_addf(n->md, " %s.", n->when);
 		return;
@@ -298,7 +228,7 @@ static void narrate_number(struct narration *n)
 			    measure_label(p->measure));
 		if (p->has_threshold) {
 			strbuf_addf(n->md, " %s ", p->threshold_below ? "under" : "over");
-			add_value(n, p->threshold);
+			narration_value(n, p->threshold);
 		}
 		add_filters(n->md, p);
 		strbuf_addf(n->md, " %s.", n->when);
@@ -312,7 +242,7 @@ static void narrate_number(struct narration *n)
 		add_key_value(n, v);
 		if (n->c.total >= 0) {
 			strbuf_addstr(n->md, " (");
-			add_value(n, num(n->t, 0, n->c.total));
+			narration_value(n, num(n->t, 0, n->c.total));
 			if (n->c.days >= 0)
 				strbuf_addf(n->md, " over %.2f months", num(n->t, 0, n->c.days));
 			strbuf_addstr(n->md, ")");
@@ -331,7 +261,7 @@ static void narrate_number(struct narration *n)
 			strbuf_addstr(n->md, ": a run rate of ");
 			add_key_value(n, num(n->t, 0, monthly));
 			strbuf_addstr(n->md, " a month and ");
-			add_value(n, num(n->t, 0, annual));
+			narration_value(n, num(n->t, 0, annual));
 			strbuf_addstr(n->md, " a year");
 		}
 		if (n->c.total >= 0) {
@@ -339,7 +269,7 @@ static void narrate_number(struct narration *n)
 			double d = num(n->t, 0, n->c.days);
 			long long days = isfinite(d) && fabs(d) < 1e9 ? (long long)d : 0;
 			strbuf_addstr(n->md, " (");
-			add_value(n, total);
+			narration_value(n, total);
 			if (n->c.days >= 0)
 				strbuf_addf(n->md, " over %lld day%s", days, days == 1 ? "" : "s");
 			strbuf_addstr(n->md, ").");
@@ -353,9 +283,9 @@ static void narrate_number(struct narration *n)
 			double d = num(n->t, 0, with_data);
 			strbuf_addf(n->md, " The run rate is the daily charges of the %lld day%s with data at a month of "
 				    "30.4 days, plus one month of fees (", isfinite(d) ? (long long)d : 0LL, d == 1 ? "" : "s");
-			add_value(n, num(n->t, 0, fees));
+			narration_value(n, num(n->t, 0, fees));
 			strbuf_addstr(n->md, ").");
-			add_one_off_left_out(n);
+			fee_note_one_off(n);
 		}
 	} else if (p->measure == MEASURE_USAGE && n->t->nrows > 1 && n->c.unit >= 0) {
 		/* one total a unit: usage in different units does not add up */
@@ -386,7 +316,7 @@ static void narrate_number(struct narration *n)
 			strbuf_addstr(n->md, " That is ");
 			md_bold(n->md, pct);
 			strbuf_addstr(n->md, " of all cost in that period (");
-			add_value(n, num(n->t, 0, all));
+			narration_value(n, num(n->t, 0, all));
 			strbuf_addstr(n->md, ").");
 		} else {
 			add_previous(n, "That is", v);
@@ -413,7 +343,7 @@ static void add_share(struct narration *n, size_t row, double total, bool comput
 static void add_unlabelled(struct narration *n, size_t row, double v, const char *per, double total,
 			   bool computable)
 {
-	add_value(n, v);
+	narration_value(n, v);
 	strbuf_addstr(n->md, per);
 	add_share(n, row, total, computable);
 	if (n->p->group.dim == DIM_TAG) {
@@ -517,20 +447,20 @@ static void narrate_parts(struct narration *n)
 	}
 	if (nlisted == 1 && t->nrows == 1 && p->limit == 0) {
 		strbuf_addstr(n->md, "All of it is ");
-		add_item(n, listed[0]);
+		narration_item(n, listed[0]);
 		strbuf_addch(n->md, '.');
 	} else {
 		for (size_t i = 0; i < nlisted; i++) {
 			size_t r = listed[i];
 			if (i == 0) {
-				add_item(n, r);
+				narration_item(n, r);
 				strbuf_addf(n->md, " is the %s at ", p->ascending ? "smallest" : "largest");
 			} else {
 				strbuf_addstr(n->md, i == 1 ? ", followed by " : " and ");
-				add_item(n, r);
+				narration_item(n, r);
 				strbuf_addstr(n->md, " at ");
 			}
-			add_value(n, v[r]);
+			narration_value(n, v[r]);
 			strbuf_addstr(n->md, per);
 			add_share(n, r, total, computable);
 		}
@@ -546,16 +476,16 @@ static void narrate_parts(struct narration *n)
 		for (size_t r = 0; r < t->nrows; r++)
 			if (v[r] < 0) {
 				strbuf_addch(n->md, ' ');
-				add_item(n, r);
+				narration_item(n, r);
 				strbuf_addstr(n->md, " is a net credit of ");
-				add_value(n, v[r]);
+				narration_value(n, v[r]);
 				strbuf_addf(n->md, "%s.", per);
 			}
 	} else if (nneg > 1) {
 		char what[200];
 		count_phrase(&p->group, nneg, what, sizeof(what));
 		strbuf_addf(n->md, " %s are net credits, together ", what);
-		add_value(n, negative);
+		narration_value(n, negative);
 		strbuf_addf(n->md, "%s.", per);
 	}
 	if (p->limit == 0 && !average)
@@ -590,7 +520,7 @@ static void narrate_series(struct narration *n)
 	if ((p->grain == GRAIN_DAY || p->grain == GRAIN_NONE) && days > 1) {
 		/* averages per day divide by the calendar days of the range */
 		strbuf_addstr(n->md, " in total, an average of ");
-		add_value(n, total / days);
+		narration_value(n, total / days);
 		strbuf_addf(n->md, " a day over %d days", days);
 		if (pv.nperiods < (size_t)days)
 			strbuf_addf(n->md, " (%zu of them with cost)", pv.nperiods);
@@ -606,17 +536,26 @@ static void narrate_series(struct narration *n)
 	if (pv.nperiods > 1) {
 		double a = pv.buckets[0], b = pv.buckets[pv.nperiods - 1];
 		strbuf_addstr(n->md, " It went from ");
-		add_value(n, a);
+		narration_value(n, a);
 		strbuf_addf(n->md, " %s to ", first);
-		add_value(n, b);
+		narration_value(n, b);
 		strbuf_addf(n->md, " %s", last);
 		if (!rounds_to_zero(a)) {
 			format_pct(100 * (b - a) / fabs(a), true, pct, sizeof(pct));
 			strbuf_addf(n->md, " (%s)", pct);
 		}
-		strbuf_addstr(n->md, "; the peak was ");
-		add_value(n, pv.buckets[top]);
-		strbuf_addf(n->md, " %s.", peak);
+		/* fees on one side of that change: said as a comparison says it */
+		if (fee_note_compare_applies(n)) {
+			strbuf_addch(n->md, '.');
+			fee_note_compare(n, b, a, first);
+			strbuf_addstr(n->md, " The peak was ");
+		} else {
+			strbuf_addstr(n->md, "; the peak was ");
+		}
+		narration_value(n, pv.buckets[top]);
+		strbuf_addf(n->md, " %s", peak);
+		fee_note_peak(n, pv.periods[top]);
+		strbuf_addch(n->md, '.');
 	} else {
 		strbuf_addf(n->md, " All of it falls %s.", first);
 	}
@@ -628,7 +567,7 @@ static void narrate_series(struct narration *n)
 		strbuf_addf(n->md, " Of the %s, ", cnt);
 		md_bold(n->md, pv.series[s]);
 		strbuf_addstr(n->md, " is the largest at ");
-		add_value(n, pv.totals[s]);
+		narration_value(n, pv.totals[s]);
 		if (total > 0) {
 			format_pct(100 * pv.totals[s] / total, false, pct, sizeof(pct));
 			strbuf_addf(n->md, " (%s)", pct);
@@ -681,9 +620,9 @@ static void narrate_periods(struct narration *n)
 	strbuf_addstr(n->md, " was ");
 	add_key_value(n, b);
 	strbuf_addf(n->md, " %s, ", w1);
-	add_change(n, b, a, true, w0);
+	narration_change(n, b, a, true, w0);
 	strbuf_addch(n->md, '.');
-	add_lumps_note(n, b, a, w0);
+	fee_note_compare(n, b, a, w0);
 	add_mixed_units_note(n);
 }
 
@@ -695,11 +634,11 @@ static void add_change_pct(struct narration *n, double a, double b, double pct_s
 	char pct[64];
 	if (rounds_to_zero(d)) {
 		strbuf_addstr(n->md, "unchanged at ");
-		add_value(n, b);
+		narration_value(n, b);
 		return;
 	}
 	strbuf_addstr(n->md, d > 0 ? "up " : "down ");
-	add_value(n, fabs(d));
+	narration_value(n, fabs(d));
 	if (!isnan(pct_shown)) {
 		format_pct(pct_shown, true, pct, sizeof(pct));
 		strbuf_addf(n->md, " (%s)", pct);
@@ -710,14 +649,14 @@ static void add_change_pct(struct narration *n, double a, double b, double pct_s
 		strbuf_addf(n->md, " (%s)", pct);
 	}
 	strbuf_addstr(n->md, ", from ");
-	add_value(n, a);
+	narration_value(n, a);
 	strbuf_addstr(n->md, " to ");
-	add_value(n, b);
+	narration_value(n, b);
 }
 
 /* The same for one row of a grouped comparison, with the table's change
  * and percentage. */
-static void add_item_change(struct narration *n, size_t row)
+void narration_item_change(struct narration *n, size_t row)
 {
 	double a = num(n->t, row, n->c.before), b = num(n->t, row, n->c.after);
 	if (n->c.change >= 0 && !is_null(n->t, row, n->c.change))
@@ -727,7 +666,7 @@ static void add_item_change(struct narration *n, size_t row)
 }
 
 /* A change from a to b computed here ("without them"). */
-static void add_change_between(struct narration *n, double a, double b)
+void narration_change_between(struct narration *n, double a, double b)
 {
 	add_change_pct(n, a, b, NAN);
 }
@@ -737,83 +676,6 @@ static double row_change(const struct narration *n, size_t row)
 	if (n->c.change >= 0 && !is_null(n->t, row, n->c.change))
 		return num(n->t, row, n->c.change);
 	return num(n->t, row, n->c.after) - num(n->t, row, n->c.before);
-}
-
-/* The items whose change is mostly lumps on one side, largest lumps first,
- * the rows of the table they are; returns how many. The caller frees
- * *rows. */
-static size_t lump_items(const struct narration *n, size_t **rows, const struct answer_lumps ***lumps)
-{
-	size_t count = 0;
-	*rows = xcalloc(n->t->nrows + 1, sizeof(**rows));
-	*lumps = xcalloc(n->t->nrows + 1, sizeof(**lumps));
-	for (size_t r = 0; n->ctx && r < n->t->nrows; r++) {
-		char buf[256];
-		const char *label = text(n->t, r, n->c.label, buf, sizeof(buf));
-		for (size_t i = 0; i < n->ctx->nitem_lumps; i++) {
-			const struct answer_item_lumps *l = &n->ctx->item_lumps[i];
-			if (!l->lumps.one_sided || strcmp(l->label, label) != 0)
-				continue;
-			/* insertion by |later - earlier|, largest first */
-			double size = fabs(l->lumps.later - l->lumps.earlier);
-			size_t at = count;
-			while (at > 0 && fabs((*lumps)[at - 1]->later - (*lumps)[at - 1]->earlier) < size) {
-				(*rows)[at] = (*rows)[at - 1];
-				(*lumps)[at] = (*lumps)[at - 1];
-				at--;
-			}
-			(*rows)[at] = r;
-			(*lumps)[at] = &l->lumps;
-			count++;
-			break;
-		}
-	}
-	return count;
-}
-
-/* How many items' lumps a narrative names; the JSON has them all. */
-#define LUMP_ITEMS_NAMED 3
-
-/*
- * A grouped comparison whose items' changes are mostly lumps booked on
- * one side (service/lumps.c): " Mostly fees booked once, on one side
- * only: **AWSSupportBusiness**, $5,651.73 of fees charged on 2025-11-01
- * in the later period, without them unchanged at $0.00; ... and 21 more
- * services." The first three by the size of their lumps.
- */
-static void add_items_lumps_note(struct narration *n)
-{
-	if (!n->ctx || !n->ctx->nitem_lumps || n->f.usage)
-		return;
-	size_t *rows;
-	const struct answer_lumps **lumps;
-	size_t count = lump_items(n, &rows, &lumps);
-	if (count)
-		strbuf_addstr(n->md, " Mostly fees booked once, on one side only:");
-	for (size_t k = 0; k < count && k < LUMP_ITEMS_NAMED; k++) {
-		const struct answer_lumps *l = lumps[k];
-		bool later = fabs(l->later) >= fabs(l->earlier);
-		char first[16], last[16];
-		date_format(l->first_day, first, sizeof(first));
-		date_format(l->last_day, last, sizeof(last));
-		strbuf_addstr(n->md, k ? "; " : " ");
-		add_item(n, rows[k]);
-		strbuf_addstr(n->md, ", ");
-		add_value(n, later ? l->later : l->earlier);
-		if (l->ndays == 1)
-			strbuf_addf(n->md, " of fees charged on %s", first);
-		else
-			strbuf_addf(n->md, " of fees charged on %d days from %s to %s", l->ndays, first, last);
-		strbuf_addf(n->md, " in the %s period, without them ", later ? "later" : "earlier");
-		double a = num(n->t, rows[k], n->c.before) - l->earlier, b = num(n->t, rows[k], n->c.after) - l->later;
-		add_change_between(n, a, b);
-	}
-	if (count > LUMP_ITEMS_NAMED)
-		strbuf_addf(n->md, "; and %zu more %s", count - LUMP_ITEMS_NAMED, plural_of(&n->p->group));
-	if (count)
-		strbuf_addch(n->md, '.');
-	free(rows);
-	free(lumps);
 }
 
 static void narrate_by_item(struct narration *n)
@@ -843,7 +705,8 @@ static void narrate_by_item(struct narration *n)
 		size_t *rank;
 		double *changes = xcalloc(t->nrows, sizeof(*changes));
 		for (size_t r = 0; r < t->nrows; r++)
-			changes[r] = row_change(n, r);
+			if (!fee_ranked_change(n, r, &changes[r]))
+				changes[r] = row_change(n, r);
 		rank = rank_values(changes, t->nrows, asc);
 		period_name(&p->periods[0], n0, sizeof(n0));
 		period_name(&p->periods[1], n1, sizeof(n1));
@@ -858,9 +721,10 @@ static void narrate_by_item(struct narration *n)
 			add_filters(n->md, p);
 			strbuf_addf(n->md, " from %s to %s; the smallest change was ", n0, n1);
 		}
-		add_item(n, rank[0]);
+		narration_item(n, rank[0]);
 		strbuf_addstr(n->md, ": ");
-		add_item_change(n, rank[0]);
+		if (!fee_note_ranked_change(n, rank[0]))
+			narration_item_change(n, rank[0]);
 		strbuf_addch(n->md, '.');
 		size_t more = 0;
 		for (size_t i = 1; moved && i < t->nrows && more < 2; i++) {
@@ -868,7 +732,7 @@ static void narrate_by_item(struct narration *n)
 			if (asc ? !(di < 0) : !(di > 0))
 				break;
 			strbuf_addstr(n->md, more ? " and " : " Next: ");
-			add_item(n, rank[i]);
+			narration_item(n, rank[i]);
 			strbuf_addstr(n->md, " (");
 			char dv[600];
 			fmt_value(&n->f, di, true, dv, sizeof(dv));
@@ -879,7 +743,8 @@ static void narrate_by_item(struct narration *n)
 			strbuf_addch(n->md, '.');
 		free(rank);
 		free(changes);
-		add_items_lumps_note(n);
+		fee_note_ranking(n);
+		fee_note_items(n);
 		add_mixed_units_note(n);
 		return;
 	}
@@ -891,24 +756,24 @@ static void narrate_by_item(struct narration *n)
 	strbuf_addstr(n->md, " was ");
 	add_key_value(n, b);
 	strbuf_addf(n->md, " %s, ", w1);
-	add_change(n, b, a, true, w0);
+	narration_change(n, b, a, true, w0);
 	strbuf_addch(n->md, '.');
-	add_lumps_note(n, b, a, w0);
+	fee_note_compare(n, b, a, w0);
 	if (up != SIZE_MAX) {
 		strbuf_addstr(n->md, " The biggest increase was ");
-		add_item(n, up);
+		narration_item(n, up);
 		strbuf_addstr(n->md, ": ");
-		add_item_change(n, up);
+		narration_item_change(n, up);
 		strbuf_addch(n->md, '.');
 	}
 	if (down != SIZE_MAX) {
 		strbuf_addstr(n->md, " The biggest decrease was ");
-		add_item(n, down);
+		narration_item(n, down);
 		strbuf_addstr(n->md, ": ");
-		add_item_change(n, down);
+		narration_item_change(n, down);
 		strbuf_addch(n->md, '.');
 	}
-	add_items_lumps_note(n);
+	fee_note_items(n);
 	add_mixed_units_note(n);
 }
 

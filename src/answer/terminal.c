@@ -36,6 +36,7 @@ static const struct {
 	enum col_format format;
 } column_formats[] = {
 	{ "change_pct", MATCH_WHOLE, COLF_SIGNED_PCT },
+	{ "change_without_fees", MATCH_WHOLE, COLF_SIGNED },
 	{ "change", MATCH_WHOLE, COLF_SIGNED },
 	{ "_pct", MATCH_SUFFIX, COLF_PCT },
 	{ "days", MATCH_WHOLE, COLF_PLAIN },

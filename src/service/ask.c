@@ -240,7 +240,10 @@ static bool previous_total(struct ask_context *ctx, const struct plan *p, struct
 /*
  * "context": the plan a follow-up edits, when the answer used other dates
  * than the question's: the range moved to the data's own latest period
- * (periods_move_to_data), or a total compared by the same days because
+ * (periods_move_to_data), a comparison whose earlier period was cut to
+ * the later one's days ("this month" on the 12th against Oct 1-12:
+ * periods_compare_same_days; moved is true for both), or a total compared
+ * by the same days because
  * its range runs past the loaded days ("the last 30 days" four days after
  * the data ended: Nov 4-30 against Oct 5-31), whose range becomes those
  * loaded days ("the last 30 days as loaded"). Re-reading the question's
@@ -549,6 +552,12 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	char moved_note[512] = "";
 	if (periods_move_to_data(&ctx->loaded, today, &moved, year_written(parsed), moved_note, sizeof(moved_note)))
 		p = &moved;
+	/* "compare this month with last month" on the 12th: Nov 1-12 against
+	 * Oct 1-12, as a total against the period before does */
+	char why[256] = "";
+	bool compared_same_days = periods_compare_same_days(&ctx->loaded, &moved, why, sizeof(why));
+	if (compared_same_days)
+		p = &moved;
 	if (p->intent == INTENT_INSIGHT) {
 		if (ask_insight(ctx, parsed, today, answer, e))
 			return -1;
@@ -580,12 +589,13 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	struct answer_context actx;
 	answer_context_init(&actx);
 	actx.currency = ctx->currency;
-	char why[256] = "";
 	bool same_days = false;
 	if (runs)
 		previous_total(ctx, p, &actx, why, sizeof(why), &same_days);
 	if (runs && p->intent == INTENT_COMPARE_PERIODS && p->group.dim == DIM_NONE)
 		lumps_compare(ctx, p, &p->periods[0], &p->periods[1], &actx.lumps);
+	if (runs && p->intent == INTENT_TREND)
+		lumps_series(ctx, p, &t, &actx);
 	struct answer_item_lumps *item_lumps = NULL;
 	if (runs && (p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS) && p->group.dim != DIM_NONE)
 		lumps_compare_items(ctx, p, &t, &actx.lumps, &item_lumps, &actx.nitem_lumps);
@@ -597,7 +607,7 @@ int ask_answer_parsed(struct ask_context *ctx, const struct parse_result *parsed
 	struct strbuf coverage;
 	strbuf_init(&coverage, 0);
 	if (runs)
-		periods_coverage_note(&ctx->loaded, p, &coverage);
+		periods_coverage_note(&ctx->loaded, p, compared_same_days, &coverage);
 	if (why[0])
 		strbuf_addf(&coverage, "%s%s", coverage.len ? " " : "", why);
 	if (coverage.len)

@@ -19,9 +19,6 @@
 /* A difference in lumps below this share of the larger total does not
  * change the reading of a comparison. */
 #define MATERIAL_SHARE 0.01
-/* "Hardly any": the side with fewer lumps has less than this share of
- * the other's. */
-#define ONE_SIDE_SHARE 0.1
 /* An item's change is "mostly" lumps when they make at least this share
  * of it. */
 #define MOSTLY_SHARE 0.5
@@ -53,23 +50,25 @@ static bool in_period(const struct period *r, int day)
 	return day >= r->start_day && day < r->end_day;
 }
 
-/* One statement for both sides: per day of either period, the plan's
- * measure under its filters, in all and in lumps, from the smallest table
- * that holds its columns (sqlgen_source). */
-static int read_sides(struct ask_context *ctx, const struct plan *p, const struct period *earlier,
-		      const struct period *later, struct side *a, struct side *b)
+/* One statement for all sides: per day of any of the n periods, the
+ * plan's measure under its filters, in all and in lumps, from the smallest
+ * table that holds its columns (sqlgen_source); side i sums the days of
+ * per[i]. */
+static int read_sides(struct ask_context *ctx, const struct plan *p, const struct period *const *per, size_t n,
+		      struct side *sides)
 {
-	memset(a, 0, sizeof(*a));
-	memset(b, 0, sizeof(*b));
-	struct strbuf filters = STRBUF_INIT, lumps = STRBUF_INIT, sql = STRBUF_INIT;
+	memset(sides, 0, n * sizeof(*sides));
+	struct strbuf filters = STRBUF_INIT, lumps = STRBUF_INIT, days = STRBUF_INIT, sql = STRBUF_INIT;
 	sqlgen_source_filters(p, ctx->dialect, ctx->summaries, &filters);
 	charges_monthly_sql(&lumps, false);
+	for (size_t i = 0; i < n; i++) {
+		char from[16], to[16];
+		date_format(per[i]->start_day, from, sizeof(from));
+		date_format(per[i]->end_day, to, sizeof(to));
+		strbuf_addf(&days, "%s(usage_date >= $date('%s') AND usage_date < $date('%s'))", i ? "\n  OR " : "",
+			    from, to);
+	}
 	const char *cost = sqlgen_measure_column(p->measure);
-	char a0[16], a1[16], b0[16], b1[16];
-	date_format(earlier->start_day, a0, sizeof(a0));
-	date_format(earlier->end_day, a1, sizeof(a1));
-	date_format(later->start_day, b0, sizeof(b0));
-	date_format(later->end_day, b1, sizeof(b1));
 	struct err ignored = { 0 };
 	struct table t;
 	table_init(&t);
@@ -78,22 +77,21 @@ static int read_sides(struct ask_context *ctx, const struct plan *p, const struc
 	int rc = sql_expandf(ctx->dialect, &sql, &ignored,
 			     "SELECT $day_number(usage_date) AS day, sum(%s) AS total,\n"
 			     "  sum(CASE WHEN %s THEN %s ELSE 0 END) AS lumps\n"
-			     "FROM %s\nWHERE (%s) AND ((usage_date >= $date('%s') AND usage_date < $date('%s'))\n"
-			     "  OR (usage_date >= $date('%s') AND usage_date < $date('%s')))\nGROUP BY usage_date",
-			     cost, lumps.buf, cost, sqlgen_source(p, ctx->summaries), filters.buf, a0, a1, b0, b1);
+			     "FROM %s\nWHERE (%s) AND (%s)\nGROUP BY usage_date",
+			     cost, lumps.buf, cost, sqlgen_source(p, ctx->summaries), filters.buf, days.buf);
 	if (rc == 0)
 		rc = sandbox_query(ctx->db, sql.buf, &limits, &t, &ignored);
 	for (size_t r = 0; rc == 0 && r < t.nrows; r++) {
 		int day = (int)cell_number(table_at(&t, r, 0));
 		double total = cell_number(table_at(&t, r, 1)), lump = cell_number(table_at(&t, r, 2));
-		if (in_period(earlier, day))
-			side_add(a, day, total, lump);
-		if (in_period(later, day))
-			side_add(b, day, total, lump);
+		for (size_t i = 0; i < n; i++)
+			if (in_period(per[i], day))
+				side_add(&sides[i], day, total, lump);
 	}
 	table_release(&t);
 	strbuf_release(&filters);
 	strbuf_release(&lumps);
+	strbuf_release(&days);
 	strbuf_release(&sql);
 	return rc;
 }
@@ -105,7 +103,7 @@ static bool one_sided(double a, double b, double ta, double tb)
 {
 	double big = fmax(fabs(a), fabs(b)), small = fmin(fabs(a), fabs(b));
 	double scale = fmax(fabs(ta), fabs(tb));
-	return fabs(b - a) >= MATERIAL_SHARE * scale && small < ONE_SIDE_SHARE * big;
+	return fabs(b - a) >= MATERIAL_SHARE * scale && small < CHARGES_ONE_SIDE_SHARE * big;
 }
 
 /* The plan's choice of charge types leaves nothing to tell apart. */
@@ -115,6 +113,27 @@ static bool picks_charge_types(const struct plan *p)
 		if (p->filters[i].col.dim == DIM_CHARGE_TYPE && p->filters[i].op == FILTER_IN)
 			return true;
 	return false;
+}
+
+/* Copy a side's lumps and days into an answer_lumps. */
+static void lumps_from_sides(const struct side *a, const struct side *b, struct answer_lumps *out)
+{
+	const struct side *big = fabs(b->lumps) >= fabs(a->lumps) ? b : a;
+	out->earlier = a->lumps;
+	out->later = b->lumps;
+	out->first_day = big->first_day;
+	out->last_day = big->last_day;
+	out->ndays = big->ndays;
+}
+
+/* out (zeroed) for sides a and b when their lumps are on one side only. */
+static void compare_sides(const struct side *a, const struct side *b, struct answer_lumps *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!one_sided(a->lumps, b->lumps, a->total, b->total))
+		return;
+	lumps_from_sides(a, b, out);
+	out->one_sided = true;
 }
 
 int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct period *earlier,
@@ -128,18 +147,110 @@ int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct pe
 	 * along with it) */
 	if (picks_charge_types(p))
 		return 0;
-	struct side a, b;
-	if (read_sides(ctx, p, earlier, later, &a, &b))
+	const struct period *per[] = { earlier, later };
+	struct side sides[2];
+	if (read_sides(ctx, p, per, 2, sides))
 		return -1;
-	const struct side *big = fabs(b.lumps) >= fabs(a.lumps) ? &b : &a;
-	if (!one_sided(a.lumps, b.lumps, a.total, b.total))
+	compare_sides(&sides[0], &sides[1], out);
+	return 0;
+}
+
+/* A day cell ("2025-11-01", or a timestamp that starts with it). */
+static bool cell_day(const struct cell *c, int *day)
+{
+	char buf[11];
+	if ((c->kind != CELL_DATE && c->kind != CELL_TEXT) || !c->v.s || strlen(c->v.s) < 10)
+		return false;
+	memcpy(buf, c->v.s, 10);
+	buf[10] = '\0';
+	return date_parse(buf, day);
+}
+
+/* The bucket of a trend that starts on day, within range: a day, an ISO
+ * week, a month, a quarter or a year. */
+static struct period bucket_of(const struct plan *p, int day)
+{
+	static const int months[] = { [GRAIN_MONTH] = 1, [GRAIN_QUARTER] = 3, [GRAIN_YEAR] = 12 };
+	struct period b = { .start_day = day };
+	if (p->grain == GRAIN_WEEK)
+		b.end_day = date_week_start(day) + 7;
+	else if ((size_t)p->grain < sizeof(months) / sizeof(months[0]) && months[p->grain])
+		b.end_day = date_add_months(date_month_start(day), months[p->grain]);
+	else
+		b.end_day = day + 1;
+	if (b.start_day < p->range.start_day)
+		b.start_day = p->range.start_day;
+	if (b.end_day > p->range.end_day)
+		b.end_day = p->range.end_day;
+	return b;
+}
+
+/* The first and last buckets of a trend with cost, its peak bucket and
+ * the total of the next highest, from the answer's "period" and measure
+ * columns; rows come by period (a split trend has a row per series in
+ * each). False when the answer has no such columns or one bucket. */
+struct buckets {
+	int first, last, peak;
+	double peak_total, second_total;
+};
+
+static bool find_buckets(const struct plan *p, const struct table *answer, struct buckets *b)
+{
+	int col = table_column(answer, "period"), value = table_column(answer, sqlgen_measure_column(p->measure));
+	memset(b, 0, sizeof(*b));
+	b->peak_total = b->second_total = -INFINITY;
+	if (col < 0 || value < 0)
+		return false;
+	int day = 0;
+	double sum = 0;
+	for (size_t r = 0; r <= answer->nrows; r++) {
+		int d = 0;
+		if (r < answer->nrows && !cell_day(table_at(answer, r, (size_t)col), &d))
+			continue;
+		if (day && d != day) {
+			if (sum > b->peak_total) {
+				b->second_total = b->peak_total;
+				b->peak_total = sum;
+				b->peak = day;
+			} else if (sum > b->second_total) {
+				b->second_total = sum;
+			}
+			sum = 0;
+		}
+		if (d && (!b->first || d < b->first))
+			b->first = d;
+		if (d > b->last)
+			b->last = d;
+		day = d;
+		if (r < answer->nrows)
+			sum += cell_number(table_at(answer, r, (size_t)value));
+	}
+	return b->first && b->first != b->last;
+}
+
+int lumps_series(struct ask_context *ctx, const struct plan *p, const struct table *answer, struct answer_context *out)
+{
+	memset(&out->lumps, 0, sizeof(out->lumps));
+	out->peak_is_lumps = false;
+	struct buckets b;
+	/* a trend cut to some buckets ("the top 3 days") has no first and last */
+	if (p->intent != INTENT_TREND || p->limit > 0 || p->has_threshold || p->measure == MEASURE_USAGE ||
+	    picks_charge_types(p) || !find_buckets(p, answer, &b))
 		return 0;
-	out->one_sided = true;
-	out->earlier = a.lumps;
-	out->later = b.lumps;
-	out->first_day = big->first_day;
-	out->last_day = big->last_day;
-	out->ndays = big->ndays;
+	struct period first = bucket_of(p, b.first), last = bucket_of(p, b.last), peak = bucket_of(p, b.peak);
+	const struct period *per[] = { &first, &last, &peak };
+	struct side sides[3];
+	if (read_sides(ctx, p, per, 3, sides))
+		return -1;
+	compare_sides(&sides[0], &sides[1], &out->lumps);
+	/* months, quarters and years each hold their 1st: fees in every bucket */
+	bool shorter_than_a_month = p->grain == GRAIN_NONE || p->grain == GRAIN_DAY || p->grain == GRAIN_WEEK;
+	if (shorter_than_a_month && sides[2].lumps > 0 && b.peak_total - sides[2].lumps < b.second_total) {
+		out->peak_is_lumps = true;
+		out->peak_day = b.peak;
+		struct side none = { 0 };
+		lumps_from_sides(&none, &sides[2], &out->peak_lumps);
+	}
 	return 0;
 }
 
@@ -190,28 +301,6 @@ static int read_item_days(struct ask_context *ctx, const struct plan *p, struct 
 		rc = sandbox_query(ctx->db, sql.buf, &limits, t, &ignored);
 	strbuf_release(&sql);
 	return rc == 0 && !t->truncated && t->ncols >= 3 ? 0 : -1;
-}
-
-/* A day cell ("2025-11-01", or a timestamp that starts with it). */
-static bool cell_day(const struct cell *c, int *day)
-{
-	char buf[11];
-	if ((c->kind != CELL_DATE && c->kind != CELL_TEXT) || !c->v.s || strlen(c->v.s) < 10)
-		return false;
-	memcpy(buf, c->v.s, 10);
-	buf[10] = '\0';
-	return date_parse(buf, day);
-}
-
-/* Copy a side's lumps and days into an answer_lumps. */
-static void lumps_from_sides(const struct side *a, const struct side *b, struct answer_lumps *out)
-{
-	const struct side *big = fabs(b->lumps) >= fabs(a->lumps) ? b : a;
-	out->earlier = a->lumps;
-	out->later = b->lumps;
-	out->first_day = big->first_day;
-	out->last_day = big->last_day;
-	out->ndays = big->ndays;
 }
 
 int lumps_compare_items(struct ask_context *ctx, const struct plan *p, const struct table *answer,

@@ -3,8 +3,9 @@
  * (sql/charges.c: fees, taxes, credits, purchases, booked once rather than
  * by the day), so that "last week", which holds the 1st and its monthly
  * fees, is not read as a jump against a week without them. ask.c calls it
- * for a total with its previous period and for a comparison of two
- * periods, grouped by a dimension or not; answer/narrate.c writes what it
+ * for a total with its previous period, for a comparison of two
+ * periods, grouped by a dimension or not, and for a trend's first and
+ * last buckets; answer/narrate.c writes what it
  * finds (struct answer_lumps, struct answer_item_lumps).
  * It runs one statement of its own, the plan's measure and filters per day
  * of both periods, on the context's sandboxed connection; it does not
@@ -43,5 +44,20 @@ int lumps_compare(struct ask_context *ctx, const struct plan *p, const struct pe
  */
 int lumps_compare_items(struct ask_context *ctx, const struct plan *p, const struct table *answer,
 			struct answer_lumps *overall, struct answer_item_lumps **out, size_t *nout);
+
+/*
+ * The same for a trend (INTENT_TREND, grouped or not), from its answer's
+ * "period" and measure columns, with one statement: out->lumps for the
+ * change it says it "went from" its first bucket with cost to its last
+ * (lumps_compare's rule), so that a last week holding the 1st's fees is
+ * not read as growth; and out->peak_is_lumps, peak_day and peak_lumps
+ * when its peak bucket is its lumps: without them the next bucket is
+ * higher ("the peak was $10,818.66 on 2025-11-01", $9,042.86 of it the
+ * 1st's fees; not by month or longer, where every bucket holds its 1st).
+ * Nothing for usage, a trend cut to some buckets (a top N, a threshold)
+ * or one that picks charge types. Returns 0; -1 when the statement failed
+ * (no notes).
+ */
+int lumps_series(struct ask_context *ctx, const struct plan *p, const struct table *answer, struct answer_context *out);
 
 #endif

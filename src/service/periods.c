@@ -220,7 +220,7 @@ static bool partial_note(const struct loaded_days *d, const struct period *p, st
 	return true;
 }
 
-void periods_coverage_note(const struct loaded_days *d, const struct plan *p, struct strbuf *note)
+void periods_coverage_note(const struct loaded_days *d, const struct plan *p, bool same_days, struct strbuf *note)
 {
 	if (!d->known || p->intent == INTENT_CLARIFY || p->intent == INTENT_REFUSE || p->intent == INTENT_HELP ||
 	    p->intent == INTENT_INSIGHT)
@@ -228,7 +228,7 @@ void periods_coverage_note(const struct loaded_days *d, const struct plan *p, st
 	if (p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS) {
 		bool a = partial_note(d, &p->periods[0], note);
 		bool b = partial_note(d, &p->periods[1], note);
-		if (a || b)
+		if (a || (b && !same_days))
 			strbuf_addstr(note, " The comparison is not like for like: read its change with that in mind.");
 		return;
 	}
@@ -244,42 +244,81 @@ static int months_between(int a, int b)
 	return (y2 * 12 + m2) - (y1 * 12 + m1);
 }
 
+/* Cut earlier to the days of it that match the loaded days of later, when
+ * later is partial: "to date" (a month, quarter or year not over yet) or
+ * loaded only in part. Dec 1-4 against Nov 1-4; whole months map to whole
+ * months (January to November against January to November). Returns 1
+ * when earlier was cut (and labelled "Nov 1-4"), 0 when later is whole or
+ * none of it is loaded, -1 when no day of earlier is left. */
+/* The end of p when it is whole: a month, quarter, year or ISO week "to
+ * date" (its range ends today) is not. */
+static int whole_end(const struct period *p)
+{
+	int count = p->count > 0 ? p->count : 1, um = unit_months(p->unit) * count;
+	if (um && p->start_day == date_month_start(p->start_day))
+		return date_add_months(p->start_day, um);
+	if (p->unit == UNIT_WEEK && p->start_day == date_week_start(p->start_day))
+		return p->start_day + 7 * count;
+	return p->end_day;
+}
+
+static int same_days_as(const struct loaded_days *d, const struct period *later, struct period *earlier)
+{
+	int from, to;
+	if (!loaded_overlap(d, later->start_day, later->end_day, &from, &to))
+		return 0;
+	if (from == later->start_day && to >= whole_end(later))
+		return 0;
+	struct period same = *earlier;
+	if (unit_months(later->unit) && from == date_month_start(from) && to == date_month_start(to)) {
+		same.start_day = date_add_months(earlier->start_day, months_between(later->start_day, from));
+		same.end_day = date_add_months(earlier->start_day, months_between(later->start_day, to));
+	} else {
+		same.start_day = earlier->start_day + (from - later->start_day);
+		same.end_day = earlier->start_day + (to - later->start_day);
+	}
+	if (same.end_day > earlier->end_day)
+		same.end_day = earlier->end_day;
+	if (same.start_day >= same.end_day)
+		return -1;
+	date_span_label(same.start_day, same.end_day - 1, same.label, sizeof(same.label));
+	*earlier = same;
+	return 1;
+}
+
+/* "The change compares the same days: Nov 1-4 against Oct 1-4." */
+static void same_days_words(const struct loaded_days *d, const struct period *later, const struct period *earlier,
+			    char *why, size_t size)
+{
+	int from, to;
+	loaded_overlap(d, later->start_day, later->end_day, &from, &to);
+	char now[32], then[32];
+	date_span_label(from, to - 1, now, sizeof(now));
+	date_span_label(earlier->start_day, earlier->end_day - 1, then, sizeof(then));
+	snprintf(why, size, "The change compares the same days: %s against %s.", now, then);
+}
+
 bool periods_previous(const struct loaded_days *d, const struct period *range, struct period *prev, bool *same_days,
 		      char *why, size_t size)
 {
 	*why = '\0';
 	*same_days = false;
 	*prev = period_previous(range);
+	/* a week to date: the week before, then its same days (Mon-Wed against
+	 * Mon-Wed, not against the Fri-Sun just before) */
+	if (range->unit == UNIT_WEEK && whole_end(range) > range->end_day) {
+		prev->start_day = range->start_day - (whole_end(range) - range->start_day);
+		prev->end_day = range->start_day;
+	}
 	int from, to;
-	int days = loaded_overlap(d, range->start_day, range->end_day, &from, &to);
 	if (!d->known)
 		return true; /* nothing known: as before */
-	if (!days)
+	if (!loaded_overlap(d, range->start_day, range->end_day, &from, &to))
 		return false;
-	/* a month, quarter or year "to date" is partial too */
-	int um = unit_months(range->unit) * (range->count > 0 ? range->count : 1);
-	int full_end = um && range->start_day == date_month_start(range->start_day)
-			       ? date_add_months(range->start_day, um)
-			       : range->end_day;
-	if (from > range->start_day || to < full_end) {
-		/* the same days of the previous period: Dec 1-4 against Nov 1-4 */
-		struct period same = *prev;
-		if (unit_months(range->unit) && from == date_month_start(from) && to == date_month_start(to)) {
-			/* whole months: January to November against January to November */
-			same.start_day = date_add_months(prev->start_day, months_between(range->start_day, from));
-			same.end_day = date_add_months(prev->start_day, months_between(range->start_day, to));
-		} else {
-			same.start_day = prev->start_day + (from - range->start_day);
-			same.end_day = prev->start_day + (to - range->start_day);
-		}
-		if (same.end_day > prev->end_day)
-			same.end_day = prev->end_day;
-		if (same.start_day >= same.end_day)
-			return false;
-		date_span_label(same.start_day, same.end_day - 1, same.label, sizeof(same.label));
-		*prev = same;
-		*same_days = true;
-	}
+	int cut = same_days_as(d, range, prev);
+	if (cut < 0)
+		return false;
+	*same_days = cut == 1;
 	int pfrom, pto;
 	int pdays = loaded_overlap(d, prev->start_day, prev->end_day, &pfrom, &pto);
 	if (pdays < prev->end_day - prev->start_day) {
@@ -292,11 +331,20 @@ bool periods_previous(const struct loaded_days *d, const struct period *range, s
 		}
 		return false;
 	}
-	if (*same_days) {
-		char now[32], then[32];
-		date_span_label(from, to - 1, now, sizeof(now));
-		date_span_label(prev->start_day, prev->end_day - 1, then, sizeof(then));
-		snprintf(why, size, "The change compares the same days: %s against %s.", now, then);
-	}
+	if (*same_days)
+		same_days_words(d, range, prev, why, size);
+	return true;
+}
+
+bool periods_compare_same_days(const struct loaded_days *d, struct plan *p, char *why, size_t size)
+{
+	/* periods of one kind: this month to date against Q3 has no same days */
+	if (!d->known || (p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) ||
+	    p->periods[0].end_day > p->periods[1].start_day || p->periods[0].unit != p->periods[1].unit ||
+	    p->periods[0].count != p->periods[1].count)
+		return false;
+	if (same_days_as(d, &p->periods[1], &p->periods[0]) != 1)
+		return false;
+	same_days_words(d, &p->periods[1], &p->periods[0], why, size);
 	return true;
 }

@@ -11,7 +11,9 @@
  *   - "up 4% from the previous period" compares the same days of both when
  *     the range is partial ("Nov 4-30 against Oct 5-31"), and nothing
  *     when the previous period is not (fully) loaded;
- *   - a comparison of two periods, one of them not fully loaded, says so.
+ *   - a comparison of two periods whose later one is partial compares the
+ *     same days of the earlier one, as the totals do; one whose earlier
+ *     one is not fully loaded says so.
  * Pure functions over day numbers (date.h) but loaded_days_read().
  */
 #ifndef FINQ_PERIODS_H
@@ -55,8 +57,10 @@ bool periods_move_to_data(const struct loaded_days *d, int today, struct plan *p
 			  size_t size);
 
 /* Sentences for the parts of the plan's range or compared periods that are
- * not loaded (appended to note; nothing when all is loaded). */
-void periods_coverage_note(const struct loaded_days *d, const struct plan *p, struct strbuf *note);
+ * not loaded (appended to note; nothing when all is loaded). same_days: the
+ * compared periods were cut to the same days (periods_compare_same_days),
+ * so the comparison is like for like and not said to be otherwise. */
+void periods_coverage_note(const struct loaded_days *d, const struct plan *p, bool same_days, struct strbuf *note);
 
 /* The previous period to compare range with: the same days of it when range
  * is loaded only in part. False (and why, when there is something to say,
@@ -65,5 +69,13 @@ void periods_coverage_note(const struct loaded_days *d, const struct plan *p, st
  * loaded part only. */
 bool periods_previous(const struct loaded_days *d, const struct period *range, struct period *prev, bool *same_days,
 		      char *why, size_t size);
+
+/* A comparison of two periods (INTENT_COMPARE_PERIODS, INTENT_MOVERS)
+ * whose later one is partial ("this month" on the 12th, "this quarter",
+ * or loaded only in part) compares the same days of the earlier one:
+ * p->periods[0] is cut to them ("Oct 1-12") and why gets the sentence the
+ * totals use ("The change compares the same days: Nov 1-12 against Oct
+ * 1-12."). True when it was cut. */
+bool periods_compare_same_days(const struct loaded_days *d, struct plan *p, char *why, size_t size);
 
 #endif

@@ -66,6 +66,11 @@ void charges_recurring_sql(struct strbuf *sql)
 	add_list(sql, false, CHARGES_MONTHLY);
 }
 
+void charges_upfront_fee_sql(struct strbuf *sql)
+{
+	strbuf_addstr(sql, "CASE WHEN coalesce(charge_type, '') = 'Fee' THEN unblended_cost - amortized_cost ELSE 0 END");
+}
+
 void charges_words(struct strbuf *out, enum charges_which which)
 {
 	size_t count = 0, total = 0;

@@ -9,8 +9,9 @@
  * Lumps come in two kinds: monthly ones recur every month (a support fee,
  * taxes, RI fees, credits), so a month whose lump is not booked yet can
  * expect the usual one; one-off ones (a refund, a Savings Plan's upfront
- * fee, a FOCUS Purchase charged One-Time) happen once, count on their
- * charge date and are not expected again.
+ * fee, a FOCUS Purchase charged One-Time, and CUR's RI upfront fee, which
+ * is a Fee: charges_upfront_fee_sql) happen once, count on their charge
+ * date and are not expected again.
  */
 #ifndef FINQ_CHARGES_H
 #define FINQ_CHARGES_H
@@ -18,6 +19,11 @@
 #include "strbuf.h"
 
 #include <stdbool.h>
+
+/* Lumps are "on one side only" of a comparison when the side with fewer
+ * has less than this share of the other's: the fee notes
+ * (service/lumps.c) and the ranking of movers (sqlgen) read it. */
+#define CHARGES_ONE_SIDE_SHARE 0.1
 
 enum charges_which { CHARGES_ALL, CHARGES_MONTHLY, CHARGES_ONE_OFF };
 
@@ -31,6 +37,15 @@ void charges_one_off_sql(struct strbuf *sql);
 /* Appends "coalesce(charge_type, '') IN (...)": the monthly lumps only,
  * those that recur (the run rate's month of fees). */
 void charges_recurring_sql(struct strbuf *sql);
+
+/* Appends "CASE WHEN coalesce(charge_type, '') = 'Fee' THEN unblended_cost
+ * - amortized_cost ELSE 0 END": of a row's unblended (or net) cost, CUR's
+ * RI upfront fee. It is a Fee line with a reservation ARN, which
+ * CONVENTIONS.md amortizes to 0 (every other Fee's amortized cost is its
+ * unblended cost), so the difference is that fee alone, also in a
+ * summary row that sums it with other fees of its day; the summaries have
+ * no reservation column. A one-off lump, paid once: not a monthly fee. */
+void charges_upfront_fee_sql(struct strbuf *sql);
 
 /* The i-th charge type that is a lump (static storage), NULL past the
  * last: for a plan's charge_type filter. */

@@ -17,12 +17,13 @@
 static const struct {
 	const char *column; /* in costs */
 	const char *name;   /* of the result column */
+	bool upfront_paid;  /* counts CUR's RI upfront fee (a Fee) when it is paid; amortized cost spreads it */
 } measures[] = {
-	[MEASURE_AMORTIZED] = { "amortized_cost", "amortized_cost" },
-	[MEASURE_UNBLENDED] = { "unblended_cost", "unblended_cost" },
-	[MEASURE_NET] = { "net_cost", "net_cost" },
-	[MEASURE_LIST] = { "list_cost", "on_demand_cost" },
-	[MEASURE_USAGE] = { "usage_amount", "usage" },
+	[MEASURE_AMORTIZED] = { "amortized_cost", "amortized_cost", false },
+	[MEASURE_UNBLENDED] = { "unblended_cost", "unblended_cost", true },
+	[MEASURE_NET] = { "net_cost", "net_cost", true },
+	[MEASURE_LIST] = { "list_cost", "on_demand_cost", false },
+	[MEASURE_USAGE] = { "usage_amount", "usage", false },
 };
 
 /* Line item types that carry usage (CONVENTIONS.md): never negations or fees. */
@@ -438,6 +439,42 @@ static void build_trend(struct gen *g)
 	strbuf_addf(g->sql, "\nORDER BY 1%s", p->group.dim != DIM_NONE ? ", 2" : "");
 }
 
+/* Which charges a sum over a range counts (sql/charges.h). */
+enum sum_charges { SUM_ALL, SUM_DAILY, SUM_LUMPS, SUM_RECURRING, SUM_ONE_OFF };
+
+/* sum(CASE WHEN <in [start, end)> [AND <the charges>] THEN measure ELSE 0 END).
+ * A measure that counts CUR's RI upfront fee when paid (unblended, net)
+ * moves it from the recurring lumps (it is a Fee) to the one-off ones, as
+ * a purchase: "THEN measure - <upfront>" and "... WHEN <in range> THEN
+ * <upfront>" (charges_upfront_fee_sql). */
+static void add_sum_when(struct gen *g, int start, int end, enum sum_charges charges)
+{
+	struct period per = { .start_day = start, .end_day = end };
+	bool upfront = measures[g->p->measure].upfront_paid && (charges == SUM_RECURRING || charges == SUM_ONE_OFF);
+	strbuf_addstr(g->sql, "sum(CASE WHEN ");
+	add_in_period(g, &per);
+	if (charges != SUM_ALL)
+		strbuf_addstr(g->sql, " AND ");
+	if (charges == SUM_DAILY || charges == SUM_LUMPS)
+		charges_monthly_sql(g->sql, charges == SUM_DAILY);
+	else if (charges == SUM_RECURRING)
+		charges_recurring_sql(g->sql);
+	else if (charges == SUM_ONE_OFF)
+		charges_one_off_sql(g->sql);
+	strbuf_addstr(g->sql, " THEN ");
+	add_measure(g);
+	if (upfront && charges == SUM_RECURRING) {
+		strbuf_addstr(g->sql, " - ");
+		charges_upfront_fee_sql(g->sql);
+	} else if (upfront) {
+		strbuf_addstr(g->sql, " WHEN ");
+		add_in_period(g, &per);
+		strbuf_addstr(g->sql, " THEN ");
+		charges_upfront_fee_sql(g->sql);
+	}
+	strbuf_addstr(g->sql, " ELSE 0 END)");
+}
+
 /* sum of the measure within one of the two periods */
 static void add_period_sum(struct gen *g, int which)
 {
@@ -481,13 +518,28 @@ static void build_compare(struct gen *g)
 	strbuf_add_sql_ident(g->sql, p->periods[0].label);
 	strbuf_addstr(g->sql, ", later AS ");
 	strbuf_add_sql_ident(g->sql, p->periods[1].label);
-	strbuf_addstr(g->sql, ", later - earlier AS change, round(100 * (later - earlier) / nullif(earlier, 0), 1) AS change_pct\nFROM (SELECT ");
+	strbuf_addstr(g->sql, ", later - earlier AS change, round(100 * (later - earlier) / nullif(earlier, 0), 1) AS change_pct");
+	/* movers rank by the change without fees booked on one side only (the
+	 * side with fewer has less than a tenth of the other's, lumps.c's
+	 * rule): a support fee on the 1st of "last week" made AWSSupport the
+	 * week's "biggest increase" on flat usage */
+	bool fees_apart = p->intent == INTENT_MOVERS && p->measure != MEASURE_USAGE;
+	if (fees_apart)
+		strbuf_addf(g->sql, ",\n  later - earlier - CASE WHEN least(abs(earlier_fees), abs(later_fees)) < %g * "
+				    "greatest(abs(earlier_fees), abs(later_fees)) THEN later_fees - earlier_fees ELSE 0 END"
+				    " AS change_without_fees", CHARGES_ONE_SIDE_SHARE);
+	strbuf_addstr(g->sql, "\nFROM (SELECT ");
 	add_group_columns(g);
 	strbuf_addstr(g->sql, ", ");
 	add_period_sum(g, 0);
 	strbuf_addstr(g->sql, " AS earlier, ");
 	add_period_sum(g, 1);
 	strbuf_addstr(g->sql, " AS later");
+	for (int i = 0; fees_apart && i < 2; i++) {
+		strbuf_addstr(g->sql, ", ");
+		add_sum_when(g, p->periods[i].start_day, p->periods[i].end_day, SUM_LUMPS);
+		strbuf_addstr(g->sql, i ? " AS later_fees" : " AS earlier_fees");
+	}
 	add_where(g, true);
 	strbuf_addstr(g->sql, "\nGROUP BY 1\nHAVING ");
 	add_period_sum(g, 0);
@@ -495,7 +547,8 @@ static void build_compare(struct gen *g)
 	add_period_sum(g, 1);
 	strbuf_addstr(g->sql, " <> 0)");
 	if (p->intent == INTENT_MOVERS)
-		strbuf_addf(g->sql, "\nORDER BY change %s, 1", p->ascending ? "ASC" : "DESC");
+		strbuf_addf(g->sql, "\nORDER BY %s %s, 1", fees_apart ? "change_without_fees" : "change",
+			    p->ascending ? "ASC" : "DESC");
 	else
 		strbuf_addstr(g->sql, "\nORDER BY later DESC, 1");
 	add_limit(g);
@@ -513,28 +566,6 @@ static double months_in(int start, int end)
 			months += (double)(to - from) / (next - m);
 	}
 	return months;
-}
-
-/* Which charges a sum over a range counts (sql/charges.h). */
-enum sum_charges { SUM_ALL, SUM_DAILY, SUM_RECURRING, SUM_ONE_OFF };
-
-/* sum(CASE WHEN <in [start, end)> [AND <the charges>] THEN measure ELSE 0 END) */
-static void add_sum_when(struct gen *g, int start, int end, enum sum_charges charges)
-{
-	struct period per = { .start_day = start, .end_day = end };
-	strbuf_addstr(g->sql, "sum(CASE WHEN ");
-	add_in_period(g, &per);
-	if (charges != SUM_ALL)
-		strbuf_addstr(g->sql, " AND ");
-	if (charges == SUM_DAILY)
-		charges_monthly_sql(g->sql, true);
-	else if (charges == SUM_RECURRING)
-		charges_recurring_sql(g->sql);
-	else if (charges == SUM_ONE_OFF)
-		charges_one_off_sql(g->sql);
-	strbuf_addstr(g->sql, " THEN ");
-	add_measure(g);
-	strbuf_addstr(g->sql, " ELSE 0 END)");
 }
 
 /* The days the data holds in the range, whatever the filters (a service

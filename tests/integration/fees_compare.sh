@@ -7,7 +7,12 @@
 # (src/service/lumps.c, src/answer/narrate.c), with every figure recomputed
 # here with `finq sql`; and say nothing when both sides have their fees
 # (month to date against the same days), when neither has (a week without
-# a 1st) or when the question picks the charge types itself. Last, the
+# a 1st) or when the question picks the charge types itself. A month to
+# date compared with last month compares the same days of it, as the
+# total does (src/service/periods.c periods_compare_same_days). A trend
+# whose last week holds the 1st says so of its change from the first
+# week (lumps_compare_series), and a peak that is the 1st's fees says so
+# (lumps_peak). Last, the
 # FOCUS fixture's August (a $3,000 purchase and the tax) against July
 # (the tax alone).
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +51,62 @@ check_contains "the earlier week's fees are named" "$OUT" \
 	"The earlier period holds $(money "$fees") of fees charged on 2025-11-01"
 usage_now=$(sum_sql 2025-11-03 2025-11-09)
 check_contains "the later week without fees, as it is" "$OUT" "without them it is $(money "$usage_now"),"
+
+# --- month to date against last month: the same days, as the total ----
+# "compare this month with last month" on the 12th compared Nov 1-12 with
+# the whole of October ("down 53.7%"); now Oct 1-12, as "this month" does
+run finq "$DB" --today 2025-11-12 ask --json "compare this month with last month"
+message=$(json_get message "$OUT")
+mtd=$(sum_sql 2025-11-01 2025-11-12)
+oct_same=$(sum_sql 2025-10-01 2025-10-12)
+check_contains "month to date against the same days of last month" "$message" \
+	"**$(money "$mtd")** in November 2025 to date (2025-11-01 to 2025-11-12)"
+check_contains "whose total is Oct 1-12's" "$message" "from $(money "$oct_same") in Oct 1-12 (2025-10-01 to 2025-10-12)"
+check_contains "the answer says which days it compared" "$message" \
+	"The change compares the same days: Nov 1-12 against Oct 1-12."
+check_close "the row of the earlier period is Oct 1-12's" "$oct_same" \
+	"$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["rows"][0][2])' "$OUT")" 0.01
+check_eq "context: the dates used, for a follow-up" "2025-10-01 2025-10-13" \
+	"$(python3 -c 'import json, sys; c = json.loads(sys.argv[1])["context"]["periods"][0]; print(c["start"], c["end"])' "$OUT")"
+run finq "$DB" --today 2025-11-12 ask "this month"
+check_contains "the total of this month compares the same days too" "$OUT" \
+	"down 1.0% from $(money "$oct_same") in Oct 1-12"
+# not_said NAME TODAY QUESTION WORDS: the answer does not say WORDS
+not_said() {
+	run finq "$DB" --today "$2" ask "$3"
+	check_not_contains "$1" "$OUT" "$4"
+}
+not_said "whole months are compared whole" 2025-11-12 "compare October with September" "same days"
+not_said "periods of two kinds have no same days" 2025-11-12 "compare this month with Q3" "same days"
+# a week to date (Mon-Wed) against the same weekdays of last week; the
+# total compared it with the Fri-Sun just before (Nov 7-9)
+week_before=$(sum_sql 2025-11-03 2025-11-05)
+run finq "$DB" --today 2025-11-12 ask "this week"
+check_contains "this week's total against Mon-Wed of last week" "$OUT" "from $(money "$week_before") in Nov 3-5."
+run finq "$DB" --today 2025-11-12 ask "compare this week with last week"
+check_contains "and so does the comparison" "$OUT" "The change compares the same days: Nov 10-12 against Nov 3-5."
+
+# --- a trend "went from" its first week to its last, which holds Nov 1 --
+run finq "$DB" --today 2025-11-05 ask --json "weekly trend of cost last 8 weeks"
+message=$(json_get message "$OUT")
+check_close "the trend's first week holds no fees" 0 "$(sum_sql 2025-09-08 2025-09-14 "AND charge_type IN $LUMPS")" 0.005
+check_contains "a trend names the fees of its last week, in the same words" "$message" \
+	"**$(money "$fees")** of it is fees charged on 2025-11-01 (booked once, not by the day), which the earlier period does not have"
+check_contains "and its change without them" "$message" \
+	"without them it is $(money "$without"), up $(money "$(python3 -c "print(round($without - $(sum_sql 2025-09-08 2025-09-14), 2))")")"
+check_contains "from the first week" "$message" "from $(money "$(sum_sql 2025-09-08 2025-09-14)") in the week of 2025-09-08."
+check_eq "lumps.later in the trend's JSON" "$(money "$fees")" \
+	"$(money "$(json_get lumps "$OUT" | python3 -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())["later"])')")"
+run finq "$DB" --today 2025-11-05 ask "weekly cost of EC2 by region last 8 weeks"
+ec2_week_fees=$(sum_sql 2025-10-27 2025-11-02 "AND service_code = 'AmazonEC2' AND charge_type IN $LUMPS")
+check_contains "a trend split by a second dimension, under its filter" "$OUT" \
+	"$(money "$ec2_week_fees") of it is fees charged on 2025-11-01 (booked once, not by the day)"
+not_said "a daily trend from Oct 6 to Nov 4: no fees on either end" 2025-11-05 "daily trend last 30 days" \
+	"which the earlier period does not have"
+# its peak, Nov 1, is the fees: without them it would be an ordinary day
+check_contains "the peak that is fees says so" "$OUT" \
+	"the peak was $(money "$(sum_sql 2025-11-01 2025-11-01)") on 2025-11-01; $(money "$(sum_sql 2025-11-01 2025-11-01 "AND charge_type IN $LUMPS")") of it is fees charged on 2025-11-01 (booked once, not by the day)."
+not_said "months each with their fees" 2025-11-05 "monthly trend last 6 months" "booked once"
 
 # --- nothing to say ----------------------------------------------------
 run finq "$DB" --today 2025-11-05 ask "this month"

@@ -8,7 +8,10 @@
 # named with its fees and its change without them (src/service/lumps.c
 # lumps_compare_items, src/answer/narrate.c), also in the JSON
 # (lumps_by_item). Every figure is recomputed here with `finq sql`. Weeks
-# without a 1st say nothing.
+# without a 1st say nothing. A month to date by service compares the same
+# days of last month, as the total does, and a follow-up keeps them.
+# Movers rank by the change without the fees of one side only (sqlgen's
+# change_without_fees), so Nov 1's fees make no service the top mover.
 . "$(dirname "$0")/lib.sh"
 
 DB=$WORK/dev.duckdb
@@ -60,6 +63,45 @@ check_contains "the biggest grower's fees are named" "$message" \
 	"**$shared** (shared-services), $(money "$shared_fees") of fees charged on 2025-11-01 in the later period, without them"
 check_contains "with its change without them" "$message" "from $(money "$shared_before") to $(money "$shared_usage")"
 check_close "lumps_by_item: the account's fees" "$shared_fees" "$(by_item $shared later)" 0.01
+# ranked by the change without the fees of one side: the fees made it the top one
+first_row() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])["rows"][0][0])' "$OUT" 2>/dev/null; }
+check_ne "the fees do not make shared-services the top mover" "$shared" "$(first_row)"
+
+# --- services that grew: ranked without the fees of one side -----------
+# the week before holds no lumps, so without them is the daily charges
+run finq "$DB" --today 2025-11-05 ask --json "which services grew the most last week"
+message=$(json_get message "$OUT")
+top=$(sql_row "$DB" "SELECT service_code, round(sum(CASE WHEN usage_date >= '2025-10-27' THEN amortized_cost ELSE -amortized_cost END), 2)
+	FROM costs WHERE usage_date BETWEEN '2025-10-20' AND '2025-11-02' AND charge_type NOT IN $LUMPS
+	GROUP BY 1 ORDER BY 2 DESC LIMIT 1")
+check_eq "the top mover is the one whose daily charges grew most" "$(field 1 "$top")" "$(first_row)"
+check_ne "not the support fee" AWSSupportBusiness "$(first_row)"
+check_close "its change_without_fees" "$(field 2 "$top")" \
+	"$(python3 -c 'import json, sys; d = json.loads(sys.argv[1]); print(d["rows"][0][d["columns"].index("change_without_fees")])' "$OUT")" 0.01
+check_contains "the headline gives its change without the fees" "$message" \
+	"was **$(field 1 "$top")**: up $(money "$(field 2 "$top")") without its fees booked on one side only (with them up"
+check_contains "and says how it ranked" "$message" "Ranked by the change without the fees booked on one side only"
+check_contains "the fee note stays" "$message" "Mostly fees booked once, on one side only: **"
+run finq "$DB" --today 2025-11-20 ask "which services grew the most last week"
+check_not_contains "two weeks without a 1st: ranked as they are" "$OUT" "Ranked by the change without"
+
+# --- month to date by service: the same days of last month -------------
+# it compared Nov 1-12 with the whole of October (every service "down 58%")
+run finq "$DB" --today 2025-11-12 ask --json "compare services this month with last month"
+message=$(json_get message "$OUT")
+check_contains "grouped: the same days, said" "$message" "The change compares the same days: Nov 1-12 against Oct 1-12."
+check_contains "grouped: the whole against Oct 1-12" "$message" \
+	"from $(money "$(sum_sql 2025-10-01 2025-10-12)") in Oct 1-12 (2025-10-01 to 2025-10-12)"
+ec2_oct=$(python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+print(next(r[d["columns"].index("Oct 1-12")] for r in d["rows"] if r[0] == "AmazonEC2"))' "$OUT" 2>/dev/null)
+check_close "grouped: EC2's Oct 1-12" "$(sum_sql 2025-10-01 2025-10-12 "AND service_code = 'AmazonEC2'")" "$ec2_oct" 0.01
+conversation=$(json_get conversation_id "$OUT")
+run finq "$DB" --today 2025-11-12 ask --conversation "$conversation" --json "by account"
+check_contains "a follow-up keeps the same days" "$(json_get message "$OUT")" "in Oct 1-12 (2025-10-01 to 2025-10-12)"
+run finq "$DB" --today 2025-11-12 ask "which services grew the most this month"
+check_contains "movers: the same days" "$OUT" "The change compares the same days: Nov 1-12 against Oct 1-12."
 
 # --- nothing to say ----------------------------------------------------
 run finq "$DB" --today 2025-11-20 ask "compare services last week vs the week before"

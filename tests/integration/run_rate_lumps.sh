@@ -4,7 +4,9 @@
 # src/sql/charges.c), and the answer names the amount it left out
 # (src/answer/narrate.c). The FOCUS fixture's $3,000 reserved instance paid
 # upfront on 2025-08-14 made every month of August's run rate $3,000
-# dearer; the dev data's $123.45 refund of May 2025 made May's cheaper.
+# dearer; the dev data's $123.45 refund of May 2025 made May's cheaper,
+# and its RI paid upfront ($178.70 on 2024-11-01, a Fee) was counted as a
+# monthly fee by the unblended run rate.
 # Every figure is recomputed here with `finq sql`.
 . "$(dirname "$0")/lib.sh"
 
@@ -72,5 +74,28 @@ check_close "May's fees without the refund" \
 check_close "May's run rate without the refund" \
 	"$(expected_run_rate "$DB" 2025-05-01 2025-05-31 2025-05-01 2025-05-31)" "$(column monthly_run_rate)" 0.01
 check_contains "the refund is named as left out" "$(json_get message "$OUT")" "**-\$123.45** of one-off charges"
+
+# --- the dev data: November 2024's RI paid upfront, unblended ----------
+# CUR books it as a Fee with the reservation's ARN (commitment_id), $178.70
+# on 2024-11-01; amortized it is 0 (CONVENTIONS.md), unblended it was read
+# as a monthly fee, in every month of the run rate
+unblended_between() {
+	sql_row "$DB" "SELECT round(coalesce(sum(unblended_cost), 0), 2) FROM costs WHERE usage_date BETWEEN '$1' AND '$2' ${3:-}"
+}
+upfront=$(unblended_between 2024-11-01 2024-11-30 "AND charge_type = 'Fee' AND commitment_id IS NOT NULL")
+check_close "November 2024 holds the \$178.70 RI upfront fee" 178.70 "$upfront" 0.005
+run finq "$DB" --today 2024-12-05 ask --json "unblended run rate last month"
+check_close "the unblended month of fees leaves the RI upfront fee out" \
+	"$(python3 -c "print($(unblended_between 2024-11-01 2024-11-30 "AND charge_type IN $RECURRING") - $upfront)")" \
+	"$(column monthly_fees)" 0.01
+check_close "one_off_charges is the RI upfront fee" "$upfront" "$(column one_off_charges)" 0.01
+check_contains "it is named as left out, as a purchase is" "$(json_get message "$OUT")" \
+	"**\$178.70** of one-off charges (one-time purchases, refunds and upfront fees) in the period is in its total and left out"
+run finq "$DB" --today 2024-12-05 ask --json "run rate by team last month"
+check_eq "a run rate over the tag summaries still runs" 0 "$RC"
+run finq "$DB" --today 2024-12-05 ask --json "run rate last month"
+check_close "amortized, the fee is 0: nothing one-off" 0 "$(column one_off_charges)" 0.005
+check_close "and the amortized fees are the recurring ones" \
+	"$(sum_sql "$DB" 2024-11-01 2024-11-30 "AND charge_type IN $RECURRING")" "$(column monthly_fees)" 0.01
 
 finish

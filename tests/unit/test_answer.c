@@ -169,6 +169,27 @@ static void compare_table(struct table *t)
 	}
 }
 
+/* compare_table's rows with movers' change_without_fees: EC2's change is
+ * all fees but ec2_without. */
+static void movers_table(struct table *t, double ec2_without)
+{
+	static const char *const names[] = { "service", "October 2025", "November 2025", "change", "change_pct",
+					     "change_without_fees" };
+	static const enum cell_kind kinds[] = { CELL_TEXT, CELL_REAL, CELL_REAL, CELL_REAL, CELL_REAL, CELL_REAL };
+	struct table plain;
+	compare_table(&plain);
+	table_init(t);
+	table_set_columns(t, 6, names, kinds);
+	for (size_t i = 0; i < plain.nrows; i++) {
+		struct cell *r = table_add_row(t);
+		for (size_t c = 0; c < 5; c++)
+			r[c] = *table_at(&plain, i, c);
+		r[0] = text_cell(moves[i].code);
+		r[5] = real_cell(i == 0 ? ec2_without : moves[i].after - moves[i].before);
+	}
+	table_release(&plain);
+}
+
 static char *narrate(const struct plan *p, const struct table *t, const struct answer_context *ctx)
 {
 	struct strbuf md;
@@ -457,6 +478,32 @@ static void test_narrate_trend(void **state)
 	free(md);
 	table_release(&t);
 
+	/* fees in the last bucket only (lumps_compare_series): the comparison's
+	 * note on the change from the first to the last */
+	struct answer_context ctx;
+	answer_context_init(&ctx);
+	ctx.lumps = (struct answer_lumps){ .one_sided = true, .later = 50, .earlier = 0,
+					   .first_day = date_from_ymd(2025, 11, 3), .last_day = date_from_ymd(2025, 11, 3),
+					   .ndays = 1 };
+	trend_table(&t);
+	md = narrate(&p, &t, &ctx);
+	assert_contains(md, "It went from $100.00 on 2025-11-01 to $180.50 on 2025-11-03 (+80.5%). **$50.00** of it "
+			    "is fees charged on 2025-11-03 (booked once, not by the day), which the earlier period does "
+			    "not have; without them it is $130.50, up $30.50 (30.5%) from $100.00 on 2025-11-01. The "
+			    "peak was $250.50 on 2025-11-02.");
+	free(md);
+	/* a peak that is its fees (lumps_peak) */
+	ctx.lumps.one_sided = false;
+	ctx.peak_is_lumps = true;
+	ctx.peak_day = date_from_ymd(2025, 11, 2);
+	ctx.peak_lumps = (struct answer_lumps){ .later = 150, .first_day = ctx.peak_day, .last_day = ctx.peak_day,
+						.ndays = 1 };
+	md = narrate(&p, &t, &ctx);
+	assert_contains(md, "; the peak was $250.50 on 2025-11-02; **$150.00** of it is fees charged on 2025-11-02 "
+			    "(booked once, not by the day).");
+	free(md);
+	table_release(&t);
+
 	/* split by service: the largest series */
 	p.group.dim = DIM_SERVICE;
 	split_trend_table(&t, 3);
@@ -510,6 +557,27 @@ static void test_narrate_compare(void **state)
 	assert_contains(md, "was **AmazonRDS**: down $500.00 (-4.0%), from $12,500.00 to $12,000.00.");
 	free(md);
 	table_release(&t);
+
+	/* movers ranked without the fees of one side: EC2's $4,889.01 is
+	 * $4,799.00 of fees, so S3 leads and EC2 follows at +$90.01; or EC2
+	 * leads at +$1,000.00 without them, the headline giving both */
+	static const struct {
+		double ec2_without;
+		const char *says;
+	} ranked[] = {
+		{ 90.01, "was **AmazonS3**: up $900.00 (new), from $0.00 to $900.00. Next: **AmazonEC2** (+$90.01). "
+			 "Ranked by the change without the fees booked on one side only (change_without_fees)." },
+		{ 1000, "was **AmazonEC2**: up $1,000.00 without its fees booked on one side only (with them up "
+			"$4,889.01 (+48.9%), from $10,000.00 to $14,889.01)." },
+	};
+	p.ascending = false;
+	for (size_t i = 0; i < sizeof(ranked) / sizeof(ranked[0]); i++) {
+		movers_table(&t, ranked[i].ec2_without);
+		md = narrate(&p, &t, NULL);
+		assert_contains(md, ranked[i].says);
+		free(md);
+		table_release(&t);
+	}
 }
 
 static void test_narrate_usage_and_average(void **state)
