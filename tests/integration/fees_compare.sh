@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DB=$WORK/dev.duckdb
-run finq "$DB" load "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 
 # the day range's amortized cost (lib.sh's amortized_between, on this database)

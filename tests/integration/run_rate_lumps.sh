@@ -63,7 +63,7 @@ check_close "July: usage plus July's tax" \
 
 # --- the dev data: May 2025's refund -----------------------------------
 DB=$WORK/dev.duckdb
-run finq "$DB" load "$DATA/cur-dev/cur2.parquet"
+dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 refund=$(sum_sql "$DB" 2025-05-01 2025-05-31 "AND charge_type IN $ONE_OFF")
 check_close "May 2025 holds the \$123.45 refund" -123.45 "$refund" 0.005
