@@ -918,13 +918,26 @@ struct period period_previous(const struct period *p)
 	return prev;
 }
 
+/* The same day a year earlier; February 29 becomes the 28th. */
+static int year_earlier_day(int day)
+{
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	int last = date_days_in_month(y - 1, m);
+	return date_from_ymd(y - 1, m, d <= last ? d : last);
+}
+
 /* The same period a year earlier ("the same month last year"). */
 struct period period_year_earlier(const struct period *p)
 {
 	struct period y = *p;
 	int yy, m, d;
-	y.start_day = date_add_months(p->start_day, -12);
-	y.end_day = date_add_months(p->end_day, -12);
+	/* date_add_months works on months' first days: a period that starts
+	 * or ends inside a month ("this month to date") moves by its days */
+	y.start_day = p->start_day == date_month_start(p->start_day) ? date_add_months(p->start_day, -12)
+								    : year_earlier_day(p->start_day);
+	y.end_day = p->end_day == date_month_start(p->end_day) ? date_add_months(p->end_day, -12)
+								: year_earlier_day(p->end_day);
 	date_to_ymd(y.start_day, &yy, &m, &d);
 	if (y.unit == UNIT_MONTH && y.count <= 1)
 		label_month(&y);

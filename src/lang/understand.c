@@ -515,7 +515,12 @@ bool parse_check_unused_dimensions(struct reading *r, struct plan *p)
 			}
 			return true;
 		}
-		const char *used = p->group.dim == DIM_NONE ? NULL : dimension_label(&p->group);
+		/* copied: a tag's label lives in the plan that plan_init wipes
+		 * ("by , or by env?") */
+		char used_label[64] = "";
+		if (p->group.dim != DIM_NONE)
+			snprintf(used_label, sizeof(used_label), "%s", dimension_label(&p->group));
+		const char *used = used_label[0] ? used_label : NULL;
 		char word[64];
 		snprintf(word, sizeof(word), "%s", dimension_label(&h->reading->col));
 		plan_init(p);

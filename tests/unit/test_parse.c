@@ -453,6 +453,24 @@ static void test_compare_the_two_discussed(void **state)
 	vocab_release(&v);
 }
 
+/* A question back names both groupings, a tag's too: its label lived in
+ * the plan the question back wipes ("by , or by env?"). */
+static void test_one_grouping_at_a_time_names_both(void **state)
+{
+	(void)state;
+	struct vocab v;
+	unit_load_vocab(&v);
+	int today;
+	assert_true(date_parse("2025-12-04", &today));
+	struct parse_input in = { "compare cost by team and env last month", today, &v, NULL, NULL, NULL, NULL };
+	struct parse_result res;
+	parse_question(&in, &res);
+	assert_int_equal(res.plan.intent, INTENT_CLARIFY);
+	assert_non_null(strstr(res.plan.message, "by team, or by env?"));
+	assert_string_equal(res.plan.choices[0], "by team");
+	vocab_release(&v);
+}
+
 /* Families of tag values: "mobile" for mobile-api and mobile-web; none
  * where a value is the word itself or the first word is too short. */
 static const struct vocab_entry *family_of(const struct vocab *v, const char *word)
@@ -544,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_value_families),
 		cmocka_unit_test(test_insight_plan_json),
 		cmocka_unit_test(test_compare_the_two_discussed),
+		cmocka_unit_test(test_one_grouping_at_a_time_names_both),
 		cmocka_unit_test(test_questions_file),
 		cmocka_unit_test(test_corpora),
 	};
