@@ -67,6 +67,23 @@ static bool compares_the_two_discussed(const struct reading *r, const struct pla
 	       !parse_has_cue(r, CUE_WOW);
 }
 
+static const char *const removal_verbs[] = { "clear", "delete", "drop", "lose", "remove", "reset", "undo", NULL };
+
+bool parse_removal_verb_at(const struct reading *r, size_t i)
+{
+	return tok_in(&r->toks, i, removal_verbs);
+}
+
+bool parse_removes_filters(const struct reading *r)
+{
+	bool verb = false, filter = false;
+	for (size_t i = 0; i < r->toks.n; i++) {
+		verb |= parse_removal_verb_at(r, i);
+		filter |= tok_is(&r->toks, i, "filter") || tok_is(&r->toks, i, "filters");
+	}
+	return verb && filter;
+}
+
 /* Does the question lean on the previous answer? */
 /* "same month last year", "the same period a year ago" alone, with no
  * word that compares: the discussed period moved back a year. */
@@ -88,6 +105,8 @@ bool parse_looks_like_followup(const struct reading *r)
 		if (parse_has_cue(r, edits[i]))
 			return true;
 	if (parse_has_cue(r, CUE_ONLY) && !parse_has_cue(r, CUE_COST))
+		return true;
+	if (parse_removes_filters(r))
 		return true;
 	/* "what's the run rate for a full year" after October's total: of it */
 	if (parse_has_cue(r, CUE_RUN_RATE) && r->nnames == 0 && r->ntimes == 0)
@@ -357,6 +376,21 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	out.message[0] = '\0';
 	out.nchoices = 0;
 	out.range_defaulted = prev->range_defaulted;
+	if (parse_removes_filters(r)) {
+		/* "drop the region filter", "remove the us-east-1 filter": the
+		 * filters on the columns named go; "clear the filters": all */
+		bool named = false;
+		for (size_t i = 0; i < r->nnames; i++)
+			if (r->names[i].reading) {
+				plan_remove_filters(&out, &r->names[i].reading->col);
+				named = true;
+			}
+		if (!named)
+			out.nfilters = 0;
+		now->nfilters = 0;
+		now->intent = INTENT_TOTAL; /* "drop" is no fall to compare here */
+		group_mentioned = false;
+	}
 
 	bool drill = parse_has_cue(r, CUE_DRILL) || (names_top_one(r) && group_mentioned) || r->refers_to_top;
 	if (drill && prev->group.dim != DIM_NONE && r->in->previous_top_label) {
@@ -460,6 +494,14 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	} else if (group_mentioned) {
 		out.group = now->group;
 		out.group2 = now->group2;
+		/* "go back to by team" after "by month": the breakdown again */
+		bool back = false;
+		for (size_t i = 0; i + 1 < r->toks.n; i++)
+			back |= tok_is(&r->toks, i, "back") && tok_is(&r->toks, i + 1, "to");
+		if (back && now->grain == GRAIN_NONE && out.intent == INTENT_TREND) {
+			out.intent = INTENT_BREAKDOWN;
+			out.grain = GRAIN_NONE;
+		}
 		/* "break it down by region" after an analysis: back to the data */
 		if (out.intent == INTENT_TOTAL || out.intent == INTENT_AVERAGE_DAILY || out.intent == INTENT_INSIGHT)
 			out.intent = INTENT_BREAKDOWN;
@@ -698,6 +740,7 @@ bool parse_followup_says_something(const struct reading *r, const struct plan *n
 	if (cost_of_usage_answer(r, r->in->previous))
 		return true;
 	return group_mentioned || measure_mentioned || limit_mentioned || now->nfilters > 0 || r->ntimes > 0 ||
+	       parse_removes_filters(r) ||
 	       now->has_threshold || now->intent == INTENT_INSIGHT ||
 	       parse_has_any_cue(r, edits, sizeof(edits) / sizeof(edits[0]));
 }

@@ -206,7 +206,7 @@ static const char *const function_words[] = {
 	"before", "being", "between", "but", "bye", "calculate", "came", "carried", "carries", "carry", "cc", "check",
 	"cheers", "come", "comes", "company", "confirm", "cool", "curious", "current", "currently", "d", "distinct", "doing", "done",
 	"draw", "during", "either", "else", "erm", "even", "ever", "everything", "exactly", "fantastic", "fetch", "figure",
-	"figures", "final", "find", "first", "full", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
+	"figures", "filter", "filters", "final", "find", "first", "full", "gimme", "goes", "gone", "goodbye", "got", "great", "happen", "happened", "he",
 	"hello", "her", "here", "hey", "hi", "him", "his", "hmm", "hmmm", "however", "idea", "ideas", "if", "incur", "incurred",
 	"incurring", "interested", "interesting", "itself", "k", "keep", "kindly", "know", "let", "like", "likely", "ll", "look",
 	"looking", "make", "may", "might", "mine", "much", "must", "myself", "need", "nice", "nor", "numbers", "ok",

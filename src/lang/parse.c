@@ -206,6 +206,12 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 	plan_init(p);
 	out->status = PARSE_OFFTOPIC;
 
+	/* "clear the filters", "drop the region filter" in a conversation:
+	 * the verb edits the last answer; it neither acts nor is unknown */
+	if (parse_previous_answered(in->previous) && parse_removes_filters(&r))
+		for (size_t i = 0; i < r.toks.n; i++)
+			if (r.role[i] == ROLE_FREE && parse_removal_verb_at(&r, i))
+				r.role[i] = ROLE_CUE;
 	if (parse_check_refusal(&r, p) || parse_check_offtopic(&r, p))
 		goto out;
 	out->status = PARSE_UNKNOWN;

@@ -90,6 +90,10 @@ void parse_refuse(struct plan *p, const char *why);
 bool parse_check_refusal(struct reading *r, struct plan *p);
 bool parse_about_costs(const struct reading *r);
 bool parse_looks_like_followup(const struct reading *r);
+/* followup.c: "drop the region filter", "clear the filters": an edit that
+ * takes filters off the last answer */
+bool parse_removes_filters(const struct reading *r);
+bool parse_removal_verb_at(const struct reading *r, size_t i);
 bool parse_has_any_cue(const struct reading *r, const enum cue *list, size_t n);
 const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped, bool compare);
 int parse_forecast_months(const struct reading *r, int today);

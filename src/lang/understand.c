@@ -50,6 +50,9 @@ bool parse_check_refusal(struct reading *r, struct plan *p)
 	static const char *const excluding_verbs[] = { "drop", "remove", "take", NULL };
 	static const char *const data_objects[] = { "record", "records", "row", "rows", "table", "tables", "data",
 		"database", "entries", "entry", "history", "everything", "all", NULL };
+	/* "drop the region filter" in a conversation edits the last answer */
+	if (r->in->previous && parse_previous_answered(r->in->previous) && parse_removes_filters(r))
+		return false;
 	if (tok_in(&r->toks, first, excluding_verbs)) {
 		bool object = false;
 		for (size_t i = first + 1; i < r->toks.n; i++)
@@ -478,6 +481,9 @@ bool parse_check_unused_dimensions(struct reading *r, struct plan *p)
 {
 	if (p->intent == INTENT_INSIGHT || p->intent == INTENT_REFUSE || p->intent == INTENT_CLARIFY ||
 	    p->intent == INTENT_HELP)
+		return false;
+	/* "drop the region filter": the column names the filter taken off */
+	if (r->in->previous && parse_removes_filters(r))
 		return false;
 	for (size_t i = 0; i < r->nnames; i++) {
 		const struct name_hit *h = &r->names[i];
