@@ -182,7 +182,7 @@ ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 
 asan: finq-asan $(SAN_UNIT_BINS) fuzz-replay
 	@failed=0; for t in $(SAN_UNIT_BINS); do $(ASAN_ENV) $$t || failed=1; done; exit $$failed
-	$(ASAN_ENV) FINQ=$(CURDIR)/finq-asan tests/integration/run.sh
+	$(ASAN_ENV) FINQ_IT_SANITIZED=1 FINQ=$(CURDIR)/finq-asan tests/integration/run.sh
 
 # Everything check runs is built first, two compilers at a time; the tests
 # then run one after another (they start servers and share the machine).

@@ -13,7 +13,7 @@ dev_data "$DB" cur2.parquet
 check_eq "dev data loads" 0 "$RC"
 
 # 1. the evaluation set
-run python3 "$SHARED/eval/run_eval.py" "$SHARED/eval/dev.jsonl" --finq "$FINQ" --db "$DB"
+run python3 "$SHARED/eval/run_eval.py" "$(dev_cases)" --finq "$FINQ" --db "$DB"
 summary=$(printf '%s\n' "$OUT" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
 passed=${summary%% passed*}
 total=$(printf '%s\n' "$OUT" | grep -cE '^(PASS|FAIL) ')

@@ -72,11 +72,13 @@ PY
 )
 if [ -z "$why" ]; then ok "monthly totals match the manifest to the cent"; else not_ok "monthly totals match the manifest to the cent" "$why"; fi
 
-run "$SHARED/eval/run_eval.py" "$SHARED/eval/dev.jsonl" --finq "$FINQ" --db "$STATE"
-check_contains "the dev evaluation passes on the cluster" "$OUT" "70 passed, 0 failed"
+CASES=$(dev_cases)
+run "$SHARED/eval/run_eval.py" "$CASES" --finq "$FINQ" --db "$STATE"
+ncases=$(grep -c . "$CASES")
+check_contains "the dev evaluation passes on the cluster ($ncases cases)" "$OUT" "$ncases passed, 0 failed"
 
 # the last turn's rows of every dev case, on both engines
-why=$(python3 - "$FINQ" "$STATE" "$DUCK" "$SHARED/eval/dev.jsonl" <<'PY' 2>&1
+why=$(python3 - "$FINQ" "$STATE" "$DUCK" "$CASES" <<'PY' 2>&1
 import json, os, subprocess, sys
 finq, state, duck, cases = sys.argv[1:5]
 def last_rows(case, env_engine, db):

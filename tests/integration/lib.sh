@@ -131,6 +131,20 @@ finq() {
 	"$FINQ" --db "$db" "$@"
 }
 
+# dev_cases: the dev evaluation's cases to run, as a file. Every case on
+# the plain binary; under the sanitizers (FINQ_IT_SANITIZED=1, set by `make
+# asan`) every third one: the others take the same code paths again, each a
+# finq process that costs 0.3-0.5 s there, and the plain pass runs them all.
+dev_cases() {
+	local all=$SHARED/eval/dev.jsonl out=$WORK/dev-cases.jsonl
+	if [ -n "${FINQ_IT_SANITIZED:-}" ]; then
+		grep -v '^#' "$all" | grep . | awk 'NR % 3 == 1' >"$out"
+	else
+		cp "$all" "$out"
+	fi
+	echo "$out"
+}
+
 # dev_data DB FILE: DB holds the dev data's FILE (cur2.parquet or
 # focus.csv.gz) as `finq load --no-progress` leaves it, for scripts whose
 # subject is not the load. run.sh loads each file once per run with the
