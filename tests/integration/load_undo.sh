@@ -33,7 +33,7 @@ check_eq "no database: exit 6" 6 "$RC"
 check_contains "no database: says so" "$ERR" "nothing has been loaded"
 check_eq "no database: none created" no "$([ -e "$WORK/none.duckdb" ] && echo yes || echo no)"
 
-run finq "$DB" load --no-progress "$DEV/cur2.parquet"
+dev_data "$DB" cur2.parquet # load 1, by the binary under test
 check_eq "load 1 (cur2.parquet, 13 months)" 0 "$RC"
 S1=$(state "$DB")
 run finq "$DB" load --no-progress "$DEV/cur1.csv.gz"

@@ -24,7 +24,7 @@
 DB=$WORK/sum.duckdb
 QUESTIONS=$(cd "$(dirname "$0")/../data" && pwd -P)/questions.txt
 
-"$FINQ" --db "$DB" load "$DATA/cur-dev/cur2.parquet" >/dev/null 2>&1
+dev_data "$DB" cur2.parquet # a load of cur2.parquet by the binary under test
 check_eq "the load builds summary_state for its load" "1,0" "$(sql_row "$DB" "SELECT loads, undos FROM summary_state")"
 for t in costs_day costs_day_detail; do
 	check_eq "$t sums equal the line items' by month" "0" \
