@@ -149,7 +149,7 @@ dev_cases() {
 # focus.csv.gz) as `finq load --no-progress` leaves it, for scripts whose
 # subject is not the load. run.sh loads each file once per run with the
 # binary under test and every script copies the result: a load is 5-11 s
-# and twenty scripts need one. Run alone, a script loads it itself. Sets
+# and twenty-three scripts need one. Run alone, a script loads it itself. Sets
 # RC, OUT and ERR as run does.
 dev_data() {
 	local db=$1 file=$2 cached=${FINQ_IT_FIXTURES:-}/$2.duckdb
