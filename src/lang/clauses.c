@@ -93,8 +93,8 @@ bool parse_two_questions(const struct reading *r, char *first, size_t first_size
 			continue;
 		/* "how much was Redshift in September and what about October":
 		 * the same question again for another period or thing */
-		if (tok_is(&r->toks, j, "what") && tok_is(&r->toks, j + 1, "about") && !read_clause(r, j + 2, r->toks.n).bill &&
-		    !read_clause(r, j + 2, r->toks.n).analysis)
+		struct clause about = read_clause(r, j + 2, r->toks.n);
+		if (tok_is(&r->toks, j, "what") && tok_is(&r->toks, j + 1, "about") && !about.bill && !about.analysis)
 			continue;
 		/* "... and what's the forecast", "... and how can I reduce it":
 		 * a question word with something to ask after it; not "and why"

@@ -17,6 +17,12 @@
 #include <string.h>
 #include <strings.h>
 
+/* Words that set two things side by side: "compare the two", "what's the change". */
+static const enum cue compares[] = { CUE_COMPARE, CUE_VERSUS, CUE_CHANGE };
+
+/* After an answer of one item, these name it: "show their weekly spend". */
+static const char *const plural_pronouns[] = { "their", "they", "them", NULL };
+
 /* "the top one": the first item of the previous answer. */
 static bool names_top_one(const struct reading *r)
 {
@@ -112,7 +118,6 @@ bool parse_looks_like_followup(const struct reading *r)
 	if (parse_has_cue(r, CUE_RUN_RATE) && r->nnames == 0 && r->ntimes == 0)
 		return true;
 	/* "what's the change", "compare them": the two periods just discussed */
-	static const enum cue compares[] = { CUE_COMPARE, CUE_VERSUS, CUE_CHANGE };
 	if (r->nnames == 0 && r->in->previous && compares_the_two_discussed(r, r->in->previous) &&
 	    parse_has_any_cue(r, compares, sizeof(compares) / sizeof(compares[0])))
 		return true;
@@ -145,7 +150,6 @@ bool parse_looks_like_followup(const struct reading *r)
 		if (tok_is(&r->toks, i, "its"))
 			return true;
 	/* "show their weekly spend" after an answer of one item: that item */
-	static const char *const plural_pronouns[] = { "their", "they", "them", NULL };
 	const struct plan *prev = r->in->previous;
 	for (size_t i = 0; i < r->toks.n && !names_value && r->ntimes == 0 && prev && prev->limit == 1 &&
 			   prev->group.dim != DIM_NONE;
@@ -322,7 +326,6 @@ bool parse_check_followup_possessive(struct reading *r, const struct plan *prev,
 	static const char *const prepositions[] = { "in", "on", "for", "of", "about", "into", "inside", "within", NULL };
 	/* after an answer of one item, "their" and "they" are that item too
 	 * ("the most expensive team >> show their monthly trend") */
-	static const char *const plural_pronouns[] = { "their", "they", "them", NULL };
 	const char *word = NULL;
 	for (size_t i = 0; i < r->toks.n && !word; i++) {
 		if (tok_is(&r->toks, i, "its"))
@@ -594,7 +597,6 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	}
 	if (now->chart != CHART_AUTO)
 		out.chart = now->chart;
-	static const enum cue compares[] = { CUE_COMPARE, CUE_VERSUS, CUE_CHANGE };
 	if (compares_the_two_discussed(r, prev) && prev->intent != INTENT_COMPARE_PERIODS && prev->intent != INTENT_MOVERS &&
 	    (now->intent == INTENT_COMPARE_PERIODS || parse_has_any_cue(r, compares, sizeof(compares) / sizeof(compares[0])))) {
 		/* "last month >> and the month before that >> compare the two" */

@@ -665,6 +665,13 @@ out:
 	return rc;
 }
 
+void ask_previous_keep_answered(struct ask_previous *prev, const struct plan *answered, const char *top_label)
+{
+	prev->has_answered = true;
+	prev->answered = *answered;
+	snprintf(prev->answered_top_label, sizeof(prev->answered_top_label), "%s", top_label);
+}
+
 void ask_previous_advance(struct ask_previous *prev, const char *plan_json, const char *answer_json)
 {
 	struct ask_previous next;
@@ -673,15 +680,10 @@ void ask_previous_advance(struct ask_previous *prev, const char *plan_json, cons
 	/* a question asked back keeps the last answer as the context of a
 	 * turn that does not answer it */
 	if (next.present && !plan_answers(&next.plan)) {
-		if (prev->present && plan_answers(&prev->plan)) {
-			next.has_answered = true;
-			next.answered = prev->plan;
-			snprintf(next.answered_top_label, sizeof(next.answered_top_label), "%s", prev->top_label);
-		} else if (prev->present && prev->has_answered) {
-			next.has_answered = true;
-			next.answered = prev->answered;
-			snprintf(next.answered_top_label, sizeof(next.answered_top_label), "%s", prev->answered_top_label);
-		}
+		if (prev->present && plan_answers(&prev->plan))
+			ask_previous_keep_answered(&next, &prev->plan, prev->top_label);
+		else if (prev->present && prev->has_answered)
+			ask_previous_keep_answered(&next, &prev->answered, prev->answered_top_label);
 	}
 	*prev = next;
 }

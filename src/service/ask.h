@@ -62,6 +62,9 @@ struct ask_previous {
 /* After a turn: prev becomes it when it is the context (answered or asked
  * back), keeping the last answered plan across questions asked back. */
 void ask_previous_advance(struct ask_previous *prev, const char *plan_json, const char *answer_json);
+/* prev, a question asked back, keeps answered (and its first label) as
+ * the context of a turn that does not answer it. */
+void ask_previous_keep_answered(struct ask_previous *prev, const struct plan *answered, const char *top_label);
 
 /* How db's engine spells SQL: the one place the engine's dialect is
  * chosen; NULL when finq has no dialect for it. */

@@ -42,11 +42,8 @@ int conversation_begin(struct state *st, const char *id, bool create, char id_ou
 		struct ask_previous answered;
 		if (state_last_answer(st, id, &plan_json, &answer_json, e))
 			return -1;
-		if (ask_previous_from_json(plan_json, answer_json, &answered) == 0 && answered.present) {
-			prev->has_answered = true;
-			prev->answered = answered.plan;
-			snprintf(prev->answered_top_label, sizeof(prev->answered_top_label), "%s", answered.top_label);
-		}
+		if (ask_previous_from_json(plan_json, answer_json, &answered) == 0 && answered.present)
+			ask_previous_keep_answered(prev, &answered.plan, answered.top_label);
 		free(plan_json);
 		free(answer_json);
 	}
