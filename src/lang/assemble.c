@@ -898,6 +898,16 @@ static bool is_counted_thing(const struct reading *r, size_t i)
 	return tok_in(&r->toks, i, units);
 }
 
+/* "the" in "count the accounts": a filler cue, read as one before the
+ * count looks for what it counts. */
+static bool is_filler_cue_at(const struct reading *r, size_t i)
+{
+	for (size_t c = 0; c < r->ncues; c++)
+		if (r->cues[c].cue == CUE_FILLER && r->cues[c].first == i && r->cues[c].last == i)
+			return true;
+	return false;
+}
+
 /* "instance hours", "bucket GB": the thing names what a unit of usage
  * is of, and the question asks for the usage. */
 static bool unit_follows(const struct reading *r, size_t i)
@@ -923,7 +933,7 @@ size_t parse_counted_token(const struct reading *r)
 		/* skip the names in front: "how many S3 buckets", "number of RDS databases" */
 		size_t i = r->cues[c].last + 1;
 		while (i < r->toks.n && !is_counted_thing(r, i) &&
-		       (r->role[i] == ROLE_NAME ||
+		       (r->role[i] == ROLE_NAME || is_filler_cue_at(r, i) ||
 			(r->role[i] == ROLE_FREE && lexicon_is_function_word(&r->toks.items[i].text))))
 			i++;
 		if (i < r->toks.n && is_counted_thing(r, i) && !unit_follows(r, i))

@@ -73,11 +73,9 @@ static bool compares_the_two_discussed(const struct reading *r, const struct pla
 	       !parse_has_cue(r, CUE_WOW);
 }
 
-static const char *const removal_verbs[] = { "clear", "delete", "drop", "lose", "remove", "reset", "undo", NULL };
-
 bool parse_removal_verb_at(const struct reading *r, size_t i)
 {
-	return tok_in(&r->toks, i, removal_verbs);
+	return i < r->toks.n && r->toks.items[i].kind == TOK_WORD && lexicon_is_removal_verb(&r->toks.items[i].text);
 }
 
 bool parse_removes_filters(const struct reading *r)

@@ -187,6 +187,10 @@ static const char *const mutation_verbs[] = {
 	"remove", "set", "truncate", "update", "wipe", NULL,
 };
 
+/* Verbs that take a filter off the last answer ("drop the region
+ * filter", "clear the filters"). Sorted. */
+static const char *const removal_verbs[] = { "clear", "delete", "drop", "lose", "remove", "reset", "undo" };
+
 static const struct {
 	const char *word;
 	int value;
@@ -402,6 +406,9 @@ size_t lexicon_cue_disorder(void)
 	d = list_disorder(time_words, COUNT(time_words));
 	if (d)
 		return 30000 + d;
+	d = list_disorder(removal_verbs, COUNT(removal_verbs));
+	if (d)
+		return 70000 + d;
 	d = list_disorder(courtesy_words, COUNT(courtesy_words));
 	if (d)
 		return 40000 + d;
@@ -436,6 +443,11 @@ int lexicon_number_word(const struct slice *word)
 		if (slice_eq(*word, number_words[k].word))
 			return number_words[k].value;
 	return -1;
+}
+
+bool lexicon_is_removal_verb(const struct slice *word)
+{
+	return in_sorted(removal_verbs, COUNT(removal_verbs), word);
 }
 
 bool lexicon_is_time_word(const struct slice *word)
@@ -539,6 +551,12 @@ static void dictionary_build(void)
 		dictionary_add(function_words[i], false);
 	for (size_t i = 0; i < COUNT(time_words); i++)
 		dictionary_add(time_words[i], false);
+	/* "remvoe the region filter", "udpate the tags": a typo of a verb that
+	 * edits or would change data is that verb, so it is read or refused */
+	for (size_t i = 0; i < COUNT(removal_verbs); i++)
+		dictionary_add(removal_verbs[i], false);
+	for (size_t i = 0; mutation_verbs[i]; i++)
+		dictionary_add(mutation_verbs[i], false);
 }
 
 static bool in_cue_phrase(const char *word, size_t n)
@@ -689,6 +707,21 @@ static int correct_three_letters(const struct slice *word, char *out, size_t siz
 	return 1;
 }
 
+/* "created" of "create", "updates" of "update": a real word in a form
+ * the dictionary lacks, not a typo of it. Read as the base word, "who
+ * created the NAT gateway" would be refused as a request to create. */
+static bool is_inflection_of(const struct slice *word, const char *base, size_t n)
+{
+	static const char *const endings[] = { "d", "ed", "s", "es", "ing", NULL };
+	if (word->n <= n || memcmp(word->p, base, n) != 0)
+		return false;
+	struct slice rest = { word->p + n, word->n - n };
+	for (size_t i = 0; endings[i]; i++)
+		if (slice_eq(rest, endings[i]))
+			return true;
+	return false;
+}
+
 int lexicon_correct(const struct slice *word, char *out, size_t size)
 {
 	if (word->n == 3)
@@ -700,7 +733,7 @@ int lexicon_correct(const struct slice *word, char *out, size_t size)
 	for (size_t i = 0; i < dictionary_n; i++)
 		if ((dictionary[i].n > word->n ? dictionary[i].n - word->n : word->n - dictionary[i].n) <= (size_t)n.limit)
 			consider(&n, dictionary[i].p, dictionary[i].n);
-	if (!n.found || n.tie || n.best == 0 || n.found_n >= size)
+	if (!n.found || n.tie || n.best == 0 || n.found_n >= size || is_inflection_of(word, n.found, n.found_n))
 		return -1;
 	memcpy(out, n.found, n.found_n);
 	out[n.found_n] = '\0';

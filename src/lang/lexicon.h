@@ -85,6 +85,9 @@ bool lexicon_is_time_word(const struct slice *word);
  * "reserved", "commitment"): without one it is not in a bill. */
 bool lexicon_is_commitment_word(const struct slice *word);
 
+/* Verbs that take a filter off the last answer ("drop", "remove", "undo"). */
+bool lexicon_is_removal_verb(const struct slice *word);
+
 /* Verbs that would change data ("delete", "update", ...). */
 bool lexicon_is_mutation_verb(const struct slice *word);
 
