@@ -100,8 +100,13 @@ const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped,
 	 * a ranking of one period's parts, not an explanation of a change */
 	bool share_of_one_period = parse_has_cue(r, CUE_DRIVER) && !parse_has_cue(r, CUE_WHY) && !change && grouped &&
 				   (parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_WHICH));
+	/* "which regions drove the increase", "which operations caused the
+	 * change": the change ranked by the parts named, which the drivers
+	 * analysis (accounts, usage, rates) would not show */
+	bool movers_of_parts = parse_has_cue(r, CUE_DRIVER) && !parse_has_cue(r, CUE_WHY) && change && grouped &&
+			       parse_has_cue(r, CUE_WHICH);
 	if ((parse_has_cue(r, CUE_WHY) || parse_has_cue(r, CUE_DRIVER) || (parse_has_cue(r, CUE_EXPLAIN) && change)) &&
-	    (change || subject) && !share_of_one_period)
+	    (change || subject) && !share_of_one_period && !movers_of_parts)
 		return "drivers";
 	/* "from September to October" names two periods to compare */
 	bool two_periods = r->ntimes >= 2 || (r->ntimes == 1 && r->times[0].is_span &&

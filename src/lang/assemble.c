@@ -525,7 +525,9 @@ static int find_limit(const struct reading *r, bool *ascending)
 			else
 				continue;
 		}
-		*ascending = cue == CUE_BOTTOM || cue == CUE_LEAST;
+		/* "top 3 cheapest": "top" gives the number, "cheapest" the order */
+		bool lowest = parse_has_cue(r, CUE_LEAST) || parse_has_cue(r, CUE_BOTTOM);
+		*ascending = cue == CUE_BOTTOM || cue == CUE_LEAST || (lowest && !parse_has_cue(r, CUE_MOST));
 		return (int)n;
 	}
 	return 0;
