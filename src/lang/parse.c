@@ -175,6 +175,19 @@ const char *word_role_name(enum word_role r)
 	return names[r];
 }
 
+/* "I mean env production", "just EC2 by region": a follow-up that names
+ * what it is about, and so reads alone; "only credits" and "exclude
+ * support" narrow something that must already be there. */
+static bool names_own_subject(const struct reading *r)
+{
+	if (parse_has_cue(r, CUE_ONLY))
+		return false;
+	for (size_t i = 0; i < r->nnames; i++)
+		if (!r->names[i].excluded && !parse_is_dimension_hit(&r->names[i]))
+			return true;
+	return false;
+}
+
 void parse_question(const struct parse_input *asked, struct parse_result *out)
 {
 	if (parse_answer_clarification(asked, out))
@@ -258,6 +271,17 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 	bool after_knowledge = in->previous && in->previous->intent == INTENT_INSIGHT &&
 			       strcmp(in->previous->insight, "knowledge") == 0;
 	bool followup = parse_previous_answered(in->previous) && !after_knowledge && parse_looks_like_followup(&r);
+	if (in->previous && !parse_previous_answered(in->previous) && parse_looks_like_followup(&r) &&
+	    !names_own_subject(&r)) {
+		/* "S3 for Q3'25" asked back, then "now weekly": an edit of a
+		 * question never answered. Read alone it would answer weekly
+		 * cost of everything over the default period; ask for the whole
+		 * question instead */
+		ask_back(out, p,
+			 "I couldn't answer the question before this one, so there is no answer yet to change. Please "
+			 "ask the whole question, for example \"EC2 cost by week in Q3 2025\".");
+		goto out;
+	}
 	if (!followup && !parse_about_costs(&r) && !parse_insight_of(&r, false, false, false)) {
 		parse_refuse(p, "I can only answer questions about your cloud bill: costs, usage, trends and "
 			  "comparisons. Try \"What did we spend last month?\" or \"Top 5 services by cost\".");
