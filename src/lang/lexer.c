@@ -321,10 +321,25 @@ void lex(const char *question, struct token_list *out)
 			push_word(out, s + start, end - start, start);
 			continue;
 		}
+		/* "Nov '25", "Q3'25": an apostrophe and two digits are a year */
+		if (c == '\'' && isdigit((unsigned char)s[i + 1]) && isdigit((unsigned char)s[i + 2]) &&
+		    !is_word_char(s[i + 3])) {
+			struct token *t = push(out, TOK_NUMBER, s + i, 3, i);
+			t->number = 2000 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+			t->short_year = true;
+			i += 3;
+			continue;
+		}
 		/* "region != us-east-1", "region <> us-east-1": one sign, "not" */
 		if ((c == '!' && s[i + 1] == '=') || (c == '<' && s[i + 1] == '>')) {
 			push(out, TOK_PUNCT, s + i, 2, i);
 			i += 2;
+			continue;
+		}
+		/* "01.10.2025 - 31.10.2025": a dash between spaces joins a span */
+		if (c == '-' && (i == 0 || s[i - 1] == ' ') && s[i + 1] == ' ') {
+			push(out, TOK_PUNCT, s + i, 1, i);
+			i++;
 			continue;
 		}
 		if (strchr(",.?!;:()&+<>=\"'", c))

@@ -25,6 +25,7 @@ struct token {
 	bool euro;         /* written with "€": not the bill's dollars, whatever the number */
 	bool percent;
 	bool ordinal;      /* 1st, 2nd, 10th */
+	bool short_year;   /* '25: a year written with an apostrophe and two digits (number 2025) */
 	int day;           /* TOK_DATE: day number (date.h) */
 	size_t offset;     /* byte offset in the question */
 };

@@ -55,7 +55,7 @@ static const struct {
 	{ "costliest", CUE_MOST }, { "could", CUE_FILLER }, { "count", CUE_COUNT }, { "count of", CUE_COUNT },
 	{ "cover", CUE_COMMITMENT }, { "coverage", CUE_COMMITMENT },
 	{ "cpu", CUE_NOT_BILLING }, { "customers", CUE_NOT_BILLING }, { "cut", CUE_REDUCE },
-	{ "cutting", CUE_REDUCE }, { "daily", CUE_DAILY }, { "day before", CUE_PERIOD_BEFORE }, { "day by day", CUE_DAILY }, { "decline", CUE_DECREASE },
+	{ "cutting", CUE_REDUCE }, { "daily", CUE_DAILY }, { "day before", CUE_PERIOD_BEFORE }, { "day by day", CUE_DAILY }, { "day of the week", CUE_NOT_BILLING }, { "decline", CUE_DECREASE },
 	{ "declined", CUE_DECREASE }, { "decrease", CUE_DECREASE }, { "decreased", CUE_DECREASE },
 	{ "decreasing", CUE_DECREASE }, { "define", CUE_EXPLAIN }, { "definition", CUE_EXPLAIN },
 	{ "descending", CUE_FILLER }, { "develop", CUE_TREND }, { "developed", CUE_TREND }, { "did", CUE_FILLER }, { "difference", CUE_DIFFERENCE }, { "dig into", CUE_DRILL },

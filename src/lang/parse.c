@@ -234,6 +234,15 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 	r.count_previous = r.counted == SIZE_MAX && parse_counts_previous(&r);
 	if (r.counted != SIZE_MAX && r.role[r.counted] == ROLE_FREE)
 		r.role[r.counted] = ROLE_CUE; /* "how many days": what is counted, not a time word */
+	/* "04/05/2025": April 5 or May 4; a guess would answer another day */
+	for (size_t i = 0; i < r.toks.n; i++) {
+		char message[sizeof(p->message)];
+		if (r.role[i] == ROLE_FREE && timex_ambiguous_date(&r.toks.items[i], in->today, message, sizeof(message))) {
+			ask_back(out, p, "%s", message);
+			out->status = PARSE_AMBIGUOUS;
+			goto out;
+		}
+	}
 	if (parse_check_unknown(&r, p))
 		goto out;
 	out->status = PARSE_AMBIGUOUS;

@@ -66,38 +66,9 @@ static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
 		r->pos++;
 		tok = tx_peek(r, 0);
 	}
-	/* "Oct-2025", "november-2024": a spreadsheet's month */
-	const char *dash = tok->kind == TOK_WORD ? memchr(tok->text.p, '-', tok->text.n) : NULL;
-	if (dash && tok->text.p + tok->text.n - dash == 5) {
-		struct token month_part = *tok;
-		month_part.text.n = (size_t)(dash - tok->text.p);
-		int month = tx_month_of_word(&month_part), y;
-		char digits[5];
-		memcpy(digits, dash + 1, 4);
-		digits[4] = '\0';
-		if (month && sscanf(digits, "%4d", &y) == 1 && y >= 1990 && y <= 2100) {
-			int start = date_from_ymd(y, month, 1);
-			tx_set_period(p, start, date_add_months(start, 1), UNIT_MONTH, 1);
-			tx_label_month(p);
-			*explicit_year = true;
-			r->pos++;
-			return true;
-		}
-	}
-	if (tok->kind == TOK_WORD && tok->text.n == 7 && tok->text.p[4] == '-') {
-		int y, m;
-		char buf[8];
-		memcpy(buf, tok->text.p, 7);
-		buf[7] = '\0';
-		if (sscanf(buf, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12 && y >= 1990 && y <= 2100) {
-			int start = date_from_ymd(y, m, 1);
-			tx_set_period(p, start, date_add_months(start, 1), UNIT_MONTH, 1);
-			tx_label_month(p);
-			*explicit_year = true;
-			r->pos++;
-			return true;
-		}
-	}
+	/* "Oct-2025", "Nov-25", "2025-11", "11/2025", "3/14", "14.03.2025", "1H25" */
+	if (tx_read_numeric(r, p, explicit_year))
+		return true;
 	if (tx_year_at(r, 0, &year) && r->pos > 0 && tok_in(r->t, r->pos - 1, year_preps)) {
 		int start = date_from_ymd(year, 1, 1);
 		tx_set_period(p, start, date_from_ymd(year + 1, 1, 1), UNIT_YEAR, 1);
@@ -123,12 +94,36 @@ static void describe_span(struct period *whole)
  *       | ("since"|"starting"|"after") period       after: from the day after it
  * The end's year follows the start's when it has none and would come first.
  */
+/* How many tokens join a span's two ends: "to", "through", "-", ".."; 0
+ * for a hyphen the lexer left out between two words ("jan-mar"); -1 when
+ * nothing joins them. */
+static int span_joiner(const struct reader *r, bool between)
+{
+	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
+	if (between)
+		return tx_is(r, 0, "and") ? 1 : -1;
+	if (tx_is_any(r, 0, to_words))
+		return 1;
+	const struct token *t = tx_peek(r, 0), *u = tx_peek(r, 1);
+	if (!t)
+		return -1;
+	if (t->kind == TOK_PUNCT && t->text.p[0] == '-')
+		return 1;
+	if (u && t->kind == TOK_PUNCT && u->kind == TOK_PUNCT && t->text.p[0] == '.' && u->text.p[0] == '.' &&
+	    u->text.p == t->text.p + 1)
+		return 2;
+	const struct token *before = r->pos > 0 ? &r->t->items[r->pos - 1] : NULL;
+	if (before && before->kind == TOK_WORD && t->kind == TOK_WORD && before->text.p + before->text.n + 1 == t->text.p &&
+	    before->text.p[before->text.n] == '-')
+		return 0;
+	return -1;
+}
+
 /* "between the 5th and the 12th of October", "from 3 to 9 November": a
  * bare day first takes the month (and year) of the day that ends the span.
  * r is past "between"/"from"; on failure r is left where it was. */
 static bool read_day_span(struct reader *r, struct time_mention *m, bool between)
 {
-	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
 	size_t save = r->pos;
 	size_t at = tx_is(r, 0, "the") ? 1 : 0;
 	const struct token *day = tx_peek(r, at);
@@ -136,13 +131,14 @@ static bool read_day_span(struct reader *r, struct time_mention *m, bool between
 	    day->number != floor(day->number))
 		return false;
 	r->pos += at + 1;
-	bool joined = between ? tx_is(r, 0, "and") : (tx_is_any(r, 0, to_words) ||
-		      (tx_peek(r, 0) && tx_peek(r, 0)->kind == TOK_PUNCT && tx_peek(r, 0)->text.p[0] == '-'));
-	if (!joined) {
+	int join = span_joiner(r, between);
+	if (join < 0) {
 		r->pos = save;
 		return false;
 	}
-	r->pos += tx_is(r, 1, "the") ? 2 : 1;
+	r->pos += (size_t)join;
+	if (tx_is(r, 0, "the"))
+		r->pos++;
 	bool end_year;
 	if (!read_period(r, &m->to, &end_year) || m->to.unit != UNIT_DAY) {
 		r->pos = save;
@@ -165,7 +161,6 @@ static bool read_day_span(struct reader *r, struct time_mention *m, bool between
 
 static bool read_span(struct reader *r, struct time_mention *m)
 {
-	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
 	size_t save = r->pos;
 	bool between = tx_is(r, 0, "between"), since = tx_is(r, 0, "since") || (tx_is(r, 0, "starting") && !tx_is(r, 1, "from"));
 	/* "after the 15th of November": since the day after it */
@@ -225,14 +220,13 @@ read:
 		snprintf(m->period.label, sizeof(m->period.label), "%s %.56s", after ? "after" : "since", m->from.label);
 		return true;
 	}
-	bool joined = between ? tx_is(r, 0, "and") : (tx_is_any(r, 0, to_words) ||
-		      (tx_peek(r, 0) && tx_peek(r, 0)->kind == TOK_PUNCT && tx_peek(r, 0)->text.p[0] == '-'));
+	int join = span_joiner(r, between);
 	size_t before_join = r->pos;
-	if (!joined) {
+	if (join < 0) {
 		r->pos = save;
 		return false;
 	}
-	r->pos++;
+	r->pos += (size_t)join;
 	/* "until the end of September": through September */
 	size_t the_end = tx_is(r, 0, "the") ? 1 : 0;
 	if (tx_is(r, the_end, "end") && tx_is(r, the_end + 1, "of") && !tx_is(r, the_end + 2, "the"))

@@ -40,6 +40,11 @@ size_t timex_find(const struct token_list *toks, int today, struct time_mention 
 struct period period_previous(const struct period *p);
 struct period period_year_earlier(const struct period *p); /* the same period a year earlier */
 
+/* "04/05/2025": a date in digits that reads as two different days (month
+ * first or day first). Writes the question to ask back and returns true;
+ * false for any other token. */
+bool timex_ambiguous_date(const struct token *tok, int today, char *message, size_t size);
+
 /* Describe [start, end) as "2025-11-01 to 2025-11-30" (the end inclusive). */
 void period_describe_dates(const struct period *p, char *buf, size_t size);
 

@@ -39,12 +39,17 @@ int tx_month_of_word(const struct token *tok)
 	return 0;
 }
 
-/* A four-digit year between 1990 and 2100 written as a plain number. */
+/* A four-digit year between 1990 and 2100 written as a plain number, or a
+ * two-digit one after an apostrophe ("'25"). */
 bool tx_year_at(const struct reader *r, size_t ahead, int *year)
 {
 	const struct token *tok = tx_peek(r, ahead);
 	if (!tok || tok->kind != TOK_NUMBER || tok->money || tok->percent || tok->ordinal)
 		return false;
+	if (tok->short_year) { /* "'25" */
+		*year = (int)tok->number;
+		return true;
+	}
 	if (tok->number != floor(tok->number) || tok->number < 1990 || tok->number > 2100 || tok->text.n != 4)
 		return false;
 	*year = (int)tok->number;
@@ -106,7 +111,13 @@ bool tx_read_month(struct reader *r, struct period *p, bool *explicit_year)
 		if (month == 5 && tx_is(r, 0, "may")) {
 			static const char *const before_may[] = { "in", "since", "from", "to", "and", "of", "between", "through", "until", "for", "during", "vs", "versus", NULL };
 			bool after_preposition = r->pos > 0 && tok_in(r->t, r->pos - 1, before_may);
-			if (!after_preposition && !tx_year_at(r, 1, &year))
+			/* "May-Jul", "May vs June", "May to July": a month beside it */
+			static const char *const joins[] = { "vs", "versus", "and", "to", "through", "thru", "till", "until", NULL };
+			const struct token *next = tx_peek(r, 1), *me = tx_peek(r, 0);
+			bool hyphened = next && next->text.p == me->text.p + me->text.n + 1 && me->text.p[me->text.n] == '-';
+			bool beside_month = (hyphened && tx_month_of_word(next)) ||
+					    (tx_is_any(r, 1, joins) && tx_month_of_word(tx_peek(r, 2)));
+			if (!after_preposition && !beside_month && !tx_year_at(r, 1, &year))
 				return false;
 		}
 		r->pos++;

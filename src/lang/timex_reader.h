@@ -48,6 +48,9 @@ bool tx_read_quarter_or_half(struct reader *r, struct period *p, bool *explicit_
 bool tx_read_part_of_month(struct reader *r, struct period *p, bool *explicit_year);
 bool tx_latest_day_of_month(int today, int day, struct period *p);
 
+/* timex_numeric.c: dates and periods written in digits ("11/2025", "Nov-25") */
+bool tx_read_numeric(struct reader *r, struct period *p, bool *explicit_year);
+
 /* timex_relative.c: periods told from today ("last 3 months", "mtd") */
 extern const char *const tx_unit_names[];
 bool tx_unit_at(const struct reader *r, size_t ahead, enum time_unit *unit);

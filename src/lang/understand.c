@@ -116,8 +116,10 @@ bool parse_check_refusal(struct reading *r, struct plan *p)
 	if (!nb && parse_has_cue(r, CUE_UTILIZATION) && !parse_says_commitment(r))
 		nb = parse_find_cue(r, CUE_UTILIZATION);
 	if (nb) {
+		/* the whole phrase: "day of the week", "error rate" */
+		const struct token *a = &r->toks.items[nb->first], *b = &r->toks.items[nb->last];
 		char word[64];
-		snprintf(word, sizeof(word), "%.*s", (int)r->toks.items[nb->first].text.n, r->toks.items[nb->first].text.p);
+		snprintf(word, sizeof(word), "%.*s", (int)(b->text.p + b->text.n - a->text.p), a->text.p);
 		char msg[512];
 		snprintf(msg, sizeof(msg),
 			 "I can't answer that from billing data: cost and usage exports record what was charged "
