@@ -117,6 +117,42 @@ static void ask_back(struct parse_result *out, struct plan *p, const char *fmt, 
 	va_end(ap);
 }
 
+static bool is_resource_noun_at(const struct reading *r, size_t i)
+{
+	for (size_t k = 0; k < r->nnouns; k++)
+		if (r->nouns[k].tok == i)
+			return true;
+	return false;
+}
+
+/* "cost per GB of S3", "spend per request", "per instance hour?" after a
+ * cost: cost divided by usage, which no plan computes. Read as usage in GB
+ * it answered another question. Returns the unit's token, or SIZE_MAX. */
+static size_t cost_per_usage_unit(const struct reading *r, const struct plan *previous)
+{
+	static const enum cue units[] = { CUE_UNIT_GB, CUE_UNIT_REQUESTS, CUE_UNIT_HOURS };
+	bool about_cost = parse_has_cue(r, CUE_COST) || parse_has_cue(r, CUE_UNBLENDED) ||
+			  parse_has_cue(r, CUE_AMORTIZED) ||
+			  (previous && plan_answers(previous) && previous->measure != MEASURE_USAGE &&
+			   !parse_has_cue(r, CUE_USAGE));
+	if (!about_cost)
+		return SIZE_MAX;
+	for (size_t i = 0; i + 1 < r->toks.n; i++) {
+		if (!tok_is(&r->toks, i, "per"))
+			continue;
+		size_t at = i + 1;
+		while (at < r->toks.n && (r->role[at] == ROLE_NAME || is_resource_noun_at(r, at)))
+			at++; /* "per instance hour", "per S3 request" */
+		for (size_t c = 0; c < r->ncues; c++)
+			for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+				if (r->cues[c].cue == units[u] && r->cues[c].first == at)
+					return at;
+		if (at < r->toks.n && tok_is(&r->toks, at, "hour")) /* left unread by the reading */
+			return at;
+	}
+	return SIZE_MAX;
+}
+
 /* "more than EC2", "cheaper than the prod account": a threshold whose bar
  * is a named thing, not an amount. */
 static bool threshold_on_a_name(const struct reading *r)
@@ -301,6 +337,15 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 	parse_plan_standalone(&r, p, &group_mentioned, &measure_mentioned, &limit_mentioned);
 	if (p->intent != INTENT_INSIGHT && parse_check_measure_conflict(&r, p)) {
 		out->status = PARSE_AMBIGUOUS;
+		goto out;
+	}
+	size_t unit = cost_per_usage_unit(&r, in->previous);
+	if (unit != SIZE_MAX) {
+		const struct slice *w = &r.toks.items[unit].text;
+		ask_back(out, p,
+			 "I can't divide cost by usage (cost per %.*s) yet. I can answer the cost and the usage as two "
+			 "questions: for example \"cost last month\" and \"usage in %.*s last month\".",
+			 (int)w->n, w->p, (int)w->n, w->p);
 		goto out;
 	}
 	if (threshold_on_a_name(&r)) {
