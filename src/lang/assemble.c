@@ -413,18 +413,27 @@ static struct period default_range(const struct plan *p, int today)
 	return last_full_month(today);
 }
 
-/* Move the month `bare` (its year not written) into the year of `dated`:
- * the year before when bare_first and its month comes after dated's, the
- * year after when it comes second and its month is earlier. */
-static void month_take_year(struct period *bare, const struct period *dated, bool bare_second)
+/* "October and November 2018", "H1 vs H2 2024", "Q4 and Q1 2025": the
+ * month, half or quarter without a year takes the other's, the year
+ * before (or after) when it comes after (or before) it in the year. The
+ * same month twice ("November vs November 2024") keeps the recent one. */
+static void period_take_year(struct period *bare, const struct period *dated, bool bare_second)
 {
 	int y1, m1, d1, y2, m2, d2;
 	date_to_ymd(bare->start_day, &y1, &m1, &d1);
 	date_to_ymd(dated->start_day, &y2, &m2, &d2);
+	if (m1 == m2)
+		return;
 	int year = bare_second ? (m1 < m2 ? y2 + 1 : y2) : (m1 > m2 ? y2 - 1 : y2);
+	int months = bare->unit == UNIT_MONTH ? 1 : bare->unit == UNIT_QUARTER ? 3 : 6;
 	bare->start_day = date_from_ymd(year, m1, 1);
-	bare->end_day = date_add_months(bare->start_day, 1);
-	snprintf(bare->label, sizeof(bare->label), "%s %d", date_month_name(m1), year);
+	bare->end_day = date_add_months(bare->start_day, months);
+	if (bare->unit == UNIT_MONTH)
+		snprintf(bare->label, sizeof(bare->label), "%s %d", date_month_name(m1), year);
+	else if (bare->unit == UNIT_QUARTER)
+		snprintf(bare->label, sizeof(bare->label), "Q%d %d", (m1 - 1) / 3 + 1, year);
+	else
+		snprintf(bare->label, sizeof(bare->label), "H%d %d", (m1 - 1) / 6 + 1, year);
 }
 
 /* Two periods to compare, from what the question said. */
@@ -436,11 +445,16 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 		 * month; the second means the one before the first */
 		if (a.start_day == b.start_day && a.end_day == b.end_day)
 			b = period_previous(&a);
-		/* "October and November 2018": the month without a year takes the
-		 * other's (the year before when it comes after it in the year) */
-		if (a.unit == UNIT_MONTH && b.unit == UNIT_MONTH && r->times[0].explicit_year != r->times[1].explicit_year)
-			month_take_year(r->times[0].explicit_year ? &b : &a, r->times[0].explicit_year ? &a : &b,
-					r->times[0].explicit_year);
+		/* months count a year told from today ("December last year") as
+		 * not written; quarters and halves need digits ("Q4 last year"
+		 * leaves "Q1" the latest Q1) */
+		bool dated0 = a.unit == UNIT_MONTH ? r->times[0].explicit_year : r->times[0].year_in_digits;
+		bool dated1 = a.unit == UNIT_MONTH ? r->times[1].explicit_year : r->times[1].year_in_digits;
+		bool calendar_unit = a.unit == UNIT_MONTH || a.unit == UNIT_QUARTER || a.unit == UNIT_HALF;
+		if (calendar_unit && a.unit == b.unit && a.count <= 1 && b.count <= 1 && dated0 != dated1 &&
+		    r->times[0].explicit_year != r->times[1].explicit_year)
+			period_take_year(r->times[0].explicit_year ? &b : &a, r->times[0].explicit_year ? &a : &b,
+					 r->times[0].explicit_year);
 		p->periods[0] = a.start_day <= b.start_day ? a : b;
 		p->periods[1] = a.start_day <= b.start_day ? b : a;
 	} else if (r->ntimes == 1 && r->times[0].is_span && r->times[0].to.start_day > r->times[0].from.start_day &&

@@ -12,7 +12,56 @@
 #include <string.h>
 
 /*
- * period := part_of_month | relative | quarter_or_half | day_or_month | ISO_DATE | "yyyy-mm" | YEAR
+ * edge_of_period := ["the"] ("first"|"last"|"final") [NUMBER] UNIT "of" period
+ * "the last 3 days of October", "the last day of October", "the first two
+ * weeks of November", "the last two months of 2024": that many units at
+ * the start or the end of the period (weeks as 7 days, as a month's
+ * weeks are in part_of_month).
+ */
+static bool read_period(struct reader *r, struct period *p, bool *explicit_year);
+
+static bool read_edge_of_period(struct reader *r, struct period *p, bool *explicit_year)
+{
+	size_t save = r->pos, at = tx_is(r, 0, "the") ? 1 : 0;
+	bool first = tx_is(r, at, "first"), last = tx_is(r, at, "last") || tx_is(r, at, "final");
+	if (!first && !last)
+		return false;
+	at++;
+	double n = tx_count_at(r, at);
+	int count = 1;
+	if (n >= 1 && n <= 366 && n == floor(n)) {
+		count = (int)n;
+		at++;
+	}
+	enum time_unit unit;
+	if (!tx_unit_at(r, at, &unit) || unit == UNIT_QUARTER || unit == UNIT_YEAR || !tx_is(r, at + 1, "of"))
+		return false;
+	r->pos += at + 2;
+	struct period whole;
+	if (!read_period(r, &whole, explicit_year) || whole.end_day - whole.start_day < 2) {
+		r->pos = save;
+		return false;
+	}
+	int start, end;
+	if (unit == UNIT_MONTH) {
+		start = first ? whole.start_day : date_add_months(date_month_start(whole.end_day - 1), 1 - count);
+		end = first ? date_add_months(date_month_start(whole.start_day), count) : whole.end_day;
+	} else {
+		int days = unit == UNIT_WEEK ? 7 * count : count;
+		start = first ? whole.start_day : whole.end_day - days;
+		end = first ? whole.start_day + days : whole.end_day;
+	}
+	if (start < whole.start_day || end > whole.end_day || start >= end) {
+		r->pos = save;
+		return false;
+	}
+	tx_set_period(p, start, end, count == 1 && unit == UNIT_DAY ? UNIT_DAY : UNIT_SPAN, 1);
+	period_describe_dates(p, p->label, sizeof(p->label));
+	return true;
+}
+
+/*
+ * period := part_of_month | edge_of_period | relative | quarter_or_half | day_or_month | ISO_DATE | "yyyy-mm" | YEAR
  * A bare year needs a preposition before it ("in 2024", "for 2024") so that
  * "over 2000" stays an amount.
  */
@@ -26,6 +75,8 @@ static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
 		return false;
 	/* before relative: "the last week of October" is not last week */
 	if (tx_read_part_of_month(r, p, explicit_year))
+		return true;
+	if (read_edge_of_period(r, p, explicit_year))
 		return true;
 	if (tx_read_relative(r, p))
 		return true;
@@ -299,6 +350,25 @@ read:
 	return true;
 }
 
+/* "2024", "'24", "2025-11-03", "Nov-25", "11/2025", "1H25": a token that
+ * writes a year ("Q1" and "the 3rd" do not). */
+static bool writes_a_year(const struct token *t)
+{
+	if (t->kind == TOK_DATE || t->short_year)
+		return true;
+	if (t->kind == TOK_NUMBER)
+		return t->number >= 1990 && t->number <= 2100 && !t->money && !t->ordinal;
+	if (t->kind != TOK_WORD || t->text.n < 4)
+		return false;
+	bool digit = false, separator = false;
+	for (size_t c = 0; c < t->text.n; c++) {
+		digit |= t->text.p[c] >= '0' && t->text.p[c] <= '9';
+		separator |= t->text.p[c] == '-' || t->text.p[c] == '/' || t->text.p[c] == '.';
+	}
+	bool glued_half = (t->text.p[0] == '1' || t->text.p[0] == '2') && t->text.p[1] == 'h';
+	return digit && (separator || glued_half);
+}
+
 size_t timex_find(const struct token_list *toks, int today, struct time_mention *out, size_t max)
 {
 	struct reader r = { toks, 0, today };
@@ -310,6 +380,8 @@ size_t timex_find(const struct token_list *toks, int today, struct time_mention 
 		bool explicit_year;
 		if (read_span(&r, &m) || (r.pos = start, read_period(&r, &m.period, &explicit_year))) {
 			m.explicit_year = !m.is_span && explicit_year;
+			for (size_t i = start; m.explicit_year && i < r.pos; i++)
+				m.year_in_digits |= writes_a_year(&toks->items[i]);
 			m.first = start;
 			m.last = r.pos - 1;
 			out[n++] = m;

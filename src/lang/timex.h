@@ -29,7 +29,8 @@ struct time_mention {
 	struct period period;    /* the whole range */
 	bool is_span;            /* "from X to Y", "between X and Y", "since X" */
 	struct period from, to;  /* a span's endpoints ("since X": to = up to today) */
-	bool explicit_year;      /* not a span, and its year was written ("November 2018", "2018") */
+	bool explicit_year;      /* not a span, and its year was given ("November 2018", "2018", "Q2 last year") */
+	bool year_in_digits;     /* that year was written in digits ("Q2 2024", "Nov '24"), not told from today */
 };
 
 /* Find up to max time expressions, left to right; returns how many. */

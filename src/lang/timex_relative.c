@@ -89,7 +89,7 @@ void tx_label_unit(struct period *p, enum time_unit unit, const char *other)
  *           | "today" | "yesterday"
  *           | ("month"|"quarter"|"year"|"week") "to" "date" | "mtd" | "qtd" | "ytd" | "wtd"
  *           | ["the"] UNIT ("so" "far" | "to" "date")               this one, to date
- *           | NUMBER UNIT "ago"
+ *           | NUMBER UNIT "ago"                                     "3 weeks ago", "two months ago"
  *           | ["the"] UNIT "before" ("last"|"yesterday")          two units back
  * "last N days" are the N days before today: [today - N, today).
  */
@@ -210,9 +210,9 @@ bool tx_read_relative(struct reader *r, struct period *p)
 		return true;
 	}
 	/* NUMBER UNIT "ago": that one unit */
-	if (tok && tok->kind == TOK_NUMBER && !tok->money && tok->number >= 1 && tok->number <= 3660 &&
-	    tx_unit_at(r, 1, &unit) && tx_is(r, 2, "ago")) {
-		int count = (int)tok->number;
+	double ago = tok && !tok->money && !tok->percent ? tx_count_at(r, 0) : -1; /* "3", "two" */
+	if (ago >= 1 && ago <= 3660 && ago == floor(ago) && tx_unit_at(r, 1, &unit) && tx_is(r, 2, "ago")) {
+		int count = (int)ago;
 		int start = unit == UNIT_DAY ? today - count : tx_unit_add(tx_unit_start(today, unit), unit, -count);
 		tx_set_period(p, start, tx_unit_add(start, unit, 1), unit, 1);
 		snprintf(p->label, sizeof(p->label), "%d %s%s ago", count, tx_unit_names[unit], count == 1 ? "" : "s");
