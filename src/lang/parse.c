@@ -394,6 +394,35 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 		p->range_defaulted = false;
 		parse_note(&r, "the period of the previous question, %s%s", p->range.label, "");
 	}
+	size_t periods_named = r.ntimes + (parse_has_cue(&r, CUE_YOY) ? 1 : 0) + (parse_has_cue(&r, CUE_PERIOD_BEFORE) ? 1 : 0);
+	if (!followup && (p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS) && periods_named >= 3) {
+		/* "compare January, February and March": a comparison of two
+		 * would drop the third */
+		ask_back(out, p,
+			 "I compare two periods at a time: which two? For several in a row, ask for a trend, for "
+			 "example \"cost by month from January to March\".");
+		goto out;
+	}
+	if (!followup && r.ntimes == 0 && parse_has_cue(&r, CUE_PERIOD_BEFORE) && !parse_previous_answered(in->previous) &&
+	    p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
+		/* "spend for the prior period" with no period before it */
+		ask_back(out, p, "The period before which one? Name it, for example \"the month before October\".");
+		goto out;
+	}
+	if ((p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS) &&
+	    p->periods[0].end_day > p->periods[1].start_day) {
+		/* "November to the previous 3 months" read from today: the
+		 * second holds the first, and the change between them means
+		 * nothing */
+		char a[64], b[64];
+		snprintf(a, sizeof(a), "%s", p->periods[0].label);
+		snprintf(b, sizeof(b), "%s", p->periods[1].label);
+		ask_back(out, p,
+			 "%s and %s overlap, so a change between them would mean nothing. Which two periods should I "
+			 "compare? For example \"November vs October\" or \"Q3 vs Q2\".",
+			 a, b);
+		goto out;
+	}
 	if (p->intent != INTENT_INSIGHT && p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS &&
 	    p->range.start_day > in->today && !p->range_defaulted) {
 		/* "cost in 2031": nothing is billed yet; a forecast says what may be */
