@@ -370,6 +370,8 @@ bool parse_check_followup_possessive(struct reading *r, const struct plan *prev,
 	return false;
 }
 
+static void narrow_or_extend_range(const struct reading *r, const struct plan *prev, struct period *range);
+
 void parse_apply_followup(struct reading *r, const struct plan *prev, struct plan *now, bool group_mentioned,
 			   bool measure_mentioned, bool limit_mentioned)
 {
@@ -670,6 +672,7 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		} else {
 			out.range = r->times[0].period;
 			out.range_defaulted = false;
+			narrow_or_extend_range(r, prev, &out.range);
 		}
 	}
 	if (out.intent != INTENT_INSIGHT)
@@ -687,6 +690,48 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.group2.dim = DIM_NONE;
 	}
 	*now = out;
+}
+
+/* A follow-up's period read against the one discussed: "thru November"
+ * after September runs from September through November; "just the first
+ * half" after October is October 1-15, after 2024 it is H1 2024. */
+static void narrow_or_extend_range(const struct reading *r, const struct plan *prev, struct period *range)
+{
+	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
+	const struct time_mention *t = &r->times[0];
+	size_t at = 0; /* past "and", "ok", "now": the first word that says something */
+	static const char *const lead_in[] = { "and", "now", "ok", "okay", "then", "so", "but", NULL };
+	while (at < t->first && (r->toks.items[at].kind == TOK_PUNCT || tok_in(&r->toks, at, lead_in)))
+		at++;
+	if (!t->is_span && t->first == at + 1 && tok_in(&r->toks, at, to_words) &&
+	    prev->range.start_day < t->period.end_day && !prev->range_defaulted) {
+		range->start_day = prev->range.start_day;
+		range->end_day = t->period.end_day;
+		range->unit = UNIT_SPAN;
+		range->count = 1;
+		period_describe_dates(range, range->label, sizeof(range->label));
+		return;
+	}
+	/* "the first half" in words; "H1" names the half-year */
+	bool in_words = tok_in(&r->toks, t->first, (const char *const[]){ "first", "second", "the", NULL });
+	if (t->period.unit != UNIT_HALF || t->explicit_year || !in_words || prev->range_defaulted)
+		return;
+	int y, m, d;
+	date_to_ymd(t->period.start_day, &y, &m, &d);
+	bool first = m == 1;
+	const struct period *whole = &prev->range;
+	if (whole->unit == UNIT_MONTH && whole->count <= 1) {
+		int mid = whole->start_day + 15;
+		range->start_day = first ? whole->start_day : mid;
+		range->end_day = first ? mid : whole->end_day;
+		range->unit = UNIT_SPAN;
+		snprintf(range->label, sizeof(range->label), "the %s half of %.40s", first ? "first" : "second", whole->label);
+	} else if (whole->unit == UNIT_YEAR && whole->count <= 1) {
+		date_to_ymd(whole->start_day, &y, &m, &d);
+		range->start_day = date_from_ymd(y, first ? 1 : 7, 1);
+		range->end_day = date_add_months(range->start_day, 6);
+		snprintf(range->label, sizeof(range->label), "H%d %d", first ? 1 : 2, y);
+	}
 }
 
 /* The answer to "Did you mean X or Y?" is one of the choices: the
