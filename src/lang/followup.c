@@ -154,10 +154,14 @@ bool parse_looks_like_followup(const struct reading *r)
 	     i++)
 		if (tok_in(&r->toks, i, plural_pronouns))
 			return true;
-	/* "compared to the same month last year": the discussed period against it */
-	const struct cue_hit *yoy = parse_find_cue(r, CUE_YOY);
-	if (yoy && yoy->last >= yoy->first + 2 && r->nnames == 0 && r->ntimes == 0)
-		return true;
+	/* "compared to the same month last year", "vs the same time last
+	 * month": the discussed period against it */
+	static const enum cue period_ago[] = { CUE_YOY, CUE_MOM, CUE_QOQ, CUE_WOW };
+	for (size_t k = 0; k < sizeof(period_ago) / sizeof(period_ago[0]); k++) {
+		const struct cue_hit *ago = parse_find_cue(r, period_ago[k]);
+		if (ago && ago->last >= ago->first + 2 && r->nnames == 0 && r->ntimes == 0)
+			return true;
+	}
 	/* "which were the top 3" after a list or a count: the same things */
 	if (!names_value && r->ntimes == 0 && parse_has_cue(r, CUE_TOP) && parse_has_cue(r, CUE_WHICH) &&
 	    !parse_has_cue(r, CUE_COST) && r->in->previous && r->in->previous->group.dim != DIM_NONE)
@@ -196,6 +200,11 @@ bool parse_looks_like_followup(const struct reading *r)
 	 * shown, whatever period it is compared with */
 	bool moves = parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_DECREASE);
 	if ((superlative || moves) && one && r->nnames == 0 && prev && prev->group.dim != DIM_NONE)
+		return true;
+	/* "which is cheapest", "which was the highest": "which" alone stands
+	 * for one of the rows shown */
+	if (superlative && parse_has_cue(r, CUE_WHICH) && r->nnames == 0 && r->ntimes == 0 && prev &&
+	    prev->group.dim != DIM_NONE)
 		return true;
 	/* nothing named but the time, a way to rank or the previous items:
 	 * "over the last 3 months", "what was it in September", "which grew
@@ -395,7 +404,10 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		group_mentioned = false;
 	}
 
-	bool drill = parse_has_cue(r, CUE_DRILL) || (names_top_one(r) && group_mentioned) || r->refers_to_top;
+	/* "the top one by service", "that one by month", "the top one, daily" */
+	bool over_time = now->grain != GRAIN_NONE && !group_mentioned;
+	bool drill = parse_has_cue(r, CUE_DRILL) || (names_top_one(r) && (group_mentioned || over_time)) ||
+		     r->refers_to_top;
 	if (drill && prev->group.dim != DIM_NONE && r->in->previous_top_label) {
 		/* "drill into the top one (by service)": "top one" is the item, not a limit */
 		const char *label = r->in->previous_top_label;
@@ -412,8 +424,9 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		if (group_mentioned)
 			out.group = now->group;
 		out.intent = INTENT_BREAKDOWN;
-		if (r->refers_to_top && !group_mentioned) {
-			/* "its daily cost", "what was its cost": that item's figure */
+		if ((r->refers_to_top || over_time) && !group_mentioned) {
+			/* "its daily cost", "what was its cost", "that one by
+			 * month": that item's figure, or its series */
 			out.group.dim = DIM_NONE;
 			out.intent = INTENT_TOTAL;
 		}

@@ -147,7 +147,7 @@ static const struct {
 	{ "revenue", CUE_NOT_BILLING }, { "rightsize", CUE_REDUCE }, { "rightsizing", CUE_REDUCE },
 	{ "rise", CUE_INCREASE }, { "risen", CUE_INCREASE }, { "rose", CUE_INCREASE }, { "run", CUE_FILLER },
 	{ "run rate", CUE_RUN_RATE }, { "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING },
-	{ "same", CUE_SAME }, { "same month last year", CUE_YOY }, { "same period last year", CUE_YOY }, { "same quarter last year", CUE_YOY }, { "same time last year", CUE_YOY }, { "save", CUE_REDUCE },
+	{ "same", CUE_SAME }, { "same month last year", CUE_YOY }, { "same period last year", CUE_YOY }, { "same quarter last year", CUE_YOY }, { "same time last month", CUE_MOM }, { "same time last quarter", CUE_QOQ }, { "same time last week", CUE_WOW }, { "same time last year", CUE_YOY }, { "save", CUE_REDUCE },
 	{ "savings opportunities", CUE_RECOMMEND }, { "savings opportunity", CUE_RECOMMEND }, { "see", CUE_ASK }, { "send me", CUE_ASK }, { "series", CUE_TREND },
 	{ "set the bar to", CUE_MORE_THAN }, { "set the cutoff to", CUE_MORE_THAN }, { "set the threshold to", CUE_MORE_THAN }, { "share", CUE_SHARE }, { "show", CUE_ASK }, { "showback", CUE_COST }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE },
 	{ "shrinking", CUE_DECREASE }, { "side by side", CUE_COMPARE }, { "smallest", CUE_LEAST },

@@ -308,15 +308,16 @@ static int compare_cue_hits(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* "the same month last year", "the same period last year": a cue made
- * of time words, read before the time expressions so that "last year"
+/* "the same month last year", "the same time last month": a cue made of
+ * time words, read before the time expressions so that "last year"
  * inside it is not a period of its own. */
 static void mark_year_ago_cues(struct reading *r)
 {
 	for (size_t i = 0; i < r->toks.n; i++) {
 		enum cue cue = CUE_NONE;
 		size_t len = r->role[i] == ROLE_FREE ? cue_at(r, i, &cue) : 0;
-		if (len < 3 || cue != CUE_YOY || r->ncues >= MAX_ITEMS)
+		bool period_ago = cue == CUE_YOY || cue == CUE_MOM || cue == CUE_QOQ || cue == CUE_WOW;
+		if (len < 3 || !period_ago || r->ncues >= MAX_ITEMS)
 			continue;
 		for (size_t k = i; k < i + len; k++)
 			r->role[k] = ROLE_CUE;
