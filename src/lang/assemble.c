@@ -499,6 +499,21 @@ static void set_periods(struct reading *r, struct plan *p, int today)
 	period_describe_dates(&p->range, p->range.label, sizeof(p->range.label));
 }
 
+/* "how much is RDS costing us per day", "what do we spend per day": a
+ * rate, one number. "EC2 cost per day last 7 days" over a range it names
+ * is each day's cost: six blind corpora of seven read it so, and the
+ * daily series also states the average a day. */
+static bool per_day_is_a_rate(const struct reading *r)
+{
+	static const char *const ongoing[] = { "costing", "spending", "burning", "running", "spend", "pay", NULL };
+	if (r->ntimes == 0)
+		return true;
+	for (size_t i = 0; i < r->toks.n; i++)
+		if (tok_in(&r->toks, i, ongoing))
+			return true;
+	return false;
+}
+
 /* "top 5", "5 most expensive", "bottom 3", "the top one", "which 3
  * services"; 0 if none. */
 static int find_limit(const struct reading *r, bool *ascending)
@@ -789,10 +804,15 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 		set_periods(r, p, today);
 	} else if (parse_has_cue(r, CUE_RUN_RATE) ||
 		   (parse_has_cue(r, CUE_AVERAGE) && (parse_has_cue(r, CUE_DAILY) || parse_has_cue(r, CUE_PER_DAY) || p->grain == GRAIN_NONE)) ||
-		   (parse_has_cue(r, CUE_PER_DAY) && p->grain == GRAIN_NONE && !parse_has_cue(r, CUE_TREND) && !*group_mentioned)) {
+		   (parse_has_cue(r, CUE_PER_DAY) && p->grain == GRAIN_NONE && !parse_has_cue(r, CUE_TREND) && !*group_mentioned &&
+		    per_day_is_a_rate(r))) {
 		p->intent = INTENT_AVERAGE_DAILY;
 		p->run_rate = parse_has_cue(r, CUE_RUN_RATE);
 		p->grain = GRAIN_NONE;
+	} else if (parse_has_cue(r, CUE_PER_DAY) && p->grain == GRAIN_NONE && !*group_mentioned) {
+		/* "EC2 cost per day last 7 days": each day (per_day_is_a_rate) */
+		p->intent = INTENT_TREND;
+		p->grain = GRAIN_DAY;
 	} else if (parse_has_cue(r, CUE_AVERAGE) && p->grain == GRAIN_MONTH && !parse_has_cue(r, CUE_RUN_RATE)) {
 		/* "average monthly spend this year": per calendar month */
 		p->intent = INTENT_AVERAGE_DAILY;
