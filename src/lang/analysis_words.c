@@ -126,8 +126,13 @@ const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped,
 	bool may_be_made = false;
 	for (size_t i = reduce && reduce->first >= 3 ? reduce->first - 3 : 0; reduce && i < reduce->first; i++)
 		may_be_made |= tok_in(&r->toks, i, modals);
-	if (parse_has_cue(r, CUE_RECOMMEND) ||
-	    (reduce && (parse_has_cue(r, CUE_HOW_TO) || reduce->first == 0 || may_be_made)))
+	/* "reduce our bill", "please do the needful and cut EC2 costs": the
+	 * verb leads, after nothing but function words */
+	bool leads = reduce != NULL;
+	for (size_t i = 0; reduce && i < reduce->first && leads; i++)
+		leads = r->toks.items[i].kind == TOK_PUNCT || lexicon_is_function_word(&r->toks.items[i].text) ||
+			tok_is(&r->toks, i, "do");
+	if (parse_has_cue(r, CUE_RECOMMEND) || (reduce && (parse_has_cue(r, CUE_HOW_TO) || leads || may_be_made)))
 		return "recommend";
 	if (parse_has_cue(r, CUE_OWNER))
 		return "owners";

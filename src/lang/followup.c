@@ -183,6 +183,7 @@ bool parse_looks_like_followup(const struct reading *r)
 	/* nothing new to ask about, only how to show it: "show me the top two" */
 	if (!parse_has_cue(r, CUE_COST) && r->nnames == 0 && r->ntimes == 0 &&
 	    (parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM) || parse_has_cue(r, CUE_PERIOD_BEFORE) ||
+	     parse_has_cue(r, CUE_PERIOD_AFTER) ||
 	     parse_has_cue(r, CUE_DAILY) || parse_has_cue(r, CUE_WEEKLY) || parse_has_cue(r, CUE_MONTHLY) || parse_has_cue(r, CUE_BY)))
 		return true;
 	if (parse_has_cue(r, CUE_PRONOUN) && r->ntimes == 0)
@@ -636,6 +637,11 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		/* "what about the month before": the period before the one discussed */
 		out.range = period_previous(&prev->range);
 		out.range_defaulted = false;
+	} else if (parse_has_cue(r, CUE_PERIOD_AFTER) && r->ntimes == 0 && now->intent != INTENT_COMPARE_PERIODS &&
+		   now->intent != INTENT_MOVERS) {
+		/* "and the week after": the period after the one discussed */
+		out.range = period_next(&prev->range);
+		out.range_defaulted = false;
 	} else if ((now->intent == INTENT_COMPARE_PERIODS || now->intent == INTENT_MOVERS ||
 		    (adds && !group_mentioned && (prev->intent == INTENT_BREAKDOWN || prev->intent == INTENT_TOTAL))) &&
 		   r->ntimes == 1 && !r->times[0].is_span && prev->intent != INTENT_COMPARE_PERIODS &&
@@ -725,6 +731,16 @@ static void narrow_or_extend_range(const struct reading *r, const struct plan *p
 		period_describe_dates(range, range->label, sizeof(range->label));
 		return;
 	}
+	/* "the week of Oct 6 >> and of Oct 13": the same kind of week */
+	if (t->period.unit == UNIT_DAY && t->first > 0 && tok_is(&r->toks, t->first - 1, "of") &&
+	    prev->range.end_day - prev->range.start_day == 7 && !t->is_span) {
+		bool monday_week = prev->range.start_day == date_week_start(prev->range.start_day);
+		range->start_day = monday_week ? date_week_start(t->period.start_day) : t->period.start_day;
+		range->end_day = range->start_day + 7;
+		range->unit = UNIT_SPAN;
+		snprintf(range->label, sizeof(range->label), "the week of %.40s", t->period.label);
+		return;
+	}
 	/* "the first half" in words; "H1" names the half-year */
 	bool in_words = tok_in(&r->toks, t->first, (const char *const[]){ "first", "second", "the", NULL });
 	if (t->period.unit != UNIT_HALF || t->explicit_year || !in_words || prev->range_defaulted)
@@ -788,7 +804,7 @@ bool parse_followup_says_something(const struct reading *r, const struct plan *n
 				    bool measure_mentioned, bool limit_mentioned)
 {
 	static const enum cue edits[] = {
-		CUE_DRILL, CUE_PERIOD_BEFORE, CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_HBAR, CUE_CHART_LINE,
+		CUE_DRILL, CUE_PERIOD_BEFORE, CUE_PERIOD_AFTER, CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_HBAR, CUE_CHART_LINE,
 		CUE_CHART_AREA, CUE_CHART_TABLE, CUE_COMPARE, CUE_VERSUS, CUE_MOM, CUE_WOW, CUE_QOQ, CUE_YOY,
 		CUE_INCREASE, CUE_DECREASE, CUE_CHANGE, CUE_AVERAGE, CUE_PER_DAY, CUE_RUN_RATE, CUE_UNTAGGED,
 		CUE_TREND, CUE_DAILY, CUE_WEEKLY, CUE_MONTHLY, CUE_QUARTERLY, CUE_YEARLY, CUE_SHARE, CUE_TOTAL,

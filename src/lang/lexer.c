@@ -89,6 +89,12 @@ static void push_word(struct token_list *l, const char *p, size_t n, size_t offs
 		push(l, TOK_WORD, p, n, offset);
 		return;
 	}
+	/* "service-wise", "day-wise" (Indian English): "by service", "by day" */
+	static const char by[] = "by";
+	if (n > 5 && memcmp(p + n - 5, "-wise", 5) == 0) {
+		push(l, TOK_WORD, by, 2, offset);
+		n -= 5;
+	}
 	size_t start = 0;
 	for (size_t i = 0; i <= n; i++)
 		if (i == n || p[i] == '-') {

@@ -270,10 +270,12 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 	r.count_previous = r.counted == SIZE_MAX && parse_counts_previous(&r);
 	if (r.counted != SIZE_MAX && r.role[r.counted] == ROLE_FREE)
 		r.role[r.counted] = ROLE_CUE; /* "how many days": what is counted, not a time word */
-	/* "04/05/2025": April 5 or May 4; a guess would answer another day */
+	/* "04/05/2025": April 5 or May 4; "Tuesday 3 November", a Monday: a
+	 * guess would answer another day */
 	for (size_t i = 0; i < r.toks.n; i++) {
 		char message[sizeof(p->message)];
-		if (r.role[i] == ROLE_FREE && timex_ambiguous_date(&r.toks.items[i], in->today, message, sizeof(message))) {
+		if (r.role[i] == ROLE_FREE && (timex_ambiguous_date(&r.toks.items[i], in->today, message, sizeof(message)) ||
+					       timex_weekday_mismatch(&r.toks, i, in->today, message, sizeof(message)))) {
 			ask_back(out, p, "%s", message);
 			out->status = PARSE_AMBIGUOUS;
 			goto out;
@@ -403,10 +405,13 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 			 "example \"cost by month from January to March\".");
 		goto out;
 	}
-	if (!followup && r.ntimes == 0 && parse_has_cue(&r, CUE_PERIOD_BEFORE) && !parse_previous_answered(in->previous) &&
-	    p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
-		/* "spend for the prior period" with no period before it */
-		ask_back(out, p, "The period before which one? Name it, for example \"the month before October\".");
+	bool after = parse_has_cue(&r, CUE_PERIOD_AFTER);
+	if (!followup && r.ntimes == 0 && (parse_has_cue(&r, CUE_PERIOD_BEFORE) || after) &&
+	    !parse_previous_answered(in->previous) && p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS) {
+		/* "spend for the prior period", "the week after", with no period
+		 * to count from */
+		ask_back(out, p, "The period %s which one? Name it, for example \"the month %s October\".",
+			 after ? "after" : "before", after ? "after" : "before");
 		goto out;
 	}
 	if ((p->intent == INTENT_COMPARE_PERIODS || p->intent == INTENT_MOVERS) &&

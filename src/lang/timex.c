@@ -61,7 +61,69 @@ static bool read_edge_of_period(struct reader *r, struct period *p, bool *explic
 }
 
 /*
- * period := part_of_month | edge_of_period | relative | quarter_or_half | day_or_month | ISO_DATE | "yyyy-mm" | YEAR
+ * anchored := ["the"] ("week"|"wk") ("of"|"starting"|"beginning"|"commencing"|"ending"|"ended") DAY
+ *           | ("w/c"|"w/e") DAY
+ *           | ["the"] ("month"|"quarter"|"year") ("ending"|"ended") DAY
+ * "the week of Oct 6" is the Monday-to-Sunday week holding it; "starting
+ * X" the 7 days from X, "ending X" the 7 days to X; "the year ending 30
+ * September 2025" the 12 months to it, as a fiscal year is written.
+ */
+static bool read_anchored(struct reader *r, struct period *p, bool *explicit_year)
+{
+	static const char *const week_words[] = { "week", "wk", NULL };
+	static const char *const from_words[] = { "starting", "beginning", "commencing", "from", NULL };
+	static const char *const to_words[] = { "ending", "ended", NULL };
+	size_t save = r->pos, at = tx_is(r, 0, "the") ? 1 : 0;
+	enum { WEEK_OF, STARTING, ENDING } how;
+	enum time_unit unit = UNIT_WEEK;
+	size_t skip;
+	if (tx_is(r, at, "w/c")) {
+		how = STARTING, skip = at + 1;
+	} else if (tx_is(r, at, "w/e")) {
+		how = ENDING, skip = at + 1;
+	} else if (tx_is_any(r, at, week_words) && tx_is(r, at + 1, "of")) {
+		how = WEEK_OF, skip = at + 2;
+	} else if (tx_is_any(r, at, week_words) && tx_is_any(r, at + 1, from_words)) {
+		how = STARTING, skip = at + 2;
+	} else if ((tx_is_any(r, at, week_words) || (tx_unit_at(r, at, &unit) && unit != UNIT_DAY)) &&
+		   tx_is_any(r, at + 1, to_words)) {
+		if (tx_is_any(r, at, week_words))
+			unit = UNIT_WEEK;
+		how = ENDING, skip = at + 2;
+	} else {
+		return false;
+	}
+	r->pos += skip;
+	struct period day;
+	if (!read_period(r, &day, explicit_year) || day.unit != UNIT_DAY) {
+		r->pos = save;
+		return false;
+	}
+	int start, end;
+	if (unit == UNIT_WEEK) {
+		start = how == WEEK_OF ? date_week_start(day.start_day) : how == STARTING ? day.start_day : day.start_day - 6;
+		end = start + 7;
+	} else {
+		/* only a month's last day ends whole months ("the month ending
+		 * November 30"); any other day is left unread */
+		int months = unit == UNIT_MONTH ? 1 : unit == UNIT_QUARTER ? 3 : 12;
+		end = day.end_day;
+		if (end != date_month_start(end)) {
+			r->pos = save;
+			return false;
+		}
+		start = date_add_months(end, -months);
+	}
+	tx_set_period(p, start, end, UNIT_SPAN, 1);
+	period_describe_dates(p, p->label, sizeof(p->label));
+	if (unit == UNIT_WEEK)
+		snprintf(p->label, sizeof(p->label), "the week %s %.40s",
+			 how == WEEK_OF ? "of" : how == STARTING ? "starting" : "ending", day.label);
+	return true;
+}
+
+/*
+ * period := part_of_month | edge_of_period | anchored | relative | quarter_or_half | day_or_month | ISO_DATE | "yyyy-mm" | YEAR
  * A bare year needs a preposition before it ("in 2024", "for 2024") so that
  * "over 2000" stays an amount.
  */
@@ -73,10 +135,23 @@ static bool read_period(struct reader *r, struct period *p, bool *explicit_year)
 	*explicit_year = false;
 	if (!tok)
 		return false;
+	/* "Monday 27 October", "Fri, Nov 14": the date, when it falls on that
+	 * weekday; "Tuesday 3 November" (a Monday) is left unread, so finq
+	 * asks instead of choosing one of the two */
+	int weekday = tx_weekday_of(tok);
+	if (weekday >= 0) {
+		size_t save = r->pos;
+		r->pos += tx_peek(r, 1) && tx_peek(r, 1)->kind == TOK_PUNCT && tx_peek(r, 1)->text.p[0] == ',' ? 2 : 1;
+		if (read_period(r, p, explicit_year) && p->unit == UNIT_DAY && date_weekday(p->start_day) == weekday)
+			return true;
+		r->pos = save;
+	}
 	/* before relative: "the last week of October" is not last week */
 	if (tx_read_part_of_month(r, p, explicit_year))
 		return true;
 	if (read_edge_of_period(r, p, explicit_year))
+		return true;
+	if (read_anchored(r, p, explicit_year))
 		return true;
 	if (tx_read_relative(r, p))
 		return true;
@@ -424,6 +499,44 @@ struct period period_previous(const struct period *p)
 		period_describe_dates(&prev, prev.label, sizeof(prev.label));
 	prev.count = p->count;
 	return prev;
+}
+
+bool timex_weekday_mismatch(const struct token_list *toks, size_t i, int today, char *message, size_t size)
+{
+	if (i >= toks->n)
+		return false;
+	int weekday = tx_weekday_of(&toks->items[i]);
+	if (weekday < 0)
+		return false;
+	struct reader r = { toks, i + 1, today };
+	if (tx_peek(&r, 0) && tx_peek(&r, 0)->kind == TOK_PUNCT && tx_peek(&r, 0)->text.p[0] == ',')
+		r.pos++;
+	struct period day;
+	bool explicit_year;
+	if (!read_period(&r, &day, &explicit_year) || day.unit != UNIT_DAY || date_weekday(day.start_day) == weekday)
+		return false;
+	static const char *const names[] = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
+	snprintf(message, size, "%s is a %s, not a %s: which day did you mean?", day.label,
+		 names[date_weekday(day.start_day)], names[weekday]);
+	return true;
+}
+
+/* The period after p of the same length: two steps back from the one
+ * after the next is p itself, so period_previous labels it. */
+struct period period_next(const struct period *p)
+{
+	struct period ahead = *p;
+	int months = p->unit == UNIT_MONTH ? 1 : p->unit == UNIT_QUARTER ? 3 : p->unit == UNIT_HALF ? 6 : p->unit == UNIT_YEAR ? 12 : 0;
+	months *= p->count > 0 ? p->count : 1;
+	if (months && p->start_day == date_month_start(p->start_day)) {
+		ahead.start_day = date_add_months(p->start_day, 2 * months);
+		ahead.end_day = date_add_months(p->start_day, 3 * months);
+	} else {
+		int len = p->end_day - p->start_day;
+		ahead.start_day = p->start_day + 2 * len;
+		ahead.end_day = p->end_day + 2 * len;
+	}
+	return period_previous(&ahead);
 }
 
 /* The same day a year earlier; February 29 becomes the 28th. */

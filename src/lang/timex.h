@@ -39,12 +39,18 @@ size_t timex_find(const struct token_list *toks, int today, struct time_mention 
 /* The period of the same length just before p (the month before a month,
  * the 30 days before 30 days), labelled ("October 2025", "Q3 2025"). */
 struct period period_previous(const struct period *p);
+struct period period_next(const struct period *p); /* the same length just after p ("the week after") */
 struct period period_year_earlier(const struct period *p); /* the same period a year earlier */
 
 /* "04/05/2025": a date in digits that reads as two different days (month
  * first or day first). Writes the question to ask back and returns true;
  * false for any other token. */
 bool timex_ambiguous_date(const struct token *tok, int today, char *message, size_t size);
+
+/* "Tuesday 3 November" when 3 November is a Monday: token i is a
+ * weekday that the date after it does not fall on. Writes the question
+ * to ask back and returns true. */
+bool timex_weekday_mismatch(const struct token_list *toks, size_t i, int today, char *message, size_t size);
 
 /* Describe [start, end) as "2025-11-01 to 2025-11-30" (the end inclusive). */
 void period_describe_dates(const struct period *p, char *buf, size_t size);

@@ -81,6 +81,63 @@ void tx_label_unit(struct period *p, enum time_unit unit, const char *other)
 		snprintf(p->label, sizeof(p->label), "%s", other);
 }
 
+static const char *const weekday_names[7][3] = {
+	{ "monday", "mon", NULL }, { "tuesday", "tue", "tues" }, { "wednesday", "wed", NULL },
+	{ "thursday", "thu", "thurs" }, { "friday", "fri", NULL }, { "saturday", "sat", NULL },
+	{ "sunday", "sun", NULL },
+};
+
+int tx_weekday_of(const struct token *tok)
+{
+	if (!tok || tok->kind != TOK_WORD)
+		return -1;
+	for (int d = 0; d < 7; d++)
+		for (int k = 0; k < 3 && weekday_names[d][k]; k++)
+			if (slice_eq(tok->text, weekday_names[d][k]))
+				return d;
+	return -1;
+}
+
+/* "last Tuesday", "on Friday", "this Monday", "last weekend": the most
+ * recent such day before today ("this": of the current week). A
+ * weekday's short name ("wed", "sun") counts only after one of those
+ * words, where it cannot be anything else. */
+static bool read_weekday(struct reader *r, struct period *p)
+{
+	static const char *const before[] = { "last", "past", "previous", "on", "this", "since", NULL };
+	bool led = tx_is_any(r, 0, before) && !tx_is(r, 0, "since");
+	const struct token *tok = tx_peek(r, led ? 1 : 0);
+	int today = r->today;
+	if (led && tx_is(r, 1, "weekend") && !tx_is(r, 0, "on")) {
+		int saturday = tx_is(r, 0, "this") ? date_week_start(today) + 5 : date_week_start(today) - 2;
+		if (saturday >= today)
+			saturday -= 7;
+		tx_set_period(p, saturday, saturday + 2, UNIT_SPAN, 1);
+		snprintf(p->label, sizeof(p->label), "the weekend of %s", "");
+		period_describe_dates(p, p->label, sizeof(p->label));
+		r->pos += 2;
+		return true;
+	}
+	int wd = tx_weekday_of(tok);
+	if (wd < 0 || (!led && tok->text.n <= 4))
+		return false;
+	/* "on Monday 3 November": the weekday of a date (read_period) */
+	const struct token *next = tx_peek(r, led ? 2 : 1);
+	if (next && (next->kind == TOK_NUMBER || next->kind == TOK_DATE || tx_month_of_word(next) ||
+		     (next->kind == TOK_PUNCT && next->text.p[0] == ',')))
+		return false;
+	int day = date_week_start(today) + wd;
+	if (!(led && tx_is(r, 0, "this")) && day >= today)
+		day -= 7; /* the most recent one before today */
+	tx_set_period(p, day, day + 1, UNIT_DAY, 1);
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	snprintf(p->label, sizeof(p->label), "%s %s %d, %d", weekday_names[wd][0], date_month_name(m), d, y);
+	p->label[0] = (char)(p->label[0] - 'a' + 'A');
+	r->pos += led ? 2 : 1;
+	return true;
+}
+
 /*
  * relative := ("last"|"past"|"previous"|"prior") NUMBER UNIT      the N full units before this one
  *           | ("last"|"previous"|"prior"|"past") UNIT             the one before this one
@@ -102,6 +159,8 @@ bool tx_read_relative(struct reader *r, struct period *p)
 	const struct token *tok = tx_peek(r, 0);
 	int today = r->today;
 
+	if (read_weekday(r, p))
+		return true;
 	if (tx_is(r, 0, "today")) {
 		tx_set_period(p, today, today + 1, UNIT_DAY, 1);
 		snprintf(p->label, sizeof(p->label), "today");
