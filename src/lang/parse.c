@@ -125,6 +125,32 @@ static bool is_resource_noun_at(const struct reading *r, size_t i)
 	return false;
 }
 
+/* "MTD vs the same days of last month", "this quarter vs the same time
+ * last quarter": the question asks for the same days, so the plan (and
+ * the reading shown) names them: Nov 1-4 against Dec 1-4. Without those
+ * words ("this month vs last month") the plan keeps the whole earlier
+ * month and the answer compares the same days (periods.c). */
+static void same_days_asked(const struct reading *r, struct plan *p, int today)
+{
+	static const enum cue ago[] = { CUE_MOM, CUE_QOQ, CUE_WOW };
+	if (p->intent != INTENT_COMPARE_PERIODS && p->intent != INTENT_MOVERS)
+		return;
+	bool asked = false;
+	for (size_t c = 0; c < r->ncues && !asked; c++)
+		for (size_t k = 0; k < sizeof(ago) / sizeof(ago[0]); k++)
+			if (r->cues[c].cue == ago[k] && r->cues[c].last >= r->cues[c].first + 2 &&
+			    tok_is(&r->toks, r->cues[c].first, "same"))
+				asked = true;
+	struct period *earlier = &p->periods[0];
+	const struct period *later = &p->periods[1];
+	int days = later->end_day - later->start_day;
+	if (!asked || later->end_day != today + 1 || days >= earlier->end_day - earlier->start_day)
+		return;
+	earlier->end_day = earlier->start_day + days;
+	earlier->unit = UNIT_SPAN;
+	date_span_label(earlier->start_day, earlier->end_day - 1, earlier->label, sizeof(earlier->label));
+}
+
 /* "cost per GB of S3", "spend per request", "per instance hour?" after a
  * cost: cost divided by usage, which no plan computes. Read as usage in GB
  * it answered another question. Returns the unit's token, or SIZE_MAX. */
@@ -440,6 +466,7 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 	}
 	if (p->intent == INTENT_INSIGHT) /* the knowledge base searches the words themselves */
 		snprintf(p->topic, sizeof(p->topic), "%s", in->question);
+	same_days_asked(&r, p, in->today);
 	char unused[32];
 	if (p->intent != INTENT_INSIGHT && unused_number(&r, p, unused, sizeof(unused))) {
 		ask_back(out, p,

@@ -56,7 +56,7 @@ bool parse_is_reserved(const struct slice *word)
 static size_t cue_at(const struct reading *r, size_t i, enum cue *cue)
 {
 	char phrase[128];
-	for (size_t len = 4; len >= 1; len--) {
+	for (size_t len = 5; len >= 1; len--) {
 		if (i + len > r->toks.n)
 			continue;
 		size_t o = 0;

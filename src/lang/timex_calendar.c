@@ -212,14 +212,18 @@ void tx_label_quarter(struct period *p)
  */
 bool tx_read_quarter_or_half(struct reader *r, struct period *p, bool *explicit_year)
 {
+	static const char *const first_half_words[] = { "first", "front", "former", NULL };
+	static const char *const second_half_words[] = { "second", "back", "latter", NULL };
 	size_t save = r->pos;
 	int q = 0, half = 0, year = 0;
 	const struct token *tok = tx_peek(r, 0);
 	if (tx_is(r, 0, "h1") || tx_is(r, 0, "h2")) {
 		half = tok->text.p[1] - '0';
 		r->pos++;
-	} else if ((tx_is(r, 0, "first") || tx_is(r, 0, "second")) && tx_is(r, 1, "half")) {
-		half = tx_is(r, 0, "first") ? 1 : 2;
+	} else if ((tx_is_any(r, 0, first_half_words) || tx_is_any(r, 0, second_half_words) ||
+		    tx_is_text(r, 0, "1st") || tx_is_text(r, 0, "2nd")) && tx_is(r, 1, "half")) {
+		/* "the second half", "the 2nd half", "the back half", "the latter half" */
+		half = tx_is_any(r, 0, first_half_words) || tx_is_text(r, 0, "1st") ? 1 : 2;
 		r->pos += 2;
 	} else if (tx_is(r, 0, "quarter") && tx_count_at(r, 1) >= 1 && tx_count_at(r, 1) <= 4 &&
 		   tx_count_at(r, 1) == floor(tx_count_at(r, 1)) && !tx_year_at(r, 1, &year)) {
@@ -313,8 +317,11 @@ bool tx_read_part_of_month(struct reader *r, struct period *p, bool *explicit_ye
 	size_t save = r->pos, at = tx_is(r, 0, "the") ? 1 : 0;
 	int nth = 0;
 	for (size_t i = 0; i < sizeof(ordinals) / sizeof(ordinals[0]) && !nth; i++)
-		if (tx_is(r, at, ordinals[i].word))
+		if (tx_is_text(r, at, ordinals[i].word))
 			nth = ordinals[i].nth;
+	static const char *const second_half_words[] = { "back", "latter", NULL };
+	if (!nth && tx_is_any(r, at, second_half_words))
+		nth = 2; /* "the latter half of September" */
 	bool half = tx_is(r, at + 1, "half"), week = tx_is(r, at + 1, "week");
 	if (!nth || !(half || week) || !tx_is(r, at + 2, "of") || !tx_month_of_word(tx_peek(r, at + 3)) || (half && nth > 2))
 		return false;

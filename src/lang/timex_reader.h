@@ -36,6 +36,14 @@ static inline const struct token *tx_peek(const struct reader *r, size_t ahead)
 	return r->pos + ahead < r->t->n ? &r->t->items[r->pos + ahead] : NULL;
 }
 
+/* Is the token ahead w, as a word or as an ordinal number ("3rd" is a
+ * number token)? */
+static inline bool tx_is_text(const struct reader *r, size_t ahead, const char *w)
+{
+	const struct token *t = tx_peek(r, ahead);
+	return t && (t->kind == TOK_WORD || (t->kind == TOK_NUMBER && t->ordinal)) && slice_eq(t->text, w);
+}
+
 /* timex_calendar.c: named months, quarters, halves and their parts */
 int tx_month_of_word(const struct token *tok); /* 1..12, or 0 */
 bool tx_year_at(const struct reader *r, size_t ahead, int *year);

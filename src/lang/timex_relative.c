@@ -152,7 +152,7 @@ static bool read_weekday(struct reader *r, struct period *p)
  */
 bool tx_read_relative(struct reader *r, struct period *p)
 {
-	static const char *const last_words[] = { "last", "past", "previous", "prior", "trailing", NULL };
+	static const char *const last_words[] = { "last", "past", "previous", "prev", "prior", "trailing", "rolling", NULL };
 	/* "the actual month": a false friend (aktuell, actuel) for the current one */
 	static const char *const this_words[] = { "this", "current", "actual", NULL };
 	enum time_unit unit;
@@ -187,6 +187,16 @@ bool tx_read_relative(struct reader *r, struct period *p)
 		r->pos += 3;
 		goto to_date;
 	}
+	/* "this year till date", "this month until now", "the year up to now":
+	 * to date (the "this" leads, read below) */
+	static const char *const until_words[] = { "till", "until", "til", NULL };
+	static const char *const now_words[] = { "date", "now", "today", NULL };
+	if (tx_is_any(r, 0, this_words) && tx_unit_at(r, 1, &unit) && unit != UNIT_DAY &&
+	    ((tx_is_any(r, 2, until_words) && tx_is_any(r, 3, now_words)) ||
+	     (tx_is(r, 2, "up") && tx_is(r, 3, "to") && tx_is_any(r, 4, now_words)))) {
+		r->pos += tx_is(r, 2, "up") ? 5 : 4;
+		goto to_date;
+	}
 	if (tx_is_any(r, 0, this_words) && tx_unit_at(r, 1, &unit) && unit != UNIT_DAY) {
 		r->pos += 2;
 		goto to_date;
@@ -214,6 +224,16 @@ bool tx_read_relative(struct reader *r, struct period *p)
 	/* "last full month", "the previous complete quarter": a finished unit
 	 * is what "last" already means */
 	static const char *const whole_words[] = { "full", "complete", "completed", "whole", "entire", "closed", NULL };
+	/* "the last two full months": as "the last 2 months", which are whole */
+	double whole_n = tx_is_any(r, 0, last_words) ? tx_count_at(r, 1) : -1;
+	if (whole_n >= 1 && whole_n <= 120 && whole_n == floor(whole_n) && tx_is_any(r, 2, whole_words) &&
+	    tx_unit_at(r, 3, &unit) && unit != UNIT_DAY) {
+		int count = (int)whole_n, end = tx_unit_start(today, unit);
+		tx_set_period(p, tx_unit_add(end, unit, -count), end, unit, count);
+		snprintf(p->label, sizeof(p->label), "the last %d %s%s", count, tx_unit_names[unit], count == 1 ? "" : "s");
+		r->pos += 4;
+		return true;
+	}
 	if (tx_is_any(r, 0, last_words) && tx_is_any(r, 1, whole_words) && tx_unit_at(r, 2, &unit) && unit != UNIT_DAY) {
 		r->pos += 3;
 		int end = tx_unit_start(today, unit);
