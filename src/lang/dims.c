@@ -10,9 +10,9 @@ static const struct dim_info dims[DIM_COUNT] = {
 	[DIM_ACCOUNT] = { DIM_ACCOUNT, "account", "account", "accounts", "account_id", 1, true,
 			  { DIM_SERVICE, DIM_REGION, DIM_USAGE_TYPE },
 			  { "account", "acct", "billing account", "linked account", "member account", "sub account",
-			    "subscription", "account name" } },
+			    "subscription", "account name", "account id", "sub account id", "sub account name" } },
 	[DIM_REGION] = { DIM_REGION, "region", "region", "regions", "region", 2, true,
-			 { DIM_SERVICE, DIM_USAGE_TYPE, DIM_ACCOUNT }, { "region", "location" } },
+			 { DIM_SERVICE, DIM_USAGE_TYPE, DIM_ACCOUNT }, { "region", "location", "region id", "region name" } },
 	[DIM_AZ] = { DIM_AZ, "availability_zone", "availability zone", "availability zones", "availability_zone", 4,
 		     false, { DIM_SERVICE, DIM_USAGE_TYPE, DIM_RESOURCE }, { "availability zone", "az", "zone" } },
 	[DIM_USAGE_TYPE] = { DIM_USAGE_TYPE, "usage_type", "usage type", "usage types", "usage_type", 7, false,
@@ -31,7 +31,7 @@ static const struct dim_info dims[DIM_COUNT] = {
 			       false, { DIM_SERVICE, DIM_INSTANCE_TYPE },
 			       { "pricing term", "pricing model", "pricing category", "purchase option" } },
 	[DIM_PROVIDER] = { DIM_PROVIDER, "provider", "provider", "providers", "provider", 11, true,
-			   { DIM_SERVICE, DIM_ACCOUNT }, { "provider", "cloud", "cloud provider" } },
+			   { DIM_SERVICE, DIM_ACCOUNT }, { "provider", "cloud", "cloud provider", "provider name" } },
 	[DIM_TAG] = { DIM_TAG, "tag", "tag", "tags", NULL, 3, true, { DIM_SERVICE, DIM_ACCOUNT, DIM_REGION }, { NULL } },
 };
 

@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-#define DIM_MAX_WORDS 8
+#define DIM_MAX_WORDS 12
 #define DIM_MAX_DRILL 3
 
 struct dim_info {

@@ -358,6 +358,13 @@ static void read_tokens(struct reading *r)
 		}
 		enum cue cue = CUE_NONE;
 		size_t cue_len = cue_at(r, i, &cue);
+		/* "order by cost desc limit 3": SQL's LIMIT before a number is a
+		 * top N; "our spending limit" stays unread */
+		if (!cue_len && tok_is(&r->toks, i, "limit") && i + 1 < r->toks.n &&
+		    r->toks.items[i + 1].kind == TOK_NUMBER && !r->toks.items[i + 1].money) {
+			cue = CUE_TOP;
+			cue_len = 1;
+		}
 		struct vocab_match m;
 		bool named = r->in->vocab && vocab_match_at(r->in->vocab, &r->toks, i, parse_is_reserved, r->fuzzy_names, &m);
 		/* the names must not reach into time words */
