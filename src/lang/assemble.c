@@ -503,15 +503,18 @@ static void set_periods(struct reading *r, struct plan *p, int today)
  * rate, one number. "EC2 cost per day last 7 days" over a range it names
  * is each day's cost: six blind corpora of seven read it so, and the
  * daily series also states the average a day. */
-static bool per_day_is_a_rate(const struct reading *r)
+bool parse_per_day_rate_words(const struct reading *r)
 {
-	static const char *const ongoing[] = { "costing", "spending", "burning", "running", "spend", "pay", NULL };
-	if (r->ntimes == 0)
-		return true;
+	static const char *const ongoing[] = { "costing", "spending", "burning", "running", NULL };
 	for (size_t i = 0; i < r->toks.n; i++)
 		if (tok_in(&r->toks, i, ongoing))
 			return true;
-	return false;
+	return parse_has_cue(r, CUE_AVERAGE) || parse_has_cue(r, CUE_RUN_RATE);
+}
+
+static bool per_day_is_a_rate(const struct reading *r)
+{
+	return r->ntimes == 0 || parse_per_day_rate_words(r);
 }
 
 /* "top 5", "5 most expensive", "bottom 3", "the top one", "which 3

@@ -563,7 +563,12 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.intent = INTENT_TREND;
 		out.grain = now->grain;
 	}
-	if (now->intent == INTENT_AVERAGE_DAILY) {
+	if (now->intent == INTENT_AVERAGE_DAILY && parse_has_cue(r, CUE_PER_DAY) && !parse_per_day_rate_words(r) &&
+	    !prev->range_defaulted && prev->intent != INTENT_TREND) {
+		/* "... the last 7 days >> per day": each day of the period discussed */
+		out.intent = INTENT_TREND;
+		out.grain = GRAIN_DAY;
+	} else if (now->intent == INTENT_AVERAGE_DAILY) {
 		/* "per day on average", "what's the run rate" */
 		out.intent = INTENT_AVERAGE_DAILY;
 		out.run_rate = now->run_rate;

@@ -103,6 +103,8 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 			   bool measure_mentioned, bool limit_mentioned);
 bool parse_answer_clarification(const struct parse_input *in, struct parse_result *out);
 bool parse_previous_answered(const struct plan *prev);
+/* "costing us per day", "average", "run rate": "per day" is a rate, not each day */
+bool parse_per_day_rate_words(const struct reading *r);
 char *parse_correct_spelling(const struct reading *r, struct spelling *fix);
 bool parse_check_offtopic(struct reading *r, struct plan *p);
 bool parse_check_unknown(struct reading *r, struct plan *p);
