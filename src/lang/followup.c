@@ -173,7 +173,13 @@ bool parse_looks_like_followup(const struct reading *r)
 	    !parse_has_cue(r, CUE_WHICH) && (r->ntimes == 0 || (r->ntimes == 1 && !parse_has_cue(r, CUE_ASK))))
 		return true;
 	static const enum cue measures[] = { CUE_UNBLENDED, CUE_NET, CUE_LIST, CUE_AMORTIZED, CUE_USAGE };
-	if (!names_value && r->ntimes == 0 && !parse_has_cue(r, CUE_ASK) && !parse_has_cue(r, CUE_WHICH) &&
+	/* "switch to unblended", "show me unblended", "with their unblended
+	 * cost" (nothing else named) */
+	bool theirs = false;
+	for (size_t i = 0; i < r->toks.n; i++)
+		theirs |= tok_in(&r->toks, i, plural_pronouns) || tok_is(&r->toks, i, "its");
+	if (!names_value && r->ntimes == 0 && (!parse_has_cue(r, CUE_ASK) || r->nnames == 0) &&
+	    !parse_has_cue(r, CUE_WHICH) && (!parse_has_cue(r, CUE_COST) || theirs) &&
 	    parse_has_any_cue(r, measures, sizeof(measures) / sizeof(measures[0])))
 		return true;
 	/* "now for the dev account", "and in November?", "also by region" */
@@ -524,8 +530,11 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 			out.intent = INTENT_BREAKDOWN;
 		/* "monthly spend this year" then "by account": the trend, by account */
 	}
-	/* "what's the total" after a series or a breakdown: one figure for the same rows */
-	if (asks_only_the_total(r) && (out.intent == INTENT_TREND || out.intent == INTENT_BREAKDOWN)) {
+	/* "what's the total" after a series or a breakdown: one figure for the
+	 * same rows; "now July through September, one number": for that period */
+	bool total_asked = parse_has_cue(r, CUE_TOTAL) && r->nnames == 0 && !parse_has_cue(r, CUE_BY) &&
+			   !parse_has_cue(r, CUE_TOP);
+	if (total_asked && (out.intent == INTENT_TREND || out.intent == INTENT_BREAKDOWN)) {
 		out.intent = INTENT_TOTAL;
 		out.group.dim = DIM_NONE;
 		out.group2.dim = DIM_NONE;
@@ -580,7 +589,7 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	 * "list them": the things counted, with their cost */
 	bool lists = false;
 	for (size_t i = 0; i < r->toks.n; i++)
-		lists |= tok_is(&r->toks, i, "list");
+		lists |= tok_is(&r->toks, i, "list") || tok_is(&r->toks, i, "name") || tok_is(&r->toks, i, "show");
 	if (out.intent == INTENT_COUNT && out.group.dim != DIM_NONE && now->intent != INTENT_COUNT && r->nnames == 0 &&
 	    (limit_mentioned || lists || parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST) ||
 	     parse_has_cue(r, CUE_TOP)))
@@ -818,6 +827,11 @@ bool parse_followup_says_something(const struct reading *r, const struct plan *n
 	/* "and the cost?" after a usage answer: the measure back to cost */
 	if (cost_of_usage_answer(r, r->in->previous))
 		return true;
+	/* "list them" after a count: the things counted (parse_apply_followup) */
+	const struct plan *prev = r->in->previous;
+	for (size_t i = 0; prev && prev->intent == INTENT_COUNT && prev->group.dim != DIM_NONE && i < r->toks.n; i++)
+		if (tok_is(&r->toks, i, "list") || tok_is(&r->toks, i, "name") || tok_is(&r->toks, i, "show"))
+			return true;
 	return group_mentioned || measure_mentioned || limit_mentioned || now->nfilters > 0 || r->ntimes > 0 ||
 	       parse_removes_filters(r) ||
 	       now->has_threshold || now->intent == INTENT_INSIGHT ||
