@@ -367,6 +367,10 @@ static void add_filters(struct reading *r, struct plan *p)
 			if (r->cues[c].cue == CUE_EXCLUDE && r->cues[c].last < untagged->first &&
 			    untagged->first - r->cues[c].last <= 2)
 				excluded = true;
+		/* "untagged excluded", "the untagged left out" */
+		static const char *const after[] = { "excluded", "omitted", "excepted", "left", "removed", NULL };
+		for (size_t t = untagged->last + 1; t <= untagged->last + 2 && t < r->toks.n; t++)
+			excluded |= tok_in(&r->toks, t, after);
 		struct dim_ref any_tag = { .dim = DIM_TAG };
 		if (!excluded)
 			plan_set_filter(p, &any_tag, FILTER_UNTAGGED);
@@ -692,6 +696,15 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 	int today = r->in->today;
 	bool plural = false;
 	set_measure_from_cues(r, p, measure_mentioned);
+	/* "December's bill by account", "total AWS bill last month": the bill
+	 * is the invoice, unblended (as "on the bill", CONVENTIONS.md), when no
+	 * other measure is named; every blind case that fixed a measure for
+	 * "bill" read it so */
+	for (size_t i = 0; i < r->toks.n && !*measure_mentioned; i++)
+		if (tok_is(&r->toks, i, "bill") || tok_is(&r->toks, i, "bills")) {
+			p->measure = MEASURE_UNBLENDED;
+			*measure_mentioned = true;
+		}
 	for (size_t i = 0; i < r->nnames; i++)
 		if (!r->names[i].resource[0] && r->names[i].reading && r->names[i].reading->kind == VOCAB_UNIT) {
 			/* "how many GB-Mo", "Lambda GB-seconds": usage in the data's unit */

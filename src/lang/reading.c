@@ -886,6 +886,29 @@ void parse_mark_exclusions(struct reading *r)
 	for (size_t c = 0; c < r->ncues; c++) {
 		if (r->cues[c].cue != CUE_EXCLUDE)
 			continue;
+		/* "taxes excluded", "credits and refunds left out": the names just
+		 * before the participle */
+		static const char *const after_names[] = { "excluded", "omitted", "excepted", "included", NULL };
+		bool post = tok_in(&r->toks, r->cues[c].last, after_names) ||
+			    (tok_is(&r->toks, r->cues[c].first, "left") && tok_is(&r->toks, r->cues[c].last, "out"));
+		if (post) {
+			size_t at = r->cues[c].first;
+			for (size_t k = r->nnames; k-- > 0;) {
+				struct name_hit *h = &r->names[k];
+				if (h->m.last >= at)
+					continue;
+				bool glue = true;
+				for (size_t t = h->m.last + 1; t < at && glue; t++)
+					glue = (r->toks.items[t].kind == TOK_PUNCT && r->toks.items[t].text.p[0] == ',') ||
+					       tok_is(&r->toks, t, "and") || tok_is(&r->toks, t, "or") ||
+					       tok_is(&r->toks, t, "are") || tok_is(&r->toks, t, "is");
+				if (!glue)
+					break;
+				h->excluded = true;
+				at = h->m.first;
+			}
+			continue;
+		}
 		size_t next = r->cues[c].last + 1;
 		for (size_t k = 0; k < r->nnames; k++) {
 			struct name_hit *h = &r->names[k];

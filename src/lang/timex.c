@@ -378,6 +378,16 @@ read:
 		m->to = m->from;
 		m->from = first;
 	}
+	/* "compare Q3 to Q2": two periods, each the latest of its name, not a
+	 * span that runs into next year */
+	static const char *const comparing[] = { "compare", "comparing", "compared", "comparison", NULL };
+	bool compares = false;
+	for (size_t i = 0; i < save; i++)
+		compares |= tok_in(r->t, i, comparing);
+	if (compares && !between && !end_year && m->to.start_day < m->from.start_day) {
+		r->pos = save;
+		return false;
+	}
 	/* "from November 2024 to March": March follows November 2024. */
 	if (!end_year && m->to.start_day < m->from.start_day) {
 		int shift = date_add_months(date_month_start(m->to.start_day), 12) - date_month_start(m->to.start_day);
