@@ -145,6 +145,16 @@ static bool ranks_its_values(const struct reading *r, const struct name_hit *h)
  * "top N", "N most expensive", or before "breakdown". */
 static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 {
+	/* "cloud costs", "what was our cloud bill": the adjective of the whole
+	 * bill, read, not one row per provider ("by cloud" still is) */
+	for (size_t i = 0; i < r->nnames; i++) {
+		struct name_hit *h = &r->names[i];
+		enum cue before = parse_cue_before(r, h->m.first);
+		if (parse_is_dimension_hit(h) && h->reading->col.dim == DIM_PROVIDER &&
+		    tok_is(&r->toks, h->m.first, "cloud") && h->m.first == h->m.last && before != CUE_BY &&
+		    before != CUE_EACH)
+			h->qualifier = true;
+	}
 	for (size_t i = 0; i < r->nnames; i++) {
 		struct name_hit *h = &r->names[i];
 		if (!parse_is_dimension_hit(h) || h->excluded)

@@ -573,8 +573,10 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.grain = now->grain;
 	}
 	if (now->intent == INTENT_AVERAGE_DAILY && parse_has_cue(r, CUE_PER_DAY) && !parse_per_day_rate_words(r) &&
-	    !prev->range_defaulted && prev->intent != INTENT_TREND) {
-		/* "... the last 7 days >> per day": each day of the period discussed */
+	    !prev->range_defaulted && prev->intent != INTENT_TREND && !tok_is(&r->toks, 0, "and")) {
+		/* "... the last 7 days >> per day": each day of the period
+		 * discussed; "and per day?" after a total asks for one more
+		 * figure, the average a day */
 		out.intent = INTENT_TREND;
 		out.grain = GRAIN_DAY;
 	} else if (now->intent == INTENT_AVERAGE_DAILY) {

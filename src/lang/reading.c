@@ -79,6 +79,9 @@ static size_t cue_at(const struct reading *r, size_t i, enum cue *cue)
 		if (*cue == CUE_NONE && o > 3 && phrase[o - 1] == 's') {
 			phrase[o - 1] = '\0';
 			*cue = cue_lookup(phrase);
+			/* "orders", "lists", "shows" are nouns, not the verbs of asking */
+			if (*cue == CUE_ASK)
+				*cue = CUE_NONE;
 		}
 		if (*cue != CUE_NONE)
 			return len;
