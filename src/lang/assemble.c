@@ -182,7 +182,10 @@ static bool find_grouping(struct reading *r, struct plan *p, bool *plural)
 		bool all_together = h->m.first >= 1 && tok_is(&r->toks, h->m.first - 1, "all") && h->plural &&
 				    (h->m.first < 2 || parse_cue_before(r, h->m.first - 1) != CUE_BY) &&
 				    parse_has_cue(r, CUE_TOTAL);
-		if (every || all_together ||
+		/* "m5.xlarge spend across all accounts": one sum over them */
+		bool across_all = h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") && h->plural &&
+				  tok_is(&r->toks, h->m.first - 2, "across");
+		if (every || all_together || across_all ||
 		    (h->m.first >= 2 && tok_is(&r->toks, h->m.first - 1, "all") &&
 		     (tok_is(&r->toks, h->m.first - 2, "across") || tok_is(&r->toks, h->m.first - 2, "over")) &&
 		     parse_has_cue(r, CUE_TOTAL))) {

@@ -194,6 +194,12 @@ bool parse_looks_like_followup(const struct reading *r)
 		return true;
 	if (parse_has_cue(r, CUE_PRONOUN) && r->ntimes == 0)
 		return true;
+	/* "how can we bring that down?": the pronoun inside the phrase */
+	bool that = false;
+	for (size_t i = 0; i < r->toks.n; i++)
+		that |= tok_is(&r->toks, i, "that") || tok_is(&r->toks, i, "it") || tok_is(&r->toks, i, "this");
+	if (that && parse_has_cue(r, CUE_REDUCE) && r->nnames == 0 && r->ntimes == 0)
+		return true;
 	/* "which day cost the most?" after a daily series of Lambda, "which
 	 * one spends the least?" after a list: the rows just shown, even with
 	 * a cost word */

@@ -252,6 +252,55 @@ static bool names_own_subject(const struct reading *r)
 
 static void parse_question_whole(const struct parse_input *asked, struct parse_result *out);
 
+/* "how much did it cost?", "show me that by region": a pronoun is the
+ * subject and nothing is named. */
+static bool points_at_nothing(const struct reading *r)
+{
+	if (r->ntimes > 0)
+		return false;
+	for (size_t i = 0; i < r->nnames; i++)
+		if (!parse_is_dimension_hit(&r->names[i])) /* "by region" names no subject */
+			return false;
+	static const char *const after_object[] = { "by", "down", "for", "in", "per", "over", NULL };
+	for (size_t c = 0; c < r->ncues; c++) {
+		size_t i = r->cues[c].first;
+		if (r->cues[c].cue != CUE_PRONOUN || i != r->cues[c].last)
+			continue;
+		/* "that" is the thing only as an object ("show me that by
+		 * region"), not in "spend that is untagged" */
+		bool object = i + 1 >= r->toks.n || r->toks.items[i + 1].kind == TOK_PUNCT ||
+			      tok_in(&r->toks, i + 1, after_object);
+		if (tok_is(&r->toks, i, "it") || tok_is(&r->toks, i, "them") || (tok_is(&r->toks, i, "that") && object))
+			return true;
+	}
+	return false;
+}
+
+static const char *pronoun_word(const struct reading *r)
+{
+	static const char *const words[] = { "it", "that", "them" };
+	for (size_t i = 0; i < r->toks.n; i++)
+		for (size_t k = 0; k < 3; k++)
+			if (tok_is(&r->toks, i, words[k]))
+				return words[k];
+	return "it";
+}
+
+/* "my team", "our project": a singular dimension word owned by whoever
+ * asks, which the bill cannot name. The token, or SIZE_MAX. */
+static size_t whose_dimension(const struct reading *r)
+{
+	for (size_t i = 0; i < r->nnames; i++) {
+		const struct name_hit *h = &r->names[i];
+		if (!parse_is_dimension_hit(h) || h->plural || h->m.first == 0 || h->reading->col.dim == DIM_SERVICE ||
+		    h->reading->col.dim == DIM_PROVIDER)
+			continue;
+		if (tok_is(&r->toks, h->m.first - 1, "my") || tok_is(&r->toks, h->m.first - 1, "our"))
+			return h->m.first;
+	}
+	return SIZE_MAX;
+}
+
 /* "from the weekly review: spend by service for November", "CFO summary:
  * top 5 services in October": a label before a colon that names nothing
  * (no name from the data, no time) frames the question after it. Its
@@ -420,6 +469,24 @@ static void parse_question_whole(const struct parse_input *asked, struct parse_r
 	if (!followup && !parse_about_costs(&r) && !parse_insight_of(&r, false, false, false)) {
 		parse_refuse(p, "I can only answer questions about your cloud bill: costs, usage, trends and "
 			  "comparisons. Try \"What did we spend last month?\" or \"Top 5 services by cost\".");
+		goto out;
+	}
+	if (!followup && !in->previous && points_at_nothing(&r)) {
+		/* "how much did it cost?" as the first question: 'it' is nothing yet */
+		ask_back(out, p,
+			 "What should I look at? This is the start of our conversation, so '%s' points at nothing yet: "
+			 "name a service, account or team, for example \"how much did EC2 cost last month\".",
+			 pronoun_word(&r));
+		goto out;
+	}
+	size_t mine = whose_dimension(&r);
+	if (mine != SIZE_MAX) {
+		/* "what did my team spend": finq does not know who is asking */
+		const struct slice *w = &r.toks.items[mine].text;
+		ask_back(out, p,
+			 "Which %.*s is yours? I can't tell who is asking: name it, for example \"team payments\" or "
+			 "\"the prod account\".",
+			 (int)w->n, w->p);
 		goto out;
 	}
 	out->status = PARSE_ANSWERED;
