@@ -261,7 +261,7 @@ static bool points_at_nothing(const struct reading *r)
 	for (size_t i = 0; i < r->nnames; i++)
 		if (!parse_is_dimension_hit(&r->names[i])) /* "by region" names no subject */
 			return false;
-	static const char *const after_object[] = { "by", "down", "for", "in", "per", "over", NULL };
+	static const char *const after_object[] = { "by", "down", "for", "in", "per", "over", "cost", "costs", NULL };
 	for (size_t c = 0; c < r->ncues; c++) {
 		size_t i = r->cues[c].first;
 		if (r->cues[c].cue != CUE_PRONOUN || i != r->cues[c].last)
