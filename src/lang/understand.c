@@ -401,6 +401,26 @@ static bool sibling_decides(struct reading *r, struct name_hit *h)
 	return false;
 }
 
+/* "cost by env last month >> and staging?", "spend by account >> just
+ * staging": in a conversation, the column the last answer was grouped by
+ * is the one a value of it names; the answer shows its rows, and the user
+ * picks one of them. */
+static bool grouping_decides(struct reading *r, struct name_hit *h)
+{
+	const struct plan *prev = r->in->previous;
+	/* only the columns whose values name owners (accounts, tags,
+	 * categories): "spot" after a breakdown by usage type is still the
+	 * pricing term, "tax" still the charge type */
+	if (!prev || !plan_answers(prev) || prev->group.dim == DIM_NONE || !dim_info(prev->group.dim)->owner)
+		return false;
+	for (int x = 0; x < h->m.nentries; x++)
+		if (h->m.entries[x]->kind == VOCAB_VALUE && dim_ref_eq(&h->m.entries[x]->col, &prev->group)) {
+			h->reading = h->m.entries[x];
+			return true;
+		}
+	return false;
+}
+
 /* Readings of one name that only a dimension word can tell apart: values
  * found in the data in two or more columns ("prod": an account and an env
  * tag). Asks with labelled choices unless a neighbour named the column. */
@@ -410,7 +430,7 @@ bool parse_check_ambiguity(struct reading *r, struct plan *p)
 		struct name_hit *h = &r->names[i];
 		if (h->resource[0] || h->qualified || h->m.fuzzy || !h->reading || h->reading->kind != VOCAB_VALUE)
 			continue;
-		if (convention_decides(r, h) || sibling_decides(r, h))
+		if (convention_decides(r, h) || sibling_decides(r, h) || grouping_decides(r, h))
 			continue;
 		const struct vocab_entry *cols[6];
 		int ncols = 0;
