@@ -390,8 +390,12 @@ static void read_tokens(struct reading *r)
 		/* "Peak workload", "Sales department": one of our words that the
 		 * data also has as a value of the column named next to it is
 		 * that value; so is a not-billing word the data has ("Sales") */
-		if (cue_len == 1 && (value_next_to_dimension(r, i, &m) ||
-				     (cue == CUE_NOT_BILLING && data_value_named(r, i, &m)))) {
+		/* (into a match of its own: a failed lookup clears it, and m may
+		 * hold the longer name already found, "sales tax") */
+		struct vocab_match one;
+		if (cue_len == 1 && (value_next_to_dimension(r, i, &one) ||
+				     (cue == CUE_NOT_BILLING && data_value_named(r, i, &one)))) {
+			m = one;
 			named = true;
 			name_len = 1;
 			cue_len = 0;

@@ -58,6 +58,7 @@ static const struct {
 	{ "frankfurt", DIM_REGION, FILTER_IN, "eu-central-1" },
 	{ "gcp", DIM_PROVIDER, FILTER_IN, "Google Cloud" }, /* FOCUS ProviderName */
 	{ "google cloud", DIM_PROVIDER, FILTER_IN, "Google Cloud" }, /* FOCUS ProviderName */
+	{ "gst", DIM_CHARGE_TYPE, FILTER_IN, "Tax" }, /* goods and services tax */
 	{ "hong kong", DIM_REGION, FILTER_IN, "ap-east-1" },
 	{ "inter az", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer-Regional" },
 	{ "ip address", DIM_USAGE_TYPE, FILTER_CONTAINS, "PublicIPv4" },
@@ -108,6 +109,7 @@ static const struct {
 	{ "ri", DIM_CHARGE_TYPE, FILTER_IN, "DiscountedUsage;RIFee" },
 	{ "ri fee", DIM_CHARGE_TYPE, FILTER_IN, "RIFee" },
 	{ "route 53", DIM_SERVICE, FILTER_IN, "AmazonRoute53" },
+	{ "sales tax", DIM_CHARGE_TYPE, FILTER_IN, "Tax" },
 	{ "sao paulo", DIM_REGION, FILTER_IN, "sa-east-1" },
 	{ "savings plan", DIM_CHARGE_TYPE, FILTER_IN, "SavingsPlanCoveredUsage;SavingsPlanRecurringFee;SavingsPlanNegation;SavingsPlanUpfrontFee" },
 	{ "savings plan covered", DIM_CHARGE_TYPE, FILTER_IN, "SavingsPlanCoveredUsage" },
