@@ -161,6 +161,8 @@ static bool read_glued(const struct slice *w, struct period *p)
 	if (!digits)
 		return false;
 	size_t nd = (size_t)(w->p + w->n - digits);
+	if (nd != 2 && nd != 4)
+		return false; /* a year is '25 or 2025 */
 	int value = 0;
 	for (size_t i = 0; i < nd; i++) {
 		if (!isdigit((unsigned char)digits[i]))
