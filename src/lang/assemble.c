@@ -820,8 +820,11 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 		if (!*group_mentioned) {
 			p->group.dim = DIM_SERVICE;
 		}
+		bool movers_word = false; /* "movers by account": a ranking of several */
+		for (size_t i = 0; i < r->toks.n; i++)
+			movers_word |= tok_is(&r->toks, i, "movers");
 		if (!p->limit)
-			p->limit = plural ? 5 : 1;
+			p->limit = plural || movers_word ? 5 : 1;
 		set_periods(r, p, today);
 	} else if (compare && compared_items >= 0 && r->ntimes <= 1) {
 		/* "ECS vs EKS": side by side; "ECS vs EKS daily": two series */

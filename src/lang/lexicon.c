@@ -110,7 +110,7 @@ static const struct {
 	{ "month before", CUE_PERIOD_BEFORE }, { "month by month", CUE_MONTHLY }, { "month end", CUE_END_OF_MONTH },
 	{ "month over month", CUE_MOM }, { "monthly", CUE_MONTHLY }, { "more than", CUE_MORE_THAN }, { "more then", CUE_MORE_THAN },
 	{ "most", CUE_MOST }, { "most expensive", CUE_MOST }, { "move", CUE_CHANGE }, { "move the bar to", CUE_MORE_THAN }, { "move the cutoff to", CUE_MORE_THAN }, { "move the threshold to", CUE_MORE_THAN }, { "moved", CUE_CHANGE },
-	{ "movers", CUE_CHANGE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "net of credit", CUE_FILLER }, { "net of refund", CUE_FILLER }, { "net savings", CUE_COMMITMENT },
+	{ "movers", CUE_INCREASE }, { "my", CUE_FILLER }, { "net", CUE_NET }, { "net of credit", CUE_FILLER }, { "net of refund", CUE_FILLER }, { "net savings", CUE_COMMITMENT },
 	{ "never mind", CUE_FILLER },
 	{ "nevermind", CUE_FILLER }, { "next", CUE_NEXT }, { "next month", CUE_HORIZON_MONTH },
 	{ "next quarter", CUE_HORIZON_QUARTER }, { "next year", CUE_HORIZON_YEAR }, { "no", CUE_EXCLUDE },
