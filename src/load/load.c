@@ -745,6 +745,7 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 {
 	int64_t load_id = 0, replaced = 0, rows = 0;
 	char *notes = NULL;
+	struct summaries_tuning tuning = { 0 };
 	if (db_exec(st->db, "BEGIN TRANSACTION", e))
 		return -1;
 	if (db_query_int(st->db, "SELECT coalesce(max(load_id), 0) + 1 FROM loads", &load_id, e))
@@ -804,9 +805,10 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 	 * are among them), then the vocabulary, which reads them */
 	report_phase(st, "building the daily summaries and the vocabulary");
 	snprintf(sql, sizeof(sql), "SELECT billing_period FROM load_periods WHERE load_id = %lld", (long long)load_id);
-	if (summaries_refresh(st->db, sql, e) || db_exec(st->db, schema_vocabulary_sql, e) ||
+	if (summaries_refresh(st->db, sql, &tuning, e) || db_exec(st->db, schema_vocabulary_sql, e) ||
 	    db_exec(st->db, "COMMIT", e))
 		goto fail;
+	summaries_finish(st->db, &tuning);
 	if (notes) {
 		clear_progress(st);
 		fputs(notes, stderr);
@@ -820,6 +822,7 @@ fail: {
 	struct err cause = *e;
 	struct err ignored = { 0 };
 	db_exec(st->db, "ROLLBACK", &ignored);
+	summaries_finish(st->db, &tuning);
 	*e = cause;
 	return err_set_code(e, ERR_DATABASE, "%s", cause.msg);
 }

@@ -41,19 +41,39 @@
  * tables (DuckDB analyses and compresses every column segment), about in
  * proportion to the rows they hold; the dev data's costs_day_tag (301k
  * rows) is half of it. So:
+ *   - one DuckDB thread per SUMMARY_ROWS_PER_THREAD line items of the
+ *     changed periods, kept through the vocabulary and the caller's
+ *     COMMIT (summaries_finish() puts the count back): DuckDB splits a
+ *     scan by row groups of 122,880 rows, each thread then grows its own
+ *     hash table of nearly every group, and the sort and the writing
+ *     split up too; on the dev data two threads took 1.7-2x the CPU of
+ *     one and no less wall time on two busy cores (on the 1M demo 1.1-1.4x,
+ *     again no less wall time)
+ *   - no FSST analysis while writing (the instance's
+ *     disabled_compression_methods, also kept through the COMMIT, which
+ *     writes the tables' last row groups): the summaries' strings are few
+ *     distinct names, so dictionary encoding wins and FSST was never
+ *     chosen (dev data, 1M demo: the same blocks either way), but trying
+ *     it cost a tenth to a quarter of the writing, nearly half under
+ *     AddressSanitizer; the load's own last row group of line items,
+ *     written at that COMMIT too, is also compressed without it
  *   - the line items grouped with their tags are a subquery of the
  *     slices' statement, not a temporary table (its writing and reading
  *     cost more than they saved); the tag keys come from the line items
  *   - the ORDER BYs stay: questions filter on dates and a tag key, and
  *     DuckDB skips the row groups whose min/max exclude them (the 10M
  *     demo's costs_day_detail is 10 row groups, costs_day_tag 15); the
- *     sorts are a tenth of each statement
+ *     sorts are a tenth of each statement or less
  */
 #include "summaries.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* Line items per DuckDB thread while the summaries are built (see the top
+ * of the file). */
+#define SUMMARY_ROWS_PER_THREAD 1000000
 
 /* The dimensions of costs_day_detail, and of costs_day and the tag
  * summaries (subsets); measure sums follow them. */
@@ -153,7 +173,8 @@ static int put_rows(struct db *db, bool rebuild, const char *table, const char *
 			select);
 }
 
-/* The tables of the changed periods (summaries_refresh). */
+/* The tables of the changed periods (summaries_refresh, with the instance
+ * tuned). */
 static int refresh_tables(struct db *db, bool rebuild, struct err *e)
 {
 	if (rebuild ? exec_select(db, "CREATE OR REPLACE TABLE costs_day_detail AS", detail_sql, CHANGED, e) ||
@@ -214,18 +235,45 @@ static int refresh_tables(struct db *db, bool rebuild, struct err *e)
 	return db_exec(db, sql, e);
 }
 
-int summaries_refresh(struct db *db, const char *changed_periods, struct err *e)
+int summaries_refresh(struct db *db, const char *changed_periods, struct summaries_tuning *tuning, struct err *e)
 {
+	*tuning = (struct summaries_tuning){ 0 };
 	int current = summaries_current(db, e);
 	if (current < 0)
 		return -1;
 	bool rebuild = !current;
 	if (rebuild)
 		changed_periods = "SELECT billing_period FROM costs";
+	/* the changed periods, and how many line items they hold */
+	int64_t rows = 0, threads = 0;
 	if (db_execf(db, e,
 		     "CREATE OR REPLACE TEMP TABLE summary_changed AS SELECT DISTINCT billing_period FROM (%s) "
 		     "WHERE billing_period IS NOT NULL",
-		     changed_periods))
+		     changed_periods) ||
+	    db_query_int(db, "SELECT count(*) FROM costs WHERE billing_period " CHANGED, &rows, e) ||
+	    db_query_int(db, "SELECT current_setting('threads')", &threads, e))
 		return -1;
+	/* fewer threads for fewer line items (see the top of the file): one
+	 * per SUMMARY_ROWS_PER_THREAD, never more than the instance has */
+	int64_t want = rows / SUMMARY_ROWS_PER_THREAD;
+	if (want < 1)
+		want = 1;
+	if (db_exec(db, "SET GLOBAL disabled_compression_methods = 'fsst'", e))
+		return -1;
+	tuning->fsst_off = true;
+	if (want < threads) {
+		if (db_execf(db, e, "SET threads = %lld", (long long)want))
+			return -1;
+		tuning->threads = threads;
+	}
 	return refresh_tables(db, rebuild, e);
+}
+
+void summaries_finish(struct db *db, const struct summaries_tuning *tuning)
+{
+	struct err ignored = { 0 };
+	if (tuning->threads > 0)
+		db_execf(db, &ignored, "SET threads = %lld", (long long)tuning->threads);
+	if (tuning->fsst_off)
+		db_exec(db, "RESET disabled_compression_methods", &ignored);
 }
