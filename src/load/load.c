@@ -745,6 +745,7 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 {
 	int64_t load_id = 0, replaced = 0, rows = 0;
 	char *notes = NULL;
+	struct summaries_tuning tuning = { 0 };
 	if (db_exec(st->db, "BEGIN TRANSACTION", e))
 		return -1;
 	if (db_query_int(st->db, "SELECT coalesce(max(load_id), 0) + 1 FROM loads", &load_id, e))
@@ -779,9 +780,9 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM costs WHERE load_id = %lld", (long long)load_id);
 	if (db_query_int(st->db, sql, &rows, e))
 		goto fail;
-	rep->seconds = now_seconds() - st->started;
+	rep->insert_seconds = now_seconds() - st->started;
 	snprintf(sql, sizeof(sql), "INSERT INTO loads VALUES (%lld, now()::TIMESTAMP, %d, %lld, %lld, %.6f)",
-		 (long long)load_id, rep->files, (long long)rows, (long long)replaced, rep->seconds);
+		 (long long)load_id, rep->files, (long long)rows, (long long)replaced, rep->insert_seconds);
 	if (db_exec(st->db, sql, e))
 		goto fail;
 	for (size_t i = 0; i < st->nfiles; i++) {
@@ -804,9 +805,16 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 	 * are among them), then the vocabulary, which reads them */
 	report_phase(st, "building the daily summaries and the vocabulary");
 	snprintf(sql, sizeof(sql), "SELECT billing_period FROM load_periods WHERE load_id = %lld", (long long)load_id);
-	if (summaries_refresh(st->db, sql, e) || db_exec(st->db, schema_vocabulary_sql, e) ||
-	    db_exec(st->db, "COMMIT", e))
+	if (summaries_refresh(st->db, sql, &tuning, e) || db_exec(st->db, schema_vocabulary_sql, e))
 		goto fail;
+	/* the load log's seconds: all but the COMMIT, which cannot be timed
+	 * inside the transaction (earlier_rate's estimates then cover the
+	 * summaries too) */
+	snprintf(sql, sizeof(sql), "UPDATE loads SET seconds = %.6f WHERE load_id = %lld", now_seconds() - st->started,
+		 (long long)load_id);
+	if (db_exec(st->db, sql, e) || db_exec(st->db, "COMMIT", e))
+		goto fail;
+	summaries_finish(st->db, &tuning);
 	if (notes) {
 		clear_progress(st);
 		fputs(notes, stderr);
@@ -820,6 +828,7 @@ fail: {
 	struct err cause = *e;
 	struct err ignored = { 0 };
 	db_exec(st->db, "ROLLBACK", &ignored);
+	summaries_finish(st->db, &tuning);
 	*e = cause;
 	return err_set_code(e, ERR_DATABASE, "%s", cause.msg);
 }
@@ -908,6 +917,7 @@ int load_paths(struct db *db, const char *const *paths, int npaths,
 	}
 	if (run_transaction(&st, rep, e))
 		goto out;
+	rep->seconds = now_seconds() - st.started; /* what the user waited, the COMMIT included */
 	clear_progress(&st);
 	if (st.skipped)
 		fprintf(stderr, "finq: skipped %d file%s that %s not billing exports\n", st.skipped,

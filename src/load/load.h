@@ -29,7 +29,9 @@ struct load_report {
 	int64_t replaced;        /* rows of earlier loads replaced */
 	int64_t duplicates;      /* rows skipped: the same charges as another file of this load */
 	int files;
-	double seconds;
+	double seconds;          /* the whole load, from reading the paths to the COMMIT */
+	double insert_seconds;   /* ... to the end of the rows' insert, duplicates and replaced periods
+				  * included, before the daily summaries */
 	char formats[256];       /* e.g. "cur2-parquet, focus-csv" */
 };
 

@@ -208,6 +208,7 @@ int loadlog_undo(struct db *db, long long load_id, int64_t *removed, int64_t *re
 {
 	char why[512];
 	int code = 0;
+	struct summaries_tuning tuning = { 0 };
 	*removed = *restored = 0;
 	int blocked = undo_blocker(db, load_id, why, sizeof(why), &code, e);
 	if (blocked < 0)
@@ -240,14 +241,16 @@ int loadlog_undo(struct db *db, long long load_id, int64_t *removed, int64_t *re
 	 * replaced came back */
 	strbuf_reset(&sql);
 	strbuf_addf(&sql, "SELECT billing_period FROM load_periods WHERE load_id = %lld", load_id);
-	if (summaries_refresh(db, sql.buf, e) || db_exec(db, schema_vocabulary_sql, e) /* reads the summaries */ ||
-	    db_exec(db, "COMMIT", e))
+	if (summaries_refresh(db, sql.buf, &tuning, e) ||
+	    db_exec(db, schema_vocabulary_sql, e) /* reads the summaries */ || db_exec(db, "COMMIT", e))
 		goto fail;
+	summaries_finish(db, &tuning);
 	strbuf_release(&sql);
 	return 0;
 fail: {
 	struct err ignored = { 0 };
 	db_exec(db, "ROLLBACK", &ignored);
+	summaries_finish(db, &tuning);
 }
 fail_nobegin: {
 	struct err cause = *e;

@@ -35,12 +35,45 @@
  * demo took minutes). A tag key new to the data gets its slice in every
  * period (where it is NULL throughout), a key gone from the data loses its
  * slices: the same rows as a rebuild from scratch.
+ *
+ * What it costs, and why it is written as it is (docs/performance.md has
+ * the measurements): the time goes to hash-grouping and to writing the
+ * tables (DuckDB analyses and compresses every column segment), about in
+ * proportion to the rows they hold; the dev data's costs_day_tag (301k
+ * rows) is half of it. So:
+ *   - one DuckDB thread per SUMMARY_ROWS_PER_THREAD line items of the
+ *     changed periods, kept through the vocabulary and the caller's
+ *     COMMIT (summaries_finish() puts the count back): DuckDB splits a
+ *     scan by row groups of 122,880 rows, each thread then grows its own
+ *     hash table of nearly every group, and the sort and the writing
+ *     split up too; on the dev data two threads took 1.7-2x the CPU of
+ *     one and no less wall time on two busy cores (on the 1M demo 1.1-1.4x,
+ *     again no less wall time)
+ *   - no FSST analysis while writing (the instance's
+ *     disabled_compression_methods, also kept through the COMMIT, which
+ *     writes the tables' last row groups): the summaries' strings are few
+ *     distinct names, so dictionary encoding wins and FSST was never
+ *     chosen (dev data, 1M demo: the same blocks either way), but trying
+ *     it cost a tenth to a quarter of the writing, nearly half under
+ *     AddressSanitizer; the load's own last row group of line items,
+ *     written at that COMMIT too, is also compressed without it
+ *   - the line items grouped with their tags are a subquery of the
+ *     slices' statement, not a temporary table (its writing and reading
+ *     cost more than they saved); the tag keys come from the line items
+ *   - the ORDER BYs stay: questions filter on dates and a tag key, and
+ *     DuckDB skips the row groups whose min/max exclude them (the 10M
+ *     demo's costs_day_detail is 10 row groups, costs_day_tag 15); the
+ *     sorts are a tenth of each statement or less
  */
 #include "summaries.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* Line items per DuckDB thread while the summaries are built (see the top
+ * of the file). */
+#define SUMMARY_ROWS_PER_THREAD 1000000
 
 /* The dimensions of costs_day_detail, and of costs_day and the tag
  * summaries (subsets); measure sums follow them. */
@@ -71,22 +104,22 @@ static const char day_sql[] =
 	"  service_category, region, charge_type, pricing_term, usage_unit, currency, " MEASURE_SUMS ",\n"
 	"  sum(line_items) AS line_items\n"
 	"FROM %s GROUP BY ALL ORDER BY usage_date";
-/* The line items grouped by costs_day_tag's dimensions and the whole tags
- * MAP: the slices read it once per key instead of the line items. */
-static const char by_tags_sql[] =
-	"SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
-	"  service_category, charge_type, pricing_term, currency, tags,\n"
-	"  len(list_filter(map_keys(tags), k -> NOT starts_with(k, 'aws_'))) = 0 AS untagged,\n"
-	"  " MEASURE_SUMS ", count(*) AS line_items\n"
-	"FROM costs WHERE billing_period %s GROUP BY ALL";
-/* The slices of summary_by_tags that summary_slice_keys asks for: (period,
- * key) pairs, the key NULL for the "untagged" slice. */
+/* The line items of the periods that get slices (summary_slice_keys)
+ * grouped by costs_day_tag's dimensions and the whole tags MAP, joined to
+ * the keys of their slices: each key's value is read from the grouped rows
+ * (half as many as the line items on the dev data) instead of the line
+ * items. The grouping is a subquery of the one statement, not a temporary
+ * table: writing and reading that table cost more than it saved. */
 static const char tag_sql[] =
 	"SELECT s.tag_key, CASE WHEN s.tag_key IS NOT NULL THEN t.tags[s.tag_key] END AS tag_value, untagged,\n"
 	"  usage_date, t.billing_period, provider, account_id, account_name, service_code, service_name,\n"
 	"  service_category, charge_type, pricing_term, currency, " MEASURE_SUMS ",\n"
 	"  sum(line_items) AS line_items\n"
-	"FROM (SELECT * FROM summary_by_tags UNION ALL SELECT * FROM summary_by_tags_more) t\n"
+	"FROM (SELECT usage_date, billing_period, provider, account_id, account_name, service_code, service_name,\n"
+	"    service_category, charge_type, pricing_term, currency, tags,\n"
+	"    len(list_filter(map_keys(tags), k -> NOT starts_with(k, 'aws_'))) = 0 AS untagged,\n"
+	"    " MEASURE_SUMS ", count(*) AS line_items\n"
+	"  FROM costs WHERE billing_period IN (SELECT billing_period FROM summary_slice_keys) GROUP BY ALL) t\n"
 	"JOIN summary_slice_keys s ON s.billing_period = t.billing_period\n"
 	"GROUP BY ALL ORDER BY s.tag_key, usage_date";
 static const char tag_value_sql[] =
@@ -140,21 +173,10 @@ static int put_rows(struct db *db, bool rebuild, const char *table, const char *
 			select);
 }
 
-int summaries_refresh(struct db *db, const char *changed_periods, struct err *e)
+/* The tables of the changed periods (summaries_refresh, with the instance
+ * tuned). */
+static int refresh_tables(struct db *db, bool rebuild, struct err *e)
 {
-	int current = summaries_current(db, e);
-	if (current < 0)
-		return -1;
-	bool rebuild = !current;
-	if (rebuild)
-		changed_periods = "SELECT billing_period FROM costs";
-	/* the changed periods: every table's rows, and the tag keys they hold
-	 * (from their line items grouped once with their tags) */
-	if (db_execf(db, e,
-		     "CREATE OR REPLACE TEMP TABLE summary_changed AS SELECT DISTINCT billing_period FROM (%s) "
-		     "WHERE billing_period IS NOT NULL",
-		     changed_periods))
-		return -1;
 	if (rebuild ? exec_select(db, "CREATE OR REPLACE TABLE costs_day_detail AS", detail_sql, CHANGED, e) ||
 			      exec_select(db, "CREATE OR REPLACE TABLE costs_day AS", day_sql, "costs_day_detail", e)
 		    : exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_new AS", detail_sql, CHANGED, e) ||
@@ -163,9 +185,11 @@ int summaries_refresh(struct db *db, const char *changed_periods, struct err *e)
 					  day_sql, "summary_new", e) ||
 			      db_exec(db, "DROP TABLE summary_new", e))
 		return -1;
-	if (exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_by_tags AS", by_tags_sql, CHANGED, e) ||
-	    put_rows(db, rebuild, "summary_tag_keys",
-		     "SELECT DISTINCT billing_period, unnest(map_keys(tags)) AS tag_key FROM summary_by_tags", e))
+	/* the tag keys of the changed periods, from their line items (0.02 s
+	 * on the dev data, 0.15 s at 1M) */
+	if (put_rows(db, rebuild, "summary_tag_keys",
+		     "SELECT DISTINCT billing_period, unnest(map_keys(tags)) AS tag_key FROM costs WHERE billing_period " CHANGED,
+		     e))
 		return -1;
 	/* The slices each period lacks: all of them in a changed period, a
 	 * key new to the data in the others (NULL throughout there); a key no
@@ -189,30 +213,67 @@ int summaries_refresh(struct db *db, const char *changed_periods, struct err *e)
 			"CROSS JOIN (SELECT DISTINCT tag_key FROM summary_tag_keys UNION ALL SELECT NULL) k\n"
 			"WHERE NOT EXISTS (SELECT 1 FROM costs_day_tag t WHERE t.billing_period = p.billing_period\n"
 			"  AND t.tag_key IS NOT DISTINCT FROM k.tag_key)";
-	/* the other periods a new key reaches: their line items grouped too */
-	if (db_exec(db, slice_keys, e) ||
-	    exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_by_tags_more AS", by_tags_sql,
-			rebuild ? "IS NULL" /* every period changed: none (no scan; 0.9 s at 10M) */
-				: "IN (SELECT billing_period FROM summary_slice_keys) AND billing_period NOT " CHANGED,
-			e))
+	if (db_exec(db, slice_keys, e))
 		return -1;
 	/* the new slices, and their values (a new key's rows in the other
 	 * periods; all rows in the changed ones) */
-	if (rebuild ? exec_select(db, "CREATE OR REPLACE TABLE costs_day_tag AS", tag_sql, "", e) ||
+	if (rebuild ? db_execf(db, e, "CREATE OR REPLACE TABLE costs_day_tag AS %s", tag_sql) ||
 			      exec_select(db, "CREATE OR REPLACE TABLE costs_day_tag_value AS", tag_value_sql,
 					  "costs_day_tag", e)
-		    : exec_select(db, "CREATE OR REPLACE TEMP TABLE summary_new_slices AS", tag_sql, "", e) ||
+		    : db_execf(db, e, "CREATE OR REPLACE TEMP TABLE summary_new_slices AS %s", tag_sql) ||
 			      db_exec(db, "INSERT INTO costs_day_tag SELECT * FROM summary_new_slices", e) ||
 			      exec_select(db, "INSERT INTO costs_day_tag_value", tag_value_sql, "summary_new_slices", e) ||
 			      db_exec(db, "DROP TABLE summary_new_slices", e))
 		return -1;
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-		 "DROP TABLE summary_by_tags;\nDROP TABLE summary_by_tags_more;\nDROP TABLE summary_slice_keys;\n"
-		 "DROP TABLE summary_changed;\n"
+		 "DROP TABLE summary_slice_keys;\nDROP TABLE summary_changed;\n"
 		 "CREATE OR REPLACE TABLE summary_state AS\n"
 		 "SELECT (SELECT count(*) FROM loads) AS loads, (SELECT count(*) FROM load_undos) AS undos,\n"
 		 "  true AS tag_summary, %d AS layout",
 		 SUMMARIES_LAYOUT);
 	return db_exec(db, sql, e);
+}
+
+int summaries_refresh(struct db *db, const char *changed_periods, struct summaries_tuning *tuning, struct err *e)
+{
+	*tuning = (struct summaries_tuning){ 0 };
+	int current = summaries_current(db, e);
+	if (current < 0)
+		return -1;
+	bool rebuild = !current;
+	if (rebuild)
+		changed_periods = "SELECT billing_period FROM costs";
+	/* the changed periods, and how many line items they hold */
+	int64_t rows = 0, threads = 0;
+	if (db_execf(db, e,
+		     "CREATE OR REPLACE TEMP TABLE summary_changed AS SELECT DISTINCT billing_period FROM (%s) "
+		     "WHERE billing_period IS NOT NULL",
+		     changed_periods) ||
+	    db_query_int(db, "SELECT count(*) FROM costs WHERE billing_period " CHANGED, &rows, e) ||
+	    db_query_int(db, "SELECT current_setting('threads')", &threads, e))
+		return -1;
+	/* fewer threads for fewer line items (see the top of the file): one
+	 * per SUMMARY_ROWS_PER_THREAD, never more than the instance has */
+	int64_t want = rows / SUMMARY_ROWS_PER_THREAD;
+	if (want < 1)
+		want = 1;
+	if (db_exec(db, "SET GLOBAL disabled_compression_methods = 'fsst'", e))
+		return -1;
+	tuning->fsst_off = true;
+	if (want < threads) {
+		if (db_execf(db, e, "SET threads = %lld", (long long)want))
+			return -1;
+		tuning->threads = threads;
+	}
+	return refresh_tables(db, rebuild, e);
+}
+
+void summaries_finish(struct db *db, const struct summaries_tuning *tuning)
+{
+	struct err ignored = { 0 };
+	if (tuning->threads > 0)
+		db_execf(db, &ignored, "SET threads = %lld", (long long)tuning->threads);
+	if (tuning->fsst_off)
+		db_exec(db, "RESET disabled_compression_methods", &ignored);
 }

@@ -12,6 +12,15 @@
 #include "db.h"
 #include "err.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+
+/* What summaries_refresh() changed in the database instance's settings. */
+struct summaries_tuning {
+	int64_t threads; /* the thread count to put back; 0: unchanged */
+	bool fsst_off;   /* FSST compression was turned off */
+};
+
 /*
  * Brings costs_day_detail, costs_day, costs_day_tag, costs_day_tag_value,
  * summary_tag_keys and summary_state up to date after a change to costs
@@ -24,8 +33,19 @@
  * load and undo before this one in the current layout; otherwise all of
  * them are, as after a first load or a load by an older finq. Either way
  * the tables equal a rebuild from scratch. 0, or -1 with e set.
+ *
+ * Runs with fewer DuckDB threads for fewer line items and with FSST
+ * compression off, for the database instance, and leaves them so in
+ * *tuning's keeping: the vocabulary and the caller's COMMIT, which writes
+ * the tables' last row groups, are cheaper under them too. Call
+ * summaries_finish() after that COMMIT (or the ROLLBACK), whatever this
+ * returned.
  */
-int summaries_refresh(struct db *db, const char *changed_periods, struct err *e);
+int summaries_refresh(struct db *db, const char *changed_periods, struct summaries_tuning *tuning, struct err *e);
+
+/* Puts back the thread count and FSST compression summaries_refresh()
+ * changed. */
+void summaries_finish(struct db *db, const struct summaries_tuning *tuning);
 
 /* The value summary_state.layout has when the tables are those of this
  * finq (ask.c reads costs_day_tag_value only then). */
