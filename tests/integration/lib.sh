@@ -187,6 +187,22 @@ sql_rows() {
 	"$FINQ" --db "$1" sql --csv --max-rows 0 "$2" 2>"$WORK/.sql.err" | sed '1d' | tr -d '\r'
 }
 
+# sql_cols DB SQL: the first row of a query as the array COLS, one element a
+# column (parsed as CSV: a value may hold commas and quotes), each as
+# sql_row prints it. For several values of one database in one finq
+# process: one SELECT of scalar subqueries, (SELECT ...) AS a, (...) AS b,
+# instead of one `finq sql` each (0.12 s a process, 0.35 s under ASan).
+# COLS is empty when the query fails; its message is in $WORK/.sql.err. The
+# time limit is the sum of the parts' (each would have had 30 s alone).
+COLS=()
+sql_cols() {
+	COLS=()
+	mapfile -d '' -t COLS < <("$FINQ" --db "$1" sql --csv --timeout 300 "$2" 2>"$WORK/.sql.err" | python3 -c '
+import csv, sys
+rows = list(csv.reader(sys.stdin))
+sys.stdout.write("".join(v + "\0" for v in (rows[1] if len(rows) > 1 else [])))')
+}
+
 # field N LINE: the Nth comma-separated field (for rows without quoted commas).
 field() {
 	cut -d, -f"$1" <<<"$2"

@@ -50,24 +50,29 @@ add_sums() {
 			(x[4] < y[4] ? x[4] : y[4]), (x[5] > y[5] ? x[5] : y[5]) }'
 }
 
-# compare LABEL DB "rows unblended amortized first last"
-compare() {
-	local label=$1 db=$2 rows unblended amortized first last got
-	read -r rows unblended amortized first last <<<"$3"
-	got=$(sql_row "$db" "SELECT count(*), sum(unblended_cost), sum(amortized_cost), min(usage_date), max(usage_date) FROM costs")
-	check_eq "$label: rows as in the raw file" "$rows" "$(field 1 "$got")"
-	check_rel "$label: unblended total as in the raw file" "$unblended" "$(field 2 "$got")" $REL
-	check_rel "$label: amortized total as in the raw file" "$amortized" "$(field 3 "$got")" $REL
-	check_eq "$label: first and last usage day as in the raw file" "$first $last" "$(field 4 "$got") $(field 5 "$got")"
-}
+# The rows where a text column holds a spelling of NULL.
+NULL_TEXT="(SELECT count(*) FROM costs WHERE
+	'NULL' IN (account_id, service_code, service_name, region, availability_zone, usage_type, operation,
+	           resource_id, charge_type, usage_unit, currency, payer_account_id, commitment_id)
+	OR '\\N' IN (account_id, service_code, service_name, region, availability_zone, usage_type, operation,
+	           resource_id, charge_type, usage_unit, currency, payer_account_id, commitment_id))"
 
-# no_null_text LABEL DB: no text column holds a spelling of NULL.
-no_null_text() {
-	check_eq "$1: no 'NULL' or '\\N' left as text" 0 "$(sql_row "$2" "SELECT count(*) FROM costs WHERE
-		'NULL' IN (account_id, service_code, service_name, region, availability_zone, usage_type, operation,
-		           resource_id, charge_type, usage_unit, currency, payer_account_id, commitment_id)
-		OR '\\N' IN (account_id, service_code, service_name, region, availability_zone, usage_type, operation,
-		           resource_id, charge_type, usage_unit, currency, payer_account_id, commitment_id)")"
+# compare LABEL DB "rows unblended amortized first last" [null-text] [, EXTRA...]:
+# the totals against the raw file's and, with null-text, no spelling of NULL
+# left as text; in one finq process, which also answers the further columns
+# EXTRA (", (SELECT ...) AS x, ..."): they are COLS[6], COLS[7]... after it.
+compare() {
+	local label=$1 db=$2 rows unblended amortized first last
+	read -r rows unblended amortized first last <<<"$3"
+	sql_cols "$db" "SELECT count(*), sum(unblended_cost), sum(amortized_cost), min(usage_date), max(usage_date),
+		$NULL_TEXT ${5:-} FROM costs"
+	check_eq "$label: rows as in the raw file" "$rows" "${COLS[0]:-}"
+	check_rel "$label: unblended total as in the raw file" "$unblended" "${COLS[1]:-}" $REL
+	check_rel "$label: amortized total as in the raw file" "$amortized" "${COLS[2]:-}" $REL
+	check_eq "$label: first and last usage day as in the raw file" "$first $last" "${COLS[3]:-} ${COLS[4]:-}"
+	if [ "${4:-}" = null-text ]; then
+		check_eq "$label: no 'NULL' or '\\N' left as text" 0 "${COLS[5]:-}"
+	fi
 }
 
 declare -A FORMAT=(
@@ -106,8 +111,7 @@ while IFS= read -r f; do
 	fi
 	[ "$RC" -eq 0 ] || echo "# $rel: $ERR"
 	check_eq "$rel: detected as ${FORMAT[$rel]:-?}" "${FORMAT[$rel]:-?}" "$(json_get formats "$OUT")"
-	compare "$rel" "$db" "$want"
-	no_null_text "$rel" "$db"
+	compare "$rel" "$db" "$want" null-text
 done < <(find "$REAL" -type f | sort)
 check_eq "every file under data/real was tried" "${#FORMAT[@]}" "$n"
 
@@ -129,11 +133,12 @@ with gzip.open(sys.argv[3], "wt", encoding="utf-8") as out:
     out.write("".join(ln + "\n" for ln in after if tuple(ln.split("\x01")[:2]) not in seen))
 EOF
 compare "wal-licensing folder" "$D" \
-	"$(add_sums "$(raw_sums "$LICENSING/BeforeCUR.csv.gz")" "$(raw_sums "$WORK/after-only.csv.gz" --header-from "$LICENSING/BeforeCUR.csv.gz")")"
+	"$(add_sums "$(raw_sums "$LICENSING/BeforeCUR.csv.gz")" "$(raw_sums "$WORK/after-only.csv.gz" --header-from "$LICENSING/BeforeCUR.csv.gz")")" \
+	null-text ", (SELECT count(DISTINCT source) FROM costs),
+	(SELECT string_agg(DISTINCT k, '|' ORDER BY k) FROM (SELECT unnest(map_keys(tags)) AS k FROM costs))"
 check_contains "wal-licensing folder: says which rows counted once" "$ERR" "skipped 909 rows of"
-check_eq "wal-licensing folder: both files are sources" 2 "$(sql_row "$D" "SELECT count(DISTINCT source) FROM costs")"
-no_null_text "wal-licensing folder" "$D"
-keys=$(sql_row "$D" "SELECT string_agg(DISTINCT k, '|' ORDER BY k) FROM (SELECT unnest(map_keys(tags)) AS k FROM costs)")
+check_eq "wal-licensing folder: both files are sources" 2 "${COLS[6]:-}"
+keys=${COLS[7]:-}
 check_contains "wal-licensing: tag keys from resource_tags_user_* columns" "|$keys|" "|cost_center|"
 check_not_contains "wal-licensing: no user_ prefix on tag keys" "|$keys" "|user"
 
@@ -143,59 +148,65 @@ check_eq "wal-workshop folder: loads (columns drift 124/126/120)" 0 "$RC"
 check_eq "wal-workshop folder: three files" 3 "$(json_get files "$OUT")"
 want=$("$RAWSUM" "$WORKSHOP"/*.parquet | awk '{ r += $1; u += $2; a += $3; if (!f || $4 < f) f = $4; if ($5 > l) l = $5 }
 	END { printf "%d %.17g %.17g %s %s\n", r, u, a, f, l }')
-compare "wal-workshop folder" "$W" "$want"
-check_eq "wal-workshop folder: three billing periods" "2018-10-01|2018-11-01|2018-12-01" \
-	"$(sql_row "$W" "SELECT string_agg(DISTINCT billing_period::VARCHAR, '|' ORDER BY billing_period::VARCHAR) FROM costs")"
-keys=$(sql_row "$W" "SELECT string_agg(DISTINCT k, '|' ORDER BY k) FROM (SELECT unnest(map_keys(tags)) AS k FROM costs)")
+compare "wal-workshop folder" "$W" "$want" "" ",
+	(SELECT string_agg(DISTINCT billing_period::VARCHAR, '|' ORDER BY billing_period::VARCHAR) FROM costs),
+	(SELECT string_agg(DISTINCT k, '|' ORDER BY k) FROM (SELECT unnest(map_keys(tags)) AS k FROM costs)),
+	(SELECT count(*) FROM costs WHERE cardinality(tags) > 0),
+	(SELECT count(*) FROM (SELECT unnest(map_values(tags)) AS v FROM costs) WHERE v = '')"
+check_eq "wal-workshop folder: three billing periods" "2018-10-01|2018-11-01|2018-12-01" "${COLS[6]:-}"
+keys=${COLS[7]:-}
 check_contains "wal-workshop: tag keys from resource_tags_user_* columns (cost_center)" "|$keys|" "|cost_center|"
 check_contains "wal-workshop: tag keys from resource_tags_user_* columns (environment)" "|$keys|" "|environment|"
 check_not_contains "wal-workshop: no user_ prefix on tag keys" "|$keys" "|user"
-check_ne "wal-workshop: some rows carry tags" 0 \
-	"$(sql_row "$W" "SELECT count(*) FROM costs WHERE cardinality(tags) > 0")"
-check_eq "wal-workshop: tag values are not empty strings" 0 \
-	"$(sql_row "$W" "SELECT count(*) FROM (SELECT unnest(map_values(tags)) AS v FROM costs) WHERE v = ''")"
+check_ne "wal-workshop: some rows carry tags" 0 "${COLS[8]:-0}"
+check_eq "wal-workshop: tag values are not empty strings" 0 "${COLS[9]:-}"
 
 # ---- quirks, file by file ----
 db_of() { echo "$WORK/$(tr '/.' '__' <<<"$1").duckdb"; }
 
 FOCUS_DB=$(db_of focus10-sample/focus_sample.csv)
-providers=$(sql_row "$FOCUS_DB" "SELECT string_agg(DISTINCT provider, '|' ORDER BY provider) FROM costs")
+sql_cols "$FOCUS_DB" "SELECT (SELECT string_agg(DISTINCT provider, '|' ORDER BY provider) FROM costs),
+	(SELECT count(*) FROM costs WHERE cardinality(tags) > 0),
+	(SELECT bool_or(amortized_cost <> unblended_cost) FROM costs),
+	(SELECT string_agg(DISTINCT date_trunc('month', usage_date)::DATE::VARCHAR, '|') FROM costs),
+	(SELECT string_agg(p || ':' || n, '|' ORDER BY p) FROM
+		(SELECT billing_period::VARCHAR AS p, count(*)::VARCHAR AS n FROM costs GROUP BY 1))"
+providers=${COLS[0]:-}
 check_contains "FOCUS sample: provider AWS" "|$providers|" "|AWS|"
 check_match "FOCUS sample: a Microsoft/Azure provider" "$providers" "microsoft|azure"
 want_providers=$(python3 "$TOOLS/csvsum.py" "$REAL/focus10-sample/focus_sample.csv" |
 	python3 -c 'import json, sys; print("|".join(json.load(sys.stdin)["providers"]))')
 check_eq "FOCUS sample: providers as in the raw file" "$want_providers" "$providers"
-check_ne "FOCUS sample: JSON Tags parsed on some rows" 0 "$(sql_row "$FOCUS_DB" "SELECT count(*) FROM costs WHERE cardinality(tags) > 0")"
-check_eq "FOCUS sample: EffectiveCost differs from BilledCost somewhere" true \
-	"$(sql_row "$FOCUS_DB" "SELECT bool_or(amortized_cost <> unblended_cost) FROM costs")"
-check_eq "FOCUS sample: timestamps without T/Z land in September 2024" "2024-09-01" \
-	"$(sql_row "$FOCUS_DB" "SELECT string_agg(DISTINCT date_trunc('month', usage_date)::DATE::VARCHAR, '|') FROM costs")"
+check_ne "FOCUS sample: JSON Tags parsed on some rows" 0 "${COLS[1]:-0}"
+check_eq "FOCUS sample: EffectiveCost differs from BilledCost somewhere" true "${COLS[2]:-}"
+check_eq "FOCUS sample: timestamps without T/Z land in September 2024" "2024-09-01" "${COLS[3]:-}"
 # One Oracle row says BillingPeriodStart 2024-10-01 in the raw file.
-check_eq "FOCUS sample: billing periods from BillingPeriodStart" "2024-09-01:999|2024-10-01:1" \
-	"$(sql_row "$FOCUS_DB" "SELECT string_agg(p || ':' || n, '|' ORDER BY p) FROM
-		(SELECT billing_period::VARCHAR AS p, count(*)::VARCHAR AS n FROM costs GROUP BY 1)")"
+check_eq "FOCUS sample: billing periods from BillingPeriodStart" "2024-09-01:999|2024-10-01:1" "${COLS[4]:-}"
 
 for which in ActualCost AmortizedCost; do
 	AZ=$(db_of "azure-ea-cost-small/EA_${which}_Small.csv")
-	check_eq "Azure $which: MM/DD/YYYY dates land in September 2023" "2023-09-01 2023-09-01" \
-		"$(sql_row "$AZ" "SELECT date_trunc('month', min(usage_date))::DATE, date_trunc('month', max(usage_date))::DATE FROM costs" | tr ',' ' ')"
-	check_eq "Azure $which: billing period September 2023" "2023-09-01" \
-		"$(sql_row "$AZ" "SELECT string_agg(DISTINCT billing_period::VARCHAR, '|') FROM costs")"
-	check_ne "Azure $which: brace-less JSON tags parsed on some rows" 0 \
-		"$(sql_row "$AZ" "SELECT count(*) FROM costs WHERE cardinality(tags) > 0")"
-	check_eq "Azure $which: provider Azure" "Azure" "$(sql_row "$AZ" "SELECT string_agg(DISTINCT provider, '|') FROM costs")"
+	sql_cols "$AZ" "SELECT (SELECT date_trunc('month', min(usage_date))::DATE FROM costs),
+		(SELECT date_trunc('month', max(usage_date))::DATE FROM costs),
+		(SELECT string_agg(DISTINCT billing_period::VARCHAR, '|') FROM costs),
+		(SELECT count(*) FROM costs WHERE cardinality(tags) > 0),
+		(SELECT string_agg(DISTINCT provider, '|') FROM costs),
+		(SELECT count(*) FROM costs WHERE payer_account_id IS NULL),
+		(SELECT count(*) > 0 FROM costs WHERE tags['cost_center'] = '1234' AND tags['env'] = 'prod')"
+	check_eq "Azure $which: MM/DD/YYYY dates land in September 2023" "2023-09-01 2023-09-01" "${COLS[0]:-} ${COLS[1]:-}"
+	check_eq "Azure $which: billing period September 2023" "2023-09-01" "${COLS[2]:-}"
+	check_ne "Azure $which: brace-less JSON tags parsed on some rows" 0 "${COLS[3]:-0}"
+	check_eq "Azure $which: provider Azure" "Azure" "${COLS[4]:-}"
 	# The first header field follows the BOM: BillingAccountId must be read.
-	check_eq "Azure $which: BillingAccountId (after the BOM) read on every row" 0 \
-		"$(sql_row "$AZ" "SELECT count(*) FROM costs WHERE payer_account_id IS NULL")"
+	check_eq "Azure $which: BillingAccountId (after the BOM) read on every row" 0 "${COLS[5]:-}"
+	[ "$which" = ActualCost ] && actual_tags=${COLS[6]:-}
 done
-AZ=$(db_of azure-ea-cost-small/EA_ActualCost_Small.csv)
-check_eq "Azure: tag keys normalised (CostCenter -> cost_center)" 1 \
-	"$(sql_row "$AZ" "SELECT count(*) > 0 FROM costs WHERE tags['cost_center'] = '1234' AND tags['env'] = 'prod'" | sed 's/true/1/')"
+check_eq "Azure: tag keys normalised (CostCenter -> cost_center)" 1 "$(sed 's/true/1/' <<<"$actual_tags")"
 
 CUR1=$(db_of focusconv-aws-cur-csv/sample-anonymous-aws-export-dataset.csv)
-check_eq "focusconv CUR 1.0: taxes and usage both present" "Tax|Usage" \
-	"$(sql_row "$CUR1" "SELECT string_agg(DISTINCT charge_type, '|' ORDER BY charge_type) FROM costs")"
-check_eq "focusconv CUR 1.0: no tag columns, no tags" 0 "$(sql_row "$CUR1" "SELECT count(*) FROM costs WHERE cardinality(tags) > 0")"
+sql_cols "$CUR1" "SELECT (SELECT string_agg(DISTINCT charge_type, '|' ORDER BY charge_type) FROM costs),
+	(SELECT count(*) FROM costs WHERE cardinality(tags) > 0)"
+check_eq "focusconv CUR 1.0: taxes and usage both present" "Tax|Usage" "${COLS[0]:-}"
+check_eq "focusconv CUR 1.0: no tag columns, no tags" 0 "${COLS[1]:-}"
 
 ATHENA=$(db_of wal-workshop-cur-parquet/Oct2018-WorkshopCUR-00001.snappy.parquet)
 check_eq "Athena Parquet: RI amortization (DiscountedUsage gets its effective cost)" true \
