@@ -81,8 +81,8 @@
 	"sum(usage_amount) AS usage_amount, sum(unblended_cost) AS unblended_cost, sum(net_cost) AS net_cost, " \
 	"sum(amortized_cost) AS amortized_cost, sum(list_cost) AS list_cost"
 
-/* A %s is the condition on billing_period of the line items read ("IS
- * NULL" reads none: the column is NOT NULL in costs).
+/* A %s of detail_sql is the condition on billing_period of the line
+ * items read.
  *
  * Every table is made with CREATE TABLE AS, or filled by INSERT only when
  * it was committed before: in DuckDB 1.4.4 a table created empty and then
@@ -173,8 +173,8 @@ static int put_rows(struct db *db, bool rebuild, const char *table, const char *
 			select);
 }
 
-/* The tables of the changed periods (summaries_refresh, with the instance
- * tuned). */
+/* The tables of the changed periods (summaries_refresh(), with the
+ * instance tuned). */
 static int refresh_tables(struct db *db, bool rebuild, struct err *e)
 {
 	if (rebuild ? exec_select(db, "CREATE OR REPLACE TABLE costs_day_detail AS", detail_sql, CHANGED, e) ||
