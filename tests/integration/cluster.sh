@@ -83,7 +83,7 @@ ncases=$(grep -c . "$CASES")
 check_contains "the dev evaluation passes on the cluster ($ncases cases)" "$OUT" "$ncases passed, 0 failed"
 check_contains "the evaluation's server on the cluster stops cleanly" "$(tail -n 1 <<<"$OUT")" "server: exit 0, sanitizer report: no"
 # the same cases on DuckDB, for their last tables (ask.sh checks the answers themselves)
-FINQ_ENGINE= run python3 "$REPO/tests/integration/eval_serve.py" "$SHARED/eval/run_eval.py" "$CASES" \
+FINQ_ENGINE='' run python3 "$REPO/tests/integration/eval_serve.py" "$SHARED/eval/run_eval.py" "$CASES" \
 	--finq "$FINQ" --db "$DUCK" --rows-out "$WORK/rows.duck.json" --log "$WORK/eval-duck.log"
 check_contains "the evaluation's server on DuckDB stops cleanly" "$(tail -n 1 <<<"$OUT")" "server: exit 0, sanitizer report: no"
 

@@ -55,10 +55,8 @@ PER_MONTH_CENTS="(SELECT string_agg(m, chr(10) ORDER BY m) FROM (SELECT strftime
 	count(*) || ' ' || round(sum(unblended_cost), 2) || ' ' || round(sum(amortized_cost), 2) AS m
 	FROM costs GROUP BY billing_period))"
 
-# tag_keys [WHERE]: the distinct tag keys, sorted, '|'-separated.
-tag_keys() {
-	echo "(SELECT string_agg(DISTINCT k, '|' ORDER BY k) FROM (SELECT unnest(map_keys(tags)) AS k FROM costs ${1:-}))"
-}
+# The distinct tag keys, sorted, '|'-separated.
+KEYS="(SELECT string_agg(DISTINCT k, '|' ORDER BY k) FROM (SELECT unnest(map_keys(tags)) AS k FROM costs))"
 
 # Rows carrying each tag key in November, and their cost: "key,rows,cost ..."
 TAG_PROFILE="(SELECT string_agg(k || ',' || n || ',' || c, ' ' ORDER BY k) FROM (SELECT k, count(*) AS n,
@@ -87,7 +85,7 @@ check_eq "cur2.parquet loads" 0 "$RC"
 check_eq "cur2.parquet: rows reported" "$TOTAL_ROWS" "$(json_get rows "$OUT")"
 check_eq "cur2.parquet: nothing replaced on a first load" 0 "$(json_get replaced "$OUT")"
 check_eq "cur2.parquet: format reported" "cur2-parquet" "$(json_get formats "$OUT")"
-sql_cols "$P" "SELECT $PER_MONTH, (SELECT count(*) FROM costs), $(tag_keys),
+sql_cols "$P" "SELECT $PER_MONTH, (SELECT count(*) FROM costs), $KEYS,
 	(SELECT count(*) FROM (SELECT unnest(map_keys(tags)) AS k FROM costs) WHERE k LIKE 'user%'),
 	(SELECT string_agg(DISTINCT account_id, '|' ORDER BY account_id) FROM costs),
 	(SELECT string_agg(DISTINCT payer_account_id, '|') FROM costs),
@@ -151,7 +149,7 @@ C=$WORK/csv.duckdb
 run finq "$C" load --json "$DEV/cur2.csv.gz"
 check_eq "cur2.csv.gz loads" 0 "$RC"
 check_eq "cur2.csv.gz: format reported" "cur2-csv.gz" "$(json_get formats "$OUT")"
-sql_cols "$C" "SELECT $PER_MONTH, $(tag_keys), $TAG_PROFILE,
+sql_cols "$C" "SELECT $PER_MONTH, $KEYS, $TAG_PROFILE,
 	(SELECT count(DISTINCT service_name) FROM costs WHERE billing_period <> DATE '$NOV')"
 check_months "cur2.csv.gz" "${COLS[0]:-}"
 check_eq "cur2.csv.gz: tag keys normalised" "$TAG_KEYS" "$(tr '|' ',' <<<"${COLS[1]:-}")"
@@ -164,7 +162,7 @@ run finq "$ONE" load --json "$DEV/cur1.csv.gz"
 check_eq "cur1.csv.gz loads" 0 "$RC"
 check_eq "cur1.csv.gz: format reported" "cur1-csv.gz" "$(json_get formats "$OUT")"
 sql_cols "$ONE" "SELECT $PER_MONTH, (SELECT sum(unblended_cost) FROM costs), (SELECT sum(amortized_cost) FROM costs),
-	$(tag_keys), $TAG_PROFILE"
+	$KEYS, $TAG_PROFILE"
 check_months "cur1.csv.gz" "${COLS[0]:-}" "$NOV"
 check_rel "cur1.csv.gz: November unblended as the CUR 2.0 rows" "$PARQUET_NOV_UNBLENDED" "${COLS[1]:-}" 1e-9
 check_rel "cur1.csv.gz: November amortized as the CUR 2.0 rows" "$PARQUET_NOV_AMORTIZED" "${COLS[2]:-}" 1e-9
@@ -181,7 +179,7 @@ run finq "$F" load --json "$DEV/focus.csv.gz"
 check_eq "focus.csv.gz loads" 0 "$RC"
 check_eq "focus.csv.gz: format reported" "focus-csv.gz" "$(json_get formats "$OUT")"
 sql_cols "$F" "SELECT $PER_MONTH, (SELECT sum(unblended_cost) FROM costs), (SELECT sum(amortized_cost) FROM costs),
-	$(tag_keys), $TAG_PROFILE, (SELECT string_agg(DISTINCT provider, '|') FROM costs),
+	$KEYS, $TAG_PROFILE, (SELECT string_agg(DISTINCT provider, '|') FROM costs),
 	(SELECT string_agg(DISTINCT service_code, '|' ORDER BY service_code) FROM costs)"
 check_months "focus.csv.gz" "${COLS[0]:-}" "$NOV"
 check_rel "focus.csv.gz: November billed cost as the CUR 2.0 unblended" "$PARQUET_NOV_UNBLENDED" "${COLS[1]:-}" 1e-9

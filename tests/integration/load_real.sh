@@ -183,6 +183,7 @@ check_eq "FOCUS sample: timestamps without T/Z land in September 2024" "2024-09-
 # One Oracle row says BillingPeriodStart 2024-10-01 in the raw file.
 check_eq "FOCUS sample: billing periods from BillingPeriodStart" "2024-09-01:999|2024-10-01:1" "${COLS[4]:-}"
 
+actual_tags=
 for which in ActualCost AmortizedCost; do
 	AZ=$(db_of "azure-ea-cost-small/EA_${which}_Small.csv")
 	sql_cols "$AZ" "SELECT (SELECT date_trunc('month', min(usage_date))::DATE FROM costs),
@@ -200,7 +201,7 @@ for which in ActualCost AmortizedCost; do
 	check_eq "Azure $which: BillingAccountId (after the BOM) read on every row" 0 "${COLS[5]:-}"
 	[ "$which" = ActualCost ] && actual_tags=${COLS[6]:-}
 done
-check_eq "Azure: tag keys normalised (CostCenter -> cost_center)" 1 "$(sed 's/true/1/' <<<"$actual_tags")"
+check_eq "Azure: tag keys normalised (CostCenter -> cost_center)" 1 "${actual_tags//true/1}"
 
 CUR1=$(db_of focusconv-aws-cur-csv/sample-anonymous-aws-export-dataset.csv)
 sql_cols "$CUR1" "SELECT (SELECT string_agg(DISTINCT charge_type, '|' ORDER BY charge_type) FROM costs),
