@@ -73,6 +73,22 @@ static bool compares_the_two_discussed(const struct reading *r, const struct pla
 	       !parse_has_cue(r, CUE_WOW);
 }
 
+bool parse_asks_to_list(const struct reading *r)
+{
+	static const char *const listing[] = { "list", "name", "show", NULL };
+	for (size_t i = 0; i < r->toks.n; i++)
+		if (tok_in(&r->toks, i, listing))
+			return true;
+	return false;
+}
+
+bool parse_lists_what_was_counted(const struct reading *r)
+{
+	const struct plan *prev = r->in->previous;
+	return prev && plan_answers(prev) && prev->intent == INTENT_COUNT && prev->group.dim != DIM_NONE &&
+	       parse_asks_to_list(r);
+}
+
 bool parse_removal_verb_at(const struct reading *r, size_t i)
 {
 	return i < r->toks.n && r->toks.items[i].kind == TOK_WORD && lexicon_is_removal_verb(&r->toks.items[i].text);
@@ -595,9 +611,7 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	 * after the highest day: the one */
 	/* after a count: "which one spends the least", "which were the top 3",
 	 * "list them": the things counted, with their cost */
-	bool lists = false;
-	for (size_t i = 0; i < r->toks.n; i++)
-		lists |= tok_is(&r->toks, i, "list") || tok_is(&r->toks, i, "name") || tok_is(&r->toks, i, "show");
+	bool lists = parse_asks_to_list(r);
 	if (out.intent == INTENT_COUNT && out.group.dim != DIM_NONE && now->intent != INTENT_COUNT && r->nnames == 0 &&
 	    (limit_mentioned || lists || parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST) ||
 	     parse_has_cue(r, CUE_TOP)))
@@ -836,10 +850,8 @@ bool parse_followup_says_something(const struct reading *r, const struct plan *n
 	if (cost_of_usage_answer(r, r->in->previous))
 		return true;
 	/* "list them" after a count: the things counted (parse_apply_followup) */
-	const struct plan *prev = r->in->previous;
-	for (size_t i = 0; prev && prev->intent == INTENT_COUNT && prev->group.dim != DIM_NONE && i < r->toks.n; i++)
-		if (tok_is(&r->toks, i, "list") || tok_is(&r->toks, i, "name") || tok_is(&r->toks, i, "show"))
-			return true;
+	if (parse_lists_what_was_counted(r))
+		return true;
 	return group_mentioned || measure_mentioned || limit_mentioned || now->nfilters > 0 || r->ntimes > 0 ||
 	       parse_removes_filters(r) ||
 	       now->has_threshold || now->intent == INTENT_INSIGHT ||

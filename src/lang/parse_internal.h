@@ -103,6 +103,10 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 			   bool measure_mentioned, bool limit_mentioned);
 bool parse_answer_clarification(const struct parse_input *in, struct parse_result *out);
 bool parse_previous_answered(const struct plan *prev);
+/* "list", "name", "show": the question asks to see the rows */
+bool parse_asks_to_list(const struct reading *r);
+/* "list them" after an answered count by a dimension: the things counted */
+bool parse_lists_what_was_counted(const struct reading *r);
 /* "costing us per day", "average", "run rate": "per day" is a rate, not each day */
 bool parse_per_day_rate_words(const struct reading *r);
 char *parse_correct_spelling(const struct reading *r, struct spelling *fix);

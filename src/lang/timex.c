@@ -525,9 +525,8 @@ bool timex_weekday_mismatch(const struct token_list *toks, size_t i, int today, 
 	bool explicit_year;
 	if (!read_period(&r, &day, &explicit_year) || day.unit != UNIT_DAY || date_weekday(day.start_day) == weekday)
 		return false;
-	static const char *const names[] = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
 	snprintf(message, size, "%s is a %s, not a %s: which day did you mean?", day.label,
-		 names[date_weekday(day.start_day)], names[weekday]);
+		 tx_weekday_name(date_weekday(day.start_day)), tx_weekday_name(weekday));
 	return true;
 }
 

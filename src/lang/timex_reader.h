@@ -67,5 +67,6 @@ int tx_unit_add(int start, enum time_unit unit, int n);
 void tx_label_unit(struct period *p, enum time_unit unit, const char *other);
 bool tx_read_relative(struct reader *r, struct period *p);
 int tx_weekday_of(const struct token *tok); /* 0 Monday .. 6 Sunday, -1 when not a weekday's name */
+const char *tx_weekday_name(int weekday);    /* "Monday" .. "Sunday" */
 
 #endif

@@ -87,6 +87,12 @@ static const char *const weekday_names[7][3] = {
 	{ "sunday", "sun", NULL },
 };
 
+const char *tx_weekday_name(int weekday)
+{
+	static const char *const names[7] = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
+	return weekday >= 0 && weekday < 7 ? names[weekday] : "";
+}
+
 int tx_weekday_of(const struct token *tok)
 {
 	if (!tok || tok->kind != TOK_WORD)
@@ -132,8 +138,7 @@ static bool read_weekday(struct reader *r, struct period *p)
 	tx_set_period(p, day, day + 1, UNIT_DAY, 1);
 	int y, m, d;
 	date_to_ymd(day, &y, &m, &d);
-	snprintf(p->label, sizeof(p->label), "%s %s %d, %d", weekday_names[wd][0], date_month_name(m), d, y);
-	p->label[0] = (char)(p->label[0] - 'a' + 'A');
+	snprintf(p->label, sizeof(p->label), "%s %s %d, %d", tx_weekday_name(wd), date_month_name(m), d, y);
 	r->pos += led ? 2 : 1;
 	return true;
 }

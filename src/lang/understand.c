@@ -308,13 +308,8 @@ bool parse_check_unknown(struct reading *r, struct plan *p)
 bool parse_says_nothing(const struct reading *r)
 {
 	/* "list them", "name them" after a count: the things counted */
-	const struct plan *prev = r->in->previous;
-	static const char *const listing[] = { "list", "name", "show", NULL };
-	for (size_t i = 0; prev && plan_answers(prev) && prev->intent == INTENT_COUNT && prev->group.dim != DIM_NONE &&
-			   i < r->toks.n;
-	     i++)
-		if (tok_in(&r->toks, i, listing))
-			return false;
+	if (parse_lists_what_was_counted(r))
+		return false;
 	for (size_t i = 0; i < r->toks.n; i++) {
 		const struct token *t = &r->toks.items[i];
 		if (t->kind == TOK_PUNCT)
