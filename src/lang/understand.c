@@ -244,10 +244,61 @@ static int suggest(const struct reading *r, const struct slice *w, char (*out)[P
 	return n;
 }
 
+/* "the ML team", "our prod project": a name from another column right
+ * before a tag key names a team the tag does not have. Read as the other
+ * column's value grouped by the key, it answers a question nobody asked
+ * ("AI and Machine Learning by team", empty), so it is asked back with the
+ * values the tag has. */
+static bool foreign_value_before_tag_key(struct reading *r, struct plan *p)
+{
+	static const char *const determiners[] = { "the", "our", "a", "for", "of", "my", "their", "that", NULL };
+	for (size_t k = 0; k < r->nnames; k++) {
+		const struct name_hit *value = &r->names[k];
+		if (parse_is_dimension_hit(value) || value->resource[0] || !value->reading ||
+		    value->m.first == 0 || !tok_in(&r->toks, value->m.first - 1, determiners))
+			continue;
+		const struct name_hit *key = NULL;
+		for (size_t j = 0; j < r->nnames; j++)
+			if (r->names[j].m.first == value->m.last + 1 && parse_is_dimension_hit(&r->names[j]) &&
+			    r->names[j].reading->col.dim == DIM_TAG && !r->names[j].plural)
+				key = &r->names[j];
+		if (!key)
+			continue;
+		const struct dim_ref *tag = &key->reading->col;
+		const struct dim_ref *col = &value->reading->col;
+		if (col->dim == DIM_TAG && strcmp(col->tag_key, tag->tag_key) == 0)
+			continue;
+		const struct token *a = &r->toks.items[value->m.first], *b = &r->toks.items[value->m.last];
+		int len = (int)(b->offset + b->text.n - a->offset);
+		struct strbuf msg;
+		strbuf_init(&msg, 0);
+		strbuf_addf(&msg, "There is no %s called '%.*s' in this bill", tag->tag_key, len, r->text + a->offset);
+		int shown = 0;
+		const struct vocab *v = r->in->vocab;
+		for (size_t i = 0; v && i < v->n && shown < 12; i++) {
+			const struct vocab_entry *e = &v->items[i];
+			if (e->kind != VOCAB_VALUE || !e->from_data || e->family || e->col.dim != DIM_TAG ||
+			    strcmp(e->col.tag_key, tag->tag_key) != 0)
+				continue;
+			strbuf_addf(&msg, "%s%s", shown ? ", " : ": its values are ", e->display ? e->display : e->phrase);
+			shown++;
+		}
+		strbuf_addstr(&msg, ". Ask again with one of them, or without the tag.");
+		p->intent = INTENT_CLARIFY;
+		snprintf(p->message, sizeof(p->message), "%s", msg.buf);
+		snprintf(p->clarify_word, sizeof(p->clarify_word), "%.*s", len, r->text + a->offset);
+		strbuf_release(&msg);
+		return true;
+	}
+	return false;
+}
+
 /* A content word no list or name accounts for: ask back, naming it,
  * rather than answer a question without it. */
 bool parse_check_unknown(struct reading *r, struct plan *p)
 {
+	if (foreign_value_before_tag_key(r, p))
+		return true;
 	size_t unknown[8], n = 0;
 	for (size_t i = 0; i < r->toks.n && n < 8; i++)
 		if (unread_word(r, i) || misread_value_word(r, i) || unused_starts_with(r, i))
