@@ -12,6 +12,7 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +216,6 @@ static struct vocab_entry *add_entry(struct vocab *v, const char *phrase_text, e
 	e->phrase = xstrdup(phrase);
 	e->phrase_len = strlen(phrase);
 	e->first_space = strcspn(phrase, " ");
-	e->two_words = e->first_space < e->phrase_len && !strchr(phrase + e->first_space + 1, ' ');
 	e->kind = kind;
 	e->col = *col;
 	e->op = op;
@@ -737,39 +737,58 @@ static int word_typo(const struct slice *word, const char *cand, size_t len)
 	return d >= 1 && d <= limit ? d : -1;
 }
 
-/* A typo in one word of a two-word phrase whose other word is exact:
- * "instnace type", "usgae types", "shared servces". The closest such
- * phrases, as a fuzzy match over both tokens. */
-static bool two_word_typo(const struct vocab *v, const struct token_list *toks, size_t i,
-			  bool (*is_reserved)(const struct slice *word), struct vocab_match *out)
+/* Does the token equal the phrase word w (n letters), or its plural when
+ * it is the phrase's last word ("usgae types")? */
+static bool word_exact(const struct slice *t, const char *w, size_t n, bool last)
 {
-	if (i + 1 >= toks->n || toks->items[i].kind != TOK_WORD || toks->items[i + 1].kind != TOK_WORD)
+	return (t->n == n || (last && t->n == n + 1 && t->p[n] == 's')) && memcmp(t->p, w, n) == 0;
+}
+
+/* A typo in one word of a phrase of several words whose other words are
+ * exact: "instnace type", "usgae types", "shared servces", "reserverd
+ * instance fees". The longest such phrases, then the closest, as a fuzzy
+ * match over their tokens: a shorter phrase inside a longer one
+ * ("reserved instance" in "reserved instance fee") would leave the rest
+ * to be read on its own, as another name. */
+static bool phrase_typo(const struct vocab *v, const struct token_list *toks, size_t i,
+			bool (*is_reserved)(const struct slice *word), struct vocab_match *out)
+{
+	if (i + 1 >= toks->n || toks->items[i].kind != TOK_WORD)
 		return false;
-	const struct slice *a = &toks->items[i].text, *b = &toks->items[i + 1].text;
-	/* a reserved word alone is the parser's: "by usgae" is no phrase */
-	if (is_reserved && (is_reserved(a) || is_reserved(b)))
-		return false;
-	/* one of the two must be a word nobody knows, or there is no typo here */
-	if (lexicon_is_known_word(a) && lexicon_is_known_word(b))
-		return false;
+	size_t best_words = 0;
 	int best = 3;
 	out->nentries = 0;
 	for (size_t k = 0; k < v->n; k++) {
 		const struct vocab_entry *e = &v->items[k];
-		if (!e->two_words)
+		if (e->first_space >= e->phrase_len)
 			continue;
-		const char *space = e->phrase + e->first_space;
-		size_t n1 = e->first_space, n2 = e->phrase_len - e->first_space - 1;
-		bool first_exact = a->n == n1 && memcmp(a->p, e->phrase, n1) == 0;
-		/* "usgae types": the second word exact or its plural */
-		bool second_exact = (b->n == n2 || (b->n == n2 + 1 && b->p[n2] == 's')) &&
-				    memcmp(b->p, space + 1, n2) == 0;
-		int d = first_exact == second_exact ? -1
-			: first_exact		    ? word_typo(b, space + 1, n2)
-						    : word_typo(a, e->phrase, n1);
-		if (d < 0 || d > best)
+		size_t words = 0, typo_at = SIZE_MAX;
+		int d = 0;
+		bool ok = true, unknown = false;
+		for (const char *w = e->phrase; ok && *w; words++) {
+			size_t n = strcspn(w, " ");
+			size_t at = i + words;
+			const struct slice *t = at < toks->n && toks->items[at].kind == TOK_WORD ? &toks->items[at].text : NULL;
+			bool last = w[n] == '\0';
+			/* a reserved word alone is the parser's: "by usgae" is no phrase */
+			if (!t || (is_reserved && is_reserved(t)))
+				ok = false;
+			else if (!word_exact(t, w, n, last)) {
+				int wd = typo_at == SIZE_MAX ? word_typo(t, w, n) : -1;
+				ok = wd >= 1;
+				typo_at = at;
+				d = wd;
+			}
+			/* one of the words must be one nobody knows, or there is no typo here */
+			unknown |= t && !lexicon_is_known_word(t);
+			w += n;
+			while (*w == ' ')
+				w++;
+		}
+		if (!ok || typo_at == SIZE_MAX || !unknown || words < best_words || (words == best_words && d > best))
 			continue;
-		if (d < best) {
+		if (words > best_words || d < best) {
+			best_words = words;
 			best = d;
 			out->nentries = 0;
 		}
@@ -779,7 +798,7 @@ static bool two_word_typo(const struct vocab *v, const struct token_list *toks, 
 	if (!out->nentries)
 		return false;
 	out->first = i;
-	out->last = i + 1;
+	out->last = i + best_words - 1;
 	out->fuzzy = true;
 	out->distance = best;
 	sort_readings(out);
@@ -825,7 +844,7 @@ bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t
 			 * next word is a typo of the rest of a longer phrase reads
 			 * as that phrase */
 			struct vocab_match longer;
-			if (fuzzy && len == 1 && two_word_typo(v, toks, i, is_reserved, &longer) && longer.distance <= 1) {
+			if (fuzzy && len == 1 && phrase_typo(v, toks, i, is_reserved, &longer) && longer.distance <= 1) {
 				*out = longer;
 				return true;
 			}
@@ -836,7 +855,7 @@ bool vocab_match_at(const struct vocab *v, const struct token_list *toks, size_t
 			return true;
 		}
 	}
-	if (fuzzy && two_word_typo(v, toks, i, is_reserved, out))
+	if (fuzzy && phrase_typo(v, toks, i, is_reserved, out))
 		return true;
 	/* A typo in one word: the closest single-word phrases. Codes with
 	 * digits are never typos of each other ("us-east-2" is not

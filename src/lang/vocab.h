@@ -28,7 +28,6 @@ struct vocab_entry {
 	char *phrase;          /* lower-case tokens joined by single spaces */
 	size_t phrase_len;     /* strlen(phrase), kept: fuzzy matching scans every entry */
 	size_t first_space;    /* offset of the first space, phrase_len for a single word */
-	bool two_words;        /* exactly one space */
 	enum vocab_kind kind;
 	struct dim_ref col;    /* VALUE: its column; DIMENSION: the dimension */
 	enum filter_op op;     /* VALUE: FILTER_IN, FILTER_CONTAINS or FILTER_PREFIX */
