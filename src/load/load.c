@@ -807,14 +807,23 @@ static int run_transaction(struct load_state *st, struct load_report *rep, struc
 	snprintf(sql, sizeof(sql), "SELECT billing_period FROM load_periods WHERE load_id = %lld", (long long)load_id);
 	if (summaries_refresh(st->db, sql, &tuning, e) || db_exec(st->db, schema_vocabulary_sql, e))
 		goto fail;
-	/* the load log's seconds: all but the COMMIT, which cannot be timed
-	 * inside the transaction (earlier_rate's estimates then cover the
-	 * summaries too) */
+	/* the load log's seconds cover the summaries (earlier_rate's
+	 * estimates read them) and, set again once it is done, the COMMIT,
+	 * which writes the whole table: the time `finq loads` shows is the
+	 * time the user waited */
 	snprintf(sql, sizeof(sql), "UPDATE loads SET seconds = %.6f WHERE load_id = %lld", now_seconds() - st->started,
 		 (long long)load_id);
 	if (db_exec(st->db, sql, e) || db_exec(st->db, "COMMIT", e))
 		goto fail;
 	summaries_finish(st->db, &tuning);
+	{
+		/* after the COMMIT the load stands: a failure here leaves the
+		 * seconds without the COMMIT, not the load undone */
+		struct err ignored = { 0 };
+		snprintf(sql, sizeof(sql), "UPDATE loads SET seconds = %.6f WHERE load_id = %lld",
+			 now_seconds() - st->started, (long long)load_id);
+		db_exec(st->db, sql, &ignored);
+	}
 	if (notes) {
 		clear_progress(st);
 		fputs(notes, stderr);

@@ -39,8 +39,9 @@ check_eq "no database: none created" no "$([ -e "$WORK/none.duckdb" ] && echo ye
 dev_data "$DB" cur2.parquet # load 1, by the binary under test
 check_eq "load 1 (cur2.parquet, 13 months)" 0 "$RC"
 S1=$(state "$DB")
-run finq "$DB" load --no-progress "$DEV/cur1.csv.gz"
+run finq "$DB" load --no-progress --json "$DEV/cur1.csv.gz"
 check_eq "load 2 (cur1.csv.gz, November again)" 0 "$RC"
+LOAD2_SECONDS=$(json_get seconds "$OUT")
 S2=$(state "$DB")
 check_ne "load 2 changed the rows" "$S1" "$S2"
 
@@ -56,6 +57,11 @@ check_eq "loads --json: load 1 has 13 periods, replaced nothing" "13 0" \
 	"$(loads_json '"%d %d" % (len(l[1]["periods"]), sum(p["replaced_rows"] for p in l[1]["periods"]))')"
 check_eq "loads --json: load 2 can be undone, load 1 not" "True False" "$(loads_json '"%s %s" % (l[0]["undoable"], l[1]["undoable"])')"
 check_contains "loads --json: why not" "$(loads_json 'l[1]["why_not"]')" "loaded again by load 2"
+# the log's seconds are the time the load's user waited, its COMMIT
+# included: the same as `load --json` says, but the few milliseconds
+# between the last UPDATE and the report
+check_eq "loads --json: load 2's seconds are the load's whole time" ok \
+	"$(loads_json '"ok" if 0 <= '"${LOAD2_SECONDS:-0}"' - l[0]["seconds"] < 0.05 else "%s against %s" % (l[0]["seconds"], '"${LOAD2_SECONDS:-0}"')')"
 run finq "$DB" loads
 check_contains "loads (text): load 2 replaced November of load 1" "$OUT" "period  $NOV AWS payer 111122223333: $NOV_ROWS rows, replaced $NOV_ROWS rows of load 1"
 check_contains "loads (text): names the file" "$OUT" "file    $DEV/cur1.csv.gz (cur1)"
