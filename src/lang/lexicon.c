@@ -252,9 +252,30 @@ static const char *const courtesy_markers[] = {
 static const struct {
 	const char *typed, *meant;
 } shorthand[] = {
-	{ "compair", "compare" }, { "gw", "gateway" }, { "hw", "how" }, { "lst", "last" }, { "mnth", "month" }, { "mnths", "months" }, { "pls", "please" },
-	{ "r", "are" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" }, { "w", "with" }, { "wat", "what" }, { "wek", "week" }, { "wht", "what" }, { "yday", "yesterday" }, { "yest", "yesterday" }, { "ystrday", "yesterday" },
+	{ "amt", "amount" }, { "compair", "compare" }, { "gw", "gateway" }, { "hw", "how" }, { "lst", "last" }, { "mnth", "month" },
+	{ "mnths", "months" }, { "mth", "month" }, { "mths", "months" }, { "pls", "please" },
+	{ "qtr", "quarter" }, { "qtrs", "quarters" }, { "r", "are" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" },
+	{ "w", "with" }, { "wat", "what" }, { "wek", "week" }, { "wht", "what" }, { "yday", "yesterday" },
+	{ "yest", "yesterday" }, { "ystrday", "yesterday" },
 };
+
+/* Abbreviated units of time that are time words already ("2 wks",
+ * "last yr"): in a phrase of ours they stand for the whole word ("by wk"
+ * is "by week", "per mo" "per month"). Sorted. */
+static const struct {
+	const char *typed, *meant;
+} unit_abbreviations[] = {
+	{ "mo", "month" }, { "mos", "months" }, { "mth", "month" }, { "mths", "months" }, { "qtr", "quarter" },
+	{ "qtrs", "quarters" }, { "wk", "week" }, { "wks", "weeks" }, { "yr", "year" }, { "yrs", "years" },
+};
+
+const char *lexicon_unit_abbreviation(const struct slice *word)
+{
+	for (size_t i = 0; i < sizeof(unit_abbreviations) / sizeof(unit_abbreviations[0]); i++)
+		if (slice_eq(*word, unit_abbreviations[i].typed))
+			return unit_abbreviations[i].meant;
+	return NULL;
+}
 
 const char *lexicon_shorthand(const struct slice *word)
 {

@@ -74,6 +74,10 @@ int lexicon_courtesy(const struct slice *word);
 /* What a phone shorthand ("lst", "hw") stands for, or NULL. */
 const char *lexicon_shorthand(const struct slice *word);
 
+/* The unit of time an abbreviation ("wk", "yrs", "qtr") stands for in a
+ * phrase of ours, or NULL. */
+const char *lexicon_unit_abbreviation(const struct slice *word);
+
 /* "three" -> 3; -1 when the word is not a number word. */
 int lexicon_number_word(const struct slice *word);
 

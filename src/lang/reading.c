@@ -67,10 +67,16 @@ static size_t cue_at(const struct reading *r, size_t i, enum cue *cue)
 			     o + t->text.n + 2 < sizeof(phrase);
 			if (!ok)
 				break;
+			/* "by wk", "per mo": an abbreviated unit is its word */
+			const char *unit = lexicon_unit_abbreviation(&t->text);
+			struct slice word = unit ? (struct slice){ .p = unit, .n = strlen(unit) } : t->text;
+			ok = o + word.n + 2 < sizeof(phrase);
+			if (!ok)
+				break;
 			if (o)
 				phrase[o++] = ' ';
-			memcpy(phrase + o, t->text.p, t->text.n);
-			o += t->text.n;
+			memcpy(phrase + o, word.p, word.n);
+			o += word.n;
 			phrase[o] = '\0';
 		}
 		if (!ok)

@@ -775,6 +775,12 @@ static bool phrase_typo(const struct vocab *v, const struct token_list *toks, si
 				ok = false;
 			else if (!word_exact(t, w, n, last)) {
 				int wd = typo_at == SIZE_MAX ? word_typo(t, w, n) : -1;
+				/* the last word's plural: "tpyes", "typs" for "types" */
+				char plural[64];
+				if (wd < 1 && last && typo_at == SIZE_MAX && n + 1 < sizeof(plural)) {
+					snprintf(plural, sizeof(plural), "%.*ss", (int)n, w);
+					wd = word_typo(t, plural, n + 1);
+				}
 				ok = wd >= 1;
 				typo_at = at;
 				d = wd;
