@@ -312,6 +312,10 @@ static bool read_span(struct reader *r, struct time_mention *m)
 	}
 	if ((between || from) && read_day_span(r, m, between))
 		return true;
+	if (tx_read_day_range(r, m)) {
+		describe_span(&m->period);
+		return true;
+	}
 	/* "since the 15th of November", "after the 3rd" */
 	if (since && tx_is(r, 0, "the") && tx_peek(r, 1) && tx_peek(r, 1)->kind == TOK_NUMBER)
 		r->pos++;

@@ -91,6 +91,89 @@ static int recent_month_start(int today, int month)
 	return date_from_ymd(month <= m ? y : y - 1, month, 1);
 }
 
+/* "1-15": two days of a month written as one word; false otherwise. */
+static bool day_pair(const struct token *tok, int *a, int *b)
+{
+	if (!tok || tok->kind != TOK_WORD)
+		return false;
+	int x = 0, y = 0, digits_x = 0, digits_y = 0;
+	size_t i = 0;
+	for (; i < tok->text.n && tok->text.p[i] >= '0' && tok->text.p[i] <= '9'; i++, digits_x++)
+		x = x * 10 + (tok->text.p[i] - '0');
+	if (i >= tok->text.n || tok->text.p[i] != '-')
+		return false;
+	for (i++; i < tok->text.n && tok->text.p[i] >= '0' && tok->text.p[i] <= '9'; i++, digits_y++)
+		y = y * 10 + (tok->text.p[i] - '0');
+	if (i != tok->text.n || digits_x < 1 || digits_x > 2 || digits_y < 1 || digits_y > 2)
+		return false;
+	*a = x;
+	*b = y;
+	return true;
+}
+
+/* A day of the month written alone: 1..31, "3", "3rd". */
+static bool day_number(const struct token *tok, int *day)
+{
+	if (!tok || tok->kind != TOK_NUMBER || tok->money || tok->percent || tok->number < 1 || tok->number > 31 ||
+	    tok->number != floor(tok->number) || tok->text.n > 4)
+		return false;
+	*day = (int)tok->number;
+	return true;
+}
+
+/*
+ * day_range := DAYS ["of"] MONTH [[","] YEAR]          "1-15 Nov", "1-15 of November 2025"
+ *            | MONTH DAYS [[","] YEAR]                 "Nov 1-15", "November 1-15, 2025"
+ *            | MONTH DAY ("-"|"to"|"through"|"until"|"till"|"thru") DAY [[","] YEAR]
+ * DAYS is "1-15" in one word. The days of one month, both included; the
+ * month without a year is the latest begun on or before today.
+ */
+bool tx_read_day_range(struct reader *r, struct time_mention *m)
+{
+	static const char *const to_words[] = { "to", "through", "thru", "until", "till", NULL };
+	int a = 0, b = 0, month, year = 0;
+	size_t k;
+	const struct token *first = tx_peek(r, 0);
+	if (day_pair(first, &a, &b)) {
+		k = tx_is(r, 1, "of") ? 2 : 1;
+		if (!(month = tx_month_of_word(tx_peek(r, k))))
+			return false;
+		k++;
+	} else if ((month = tx_month_of_word(first)) && day_pair(tx_peek(r, 1), &a, &b)) {
+		k = 2;
+	} else if (month && day_number(tx_peek(r, 1), &a) &&
+		   ((tx_peek(r, 2) && tx_peek(r, 2)->kind == TOK_PUNCT && tx_peek(r, 2)->text.p[0] == '-') ||
+		    tx_is_any(r, 2, to_words)) &&
+		   day_number(tx_peek(r, 3), &b) && !tx_month_of_word(tx_peek(r, 4))) {
+		k = 4;
+	} else {
+		return false;
+	}
+	bool explicit_year = false;
+	const struct token *comma = tx_peek(r, k);
+	if (comma && comma->kind == TOK_PUNCT && comma->text.p[0] == ',' && tx_year_at(r, k + 1, &year)) {
+		explicit_year = true;
+		k += 2;
+	} else if (tx_year_at(r, k, &year)) {
+		explicit_year = true;
+		k++;
+	}
+	int start = explicit_year ? date_from_ymd(year, month, 1) : recent_month_start(r->today, month);
+	int y, mo, d;
+	date_to_ymd(start, &y, &mo, &d);
+	if (a < 1 || a > b || b > date_days_in_month(y, mo))
+		return false;
+	int from = date_from_ymd(y, mo, a), to = date_from_ymd(y, mo, b);
+	tx_set_period(&m->from, from, from + 1, UNIT_DAY, 1);
+	snprintf(m->from.label, sizeof(m->from.label), "%s %d, %d", date_month_name(mo), a, y);
+	tx_set_period(&m->to, to, to + 1, UNIT_DAY, 1);
+	snprintf(m->to.label, sizeof(m->to.label), "%s %d, %d", date_month_name(mo), b, y);
+	m->is_span = true;
+	tx_set_period(&m->period, from, to + 1, UNIT_SPAN, 1);
+	r->pos += k;
+	return true;
+}
+
 /*
  * day_or_month := ["month" "of"] MONTH [ORDINAL|DAYNUM] [","] [YEAR | ["of"] ("last"|"this") "year"] ["month"]
  *              |  DAYNUM ["of"] MONTH [YEAR]

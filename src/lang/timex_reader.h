@@ -55,6 +55,7 @@ bool tx_read_month(struct reader *r, struct period *p, bool *explicit_year);
 bool tx_read_quarter_or_half(struct reader *r, struct period *p, bool *explicit_year);
 bool tx_read_part_of_month(struct reader *r, struct period *p, bool *explicit_year);
 bool tx_latest_day_of_month(int today, int day, struct period *p);
+bool tx_read_day_range(struct reader *r, struct time_mention *m); /* "1-15 Nov", "Nov 1 - 15" */
 
 /* timex_numeric.c: dates and periods written in digits ("11/2025", "Nov-25") */
 bool tx_read_numeric(struct reader *r, struct period *p, bool *explicit_year);
