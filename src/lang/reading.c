@@ -338,6 +338,34 @@ static void mark_year_ago_cues(struct reading *r)
 	}
 }
 
+/* "for the period from 1 September to 15 October", "the time window
+ * Nov 1-15", "date range: Q3": a word that only names the time written
+ * after it belongs to that time. */
+static void mark_time_framing(struct reading *r)
+{
+	static const char *const framing[] = { "period", "timeframe", "window", "range", "interval", NULL };
+	static const char *const before[] = { "time", "date", "reporting", "billing", NULL };
+	for (size_t k = 0; k < r->ntimes; k++) {
+		size_t j = r->times[k].first;
+		if (j == 0)
+			continue;
+		j--;
+		const struct token *t = &r->toks.items[j];
+		bool joined = (t->kind == TOK_PUNCT && t->text.p[0] == ':') || tok_is(&r->toks, j, "of");
+		if (joined && j > 0)
+			j--;
+		if (r->role[j] != ROLE_FREE || !tok_in(&r->toks, j, framing))
+			continue;
+		size_t from = j > 0 && r->role[j - 1] == ROLE_FREE && tok_in(&r->toks, j - 1, before) ? j - 1 : j;
+		/* "per billing period this year": a grain, read as a cue */
+		static const char *const grain[] = { "by", "per", "each", "every", NULL };
+		if (from > 0 && tok_in(&r->toks, from - 1, grain))
+			continue;
+		for (size_t i = from; i < r->times[k].first; i++)
+			r->role[i] = ROLE_TIME;
+	}
+}
+
 static void read_tokens(struct reading *r)
 {
 	mark_courtesy(r);
@@ -359,6 +387,7 @@ static void read_tokens(struct reading *r)
 	for (size_t k = 0; k < r->ntimes; k++)
 		for (size_t i = r->times[k].first; i <= r->times[k].last; i++)
 			r->role[i] = ROLE_TIME;
+	mark_time_framing(r);
 
 	for (size_t i = 0; i < r->toks.n;) {
 		if (r->role[i] != ROLE_FREE) {
