@@ -66,9 +66,9 @@ static const struct {
 	{ "drop", CUE_DECREASE }, { "dropped", CUE_DECREASE }, { "drove", CUE_DRIVER }, { "each", CUE_EACH },
 	{ "each billing period", CUE_MONTHLY }, { "each day", CUE_DAILY }, { "each month", CUE_MONTHLY }, { "each week", CUE_WEEKLY },
 	{ "effective", CUE_AMORTIZED }, { "eligible", CUE_COMMITMENT }, { "emissions", CUE_NOT_BILLING }, { "end of month", CUE_END_OF_MONTH },
-	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the month", CUE_END_OF_MONTH },
+	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the current month", CUE_END_OF_MONTH }, { "end of the current year", CUE_END_OF_YEAR }, { "end of the month", CUE_END_OF_MONTH },
 	{ "end of the quarter", CUE_END_OF_QUARTER }, { "end of the year", CUE_END_OF_YEAR },
-	{ "end of year", CUE_END_OF_YEAR }, { "engineers", CUE_NOT_BILLING }, { "eom", CUE_END_OF_MONTH },
+	{ "end of this month", CUE_END_OF_MONTH }, { "end of this year", CUE_END_OF_YEAR }, { "end of year", CUE_END_OF_YEAR }, { "engineers", CUE_NOT_BILLING }, { "eom", CUE_END_OF_MONTH },
 	{ "error rate", CUE_NOT_BILLING }, { "every", CUE_EACH }, { "every month", CUE_MONTHLY }, { "everything but", CUE_EXCLUDE },
 	{ "evolution", CUE_TREND }, { "evolve", CUE_TREND }, { "evolved", CUE_TREND }, { "ex", CUE_EXCLUDE },
 	{ "exceed", CUE_MORE_THAN }, { "exceeded", CUE_MORE_THAN }, { "exceeding", CUE_MORE_THAN },
@@ -254,7 +254,7 @@ static const struct {
 } shorthand[] = {
 	{ "amt", "amount" }, { "compair", "compare" }, { "gw", "gateway" }, { "hw", "how" }, { "lst", "last" }, { "mnth", "month" },
 	{ "mnths", "months" }, { "mth", "month" }, { "mths", "months" }, { "pls", "please" },
-	{ "qtr", "quarter" }, { "qtrs", "quarters" }, { "r", "are" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" },
+	{ "qtr", "quarter" }, { "qtrs", "quarters" }, { "r", "are" }, { "til", "until" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" },
 	{ "w", "with" }, { "wat", "what" }, { "wek", "week" }, { "wht", "what" }, { "yday", "yesterday" },
 	{ "yest", "yesterday" }, { "ystrday", "yesterday" },
 };

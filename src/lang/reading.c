@@ -338,6 +338,40 @@ static void mark_year_ago_cues(struct reading *r)
 	}
 }
 
+/* "the end of this month", "end of this year": a time that ends a phrase
+ * of ours beginning before it is the phrase's (a forecast's horizon), not
+ * a period of its own (month to date). The cue table decides. */
+static void drop_times_inside_cues(struct reading *r)
+{
+	for (size_t k = 0; k < r->ntimes;) {
+		bool inside = false;
+		size_t first = r->times[k].first, last = r->times[k].last;
+		for (size_t start = first >= 4 ? first - 4 : 0; start < first && !inside; start++) {
+			char phrase[128];
+			size_t o = 0;
+			bool ok = last - start < 5;
+			for (size_t i = start; i <= last && ok; i++) {
+				const struct token *t = &r->toks.items[i];
+				ok = t->kind == TOK_WORD && (i >= first || r->role[i] == ROLE_FREE) && o + t->text.n + 2 < sizeof(phrase);
+				if (!ok)
+					break;
+				if (o)
+					phrase[o++] = ' ';
+				memcpy(phrase + o, t->text.p, t->text.n);
+				o += t->text.n;
+				phrase[o] = '\0';
+			}
+			inside = ok && cue_lookup(phrase) != CUE_NONE;
+		}
+		if (inside) {
+			memmove(&r->times[k], &r->times[k + 1], (r->ntimes - k - 1) * sizeof(r->times[0]));
+			r->ntimes--;
+		} else {
+			k++;
+		}
+	}
+}
+
 /* "for the period from 1 September to 15 October", "the time window
  * Nov 1-15", "date range: Q3": a word that only names the time written
  * after it belongs to that time. */
@@ -384,6 +418,7 @@ static void read_tokens(struct reading *r)
 			k++;
 		}
 	}
+	drop_times_inside_cues(r);
 	for (size_t k = 0; k < r->ntimes; k++)
 		for (size_t i = r->times[k].first; i <= r->times[k].last; i++)
 			r->role[i] = ROLE_TIME;
