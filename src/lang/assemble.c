@@ -962,8 +962,9 @@ static bool is_counted_thing(const struct reading *r, size_t i)
 	for (size_t k = 0; k < r->nnames; k++)
 		if (r->names[k].m.first == i && parse_is_dimension_hit(&r->names[k]))
 			return true;
+	/* "how many days"; not the unit inside a name ("how many GB-months") */
 	static const char *const units[] = { "day", "days", "month", "months", "week", "weeks", NULL };
-	return tok_in(&r->toks, i, units);
+	return r->role[i] != ROLE_NAME && tok_in(&r->toks, i, units);
 }
 
 /* "the" in "count the accounts": a filler cue, read as one before the

@@ -44,6 +44,8 @@ static const struct {
 	{ "cross az", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer-Regional" },
 	{ "data transfer", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer" },
 	{ "data transfer out", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer-Out" },
+	{ "data transferred", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer" },
+	{ "data transferred out", DIM_USAGE_TYPE, FILTER_CONTAINS, "DataTransfer-Out" },
 	{ "data warehouse", DIM_SERVICE, FILTER_IN, "AmazonRedshift" },
 	{ "database", DIM_CATEGORY, FILTER_IN, "Databases" },
 	{ "developer support", DIM_SERVICE, FILTER_IN, "AWSSupportDeveloper" },
@@ -315,6 +317,17 @@ void vocab_add_data(struct vocab *v, const char *dim_name, const char *tag_key, 
 			{ "Mo", { "month", "months" } }, { "Second", { "seconds", NULL } },
 			{ "Hrs", { "hour", "hours" } }, { "Hour", { "hours", NULL } },
 		};
+		/* a whole unit's spoken names: "TB" for "Terabytes" */
+		static const struct {
+			const char *unit, *spoken[3];
+		} spoken_units[] = {
+			{ "Terabytes", { "tb", "terabyte", "tbs" } },
+			{ "Gigabytes", { "gigabyte", NULL, NULL } },
+		};
+		for (size_t u = 0; u < sizeof(spoken_units) / sizeof(spoken_units[0]); u++)
+			for (int k = 0; k < 3 && spoken_units[u].spoken[k] && strcmp(value, spoken_units[u].unit) == 0; k++)
+				if ((e = add_entry(v, spoken_units[u].spoken[k], VOCAB_UNIT, &none, FILTER_IN, cost, false)))
+					entry_add_value(e, value);
 		const char *dash = strrchr(value, '-');
 		for (size_t u = 0; dash && u < sizeof(unit_words) / sizeof(unit_words[0]); u++) {
 			if (strcmp(dash + 1, unit_words[u].abbrev) != 0)
