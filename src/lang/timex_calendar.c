@@ -98,11 +98,12 @@ static bool day_pair(const struct token *tok, int *a, int *b)
 		return false;
 	int x = 0, y = 0, digits_x = 0, digits_y = 0;
 	size_t i = 0;
-	for (; i < tok->text.n && tok->text.p[i] >= '0' && tok->text.p[i] <= '9'; i++, digits_x++)
+	/* at most two digits each: a longer number is no day (nor overflows) */
+	for (; i < tok->text.n && tok->text.p[i] >= '0' && tok->text.p[i] <= '9' && digits_x <= 2; i++, digits_x++)
 		x = x * 10 + (tok->text.p[i] - '0');
 	if (i >= tok->text.n || tok->text.p[i] != '-')
 		return false;
-	for (i++; i < tok->text.n && tok->text.p[i] >= '0' && tok->text.p[i] <= '9'; i++, digits_y++)
+	for (i++; i < tok->text.n && tok->text.p[i] >= '0' && tok->text.p[i] <= '9' && digits_y <= 2; i++, digits_y++)
 		y = y * 10 + (tok->text.p[i] - '0');
 	if (i != tok->text.n || digits_x < 1 || digits_x > 2 || digits_y < 1 || digits_y > 2)
 		return false;
