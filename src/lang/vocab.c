@@ -768,43 +768,62 @@ static bool phrase_typo(const struct vocab *v, const struct token_list *toks, si
 {
 	if (i + 1 >= toks->n || toks->items[i].kind != TOK_WORD)
 		return false;
+	/* the words a phrase here may take, once: a reserved word alone is
+	 * the parser's ("by usgae" is no phrase), and so ends them */
+	const struct slice *span[MAX_PHRASE_TOKENS];
+	size_t nspan = 0;
+	while (nspan < MAX_PHRASE_TOKENS && i + nspan < toks->n && toks->items[i + nspan].kind == TOK_WORD &&
+	       !(is_reserved && is_reserved(&toks->items[i + nspan].text))) {
+		span[nspan] = &toks->items[i + nspan].text;
+		nspan++;
+	}
 	size_t best_words = 0;
 	int best = 3;
 	out->nentries = 0;
-	for (size_t k = 0; k < v->n; k++) {
+	for (size_t k = 0; k < v->n && nspan >= 2; k++) {
 		const struct vocab_entry *e = &v->items[k];
 		if (e->first_space >= e->phrase_len)
 			continue;
-		size_t words = 0, typo_at = SIZE_MAX;
-		int d = 0;
-		bool ok = true, unknown = false;
+		/* first the exact words, cheaply: exactly one may differ */
+		size_t words = 0, typo_at = SIZE_MAX, typo_n = 0;
+		const char *typo_word = NULL;
+		bool ok = true, typo_last = false;
 		for (const char *w = e->phrase; ok && *w; words++) {
 			size_t n = strcspn(w, " ");
 			size_t at = i + words;
-			const struct slice *t = at < toks->n && toks->items[at].kind == TOK_WORD ? &toks->items[at].text : NULL;
+			const struct slice *t = words < nspan ? span[words] : NULL;
 			bool last = w[n] == '\0';
-			/* a reserved word alone is the parser's: "by usgae" is no phrase */
-			if (!t || (is_reserved && is_reserved(t)))
+			if (!t)
 				ok = false;
 			else if (!word_exact(t, w, n, last)) {
-				int wd = typo_at == SIZE_MAX ? word_typo(t, w, n) : -1;
-				/* the last word's plural: "tpyes", "typs" for "types" */
-				char plural[64];
-				if (wd < 1 && last && typo_at == SIZE_MAX && n + 1 < sizeof(plural)) {
-					snprintf(plural, sizeof(plural), "%.*ss", (int)n, w);
-					wd = word_typo(t, plural, n + 1);
-				}
-				ok = wd >= 1;
+				ok = typo_at == SIZE_MAX;
 				typo_at = at;
-				d = wd;
+				typo_word = w;
+				typo_n = n;
+				typo_last = last;
 			}
-			/* one of the words must be one nobody knows, or there is no typo here */
-			unknown |= t && !lexicon_is_known_word(t);
 			w += n;
 			while (*w == ' ')
 				w++;
 		}
-		if (!ok || typo_at == SIZE_MAX || !unknown || words < best_words || (words == best_words && d > best))
+		if (!ok || typo_at == SIZE_MAX || words < best_words)
+			continue;
+		/* then the one that differs: a typo of its word, or of the last
+		 * word's plural ("tpyes", "typs" for "types") */
+		const struct slice *t = &toks->items[typo_at].text;
+		int d = word_typo(t, typo_word, typo_n);
+		char plural[64];
+		if (d < 1 && typo_last && typo_n + 1 < sizeof(plural)) {
+			snprintf(plural, sizeof(plural), "%.*ss", (int)typo_n, typo_word);
+			d = word_typo(t, plural, typo_n + 1);
+		}
+		if (d < 1 || (words == best_words && d > best))
+			continue;
+		/* one of the words must be one nobody knows, or there is no typo here */
+		bool unknown = false;
+		for (size_t at = i; at < i + words; at++)
+			unknown |= !lexicon_is_known_word(&toks->items[at].text);
+		if (!unknown)
 			continue;
 		if (words > best_words || d < best) {
 			best_words = words;
