@@ -242,14 +242,24 @@ fuzz-replay: $(REPLAY_BINS)
 	  $(ASAN_ENV) build/asan/fuzz/fuzz_$$h tests/fuzz/regressions/$$h tests/fuzz/corpus/$$h || failed=1; \
 	done; exit $$failed
 
+# Two searches at a time, one a core (a search is one process on one
+# core), started in batches (every search runs FUZZ_SECONDS, and make's
+# /bin/sh has no `wait -n`); each one's outcome is printed when all are
+# done, in order.
+FUZZ_JOBS ?= 2
 fuzz: $(FUZZ_BINS) fuzz-replay
-	@failed=0; for h in $(FUZZERS); do \
+	@running=0; for h in $(FUZZERS); do \
 	  mkdir -p build/fuzz/corpus/$$h build/fuzz/crashes/$$h; \
-	  echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
-	  $(ASAN_ENV) build/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -max_len=8192 -timeout=20 \
+	  rm -f build/fuzz/$$h.failed; \
+	  { $(ASAN_ENV) build/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -max_len=8192 -timeout=20 \
 	    -rss_limit_mb=4096 -print_final_stats=0 -artifact_prefix=build/fuzz/crashes/$$h/ \
-	    build/fuzz/corpus/$$h tests/fuzz/corpus/$$h 2>build/fuzz/$$h.log \
-	  || { failed=1; tail -n 60 build/fuzz/$$h.log; }; \
+	    build/fuzz/corpus/$$h tests/fuzz/corpus/$$h 2>build/fuzz/$$h.log || touch build/fuzz/$$h.failed; } & \
+	  running=$$((running + 1)); \
+	  if [ $$running -ge $(FUZZ_JOBS) ]; then wait; running=0; fi; \
+	done; wait; \
+	failed=0; for h in $(FUZZERS); do \
+	  echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
+	  if [ -e build/fuzz/$$h.failed ]; then failed=1; tail -n 60 build/fuzz/$$h.log; fi; \
 	  grep -E '^#[0-9]+.*(DONE|pulse)' build/fuzz/$$h.log | tail -n 1; \
 	done; exit $$failed
 
