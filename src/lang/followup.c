@@ -556,6 +556,14 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	 * same rows; "now July through September, one number": for that period */
 	bool total_asked = parse_has_cue(r, CUE_TOTAL) && r->nnames == 0 && !parse_has_cue(r, CUE_BY) &&
 			   !parse_has_cue(r, CUE_TOP);
+	/* "just the total" after a comparison: the later period's, alone */
+	if (total_asked && out.intent == INTENT_COMPARE_PERIODS && r->ntimes == 0) {
+		out.intent = INTENT_TOTAL;
+		out.range = out.periods[1];
+		out.group.dim = DIM_NONE;
+		out.group2.dim = DIM_NONE;
+		out.limit = 0;
+	}
 	if (total_asked && (out.intent == INTENT_TREND || out.intent == INTENT_BREAKDOWN)) {
 		out.intent = INTENT_TOTAL;
 		out.group.dim = DIM_NONE;

@@ -13,6 +13,7 @@
 #include "date.h"
 #include "lexicon.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -339,6 +340,90 @@ static size_t framing_label_end(const struct parse_input *in)
 	return says_something ? 0 : (size_t)(colon - in->question) + 2;
 }
 
+/* "EC2 by region for March, no wait, April", "top 5 teams in July,
+ * sorry, top 3", "us-east-1 spend last week, scratch that, us-west-2",
+ * "spot savings... no, just spot spend in Oregon": a speaker correcting
+ * themselves mid-message. The words before the marker are the question,
+ * the words after it an edit of that question, read as a follow-up would
+ * be. Finds the last such marker after a comma, a dash or an ellipsis;
+ * *cut is where the question ends, *resume where the correction starts. */
+static bool self_correction(const char *q, size_t *cut, size_t *resume)
+{
+	static const char *const markers[] = { "no wait", "wait", "no", "sorry", "scratch that", "actually", "i mean",
+					       "i meant", "or rather", "rather", "correction", "oops", "just", NULL };
+	bool found = false;
+	for (size_t i = 1; q[i]; i++) {
+		size_t after;
+		if (q[i] == ',' || q[i] == ';')
+			after = i + 1;
+		else if (strncmp(q + i, "...", 3) == 0)
+			after = i + 3;
+		else if (strncmp(q + i, "\u2026", 3) == 0 || strncmp(q + i, " - ", 3) == 0 || strncmp(q + i, " -- ", 4) == 0)
+			after = i + (q[i + 1] == '-' && q[i + 2] == '-' ? 4 : 3);
+		else
+			continue;
+		size_t at = after;
+		while (q[at] == ' ' || q[at] == '.')
+			at++;
+		size_t marker_end = 0;
+		for (const char *const *m = markers; *m && !marker_end; m++) {
+			size_t n = strlen(*m);
+			/* a bare "no" corrects only as "no," ("services, no tax" excludes) */
+			bool bare_no = strcmp(*m, "no") == 0 && q[at + n] != ',' && q[at + n] != '!';
+			if (strncasecmp(q + at, *m, n) == 0 && !isalnum((unsigned char)q[at + n]) && !bare_no)
+				marker_end = at + n;
+		}
+		if (!marker_end)
+			continue;
+		/* "no wait", "sorry,": what follows the marker, past its commas */
+		size_t start = marker_end;
+		while (q[start] == ' ' || q[start] == ',' || q[start] == '.' || q[start] == '!')
+			start++;
+		if (!q[start])
+			continue;
+		*cut = i;
+		*resume = start;
+		found = true;
+	}
+	return found;
+}
+
+/* Read a self-correcting message: the question before the marker, then
+ * the correction as its follow-up. False (out untouched as a result)
+ * when the correction does not read as an answered edit. */
+static bool parse_self_corrected(const struct parse_input *asked, struct parse_result *out)
+{
+	size_t cut, resume;
+	if (!self_correction(asked->question, &cut, &resume))
+		return false;
+	char *first = xstrndup(asked->question, cut);
+	struct parse_input before = *asked;
+	before.question = first;
+	struct parse_result *corrected = xcalloc(1, sizeof(*corrected));
+	parse_question(&before, corrected);
+	struct parse_input after = *asked;
+	after.question = asked->question + resume;
+	if (corrected->status == PARSE_ANSWERED && corrected->plan.intent != INTENT_HELP) {
+		after.previous = &corrected->plan;
+		after.previous_top_label = NULL;
+		after.answered = NULL;
+		after.answered_top_label = NULL;
+	}
+	struct parse_result *result = xcalloc(1, sizeof(*result));
+	parse_question(&after, result);
+	bool read = result->status == PARSE_ANSWERED;
+	if (read) {
+		*out = *result;
+		size_t n = strlen(out->notes);
+		snprintf(out->notes + n, sizeof(out->notes) - n, "%sread '%.60s' as a correction of what came before it",
+			 n ? "; " : "", asked->question + resume);
+	}
+	free(result);
+	free(corrected);
+	free(first);
+	return read;
+}
+
 void parse_question(const struct parse_input *asked, struct parse_result *out)
 {
 	if (parse_answer_clarification(asked, out))
@@ -360,6 +445,8 @@ void parse_question(const struct parse_input *asked, struct parse_result *out)
 			return;
 		}
 	}
+	if (parse_self_corrected(asked, out))
+		return;
 	parse_question_whole(asked, out);
 }
 
