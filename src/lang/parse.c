@@ -400,7 +400,9 @@ static bool parse_self_corrected(const struct parse_input *asked, struct parse_r
 	struct parse_input before = *asked;
 	before.question = first;
 	struct parse_result *corrected = xcalloc(1, sizeof(*corrected));
-	parse_question(&before, corrected);
+	/* each part read whole, never split again: one level, whatever the
+	 * number of markers a message holds */
+	parse_question_whole(&before, corrected);
 	struct parse_input after = *asked;
 	after.question = asked->question + resume;
 	if (corrected->status == PARSE_ANSWERED && corrected->plan.intent != INTENT_HELP) {
@@ -410,7 +412,7 @@ static bool parse_self_corrected(const struct parse_input *asked, struct parse_r
 		after.answered_top_label = NULL;
 	}
 	struct parse_result *result = xcalloc(1, sizeof(*result));
-	parse_question(&after, result);
+	parse_question_whole(&after, result);
 	bool read = result->status == PARSE_ANSWERED;
 	if (read) {
 		*out = *result;
