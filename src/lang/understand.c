@@ -123,7 +123,7 @@ bool parse_check_refusal(struct reading *r, struct plan *p)
 		char msg[512];
 		snprintf(msg, sizeof(msg),
 			 "I can't answer that from billing data: cost and usage exports record what was charged "
-			 "and how much was used, not %s. Ask about cost, usage or savings instead.", word);
+			 "and how much was used, nothing about '%s'. Ask about cost, usage or savings instead.", word);
 		parse_refuse(p, msg);
 		return true;
 	}
