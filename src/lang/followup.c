@@ -94,6 +94,29 @@ bool parse_removal_verb_at(const struct reading *r, size_t i)
 	return i < r->toks.n && r->toks.items[i].kind == TOK_WORD && lexicon_is_removal_verb(&r->toks.items[i].text);
 }
 
+/* "back to all accounts", "every region again": after an answer
+ * filtered on that column, nothing but the column named as a whole. */
+static bool names_all_of_a_filtered_column(const struct reading *r)
+{
+	const struct plan *prev = r->in->previous;
+	if (!prev || !plan_answers(prev) || r->ntimes > 0)
+		return false;
+	bool all = false;
+	for (size_t i = 0; i < r->nnames; i++) {
+		const struct name_hit *h = &r->names[i];
+		if (!parse_is_dimension_hit(h) || !h->plural || h->m.first == 0 ||
+		    !(tok_is(&r->toks, h->m.first - 1, "all") || tok_is(&r->toks, h->m.first - 1, "every")))
+			return false;
+		bool filtered = false;
+		for (int f = 0; f < prev->nfilters; f++)
+			filtered |= dim_ref_eq(&prev->filters[f].col, &h->reading->col);
+		if (!filtered)
+			return false;
+		all = true;
+	}
+	return all;
+}
+
 bool parse_removes_filters(const struct reading *r)
 {
 	bool verb = false, filter = false;
@@ -101,7 +124,7 @@ bool parse_removes_filters(const struct reading *r)
 		verb |= parse_removal_verb_at(r, i);
 		filter |= tok_is(&r->toks, i, "filter") || tok_is(&r->toks, i, "filters");
 	}
-	return verb && filter;
+	return (verb && filter) || names_all_of_a_filtered_column(r);
 }
 
 /* Does the question lean on the previous answer? */
@@ -202,9 +225,11 @@ bool parse_looks_like_followup(const struct reading *r)
 	static const char *const leading[] = { "now", "and", "also", "then", "ok", "okay", "so", "instead", NULL };
 	if (tok_in(&r->toks, 0, leading))
 		return true;
-	/* nothing new to ask about, only how to show it: "show me the top two" */
+	/* nothing new to ask about, only how to show it: "show me the top
+	 * two", "show me the cheapest 5" */
 	if (!parse_has_cue(r, CUE_COST) && r->nnames == 0 && r->ntimes == 0 &&
-	    (parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM) || parse_has_cue(r, CUE_PERIOD_BEFORE) ||
+	    (parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM) || parse_has_cue(r, CUE_MOST) ||
+	     parse_has_cue(r, CUE_LEAST) || parse_has_cue(r, CUE_PERIOD_BEFORE) ||
 	     parse_has_cue(r, CUE_PERIOD_AFTER) ||
 	     parse_has_cue(r, CUE_DAILY) || parse_has_cue(r, CUE_WEEKLY) || parse_has_cue(r, CUE_MONTHLY) || parse_has_cue(r, CUE_BY)))
 		return true;
