@@ -160,7 +160,7 @@ static const char *const tag_key_groups[][6] = {
 	{ "env", "environment", "stage", NULL },
 	{ "owner", "owned by", NULL },
 	{ "project", "workload", NULL },
-	{ "team", "squad", "owner team", NULL },
+	{ "team", "owner team", NULL }, /* not "squad": a squad is not always a team */
 };
 
 void vocab_init(struct vocab *v)
