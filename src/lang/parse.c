@@ -352,7 +352,7 @@ static bool self_correction(const char *q, size_t *cut, size_t *resume)
 	static const char *const markers[] = { "no wait", "wait", "no", "sorry", "scratch that", "actually", "i mean",
 					       "i meant", "or rather", "rather", "correction", "oops", "just", NULL };
 	bool found = false;
-	for (size_t i = 1; q[i]; i++) {
+	for (size_t i = 1; q[0] && q[i]; i++) {
 		size_t after;
 		if (q[i] == ',' || q[i] == ';')
 			after = i + 1;
@@ -368,10 +368,12 @@ static bool self_correction(const char *q, size_t *cut, size_t *resume)
 		size_t marker_end = 0;
 		for (const char *const *m = markers; *m && !marker_end; m++) {
 			size_t n = strlen(*m);
+			if (strncasecmp(q + at, *m, n) != 0 || isalnum((unsigned char)q[at + n]))
+				continue;
 			/* a bare "no" corrects only as "no," ("services, no tax" excludes) */
-			bool bare_no = strcmp(*m, "no") == 0 && q[at + n] != ',' && q[at + n] != '!';
-			if (strncasecmp(q + at, *m, n) == 0 && !isalnum((unsigned char)q[at + n]) && !bare_no)
-				marker_end = at + n;
+			if (strcmp(*m, "no") == 0 && q[at + n] != ',' && q[at + n] != '!')
+				continue;
+			marker_end = at + n;
 		}
 		if (!marker_end)
 			continue;
