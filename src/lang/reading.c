@@ -1018,6 +1018,116 @@ bool parse_has_any_cue(const struct reading *r, const enum cue *list, size_t n)
 	return false;
 }
 
+/* Commentary around a question, said in a meeting rather than asked:
+ * "daily cost for two weeks so we can eyeball it", "by category, a pie
+ * is fine", "what drove September, people will ask", "for the deck, the
+ * top 3 services". A clause is commentary when it opens or closes with
+ * one of these phrases (or is "for"/"before" ... a meeting's name) and
+ * names nothing and no time: its unread words are then fillers. A clause
+ * with a name or a time is a request ("so we can compare it with
+ * October"), and one without these phrases stays unread ("in euros"). */
+static const char *const commentary_openers[] = {
+	"as we", "because", "before i", "before we", "i assume", "i guess", "i know", "i suspect", "i think",
+	"in case", "just so", "people will", "so i can", "so that", "so they can", "so we can", "we shipped", NULL,
+};
+static const char *const commentary_closers[] = {
+	"are fine", "for now", "is enough", "is fine", "people will ask", "will ask", "will do", "would be great",
+	"would be nice", "would help", NULL,
+};
+static const char *const meeting_names[] = {
+	"deck", "meeting", "memo", "presentation", "recap", "retro", "review", "roadmap", "slide", "slides", "standup", NULL,
+};
+
+/* A cue that says how to show an answer, not what to answer. */
+static bool shapes_the_answer(enum cue c)
+{
+	static const enum cue shapes[] = {
+		CUE_CHART_PIE, CUE_CHART_DOUGHNUT, CUE_CHART_BAR, CUE_CHART_HBAR, CUE_CHART_LINE, CUE_CHART_AREA,
+		CUE_CHART_TABLE, CUE_COMPARE, CUE_EACH, CUE_SHARE, CUE_ASK, CUE_FILLER, CUE_PRONOUN,
+	};
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+		if (shapes[i] == c)
+			return true;
+	return false;
+}
+
+/* Does the phrase (words separated by single spaces) start at token i? */
+static size_t phrase_at_token(const struct reading *r, size_t i, const char *phrase)
+{
+	size_t k = i;
+	while (*phrase) {
+		size_t n = strcspn(phrase, " ");
+		if (k >= r->toks.n || r->toks.items[k].kind != TOK_WORD || r->toks.items[k].text.n != n ||
+		    strncmp(r->toks.items[k].text.p, phrase, n) != 0)
+			return 0;
+		k++;
+		phrase += n;
+		while (*phrase == ' ')
+			phrase++;
+	}
+	return k - i;
+}
+
+static void mark_commentary(struct reading *r)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= r->toks.n; i++) {
+		const struct token *t = i < r->toks.n ? &r->toks.items[i] : NULL;
+		/* a clause ends at punctuation; an opener starts one mid-sentence */
+		size_t opener = 0;
+		for (const char *const *o = commentary_openers; t && *o && !opener && i > start; o++)
+			opener = phrase_at_token(r, i, *o);
+		bool punct = t && t->kind == TOK_PUNCT && strchr(",.!?;", t->text.p[0]);
+		if (t && !punct && !opener)
+			continue;
+		size_t end = i; /* the clause is [start, end) */
+		if (end > start && !(start == 0 && end == r->toks.n)) {
+			bool opens = false, closes = false, meeting = false, content = false;
+			size_t closer_words = 0;
+			for (const char *const *o = commentary_openers; *o && !opens; o++)
+				opens = phrase_at_token(r, start, *o) > 0;
+			for (const char *const *c = commentary_closers; *c && !closes; c++) {
+				size_t words = 1;
+				for (const char *q = *c; *q; q++)
+					words += *q == ' ';
+				closes = end >= start + words && phrase_at_token(r, end - words, *c) == words;
+				closer_words = closes ? words : 0;
+			}
+			meeting = (tok_is(&r->toks, start, "for") || tok_is(&r->toks, start, "before")) &&
+				  tok_in(&r->toks, end - 1, meeting_names);
+			for (size_t k = start; k < end; k++)
+				content |= r->role[k] == ROLE_NAME || r->role[k] == ROLE_TIME;
+			if ((opens || closes || meeting) && !content && r->ncues < MAX_ITEMS) {
+				/* its words ask for nothing ("I know most of it will be
+				 * none" is no forecast, no ranking), but how to show
+				 * the answer ("a pie is fine", "one line each") */
+				for (size_t c = 0; c < r->ncues; c++)
+					if (r->cues[c].first >= start && r->cues[c].first < end && !shapes_the_answer(r->cues[c].cue))
+						r->cues[c].cue = CUE_FILLER;
+				/* an opener's clause is commentary whole; a closer ("in
+				 * euros is fine") or a meeting's name is only itself:
+				 * the clause's other words still ask for something */
+				bool marked = false;
+				for (size_t k = start; k < end; k++) {
+					bool mine = opens || (closes && k >= end - closer_words) ||
+						    (meeting && tok_in(&r->toks, k, meeting_names));
+					if (mine && r->role[k] == ROLE_FREE && r->toks.items[k].kind == TOK_WORD) {
+						r->role[k] = ROLE_CUE;
+						marked = true;
+					}
+				}
+				if (marked) {
+					r->cues[r->ncues].first = start;
+					r->cues[r->ncues].last = start;
+					r->cues[r->ncues].cue = CUE_FILLER;
+					r->ncues++;
+				}
+			}
+		}
+		start = punct ? i + 1 : i;
+	}
+}
+
 /* ---- small helpers used across the parser ---- */
 
 bool parse_previous_answered(const struct plan *prev)
@@ -1042,6 +1152,7 @@ void reading_start(struct reading *r, const struct parse_input *in, const char *
 	read_to_date(r);
 	mark_time_nouns(r);
 	mark_resource_nouns(r);
+	mark_commentary(r);
 }
 
 void reading_release(struct reading *r)
