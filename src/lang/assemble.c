@@ -57,6 +57,13 @@ static bool cost_of_usage(const struct reading *r, size_t cost, const struct cue
 const struct measure_cue *parse_measure_of_cue(const struct reading *r, size_t c)
 {
 	const struct cue_hit *h = &r->cues[c];
+	/* "billed, not amortized", "net rather than unblended": the measure
+	 * named to be set aside is not the one asked for */
+	size_t f = h->first;
+	if ((f >= 1 && tok_is(&r->toks, f - 1, "not")) ||
+	    (f >= 2 && ((tok_is(&r->toks, f - 2, "instead") && tok_is(&r->toks, f - 1, "of")) ||
+			(tok_is(&r->toks, f - 2, "rather") && tok_is(&r->toks, f - 1, "than")))))
+		return NULL;
 	for (size_t i = 0; i < sizeof(measure_cues) / sizeof(measure_cues[0]); i++) {
 		if (measure_cues[i].cue != h->cue)
 			continue;

@@ -315,6 +315,8 @@ bool parse_looks_like_followup(const struct reading *r)
 
 /* ---- follow-ups ---- */
 
+static double lone_number(const struct reading *r);
+
 /* "... >> also exclude support >> and tax": after an exclusion, a bare
  * "and X" may add X to what is excluded or make X the subject. Either
  * reading answers with a confident number; ask instead. "And X too"
@@ -435,6 +437,24 @@ bool parse_check_followup_possessive(struct reading *r, const struct plan *prev,
 
 static void narrow_or_extend_range(const struct reading *r, const struct plan *prev, struct period *range);
 
+/* The one number of a follow-up that names nothing and no time ("make
+ * that 2k", "just 3"), or -1. */
+static double lone_number(const struct reading *r)
+{
+	double found = -1;
+	if (r->nnames > 0 || r->ntimes > 0)
+		return -1;
+	for (size_t i = 0; i < r->toks.n; i++) {
+		const struct token *t = &r->toks.items[i];
+		if (t->kind != TOK_NUMBER)
+			continue;
+		if (found >= 0 || t->percent || t->euro || t->ordinal)
+			return -1;
+		found = t->number;
+	}
+	return found;
+}
+
 void parse_apply_followup(struct reading *r, const struct plan *prev, struct plan *now, bool group_mentioned,
 			   bool measure_mentioned, bool limit_mentioned)
 {
@@ -497,11 +517,35 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		snprintf(out.usage_unit, sizeof(out.usage_unit), "%s", now->usage_unit);
 	}
 	/* filters: a column the follow-up names replaces the previous values;
-	 * exclusions add up ("excluding tax" then "also exclude credits") */
+	 * exclusions add up ("excluding tax" then "also exclude credits"), and
+	 * so do values added ("add Glue", "plus ECS", "and Lambda too") */
+	bool adds_values = false;
+	for (size_t i = 0; i < r->toks.n; i++)
+		adds_values |= tok_is(&r->toks, i, "add") || tok_is(&r->toks, i, "plus") || tok_is(&r->toks, i, "too") ||
+			       (tok_is(&r->toks, i, "as") && tok_is(&r->toks, i + 1, "well"));
 	for (int i = 0; i < now->nfilters; i++) {
 		const struct filter *f = &now->filters[i];
+		struct filter added_to = { 0 };
+		if (adds_values && f->op == FILTER_IN)
+			for (int k = 0; k < out.nfilters; k++)
+				if (dim_ref_eq(&out.filters[k].col, &f->col) && out.filters[k].op == FILTER_IN)
+					added_to = out.filters[k];
 		if (f->op == FILTER_IN || f->op == FILTER_CONTAINS || f->op == FILTER_PREFIX)
 			plan_remove_filters(&out, &f->col);
+		if (added_to.nvalues) {
+			struct filter *slot = plan_set_filter(&out, &f->col, FILTER_IN);
+			if (!slot)
+				continue;
+			*slot = added_to;
+			for (int v = 0; v < f->nvalues && slot->nvalues < PLAN_MAX_VALUES; v++) {
+				bool dup = false;
+				for (int x = 0; x < slot->nvalues; x++)
+					dup |= strcmp(slot->values[x], f->values[v]) == 0;
+				if (!dup)
+					snprintf(slot->values[slot->nvalues++], PLAN_NAME_MAX, "%s", f->values[v]);
+			}
+			continue;
+		}
 		/* "untagged cost" then "and what about tagged": the one replaces the other */
 		if (f->op == FILTER_TAGGED || f->op == FILTER_UNTAGGED)
 			for (int k = out.nfilters - 1; k >= 0; k--)
@@ -677,6 +721,15 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.has_threshold = true;
 		out.threshold = now->threshold;
 		out.threshold_below = now->threshold_below;
+	}
+	/* "make that 2k", "just 3", "10 instead": a number alone replaces
+	 * the number the last answer had, its bar or else its top N */
+	double alone = lone_number(r);
+	if (alone > 0 && !limit_mentioned && !now->has_threshold) {
+		if (prev->has_threshold)
+			out.threshold = alone;
+		else if (prev->limit > 0 && alone == floor(alone))
+			out.limit = (int)alone;
 	}
 	if (now->chart != CHART_AUTO)
 		out.chart = now->chart;
@@ -884,6 +937,10 @@ bool parse_followup_says_something(const struct reading *r, const struct plan *n
 		return true;
 	/* "list them" after a count: the things counted (parse_apply_followup) */
 	if (parse_lists_what_was_counted(r))
+		return true;
+	/* "make that 2k", "just 3": a new bar or top N for the last answer */
+	const struct plan *prev = r->in->previous;
+	if (prev && (prev->has_threshold || prev->limit > 0) && lone_number(r) > 0)
 		return true;
 	return group_mentioned || measure_mentioned || limit_mentioned || now->nfilters > 0 || r->ntimes > 0 ||
 	       parse_removes_filters(r) ||

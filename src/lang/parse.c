@@ -695,6 +695,7 @@ static void parse_question_whole(const struct parse_input *asked, struct parse_r
 		goto out;
 	}
 out:
+	plan_drop_redundant_exclusions(p);
 	if (p->intent == INTENT_HELP)
 		out->status = PARSE_ANSWERED;
 	else if (p->intent == INTENT_REFUSE)

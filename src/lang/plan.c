@@ -480,3 +480,27 @@ int plan_from_json(const json_t *j, struct plan *p)
 	}
 	return 0;
 }
+
+void plan_drop_redundant_exclusions(struct plan *p)
+{
+	for (int i = p->nfilters - 1; i >= 0; i--) {
+		const struct filter *x = &p->filters[i];
+		if (x->op != FILTER_NOT_IN)
+			continue;
+		bool limited = false;
+		for (int k = 0; k < p->nfilters; k++) {
+			const struct filter *in = &p->filters[k];
+			if (in->op != FILTER_IN || !dim_ref_eq(&in->col, &x->col))
+				continue;
+			/* redundant only when no excluded value is among those kept */
+			limited = true;
+			for (int a = 0; a < x->nvalues && limited; a++)
+				for (int b = 0; b < in->nvalues && limited; b++)
+					limited = strcmp(x->values[a], in->values[b]) != 0;
+		}
+		if (limited) {
+			memmove(&p->filters[i], &p->filters[i + 1], (size_t)(p->nfilters - i - 1) * sizeof(p->filters[0]));
+			p->nfilters--;
+		}
+	}
+}

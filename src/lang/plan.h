@@ -146,6 +146,9 @@ const char *chart_name(enum chart_kind c);
  * the same column and operation is replaced. */
 struct filter *plan_set_filter(struct plan *p, const struct dim_ref *col, enum filter_op op);
 void plan_remove_filters(struct plan *p, const struct dim_ref *col);
+/* "payments, not platform": an exclusion on a column the plan already
+ * limits to named values says nothing more; it goes. */
+void plan_drop_redundant_exclusions(struct plan *p);
 bool dim_ref_eq(const struct dim_ref *a, const struct dim_ref *b);
 
 /* "amortized cost of AmazonEC2 by region, 2025-11-01 to 2025-11-30 (last
