@@ -143,8 +143,12 @@ static bool ranks_its_values(const struct reading *r, const struct name_hit *h)
 	if (first > 0 && parse_number_at(r, first - 1) > 0)
 		first--;
 	enum cue before = parse_cue_before(r, first);
-	/* "which dev accounts" ranks; "what did dev environments cost" sums */
-	return (before == CUE_WHICH && first > 0 && tok_is(&r->toks, first - 1, "which")) || before == CUE_TOP || before == CUE_BOTTOM || before == CUE_MOST ||
+	/* "which dev accounts", "which of the checkout projects" rank; "what
+	 * did dev environments cost" sums */
+	size_t which = first;
+	while (which > 0 && (tok_is(&r->toks, which - 1, "of") || tok_is(&r->toks, which - 1, "the")))
+		which--;
+	return (before == CUE_WHICH && which > 0 && tok_is(&r->toks, which - 1, "which")) || before == CUE_TOP || before == CUE_BOTTOM || before == CUE_MOST ||
 	       before == CUE_LEAST || before == CUE_BY || before == CUE_EACH;
 }
 

@@ -519,7 +519,9 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 	/* filters: a column the follow-up names replaces the previous values;
 	 * exclusions add up ("excluding tax" then "also exclude credits"), and
 	 * so do values added ("add Glue", "plus ECS", "and Lambda too") */
-	bool adds_values = false;
+	/* "and checkout, side by side", "vs mobile": the two values, one row each */
+	bool side_by_side = r->ntimes == 0 && (parse_has_cue(r, CUE_COMPARE) || parse_has_cue(r, CUE_VERSUS));
+	bool adds_values = side_by_side;
 	for (size_t i = 0; i < r->toks.n; i++)
 		adds_values |= tok_is(&r->toks, i, "add") || tok_is(&r->toks, i, "plus") || tok_is(&r->toks, i, "too") ||
 			       (tok_is(&r->toks, i, "as") && tok_is(&r->toks, i + 1, "well"));
@@ -543,6 +545,14 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 					dup |= strcmp(slot->values[x], f->values[v]) == 0;
 				if (!dup)
 					snprintf(slot->values[slot->nvalues++], PLAN_NAME_MAX, "%s", f->values[v]);
+			}
+			if (side_by_side && slot->nvalues > 1 && out.group.dim == DIM_NONE && out.grain == GRAIN_NONE &&
+			    (out.intent == INTENT_TOTAL || out.intent == INTENT_COMPARE_PERIODS)) {
+				out.group = f->col;
+				out.intent = INTENT_BREAKDOWN;
+				now->intent = INTENT_BREAKDOWN;
+				group_mentioned = true;
+				now->group = f->col;
 			}
 			continue;
 		}

@@ -201,7 +201,12 @@ bool tx_read_month(struct reader *r, struct period *p, bool *explicit_year)
 			bool hyphened = next && next->text.p == me->text.p + me->text.n + 1 && me->text.p[me->text.n] == '-';
 			bool beside_month = (hyphened && tx_month_of_word(next)) ||
 					    (tx_is_any(r, 1, joins) && tx_month_of_word(tx_peek(r, 2)));
-			if (!after_preposition && !beside_month && !tx_year_at(r, 1, &year))
+			/* "the most expensive, May": a clause of its own after a comma,
+			 * with nothing after it but the end or more punctuation */
+			const struct token *before = r->pos > 0 ? &r->t->items[r->pos - 1] : NULL;
+			bool alone_after_comma = before && before->kind == TOK_PUNCT && before->text.p[0] == ',' &&
+						 (!next || next->kind == TOK_PUNCT);
+			if (!after_preposition && !beside_month && !alone_after_comma && !tx_year_at(r, 1, &year))
 				return false;
 		}
 		r->pos++;
