@@ -146,7 +146,7 @@ static const struct {
 	{ "rest of the quarter", CUE_END_OF_QUARTER }, { "rest of the year", CUE_END_OF_YEAR },
 	{ "revenue", CUE_NOT_BILLING }, { "reverse the order", CUE_ASCENDING }, { "rightsize", CUE_REDUCE }, { "rightsizing", CUE_REDUCE },
 	{ "rise", CUE_INCREASE }, { "risen", CUE_INCREASE }, { "rose", CUE_INCREASE }, { "run", CUE_FILLER }, { "run in aws", CUE_ARCHITECTURE }, { "run on aws", CUE_ARCHITECTURE },
-	{ "run rate", CUE_RUN_RATE }, { "running on aws", CUE_ARCHITECTURE }, { "runs on aws", CUE_ARCHITECTURE }, { "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING },
+	{ "run rate", CUE_RUN_RATE }, { "running", CUE_FILLER }, { "running on aws", CUE_ARCHITECTURE }, { "runs on aws", CUE_ARCHITECTURE }, { "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING },
 	{ "same", CUE_SAME }, { "same days last month", CUE_MOM }, { "same days of last month", CUE_MOM }, { "same month last year", CUE_YOY }, { "same period last month", CUE_MOM }, { "same period last quarter", CUE_QOQ }, { "same period last year", CUE_YOY }, { "same quarter last year", CUE_YOY }, { "same time last month", CUE_MOM }, { "same time last quarter", CUE_QOQ }, { "same time last week", CUE_WOW }, { "same time last year", CUE_YOY }, { "save", CUE_REDUCE },
 	{ "savings opportunities", CUE_RECOMMEND }, { "savings opportunity", CUE_RECOMMEND }, { "scan", CUE_USAGE }, { "scanned", CUE_USAGE }, { "see", CUE_ASK }, { "send me", CUE_ASK }, { "separately", CUE_COMPARE }, { "series", CUE_TREND },
 	{ "set the bar to", CUE_MORE_THAN }, { "set the cutoff to", CUE_MORE_THAN }, { "set the threshold to", CUE_MORE_THAN }, { "share", CUE_SHARE }, { "show", CUE_ASK }, { "showback", CUE_COST }, { "shrank", CUE_DECREASE }, { "shrink", CUE_DECREASE },

@@ -372,6 +372,24 @@ static void drop_times_inside_cues(struct reading *r)
 	}
 }
 
+/* "in Q4, the whole quarter", "October, the full month": an apposition
+ * that restates the time just read belongs to it. */
+static void mark_time_apposition(struct reading *r)
+{
+	static const char *const whole[] = { "whole", "full", "entire", NULL };
+	static const char *const units[] = { "day", "week", "month", "quarter", "year", "half", NULL };
+	for (size_t k = 0; k < r->ntimes; k++) {
+		size_t i = r->times[k].last + 1;
+		/* tok_is() and tok_in() are false past the end */
+		if (i >= r->toks.n || r->toks.items[i].kind != TOK_PUNCT || r->toks.items[i].text.p[0] != ',' ||
+		    !tok_is(&r->toks, i + 1, "the") || !tok_in(&r->toks, i + 2, whole) || !tok_in(&r->toks, i + 3, units))
+			continue;
+		for (size_t j = i + 1; j <= i + 3; j++)
+			if (r->role[j] == ROLE_FREE)
+				r->role[j] = ROLE_TIME;
+	}
+}
+
 /* "for the period from 1 September to 15 October", "the time window
  * Nov 1-15", "date range: Q3": a word that only names the time written
  * after it belongs to that time. */
@@ -423,6 +441,7 @@ static void read_tokens(struct reading *r)
 		for (size_t i = r->times[k].first; i <= r->times[k].last; i++)
 			r->role[i] = ROLE_TIME;
 	mark_time_framing(r);
+	mark_time_apposition(r);
 
 	for (size_t i = 0; i < r->toks.n;) {
 		if (r->role[i] != ROLE_FREE) {
@@ -1027,7 +1046,8 @@ bool parse_has_any_cue(const struct reading *r, const enum cue *list, size_t n)
  * with a name or a time is a request ("so we can compare it with
  * October"), and one without these phrases stays unread ("in euros"). */
 static const char *const commentary_openers[] = {
-	"as we", "because", "before i", "before we", "i assume", "i guess", "i know", "i suspect", "i think",
+	"as we", "because", "before i", "before we", "for my slide", "for the board", "for the close", "for the deck",
+	"for the meeting", "for the review", "for the slide", "i assume", "i guess", "i know", "i suspect", "i think",
 	"in case", "just so", "people will", "so i can", "so that", "so they can", "so we can", "we shipped", NULL,
 };
 static const char *const commentary_closers[] = {
@@ -1035,7 +1055,8 @@ static const char *const commentary_closers[] = {
 	"would be nice", "would help", NULL,
 };
 static const char *const meeting_names[] = {
-	"deck", "meeting", "memo", "presentation", "recap", "retro", "review", "roadmap", "slide", "slides", "standup", NULL,
+	"board", "close", "deck", "meeting", "memo", "presentation", "recap", "retro", "review", "roadmap", "slide", "slides",
+	"standup", NULL,
 };
 
 /* A cue that says how to show an answer, not what to answer. */
