@@ -220,6 +220,22 @@ static size_t glued_rank_word(const char *p, size_t n)
 	return 0;
 }
 
+/* "month wise", "service wise" (Indian English, written apart as often
+ * as hyphened): "by month", "by service", as push_word() reads
+ * "service-wise". */
+static void by_wise(struct token_list *l)
+{
+	static const char by[] = "by";
+	for (size_t i = 1; i < l->n; i++) {
+		struct token *w = &l->items[i], *x = &l->items[i - 1];
+		if (w->kind != TOK_WORD || !slice_eq(w->text, "wise") || x->kind != TOK_WORD || slice_eq(x->text, "by"))
+			continue;
+		*w = *x;
+		x->text.p = by;
+		x->text.n = 2;
+	}
+}
+
 void lex(const char *question, struct token_list *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -352,6 +368,7 @@ void lex(const char *question, struct token_list *out)
 			push(out, TOK_PUNCT, s + i, 1, i);
 		i++;
 	}
+	by_wise(out);
 }
 
 void token_list_release(struct token_list *l)

@@ -637,6 +637,22 @@ static bool measures_agree(enum measure a, enum measure b)
 	return a == b || (a == MEASURE_NET && b == MEASURE_UNBLENDED) || (a == MEASURE_UNBLENDED && b == MEASURE_NET);
 }
 
+/* "net versus billed", "net and unblended": two measures set side by
+ * side, not one named twice ("net unblended"): a word that compares or
+ * joins stands between cues a and b. */
+static bool set_against(const struct reading *r, size_t a, size_t b)
+{
+	for (size_t c = 0; c < r->ncues; c++)
+		if (r->cues[c].first > r->cues[a].last && r->cues[c].last < r->cues[b].first &&
+		    (r->cues[c].cue == CUE_VERSUS || r->cues[c].cue == CUE_COMPARE))
+			return true;
+	for (size_t i = r->cues[a].last + 1; i < r->cues[b].first; i++)
+		if (tok_is(&r->toks, i, "and") || tok_is(&r->toks, i, "or") || tok_is(&r->toks, i, "vs") ||
+		    tok_is(&r->toks, i, "versus"))
+			return true;
+	return false;
+}
+
 /* "on-demand priced usage cost": two measures named and nothing says
  * which one the answer is in. Picking one is a confident wrong answer
  * half the time; ask instead. */
@@ -656,7 +672,7 @@ bool parse_check_measure_conflict(struct reading *r, struct plan *p)
 			continue;
 		}
 		const struct measure_cue *f = parse_measure_of_cue(r, first);
-		if (measures_agree(f->measure, m->measure))
+		if (f->measure == m->measure || (measures_agree(f->measure, m->measure) && !set_against(r, first, c)))
 			continue;
 		char a[64], b[64];
 		cue_words(r, first, a, sizeof(a));
