@@ -497,7 +497,9 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		out.group.dim = group_mentioned ? now->group.dim : dim_info(prev->group.dim)->drill[0];
 		if (group_mentioned)
 			out.group = now->group;
-		out.intent = INTENT_BREAKDOWN;
+		/* inside a mover, what moved within it: "by usage type for that
+		 * one" after "what grew from October to November" */
+		out.intent = prev->intent == INTENT_MOVERS ? INTENT_MOVERS : INTENT_BREAKDOWN;
 		if ((r->refers_to_top || over_time) && !group_mentioned) {
 			/* "its daily cost", "what was its cost", "that one by
 			 * month": that item's figure, or its series */

@@ -26,7 +26,7 @@ static const struct {
 	{ "!=", CUE_EXCLUDE }, { "<", CUE_LESS_THAN }, { "<>", CUE_EXCLUDE }, { ">", CUE_MORE_THAN }, { "a", CUE_FILLER }, { "a day", CUE_PER_DAY }, { "a full year", CUE_RUN_RATE },
 	{ "a line each", CUE_COMPARE }, { "a month earlier", CUE_PERIOD_BEFORE }, { "a row each", CUE_COMPARE }, { "a year earlier", CUE_PERIOD_BEFORE },
 	{ "abnormal", CUE_ANOMALY }, { "about", CUE_FILLER }, { "above", CUE_MORE_THAN }, { "across", CUE_EACH },
-	{ "add", CUE_FILLER }, { "after credit", CUE_FILLER }, { "after discounts", CUE_NET }, { "after refund", CUE_FILLER }, { "against", CUE_VERSUS }, { "aggregate", CUE_TOTAL }, { "all", CUE_FILLER },
+	{ "actual", CUE_FILLER }, { "add", CUE_FILLER }, { "after credit", CUE_FILLER }, { "after discounts", CUE_NET }, { "after refund", CUE_FILLER }, { "against", CUE_VERSUS }, { "aggregate", CUE_TOTAL }, { "all", CUE_FILLER },
 	{ "all but", CUE_EXCLUDE }, { "altogether", CUE_TOTAL }, { "amortised", CUE_AMORTIZED },
 	{ "amortized", CUE_AMORTIZED }, { "amount", CUE_COST }, { "an", CUE_FILLER }, { "and", CUE_FILLER },
 	{ "and what about", CUE_FOLLOWUP }, { "annual", CUE_YEARLY }, { "annual review", CUE_FILLER }, { "annualised", CUE_RUN_RATE },
@@ -38,7 +38,7 @@ static const struct {
 	{ "be", CUE_FILLER }, { "been", CUE_FILLER }, { "been paid", CUE_NOT_BILLING }, { "before that", CUE_PERIOD_BEFORE },
 	{ "begin with", CUE_STARTS_WITH }, { "beginning with", CUE_STARTS_WITH }, { "begins with", CUE_STARTS_WITH }, { "behind", CUE_DRIVER }, { "being used", CUE_UTILIZATION }, { "belong to", CUE_OWNER }, { "belongs to", CUE_OWNER },
 	{ "below", CUE_LESS_THAN }, { "besides", CUE_EXCLUDE }, { "biggest", CUE_MOST }, { "bill", CUE_COST },
-	{ "billed", CUE_UNBLENDED }, { "billing", CUE_COST }, { "billing period", CUE_FILLER }, { "bottom", CUE_BOTTOM }, { "break", CUE_BREAKDOWN },
+	{ "billed", CUE_UNBLENDED }, { "billing", CUE_COST }, { "billing period", CUE_FILLER }, { "blew up", CUE_SPIKE }, { "blow up", CUE_SPIKE }, { "blown up", CUE_SPIKE }, { "bottom", CUE_BOTTOM }, { "break", CUE_BREAKDOWN },
 	{ "break down", CUE_BREAKDOWN }, { "breakdown", CUE_BREAKDOWN }, { "breakup", CUE_BREAKDOWN }, { "bring", CUE_FILLER }, { "bring down", CUE_REDUCE }, { "bring it down", CUE_REDUCE }, { "bring that down", CUE_REDUCE }, { "bring this down", CUE_REDUCE },
 	{ "broken down", CUE_BREAKDOWN }, { "bucks", CUE_COST }, { "burn", CUE_COST },
 	{ "burn rate", CUE_RUN_RATE }, { "burning", CUE_COST }, { "but not", CUE_EXCLUDE }, { "by", CUE_BY },
@@ -69,7 +69,7 @@ static const struct {
 	{ "end of quarter", CUE_END_OF_QUARTER }, { "end of the current month", CUE_END_OF_MONTH }, { "end of the current year", CUE_END_OF_YEAR }, { "end of the month", CUE_END_OF_MONTH },
 	{ "end of the quarter", CUE_END_OF_QUARTER }, { "end of the year", CUE_END_OF_YEAR },
 	{ "end of this month", CUE_END_OF_MONTH }, { "end of this year", CUE_END_OF_YEAR }, { "end of year", CUE_END_OF_YEAR }, { "engineers", CUE_NOT_BILLING }, { "eom", CUE_END_OF_MONTH },
-	{ "error rate", CUE_NOT_BILLING }, { "every", CUE_EACH }, { "every month", CUE_MONTHLY }, { "everything but", CUE_EXCLUDE },
+	{ "error rate", CUE_NOT_BILLING }, { "estimate", CUE_FORECAST }, { "estimation", CUE_FORECAST }, { "eventually", CUE_FILLER }, { "every", CUE_EACH }, { "every month", CUE_MONTHLY }, { "everything but", CUE_EXCLUDE },
 	{ "evolution", CUE_TREND }, { "evolve", CUE_TREND }, { "evolved", CUE_TREND }, { "ex", CUE_EXCLUDE },
 	{ "exceed", CUE_MORE_THAN }, { "exceeded", CUE_MORE_THAN }, { "exceeding", CUE_MORE_THAN },
 	{ "exceeds", CUE_MORE_THAN }, { "except", CUE_EXCLUDE }, { "excepted", CUE_EXCLUDE }, { "excepting", CUE_EXCLUDE }, { "excl", CUE_EXCLUDE },
@@ -144,7 +144,7 @@ static const struct {
 	{ "request", CUE_UNIT_REQUESTS }, { "response time", CUE_NOT_BILLING },
 	{ "rest of month", CUE_END_OF_MONTH }, { "rest of the month", CUE_END_OF_MONTH },
 	{ "rest of the quarter", CUE_END_OF_QUARTER }, { "rest of the year", CUE_END_OF_YEAR },
-	{ "revenue", CUE_NOT_BILLING }, { "reverse the order", CUE_ASCENDING }, { "rightsize", CUE_REDUCE }, { "rightsizing", CUE_REDUCE },
+	{ "revenue", CUE_NOT_BILLING }, { "reverse the order", CUE_ASCENDING }, { "revert with", CUE_ASK }, { "rightsize", CUE_REDUCE }, { "rightsizing", CUE_REDUCE },
 	{ "rise", CUE_INCREASE }, { "risen", CUE_INCREASE }, { "rose", CUE_INCREASE }, { "run", CUE_FILLER }, { "run in aws", CUE_ARCHITECTURE }, { "run on aws", CUE_ARCHITECTURE },
 	{ "run rate", CUE_RUN_RATE }, { "running", CUE_FILLER }, { "running on aws", CUE_ARCHITECTURE }, { "runs on aws", CUE_ARCHITECTURE }, { "salary", CUE_NOT_BILLING }, { "sale", CUE_NOT_BILLING },
 	{ "same", CUE_SAME }, { "same days last month", CUE_MOM }, { "same days of last month", CUE_MOM }, { "same month last year", CUE_YOY }, { "same period last month", CUE_MOM }, { "same period last quarter", CUE_QOQ }, { "same period last year", CUE_YOY }, { "same quarter last year", CUE_YOY }, { "same time last month", CUE_MOM }, { "same time last quarter", CUE_QOQ }, { "same time last week", CUE_WOW }, { "same time last year", CUE_YOY }, { "save", CUE_REDUCE },
@@ -155,7 +155,7 @@ static const struct {
 	{ "sorted by", CUE_BY }, { "spend", CUE_COST }, { "spending", CUE_COST }, { "spends", CUE_COST },
 	{ "spent", CUE_COST }, { "spike", CUE_SPIKE }, { "spiked", CUE_SPIKE }, { "split", CUE_BREAKDOWN },
 	{ "split by", CUE_BY }, { "stack", CUE_ARCHITECTURE }, { "stack up", CUE_COMPARE }, { "stack up against", CUE_VERSUS }, { "stacked up against", CUE_VERSUS }, { "stacks up", CUE_COMPARE }, { "start with", CUE_STARTS_WITH }, { "starting with", CUE_STARTS_WITH }, { "starts with", CUE_STARTS_WITH }, { "stored", CUE_USAGE }, { "strange", CUE_ANOMALY }, { "sum", CUE_TOTAL }, { "sum of", CUE_TOTAL }, { "surge", CUE_SPIKE }, { "surged", CUE_SPIKE }, { "table", CUE_CHART_TABLE },
-	{ "tag", CUE_TAG }, { "tagged", CUE_TAG }, { "tech stack", CUE_ARCHITECTURE }, { "tell", CUE_ASK },
+	{ "tag", CUE_TAG }, { "tagged", CUE_TAG }, { "teach me", CUE_ASK }, { "tech stack", CUE_ARCHITECTURE }, { "tell", CUE_ASK },
 	{ "than", CUE_FILLER }, { "that", CUE_PRONOUN }, { "the", CUE_FILLER }, { "the one after", CUE_PERIOD_AFTER },
 	{ "the one before", CUE_PERIOD_BEFORE }, { "their", CUE_FILLER }, { "them", CUE_PRONOUN },
 	{ "then", CUE_FILLER }, { "there", CUE_FILLER }, { "these", CUE_PRONOUN }, { "this high", CUE_FILLER }, { "those", CUE_PRONOUN },
@@ -254,7 +254,7 @@ static const struct {
 } shorthand[] = {
 	{ "amt", "amount" }, { "compair", "compare" }, { "gw", "gateway" }, { "hw", "how" }, { "lst", "last" }, { "mnth", "month" },
 	{ "mnths", "months" }, { "mth", "month" }, { "mths", "months" }, { "pls", "please" },
-	{ "qtr", "quarter" }, { "qtrs", "quarters" }, { "r", "are" }, { "til", "until" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" },
+	{ "qtr", "quarter" }, { "rec", "recommendation" }, { "recs", "recommendations" }, { "qtrs", "quarters" }, { "r", "are" }, { "til", "until" }, { "tot", "total" }, { "u", "you" }, { "ur", "your" },
 	{ "w", "with" }, { "wat", "what" }, { "wek", "week" }, { "wht", "what" }, { "yday", "yesterday" },
 	{ "yest", "yesterday" }, { "ystrday", "yesterday" },
 };
@@ -364,6 +364,7 @@ static const struct resource_noun resource_nouns[] = {
 	{ "key", "awskms", NULL, true },
 	{ "node", NULL, NULL, true }, /* "Redshift node hours", "ElastiCache nodes" */
 	{ "resource", NULL, NULL, false },
+	{ "server", "AmazonEC2", NULL, false }, /* "how many servers were running" */
 	{ "snapshot", "AmazonEC2", "EBS:Snapshot", false },
 	{ "table", "AmazonDynamoDB", NULL, false },
 	{ "volume", "AmazonEC2", "EBS:Volume", false },
@@ -679,6 +680,19 @@ static bool same_cue(const char *a, size_t na, const char *b, size_t nb)
 	return cx != CUE_NONE && cx == lexicon_cue(y);
 }
 
+/* A word that carries nothing a plan could lose: a function word or a
+ * filler of ours. */
+static bool reads_as_nothing(const char *w, size_t n)
+{
+	char x[48];
+	if (n >= sizeof(x))
+		return false;
+	memcpy(x, w, n);
+	x[n] = '\0';
+	struct slice s = { .p = x, .n = n };
+	return lexicon_is_function_word(&s) || lexicon_cue(x) == CUE_FILLER;
+}
+
 static void consider(struct nearest *n, const char *cand, size_t len)
 {
 	/* Short words are often real words of their own ("seat", "stop",
@@ -701,8 +715,11 @@ static void consider(struct nearest *n, const char *cand, size_t len)
 		n->found = n->copy;
 		n->found_n = len;
 		n->tie = false;
-	} else if (!(len == n->found_n && memcmp(cand, n->found, len) == 0) && !same_cue(cand, len, n->found, n->found_n)) {
-		n->tie = true; /* "invoicd": invoice and invoiced are one cue, no tie */
+	} else if (!(len == n->found_n && memcmp(cand, n->found, len) == 0) && !same_cue(cand, len, n->found, n->found_n) &&
+		   !(reads_as_nothing(cand, len) && reads_as_nothing(n->found, n->found_n))) {
+		/* "invoicd": invoice and invoiced are one cue, no tie; "actualy":
+		 * actual and actually both carry nothing, no tie either */
+		n->tie = true;
 	}
 }
 

@@ -748,8 +748,16 @@ static void mark_time_nouns(struct reading *r)
 	bool ranked_or_filtered = parse_has_cue(r, CUE_WHICH) || parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST) ||
 				  parse_has_cue(r, CUE_TOP) || parse_has_cue(r, CUE_BOTTOM) || parse_has_cue(r, CUE_MORE_THAN) ||
 				  parse_has_cue(r, CUE_LESS_THAN);
+	/* "the cost of the month", "spend in the month": a singular unit
+	 * after "of the", "in the", "for the" is the period, not the things
+	 * ranked ("which month", "the peak month" are) */
+	static const char *const period_prepositions[] = { "of", "in", "for", "during", "over", NULL };
 	for (size_t i = 0; i < r->toks.n && ranked_or_filtered; i++) {
 		if (r->role[i] != ROLE_FREE)
+			continue;
+		const struct slice *w = &r->toks.items[i].text;
+		bool singular = w->n > 0 && w->p[w->n - 1] != 's';
+		if (singular && i >= 2 && tok_is(&r->toks, i - 1, "the") && tok_in(&r->toks, i - 2, period_prepositions))
 			continue;
 		for (size_t k = 0; k < sizeof(nouns) / sizeof(nouns[0]); k++)
 			if (tok_is(&r->toks, i, nouns[k].word)) {
