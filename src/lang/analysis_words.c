@@ -86,6 +86,10 @@ const char *parse_insight_of(const struct reading *r, bool ranked, bool grouped,
 		CUE_END_OF_MONTH, CUE_END_OF_QUARTER, CUE_END_OF_YEAR,
 	};
 	bool change = parse_has_any_cue(r, changes, sizeof(changes) / sizeof(changes[0]));
+	/* "why is October 8% higher than September": a change between two
+	 * periods told as a comparison */
+	change |= parse_has_cue(r, CUE_WHY) && r->ntimes >= 2 &&
+		  (parse_has_cue(r, CUE_MORE_THAN) || parse_has_cue(r, CUE_LESS_THAN));
 	bool values = false;
 	for (size_t i = 0; i < r->nnames; i++)
 		values |= !parse_is_dimension_hit(&r->names[i]);

@@ -212,12 +212,15 @@ static bool value_next_to_dimension(const struct reading *r, size_t i, struct vo
 	return false;
 }
 
-/* "what does X mean", "what do the charge types mean?": "mean" is the
- * question's last word and a "what does/do" leads it. */
+/* "what does X mean", "what do the charge types mean?", "what does
+ * RIFee mean on the bill": "mean" ends the question, or only says where
+ * ("on/in the bill/invoice/CUR"), and a "what does/do" leads it. */
 static bool asks_what_it_means(const struct reading *r, size_t i)
 {
+	static const char *const where[] = { "on", "in", "the", "our", "my", "bill", "invoice", "cur", "report", "export",
+					      "here", "exactly", "actually", NULL };
 	for (size_t k = i + 1; k < r->toks.n; k++)
-		if (r->toks.items[k].kind != TOK_PUNCT)
+		if (r->toks.items[k].kind != TOK_PUNCT && !tok_in(&r->toks, k, where))
 			return false;
 	for (size_t k = 0; k + 1 < i; k++)
 		if (tok_is(&r->toks, k, "what") && (tok_is(&r->toks, k + 1, "does") || tok_is(&r->toks, k + 1, "do")))

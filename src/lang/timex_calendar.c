@@ -211,7 +211,8 @@ bool tx_read_month(struct reader *r, struct period *p, bool *explicit_year)
 		}
 		r->pos++;
 		tok = tx_peek(r, 0);
-		if (tok && tok->kind == TOK_NUMBER && !tok->money && tok->number >= 1 && tok->number <= 31 &&
+		/* "October 8%" is no day */
+		if (tok && tok->kind == TOK_NUMBER && !tok->money && !tok->percent && tok->number >= 1 && tok->number <= 31 &&
 		    tok->number == floor(tok->number) && tok->text.n <= 4) {
 			day = (int)tok->number;
 			r->pos++;
@@ -220,7 +221,7 @@ bool tx_read_month(struct reader *r, struct period *p, bool *explicit_year)
 		}
 	} else {
 		tok = tx_peek(r, 0);
-		if (!tok || tok->kind != TOK_NUMBER || tok->money || tok->number < 1 || tok->number > 31 ||
+		if (!tok || tok->kind != TOK_NUMBER || tok->money || tok->percent || tok->number < 1 || tok->number > 31 ||
 		    tok->number != floor(tok->number)) {
 			r->pos = save;
 			return false;
