@@ -749,6 +749,9 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 
 	bool increase = parse_has_cue(r, CUE_INCREASE) || parse_has_cue(r, CUE_SPIKE), decrease = parse_has_cue(r, CUE_DECREASE);
 	bool ranked = parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_TOP) || picks_among(r) || parse_has_cue(r, CUE_LEAST);
+	/* "movers oct nov": the word itself ranks */
+	for (size_t i = 0; i < r->toks.n; i++)
+		ranked |= tok_is(&r->toks, i, "movers") || tok_is(&r->toks, i, "mover");
 	/* "which teams cut their spend the most month over month": "cut" is a
 	 * fall between two periods when things are ranked by it */
 	if (parse_has_cue(r, CUE_REDUCE) && ranked &&
