@@ -5,6 +5,7 @@
  * is analysis_words.c's.
  */
 #include "parse_internal.h"
+#include "dims.h"
 #include "date.h"
 #include "lexicon.h"
 #include "strbuf.h"
@@ -714,6 +715,35 @@ static bool picks_among(const struct reading *r)
 }
 
 /* Build a plan as if the question stood alone. */
+/* "what did EC2 spend the most on", "which KMS keys cost the most": a
+ * ranking asked of one named thing, with no column to rank by. A total
+ * would drop the ranking without a word; rank inside the thing instead,
+ * by the column one looks into first (dims.c's drill), the top one for a
+ * singular thing. */
+static void rank_inside_the_subject(const struct reading *r, struct plan *p, bool *group_mentioned,
+				    bool *limit_mentioned)
+{
+	if (p->intent != INTENT_TOTAL || p->group.dim != DIM_NONE || p->has_threshold || r->time_noun != GRAIN_NONE ||
+	    !(parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)))
+		return;
+	const struct name_hit *subject = NULL;
+	for (size_t i = 0; i < r->nnames; i++)
+		if (!parse_is_dimension_hit(&r->names[i]) && !r->names[i].excluded && r->names[i].reading)
+			subject = &r->names[i];
+	if (!subject)
+		return;
+	enum dimension inside = dim_info(subject->reading->col.dim)->drill[0];
+	if (inside == DIM_NONE)
+		return;
+	p->intent = INTENT_BREAKDOWN;
+	p->group.dim = inside;
+	p->group.tag_key[0] = '\0';
+	p->limit = subject->plural ? 0 : 1;
+	p->ascending = parse_has_cue(r, CUE_LEAST);
+	*group_mentioned = true;
+	*limit_mentioned = p->limit > 0;
+}
+
 void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentioned, bool *measure_mentioned,
 			    bool *limit_mentioned)
 {
@@ -963,7 +993,9 @@ void parse_plan_standalone(struct reading *r, struct plan *p, bool *group_mentio
 	if (insight) {
 		set_insight(r, p, insight);
 		*group_mentioned = false;
+		return;
 	}
+	rank_inside_the_subject(r, p, group_mentioned, limit_mentioned);
 }
 
 /* A token that names things one could count: a resource noun or a
