@@ -726,8 +726,10 @@ static void rank_inside_the_subject(const struct reading *r, struct plan *p, boo
 	if (p->intent != INTENT_TOTAL || p->group.dim != DIM_NONE || p->has_threshold || r->time_noun != GRAIN_NONE ||
 	    !(parse_has_cue(r, CUE_MOST) || parse_has_cue(r, CUE_LEAST)))
 		return;
+	/* the first thing named is the subject ("what did EC2 in us-east-1
+	 * spend the most on" ranks inside EC2) */
 	const struct name_hit *subject = NULL;
-	for (size_t i = 0; i < r->nnames; i++)
+	for (size_t i = 0; i < r->nnames && !subject; i++)
 		if (!parse_is_dimension_hit(&r->names[i]) && !r->names[i].excluded && r->names[i].reading)
 			subject = &r->names[i];
 	if (!subject)
