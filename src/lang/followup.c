@@ -448,7 +448,9 @@ static double lone_number(const struct reading *r)
 		const struct token *t = &r->toks.items[i];
 		if (t->kind != TOK_NUMBER)
 			continue;
-		if (found >= 0 || t->percent || t->euro || t->ordinal)
+		/* "the last 7" after "the last 30 days" counts days, not a top N */
+		static const char *const counts_time[] = { "last", "past", "previous", "prior", "next", "trailing", NULL };
+		if (found >= 0 || t->percent || t->euro || t->ordinal || (i > 0 && tok_in(&r->toks, i - 1, counts_time)))
 			return -1;
 		found = t->number;
 	}
