@@ -437,6 +437,19 @@ bool parse_check_followup_possessive(struct reading *r, const struct plan *prev,
 
 static void narrow_or_extend_range(const struct reading *r, const struct plan *prev, struct period *range);
 
+/* f's values that slot does not hold yet, appended to it (as many as
+ * fit): exclusions that add up, values added to a subject. */
+static void add_filter_values(struct filter *slot, const struct filter *f)
+{
+	for (int v = 0; v < f->nvalues && slot->nvalues < PLAN_MAX_VALUES; v++) {
+		bool dup = false;
+		for (int x = 0; x < slot->nvalues; x++)
+			dup |= strcmp(slot->values[x], f->values[v]) == 0;
+		if (!dup)
+			snprintf(slot->values[slot->nvalues++], PLAN_NAME_MAX, "%s", f->values[v]);
+	}
+}
+
 /* The one number of a follow-up that names nothing and no time ("make
  * that 2k", "just 3"), or -1. */
 static double lone_number(const struct reading *r)
@@ -543,13 +556,7 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 			if (!slot)
 				continue;
 			*slot = added_to;
-			for (int v = 0; v < f->nvalues && slot->nvalues < PLAN_MAX_VALUES; v++) {
-				bool dup = false;
-				for (int x = 0; x < slot->nvalues; x++)
-					dup |= strcmp(slot->values[x], f->values[v]) == 0;
-				if (!dup)
-					snprintf(slot->values[slot->nvalues++], PLAN_NAME_MAX, "%s", f->values[v]);
-			}
+			add_filter_values(slot, f);
 			if (side_by_side && slot->nvalues > 1 && out.group.dim == DIM_NONE && out.grain == GRAIN_NONE &&
 			    (out.intent == INTENT_TOTAL || out.intent == INTENT_COMPARE_PERIODS)) {
 				out.group = f->col;
@@ -578,13 +585,8 @@ void parse_apply_followup(struct reading *r, const struct plan *prev, struct pla
 		if (!slot)
 			continue;
 		*slot = kept.nvalues ? kept : *f;
-		for (int v = 0; kept.nvalues && v < f->nvalues && slot->nvalues < PLAN_MAX_VALUES; v++) {
-			bool dup = false;
-			for (int x = 0; x < slot->nvalues; x++)
-				dup |= strcmp(slot->values[x], f->values[v]) == 0;
-			if (!dup)
-				snprintf(slot->values[slot->nvalues++], PLAN_NAME_MAX, "%s", f->values[v]);
-		}
+		if (kept.nvalues)
+			add_filter_values(slot, f);
 	}
 	if (now->nfilters && parse_has_cue(r, CUE_FOLLOWUP)) {
 		/* "What did we spend on EC2? -- What about S3?": the new subject

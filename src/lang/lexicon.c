@@ -670,12 +670,9 @@ bool lexicon_short_typo(const char *word, size_t n, const char *cand, size_t len
 static bool same_cue(const char *a, size_t na, const char *b, size_t nb)
 {
 	char x[48], y[48];
-	if (na >= sizeof(x) || nb >= sizeof(y))
+	struct slice sa = { .p = a, .n = na }, sb = { .p = b, .n = nb };
+	if (!word_text(&sa, x, sizeof(x)) || !word_text(&sb, y, sizeof(y)))
 		return false;
-	memcpy(x, a, na);
-	x[na] = '\0';
-	memcpy(y, b, nb);
-	y[nb] = '\0';
 	enum cue cx = lexicon_cue(x);
 	return cx != CUE_NONE && cx == lexicon_cue(y);
 }
@@ -685,12 +682,8 @@ static bool same_cue(const char *a, size_t na, const char *b, size_t nb)
 static bool reads_as_nothing(const char *w, size_t n)
 {
 	char x[48];
-	if (n >= sizeof(x))
-		return false;
-	memcpy(x, w, n);
-	x[n] = '\0';
-	struct slice s = { .p = x, .n = n };
-	return lexicon_is_function_word(&s) || lexicon_cue(x) == CUE_FILLER;
+	struct slice s = { .p = w, .n = n };
+	return word_text(&s, x, sizeof(x)) && (lexicon_is_function_word(&s) || lexicon_cue(x) == CUE_FILLER);
 }
 
 static void consider(struct nearest *n, const char *cand, size_t len)

@@ -212,9 +212,7 @@ bool tx_read_month(struct reader *r, struct period *p, bool *explicit_year)
 		r->pos++;
 		tok = tx_peek(r, 0);
 		/* "October 8%" is no day */
-		if (tok && tok->kind == TOK_NUMBER && !tok->money && !tok->percent && tok->number >= 1 && tok->number <= 31 &&
-		    tok->number == floor(tok->number) && tok->text.n <= 4) {
-			day = (int)tok->number;
+		if (day_number(tok, &day)) {
 			r->pos++;
 			if (tx_peek(r, 0) && tx_peek(r, 0)->kind == TOK_PUNCT && tx_peek(r, 0)->text.p[0] == ',' && tx_year_at(r, 1, &year))
 				r->pos++;
